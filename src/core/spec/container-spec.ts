@@ -1,0 +1,123 @@
+/**
+ * What the user asked for when creating a container (podman's specgen): flags already parsed into
+ * typed values, nothing host-specific yet. `generateRuntimeSpec` turns it, plus the image config
+ * and the host's facts, into an OCI runtime config.json. Stored as-is in the container record, so
+ * `inspect` and `restart` see the original intent.
+ */
+export interface ContainerSpec {
+  /** image reference as the user typed it, and the resolved image id (config digest) */
+  image: string;
+  imageId: string;
+  name?: string;
+  /** overrides the image's Entrypoint; [] clears it (docker's `--entrypoint ""`) */
+  entrypoint?: string[];
+  /** overrides the image's Cmd when non-empty */
+  cmd: string[];
+  /** KEY=VALUE, applied over the image's Env */
+  env: string[];
+  workingDir?: string;
+  /** user[:group], names or numbers, resolved against the rootfs's /etc/passwd and /etc/group */
+  user?: string;
+  groupAdd: string[];
+  hostname?: string;
+  domainname?: string;
+  labels: Record<string, string>;
+  tty: boolean;
+  openStdin: boolean;
+  readOnly: boolean;
+  privileged: boolean;
+  init: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  /** --security-opt, parsed */
+  security: {
+    noNewPrivileges: boolean;
+    /** undefined = berth's default profile; 'unconfined'; or a parsed profile file's JSON text */
+    seccomp?: 'unconfined' | { profileJson: string; path: string };
+    apparmor?: string;
+    selinuxLabel?: string[];
+  };
+  resources: {
+    memory?: number;
+    memorySwap?: number;
+    memoryReservation?: number;
+    /** nano CPUs as docker stores --cpus */
+    nanoCpus?: number;
+    cpuShares?: number;
+    cpuQuota?: number;
+    cpuPeriod?: number;
+    cpusetCpus?: string;
+    pidsLimit?: number;
+    oomKillDisable?: boolean;
+  };
+  ulimits: Array<{ name: string; soft: number; hard: number }>;
+  devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;
+  mounts: MountSpec[];
+  /** 'none' (own namespace with only lo), 'host', or later a network name */
+  network: string;
+  dns: string[];
+  dnsSearch: string[];
+  dnsOptions: string[];
+  extraHosts: string[];
+  publish: PortSpec[];
+  publishAll: boolean;
+  restartPolicy: { name: 'no' | 'on-failure' | 'always' | 'unless-stopped'; maximumRetryCount: number };
+  stopSignal?: string;
+  stopTimeout?: number;
+  autoRemove: boolean;
+  shmSize?: number;
+  sysctls: Record<string, string>;
+  ipcMode?: string;
+  pidMode?: string;
+  utsMode?: string;
+}
+
+export interface MountSpec {
+  type: 'bind' | 'volume' | 'tmpfs';
+  /** host path for bind, volume name for volume (empty = anonymous), unused for tmpfs */
+  source: string;
+  target: string;
+  readOnly: boolean;
+  /** extra options: bind propagation, tmpfs size/mode, volume nocopy */
+  options: string[];
+}
+
+export interface PortSpec {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+}
+
+export function emptyContainerSpec(image: string, imageId: string): ContainerSpec {
+  return {
+    image,
+    imageId,
+    cmd: [],
+    env: [],
+    groupAdd: [],
+    labels: {},
+    tty: false,
+    openStdin: false,
+    readOnly: false,
+    privileged: false,
+    init: false,
+    capAdd: [],
+    capDrop: [],
+    security: { noNewPrivileges: false },
+    resources: {},
+    ulimits: [],
+    devices: [],
+    mounts: [],
+    network: 'none',
+    dns: [],
+    dnsSearch: [],
+    dnsOptions: [],
+    extraHosts: [],
+    publish: [],
+    publishAll: false,
+    restartPolicy: { name: 'no', maximumRetryCount: 0 },
+    autoRemove: false,
+    sysctls: {},
+  };
+}
