@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { addContainerFlags, flagsToSpec, type ContainerFlags } from '../run-flags.js';
+
+/** `berth create`: a container ready to start, its id on stdout. */
+export function registerCreate(parent: Command, ctx: CliContext, name = 'create'): void {
+  const cmd = parent
+    .command(name)
+    .description('Create a new container')
+    .argument('<image>', 'image to create the container from')
+    .argument('[command...]', 'command and arguments')
+    .passThroughOptions();
+  addContainerFlags(cmd).action(async (image: string, command: string[], f: ContainerFlags) => {
+    const { createContainer } = await import('../../core/containers/create.js');
+    const { repairContainers } = await import('../../core/containers/repair.js');
+    const spec = flagsToSpec(image, command, f);
+    const engine = await ctx.engine();
+    repairContainers(engine);
+    const rec = createContainer(engine, spec);
+    ctx.stdout.write(`${rec.id}\n`);
+  });
+}

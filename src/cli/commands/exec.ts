@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { collect } from '../options.js';
+
+interface ExecFlags {
+  detach?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+  env: string[];
+  envFile: string[];
+  user?: string;
+  workdir?: string;
+  privileged?: boolean;
+}
+
+/** `berth exec`: runc exec with the terminal inherited; exit code passed through (126/127 as docker). */
+export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): void {
+  parent
+    .command(name)
+    .description('Execute a command in a running container')
+    .argument('<container>')
+    .argument('<command...>')
+    .option('-d, --detach', 'detached mode: run command in the background')
+    .option('-i, --interactive', 'keep STDIN open even if not attached')
+    .option('-t, --tty', 'allocate a pseudo-TTY')
+    .option('-e, --env <KEY=VALUE>', 'set environment variables', collect, [])
+    .option('--env-file <file>', 'read in a file of environment variables', collect, [])
+    .option('-u, --user <user>', 'username or UID (format: "<name|uid>[:<group|gid>]")')
+    .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('--privileged', 'give extended privileges to the command')
+    .passThroughOptions()
+    .action(async (target: string, command: string[], f: ExecFlags) => {
+      const fs = await import('node:fs');
+      const { execProcess } = await import('../../core/containers/exec.js');
+      const { execForeground, execDetached } = await import('../../core/runtime/exec.js');
+      const parse = await import('../../core/spec/parse/index.js');
+      const env: string[] = [];
+      for (const file of f.envFile) env.push(...parse.parseEnvFile(fs.readFileSync(file, 'utf8'), process.env));
+      for (const e of f.env) {
+        const v = parse.parseEnv(e, process.env);
+        if (v !== undefined) env.push(v);
+      }
+      const engine = await ctx.engine();
+      const { rec, process: proc } = execProcess(engine, target, {
+        cmd: command,
+        env,
+        ...(f.user !== undefined ? { user: f.user } : {}),
+        ...(f.workdir !== undefined ? { workdir: f.workdir } : {}),
+        tty: !!f.tty,
+        interactive: !!f.interactive,
+        privileged: !!f.privileged,
+      });
+      const runtime = engine.runtime();
+      if (f.detach) {
+        await execDetached({ runtime, id: rec.id, process: proc });
+        return;
+      }
+      const code = await execForeground({ runtime, id: rec.id, process: proc, tty: !!f.tty, stdin: !!f.interactive });
+      ctx.setExitCode(code);
+    });
+}

@@ -1,0 +1,268 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
+import type { CliContext } from '../context.js';
+import { collect } from '../options.js';
+import { registerInspect } from './inspect.js';
+
+const IMAGES_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
+const IMAGES_HEADERS = { Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE' };
+
+/** A function that tells image removal whether a container uses the image. */
+async function inUse(ctx: CliContext) {
+  const engine = await ctx.engine();
+  return (imageId: string) => {
+    const id = engine.containers.imageInUse(imageId);
+    if (!id) return undefined;
+    const c = engine.containers.get(id);
+    return { containerId: id, running: c?.state.status === 'running' || c?.state.status === 'paused' };
+  };
+}
+
+function registerImagesList(parent: Command, ctx: CliContext, name: string, aliases: string[] = []): void {
+  parent
+    .command(name)
+    .aliases(aliases)
+    .description('List images')
+    .argument('[repository]', 'only images of this repository[:tag]')
+    .option('-a, --all', 'show all images (default hides intermediate images)')
+    .option('-q, --quiet', 'only show image IDs')
+    .option('--digests', 'show digests')
+    .option('--no-trunc', "don't truncate output")
+    .option('-f, --filter <filter>', 'filter output based on conditions provided (dangling, label, reference, before, since)', collect, [])
+    .option('--format <format>', 'format output using a Go template, "table" or "json"')
+    .action(async (repo: string | undefined, f: { quiet?: boolean; digests?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
+      const { imageRows } = await import('../../core/images/image-rows.js');
+      const { formatRows } = await import('../../core/format/index.js');
+      const engine = await ctx.engine();
+      const rows = imageRows(engine, { repository: repo, filters: f.filter, noTrunc: !f.trunc });
+      if (f.quiet) {
+        const seen = new Set<string>();
+        for (const r of rows) if (!seen.has(r.ID)) (seen.add(r.ID), ctx.stdout.write(`${r.ID}\n`));
+        return;
+      }
+      const table = f.digests ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}' : IMAGES_TABLE;
+      ctx.stdout.write(formatRows({ format: f.format, defaultTable: table, rows, headers: IMAGES_HEADERS }));
+    });
+}
+
+export function registerImages(program: Command, ctx: CliContext): void {
+  registerImagesList(program, ctx, 'images');
+}
+
+function registerImportCmd(parent: Command, ctx: CliContext): void {
+  parent
+    .command('import')
+    .description('Import the contents from a tarball to create a filesystem image')
+    .argument('<file>', 'a tar archive (.tar, .tar.gz, .tar.zst) of a root filesystem, or - for stdin')
+    .argument('[reference]', 'REPOSITORY[:TAG]')
+    .option('-c, --change <instruction>', 'apply Dockerfile instruction to the created image', collect, [])
+    .option('-m, --message <message>', 'set commit message for imported image')
+    .option('--platform <platform>', 'set platform if server is multi-platform capable')
+    .action(async (file: string, ref: string | undefined, f: { change: string[]; message?: string; platform?: string }) => {
+      const { importRootfs } = await import('../../core/images/import.js');
+      if (file !== '-' && !fs.existsSync(file)) throw new BerthError('NotFound', `open ${file}: no such file or directory`);
+      const engine = await ctx.engine();
+      const src = file === '-' ? ctx.stdin : fs.createReadStream(file);
+      const id = await importRootfs(engine.images, src, {
+        ...(ref ? { tag: ref } : {}),
+        changes: f.change,
+        ...(f.message ? { message: f.message } : {}),
+        ...(f.platform ? { platform: f.platform } : {}),
+      });
+      ctx.stdout.write(`${id}\n`);
+    });
+}
+
+export function registerImport(program: Command, ctx: CliContext): void {
+  registerImportCmd(program, ctx);
+}
+
+function registerLoadCmd(parent: Command, ctx: CliContext): void {
+  parent
+    .command('load')
+    .description('Load an image from a tar archive (docker-archive or OCI archive) or STDIN')
+    .option('-i, --input <file>', 'read from tar archive file, instead of STDIN')
+    .option('-q, --quiet', 'suppress the load output')
+    .action(async (f: { input?: string; quiet?: boolean }) => {
+      const { loadArchive } = await import('../../core/images/archive-load.js');
+      if (f.input && !fs.existsSync(f.input)) throw new BerthError('NotFound', `open ${f.input}: no such file or directory`);
+      if (!f.input && ctx.stdin.isTTY) throw new BerthError('InvalidArgument', 'requested load from stdin, but stdin is empty');
+      const engine = await ctx.engine();
+      const r = await loadArchive(engine.images, f.input ?? ctx.stdin);
+      if (!f.quiet) for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
+    });
+}
+
+export function registerLoad(program: Command, ctx: CliContext): void {
+  registerLoadCmd(program, ctx);
+}
+
+function registerSaveCmd(parent: Command, ctx: CliContext): void {
+  parent
+    .command('save')
+    .description('Save one or more images to a tar archive (streamed to STDOUT by default)')
+    .argument('<images...>')
+    .option('-o, --output <file>', 'write to a file, instead of STDOUT')
+    .option('--format <format>', 'docker-archive (default) or oci-archive', 'docker-archive')
+    .action(async (refs: string[], f: { output?: string; format: string }) => {
+      const { saveImages } = await import('../../core/images/archive-save.js');
+      if (f.format !== 'docker-archive' && f.format !== 'oci-archive') {
+        throw new BerthError('InvalidArgument', `unsupported format "${f.format}": use docker-archive or oci-archive`);
+      }
+      if (!f.output && ctx.stdout.isTTY) throw new BerthError('InvalidArgument', 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+      const engine = await ctx.engine();
+      for (const r of refs) engine.images.resolve(r);
+      if (f.output) {
+        const tmp = `${f.output}.berth-tmp-${process.pid}`;
+        const out = fs.createWriteStream(tmp);
+        try {
+          await saveImages(engine.images, refs, out, f.format);
+          await new Promise<void>((res, rej) => out.close((e) => (e ? rej(e) : res())));
+          fs.renameSync(tmp, f.output);
+        } catch (e) {
+          fs.rmSync(tmp, { force: true });
+          throw e;
+        }
+      } else {
+        await saveImages(engine.images, refs, ctx.stdout, f.format);
+      }
+    });
+}
+
+export function registerSave(program: Command, ctx: CliContext): void {
+  registerSaveCmd(program, ctx);
+}
+
+function registerTagCmd(parent: Command, ctx: CliContext): void {
+  parent
+    .command('tag')
+    .description('Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE')
+    .argument('<source>')
+    .argument('<target>')
+    .action(async (source: string, target: string) => {
+      const engine = await ctx.engine();
+      engine.images.tag(source, target);
+    });
+}
+
+export function registerTag(program: Command, ctx: CliContext): void {
+  registerTagCmd(program, ctx);
+}
+
+function registerRmiCmd(parent: Command, ctx: CliContext, name: string, aliases: string[] = []): void {
+  parent
+    .command(name)
+    .aliases(aliases)
+    .description('Remove one or more images')
+    .argument('<images...>')
+    .option('-f, --force', 'force removal of the image')
+    .option('--no-prune', 'do not delete untagged parents')
+    .action(async (refs: string[], f: { force?: boolean }) => {
+      const engine = await ctx.engine();
+      const isInUse = await inUse(ctx);
+      const { familiarString } = await import('../../core/reference/reference.js');
+      let failed = false;
+      for (const r of refs) {
+        try {
+          const res = engine.images.remove(r, { force: !!f.force, isInUse });
+          for (const u of res.untagged) ctx.stdout.write(`Untagged: ${safeFamiliar(familiarString, u)}\n`);
+          for (const d of res.deleted) ctx.stdout.write(`Deleted: ${d}\n`);
+        } catch (e) {
+          failed = true;
+          ctx.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+        }
+      }
+      if (failed) ctx.setExitCode(1);
+    });
+}
+
+function safeFamiliar(fn: (s: string) => string, s: string): string {
+  try {
+    return fn(s);
+  } catch {
+    return s;
+  }
+}
+
+export function registerRmi(program: Command, ctx: CliContext): void {
+  registerRmiCmd(program, ctx, 'rmi');
+}
+
+function registerHistoryCmd(parent: Command, ctx: CliContext): void {
+  parent
+    .command('history')
+    .description('Show the history of an image')
+    .argument('<image>')
+    .option('-H, --human', 'print sizes and dates in human readable format', true)
+    .option('--no-trunc', "don't truncate output")
+    .option('-q, --quiet', 'only show image IDs')
+    .option('--format <format>', 'format output using a Go template')
+    .action(async (ref: string, f: { trunc: boolean; quiet?: boolean; format?: string }) => {
+      const { formatRows, humanSize, createdAgo } = await import('../../core/format/index.js');
+      const engine = await ctx.engine();
+      const img = engine.images.resolve(ref);
+      const items = engine.images.history(img.id);
+      if (f.quiet) {
+        for (const h of items) ctx.stdout.write(`${f.trunc && h.Id !== '<missing>' ? h.Id.replace('sha256:', '').slice(0, 12) : h.Id}\n`);
+        return;
+      }
+      const now = new Date();
+      const rows = items.map((h) => ({
+        ID: f.trunc && h.Id !== '<missing>' ? h.Id.replace('sha256:', '').slice(0, 12) : h.Id,
+        CreatedSince: h.Created ? createdAgo(new Date(h.Created * 1000), now) : 'N/A',
+        CreatedAt: h.Created ? new Date(h.Created * 1000).toISOString() : '',
+        CreatedBy: f.trunc && h.CreatedBy.length > 45 ? `${h.CreatedBy.slice(0, 44)}…` : h.CreatedBy,
+        Size: humanSize(h.Size),
+        Comment: h.Comment,
+      }));
+      ctx.stdout.write(
+        formatRows({
+          format: f.format,
+          defaultTable: 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
+          rows,
+          headers: { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' },
+        }),
+      );
+    });
+}
+
+export function registerHistory(program: Command, ctx: CliContext): void {
+  registerHistoryCmd(program, ctx);
+}
+
+function registerImagePrune(parent: Command, ctx: CliContext): void {
+  parent
+    .command('prune')
+    .description('Remove unused images')
+    .option('-a, --all', 'remove all unused images, not just dangling ones')
+    .option('-f, --force', 'do not prompt for confirmation')
+    .option('--filter <filter>', 'provide filter values', collect, [])
+    .action(async (f: { all?: boolean }) => {
+      const { humanSize } = await import('../../core/format/index.js');
+      const engine = await ctx.engine();
+      const isInUse = await inUse(ctx);
+      const r = engine.images.prune({ all: !!f.all, isInUse });
+      if (r.untagged.length || r.deleted.length) {
+        ctx.stdout.write('Deleted Images:\n');
+        for (const u of r.untagged) ctx.stdout.write(`untagged: ${u}\n`);
+        for (const d of r.deleted) ctx.stdout.write(`deleted: ${d}\n`);
+        ctx.stdout.write('\n');
+      }
+      ctx.stdout.write(`Total reclaimed space: ${humanSize(r.reclaimed ?? 0)}\n`);
+    });
+}
+
+/** `berth image ls|rm|inspect|tag|history|import|load|save|prune`. */
+export function registerImageGroup(program: Command, ctx: CliContext): void {
+  const g = program.command('image').description('Manage images');
+  registerImagesList(g, ctx, 'ls', ['list']);
+  registerRmiCmd(g, ctx, 'rm', ['remove']);
+  registerInspect(g, ctx, 'inspect', 'image');
+  registerTagCmd(g, ctx);
+  registerHistoryCmd(g, ctx);
+  registerImportCmd(g, ctx);
+  registerLoadCmd(g, ctx);
+  registerSaveCmd(g, ctx);
+  registerImagePrune(g, ctx);
+}

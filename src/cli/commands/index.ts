@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { registerRun } from './run.js';
+import { registerCreate } from './create.js';
+import { registerStart } from './start.js';
+import { registerStop, registerRestart, registerKill, registerPause, registerUnpause, registerWait, registerRename, registerRm, registerCleanup } from './lifecycle.js';
+import { registerPs } from './ps.js';
+import { registerInspect } from './inspect.js';
+import { registerLogs } from './logs.js';
+import { registerExec } from './exec.js';
+import { registerTop } from './top.js';
+import { registerStats } from './stats.js';
+import { registerPort } from './port.js';
+import { registerDiff } from './diff.js';
+import { registerCp } from './cp.js';
+import { registerVolume } from './volume.js';
+import { registerVersion, registerInfo } from './system.js';
+import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
+import { registerSystemGroup, registerContainerPrune } from './prune.js';
+
+export type CommandDefinition = (program: Command, ctx: CliContext) => void;
+
+type Reg = (parent: Command, ctx: CliContext, name?: string) => void;
+
+/** Container verbs exist both at the top level (docker ps) and under `container` (docker container ls). */
+const CONTAINER_VERBS: Array<[Reg, string, string]> = [
+  [registerRun, 'run', 'run'],
+  [registerCreate, 'create', 'create'],
+  [registerStart, 'start', 'start'],
+  [registerStop, 'stop', 'stop'],
+  [registerRestart, 'restart', 'restart'],
+  [registerKill, 'kill', 'kill'],
+  [registerPause, 'pause', 'pause'],
+  [registerUnpause, 'unpause', 'unpause'],
+  [registerWait, 'wait', 'wait'],
+  [registerRename, 'rename', 'rename'],
+  [registerRm, 'rm', 'rm'],
+  [registerLogs, 'logs', 'logs'],
+  [registerExec, 'exec', 'exec'],
+  [registerTop, 'top', 'top'],
+  [registerStats, 'stats', 'stats'],
+  [registerPort, 'port', 'port'],
+  [registerDiff, 'diff', 'diff'],
+  [registerCp, 'cp', 'cp'],
+];
+
+/** The explicit list of commands (crun's table, pnpm's list): nothing registers itself. */
+export const COMMANDS: CommandDefinition[] = [
+  (p, c) => {
+    for (const [reg, name] of CONTAINER_VERBS) reg(p, c, name);
+    registerPs(p, c, 'ps');
+    registerInspect(p, c, 'inspect');
+  },
+  (p, c) => {
+    const group = p.command('container').description('Manage containers');
+    for (const [reg, , name] of CONTAINER_VERBS) reg(group, c, name);
+    registerPs(group, c, 'ls', ['ps', 'list']);
+    registerInspect(group, c, 'inspect', 'container');
+    registerContainerPrune(group, c);
+    registerCleanup(group, c);
+  },
+  registerImages,
+  registerImport,
+  registerLoad,
+  registerSave,
+  registerTag,
+  registerRmi,
+  registerHistory,
+  registerImageGroup,
+  registerVolume,
+  registerVersion,
+  registerInfo,
+  registerSystemGroup,
+];

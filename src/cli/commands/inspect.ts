@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { errorMessage } from '../../core/errors/berth-error.js';
+import type { CliContext } from '../context.js';
+import { printObjects } from '../render.js';
+
+type Kind = 'container' | 'image' | 'volume' | undefined;
+
+/** `berth inspect` (containers, then images, then volumes) and `container|image|volume inspect`. */
+export function registerInspect(parent: Command, ctx: CliContext, name = 'inspect', only: Kind = undefined): void {
+  const cmd = parent
+    .command(name)
+    .description(`Display detailed information on one or more ${only ?? 'object'}s`)
+    .argument('<targets...>')
+    .option('-f, --format <format>', 'format output using a Go template');
+  if (!only) cmd.option('--type <type>', 'only inspect objects of the given type (container, image, volume)');
+  if (only === 'container' || !only) cmd.option('-s, --size', 'display total file sizes');
+  cmd.action(async (targets: string[], f: { format?: string; type?: string }) => {
+    const engine = await ctx.engine();
+    const { inspectContainer } = await import('../../core/containers/inspect.js');
+    const kind = (only ?? f.type) as Kind;
+    if (kind && !['container', 'image', 'volume'].includes(kind)) throw new Error(`"${kind}" is not a valid value for --type`);
+    const objects: unknown[] = [];
+    let failed = false;
+    for (const t of targets) {
+      const attempts: Array<() => unknown> = [];
+      if (!kind || kind === 'container') attempts.push(() => inspectContainer(engine, t));
+      if (!kind || kind === 'image') attempts.push(() => engine.images.inspect(engine.images.resolve(t).id));
+      if (!kind || kind === 'volume') attempts.push(() => volumeJson(engine.volumes.get(t)));
+      let done = false;
+      let lastErr: unknown;
+      for (const a of attempts) {
+        try {
+          objects.push(a());
+          done = true;
+          break;
+        } catch (e) {
+          lastErr = e;
+        }
+      }
+      if (!done) {
+        failed = true;
+        ctx.stderr.write(`Error: ${kind ? errorMessage(lastErr) : `No such object: ${t}`}\n`);
+      }
+    }
+    await printObjects(ctx, objects, f.format);
+    if (failed) ctx.setExitCode(1);
+  });
+}
+
+export function volumeJson(v: { name: string; created: string; labels: Record<string, string>; mountpoint: string; anonymous: boolean }): Record<string, unknown> {
+  return {
+    CreatedAt: v.created,
+    Driver: 'local',
+    Labels: v.labels,
+    Mountpoint: v.mountpoint,
+    Name: v.name,
+    Options: {},
+    Scope: 'local',
+  };
+}

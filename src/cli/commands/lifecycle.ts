@@ -1,0 +1,141 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { forEachTarget } from '../multi.js';
+import { intArg } from '../options.js';
+
+/** stop, restart, kill, pause, unpause, wait, rename: one engine call per target each. */
+export function registerStop(parent: Command, ctx: CliContext, name = 'stop'): void {
+  parent
+    .command(name)
+    .description('Stop one or more running containers')
+    .argument('<containers...>')
+    .option('-t, --time <seconds>', 'seconds to wait before killing the container', intArg('-t, --time'))
+    .option('-s, --signal <signal>', 'signal to send to the container')
+    .action(async (targets: string[], f: { time?: number; signal?: string }) => {
+      const { stopContainer } = await import('../../core/containers/stop.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, targets, async (t) => {
+        await stopContainer(engine, t, { ...(f.time !== undefined ? { timeout: f.time } : {}), ...(f.signal ? { signal: f.signal } : {}) });
+        return t;
+      });
+    });
+}
+
+export function registerRestart(parent: Command, ctx: CliContext, name = 'restart'): void {
+  parent
+    .command(name)
+    .description('Restart one or more containers')
+    .argument('<containers...>')
+    .option('-t, --time <seconds>', 'seconds to wait before killing the container', intArg('-t, --time'))
+    .action(async (targets: string[], f: { time?: number }) => {
+      const { stopContainer } = await import('../../core/containers/stop.js');
+      const { startContainer } = await import('../../core/containers/start.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, targets, async (t) => {
+        await stopContainer(engine, t, f.time !== undefined ? { timeout: f.time } : {});
+        await startContainer(engine, t);
+        return t;
+      });
+    });
+}
+
+export function registerKill(parent: Command, ctx: CliContext, name = 'kill'): void {
+  parent
+    .command(name)
+    .description('Kill one or more running containers')
+    .argument('<containers...>')
+    .option('-s, --signal <signal>', 'signal to send to the container', 'KILL')
+    .action(async (targets: string[], f: { signal: string }) => {
+      const { killContainer } = await import('../../core/containers/stop.js');
+      const { parseSignal } = await import('../../core/spec/parse/index.js');
+      parseSignal(f.signal);
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, targets, async (t) => {
+        await killContainer(engine, t, f.signal);
+        return t;
+      });
+    });
+}
+
+export function registerPause(parent: Command, ctx: CliContext, name = 'pause'): void {
+  parent
+    .command(name)
+    .description('Pause all processes within one or more containers')
+    .argument('<containers...>')
+    .action(async (targets: string[]) => {
+      const { pauseContainer } = await import('../../core/containers/pause.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, targets, async (t) => {
+        await pauseContainer(engine, t);
+        return t;
+      });
+    });
+}
+
+export function registerUnpause(parent: Command, ctx: CliContext, name = 'unpause'): void {
+  parent
+    .command(name)
+    .description('Unpause all processes within one or more containers')
+    .argument('<containers...>')
+    .action(async (targets: string[]) => {
+      const { unpauseContainer } = await import('../../core/containers/pause.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, targets, async (t) => {
+        await unpauseContainer(engine, t);
+        return t;
+      });
+    });
+}
+
+export function registerWait(parent: Command, ctx: CliContext, name = 'wait'): void {
+  parent
+    .command(name)
+    .description('Block until one or more containers stop, then print their exit codes')
+    .argument('<containers...>')
+    .action(async (targets: string[]) => {
+      const { waitContainer } = await import('../../core/containers/wait.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, targets, async (t) => String(await waitContainer(engine, t)));
+    });
+}
+
+export function registerRename(parent: Command, ctx: CliContext, name = 'rename'): void {
+  parent
+    .command(name)
+    .description('Rename a container')
+    .argument('<container>')
+    .argument('<new-name>')
+    .action(async (target: string, newName: string) => {
+      const engine = await ctx.engine();
+      const rec = engine.containers.lookup(target);
+      engine.containers.rename(rec.id, newName);
+    });
+}
+
+export function registerRm(parent: Command, ctx: CliContext, name = 'rm'): void {
+  parent
+    .command(name)
+    .description('Remove one or more containers')
+    .argument('<containers...>')
+    .option('-f, --force', 'force the removal of a running container (uses SIGKILL)')
+    .option('-v, --volumes', 'remove anonymous volumes associated with the container')
+    .action(async (targets: string[], f: { force?: boolean; volumes?: boolean }) => {
+      const { removeContainer } = await import('../../core/containers/remove.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, targets, async (t) => {
+        await removeContainer(engine, t, { force: !!f.force, volumes: !!f.volumes });
+        return t;
+      });
+    });
+}
+
+/** conmon's exit hook; hidden from help, as podman's `container cleanup`. */
+export function registerCleanup(parent: Command, ctx: CliContext): void {
+  parent
+    .command('cleanup', { hidden: true })
+    .argument('<id>')
+    .action(async (id: string) => {
+      const { cleanupContainer } = await import('../../core/containers/cleanup.js');
+      await cleanupContainer(await ctx.engine(), id);
+    });
+}

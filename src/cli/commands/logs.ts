@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
+import type { CliContext } from '../context.js';
+
+/** Docker accepts RFC 3339 timestamps, unix seconds, or a duration relative to now (10m, 1h30m). */
+export function parseSince(v: string, now = Date.now()): Date {
+  if (/^\d+(\.\d+)?$/.test(v)) return new Date(Number(v) * 1000);
+  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(v);
+  if (dur && v !== '') return new Date(now - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000);
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new BerthError('InvalidArgument', `invalid value for "since": failed to parse value as time or duration: "${v}"`);
+  return d;
+}
+
+export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): void {
+  parent
+    .command(name)
+    .description('Fetch the logs of a container')
+    .argument('<container>')
+    .option('-f, --follow', 'follow log output')
+    .option('-n, --tail <n>', 'number of lines to show from the end of the logs ("all")', 'all')
+    .option('-t, --timestamps', 'show timestamps')
+    .option('--since <time>', 'show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m)')
+    .option('--until <time>', 'show logs before a timestamp or relative')
+    .option('--details', 'show extra details provided to logs')
+    .action(async (target: string, f: { follow?: boolean; tail: string; timestamps?: boolean; since?: string; until?: string }) => {
+      const { readLogs } = await import('../../core/runtime/logs.js');
+      const { refreshContainer } = await import('../../core/containers/exit.js');
+      const { containerPaths } = await import('../../core/containers/container-paths.js');
+      let tail: number | undefined;
+      if (f.tail !== 'all' && f.tail !== '-1') {
+        if (!/^\d+$/.test(f.tail)) throw new BerthError('InvalidArgument', `invalid value for "tail": "${f.tail}"`);
+        tail = Number(f.tail);
+      }
+      const engine = await ctx.engine();
+      const rec = engine.containers.lookup(target);
+      const p = containerPaths(engine.paths, rec.id);
+      const ac = new AbortController();
+      process.once('SIGINT', () => ac.abort());
+      await readLogs(
+        p.log,
+        {
+          ...(tail !== undefined ? { tail } : {}),
+          ...(f.since ? { since: parseSince(f.since) } : {}),
+          ...(f.until ? { until: parseSince(f.until) } : {}),
+          timestamps: !!f.timestamps,
+          follow: !!f.follow,
+          isRunning: () => {
+            const cur = engine.containers.get(rec.id);
+            if (!cur) return false;
+            const s = refreshContainer(engine, cur).state.status;
+            return s === 'running' || s === 'paused' || s === 'restarting';
+          },
+          signal: ac.signal,
+        },
+        { stdout: ctx.stdout, stderr: ctx.stderr },
+      );
+    });
+}

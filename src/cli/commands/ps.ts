@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { collect } from '../options.js';
+
+const DEFAULT_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
+const HEADERS: Record<string, string> = {
+  ID: 'CONTAINER ID',
+  Image: 'IMAGE',
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  RunningFor: 'CREATED',
+  Status: 'STATUS',
+  Ports: 'PORTS',
+  Names: 'NAMES',
+  State: 'STATE',
+  Size: 'SIZE',
+  Labels: 'LABELS',
+  Mounts: 'MOUNTS',
+  Networks: 'NETWORKS',
+  LocalVolumes: 'LOCAL VOLUMES',
+};
+
+interface PsFlags {
+  all?: boolean;
+  quiet?: boolean;
+  filter: string[];
+  format?: string;
+  last?: number;
+  latest?: boolean;
+  noTrunc?: boolean;
+  size?: boolean;
+}
+
+/** `berth ps`: docker's columns, filters and --format. */
+export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliases: string[] = []): void {
+  parent
+    .command(name)
+    .aliases(aliases)
+    .description('List containers')
+    .option('-a, --all', 'show all containers (default shows just running)')
+    .option('-q, --quiet', 'only display container IDs')
+    .option('-f, --filter <filter>', 'filter output based on conditions provided', collect, [])
+    .option('--format <format>', 'format output using a Go template, "table", or "json"')
+    .option('-n, --last <int>', 'show n last created containers (includes all states)', (v) => Number(v))
+    .option('-l, --latest', 'show the latest created container (includes all states)')
+    .option('--no-trunc', "don't truncate output")
+    .option('-s, --size', 'display total file sizes')
+    .action(async (f: PsFlags) => {
+      const [{ parseFilters, matchContainer }, { refreshContainer }, fmt, { containerRows }] = await Promise.all([
+        import('../../core/containers/filter.js'),
+        import('../../core/containers/exit.js'),
+        import('../../core/format/index.js'),
+        import('../../core/containers/ps-rows.js'),
+      ]);
+      const filters = parseFilters(f.filter);
+      const engine = await ctx.engine();
+      let list = engine.containers.list().map((c) => refreshContainer(engine, c));
+      const all = f.all || f.last !== undefined || f.latest;
+      if (!all && !filters.has('status') && !filters.has('exited')) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');
+      const names = (id: string) => engine.images.tagsOf(id);
+      list = list.filter((c) =>
+        matchContainer(c, filters, {
+          imageNames: names,
+          created: (ref) => {
+            try {
+              return engine.containers.lookup(ref).created;
+            } catch {
+              return undefined;
+            }
+          },
+        }),
+      );
+      if (f.latest) list = list.slice(0, 1);
+      else if (f.last !== undefined && f.last >= 0) list = list.slice(0, f.last);
+      if (f.quiet && !f.format) {
+        for (const c of list) ctx.stdout.write(`${f.noTrunc ? c.id : c.id.slice(0, 12)}\n`);
+        return;
+      }
+      const rows = containerRows(engine, list, { noTrunc: !!f.noTrunc, size: !!f.size });
+      let table = DEFAULT_TABLE;
+      if (f.size) table += '\t{{.Size}}';
+      const out = fmt.formatRows({ format: f.format, defaultTable: table, rows, headers: HEADERS });
+      ctx.stdout.write(out);
+    });
+}

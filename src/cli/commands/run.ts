@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { addContainerFlags, flagsToSpec, type ContainerFlags } from '../run-flags.js';
+import { runForeground } from '../attach-session.js';
+
+interface RunFlags extends ContainerFlags {
+  detach?: boolean;
+  sigProxy: boolean;
+  quiet?: boolean;
+}
+
+/** `berth run`: create + start, attached unless -d; passes the container's exit code through. */
+export function registerRun(parent: Command, ctx: CliContext, name = 'run'): void {
+  const cmd = parent
+    .command(name)
+    .description('Create and run a new container from an image')
+    .argument('<image>', 'image to run')
+    .argument('[command...]', 'command and arguments')
+    .option('-d, --detach', 'run container in background and print container ID')
+    .option('--no-sig-proxy', 'do not proxy received signals to the process')
+    .option('-q, --quiet', 'suppress the pull output')
+    .passThroughOptions();
+  addContainerFlags(cmd).action(async (image: string, command: string[], f: RunFlags) => {
+    const [{ createContainer }, { startContainer }, { repairContainers }, { removeContainer }] = await Promise.all([
+      import('../../core/containers/create.js'),
+      import('../../core/containers/start.js'),
+      import('../../core/containers/repair.js'),
+      import('../../core/containers/remove.js'),
+    ]);
+    const spec = flagsToSpec(image, command, f);
+    const engine = await ctx.engine();
+    repairContainers(engine);
+    const rec = createContainer(engine, spec);
+    if (f.detach) {
+      try {
+        await startContainer(engine, rec.id);
+      } catch (e) {
+        if (spec.autoRemove) await removeContainer(engine, rec.id, { force: true, volumes: true }).catch(() => undefined);
+        throw e;
+      }
+      ctx.stdout.write(`${rec.id}\n`);
+      return;
+    }
+    const code = await runForeground(ctx, engine, rec.id, {
+      stdin: spec.openStdin,
+      tty: spec.tty,
+      sigProxy: f.sigProxy,
+      autoRemove: spec.autoRemove,
+    });
+    ctx.setExitCode(code);
+  });
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { forEachTarget } from '../multi.js';
+import { runForeground } from '../attach-session.js';
+
+/** `berth start [-a] [-i] CONTAINER...` */
+export function registerStart(parent: Command, ctx: CliContext, name = 'start'): void {
+  parent
+    .command(name)
+    .description('Start one or more stopped containers')
+    .argument('<containers...>')
+    .option('-a, --attach', "attach STDOUT/STDERR and forward signals")
+    .option('-i, --interactive', "attach container's STDIN")
+    .action(async (targets: string[], f: { attach?: boolean; interactive?: boolean }) => {
+      const { startContainer } = await import('../../core/containers/start.js');
+      const engine = await ctx.engine();
+      if (f.attach || f.interactive) {
+        const [first] = targets;
+        if (targets.length > 1 || first === undefined) throw new Error('you cannot start and attach multiple containers at once');
+        const rec = engine.containers.lookup(first);
+        const code = await runForeground(ctx, engine, rec.id, {
+          stdin: !!f.interactive && rec.spec.openStdin,
+          tty: rec.spec.tty,
+          sigProxy: true,
+          autoRemove: rec.spec.autoRemove,
+        });
+        ctx.setExitCode(code);
+        return;
+      }
+      await forEachTarget(ctx, targets, async (t) => {
+        await startContainer(engine, t);
+        return t;
+      });
+    });
+}

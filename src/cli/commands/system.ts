@@ -1,0 +1,69 @@
+import os from 'node:os';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { printObjects } from '../render.js';
+
+const VERSION = '0.1.0';
+
+export function registerVersion(parent: Command, ctx: CliContext): void {
+  parent
+    .command('version')
+    .description('Show the berth version information')
+    .option('-f, --format <format>', 'format output using a Go template')
+    .action(async (f: { format?: string }) => {
+      const data = {
+        Client: { Version: VERSION, ApiVersion: '1.43', GoVersion: `node ${process.version}`, Os: 'linux', Arch: os.arch() === 'x64' ? 'amd64' : os.arch() },
+        Server: { Version: VERSION, ApiVersion: '1.43', Os: 'linux', Arch: os.arch() === 'x64' ? 'amd64' : os.arch(), KernelVersion: os.release() },
+      };
+      if (f.format) return printObjects(ctx, [data], f.format);
+      ctx.stdout.write(
+        `Client:\n Version:      ${VERSION}\n API version:  1.43\n Node version: ${process.version}\n OS/Arch:      linux/${data.Client.Arch}\n\n` +
+          `Server: berth (daemonless)\n Version:      ${VERSION}\n Kernel:       ${os.release()}\n`,
+      );
+    });
+}
+
+export function registerInfo(parent: Command, ctx: CliContext): void {
+  parent
+    .command('info')
+    .description('Display system-wide information')
+    .option('-f, --format <format>', 'format output using a Go template')
+    .action(async (f: { format?: string }) => {
+      const { systemInfo } = await import('../../core/system/info.js');
+      const info = systemInfo(await ctx.engine());
+      if (f.format) return printObjects(ctx, [info], f.format);
+      const rt = info['Runtimes'] as Record<string, { path: string; version: string }>;
+      const mon = info['Monitor'] as { path: string; version: string };
+      const feats = info['KernelFeatures'] as Record<string, boolean>;
+      const lines = [
+        'Server:',
+        ` Containers: ${info['Containers']}`,
+        `  Running: ${info['ContainersRunning']}`,
+        `  Paused: ${info['ContainersPaused']}`,
+        `  Stopped: ${info['ContainersStopped']}`,
+        ` Images: ${info['Images']}`,
+        ` Server Version: ${info['ServerVersion']}`,
+        ` Storage Driver: overlay`,
+        ` Storage Root: ${info['StorageRoot']}`,
+        ` Run Root: ${info['RunRoot']}`,
+        ` Cgroup Driver: cgroupfs`,
+        ` Cgroup Version: ${info['CgroupVersion']}`,
+        ` Cgroup Controllers: ${(info['CgroupControllers'] as string[]).join(' ')}`,
+        ` Runtimes: ${Object.keys(rt).join(' ')}`,
+        ` Default Runtime: ${info['DefaultRuntime']}`,
+        ...Object.entries(rt).map(([n, r]) => `  ${n}: ${r.path} (${r.version})`),
+        ` Monitor: conmon ${mon.path} (${mon.version})`,
+        ` Security Options: ${(info['SecurityOptions'] as string[]).join(' ')}`,
+        ` Kernel Version: ${info['KernelVersion']}`,
+        ` Kernel Features: ${Object.entries(feats).map(([k, v]) => `${k}=${v ? 'yes' : 'no'}`).join(' ')}`,
+        ` Operating System: ${info['OperatingSystem']}`,
+        ` OSType: linux`,
+        ` Architecture: ${info['Architecture']}`,
+        ` CPUs: ${info['NCPU']}`,
+        ` Total Memory: ${((info['MemTotal'] as number) / 2 ** 30).toFixed(2)}GiB`,
+        ` Rlimit nofile (hard): ${info['RlimitNofileHard']}`,
+        ` Name: ${info['Name']}`,
+      ];
+      ctx.stdout.write(lines.join('\n') + '\n');
+    });
+}

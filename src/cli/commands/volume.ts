@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { collect } from '../options.js';
+import { forEachTarget } from '../multi.js';
+import { registerInspect } from './inspect.js';
+
+/** `berth volume create|ls|inspect|rm|prune`. */
+export function registerVolume(parent: Command, ctx: CliContext): void {
+  const vol = parent.command('volume').description('Manage volumes');
+  vol
+    .command('create')
+    .description('Create a volume')
+    .argument('[name]')
+    .option('-d, --driver <driver>', 'volume driver name', 'local')
+    .option('--label <KEY=VALUE>', 'set metadata for a volume', collect, [])
+    .option('-o, --opt <k=v>', 'set driver specific options', collect, [])
+    .action(async (name: string | undefined, f: { driver: string; label: string[] }) => {
+      const engine = await ctx.engine();
+      const labels = Object.fromEntries(f.label.map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : '']));
+      const v = engine.volumes.create({ ...(name ? { name } : {}), labels, driver: f.driver });
+      ctx.stdout.write(`${v.name}\n`);
+    });
+  vol
+    .command('ls')
+    .alias('list')
+    .description('List volumes')
+    .option('-q, --quiet', 'only display volume names')
+    .option('-f, --filter <filter>', 'provide filter values (dangling=true, name=, label=)', collect, [])
+    .option('--format <format>', 'format output using a Go template')
+    .action(async (f: { quiet?: boolean; filter: string[]; format?: string }) => {
+      const { formatRows } = await import('../../core/format/index.js');
+      const { volumeUser } = await import('../../core/containers/volumes.js');
+      const engine = await ctx.engine();
+      let list = engine.volumes.list();
+      for (const flt of f.filter) {
+        const [k, v = ''] = [flt.slice(0, flt.indexOf('=')), flt.slice(flt.indexOf('=') + 1)];
+        if (k === 'dangling') list = list.filter((x) => (volumeUser(engine, x.name) === undefined) === (v === 'true' || v === '1'));
+        else if (k === 'name') list = list.filter((x) => x.name.includes(v));
+        else if (k === 'label') list = list.filter((x) => (v.includes('=') ? x.labels[v.split('=')[0] ?? ''] === v.slice(v.indexOf('=') + 1) : v in x.labels));
+        else if (k === 'driver') list = list.filter(() => v === 'local');
+        else throw new Error(`invalid filter '${k}'`);
+      }
+      if (f.quiet) {
+        for (const v of list) ctx.stdout.write(`${v.name}\n`);
+        return;
+      }
+      const rows = list.map((v) => ({ Driver: 'local', Name: v.name, Mountpoint: v.mountpoint, Scope: 'local', Labels: Object.entries(v.labels).map(([k, x]) => `${k}=${x}`).join(','), CreatedAt: v.created }));
+      ctx.stdout.write(formatRows({ format: f.format, defaultTable: 'table {{.Driver}}\t{{.Name}}', rows, headers: { Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', Scope: 'SCOPE', Labels: 'LABELS', CreatedAt: 'CREATED' } }));
+    });
+  registerInspect(vol, ctx, 'inspect', 'volume');
+  vol
+    .command('rm')
+    .alias('remove')
+    .description('Remove one or more volumes')
+    .argument('<names...>')
+    .option('-f, --force', 'force the removal of one or more volumes')
+    .action(async (names: string[], f: { force?: boolean }) => {
+      const { volumeUser } = await import('../../core/containers/volumes.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, names, async (n) => {
+        engine.volumes.remove(n, volumeUser(engine, n), !!f.force);
+        return n;
+      });
+    });
+  vol
+    .command('prune')
+    .description('Remove unused local volumes')
+    .option('-a, --all', 'remove all unused volumes, not just anonymous ones')
+    .option('-f, --force', 'do not prompt for confirmation')
+    .option('--filter <filter>', 'provide filter values', collect, [])
+    .action(async (f: { all?: boolean }) => {
+      const { pruneVolumes } = await import('../../core/volumes/prune.js');
+      const { humanSize } = await import('../../core/format/index.js');
+      const engine = await ctx.engine();
+      const r = pruneVolumes(engine, { all: !!f.all });
+      if (r.removed.length) ctx.stdout.write(`Deleted Volumes:\n${r.removed.join('\n')}\n\n`);
+      ctx.stdout.write(`Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
+    });
+}

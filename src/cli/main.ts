@@ -1,0 +1,70 @@
+import { Command, CommanderError } from 'commander';
+import { BerthError, errorMessage } from '../core/errors/berth-error.js';
+import { exitCodeOf } from '../core/errors/exit-codes.js';
+import type { Engine } from '../core/engine.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { COMMANDS } from './commands/index.js';
+
+let exitCode = 0;
+let engine: Engine | undefined;
+
+const program = new Command('berth')
+  .description('A daemonless OCI container engine with the command line of docker and podman')
+  .enablePositionalOptions()
+  .option('--root <dir>', 'storage root (default /var/lib/berth, or $BERTH_ROOT)')
+  .option('--runroot <dir>', 'run state root (default /run/berth, or $BERTH_RUNROOT)')
+  .option('--runtime <name|path>', 'OCI runtime: runc or crun (default: runc), or $BERTH_RUNTIME')
+  .option('--log-level <level>', 'error, warn, info, debug (default warn)')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    outputError: (s, write) => write(s.replace(/^error: /, '')),
+  });
+
+const ctx: CliContext = {
+  globals: () => program.opts<GlobalOptions>(),
+  engine: async () => {
+    if (!engine) {
+      const { openEngine } = await import('../core/engine.js');
+      const g = program.opts<GlobalOptions>();
+      engine = openEngine({
+        root: g.root ?? process.env['BERTH_ROOT'],
+        runRoot: g.runroot ?? process.env['BERTH_RUNROOT'],
+        runtime: g.runtime ?? process.env['BERTH_RUNTIME'],
+        executable: process.argv[1] ?? 'berth',
+      });
+    }
+    return engine;
+  },
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  setExitCode: (code) => {
+    exitCode = code;
+  },
+};
+
+for (const def of COMMANDS) def(program, ctx);
+
+function fail(e: unknown): never {
+  if (e instanceof CommanderError) {
+    // help and version are not failures; every usage error is 125, as docker's CLI
+    const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+    process.exit(ok ? 0 : 125);
+  }
+  const msg = errorMessage(e);
+  process.stderr.write(`Error: ${msg}\n`);
+  if (e instanceof BerthError && e.hint) process.stderr.write(`hint: ${e.hint}\n`);
+  if (!(e instanceof BerthError) && process.env['BERTH_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exit(exitCodeOf(e));
+}
+
+try {
+  await program.parseAsync(process.argv);
+  engine?.close();
+  process.exitCode = exitCode;
+} catch (e) {
+  engine?.close();
+  fail(e);
+}

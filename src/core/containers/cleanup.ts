@@ -1,0 +1,51 @@
+import type { EngineContext } from '../engine-context.js';
+import { isProcessAlive } from '../runtime/process-util.js';
+import { finalizeExit } from './exit.js';
+import { removeContainer } from './remove.js';
+import { startContainer } from './start.js';
+
+/**
+ * conmon's exit hook (`berth container cleanup ID`), run with no berth process necessarily alive:
+ * record the exit, release runtime state and mounts, then apply --rm or the restart policy.
+ */
+export async function cleanupContainer(ctx: EngineContext, id: string): Promise<void> {
+  const rec0 = ctx.containers.get(id);
+  if (!rec0) return;
+  const rec = await finalizeExit(ctx, rec0);
+  if (rec.state.status !== 'exited') return;
+  if (rec.spec.autoRemove) {
+    // a foreground `run --rm` still reading the exit code removes the container itself
+    if (rec.state.attachedPid > 0 && rec.state.attachedPid !== process.pid && isProcessAlive(rec.state.attachedPid)) return;
+    await removeContainer(ctx, id, { force: true, volumes: true });
+    return;
+  }
+  if (shouldRestart(rec.spec.restartPolicy, rec.state)) {
+    const n = rec.state.restartCount + 1;
+    ctx.containers.updateState(id, (s) => (s.status === 'exited' ? { ...s, status: 'restarting', restartCount: n } : null));
+    // docker backs off 100ms, doubling; keep it short since this process holds no container open
+    await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(n - 1, 10), 10_000)));
+    const cur = ctx.containers.get(id);
+    if (!cur || cur.state.status !== 'restarting' || cur.state.stoppedByUser) {
+      if (cur?.state.status === 'restarting') ctx.containers.updateState(id, (s) => ({ ...s, status: 'exited' }));
+      return;
+    }
+    ctx.containers.updateState(id, (s) => ({ ...s, status: 'exited' }));
+    await startContainer(ctx, id);
+  }
+}
+
+export function shouldRestart(
+  policy: { name: string; maximumRetryCount: number },
+  state: { exitCode: number; restartCount: number; stoppedByUser: boolean },
+): boolean {
+  if (state.stoppedByUser) return false;
+  switch (policy.name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      return state.exitCode !== 0 && (policy.maximumRetryCount === 0 || state.restartCount < policy.maximumRetryCount);
+    default:
+      return false;
+  }
+}

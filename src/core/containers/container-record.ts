@@ -1,0 +1,55 @@
+import type { ContainerSpec } from '../spec/container-spec.js';
+
+/** Docker's container states, plus the two berth needs while a multi-step operation runs. */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  /** host PID of the container's init process while running */
+  pid: number;
+  /** PID of the conmon monitor while running */
+  conmonPid: number;
+  exitCode: number;
+  startedAt: string;
+  finishedAt: string;
+  error: string;
+  oomKilled: boolean;
+  restartCount: number;
+  /** set by `stop`, so a restart policy does not bring the container back (docker semantics) */
+  stoppedByUser: boolean;
+  /** PID of a foreground `berth run` that waits for the exit code and removes an --rm container itself */
+  attachedPid: number;
+}
+
+/** A container as berth stores it: the user's intent (spec) plus what happened to it (state). */
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  imageId: string;
+  created: string;
+  spec: ContainerSpec;
+  /** the resolved command: what the process runs (entrypoint + cmd), known once created */
+  path: string;
+  args: string[];
+  state: ContainerState;
+  /** PID of the berth process still creating it; the row is hidden and repaired if that dies */
+  pendingPid: number;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function initialState(): ContainerState {
+  return {
+    status: 'created',
+    pid: 0,
+    conmonPid: 0,
+    exitCode: 0,
+    startedAt: ZERO_TIME,
+    finishedAt: ZERO_TIME,
+    error: '',
+    oomKilled: false,
+    restartCount: 0,
+    stoppedByUser: false,
+    attachedPid: 0,
+  };
+}

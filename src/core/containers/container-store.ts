@@ -1,0 +1,160 @@
+import { BerthError } from '../errors/berth-error.js';
+import { immediate, type Db } from '../metadata/database.js';
+import type { ContainerSpec } from '../spec/container-spec.js';
+import type { ContainerRecord, ContainerState } from './container-record.js';
+
+interface Row {
+  id: string;
+  name: string;
+  image_id: string;
+  created: string;
+  spec: string;
+  path: string;
+  args: string;
+  state: string;
+  pending_pid: number;
+}
+
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * Container records in SQLite. Names are unique (a UNIQUE index, so two racing `run --name x`
+ * cannot both win). Lookups accept a full id, a unique id prefix, or a name, as docker does.
+ */
+export class ContainerStore {
+  constructor(private readonly db: Db) {
+    db.exec(`CREATE TABLE IF NOT EXISTS containers (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      image_id TEXT NOT NULL,
+      created TEXT NOT NULL,
+      spec TEXT NOT NULL,
+      path TEXT NOT NULL,
+      args TEXT NOT NULL,
+      state TEXT NOT NULL,
+      pending_pid INTEGER NOT NULL DEFAULT 0
+    )`);
+  }
+
+  static validateName(name: string): void {
+    if (!NAME_RE.test(name)) {
+      throw new BerthError('InvalidArgument', `invalid container name ("${name}"), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    }
+  }
+
+  insert(rec: ContainerRecord): void {
+    ContainerStore.validateName(rec.name);
+    try {
+      this.db
+        .prepare(
+          'INSERT INTO containers (id, name, image_id, created, spec, path, args, state, pending_pid) VALUES (?,?,?,?,?,?,?,?,?)',
+        )
+        .run(
+          rec.id,
+          rec.name,
+          rec.imageId,
+          rec.created,
+          JSON.stringify(rec.spec),
+          rec.path,
+          JSON.stringify(rec.args),
+          JSON.stringify(rec.state),
+          rec.pendingPid,
+        );
+    } catch (e) {
+      if (e instanceof Error && /UNIQUE constraint failed: containers.name/.test(e.message)) {
+        const other = this.findByName(rec.name);
+        throw new BerthError(
+          'Conflict',
+          `the container name "/${rec.name}" is already in use by container "${other?.id ?? '?'}". You have to remove (or rename) that container to be able to reuse that name`,
+        );
+      }
+      throw e;
+    }
+  }
+
+  private fromRow(r: Row): ContainerRecord {
+    return {
+      id: r.id,
+      name: r.name,
+      imageId: r.image_id,
+      created: r.created,
+      spec: JSON.parse(r.spec) as ContainerSpec,
+      path: r.path,
+      args: JSON.parse(r.args) as string[],
+      state: JSON.parse(r.state) as ContainerState,
+      pendingPid: r.pending_pid,
+    };
+  }
+
+  findByName(name: string): ContainerRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM containers WHERE name = ?').get(name) as Row | undefined;
+    return r ? this.fromRow(r) : undefined;
+  }
+
+  get(id: string): ContainerRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM containers WHERE id = ?').get(id) as Row | undefined;
+    return r ? this.fromRow(r) : undefined;
+  }
+
+  /** Resolve a name, full id or unique id prefix; docker's "No such container" wording. */
+  lookup(ref: string): ContainerRecord {
+    const name = ref.startsWith('/') ? ref.slice(1) : ref;
+    const exact = this.get(ref) ?? this.findByName(name);
+    if (exact && exact.pendingPid === 0) return exact;
+    if (/^[a-f0-9]+$/.test(ref)) {
+      const rows = this.db.prepare("SELECT * FROM containers WHERE id LIKE ? || '%' AND pending_pid = 0 LIMIT 2").all(ref) as Row[];
+      if (rows.length > 1) throw new BerthError('InvalidArgument', `multiple containers found with provided prefix: ${ref}`);
+      if (rows[0]) return this.fromRow(rows[0]);
+    }
+    throw new BerthError('NotFound', `No such container: ${ref}`);
+  }
+
+  list(includePending = false): ContainerRecord[] {
+    const rows = this.db.prepare('SELECT * FROM containers ORDER BY created DESC, rowid DESC').all() as Row[];
+    return rows.map((r) => this.fromRow(r)).filter((c) => includePending || c.pendingPid === 0);
+  }
+
+  setState(id: string, state: ContainerState): void {
+    this.db.prepare('UPDATE containers SET state = ? WHERE id = ?').run(JSON.stringify(state), id);
+  }
+
+  /** Read-modify-write of the state under the write lock, so racing berth processes never lose an update. */
+  updateState(id: string, fn: (s: ContainerState) => ContainerState | null): ContainerState | null {
+    return immediate(this.db, () => {
+      const cur = this.get(id);
+      if (!cur) return null;
+      const next = fn(cur.state);
+      if (next) this.setState(id, next);
+      return next;
+    });
+  }
+
+  setCommand(id: string, path: string, args: string[]): void {
+    this.db.prepare('UPDATE containers SET path = ?, args = ? WHERE id = ?').run(path, JSON.stringify(args), id);
+  }
+
+  markReady(id: string): void {
+    this.db.prepare('UPDATE containers SET pending_pid = 0 WHERE id = ?').run(id);
+  }
+
+  rename(id: string, newName: string): void {
+    ContainerStore.validateName(newName);
+    try {
+      this.db.prepare('UPDATE containers SET name = ? WHERE id = ?').run(newName, id);
+    } catch (e) {
+      if (e instanceof Error && /UNIQUE constraint failed/.test(e.message)) {
+        throw new BerthError('Conflict', `the container name "/${newName}" is already in use`);
+      }
+      throw e;
+    }
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM containers WHERE id = ?').run(id).changes > 0;
+  }
+
+  imageInUse(imageId: string): string | undefined {
+    const r = this.db.prepare('SELECT id FROM containers WHERE image_id = ? LIMIT 1').get(imageId) as { id: string } | undefined;
+    return r?.id;
+  }
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { BerthError } from '../errors/berth-error.js';
+import type { EngineContext } from '../engine-context.js';
+import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
+import { resolveInRoot } from '../host/resolve-in-root.js';
+import { unpackLayer } from '../snapshots/unpack.js';
+import { containerPaths } from './container-paths.js';
+
+/** Run fn with the container's root filesystem mounted (a stopped container is mounted for the copy). */
+async function withRootfs<T>(ctx: EngineContext, ref: string, fn: (rootfs: string) => Promise<T>): Promise<T> {
+  const rec = ctx.containers.lookup(ref);
+  const p = containerPaths(ctx.paths, rec.id);
+  if (isMountPoint(p.rootfs)) return fn(p.rootfs);
+  const image = ctx.images.resolve(rec.imageId);
+  mountOverlay(ctx.layers.overlayMount(image.chainIds, p.upper, p.work), p.rootfs);
+  try {
+    return await fn(p.rootfs);
+  } finally {
+    const cur = ctx.containers.get(rec.id);
+    if (cur?.state.status !== 'running' && cur?.state.status !== 'paused') unmount(p.rootfs);
+  }
+}
+
+function tarTo(dir: string, name: string, out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tar', ['-C', dir, '--numeric-owner', '-cf', '-', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.pipe(out, { end: false });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new BerthError('Internal', `tar: ${err.trim()}`))));
+  });
+}
+
+/** The container path as docker resolves it: a trailing symlink is copied as a link, not followed. */
+function resolveSource(rootfs: string, ctrPath: string): string {
+  const dir = resolveInRoot(rootfs, path.posix.dirname(ctrPath));
+  const base = path.posix.basename(ctrPath);
+  const p = base === '' || base === '/' || ctrPath.endsWith('/.') || ctrPath === '/' ? resolveInRoot(rootfs, ctrPath) : path.join(dir, base);
+  if (!fs.existsSync(p) && !isSymlink(p)) throw new BerthError('NotFound', `Could not find the file ${ctrPath} in container`);
+  return p;
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** docker cp CONTAINER:SRC DEST (DEST "-" writes a tar stream). */
+export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath: string, dest: string | Writable): Promise<void> {
+  await withRootfs(ctx, ref, async (rootfs) => {
+    const src = resolveSource(rootfs, ctrPath);
+    if (typeof dest !== 'string') {
+      await tarTo(path.dirname(src), path.basename(src), dest);
+      return;
+    }
+    const destExists = fs.existsSync(dest);
+    const target = destExists && fs.statSync(dest).isDirectory() ? path.join(dest, path.basename(src)) : dest;
+    if (!destExists && !fs.existsSync(path.dirname(path.resolve(dest)))) {
+      throw new BerthError('NotFound', `destination directory "${path.dirname(dest)}" does not exist`);
+    }
+    // the host side is trusted; copy the container side without following its symlinks
+    await run('cp', ['-a', '--no-dereference', '-T', src, target]);
+  });
+}
+
+/** docker cp SRC CONTAINER:DEST (SRC "-" reads a tar stream). Everything lands inside the rootfs. */
+export async function copyToContainer(ctx: EngineContext, ref: string, src: string | Readable, ctrPath: string): Promise<void> {
+  await withRootfs(ctx, ref, async (rootfs) => {
+    const target = resolveInRoot(rootfs, ctrPath);
+    const targetIsDir = fs.existsSync(target) && fs.statSync(target).isDirectory();
+    if (typeof src !== 'string') {
+      if (!targetIsDir) throw new BerthError('InvalidArgument', `destination "${ctrPath}" must be a directory`);
+      await unpackLayer(src, target);
+      return;
+    }
+    if (!fs.existsSync(src)) throw new BerthError('NotFound', `stat ${src}: no such file or directory`);
+    let destDir: string;
+    let name: string;
+    if (targetIsDir) {
+      destDir = target;
+      name = path.basename(path.resolve(src));
+    } else {
+      if (ctrPath.endsWith('/')) throw new BerthError('NotFound', `destination directory "${ctrPath}" does not exist`);
+      destDir = path.dirname(target);
+      name = path.basename(target);
+      if (!fs.existsSync(destDir)) throw new BerthError('NotFound', `destination directory "${path.posix.dirname(ctrPath)}" does not exist`);
+    }
+    // tar the host source under its new name and unpack it with the hostile-input-safe unpacker
+    const abs = path.resolve(src);
+    const child = spawn('tar', ['-C', path.dirname(abs), '--numeric-owner', '--transform', `s|^${escapeSed(path.basename(abs))}|${escapeSed(name)}|`, '-cf', '-', path.basename(abs)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await unpackLayer(child.stdout, destDir);
+  });
+}
+
+function escapeSed(s: string): string {
+  return s.replace(/[\\|.*^$[\]&]/g, (c) => `\\${c}`);
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new BerthError('Internal', `${cmd}: ${err.trim()}`))));
+  });
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import { BerthError, wrap } from '../errors/berth-error.js';
+import type { EngineContext } from '../engine-context.js';
+import type { ContainerSpec, MountSpec } from '../spec/container-spec.js';
+import { validateContainerSpec } from '../spec/generate.js';
+import { initialState, type ContainerRecord } from './container-record.js';
+import { containerPaths } from './container-paths.js';
+import { ContainerStore } from './container-store.js';
+import { resolveCommand } from './command.js';
+import { hostsFile, resolvConf } from './etc-files.js';
+import { generateName, newContainerId } from './names.js';
+import { removeContainerFiles } from './remove.js';
+
+/**
+ * Create a container: reserve its name, lay out its directories and /etc files, and create the
+ * volumes it names. The row is written first with pendingPid = this process, so a `kill -9`
+ * half-way leaves a row that `repairContainers` removes; it is only visible once complete.
+ */
+export function createContainer(ctx: EngineContext, input: ContainerSpec): ContainerRecord {
+  validateContainerSpec(input);
+  const image = ctx.images.resolve(input.image);
+  const imageConfig = ctx.images.config(image.id);
+  const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
+  const args = resolveCommand(spec, imageConfig.config ?? {});
+  if (spec.name !== undefined) ContainerStore.validateName(spec.name);
+
+  const id = newContainerId();
+  const name = spec.name ?? generateName((n) => ctx.containers.findByName(n) !== undefined);
+  spec.name = name;
+  spec.hostname ??= spec.network === 'host' ? undefined : id.slice(0, 12);
+
+  const rec: ContainerRecord = {
+    id,
+    name,
+    imageId: image.id,
+    created: new Date().toISOString(),
+    spec,
+    path: args[0] ?? '',
+    args: args.slice(1),
+    state: initialState(),
+    pendingPid: process.pid,
+  };
+  ctx.containers.insert(rec);
+  try {
+    addImageVolumes(spec, Object.keys(imageConfig.config?.Volumes ?? {}));
+    for (const m of spec.mounts) {
+      if (m.type !== 'volume') continue;
+      const v = ctx.volumes.create(m.source ? { name: m.source } : {});
+      m.source = v.name;
+    }
+    if (spec.network !== 'host') {
+      for (const m of spec.mounts) {
+        if (m.type === 'bind' && !fs.existsSync(m.source)) {
+          // docker -v creates a missing host dir; --mount type=bind refuses (docker's documented difference)
+          if (m.options.includes('berth.create-host-path')) fs.mkdirSync(m.source, { recursive: true });
+          else throw new BerthError('InvalidArgument', `invalid mount config for type "bind": bind source path does not exist: ${m.source}`);
+        }
+      }
+    }
+    const p = containerPaths(ctx.paths, id);
+    for (const d of [p.dir, p.upper, p.work, p.rootfs]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+    fs.chmodSync(p.dir, 0o711);
+    fs.writeFileSync(p.hostname, `${spec.hostname ?? ''}\n`);
+    if (spec.network !== 'host') {
+      fs.writeFileSync(p.hosts, hostsFile(spec.hostname ?? id.slice(0, 12), spec.extraHosts));
+    }
+    fs.writeFileSync(p.resolvConf, resolvConf(spec.dns, spec.dnsSearch, spec.dnsOptions));
+    ctx.db.prepare('UPDATE containers SET spec = ? WHERE id = ?').run(JSON.stringify(spec), id);
+    ctx.containers.markReady(id);
+    return { ...rec, pendingPid: 0 };
+  } catch (e) {
+    removeContainerFiles(ctx, id);
+    ctx.containers.delete(id);
+    throw e instanceof BerthError ? e : wrap(e, `creating container "${name}"`);
+  }
+}
+
+/** Docker gives every VOLUME of the image an anonymous volume unless a mount already covers it. */
+function addImageVolumes(spec: ContainerSpec, imageVolumes: string[]): void {
+  for (const target of imageVolumes) {
+    if (spec.mounts.some((m) => m.target === target)) continue;
+    const m: MountSpec = { type: 'volume', source: '', target, readOnly: false, options: ['berth.anonymous'] };
+    spec.mounts.push(m);
+  }
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+
+/** /etc/hosts for a container with its own network namespace (loopback only until networks land). */
+export function hostsFile(hostname: string, extraHosts: string[]): string {
+  const lines = [
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'fe00::0\tip6-localnet',
+    'ff00::0\tip6-mcastprefix',
+    'ff02::1\tip6-allnodes',
+    'ff02::2\tip6-allrouters',
+  ];
+  for (const h of extraHosts) {
+    // docker's --add-host is host:ip (the ip may itself hold colons for IPv6)
+    const i = h.indexOf(':');
+    const name = h.slice(0, i);
+    const ip = h.slice(i + 1) === 'host-gateway' ? '127.0.0.1' : h.slice(i + 1);
+    lines.push(`${ip}\t${name}`);
+  }
+  lines.push(`127.0.1.1\t${hostname}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The host's resolv.conf with --dns/--dns-search/--dns-option applied, as docker writes it. */
+export function resolvConf(dns: string[], search: string[], options: string[]): string {
+  let host = '';
+  try {
+    host = fs.readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    /* a host without resolv.conf: the container gets an empty one */
+  }
+  if (dns.length === 0 && search.length === 0 && options.length === 0) return host;
+  const kept = host.split('\n').filter((l) => {
+    const w = l.trim().split(/\s+/)[0];
+    if (w === 'nameserver' && dns.length > 0) return false;
+    if ((w === 'search' || w === 'domain') && search.length > 0) return false;
+    if (w === 'options' && options.length > 0) return false;
+    return l.trim() !== '';
+  });
+  const out = [...kept];
+  for (const d of dns) out.push(`nameserver ${d}`);
+  if (search.length) out.push(`search ${search.join(' ')}`);
+  if (options.length) out.push(`options ${options.join(' ')}`);
+  return out.join('\n') + '\n';
+}

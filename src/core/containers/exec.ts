@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { BerthError } from '../errors/berth-error.js';
+import type { EngineContext } from '../engine-context.js';
+import type { RuntimeSpec, SpecProcess } from '../oci/types.js';
+import { resolveUser } from '../spec/user.js';
+import type { ContainerRecord } from './container-record.js';
+import { containerPaths } from './container-paths.js';
+import { refreshContainer } from './exit.js';
+
+export interface ExecRequest {
+  cmd: string[];
+  env: string[];
+  user?: string;
+  workdir?: string;
+  tty: boolean;
+  interactive: boolean;
+  privileged: boolean;
+}
+
+/**
+ * The process of an exec session: the container's own process settings (capabilities, seccomp is
+ * per-container, rlimits, env) with the request's command, env, user and working dir on top.
+ */
+export function execProcess(ctx: EngineContext, ref: string, req: ExecRequest): { rec: ContainerRecord; process: SpecProcess } {
+  const rec = refreshContainer(ctx, ctx.containers.lookup(ref));
+  if (rec.state.status === 'paused') throw new BerthError('Conflict', `container ${rec.id} is paused, unpause the container before exec`);
+  if (rec.state.status !== 'running') throw new BerthError('Conflict', `container ${rec.id} is not running`);
+  if (req.cmd.length === 0) throw new BerthError('InvalidArgument', 'exec requires at least one command argument');
+  const p = containerPaths(ctx.paths, rec.id);
+  const spec = JSON.parse(fs.readFileSync(p.config, 'utf8')) as RuntimeSpec;
+  const base = spec.process;
+  if (!base) throw new BerthError('Internal', `container ${rec.id} has no process in its config`);
+  const env = new Map<string, string>();
+  for (const e of [...(base.env ?? []), ...req.env]) {
+    const i = e.indexOf('=');
+    env.set(i < 0 ? e : e.slice(0, i), e);
+  }
+  const proc: SpecProcess = {
+    ...base,
+    args: req.cmd,
+    env: [...env.values()],
+    cwd: req.workdir ?? base.cwd,
+    terminal: req.tty,
+  };
+  if (req.user !== undefined) {
+    const u = resolveUser(req.user, p.rootfs, rec.spec.groupAdd);
+    proc.user = { uid: u.uid, gid: u.gid, ...(u.additionalGids.length ? { additionalGids: u.additionalGids } : {}) };
+  }
+  if (req.privileged && proc.capabilities) {
+    const all = spec.process?.capabilities?.bounding ?? [];
+    proc.capabilities = { bounding: all, effective: all, permitted: all };
+  }
+  delete proc.consoleSize;
+  return { rec, process: proc };
+}

@@ -1,0 +1,81 @@
+import { BerthError } from '../errors/berth-error.js';
+import type { ContainerRecord } from './container-record.js';
+
+const KEYS = new Set(['id', 'name', 'label', 'exited', 'status', 'ancestor', 'before', 'since', 'volume', 'health', 'network', 'publish', 'expose', 'is-task']);
+const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
+
+export type Filters = Map<string, string[]>;
+
+/** Parse docker's repeated `--filter key=value`; an unknown key is an error, as in docker. */
+export function parseFilters(values: string[]): Filters {
+  const f: Filters = new Map();
+  for (const v of values) {
+    const i = v.indexOf('=');
+    if (i <= 0) throw new BerthError('InvalidArgument', `bad format of filter (expected name=value)`);
+    const k = v.slice(0, i).toLowerCase();
+    if (!KEYS.has(k)) throw new BerthError('InvalidArgument', `invalid filter '${k}'`);
+    const val = v.slice(i + 1);
+    if (k === 'status' && !STATUSES.has(val)) {
+      throw new BerthError('InvalidArgument', `invalid filter 'status=${val}'`);
+    }
+    f.set(k, [...(f.get(k) ?? []), val]);
+  }
+  return f;
+}
+
+/**
+ * Docker's semantics: values of one key are OR-ed, different keys AND-ed. `imageRefs(c)` gives the
+ * names an image is known by, for `ancestor`; `resolve` maps before/since to a container.
+ */
+export function matchContainer(
+  c: ContainerRecord,
+  f: Filters,
+  opts: { imageNames: (imageId: string) => string[]; created: (ref: string) => string | undefined },
+): boolean {
+  for (const [k, vals] of f) {
+    const ok = vals.some((v) => {
+      switch (k) {
+        case 'id':
+          return c.id.startsWith(v);
+        case 'name':
+          return new RegExp(v).test(c.name);
+        case 'label': {
+          const i = v.indexOf('=');
+          const labels = c.spec.labels;
+          return i < 0 ? v in labels : labels[v.slice(0, i)] === v.slice(i + 1);
+        }
+        case 'exited':
+          return c.state.status === 'exited' && String(c.state.exitCode) === v;
+        case 'status':
+          return c.state.status === v;
+        case 'ancestor':
+          return (
+            c.imageId === v ||
+            c.imageId.replace('sha256:', '').startsWith(v.replace('sha256:', '')) ||
+            c.spec.image === v ||
+            opts.imageNames(c.imageId).some((n) => n === v || n === `${v}:latest` || n.startsWith(`${v}:`) && !v.includes(':'))
+          );
+        case 'before': {
+          const t = opts.created(v);
+          return t !== undefined && c.created < t;
+        }
+        case 'since': {
+          const t = opts.created(v);
+          return t !== undefined && c.created > t;
+        }
+        case 'volume':
+          return c.spec.mounts.some((m) => m.source === v || m.target === v);
+        case 'network':
+          return c.spec.network === v;
+        case 'publish':
+          return c.spec.publish.some((p) => `${p.hostPort}` === v.split('/')[0]);
+        case 'expose':
+          return c.spec.publish.some((p) => `${p.containerPort}` === v.split('/')[0]);
+        default:
+          return false;
+      }
+    });
+    if (!ok) return false;
+  }
+  return true;
+}

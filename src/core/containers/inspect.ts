@@ -1,0 +1,175 @@
+import type { EngineContext } from '../engine-context.js';
+import type { ContainerRecord } from './container-record.js';
+import { containerPaths } from './container-paths.js';
+import { refreshContainer } from './exit.js';
+
+/**
+ * Docker's ContainerJSON shape (the fields scripts read: State, Config, HostConfig, Mounts,
+ * NetworkSettings), so `inspect --format '{{.State.Status}}'` works as with docker.
+ */
+export function inspectContainer(ctx: EngineContext, ref: string): Record<string, unknown> {
+  const rec = refreshContainer(ctx, ctx.containers.lookup(ref));
+  return containerJson(ctx, rec);
+}
+
+export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<string, unknown> {
+  const p = containerPaths(ctx.paths, rec.id);
+  const s = rec.state;
+  const spec = rec.spec;
+  const image = ctx.images.config(rec.imageId);
+  const ic = image.config ?? {};
+  const env = mergeEnv(ic.Env ?? [], spec.env);
+  const r = spec.resources;
+  const exposed: Record<string, Record<string, never>> = { ...(ic.ExposedPorts ?? {}) };
+  for (const port of spec.publish) exposed[`${port.containerPort}/${port.protocol}`] = {};
+  return {
+    Id: rec.id,
+    Created: rec.created,
+    Path: rec.path,
+    Args: rec.args,
+    State: {
+      Status: s.status,
+      Running: s.status === 'running' || s.status === 'paused',
+      Paused: s.status === 'paused',
+      Restarting: s.status === 'restarting',
+      OOMKilled: s.oomKilled,
+      Dead: s.status === 'dead',
+      Pid: s.pid,
+      ExitCode: s.exitCode,
+      Error: s.error,
+      StartedAt: s.startedAt,
+      FinishedAt: s.finishedAt,
+    },
+    Image: rec.imageId,
+    ResolvConfPath: p.resolvConf,
+    HostnamePath: p.hostname,
+    HostsPath: spec.network === 'host' ? '/etc/hosts' : p.hosts,
+    LogPath: p.log,
+    Name: `/${rec.name}`,
+    RestartCount: s.restartCount,
+    Driver: 'overlay',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: {
+      Binds: spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+      ContainerIDFile: '',
+      LogConfig: { Type: 'k8s-file', Config: {} },
+      NetworkMode: spec.network === 'none' ? 'none' : spec.network,
+      PortBindings: portBindings(rec),
+      RestartPolicy: { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.maximumRetryCount },
+      AutoRemove: spec.autoRemove,
+      CapAdd: spec.capAdd.length ? spec.capAdd : null,
+      CapDrop: spec.capDrop.length ? spec.capDrop : null,
+      Dns: spec.dns,
+      DnsOptions: spec.dnsOptions,
+      DnsSearch: spec.dnsSearch,
+      ExtraHosts: spec.extraHosts.length ? spec.extraHosts : null,
+      GroupAdd: spec.groupAdd.length ? spec.groupAdd : null,
+      IpcMode: spec.ipcMode ?? 'private',
+      PidMode: spec.pidMode ?? '',
+      UTSMode: spec.utsMode ?? '',
+      Privileged: spec.privileged,
+      PublishAllPorts: spec.publishAll,
+      ReadonlyRootfs: spec.readOnly,
+      SecurityOpt: securityOpts(rec),
+      Tmpfs: Object.fromEntries(spec.mounts.filter((m) => m.type === 'tmpfs').map((m) => [m.target, m.options.join(',')])),
+      ShmSize: spec.shmSize ?? 67108864,
+      Runtime: ctx.runtimeInfo().name,
+      Memory: r.memory ?? 0,
+      MemoryReservation: r.memoryReservation ?? 0,
+      MemorySwap: r.memorySwap ?? 0,
+      NanoCpus: r.nanoCpus ?? 0,
+      CpuShares: r.cpuShares ?? 0,
+      CpuPeriod: r.cpuPeriod ?? 0,
+      CpuQuota: r.cpuQuota ?? 0,
+      CpusetCpus: r.cpusetCpus ?? '',
+      PidsLimit: r.pidsLimit ?? null,
+      OomKillDisable: r.oomKillDisable ?? false,
+      Devices: spec.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions })),
+      Ulimits: spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      Init: spec.init ? true : null,
+      Sysctls: Object.keys(spec.sysctls).length ? spec.sysctls : undefined,
+    },
+    GraphDriver: {
+      Name: 'overlay',
+      Data: { UpperDir: p.upper, WorkDir: p.work, MergedDir: p.rootfs },
+    },
+    Mounts: spec.mounts
+      .filter((m) => m.type !== 'tmpfs')
+      .map((m) => ({
+        Type: m.type,
+        ...(m.type === 'volume' ? { Name: m.source } : {}),
+        Source: m.type === 'volume' ? (ctx.volumes.find(m.source)?.mountpoint ?? '') : m.source,
+        Destination: m.target,
+        Driver: m.type === 'volume' ? 'local' : undefined,
+        Mode: m.options.filter((o) => o === 'z' || o === 'Z').join(','),
+        RW: !m.readOnly,
+        Propagation: m.type === 'bind' ? 'rprivate' : '',
+      })),
+    Config: {
+      Hostname: spec.hostname ?? '',
+      Domainname: spec.domainname ?? '',
+      User: spec.user ?? ic.User ?? '',
+      AttachStdin: spec.openStdin,
+      AttachStdout: true,
+      AttachStderr: true,
+      ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
+      Tty: spec.tty,
+      OpenStdin: spec.openStdin,
+      StdinOnce: spec.openStdin,
+      Env: env,
+      Cmd: spec.cmd.length ? spec.cmd : spec.entrypoint !== undefined ? null : (ic.Cmd ?? null),
+      Image: spec.image,
+      Volumes: ic.Volumes ?? null,
+      WorkingDir: spec.workingDir ?? ic.WorkingDir ?? '',
+      Entrypoint: spec.entrypoint ?? ic.Entrypoint ?? null,
+      OnBuild: null,
+      Labels: { ...(ic.Labels ?? {}), ...spec.labels },
+      StopSignal: spec.stopSignal ?? ic.StopSignal ?? 'SIGTERM',
+      ...(spec.stopTimeout !== undefined ? { StopTimeout: spec.stopTimeout } : {}),
+    },
+    NetworkSettings: {
+      Bridge: '',
+      SandboxID: '',
+      HairpinMode: false,
+      Ports: portBindings(rec),
+      SandboxKey: s.pid > 0 && spec.network !== 'host' ? `/proc/${s.pid}/ns/net` : '',
+      Gateway: '',
+      IPAddress: '',
+      IPPrefixLen: 0,
+      MacAddress: '',
+      Networks: { [spec.network]: { NetworkID: spec.network, IPAddress: '', Gateway: '', MacAddress: '', Aliases: null } },
+    },
+  };
+}
+
+function mergeEnv(base: string[], over: string[]): string[] {
+  const m = new Map<string, string>();
+  for (const e of [...base, ...over]) {
+    const i = e.indexOf('=');
+    m.set(i < 0 ? e : e.slice(0, i), e);
+  }
+  return [...m.values()];
+}
+
+function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const p of rec.spec.publish) {
+    (out[`${p.containerPort}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort ? String(p.hostPort) : '' });
+  }
+  return out;
+}
+
+function securityOpts(rec: ContainerRecord): string[] | null {
+  const out: string[] = [];
+  const sec = rec.spec.security;
+  if (sec.noNewPrivileges) out.push('no-new-privileges');
+  if (sec.seccomp === 'unconfined') out.push('seccomp=unconfined');
+  else if (sec.seccomp) out.push(`seccomp=${sec.seccomp.path}`);
+  if (sec.apparmor) out.push(`apparmor=${sec.apparmor}`);
+  for (const l of sec.selinuxLabel ?? []) out.push(`label=${l}`);
+  return out.length ? out : null;
+}

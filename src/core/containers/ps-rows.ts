@@ -1,0 +1,59 @@
+import type { EngineContext } from '../engine-context.js';
+import { humanSize, statusText, createdAgo, truncateCommand, formatPorts } from '../format/index.js';
+import type { ContainerRecord } from './container-record.js';
+import { containerPaths } from './container-paths.js';
+import { dirSize } from '../volumes/volume-store.js';
+
+/** The fields docker's ps formatter offers (`{{.ID}}`, `{{.Names}}`, …), one object per container. */
+export interface ContainerRow {
+  ID: string;
+  Image: string;
+  Command: string;
+  CreatedAt: string;
+  RunningFor: string;
+  Ports: string;
+  State: string;
+  Status: string;
+  Size: string;
+  Names: string;
+  Labels: string;
+  Mounts: string;
+  Networks: string;
+  LocalVolumes: string;
+}
+
+export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts: { noTrunc: boolean; size: boolean }): ContainerRow[] {
+  const now = new Date();
+  return list.map((c) => {
+    const cmd = [c.path, ...c.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
+    const s = c.state;
+    return {
+      ID: opts.noTrunc ? c.id : c.id.slice(0, 12),
+      Image: c.spec.image,
+      Command: opts.noTrunc ? `"${cmd}"` : truncateCommand(cmd, 20),
+      CreatedAt: formatCreatedAt(new Date(c.created)),
+      RunningFor: createdAgo(new Date(c.created), now),
+      Ports: formatPorts(c.spec.publish),
+      State: s.status,
+      Status: statusText({
+        status: s.status,
+        exitCode: s.exitCode,
+        startedAt: new Date(s.startedAt),
+        finishedAt: new Date(s.finishedAt),
+        now,
+      }),
+      Size: opts.size ? `${humanSize(dirSize(containerPaths(ctx.paths, c.id).upper))} (virtual ${humanSize(ctx.images.resolve(c.imageId).size)})` : '',
+      Names: c.name,
+      Labels: Object.entries(c.spec.labels).map(([k, v]) => `${k}=${v}`).join(','),
+      Mounts: c.spec.mounts.filter((m) => m.type !== 'tmpfs').map((m) => (m.type === 'volume' ? m.source : m.source)).join(','),
+      Networks: c.spec.network,
+      LocalVolumes: String(c.spec.mounts.filter((m) => m.type === 'volume').length),
+    };
+  });
+}
+
+/** docker's CreatedAt: `2026-11-29 11:07:14 +0000 UTC`. */
+function formatCreatedAt(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000 UTC`;
+}

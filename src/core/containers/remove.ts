@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthError } from '../errors/berth-error.js';
+import type { EngineContext } from '../engine-context.js';
+import { unmount, isMountPoint } from '../host/mount.js';
+import { containerPaths } from './container-paths.js';
+import { refreshContainer, finalizeExit } from './exit.js';
+import { killAndWait } from './stop.js';
+import { anonymousVolumes, volumeUser } from './volumes.js';
+
+export interface RemoveOptions {
+  force?: boolean;
+  /** also remove the anonymous volumes the container created (docker rm -v) */
+  volumes?: boolean;
+}
+
+/**
+ * Remove a container: refused while it runs unless forced (then killed first). The row goes
+ * last, so a crash part-way leaves a container that a second `rm` finishes removing.
+ */
+export async function removeContainer(ctx: EngineContext, ref: string, opts: RemoveOptions = {}): Promise<string> {
+  let rec = refreshContainer(ctx, ctx.containers.lookup(ref));
+  if (rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting') {
+    if (!opts.force) {
+      throw new BerthError(
+        'Conflict',
+        `cannot remove container "/${rec.name}": container is ${rec.state.status}: stop the container before removing or force remove`,
+      );
+    }
+    ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
+    rec = await killAndWait(ctx, rec, 'SIGKILL', 10_000);
+  }
+  await finalizeExit(ctx, rec);
+  const anon = opts.volumes ? anonymousVolumes(ctx, rec) : [];
+  removeContainerFiles(ctx, rec.id);
+  ctx.containers.delete(rec.id);
+  for (const v of anon) {
+    if (!volumeUser(ctx, v)) ctx.volumes.remove(v, undefined, true);
+  }
+  return rec.id;
+}
+
+/** Everything on disk a container owns, removed idempotently. */
+export function removeContainerFiles(ctx: EngineContext, id: string): void {
+  const p = containerPaths(ctx.paths, id);
+  if (isMountPoint(p.rootfs)) unmount(p.rootfs);
+  fs.rmSync(p.dir, { recursive: true, force: true });
+  fs.rmSync(p.runDir, { recursive: true, force: true });
+  fs.rmSync(p.exitFile, { force: true });
+  fs.rmSync(path.join(ctx.paths.sockets, id), { recursive: true, force: true });
+}

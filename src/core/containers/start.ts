@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+
+import { BerthError, wrap } from '../errors/berth-error.js';
+import type { EngineContext } from '../engine-context.js';
+import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
+import { generateRuntimeSpec } from '../spec/generate.js';
+import { createWithConmon } from '../runtime/conmon.js';
+import { readExitCode } from '../runtime/exit-file.js';
+import type { ContainerRecord } from './container-record.js';
+import { containerPaths } from './container-paths.js';
+import { prepareVolumes } from './volumes.js';
+import { refreshContainer } from './exit.js';
+
+export interface StartOptions {
+  /**
+   * Runs after the runtime created the container and before its process starts: the moment to
+   * connect to the attach socket so no output is lost (conmon does not replay).
+   */
+  beforeStart?: (info: { id: string; bundle: string }) => Promise<void>;
+  /** a foreground berth attached to the container removes it itself when --rm is set */
+  attachedPid?: number;
+}
+
+/** Where berth puts the container's cgroup, under each v1 hierarchy or the v2 tree. */
+export function cgroupsPathFor(id: string): string {
+  return `/berth/${id}`;
+}
+
+/**
+ * Start a created or exited container: mount its root filesystem, write the OCI config, have
+ * conmon create it through the runtime, then start its process. A failure at any step undoes the
+ * earlier ones and leaves the container as it was, with the error recorded.
+ */
+export async function startContainer(ctx: EngineContext, ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
+  let rec = refreshContainer(ctx, ctx.containers.lookup(ref));
+  if (rec.state.status === 'running' || rec.state.status === 'paused') return rec;
+  if (rec.state.status === 'removing') throw new BerthError('Conflict', `container "${rec.name}" is being removed`);
+  const p = containerPaths(ctx.paths, rec.id);
+  const runtime = ctx.runtime();
+  // leftovers of an earlier run (runtime state, exit file) would make create fail or lie about the exit
+  await runtime.delete(rec.id, true).catch(() => undefined);
+  fs.rmSync(p.exitFile, { force: true });
+  fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
+
+  try {
+    const image = ctx.images.resolve(rec.imageId);
+    const imageConfig = ctx.images.config(rec.imageId);
+    if (!isMountPoint(p.rootfs)) {
+      mountOverlay(ctx.layers.overlayMount(image.chainIds, p.upper, p.work), p.rootfs);
+    }
+    const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
+    const spec = generateRuntimeSpec({
+      spec: rec.spec,
+      image: imageConfig.config ?? {},
+      rootfs: p.rootfs,
+      containerId: rec.id,
+      hostname: rec.spec.hostname ?? '',
+      cgroupsPath: cgroupsPathFor(rec.id),
+      host: ctx.hostFacts(),
+      etcFiles:
+        rec.spec.network === 'host'
+          ? { resolvConf: p.resolvConf }
+          : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
+      volumeSources,
+    });
+    fs.writeFileSync(p.config, JSON.stringify(spec));
+    const created = await createWithConmon({
+      id: rec.id,
+      bundle: p.bundle,
+      runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
+      conmonPath: ctx.conmonPath(),
+      logPath: p.log,
+      exitDir: ctx.paths.exits,
+      socketDir: ctx.paths.sockets,
+      pidFile: p.pidFile,
+      conmonPidFile: p.conmonPidFile,
+      terminal: rec.spec.tty,
+      stdin: rec.spec.openStdin,
+      exitCommand: ctx.exitCommand(rec.id),
+    });
+    if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
+    await runtime.start(rec.id);
+    const now = new Date().toISOString();
+    ctx.containers.updateState(rec.id, (s) => {
+      const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, startedAt: now, error: '', stoppedByUser: false, attachedPid: opts.attachedPid ?? 0 };
+      const code = readExitCode(ctx.paths.exits, rec.id);
+      // a process that already ended (the exit hook may even have run before us) is recorded as exited
+      if (code !== null) return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now };
+      return { ...base, status: 'running', exitCode: 0 };
+    });
+    rec = ctx.containers.lookup(rec.id);
+    return refreshContainer(ctx, rec);
+  } catch (e) {
+    const err = e instanceof BerthError ? e : wrap(e, `starting container "${rec.name}"`);
+    await runtime.delete(rec.id, true).catch(() => undefined);
+    if (isMountPoint(p.rootfs)) unmount(p.rootfs);
+    ctx.containers.updateState(rec.id, (s) => ({
+      ...s,
+      status: s.status === 'created' ? 'created' : 'exited',
+      error: err.message,
+      exitCode: err.kind === 'CommandNotFound' ? 127 : err.kind === 'CannotInvoke' ? 126 : 128,
+    }));
+    throw err;
+  }
+}
+

@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { BerthError } from '../errors/index.js';
+import type { ImageRuntimeConfig } from '../oci/types.js';
+
+/** The Dockerfile instructions `docker import --change` and `docker commit --change` accept. */
+const SUPPORTED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+
+function invalid(change: string, why: string): BerthError {
+  return new BerthError('InvalidArgument', `invalid change "${change}": ${why}`);
+}
+
+/**
+ * Split shell-like words, honouring single and double quotes and backslash escapes, the way
+ * Dockerfile ENV and LABEL values are written (`A="b c" D=e`).
+ */
+export function splitWords(s: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new BerthError('InvalidArgument', `unterminated quote in "${s}"`);
+  if (inWord) words.push(cur);
+  return words;
+}
+
+/** JSON form `["a","b"]` when it parses as an array of strings; otherwise undefined. */
+function jsonArray(rest: string): string[] | undefined {
+  if (!rest.startsWith('[')) return undefined;
+  try {
+    const v: unknown = JSON.parse(rest);
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  } catch {
+    // not JSON: Docker then treats the text as shell form
+  }
+  return undefined;
+}
+
+/** Exec form as given, or shell form wrapped in `/bin/sh -c`. */
+function commandForm(rest: string): string[] {
+  return jsonArray(rest) ?? ['/bin/sh', '-c', rest];
+}
+
+/** `K=V K2="v 2"`, or the legacy `K some value` form with exactly one name. */
+function keyValues(change: string, rest: string): Array<[string, string]> {
+  const words = splitWords(rest);
+  if (words.length === 0) throw invalid(change, 'missing arguments');
+  if (!words[0]?.includes('=')) {
+    const m = /^(\S+)\s+([\s\S]*)$/.exec(rest);
+    if (!m) throw invalid(change, 'expected a value');
+    return [[m[1] as string, splitWords(m[2] as string).join(' ')]];
+  }
+  return words.map((w) => {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw invalid(change, `expected key=value, got "${w}"`);
+    return [w.slice(0, eq), w.slice(eq + 1)];
+  });
+}
+
+function setEnv(env: string[], name: string, value: string): string[] {
+  const out = env.filter((e) => e.split('=', 1)[0] !== name);
+  out.push(`${name}=${value}`);
+  return out;
+}
+
+/**
+ * Apply `--change` instructions (Dockerfile syntax, one per string) to an image config, as
+ * `docker import -c` and `docker commit -c` do. Variable substitution is not performed.
+ *
+ * @example
+ * applyChanges({}, ['CMD ["sh"]', 'ENV A=1']) // { Cmd: ['sh'], Env: ['A=1'] }
+ */
+export function applyChanges(base: ImageRuntimeConfig, changes: readonly string[]): ImageRuntimeConfig {
+  const cfg: ImageRuntimeConfig = structuredClone(base);
+  for (const change of changes) {
+    const trimmed = change.trim();
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
+    if (!m) continue;
+    const instruction = (m[1] as string).toUpperCase();
+    const rest = (m[2] as string).trim();
+    if (!SUPPORTED.includes(instruction)) {
+      throw new BerthError('InvalidArgument', `"${m[1]}" is not a valid change command`, {
+        hint: `supported: ${SUPPORTED.join(', ')}`,
+      });
+    }
+    if (rest === '') throw invalid(change, `${instruction} requires an argument`);
+    switch (instruction) {
+      case 'CMD':
+        cfg.Cmd = commandForm(rest);
+        break;
+      case 'ENTRYPOINT':
+        cfg.Entrypoint = commandForm(rest);
+        break;
+      case 'ENV':
+        for (const [k, v] of keyValues(change, rest)) cfg.Env = setEnv(cfg.Env ?? [], k, v);
+        break;
+      case 'LABEL':
+        for (const [k, v] of keyValues(change, rest)) cfg.Labels = { ...cfg.Labels, [k]: v };
+        break;
+      case 'EXPOSE':
+        for (const p of splitWords(rest)) {
+          if (!/^\d+(-\d+)?(\/(tcp|udp|sctp))?$/i.test(p)) throw invalid(change, `invalid port "${p}"`);
+          const key = p.includes('/') ? p.toLowerCase() : `${p}/tcp`;
+          cfg.ExposedPorts = { ...cfg.ExposedPorts, [key]: {} };
+        }
+        break;
+      case 'VOLUME':
+        for (const v of jsonArray(rest) ?? splitWords(rest)) cfg.Volumes = { ...cfg.Volumes, [v]: {} };
+        break;
+      case 'WORKDIR':
+        cfg.WorkingDir = path.posix.resolve(cfg.WorkingDir || '/', rest);
+        break;
+      case 'USER':
+        cfg.User = rest;
+        break;
+      case 'STOPSIGNAL':
+        cfg.StopSignal = rest;
+        break;
+      case 'ONBUILD':
+        cfg.OnBuild = [...(cfg.OnBuild ?? []), rest];
+        break;
+    }
+  }
+  return cfg;
+}

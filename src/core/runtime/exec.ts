@@ -1,0 +1,161 @@
+import { spawn, type StdioOptions } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import tty from 'node:tty';
+import { BerthError } from '../errors/index.js';
+import type { SpecProcess } from '../oci/types.js';
+import { classifyStartError, OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
+import { readPidFile } from './process-util.js';
+import { PROXIED_SIGNALS, relaySignals, signalNumber } from './signals.js';
+
+/** A process to run in a running container (`docker exec`). */
+export interface ExecOptions {
+  runtime: { path: string; root: string };
+  id: string;
+  args: string[];
+  /** the full environment of the process (the caller merges the container's) */
+  env: string[];
+  /** default / */
+  cwd?: string;
+  /** default root (0:0) */
+  user?: { uid: number; gid: number; additionalGids?: number[] };
+  /** a terminal; foreground exec drops it when our stdin is not a terminal */
+  tty: boolean;
+  /** keep stdin: inherited in the foreground; otherwise /dev/null */
+  stdin: boolean;
+  /** default: the container's own set (runc uses it when the process has none) */
+  capabilities?: SpecProcess['capabilities'];
+  noNewPrivileges?: boolean;
+  /** where the process.json and runc's log go for the call (default the OS temp dir) */
+  tmpDir?: string;
+}
+
+/**
+ * Run a process in a running container with `runc exec --process <json>`, with this process's
+ * stdio inherited (fast, and runc handles a terminal: raw mode, size, SIGWINCH). Resolves with
+ * the process's exit status (128+N when killed by signal N).
+ *
+ * While it runs, SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGALRM sent to this process are relayed to
+ * runc, which passes them on; SIGINT/SIGQUIT too unless they come from our terminal (then runc,
+ * in the same foreground process group, already got them and a second copy would arrive).
+ *
+ * When runc itself fails (no such container, command not found, ...) throws OciRuntimeError
+ * with `printedByRuntime` (runc has written its message to our stderr), kind CommandNotFound
+ * (127) / CannotInvoke (126) as docker exec does, else Internal.
+ *
+ * @example
+ * const code = await execForeground({ runtime, id, args: ['sh'], env: ['PATH=/bin'], tty: true, stdin: true });
+ */
+export async function execForeground(opts: ExecOptions): Promise<number> {
+  const useTty = opts.tty && tty.isatty(0);
+  const work = makeWorkDir(opts.tmpDir);
+  try {
+    const processFile = writeProcessFile(work, opts, useTty);
+    const logFile = path.join(work, 'runtime.log');
+    const stdio: StdioOptions = [opts.stdin || useTty ? 'inherit' : 'ignore', 'inherit', 'inherit'];
+    const child = spawn(opts.runtime.path, [...globalArgs(opts, logFile), 'exec', '--process', processFile, opts.id], { stdio });
+    const fromTerminal = !useTty && (tty.isatty(0) || tty.isatty(1) || tty.isatty(2));
+    const relayed = PROXIED_SIGNALS.filter((s) => !(fromTerminal && (s === 'SIGINT' || s === 'SIGQUIT')));
+    const stopRelay = relaySignals(relayed, (s) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(s);
+    });
+    let code: number;
+    try {
+      code = await exitOf(child, opts.runtime.path);
+    } finally {
+      stopRelay();
+    }
+    throwIfRuntimeFailed(logFile, code, opts.id, true);
+    return code;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Start a process in a running container and return its host pid without waiting for it
+ * (`runc exec --detach --pid-file`), like `docker exec -d`. Its output is discarded. Errors are
+ * classified as in execForeground.
+ *
+ * @example
+ * const pid = await execDetached({ runtime, id, args: ['sleep', '60'], env: ['PATH=/bin'], tty: false, stdin: false });
+ */
+export async function execDetached(opts: ExecOptions): Promise<number> {
+  const work = makeWorkDir(opts.tmpDir);
+  try {
+    const processFile = writeProcessFile(work, opts, false);
+    const logFile = path.join(work, 'runtime.log');
+    const pidFile = path.join(work, 'pid');
+    // all 'ignore': the detached process would hold any pipe open for its whole life
+    const child = spawn(
+      opts.runtime.path,
+      [...globalArgs(opts, logFile), 'exec', '--detach', '--pid-file', pidFile, '--process', processFile, opts.id],
+      { stdio: 'ignore' },
+    );
+    const code = await exitOf(child, opts.runtime.path);
+    throwIfRuntimeFailed(logFile, code, opts.id, false);
+    const pid = readPidFile(pidFile);
+    if (code !== 0 || pid === null) {
+      throw new OciRuntimeError(`exec in container ${JSON.stringify(opts.id)}`, `runtime exited with status ${code} and no pid`);
+    }
+    return pid;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function globalArgs(opts: ExecOptions, logFile: string): string[] {
+  return ['--root', opts.runtime.root, '--log-format', 'json', '--log', logFile];
+}
+
+function makeWorkDir(tmpDir: string | undefined): string {
+  const base = tmpDir ?? os.tmpdir();
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(path.join(base, 'berth-exec-'));
+}
+
+function writeProcessFile(dir: string, opts: ExecOptions, terminal: boolean): string {
+  const user = opts.user ?? { uid: 0, gid: 0 };
+  const proc: SpecProcess = {
+    terminal,
+    user: { uid: user.uid, gid: user.gid, ...(user.additionalGids?.length ? { additionalGids: user.additionalGids } : {}) },
+    args: opts.args,
+    env: opts.env,
+    cwd: opts.cwd ?? '/',
+    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
+    ...(opts.noNewPrivileges !== undefined ? { noNewPrivileges: opts.noNewPrivileges } : {}),
+  };
+  const file = path.join(dir, 'process.json');
+  fs.writeFileSync(file, JSON.stringify(proc));
+  return file;
+}
+
+function exitOf(child: ReturnType<typeof spawn>, binary: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.on('error', (e) =>
+      reject(new BerthError('Unavailable', `running ${JSON.stringify(binary)}: ${e.message}`, { cause: e })),
+    );
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
+  });
+}
+
+/**
+ * runc exec exits 255 (crun 1) when it fails itself and logs why at error level; a process
+ * that exits non-zero leaves no such entry.
+ */
+function throwIfRuntimeFailed(logFile: string, code: number, id: string, printed: boolean): void {
+  if (code === 0) return;
+  let log: string;
+  try {
+    log = fs.readFileSync(logFile, 'utf8');
+  } catch {
+    return;
+  }
+  if (!/"level":"(error|fatal|panic)"/.test(log)) return;
+  const message = runtimeErrorMessage(log);
+  throw new OciRuntimeError(`exec in container ${JSON.stringify(id)}`, message, {
+    kind: classifyStartError(message),
+    printedByRuntime: printed,
+  });
+}

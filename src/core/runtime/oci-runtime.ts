@@ -1,0 +1,151 @@
+import { BerthError } from '../errors/index.js';
+import { OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
+import { runRuntime } from './runtime-command.js';
+import { signalNumber } from './signals.js';
+
+/** Status as the OCI runtime reports it (`runc state`). */
+export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
+
+/** The parts of `runc state <id>` berth uses. */
+export interface RuntimeState {
+  id: string;
+  status: RuntimeStatus;
+  /** host pid of the container's init; 0 once stopped */
+  pid: number;
+  bundle: string;
+  /** RFC 3339 creation time as the runtime recorded it */
+  created: string;
+}
+
+const NOT_EXIST = /does not exist|not found|no such file or directory/i;
+
+/**
+ * One OCI runtime binary (runc or crun) with one state dir (`--root`). Stateless: every call
+ * runs the binary. Container ids and bundles come from the caller; nothing here knows berth's
+ * metadata. Errors are OciRuntimeError carrying the runtime's own message (`--log-format json`
+ * makes it one clean line).
+ *
+ * @example
+ * const rt = new OciRuntime({ path: '/usr/sbin/runc', root: '/run/berth/runtime' });
+ * await rt.start(id);
+ * (await rt.state(id))?.status; // 'running'
+ */
+export class OciRuntime {
+  readonly path: string;
+  readonly root: string;
+
+  constructor(opts: { path: string; root: string }) {
+    this.path = opts.path;
+    this.root = opts.root;
+  }
+
+  /** Global args every call starts with; conmon gets the same through --runtime-arg. */
+  globalArgs(): string[] {
+    return ['--root', this.root, '--log-format', 'json'];
+  }
+
+  private run(args: string[], context: string, allowFailure = false) {
+    return runRuntime(this.path, [...this.globalArgs(), ...args], { context, allowFailure });
+  }
+
+  /** The runtime's view of a container, or null when the runtime does not know the id. */
+  async state(id: string): Promise<RuntimeState | null> {
+    const r = await this.run(['state', id], `runtime state ${JSON.stringify(id)}`, true);
+    if (r.code !== 0) {
+      const err = new OciRuntimeError(`runtime state ${JSON.stringify(id)}`, messageOf(r.stderr, r.code));
+      if (NOT_EXIST.test(err.runtimeMessage)) return null;
+      throw err;
+    }
+    return parseState(r.stdout, id);
+  }
+
+  /** Start a `created` container (runs its process). */
+  async start(id: string): Promise<void> {
+    await this.run(['start', id], `starting container ${JSON.stringify(id)}`);
+  }
+
+  /**
+   * Send a signal (number or name) to the container's init, or with `all` to every process in
+   * it. Killing a container that has already stopped throws (runc: "container not running")
+   * except with `all`, which runc treats as done.
+   */
+  async kill(id: string, signal: number | string, all = false): Promise<void> {
+    const args = ['kill', ...(all ? ['--all'] : []), id, String(signalNumber(signal))];
+    await this.run(args, `killing container ${JSON.stringify(id)}`);
+  }
+
+  /**
+   * Remove the container from the runtime (its state dir and cgroup). `force` kills it first if
+   * running. Idempotent: an id the runtime does not know is not an error.
+   */
+  async delete(id: string, force = false): Promise<void> {
+    const context = `deleting container ${JSON.stringify(id)}`;
+    const r = await this.run(['delete', ...(force ? ['--force'] : []), id], context, true);
+    if (r.code === 0) return;
+    const message = messageOf(r.stderr, r.code);
+    if (NOT_EXIST.test(message)) return;
+    throw new OciRuntimeError(context, message);
+  }
+
+  /** Freeze every process of a running container (cgroup freezer). */
+  async pause(id: string): Promise<void> {
+    await this.run(['pause', id], `pausing container ${JSON.stringify(id)}`);
+  }
+
+  /** Thaw a paused container. */
+  async resume(id: string): Promise<void> {
+    await this.run(['resume', id], `resuming container ${JSON.stringify(id)}`);
+  }
+
+  /** Host pids of the processes in the container (empty once stopped). */
+  async ps(id: string): Promise<number[]> {
+    const r = await this.run(['ps', '--format', 'json', id], `listing processes of ${JSON.stringify(id)}`);
+    const v: unknown = JSON.parse(r.stdout.trim() || 'null');
+    if (v === null) return [];
+    if (!Array.isArray(v) || !v.every((p) => typeof p === 'number')) {
+      throw new BerthError('Internal', `unexpected output of runtime ps: ${JSON.stringify(r.stdout.slice(0, 200))}`);
+    }
+    return v as number[];
+  }
+
+  /** Every container in this runtime root. */
+  async list(): Promise<RuntimeState[]> {
+    const r = await this.run(['list', '--format', 'json'], 'listing runtime containers');
+    const v: unknown = JSON.parse(r.stdout.trim() || 'null');
+    if (v === null) return [];
+    if (!Array.isArray(v)) throw new BerthError('Internal', 'unexpected output of runtime list');
+    return v.map((e: unknown) => toState(e));
+  }
+}
+
+function messageOf(stderr: string, code: number): string {
+  return runtimeErrorMessage(stderr) || `exited with status ${code}`;
+}
+
+function parseState(stdout: string, id: string): RuntimeState {
+  let v: unknown;
+  try {
+    v = JSON.parse(stdout);
+  } catch (e) {
+    throw new BerthError('Internal', `parsing runtime state of ${JSON.stringify(id)}`, { cause: e });
+  }
+  return toState(v);
+}
+
+const STATUSES: readonly string[] = ['creating', 'created', 'running', 'paused', 'stopped'];
+
+function toState(v: unknown): RuntimeState {
+  if (typeof v !== 'object' || v === null) throw new BerthError('Internal', 'unexpected runtime state: not an object');
+  const o = v as Record<string, unknown>;
+  const status = o['status'];
+  if (typeof o['id'] !== 'string' || typeof status !== 'string' || !STATUSES.includes(status)) {
+    throw new BerthError('Internal', `unexpected runtime state: ${JSON.stringify(v).slice(0, 200)}`);
+  }
+  return {
+    id: o['id'],
+    status: status as RuntimeStatus,
+    pid: typeof o['pid'] === 'number' ? o['pid'] : 0,
+    bundle: typeof o['bundle'] === 'string' ? o['bundle'] : '',
+    created: typeof o['created'] === 'string' ? o['created'] : '',
+  };
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+
+/**
+ * Fields of /proc/PID/stat after the command name. The name is in parentheses and may itself
+ * contain spaces or parentheses, so split after the last ')'.
+ */
+function statFields(pid: number): string[] | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  return text.slice(close + 2).trim().split(' ');
+}
+
+/**
+ * Whether a process exists and has not exited. A zombie (state Z, or X while being reaped)
+ * counts as dead: conmon daemons are orphans reaped by pid 1, which can take a while on some
+ * hosts, and `kill(pid, 0)` keeps saying "alive" until then.
+ *
+ * @example
+ * if (!isProcessAlive(conmonPid)) recoverExit(id);
+ */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  const fields = statFields(pid);
+  if (fields === null) return false;
+  const state = fields[0];
+  return state !== 'Z' && state !== 'X' && state !== 'x';
+}
+
+/**
+ * The process start time in clock ticks since boot (field 22 of /proc/PID/stat), or null when
+ * there is no such process. Store it beside a pid and compare later to guard against pid reuse.
+ *
+ * @example
+ * const t = readProcStartTime(pid); // later: readProcStartTime(pid) === t means the same process
+ */
+export function readProcStartTime(pid: number): number | null {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  // fields[0] is field 3 (state), so field 22 is fields[19]
+  const ticks = statFields(pid)?.[19];
+  return ticks === undefined || !/^\d+$/.test(ticks) ? null : Number(ticks);
+}
+
+/** Whether pid is alive and is still the process that had startTime (see readProcStartTime). */
+export function isSameProcessAlive(pid: number, startTime: number | null): boolean {
+  if (!isProcessAlive(pid)) return false;
+  return startTime === null || readProcStartTime(pid) === startTime;
+}
+
+/** Read a decimal pid from a pid file (conmon and runc write no newline); null when absent or bad. */
+export function readPidFile(file: string): number | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
+  if (!/^\d+$/.test(text)) return null;
+  const pid = Number(text);
+  return pid > 0 ? pid : null;
+}

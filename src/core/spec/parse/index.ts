@@ -1,0 +1,13 @@
+export { parseBytes, parseSwap } from './bytes.js';
+export { parseCpus } from './cpus.js';
+export { parseDevice, type DeviceSpec } from './device.js';
+export { parseEnv, parseEnvFile, type EnvLookup } from './env.js';
+export { parseLabel } from './label.js';
+export { parseMount } from './mount.js';
+export { parsePublish } from './publish.js';
+export { parseRestart } from './restart.js';
+export { parseSecurityOpt } from './security-opt.js';
+export { SIGNALS, parseSignal, signalName } from './signal.js';
+export { parseTmpfs } from './tmpfs.js';
+export { ULIMIT_RLIMITS, parseUlimit, type Ulimit } from './ulimit.js';
+export { parseVolume } from './volume.js';

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import type { EngineContext } from '../engine-context.js';
+
+function firstLine(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]?.trim() ?? '';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function has(p: string): boolean {
+  return fs.existsSync(p);
+}
+
+/** What `berth info` reports: the host as an engine sees it, and berth's own stores. */
+export function systemInfo(ctx: EngineContext): Record<string, unknown> {
+  const rt = ctx.runtimeInfo();
+  const facts = ctx.hostFacts();
+  const list = ctx.containers.list();
+  const count = (s: string) => list.filter((c) => c.state.status === s).length;
+  const filesystems = fs.readFileSync('/proc/filesystems', 'utf8');
+  const seccomp = /Seccomp:\s*\d/.test(fs.readFileSync('/proc/self/status', 'utf8'));
+  const cgroupControllers = facts.cgroupVersion === 2
+    ? (fs.readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').trim().split(/\s+/))
+    : fs.readdirSync('/sys/fs/cgroup').filter((d) => !['unified', 'systemd'].includes(d) && !d.includes(','));
+  return {
+    ID: '',
+    Containers: list.length,
+    ContainersRunning: count('running'),
+    ContainersPaused: count('paused'),
+    ContainersStopped: count('exited') + count('created'),
+    Images: ctx.images.list().length,
+    Driver: 'overlay',
+    DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']],
+    StorageRoot: ctx.paths.root,
+    RunRoot: ctx.paths.runRoot,
+    DockerRootDir: ctx.paths.root,
+    MemoryLimit: true,
+    CpuCfsPeriod: true,
+    CpuCfsQuota: true,
+    PidsLimit: true,
+    KernelVersion: os.release(),
+    OperatingSystem: osName(),
+    OSType: 'linux',
+    Architecture: os.machine(),
+    NCPU: os.cpus().length,
+    MemTotal: os.totalmem(),
+    Name: os.hostname(),
+    CgroupDriver: 'cgroupfs',
+    CgroupVersion: String(facts.cgroupVersion),
+    CgroupControllers: cgroupControllers,
+    DefaultRuntime: rt.name,
+    Runtimes: { [rt.name]: { path: rt.path, version: firstLine(rt.path, ['--version']) } },
+    Monitor: { path: ctx.conmonPath(), version: firstLine(ctx.conmonPath(), ['--version']) },
+    SecurityOptions: [
+      ...(seccomp ? ['name=seccomp,profile=builtin'] : []),
+      ...(has('/sys/module/apparmor/parameters/enabled') && fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y' ? ['name=apparmor'] : []),
+      ...(has('/sys/fs/selinux/enforce') ? ['name=selinux'] : []),
+    ],
+    KernelFeatures: {
+      overlay: /\toverlay$/m.test(filesystems),
+      seccomp,
+      userNamespaces: has('/proc/self/ns/user'),
+      cgroupNamespaces: has('/proc/self/ns/cgroup'),
+      timeNamespaces: has('/proc/self/ns/time'),
+    },
+    RlimitNofileHard: facts.rlimitHard['RLIMIT_NOFILE'] ?? facts.rlimitHard['nofile'] ?? null,
+    ServerVersion: BERTH_VERSION,
+  };
+}
+
+export const BERTH_VERSION = '0.1.0';
+
+function osName(): string {
+  try {
+    return /PRETTY_NAME="([^"]+)"/.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'Linux';
+  } catch {
+    return 'Linux';
+  }
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { BerthError } from '../errors/berth-error.js';
+import { immediate, type Db } from '../metadata/database.js';
+
+export interface VolumeRecord {
+  name: string;
+  created: string;
+  labels: Record<string, string>;
+  anonymous: boolean;
+  /** host directory the volume's content lives in */
+  mountpoint: string;
+  /** true once the image's content has been copied up (docker copies only into an empty volume, once) */
+  populated: boolean;
+}
+
+interface Row {
+  name: string;
+  created: string;
+  labels: string;
+  anonymous: number;
+  populated: number;
+}
+
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * Named and anonymous volumes: a directory under <root>/volumes/<name>/_data plus a row. A volume
+ * is in use while a container's spec names it; `rm` and `prune` ask the caller which are in use.
+ */
+export class VolumeStore {
+  constructor(
+    private readonly db: Db,
+    private readonly dir: string,
+  ) {
+    db.exec(`CREATE TABLE IF NOT EXISTS volumes (
+      name TEXT PRIMARY KEY, created TEXT NOT NULL, labels TEXT NOT NULL, anonymous INTEGER NOT NULL, populated INTEGER NOT NULL DEFAULT 0
+    )`);
+  }
+
+  private fromRow(r: Row): VolumeRecord {
+    return {
+      name: r.name,
+      created: r.created,
+      labels: JSON.parse(r.labels) as Record<string, string>,
+      anonymous: r.anonymous === 1,
+      mountpoint: path.join(this.dir, r.name, '_data'),
+      populated: r.populated === 1,
+    };
+  }
+
+  /** Create a volume; creating an existing named volume returns it (docker is idempotent here). */
+  create(opts: { name?: string; labels?: Record<string, string>; driver?: string } = {}): VolumeRecord {
+    if (opts.driver && opts.driver !== 'local') {
+      throw new BerthError('InvalidArgument', `volume driver "${opts.driver}" is not supported: only "local"`);
+    }
+    const anonymous = !opts.name;
+    const name = opts.name ?? randomBytes(32).toString('hex');
+    if (!NAME_RE.test(name)) {
+      throw new BerthError('InvalidArgument', `"${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed`);
+    }
+    return immediate(this.db, () => {
+      const existing = this.find(name);
+      if (existing) return existing;
+      fs.mkdirSync(path.join(this.dir, name, '_data'), { recursive: true, mode: 0o755 });
+      this.db
+        .prepare('INSERT INTO volumes (name, created, labels, anonymous) VALUES (?,?,?,?)')
+        .run(name, new Date().toISOString(), JSON.stringify(opts.labels ?? {}), anonymous ? 1 : 0);
+      return this.find(name) as VolumeRecord;
+    });
+  }
+
+  find(name: string): VolumeRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM volumes WHERE name = ?').get(name) as Row | undefined;
+    return r ? this.fromRow(r) : undefined;
+  }
+
+  get(name: string): VolumeRecord {
+    const v = this.find(name);
+    if (!v) throw new BerthError('NotFound', `get ${name}: no such volume`);
+    return v;
+  }
+
+  list(): VolumeRecord[] {
+    return (this.db.prepare('SELECT * FROM volumes ORDER BY name').all() as Row[]).map((r) => this.fromRow(r));
+  }
+
+  markPopulated(name: string): void {
+    this.db.prepare('UPDATE volumes SET populated = 1 WHERE name = ?').run(name);
+  }
+
+  remove(name: string, inUseBy: string | undefined, force = false): void {
+    const v = this.find(name);
+    if (!v) {
+      if (force) return;
+      throw new BerthError('NotFound', `get ${name}: no such volume`);
+    }
+    if (inUseBy) {
+      throw new BerthError('Conflict', `remove ${name}: volume is in use - [${inUseBy}]`);
+    }
+    this.db.prepare('DELETE FROM volumes WHERE name = ?').run(name);
+    fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+  }
+
+  /** Bytes used by a volume's directory (for `system df`). */
+  size(name: string): number {
+    return dirSize(path.join(this.dir, name, '_data'));
+  }
+}
+
+export function dirSize(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += dirSize(p);
+    else if (e.isFile()) {
+      try {
+        total += fs.lstatSync(p).size;
+      } catch {
+        /* raced with a delete */
+      }
+    }
+  }
+  return total;
+}
