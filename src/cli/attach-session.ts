@@ -23,7 +23,7 @@ export interface ForegroundOptions {
  */
 export async function runForeground(cli: CliContext, engine: Engine, id: string, opts: ForegroundOptions): Promise<number> {
   const stdinIsTty = opts.tty && opts.stdin && cli.stdin.isTTY === true;
-  let session: ReturnType<typeof attach> | undefined;
+  let session: Awaited<ReturnType<typeof attach>> | undefined;
   let bundle = '';
   const onResize = () => {
     if (bundle && cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
@@ -34,14 +34,13 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
       attachedPid: process.pid,
       beforeStart: async (info) => {
         bundle = info.bundle;
-        session = attach({
+        session = await attach({
           socketPath: attachSocketPath(engine.paths.sockets, info.id),
           stdin: opts.stdin ? cli.stdin : null,
           stdout: cli.stdout,
           stderr: cli.stderr,
           tty: opts.tty,
         });
-        await session.ready;
         if (opts.tty) onResize();
       },
     });

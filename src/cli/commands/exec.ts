@@ -50,12 +50,24 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
         interactive: !!f.interactive,
         privileged: !!f.privileged,
       });
-      const runtime = engine.runtime();
+      const opts = {
+        runtime: { path: engine.runtimeInfo().path, root: engine.paths.runtimeState },
+        id: rec.id,
+        args: proc.args,
+        env: proc.env ?? [],
+        cwd: proc.cwd,
+        user: proc.user,
+        tty: !!f.tty,
+        stdin: !!f.interactive,
+        ...(proc.capabilities ? { capabilities: proc.capabilities } : {}),
+        ...(proc.noNewPrivileges !== undefined ? { noNewPrivileges: proc.noNewPrivileges } : {}),
+        tmpDir: engine.paths.tmp,
+      };
       if (f.detach) {
-        await execDetached({ runtime, id: rec.id, process: proc });
+        await execDetached(opts);
         return;
       }
-      const code = await execForeground({ runtime, id: rec.id, process: proc, tty: !!f.tty, stdin: !!f.interactive });
+      const code = await execForeground(opts);
       ctx.setExitCode(code);
     });
 }

@@ -13,7 +13,12 @@ export function sha256Digest(data: Buffer | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
-/** True for a well-formed sha256 digest (the only algorithm berth stores). */
+/**
+ * True for a well-formed sha256 digest (the only algorithm berth stores).
+ *
+ * @example
+ * isDigest('sha256:' + 'a'.repeat(64)) // true
+ */
 export function isDigest(s: string): boolean {
   return DIGEST_RE.test(s);
 }
@@ -21,6 +26,9 @@ export function isDigest(s: string): boolean {
 /**
  * The hex part of a digest, or an InvalidArgument error; used wherever a digest becomes a path,
  * so that no caller-supplied string is ever joined onto a directory unchecked.
+ *
+ * @example
+ * path.join(blobs, digestHex(desc.digest))
  */
 export function digestHex(digest: string): string {
   if (!isDigest(digest)) {

@@ -34,6 +34,9 @@ export function mountOverlay(m: OverlayMount, target: string): void {
 /**
  * Unmount target. Not being mounted is fine (tear-down must be repeatable); a busy mount is
  * detached lazily so that tear-down never leaves it behind.
+ *
+ * @example
+ * unmount('/var/lib/berth/containers/<id>/merged');
  */
 export function unmount(target: string): void {
   if (!isMountPoint(target)) return;
@@ -48,7 +51,12 @@ export function unmount(target: string): void {
   throw new BerthError('Internal', `unmounting "${target}": ${r.stderr.trim()}`);
 }
 
-/** True when target is a mount point in this process's mount namespace. */
+/**
+ * True when target is a mount point in this process's mount namespace.
+ *
+ * @example
+ * isMountPoint('/') // true
+ */
 export function isMountPoint(target: string): boolean {
   let p = path.resolve(target);
   try {

@@ -9,7 +9,12 @@ import { BerthError } from '../errors/index.js';
 
 export type NodeKind = 'char' | 'block' | 'fifo';
 
-/** Create a device node or fifo at path (never follows a symlink there: mknod fails on EEXIST). */
+/**
+ * Create a device node or fifo at path (never follows a symlink there: mknod fails on EEXIST).
+ *
+ * @example
+ * mknod(path.join(layer, 'etc/motd'), 'char', 0, 0, 0); // an overlayfs whiteout
+ */
 export function mknod(path: string, kind: NodeKind, mode: number, major = 0, minor = 0): void {
   const args = ['-m', (mode & 0o7777).toString(8), '--', path];
   if (kind === 'fifo') args.push('p');
@@ -17,7 +22,12 @@ export function mknod(path: string, kind: NodeKind, mode: number, major = 0, min
   run('mknod', args, `creating device node "${path}"`);
 }
 
-/** Set an extended attribute on path itself (-h: a symlink is not followed). */
+/**
+ * Set an extended attribute on path itself (-h: a symlink is not followed).
+ *
+ * @example
+ * setXattr(dir, 'trusted.overlay.opaque', 'y');
+ */
 export function setXattr(path: string, name: string, value: string): void {
   run('setfattr', ['-h', '-n', name, '-v', value, '--', path], `setting xattr "${name}" on "${path}"`);
 }
@@ -25,6 +35,9 @@ export function setXattr(path: string, name: string, value: string): void {
 /**
  * Every path under root (root included) whose xattr `name` is set, with its text value, in one
  * recursive getfattr run that neither follows symlinks nor crosses into their targets.
+ *
+ * @example
+ * findXattrs(upper, 'trusted.overlay.opaque') // Map { '/c/upper/etc' => 'y' }
  */
 export function findXattrs(root: string, name: string): Map<string, string> {
   const pattern = `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;

@@ -109,7 +109,7 @@ export function cleanupTestEnv(env: TestEnv): void {
       // not there
     }
     const conmonPid = readPidFile(path.join(env.dir, 'run', id, 'conmon.pid'));
-    if (conmonPid !== null && isProcessAlive(conmonPid)) {
+    if (conmonPid !== null && isProcessAlive(conmonPid) && commOf(conmonPid) === 'conmon') {
       try {
         process.kill(conmonPid, 'SIGKILL');
       } catch {
@@ -118,4 +118,12 @@ export function cleanupTestEnv(env: TestEnv): void {
     }
   }
   fs.rmSync(env.dir, { recursive: true, force: true });
+}
+
+function commOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }

@@ -66,9 +66,12 @@ async function addEntry(p: Pack, e: TreeEntry, firstLink: Map<string, string>): 
   await writeFile(p, { ...base, name: e.rel, type: 'file', size: Number(st.size) }, e.abs);
 }
 
+/** An entry without content (an empty body for files: a file sink otherwise waits for end()). */
 function write(p: Pack, header: Partial<Header> & { name: string }): Promise<void> {
   return new Promise((resolve, reject) => {
-    p.entry(header, (err) => (err ? reject(err) : resolve()));
+    const cb = (err?: Error | null) => (err ? reject(err) : resolve());
+    if (header.type === 'file') p.entry(header, Buffer.alloc(0), cb);
+    else p.entry(header, cb);
   });
 }
 

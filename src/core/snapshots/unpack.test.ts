@@ -6,10 +6,14 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { BerthError } from '../errors/index.js';
+import { makeBusyboxTar } from '../../testkit/busybox-rootfs.js';
 import { makeTar, type FixtureEntry } from './_tar-fixture.js';
 import { unpackLayer } from './unpack.js';
 
-describe('unpackLayer', () => {
+/** chown, mknod, trusted xattrs and mount need root (as in CI); elsewhere these tests skip. */
+const needsRoot = process.getuid?.() === 0 ? false : 'needs root';
+
+describe('unpackLayer', { skip: needsRoot }, () => {
   let base: string;
   let dest: string;
   /** the sentinel beside dest: a hostile layer must never put anything here */
@@ -176,6 +180,16 @@ describe('unpackLayer', () => {
     ]);
     assert.equal(fs.lstatSync(path.join(outside, 'b')).mtimeMs, before);
     assert.equal(fs.readlinkSync(path.join(dest, 'a')), outside);
+  });
+
+  test('a GNU tar of a busybox root filesystem unpacks like tar -x would', async () => {
+    const tarPath = path.join(base, 'busybox.tar');
+    makeBusyboxTar(tarPath);
+    await unpackLayer(fs.createReadStream(tarPath), dest);
+    assert.equal(fs.readlinkSync(path.join(dest, 'bin/sh')), 'busybox');
+    assert.equal(fs.lstatSync(path.join(dest, 'tmp')).mode & 0o7777, 0o1777);
+    assert.equal(fs.readFileSync(path.join(dest, 'etc/passwd'), 'utf8').split('\n')[0], 'root:x:0:0:root:/root:/bin/sh');
+    assert.deepEqual(fs.readFileSync(path.join(dest, 'bin/busybox')), fs.readFileSync('/bin/busybox'));
   });
 
   test('a truncated tar fails', async () => {

@@ -1,0 +1,95 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeBusyboxTar } from './busybox-rootfs.js';
+
+/** The checkout's bin/berth, found from this compiled file (dist/src/testkit/…). */
+export const BERTH_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/berth');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A throw-away berth installation for one test file: its own storage root and run root, so tests
+ * never touch /var/lib/berth and can run side by side. `berth()` runs the real binary.
+ */
+export interface TestEnv {
+  root: string;
+  runRoot: string;
+  env: NodeJS.ProcessEnv;
+  berth(args: string[], opts?: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  berthSync(args: string[], opts?: { input?: string | Buffer }): RunResult;
+  /** import the busybox image as `busybox:latest` */
+  importBusybox(tag?: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+let busyboxTar: string | undefined;
+
+/** One busybox rootfs tar per test process, from Debian's busybox-static. */
+export function busyboxTarPath(): string {
+  if (!busyboxTar) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bb-'));
+    busyboxTar = path.join(dir, 'busybox.tar');
+    makeBusyboxTar(busyboxTar);
+  }
+  return busyboxTar;
+}
+
+export function makeTestEnv(): TestEnv {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-root-'));
+  // short: conmon's attach socket path must fit in 108 bytes
+  const runRoot = fs.mkdtempSync('/run/bt-');
+  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ROOT: root, BERTH_RUNROOT: runRoot };
+  const berth: TestEnv['berth'] = (args, opts = {}) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(BERTH_BIN, args, { env: { ...env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(opts.input ?? '');
+    });
+  const berthSync: TestEnv['berthSync'] = (args, opts = {}) => {
+    const r = spawnSync(BERTH_BIN, args, { env, input: opts.input ?? '', encoding: 'utf8' });
+    return { code: r.status ?? 255, stdout: r.stdout, stderr: r.stderr };
+  };
+  return {
+    root,
+    runRoot,
+    env,
+    berth,
+    berthSync,
+    async importBusybox(tag = 'busybox:latest') {
+      const r = await berth(['import', busyboxTarPath(), tag]);
+      if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
+    },
+    async cleanup() {
+      const ids = (await berth(['ps', '-aq', '--no-trunc'])).stdout.split('\n').filter(Boolean);
+      if (ids.length) await berth(['rm', '-f', ...ids]);
+      // anything still mounted under the root (a test that failed half-way) goes before the files
+      const mounts = fs
+        .readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' ')[4] ?? '')
+        .filter((m) => m.startsWith(root))
+        .sort()
+        .reverse();
+      for (const m of mounts) spawnSync('umount', ['-l', m]);
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(runRoot, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+
+let t: TestEnv;
+before(async () => {
+  t = makeTestEnv();
+  await t.importBusybox();
+});
+after(async () => t.cleanup());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function status(name: string): Promise<string> {
+  return (await t.berth(['inspect', '--format', '{{.State.Status}}', name])).stdout.trim();
+}
+
+test('a detached container runs with no berth process alive, and its exit code is recorded', async () => {
+  const r = await t.berth(['run', '-d', '--name', 'bg', 'busybox', 'sh', '-c', 'echo started; sleep 1; exit 3']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^[0-9a-f]{64}\n$/);
+  assert.equal(await status('bg'), 'running');
+  const ps = await t.berth(['ps', '--format', '{{.Names}} {{.State}}']);
+  assert.match(ps.stdout, /^bg running$/m);
+  const w = await t.berth(['wait', 'bg']);
+  assert.equal(w.stdout, '3\n');
+  assert.equal(await status('bg'), 'exited');
+  assert.equal((await t.berth(['inspect', '--format', '{{.State.ExitCode}}', 'bg'])).stdout, '3\n');
+  assert.equal((await t.berth(['logs', 'bg'])).stdout, 'started\n');
+  const psa = await t.berth(['ps', '-a', '--filter', 'name=bg', '--format', '{{.Status}}']);
+  assert.match(psa.stdout, /^Exited \(3\) /);
+  assert.equal((await t.berth(['rm', 'bg'])).code, 0);
+});
+
+test('the exit code is recorded even when nobody waits (conmon exit hook)', async () => {
+  await t.berth(['run', '-d', '--name', 'quick', 'busybox', 'sh', '-c', 'exit 5']);
+  for (let i = 0; i < 50 && (await status('quick')) !== 'exited'; i++) await sleep(100);
+  assert.equal((await t.berth(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'quick'])).stdout, 'exited 5\n');
+  await t.berth(['rm', 'quick']);
+});
+
+test('create, start -a, restart, rename, pause and unpause', async () => {
+  const c = await t.berth(['create', '--name', 'c1', 'busybox', 'echo', 'from-create']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.equal(await status('c1'), 'created');
+  const s = await t.berth(['start', '-a', 'c1']);
+  assert.equal(s.stdout, 'from-create\n');
+  assert.equal(s.code, 0);
+  assert.equal((await t.berth(['rename', 'c1', 'c2'])).code, 0);
+  assert.equal(await status('c2'), 'exited');
+  await t.berth(['rm', 'c2']);
+
+  await t.berth(['run', '-d', '--name', 'p', 'busybox', 'sleep', '60']);
+  assert.equal((await t.berth(['pause', 'p'])).code, 0);
+  assert.equal(await status('p'), 'paused');
+  assert.equal((await t.berth(['unpause', 'p'])).code, 0);
+  assert.equal(await status('p'), 'running');
+  const pid1 = (await t.berth(['inspect', '--format', '{{.State.Pid}}', 'p'])).stdout.trim();
+  assert.equal((await t.berth(['restart', '-t', '1', 'p'])).code, 0);
+  assert.equal(await status('p'), 'running');
+  assert.notEqual((await t.berth(['inspect', '--format', '{{.State.Pid}}', 'p'])).stdout.trim(), pid1);
+  await t.berth(['rm', '-f', 'p']);
+});
+
+test('stop sends SIGTERM, then SIGKILL after the timeout', async () => {
+  await t.berth(['run', '-d', '--name', 'stubborn', 'busybox', 'sh', '-c', 'trap "" TERM; sleep 60']);
+  const start = Date.now();
+  assert.equal((await t.berth(['stop', '-t', '1', 'stubborn'])).code, 0);
+  assert.ok(Date.now() - start < 8000);
+  assert.equal((await t.berth(['inspect', '--format', '{{.State.ExitCode}}', 'stubborn'])).stdout, '137\n');
+  await t.berth(['run', '-d', '--name', 'polite', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done']);
+  await sleep(300);
+  assert.equal((await t.berth(['stop', 'polite'])).code, 0);
+  assert.equal((await t.berth(['inspect', '--format', '{{.State.ExitCode}}', 'polite'])).stdout, '0\n');
+  await t.berth(['rm', 'stubborn', 'polite']);
+});
+
+test('kill -s delivers a signal', async () => {
+  await t.berth(['run', '-d', '--name', 'k', 'busybox', 'sh', '-c', 'trap "exit 42" USR1; while true; do sleep 0.1; done']);
+  await sleep(300);
+  assert.equal((await t.berth(['kill', '-s', 'USR1', 'k'])).code, 0);
+  assert.equal((await t.berth(['wait', 'k'])).stdout, '42\n');
+  const again = await t.berth(['kill', 'k']);
+  assert.equal(again.code, 125);
+  assert.match(again.stderr, /not running/);
+  await t.berth(['rm', 'k']);
+});
+
+test('name conflicts, rm of a running container and unknown containers are refused', async () => {
+  await t.berth(['run', '-d', '--name', 'web', 'busybox', 'httpd', '-f', '-p', '8080']);
+  const dup = await t.berth(['run', '-d', '--name', 'web', 'busybox', 'true']);
+  assert.equal(dup.code, 125);
+  assert.match(dup.stderr, /already in use/);
+  const rm = await t.berth(['rm', 'web']);
+  assert.notEqual(rm.code, 0);
+  assert.match(rm.stderr, /running/);
+  assert.equal(await status('web'), 'running');
+  assert.equal((await t.berth(['rm', '-f', 'web'])).code, 0);
+  const missing = await t.berth(['stop', 'nope']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /No such container: nope/);
+});
+
+test('logs --tail, --timestamps and -f', async () => {
+  await t.berth(['run', '-d', '--name', 'lg', 'busybox', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; sleep 1; echo last']);
+  await sleep(400);
+  assert.equal((await t.berth(['logs', '--tail', '2', 'lg'])).stdout, 'line4\nline5\n');
+  const ts = await t.berth(['logs', '-t', '--tail', '1', 'lg']);
+  assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line5\n$/);
+  const f = await t.berth(['logs', '-f', 'lg'], { timeoutMs: 10_000 });
+  assert.equal(f.stdout, 'line1\nline2\nline3\nline4\nline5\nlast\n');
+  await t.berth(['rm', 'lg']);
+});
+
+test('exec runs in the container, with -e, -u, -w, and passes exit codes', async () => {
+  await t.berth(['run', '-d', '--name', 'ex', 'busybox', 'sleep', '60']);
+  const r = await t.berth(['exec', '-e', 'X=1', '-u', 'nobody', '-w', '/tmp', 'ex', 'sh', '-c', 'echo $X; id -u; pwd; exit 4']);
+  assert.equal(r.stdout, '1\n65534\n/tmp\n');
+  assert.equal(r.code, 4);
+  const nf = await t.berth(['exec', 'ex', 'nope-cmd']);
+  assert.equal(nf.code, 127);
+  const i = await t.berth(['exec', '-i', 'ex', 'cat'], { input: 'piped\n' });
+  assert.equal(i.stdout, 'piped\n');
+  assert.equal((await t.berth(['exec', '-d', 'ex', 'sh', '-c', 'echo bg > /tmp/bg'])).code, 0);
+  await sleep(300);
+  assert.equal((await t.berth(['exec', 'ex', 'cat', '/tmp/bg'])).stdout, 'bg\n');
+  const top = await t.berth(['top', 'ex']);
+  assert.match(top.stdout, /PID/);
+  assert.match(top.stdout, /sleep 60/);
+  const stats = await t.berth(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'ex']);
+  assert.match(stats.stdout, /^ex \d+$/m);
+  await t.berth(['rm', '-f', 'ex']);
+});
+
+test('run -i passes stdin through', async () => {
+  const r = await t.berth(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'cat; echo end'], { input: 'a\nb\n' });
+  assert.equal(r.stdout, 'a\nb\nend\n');
+});
+
+test('cp copies in both directions, diff shows the changes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cp-'));
+  fs.writeFileSync(path.join(dir, 'hello.txt'), 'hi there\n');
+  await t.berth(['create', '--name', 'cpc', 'busybox', 'true']);
+  assert.equal((await t.berth(['cp', path.join(dir, 'hello.txt'), 'cpc:/tmp/'])).code, 0);
+  assert.equal((await t.berth(['cp', 'cpc:/etc/passwd', path.join(dir, 'passwd')])).code, 0);
+  assert.match(fs.readFileSync(path.join(dir, 'passwd'), 'utf8'), /^root:/);
+  assert.equal((await t.berth(['cp', 'cpc:/tmp/hello.txt', path.join(dir, 'back.txt')])).code, 0);
+  assert.equal(fs.readFileSync(path.join(dir, 'back.txt'), 'utf8'), 'hi there\n');
+  const diff = await t.berth(['diff', 'cpc']);
+  assert.match(diff.stdout, /^C \/tmp$/m);
+  assert.match(diff.stdout, /^A \/tmp\/hello.txt$/m);
+  const missing = await t.berth(['cp', 'cpc:/nope', dir]);
+  assert.notEqual(missing.code, 0);
+  await t.berth(['rm', 'cpc']);
+});
+
+test('cp into a container never follows its symlinks out of the root', async () => {
+  await t.berth(['run', '--name', 'evil', 'busybox', 'sh', '-c', 'ln -s / /escape; ln -s /tmp/berth-cp-target /abs']);
+  const src = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cpsrc-'));
+  fs.writeFileSync(path.join(src, 'pwned'), 'x');
+  fs.mkdirSync('/tmp/berth-cp-target', { recursive: true });
+  await t.berth(['cp', path.join(src, 'pwned'), 'evil:/abs/pwned']);
+  await t.berth(['cp', path.join(src, 'pwned'), 'evil:/escape/tmp/berth-cp-target/pwned2']);
+  assert.equal(fs.existsSync('/tmp/berth-cp-target/pwned'), false);
+  assert.equal(fs.existsSync('/tmp/berth-cp-target/pwned2'), false);
+  await t.berth(['rm', 'evil']);
+});
+
+test('ps filters, formats and quiet output', async () => {
+  await t.berth(['run', '-d', '--name', 'f1', '--label', 'tier=web', 'busybox', 'sleep', '60']);
+  await t.berth(['run', '--name', 'f2', 'busybox', 'true']);
+  const running = await t.berth(['ps', '--format', '{{.Names}}']);
+  assert.match(running.stdout, /f1/);
+  assert.doesNotMatch(running.stdout, /f2/);
+  assert.equal((await t.berth(['ps', '-a', '--filter', 'status=exited', '--format', '{{.Names}}'])).stdout, 'f2\n');
+  assert.equal((await t.berth(['ps', '--filter', 'label=tier=web', '--format', '{{.Names}} {{.Labels}}'])).stdout, 'f1 tier=web\n');
+  const table = await t.berth(['ps', '-a']);
+  assert.match(table.stdout.split('\n')[0] ?? '', /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
+  const q = await t.berth(['ps', '-aq']);
+  assert.equal(q.stdout.trim().split('\n').length, 2);
+  const j = await t.berth(['inspect', '--format', '{{json .Config.Labels}}', 'f1']);
+  assert.equal(j.stdout, '{"tier":"web"}\n');
+  const rng = await t.berth(['inspect', '--format', '{{range .Config.Cmd}}[{{.}}]{{end}} {{index .Config.Labels "tier"}}', 'f1']);
+  assert.equal(rng.stdout, '[sleep][60] web\n');
+  const bad = await t.berth(['ps', '--filter', 'color=red']);
+  assert.equal(bad.code, 125);
+  await t.berth(['rm', '-f', 'f1', 'f2']);
+});
+
+test('restart policy on-failure restarts up to the limit', async () => {
+  await t.berth(['run', '-d', '--name', 'rp', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 1']);
+  let count = '';
+  for (let i = 0; i < 80; i++) {
+    count = (await t.berth(['inspect', '--format', '{{.RestartCount}} {{.State.Status}}', 'rp'])).stdout.trim();
+    if (count === '2 exited') break;
+    await sleep(100);
+  }
+  assert.equal(count, '2 exited');
+  await t.berth(['rm', '-f', 'rp']);
+});
+
+test('port lists nothing before networking exists; version and info answer', async () => {
+  await t.berth(['run', '-d', '--name', 'pt', 'busybox', 'sleep', '30']);
+  const p = await t.berth(['port', 'pt']);
+  assert.equal(p.code, 0);
+  assert.equal(p.stdout, '');
+  await t.berth(['rm', '-f', 'pt']);
+  const v = await t.berth(['version']);
+  assert.equal(v.code, 0);
+  const info = await t.berth(['info']);
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, /Cgroup Version: [12]/);
+  assert.match(info.stdout, /runc/);
+});

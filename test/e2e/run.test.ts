@@ -1,0 +1,165 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+
+let t: TestEnv;
+before(async () => {
+  t = makeTestEnv();
+  await t.importBusybox();
+});
+after(async () => t.cleanup());
+
+test('run --rm prints the output, passes exit 0 and leaves no container', async () => {
+  const r = await t.berth(['run', '--rm', 'busybox', 'echo', 'hello']);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, 'hello\n');
+  assert.equal(r.code, 0);
+  const ps = await t.berth(['ps', '-aq']);
+  assert.equal(ps.stdout, '');
+});
+
+test('run passes the container exit code through', async () => {
+  const r = await t.berth(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
+  assert.equal(r.code, 7);
+  assert.equal(r.stdout, 'out\n');
+  assert.equal(r.stderr, 'err\n');
+});
+
+test('a command that is not found exits 127 and one that cannot be invoked exits 126', async () => {
+  const nf = await t.berth(['run', '--rm', 'busybox', 'no-such-command']);
+  assert.equal(nf.code, 127, nf.stderr);
+  assert.match(nf.stderr, /no-such-command/);
+  const ni = await t.berth(['run', '--rm', 'busybox', '/etc/passwd']);
+  assert.equal(ni.code, 126, ni.stderr);
+  assert.equal((await t.berth(['ps', '-aq'])).stdout, '', 'the --rm containers are gone');
+});
+
+test('an unknown image is a one-line error with exit 125 and nothing created', async () => {
+  const r = await t.berth(['run', '--rm', 'no-such-image:1', 'true']);
+  assert.equal(r.code, 125);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /no-such-image/);
+  assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
+});
+
+test('a bad flag value is refused with exit 125 and nothing created', async () => {
+  for (const args of [
+    ['--memory', 'lots'],
+    ['--security-opt', 'bogus'],
+    ['--cpus', 'many'],
+    ['--ulimit', 'nofile'],
+    ['--restart', 'sometimes'],
+    ['--no-such-flag'],
+  ]) {
+    const r = await t.berth(['run', '--rm', ...args, 'busybox', 'true']);
+    assert.equal(r.code, 125, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length <= 2, true, r.stderr);
+  }
+  assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
+});
+
+test('the default isolation matches docker: capabilities, seccomp, namespaces, hostname', async () => {
+  const r = await t.berth(['run', '--rm', 'busybox', 'sh', '-c', 'grep -E "^(CapEff|CapBnd|Seccomp|NoNewPrivs):" /proc/self/status; hostname; readlink /proc/self/ns/pid /proc/self/ns/net /proc/self/ns/mnt /proc/self/ns/uts /proc/self/ns/ipc']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /CapEff:\s+00000000a80425fb/);
+  assert.match(r.stdout, /CapBnd:\s+00000000a80425fb/);
+  assert.match(r.stdout, /Seccomp:\s+2/);
+  const lines = r.stdout.trim().split('\n');
+  const hostname = lines.find((l) => /^[0-9a-f]{12}$/.test(l));
+  assert.ok(hostname, `hostname is the short id: ${r.stdout}`);
+  for (const ns of ['pid', 'net', 'mnt', 'uts', 'ipc']) {
+    const inner = lines.find((l) => l.startsWith(`${ns}:`));
+    assert.ok(inner);
+    assert.notEqual(inner, fs.readlinkSync(`/proc/self/ns/${ns}`), `${ns} namespace is the container's own`);
+  }
+});
+
+test('the default seccomp profile blocks mount and new user namespaces; --privileged lifts it', async () => {
+  const r = await t.berth(['run', '--rm', 'busybox', 'sh', '-c', 'mkdir -p /mnt; mount -t tmpfs none /mnt && echo MOUNTED; unshare -U true && echo USERNS; echo done']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /MOUNTED|USERNS/);
+  const p = await t.berth(['run', '--rm', '--privileged', 'busybox', 'sh', '-c', 'grep Seccomp: /proc/self/status; mkdir -p /mnt; mount -t tmpfs none /mnt && echo MOUNTED']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /Seccomp:\s+0/);
+  assert.match(p.stdout, /MOUNTED/);
+});
+
+test('masked and read-only paths, and only the standard devices', async () => {
+  const r = await t.berth(['run', '--rm', 'busybox', 'sh', '-c', 'cat /proc/timer_list | wc -c; echo 1 > /proc/sys/kernel/domainname && echo WROTE; ls /dev']);
+  assert.equal(r.code, 0, r.stderr);
+  const [size] = r.stdout.split('\n');
+  assert.equal(size?.trim(), '0', 'timer_list is masked');
+  assert.doesNotMatch(r.stdout, /WROTE/);
+  const devs = r.stdout.split('\n').slice(1).join(' ');
+  for (const d of ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'pts', 'shm']) assert.match(devs, new RegExp(`\\b${d}\\b`));
+  assert.doesNotMatch(devs, /\b(sda|vda|mem|kmsg)\b/);
+});
+
+test('--cap-drop ALL and --cap-add change the capability set', async () => {
+  const r = await t.berth(['run', '--rm', '--cap-drop', 'ALL', 'busybox', 'grep', 'CapEff', '/proc/self/status']);
+  assert.match(r.stdout, /CapEff:\s+0000000000000000/);
+  const a = await t.berth(['run', '--rm', '--cap-add', 'NET_ADMIN', 'busybox', 'grep', 'CapEff', '/proc/self/status']);
+  assert.match(a.stdout, /CapEff:\s+00000000a80435fb/);
+});
+
+test('environment, working dir, user and hostname flags apply', async () => {
+  fs.writeFileSync('/tmp/berth-test-envfile', 'FROM_FILE=yes\n# comment\n');
+  const r = await t.berth(['run', '--rm', '-e', 'A=1', '--env-file', '/tmp/berth-test-envfile', '-w', '/tmp', '-u', 'nobody', '-h', 'myhost', 'busybox', 'sh', '-c', 'echo $A $FROM_FILE; pwd; id -u; hostname']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '1 yes\n/tmp\n65534\nmyhost\n');
+});
+
+test('resource limits land in the cgroup and rlimits never exceed the host', async () => {
+  const id = (await t.berth(['run', '-d', '--memory', '64m', '--pids-limit', '42', '--cpus', '0.5', 'busybox', 'sleep', '30'])).stdout.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  try {
+    const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+    const read = (ctrl: string, f: string) => fs.readFileSync(v2 ? `/sys/fs/cgroup/berth/${id}/${f}` : `/sys/fs/cgroup/${ctrl}/berth/${id}/${f}`, 'utf8').trim();
+    assert.equal(read('memory', v2 ? 'memory.max' : 'memory.limit_in_bytes'), '67108864');
+    assert.equal(read('pids', 'pids.max'), '42');
+    if (!v2) assert.equal(read('cpu', 'cpu.cfs_quota_us'), '50000');
+    const lim = await t.berth(['exec', id, 'sh', '-c', 'ulimit -Hn']);
+    const hostHard = Number(/Max open files\s+\d+\s+(\d+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1]);
+    assert.ok(Number(lim.stdout.trim()) <= hostHard, `nofile ${lim.stdout} <= host ${hostHard}`);
+  } finally {
+    await t.berth(['rm', '-f', id]);
+  }
+});
+
+test('--read-only, --tmpfs and bind mounts', async () => {
+  fs.mkdirSync('/tmp/berth-test-bind', { recursive: true });
+  fs.writeFileSync('/tmp/berth-test-bind/in.txt', 'from host\n');
+  const r = await t.berth(['run', '--rm', '--read-only', '--tmpfs', '/scratch', '-v', '/tmp/berth-test-bind:/data', 'busybox', 'sh', '-c', 'touch /x 2>/dev/null && echo ROOTWRITE; touch /scratch/ok && echo TMPFS; cat /data/in.txt; echo back > /data/out.txt']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /ROOTWRITE/);
+  assert.match(r.stdout, /TMPFS/);
+  assert.match(r.stdout, /from host/);
+  assert.equal(fs.readFileSync('/tmp/berth-test-bind/out.txt', 'utf8'), 'back\n');
+  const ro = await t.berth(['run', '--rm', '-v', '/tmp/berth-test-bind:/data:ro', 'busybox', 'sh', '-c', 'echo x > /data/y && echo WROTE']);
+  assert.doesNotMatch(ro.stdout, /WROTE/);
+});
+
+test('a named volume keeps data between containers', async () => {
+  assert.equal((await t.berth(['run', '--rm', '-v', 'berthdata:/data', 'busybox', 'sh', '-c', 'echo kept > /data/f'])).code, 0);
+  const r = await t.berth(['run', '--rm', '-v', 'berthdata:/data', 'busybox', 'cat', '/data/f']);
+  assert.equal(r.stdout, 'kept\n');
+  const ls = await t.berth(['volume', 'ls', '-q']);
+  assert.match(ls.stdout, /^berthdata$/m);
+  assert.equal((await t.berth(['volume', 'rm', 'berthdata'])).code, 0);
+});
+
+test('a volume mounted over image content gets a copy of it', async () => {
+  const r = await t.berth(['run', '--rm', '-v', 'etccopy:/etc', 'busybox', 'cat', '/etc/group']);
+  assert.match(r.stdout, /^root:x:0:/m);
+  await t.berth(['volume', 'rm', 'etccopy']);
+});
+
+test('20 run --rm started at once all succeed', async () => {
+  const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => t.berth(['run', '--rm', 'busybox', 'echo', `n${i}`])));
+  runs.forEach((r, i) => {
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `n${i}\n`);
+  });
+  assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
+});
