@@ -1,5 +1,5 @@
 import type { EngineContext } from '../engine-context.js';
-import { listChanges } from '../snapshots/changes.js';
+import { listChanges } from '../snapshots/list-changes.js';
 import { containerPaths } from './container-paths.js';
 
 /** docker diff: what the container changed, read from its overlay upper dir against the image layers. */

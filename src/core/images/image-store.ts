@@ -5,17 +5,17 @@ import { immediate, type Db } from '../metadata/database.js';
 import type { ImageConfig, ImageManifest } from '../oci/types.js';
 import {
   familiarString,
-  isFullImageId,
   isImageIdLike,
   normalize,
-  normalizeReference,
   parseReference,
   type Reference,
 } from '../reference/reference.js';
 import { LayerStore } from '../snapshots/layer-store.js';
+import { noSuchImage } from './image-errors.js';
 import { historyItems } from './image-history.js';
 import { toImageInspect } from './image-inspect.js';
-import type { HistoryItem, ImageInspect, ImageRecord, ImageSummary } from './image-record.js';
+import type { HistoryItem, ImageInspect, ImageRecord, ImageSummary, ImageUsage, ImageUser, RemoveResult } from './image-record.js';
+import { imageUsage, pruneImages, removeImage, type PruneOptions, type PruneResult, type RemoveOptions } from './image-remove.js';
 
 interface ImageRow {
   id: string;
@@ -53,25 +53,6 @@ function parseJson<T>(buf: Buffer, what: string): T {
   } catch (e) {
     throw new BerthError('InvalidArgument', `${what} is not valid json`, { cause: e });
   }
-}
-
-/** docker's stringid.TruncateID: hex without the algorithm, 12 characters. */
-export function shortId(id: string): string {
-  const i = id.indexOf(':');
-  return (i >= 0 ? id.slice(i + 1) : id).slice(0, 12);
-}
-
-/** docker's "No such image" text, kept verbatim because scripts match on it. */
-export function noSuchImage(refOrId: string): BerthError {
-  let shown = refOrId;
-  if (!isFullImageId(refOrId)) {
-    try {
-      shown = familiarString(normalizeReference(refOrId));
-    } catch {
-      // not a reference: show what was typed
-    }
-  }
-  return new BerthError('NotFound', `No such image: ${shown}`);
 }
 
 /**
@@ -292,6 +273,21 @@ export class ImageStore {
   inspect(refOrId: string): ImageInspect {
     const rec = this.resolve(refOrId);
     return toImageInspect(rec, this.content.readJson<ImageConfig>(rec.id), (c) => this.layers.diffDir(c));
+  }
+
+  /** `docker rmi` (see removeImage for docker's rules). */
+  remove(refOrId: string, opts: RemoveOptions = {}): RemoveResult {
+    return removeImage(this, refOrId, opts);
+  }
+
+  /** `docker image prune [-a]`. */
+  prune(opts: PruneOptions = {}): PruneResult {
+    return pruneImages(this, opts);
+  }
+
+  /** Image totals for `docker system df`. */
+  usage(usedBy?: (imageId: string) => ImageUser[]): ImageUsage {
+    return imageUsage(this, usedBy);
   }
 
   /** The stored image with exactly this id, or undefined. */

@@ -8,6 +8,7 @@ import { cleanupTestEnv, conmonOptions, integrationSkipReason, makeBundle, makeT
 import { createWithConmon } from './conmon.js';
 import { parseDetachKeys } from './detach-keys.js';
 import { waitForExit } from './exit-file.js';
+import { isProcessAlive } from './process-util.js';
 import { runAttached } from './run-attached.js';
 
 const skip = integrationSkipReason();
@@ -89,10 +90,10 @@ describe('attach (real conmon)', { skip }, () => {
     assert.equal(process.listenerCount('SIGTERM'), 0);
   });
 
-  it('detaches on the detach keys and leaves the container running', async () => {
+  it('detaches on the detach keys and leaves the container running with its stdin open', async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['sh', '-c', 'cat']);
-    const created = await createWithConmon(conmonOptions(env, id, bundle, { stdin: true }));
+    const created = await createWithConmon(conmonOptions(env, id, bundle, { stdin: true, leaveStdinOpen: true }));
     const stdin = new PassThrough();
     const out = collect();
     const pending = runAttached({
@@ -113,7 +114,7 @@ describe('attach (real conmon)', { skip }, () => {
   it('sizes a terminal container through the ctl fifo before start', async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['sh', '-c', 'stty size; exit 2'], { terminal: true });
-    await createWithConmon(conmonOptions(env, id, bundle, { terminal: true }));
+    const created = await createWithConmon(conmonOptions(env, id, bundle, { terminal: true }));
     const out = collect();
     const session = await attach({ socketPath: attachSocketPath(env.socketDir, id), stdout: out.stream, stderr: out.stream, tty: true });
     assert.equal(session.resize(33, 77), true);
@@ -121,6 +122,7 @@ describe('attach (real conmon)', { skip }, () => {
     assert.equal(await session.done, 'eof');
     assert.equal(out.text(), '33 77\r\n');
     assert.equal(await waitForExit(env.exitDir, id, { timeoutMs: 10_000 }), 2);
+    for (let i = 0; i < 100 && isProcessAlive(created.conmonPid); i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(resizeTerminal(bundle, 10, 10), false, 'no conmon reads the fifo any more');
   });
 

@@ -83,7 +83,12 @@ export function makeBundle(env: TestEnv, id: string, args: string[], opts: { ter
 }
 
 /** createWithConmon options for a bundle made by makeBundle. */
-export function conmonOptions(env: TestEnv, id: string, bundle: string, opts: { terminal?: boolean; stdin?: boolean } = {}): ConmonCreateOptions {
+export function conmonOptions(
+  env: TestEnv,
+  id: string,
+  bundle: string,
+  opts: { terminal?: boolean; stdin?: boolean; leaveStdinOpen?: boolean } = {},
+): ConmonCreateOptions {
   const run = path.join(env.dir, 'run', id);
   return {
     id,
@@ -97,6 +102,7 @@ export function conmonOptions(env: TestEnv, id: string, bundle: string, opts: { 
     conmonPidFile: path.join(run, 'conmon.pid'),
     terminal: opts.terminal ?? false,
     stdin: opts.stdin ?? false,
+    leaveStdinOpen: opts.leaveStdinOpen ?? false,
   };
 }
 

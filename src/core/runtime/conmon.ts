@@ -26,8 +26,14 @@ export interface ConmonCreateOptions {
   conmonPidFile: string;
   /** conmon -t: must match process.terminal in config.json */
   terminal: boolean;
-  /** conmon -i: keep the container's stdin open for attach clients */
+  /** conmon -i: give the container a stdin that attach clients write to */
   stdin: boolean;
+  /**
+   * keep the container's stdin open when an attach client disconnects. Default false: the first
+   * client to leave closes it, as docker's StdinOnce for `run -i`; set it for `create -i`/`run -d -i`
+   * where later clients attach
+   */
+  leaveStdinOpen?: boolean;
   /** run after the container exits, and also after a failed create (then with no exit file) */
   exitCommand?: string[];
   /** truncate the log when it would grow past this many bytes */
@@ -159,6 +165,7 @@ function conmonArgs(opts: ConmonCreateOptions, runtimeLog: string): string[] {
   ];
   if (opts.terminal) args.push('-t');
   if (opts.stdin) args.push('-i');
+  if (opts.stdin && opts.leaveStdinOpen) args.push('--leave-stdin-open');
   if (opts.logSizeMax !== undefined && opts.logSizeMax > 0) args.push('--log-size-max', String(opts.logSizeMax));
   const [cmd, ...cmdArgs] = opts.exitCommand ?? [];
   if (cmd !== undefined) {
