@@ -8,15 +8,10 @@ import { registerInspect } from './inspect.js';
 const IMAGES_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 const IMAGES_HEADERS = { Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE' };
 
-/** A function that tells image removal whether a container uses the image. */
-async function inUse(ctx: CliContext) {
+/** A function that tells image removal which containers use an image. */
+async function usedBy(ctx: CliContext) {
   const engine = await ctx.engine();
-  return (imageId: string) => {
-    const id = engine.containers.imageInUse(imageId);
-    if (!id) return undefined;
-    const c = engine.containers.get(id);
-    return { containerId: id, running: c?.state.status === 'running' || c?.state.status === 'paused' };
-  };
+  return (imageId: string) => engine.containers.usersOf(imageId);
 }
 
 function registerImagesList(parent: Command, ctx: CliContext, name: string, aliases: string[] = []): void {
@@ -61,6 +56,7 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
     .option('--platform <platform>', 'set platform if server is multi-platform capable')
     .action(async (file: string, ref: string | undefined, f: { change: string[]; message?: string; platform?: string }) => {
       const { importRootfs } = await import('../../core/images/import.js');
+      const { parsePlatform } = await import('../../core/images/platform.js');
       if (file !== '-' && !fs.existsSync(file)) throw new BerthError('NotFound', `open ${file}: no such file or directory`);
       const engine = await ctx.engine();
       const src = file === '-' ? ctx.stdin : fs.createReadStream(file);
@@ -68,7 +64,8 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
         ...(ref ? { tag: ref } : {}),
         changes: f.change,
         ...(f.message ? { message: f.message } : {}),
-        ...(f.platform ? { platform: f.platform } : {}),
+        ...(f.platform ? { platform: parsePlatform(f.platform) } : {}),
+        source: file,
       });
       ctx.stdout.write(`${id}\n`);
     });
@@ -160,12 +157,12 @@ function registerRmiCmd(parent: Command, ctx: CliContext, name: string, aliases:
     .option('--no-prune', 'do not delete untagged parents')
     .action(async (refs: string[], f: { force?: boolean }) => {
       const engine = await ctx.engine();
-      const isInUse = await inUse(ctx);
+      const isUsedBy = await usedBy(ctx);
       const { familiarString } = await import('../../core/reference/reference.js');
       let failed = false;
       for (const r of refs) {
         try {
-          const res = engine.images.remove(r, { force: !!f.force, isInUse });
+          const res = engine.images.remove(r, { force: !!f.force, usedBy: isUsedBy });
           for (const u of res.untagged) ctx.stdout.write(`Untagged: ${safeFamiliar(familiarString, u)}\n`);
           for (const d of res.deleted) ctx.stdout.write(`Deleted: ${d}\n`);
         } catch (e) {
@@ -204,7 +201,7 @@ function registerHistoryCmd(parent: Command, ctx: CliContext): void {
       const img = engine.images.resolve(ref);
       const items = engine.images.history(img.id);
       if (f.quiet) {
-        for (const h of items) ctx.stdout.write(`${f.trunc && h.Id !== '<missing>' ? h.Id.replace('sha256:', '').slice(0, 12) : h.Id}\n`);
+        for (const h of items as Array<{ Id: string }>) ctx.stdout.write(`${f.trunc && h.Id !== '<missing>' ? h.Id.replace('sha256:', '').slice(0, 12) : h.Id}\n`);
         return;
       }
       const now = new Date();
@@ -241,15 +238,15 @@ function registerImagePrune(parent: Command, ctx: CliContext): void {
     .action(async (f: { all?: boolean }) => {
       const { humanSize } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
-      const isInUse = await inUse(ctx);
-      const r = engine.images.prune({ all: !!f.all, isInUse });
+      const isUsedBy = await usedBy(ctx);
+      const r = engine.images.prune({ all: !!f.all, usedBy: isUsedBy });
       if (r.untagged.length || r.deleted.length) {
         ctx.stdout.write('Deleted Images:\n');
         for (const u of r.untagged) ctx.stdout.write(`untagged: ${u}\n`);
         for (const d of r.deleted) ctx.stdout.write(`deleted: ${d}\n`);
         ctx.stdout.write('\n');
       }
-      ctx.stdout.write(`Total reclaimed space: ${humanSize(r.reclaimed ?? 0)}\n`);
+      ctx.stdout.write(`Total reclaimed space: ${humanSize(r.spaceReclaimed)}\n`);
     });
 }
 

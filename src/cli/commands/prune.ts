@@ -65,11 +65,8 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
         reclaimed += v.reclaimed;
         if (v.removed.length) ctx.stdout.write(`Deleted Volumes:\n${v.removed.join('\n')}\n\n`);
       }
-      const i = engine.images.prune({ all: !!f.all, isInUse: (id: string) => {
-        const cid = engine.containers.imageInUse(id);
-        return cid ? { containerId: cid, running: true } : undefined;
-      } });
-      reclaimed += i.reclaimed ?? 0;
+      const i = engine.images.prune({ all: !!f.all, usedBy: (id: string) => engine.containers.usersOf(id) });
+      reclaimed += i.spaceReclaimed;
       if (i.untagged.length || i.deleted.length) {
         ctx.stdout.write('Deleted Images:\n');
         for (const u of i.untagged) ctx.stdout.write(`untagged: ${u}\n`);

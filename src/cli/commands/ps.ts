@@ -57,7 +57,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       let list = engine.containers.list().map((c) => refreshContainer(engine, c));
       const all = f.all || f.last !== undefined || f.latest;
       if (!all && !filters.has('status') && !filters.has('exited')) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');
-      const names = (id: string) => engine.images.tagsOf(id);
+      const names = (id: string) => engine.images.find(id)?.tags ?? [];
       list = list.filter((c) =>
         matchContainer(c, filters, {
           imageNames: names,

@@ -153,8 +153,12 @@ export class ContainerStore {
     return this.db.prepare('DELETE FROM containers WHERE id = ?').run(id).changes > 0;
   }
 
-  imageInUse(imageId: string): string | undefined {
-    const r = this.db.prepare('SELECT id FROM containers WHERE image_id = ? LIMIT 1').get(imageId) as { id: string } | undefined;
-    return r?.id;
+  /** The containers made from an image, for `rmi` and `image prune` (docker refuses or keeps those images). */
+  usersOf(imageId: string): Array<{ containerId: string; running: boolean }> {
+    const rows = this.db.prepare('SELECT id, state FROM containers WHERE image_id = ?').all(imageId) as Array<{ id: string; state: string }>;
+    return rows.map((r) => {
+      const status = (JSON.parse(r.state) as ContainerState).status;
+      return { containerId: r.id, running: status === 'running' || status === 'paused' || status === 'restarting' };
+    });
   }
 }

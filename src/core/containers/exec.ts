@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import type { RuntimeSpec, SpecProcess } from '../oci/types.js';
-import { resolveUser } from '../spec/user.js';
+import { resolveUser } from '../spec/resolve-user.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';

@@ -128,6 +128,28 @@ export class ImageStore {
 
     const now = new Date().toISOString();
     const moved: CommitResult['moved'] = [];
+    try {
+      this.insertImage({ id, manifestDigest, config, chainIds, layerDigests, names, now, moved });
+    } catch (e) {
+      this.collectBlobs([manifestDigest, id]);
+      throw e;
+    }
+    // An image stored before under another manifest keeps that one; drop what became garbage.
+    this.collectBlobs([manifestDigest, ...layerDigests]);
+    return { record: this.byId(id) as ImageRecord, moved };
+  }
+
+  private insertImage(a: {
+    id: string;
+    manifestDigest: string;
+    config: ImageConfig;
+    chainIds: string[];
+    layerDigests: string[];
+    names: string[];
+    now: string;
+    moved: CommitResult['moved'];
+  }): void {
+    const { id, manifestDigest, config, chainIds, layerDigests, names, now, moved } = a;
     immediate(this.db, () => {
       for (const d of layerDigests) {
         if (!this.content.has(d)) throw new BerthError('FailedPrecondition', `layer blob "${d}" is not stored`);
@@ -155,9 +177,6 @@ export class ImageStore {
         this.setTag(name, id, now);
       }
     });
-    // An image stored before under another manifest keeps that one; drop what became garbage.
-    this.collectBlobs([manifestDigest, ...layerDigests]);
-    return { record: this.byId(id) as ImageRecord, moved };
   }
 
   /**

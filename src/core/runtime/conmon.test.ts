@@ -74,6 +74,32 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     assert.equal(out.text(), 'line1\nline2\nline3\n');
   });
 
+  it('follows a log that conmon keeps truncating at --log-size-max without losing lines', async () => {
+    const id = newId(env);
+    const bundle = makeBundle(env, id, ['sh', '-c', 'i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo line$i; sleep 0.03; done']);
+    const opts = { ...conmonOptions(env, id, bundle), logSizeMax: 300 };
+    await createWithConmon(opts);
+    await env.runtime.start(id);
+    const out = collect();
+    const isRunning = async (): Promise<boolean> => (await env.runtime.state(id))?.status === 'running';
+    await readLogs(opts.logPath, { timestamps: false, follow: true, isRunning, pollMs: 20 }, { stdout: out.stream, stderr: new PassThrough() });
+    const expected = Array.from({ length: 30 }, (_, i) => `line${i + 1}\n`).join('');
+    assert.equal(out.text(), expected);
+    assert.ok(fs.statSync(opts.logPath).size <= 300, 'conmon kept the file under the limit');
+  });
+
+  it('runs the exit command after the container exits', async () => {
+    const id = newId(env);
+    const bundle = makeBundle(env, id, ['sh', '-c', 'exit 6']);
+    const marker = path.join(env.dir, `${id}.exited`);
+    const exitCommand = ['/bin/sh', '-c', `cat ${env.exitDir}/${id} > ${marker}`];
+    await createWithConmon({ ...conmonOptions(env, id, bundle), exitCommand });
+    await env.runtime.start(id);
+    await waitForExit(env.exitDir, id, { timeoutMs: 10_000 });
+    for (let i = 0; i < 100 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(fs.readFileSync(marker, 'utf8'), '6');
+  });
+
   it('reports a command that is not in PATH as CommandNotFound with runc\'s message', async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['no-such-command']);
@@ -102,6 +128,18 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     const bundle = makeBundle(env, id, ['true']);
     const opts = { ...conmonOptions(env, id, bundle), conmonPath: path.join(env.dir, 'no-conmon') };
     await assert.rejects(createWithConmon(opts), (e: unknown) => e instanceof BerthError && e.kind === 'Unavailable');
+  });
+
+  it('surfaces conmon\'s own complaint when it refuses its arguments', async () => {
+    const id = newId(env);
+    const bundle = makeBundle(env, id, ['true']);
+    const opts = conmonOptions(env, id, bundle);
+    await assert.rejects(createWithConmon({ ...opts, runtime: { ...opts.runtime, path: '/nonexistent/runc' } }), (e: unknown) => {
+      assert.ok(e instanceof BerthError);
+      assert.equal(e.kind, 'Internal');
+      assert.match(e.message, /^creating container "rt\w+": Runtime path \/nonexistent\/runc is not valid/);
+      return true;
+    });
   });
 
   it('removes a stale exit file so a second run of the same id is waited for properly', async () => {

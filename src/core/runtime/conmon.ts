@@ -105,6 +105,10 @@ export async function createWithConmon(opts: ConmonCreateOptions): Promise<Conmo
     child.on('error', () => resolve(null));
   });
   const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
+  const stderrClosed = new Promise<void>((resolve) => {
+    if (streams[2]) streams[2].on('close', () => resolve());
+    else resolve();
+  });
 
   try {
     const startPipe = streams[4] as NodeJS.WritableStream | null;
@@ -133,7 +137,10 @@ export async function createWithConmon(opts: ConmonCreateOptions): Promise<Conmo
     }
     if (outcome === null) {
       // No sync line: conmon refused its arguments (reason on stderr) or died before runc ran.
-      const code = await Promise.race([firstExit, unrefDelay(1000).then(() => null)]);
+      const code = await Promise.race([
+        Promise.all([firstExit, stderrClosed]).then(([c]) => c),
+        unrefDelay(1000).then(() => null),
+      ]);
       const reason = stderr.trim() || runtimeErrorMessage(readText(runtimeLog)) || (code ? `conmon exited with status ${code}` : 'conmon exited without a word');
       throw new BerthError('Internal', `${context}: ${reason.replace(/^\[conmon:\w\]: /, '')}`);
     }

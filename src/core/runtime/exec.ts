@@ -24,8 +24,12 @@ export interface ExecOptions {
   tty: boolean;
   /** keep stdin: inherited in the foreground; otherwise /dev/null */
   stdin: boolean;
-  /** default: the container's own set (runc uses it when the process has none) */
+  /** default: the container's own set (runc falls back to it when the process has none) */
   capabilities?: SpecProcess['capabilities'];
+  /**
+   * default false: runc does NOT inherit the container's no_new_privs for exec (checked with
+   * runc 1.1.5), so pass the container's setting as docker does
+   */
   noNewPrivileges?: boolean;
   /** where the process.json and runc's log go for the call (default the OS temp dir) */
   tmpDir?: string;
@@ -55,9 +59,11 @@ export async function execForeground(opts: ExecOptions): Promise<number> {
     const logFile = path.join(work, 'runtime.log');
     const stdio: StdioOptions = [opts.stdin || useTty ? 'inherit' : 'ignore', 'inherit', 'inherit'];
     const child = spawn(opts.runtime.path, [...globalArgs(opts, logFile), 'exec', '--process', processFile, opts.id], { stdio });
+    // Ctrl-C / Ctrl-\ on our terminal reach runc directly (same foreground process group):
+    // only keep Node alive then, a relayed copy would arrive twice
     const fromTerminal = !useTty && (tty.isatty(0) || tty.isatty(1) || tty.isatty(2));
-    const relayed = PROXIED_SIGNALS.filter((s) => !(fromTerminal && (s === 'SIGINT' || s === 'SIGQUIT')));
-    const stopRelay = relaySignals(relayed, (s) => {
+    const stopRelay = relaySignals(PROXIED_SIGNALS, (s) => {
+      if (fromTerminal && (s === 'SIGINT' || s === 'SIGQUIT')) return;
       if (child.exitCode === null && child.signalCode === null) child.kill(s);
     });
     let code: number;

@@ -52,9 +52,12 @@ export function formatLogTime(t: LogTime): string {
   return `${iso.slice(0, 19)}.${String(t.nanos).padStart(9, '0')}Z`;
 }
 
-/** Milliseconds since the epoch (fractional), for comparing with a Date. */
-export function logTimeMs(t: LogTime): number {
-  return t.seconds * 1000 + t.nanos / 1e6;
+/** Order a log time against a Date: negative before, 0 equal, positive after (exact, no float). */
+export function compareLogTime(t: LogTime, d: Date): number {
+  const ms = d.getTime();
+  const seconds = Math.floor(ms / 1000);
+  const nanos = (ms - seconds * 1000) * 1_000_000;
+  return t.seconds !== seconds ? t.seconds - seconds : t.nanos - nanos;
 }
 
 const SPACE = 0x20;
@@ -180,9 +183,8 @@ export class LogRenderer {
   }
 
   private inWindow(t: LogTime): boolean {
-    const ms = logTimeMs(t);
-    if (this.opts.since !== undefined && ms < this.opts.since.getTime()) return false;
-    if (this.opts.until !== undefined && ms > this.opts.until.getTime()) return false;
+    if (this.opts.since !== undefined && compareLogTime(t, this.opts.since) < 0) return false;
+    if (this.opts.until !== undefined && compareLogTime(t, this.opts.until) > 0) return false;
     return true;
   }
 }

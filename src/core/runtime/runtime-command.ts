@@ -13,7 +13,10 @@ export interface RuntimeOutput {
 /**
  * Run the runtime binary with global args first (`--root R --log-format json`), collecting its
  * output. Throws OciRuntimeError with the runtime's own error message when it exits non-zero,
- * unless `allowFailure` is set (then the caller looks at `code`).
+ * unless `allowFailure` is set (then the caller looks at `code`); Unavailable when it cannot run.
+ *
+ * @example
+ * const { stdout } = await runRuntime('/usr/sbin/runc', ['--root', root, 'state', id], { context: 'runtime state' });
  */
 export function runRuntime(
   binary: string,

@@ -18,8 +18,11 @@ export interface HostProbe {
   cgroupV2Only(): boolean;
 }
 
+/** The probe of this host: real files, this process's PATH, /sys/fs/cgroup. */
 export const realProbe: HostProbe = {
-  pathEnv: process.env['PATH'] ?? '',
+  get pathEnv() {
+    return process.env['PATH'] ?? '';
+  },
   isExecutable(file) {
     try {
       fs.accessSync(file, fs.constants.X_OK);

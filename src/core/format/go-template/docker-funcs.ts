@@ -6,8 +6,7 @@
 import { templateFunction, type FunctionMap } from './functions.js';
 import { formatValue } from './go-print.js';
 import { goJson } from './go-json.js';
-import { compareCodePoints, kindOf, mapEntries } from './go-values.js';
-import { goTypeName } from './go-values.js';
+import { compareCodePoints, goTypeName, kindOf, mapEntries } from './go-values.js';
 
 /** strings.Split: an empty separator splits after each character. */
 function split(s: string, sep: string): string[] {

@@ -5,7 +5,7 @@
  * default of `<` `>` `&` as `\u003c` `\u003e` `\u0026`.
  */
 import { BerthError } from '../../errors/index.js';
-import { kindOf, sortedMapEntries, structFields } from './go-values.js';
+import { kindOf, sortedMapEntries } from './go-values.js';
 
 export interface GoJsonOptions {
   escapeHTML?: boolean;
@@ -69,9 +69,7 @@ function encode(v: unknown, escapeHTML: boolean, seen: Set<object>): string {
     const toJSON = (obj as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return encode(toJSON.call(obj), escapeHTML, seen);
     if (Array.isArray(obj)) return '[' + obj.map((e) => encode(e, escapeHTML, seen)).join(',') + ']';
-    const entries: Array<[unknown, unknown]> = obj instanceof Map || kindOf(obj) === 'struct'
-      ? (obj instanceof Map ? sortedMapEntries(obj) : structFields(obj))
-      : jsonObjectEntries(obj);
+    const entries = obj instanceof Map ? sortedMapEntries(obj) : jsonObjectEntries(obj);
     return '{' + entries
       .filter(([, e]) => e !== undefined && typeof e !== 'function')
       .map(([k, e]) => encodeString(String(k), escapeHTML) + ':' + encode(e, escapeHTML, seen))
@@ -82,9 +80,9 @@ function encode(v: unknown, escapeHTML: boolean, seen: Set<object>): string {
 }
 
 /**
- * Plain objects keep insertion order: they usually mirror Go structs, whose fields marshal in
- * declaration order (docker's inspect JSON). Niladic functions are read like Go methods are by
- * docker's formatter MarshalJSON.
+ * Objects keep insertion order: they usually mirror Go structs, whose fields marshal in
+ * declaration order (docker's inspect JSON). Niladic functions are read, as docker's formatter
+ * MarshalJSON reads a row's methods; functions taking arguments are left out.
  */
 function jsonObjectEntries(obj: object): Array<[unknown, unknown]> {
   return Object.keys(obj).map((k): [unknown, unknown] => {

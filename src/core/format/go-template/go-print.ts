@@ -108,7 +108,8 @@ function fmtString(s: string, verb: string, spec: Spec): string {
       return pad(spec.plus ? goQuoteToASCII(s) : goQuote(s), spec);
     case 'x':
     case 'X': {
-      let h = Buffer.from(s, 'utf8').toString('hex');
+      const bytes = Array.from(Buffer.from(s, 'utf8'), (b) => b.toString(16).padStart(2, '0'));
+      let h = bytes.join(spec.space ? ' ' : '');
       if (verb === 'X') h = h.toUpperCase();
       return pad(h, spec);
     }

@@ -4,7 +4,7 @@
  *
  * - `undefined` is Go's invalid value (a missing map key): prints `<no value>`.
  * - `null` is nil: `<nil>` inside printed containers, `<no value>` as a pipeline's result.
- * - strings, booleans: string, bool. Integral numbers and bigints: int. Other numbers: float64.
+ * - strings, booleans: string, bool. Safe integers and bigints: int. Other numbers: float64.
  * - arrays: `[]interface {}`. `Map`s and plain objects: `map[string]interface {}` (printed
  *   `map[k:v]` with sorted keys, ranged in key order, a missing key is `<no value>`).
  * - an object marked with {@link goStruct}: a struct (a missing field is an error, printed `{a b}`).
@@ -41,7 +41,8 @@ export function kindOf(v: unknown): GoKind {
     case 'boolean': return 'bool';
     case 'string': return 'string';
     case 'bigint': return 'int';
-    case 'number': return Number.isInteger(v) ? 'int' : 'float';
+    // beyond 2^53 a JavaScript number is no longer an exact integer: treat it as the float it is
+    case 'number': return Number.isSafeInteger(v) ? 'int' : 'float';
     case 'function': return 'func';
     case 'object':
       if (Array.isArray(v)) return 'slice';

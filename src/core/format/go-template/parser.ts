@@ -42,9 +42,9 @@ function parseGoInteger(text: string): bigint | undefined {
   else if (/^0[bB]/.test(s)) { base = 2; s = s.slice(2); prefixed = true; }
   else if (/^0./.test(s)) { base = 8; s = s.slice(1); prefixed = true; }
   if (s.includes('_')) {
-    // underscores only between digits, or right after a base prefix
+    // underscores only between digits, or right after a base prefix (strconv's underscoreOK)
     const ok = prefixed ? /^_?[^_]+(_[^_]+)*$/.test(s) : /^[^_]+(_[^_]+)*$/.test(s);
-    if (!ok || (!prefixed && text.replace(/^[+-]/, '')[0] !== '0')) return undefined;
+    if (!ok) return undefined;
     s = s.replace(/_/g, '');
   }
   const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base] as RegExp;
@@ -56,6 +56,7 @@ function parseGoInteger(text: string): bigint | undefined {
 
 /** strconv.ParseFloat for decimal and hexadecimal (0x1.8p3) literals. */
 function parseGoFloat(text: string): number | undefined {
+  if (/__|_$|^[+-]?_|_\.|\._|_[eEpP]/.test(text)) return undefined;
   const s = text.replace(/_/g, '');
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number(s);
   const m = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/.exec(s);
@@ -548,7 +549,7 @@ function isEmptyTree(n: Node): boolean {
  * Parses a template and the templates it defines. The main template is stored under `name`.
  * Throws TemplateParseError with Go's message.
  */
-export function parseTemplate(text: string, options: ParseOptions): Map<string, Tree> {
+export function parseTrees(text: string, options: ParseOptions): Map<string, Tree> {
   const trees = new Map<string, Tree>();
   const parser = new Parser(text, options, trees);
   const root = parser.parse();

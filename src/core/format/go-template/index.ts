@@ -1,0 +1,11 @@
+export { compileTemplate, parseGoTemplate, renderTemplate, GoTemplate } from './template.js';
+export type { ExecuteOverrides, TemplateOptions, TemplateResult } from './template.js';
+export type { MissingKey } from './exec.js';
+export { templateFunction } from './functions.js';
+export type { FunctionMap, ParamType, TemplateFunction } from './functions.js';
+export { goStruct } from './go-values.js';
+export { goJson } from './go-json.js';
+export type { GoJsonOptions } from './go-json.js';
+export { formatValue, sprint, sprintf, sprintln } from './go-print.js';
+export { goQuote } from './go-quote.js';
+export { DOCKER_FUNCTIONS, DOCKER_HEADER_FUNCTIONS } from './docker-funcs.js';

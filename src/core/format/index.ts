@@ -1,0 +1,11 @@
+export * from './go-template/index.js';
+export { formatRows, formatTable, effectiveFormat, isTableFormat, templateString } from './table.js';
+export type { FormatRowsOptions } from './table.js';
+export { tabwrite, DOCKER_TABWRITER } from './tabwriter.js';
+export type { TabwriterOptions } from './tabwriter.js';
+export { bytesSize, createdAgo, humanDuration, humanSize, humanSizeWithPrecision, statusText } from './units.js';
+export type { StatusTextInput } from './units.js';
+export { commandLine, ellipsis, shortId, truncateCommand } from './truncate.js';
+export { formatPorts } from './ports.js';
+export type { PortEntry } from './ports.js';
+export { charWidth, stringWidth } from './display-width.js';

@@ -1,0 +1,124 @@
+import type { ImageRuntimeConfig, RuntimeSpec, SpecLinux, SpecProcess } from '../oci/types.js';
+import type { ContainerSpec } from './container-spec.js';
+import type { HostFacts } from './host-facts.js';
+import { devices } from './opts/devices.js';
+import { mounts } from './opts/mounts.js';
+import { namespaces, type NamespacePaths } from './opts/namespaces.js';
+import { processArgs, processCwd, processEnv } from './opts/process.js';
+import { resources } from './opts/resources.js';
+import { rlimits } from './opts/rlimits.js';
+import { apparmorProfile, capabilities, processCapabilities, protectedPaths, seccomp, selinuxLabel } from './opts/security.js';
+import { sysctls } from './opts/sysctls.js';
+import { parseSignal, signalName } from './parse/signal.js';
+import { resolveUser } from './resolve-user.js';
+import { validateContainerSpec } from './validate.js';
+
+export { validateContainerSpec } from './validate.js';
+
+export const OCI_VERSION = '1.0.2-dev';
+
+export interface GenerateInput {
+  spec: ContainerSpec;
+  /** the image's config (`config` of the image config blob); {} for none */
+  image: ImageRuntimeConfig;
+  /** absolute host path of the mounted root filesystem */
+  rootfs: string;
+  containerId: string;
+  /** "" means the first 12 characters of containerId, as in docker */
+  hostname: string;
+  /** linux.cgroupsPath, e.g. "/berth/<id>" */
+  cgroupsPath: string;
+  host: HostFacts;
+  /** host files bound onto /etc/hosts, /etc/resolv.conf, /etc/hostname */
+  etcFiles?: { hosts?: string; resolvConf?: string; hostname?: string };
+  /** host directories of named and anonymous volumes (and image VOLUMEs), by container path */
+  volumeSources?: Record<string, string>;
+  /** host path of the init binary bound on /dev/init for --init */
+  initPath?: string;
+  /** namespaces to join rather than create (the network layer's netns, --pid container:…) */
+  namespacePaths?: NamespacePaths;
+  /** host directory bound on /dev/shm (--ipc host or another container's) */
+  shmPath?: string;
+  /** told about limits the host cannot apply (docker prints these as warnings) */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Turn what the user asked for (ContainerSpec), the image's defaults and the host's facts into
+ * an OCI runtime config.json for runc. Pure apart from reading the rootfs's /etc/passwd and
+ * /etc/group (safely) and looking up --device nodes through `host`.
+ *
+ * @example
+ * const config = generateRuntimeSpec({ spec, image: imageConfig.config ?? {}, rootfs, containerId: id,
+ *   hostname: id.slice(0, 12), cgroupsPath: `/berth/${id}`, host: readHostFacts() });
+ */
+export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
+  const { spec, image, host } = input;
+  validateContainerSpec(spec);
+  const args = processArgs(spec, image);
+  const user = resolveUser(spec.user || image.User || undefined, input.rootfs, spec.groupAdd);
+  // sharing the host's UTS namespace, or its network without a --hostname, shows the host's name
+  const hostsName = spec.utsMode === 'host' || (spec.network === 'host' && !spec.hostname);
+  // docker's default hostname is the short container id
+  const hostname = hostsName && host.hostname ? host.hostname : input.hostname || input.containerId.slice(0, 12);
+  const caps = capabilities(spec, host);
+
+  const proc: SpecProcess = {
+    terminal: spec.tty,
+    user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) },
+    args,
+    env: processEnv(spec, image, hostname, user.home),
+    cwd: processCwd(spec, image),
+    capabilities: processCapabilities(caps),
+    rlimits: rlimits(spec, host),
+    noNewPrivileges: spec.security.noNewPrivileges,
+  };
+  const apparmor = apparmorProfile(spec, host);
+  if (apparmor) proc.apparmorProfile = apparmor;
+  const label = selinuxLabel(spec, host);
+  if (label) proc.selinuxLabel = label;
+
+  const dev = devices(spec, host);
+  const linux: SpecLinux = {
+    namespaces: namespaces(spec, host, input.namespacePaths),
+    devices: dev.devices,
+    cgroupsPath: input.cgroupsPath,
+    resources: resources(spec, host, dev.rules, input.onWarning),
+    ...protectedPaths(spec, host),
+  };
+  const filter = seccomp(spec, caps, host);
+  if (filter) linux.seccomp = filter;
+  const sysctl = sysctls(spec);
+  if (sysctl) linux.sysctl = sysctl;
+
+  const out: RuntimeSpec = {
+    ociVersion: OCI_VERSION,
+    process: proc,
+    root: { path: input.rootfs, readonly: spec.readOnly },
+    mounts: mounts({
+      spec,
+      image,
+      ...(input.etcFiles ? { etcFiles: input.etcFiles } : {}),
+      ...(input.volumeSources ? { volumeSources: input.volumeSources } : {}),
+      ...(input.initPath ? { initPath: input.initPath } : {}),
+      ...(input.shmPath ? { shmPath: input.shmPath } : {}),
+    }),
+    linux,
+  };
+  // runc refuses a hostname without a UTS namespace of our own
+  if (spec.utsMode !== 'host') out.hostname = hostname;
+  const stop = stopSignal(spec, image);
+  if (stop) out.annotations = { 'org.opencontainers.image.stopSignal': stop };
+  return out;
+}
+
+/** The --stop-signal (validated already) or the image's STOPSIGNAL, which a bad image may spell wrong. */
+function stopSignal(spec: ContainerSpec, image: ImageRuntimeConfig): string | undefined {
+  if (spec.stopSignal) return signalName(parseSignal(spec.stopSignal));
+  if (!image.StopSignal) return undefined;
+  try {
+    return signalName(parseSignal(image.StopSignal));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,11 @@
+export * from './container-spec.js';
+export * from './capabilities.js';
+export * from './generate.js';
+export * from './host-facts.js';
+export * from './parse/index.js';
+export { resolveUser, type ResolvedUser } from './resolve-user.js';
+export { readRootfsFile, resolveInRootfs } from './rootfs-file.js';
+export { BERTH_SECCOMP_PROFILE, NOTABLE_BLOCKED, defaultSeccompProfile, type BlockedSyscall } from './seccomp-default.js';
+export { dockerProfileToSpec, type DockerSeccompProfile, type SeccompTarget } from './seccomp-docker.js';
+export { seccompVerdict, type SeccompVerdict } from './seccomp-verdict.js';
+export { validateContainerSpec } from './validate.js';
