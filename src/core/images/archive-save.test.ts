@@ -52,7 +52,7 @@ describe('saveImages and loadArchive', { skip: needsRoot }, () => {
     const byName = new Map(entries.map((e) => [e.name, e]));
     const manifest = JSON.parse(byName.get('manifest.json')?.data.toString() ?? 'null');
     const diffId = a.images.config(id).rootfs.diff_ids[0] as string;
-    assert.deepEqual(manifest, [{ Config: `${id.slice(7)}.json`, RepoTags: ['busybox:latest'], Layers: [`${diffId.slice(7)}/layer.tar`] }]);
+    assert.deepEqual(manifest, [{ Config: `${id.slice(7)}.json`, RepoTags: ['docker.io/library/busybox:latest'], Layers: [`${diffId.slice(7)}/layer.tar`] }]);
     const layer = byName.get(`${diffId.slice(7)}/layer.tar`)?.data;
     assert.ok(layer);
     assert.equal(sha256Digest(layer), diffId);

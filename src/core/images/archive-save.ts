@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { digestHex } from '../content/digest.js';
 import { BerthError, wrap } from '../errors/index.js';
 import { MEDIA_TYPES, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from '../oci/types.js';
-import { familiarName, familiarString, normalize, parseReference, repositoryName } from '../reference/reference.js';
+import { familiarName, normalize, parseReference, repositoryName } from '../reference/reference.js';
 import { openDecompressed } from '../snapshots/decompress.js';
 import { dirSink, tarSink, type ArchiveSink } from './archive-sink.js';
 import type { ImageRecord } from './image-record.js';
@@ -94,7 +94,8 @@ async function writeDockerArchive(store: ImageStore, images: SavedImage[], sink:
     }
     const configName = `${digestHex(rec.id)}.json`;
     await sink.file(configName, configBytes.length, configBytes);
-    entries.push({ Config: configName, RepoTags: tags.length > 0 ? tags.map((t) => familiarString(t)) : null, Layers: layers });
+    // Qualified names: docker load accepts them, and podman load would put a short name under localhost/
+    entries.push({ Config: configName, RepoTags: tags.length > 0 ? [...tags] : null, Layers: layers });
     const top = layers[layers.length - 1];
     for (const t of tags) {
       const ref = parseReference(t);
@@ -157,9 +158,10 @@ async function write(store: ImageStore, refs: readonly string[], sink: ArchiveSi
 
 /**
  * `docker save`: write images as a docker-archive (what `docker load`, `podman load` and skopeo's
- * `docker-archive:` read: manifest.json, `<hex>.json` configs, uncompressed `<diffid>/layer.tar`
- * layers, `repositories`) or as an OCI archive (oci-layout, index.json with docker 25's
- * annotations, blobs as stored). Streams: no layer is buffered. `out` is ended when done.
+ * `docker-archive:` read: manifest.json with fully qualified RepoTags, `<hex>.json` configs,
+ * uncompressed `<diffid>/layer.tar` layers, `repositories`) or as an OCI archive (oci-layout,
+ * index.json with docker 25's annotations, blobs as stored). Streams: no layer is buffered.
+ * `out` is ended when done.
  *
  * @example
  * await saveImages(images, ['busybox'], fs.createWriteStream('busybox.tar'), 'docker-archive');

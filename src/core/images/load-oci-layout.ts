@@ -24,16 +24,15 @@ export function blobName(digest: string): string {
 }
 
 /**
- * The names an index entry gives its image: containerd's full `io.containerd.image.name`, else
- * `org.opencontainers.image.ref.name` when it is a full reference (`busybox:1`, `host/x:y`).
- * A bare ref.name (`latest`, as docker 25 writes beside the containerd one) names no repository
- * and is ignored.
+ * The names an index entry gives its image: containerd's full `io.containerd.image.name` (docker
+ * 25+ saves), else `org.opencontainers.image.ref.name` read as a reference, as podman does: skopeo's
+ * `oci-archive:x.tar:busybox:1.36` names busybox:1.36, a bare `mytag` names mytag:latest.
  */
 export function namesFromAnnotations(annotations: Record<string, string> | undefined): string[] {
   const full = annotations?.[ANNOTATION_IMAGE_NAME];
   if (full) return normalizeTags([full], 'index.json');
   const ref = annotations?.[ANNOTATION_REF_NAME];
-  if (ref && /[:/]/.test(ref)) return normalizeTags([ref], 'index.json');
+  if (ref) return normalizeTags([ref], 'index.json');
   return [];
 }
 

@@ -14,7 +14,7 @@ export { dockerProfileToSpec } from './seccomp-docker.js';
 const FILES = [
   'read', 'write', 'readv', 'writev', 'pread64', 'pwrite64', 'preadv', 'pwritev', 'preadv2', 'pwritev2',
   'open', 'openat', 'openat2', 'creat', 'close', 'close_range', 'lseek', '_llseek',
-  'dup', 'dup2', 'dup3', 'fcntl', 'fcntl64', 'flock',
+  'dup', 'dup2', 'dup3', 'fcntl', 'fcntl64', 'flock', 'pipe', 'pipe2',
   'fsync', 'fdatasync', 'syncfs', 'sync', 'sync_file_range', 'readahead', 'fadvise64', 'fadvise64_64', 'fallocate',
   'truncate', 'truncate64', 'ftruncate', 'ftruncate64',
   'stat', 'stat64', 'lstat', 'lstat64', 'fstat', 'fstat64', 'fstatat64', 'newfstatat', 'statx',
@@ -35,6 +35,8 @@ const FILES = [
 ];
 
 const MEMORY = [
+  // every libc seeds its allocator and hash tables from it
+  'getrandom',
   'brk', 'mmap', 'mmap2', 'munmap', 'mremap', 'mprotect', 'madvise', 'mincore', 'msync',
   // bounded by RLIMIT_MEMLOCK
   'mlock', 'mlock2', 'munlock', 'mlockall', 'munlockall',
