@@ -94,15 +94,19 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
     }
     // tar the host source under its new name and unpack it with the hostile-input-safe unpacker
     const abs = path.resolve(src);
-    const child = spawn('tar', ['-C', path.dirname(abs), '--numeric-owner', '--transform', `s|^${escapeSed(path.basename(abs))}|${escapeSed(name)}|`, '-cf', '-', path.basename(abs)], {
+    const child = spawn('tar', ['-C', path.dirname(abs), '--numeric-owner', '--transform', `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`, '-cf', '-', path.basename(abs)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await unpackLayer(child.stdout, destDir);
   });
 }
 
-function escapeSed(s: string): string {
-  return s.replace(/[\\|.*^$[\]&]/g, (c) => `\\${c}`);
+function escapeSedPattern(s: string): string {
+  return s.replace(/[\\|.*^$[\]]/g, (c) => `\\${c}`);
+}
+
+function escapeSedReplacement(s: string): string {
+  return s.replace(/[\\|&]/g, (c) => `\\${c}`);
 }
 
 function run(cmd: string, args: string[]): Promise<void> {

@@ -126,14 +126,12 @@ class Parser {
   private vars: string[] = ['$'];
   private actionLine = 0;
   private rangeDepth = 0;
-  private treeName: string;
 
   constructor(
     text: string,
     private readonly options: ParseOptions,
     private readonly trees: Map<string, Tree>,
   ) {
-    this.treeName = options.name;
     this.items = lex(text, {
       breakOK: !options.functions.has('break'),
       continueOK: !options.functions.has('continue'),
@@ -388,7 +386,8 @@ class Parser {
     try {
       const pipe = this.pipeline(context, ItemType.RightDelim);
       if (context === 'range') this.rangeDepth++;
-      let [list, next] = this.itemList();
+      const [list, first] = this.itemList();
+      let next = first;
       if (context === 'range') this.rangeDepth--;
       let elseList: ListNode | undefined;
       if (next.type === 'else') {
@@ -402,7 +401,6 @@ class Parser {
           if (next.type !== 'end') this.errorf(`expected end; found ${nodeLabel(next)}`);
         }
       }
-      list = list satisfies ListNode;
       return { type: context, pos: pipe.pos, line: pipe.line, pipe, list, elseList };
     } finally {
       this.vars.length = mark;

@@ -2,8 +2,8 @@
  * Golden outputs produced by Go itself (go1.19 text/template, fmt, strconv, text/tabwriter, with
  * docker's template functions, go-units and DisplayablePorts copied in), so these tests compare
  * berth against the real implementation. Entries with `deviation` record where berth follows a
- * newer Go or differs on purpose; their expected output is berth's. Regenerate with the harness
- * described in the format module's report; do not edit by hand.
+ * newer Go or differs on purpose; their expected output is berth's. Regenerate with
+ * go-reference/gen.py; do not edit by hand.
  */
 import type { MissingKey } from '../go-template/exec.js';
 import type { PortEntry } from '../ports.js';

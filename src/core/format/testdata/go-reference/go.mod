@@ -1,0 +1,2 @@
+module harness
+go 1.19
