@@ -235,7 +235,10 @@ export class ImageStore {
   list(): ImageSummary[] {
     const rows = this.db.prepare('SELECT * FROM images ORDER BY created DESC, id').all() as ImageRow[];
     const refs = this.allRefs();
-    return rows.map((r) => ({ ...this.toRecord(r, refs.get(r.id) ?? []), config: this.config(r.id) }));
+    return rows.map((r) => ({
+      ...this.toRecord(r, refs.get(r.id) ?? []),
+      config: this.content.readJson<ImageConfig>(r.id),
+    }));
   }
 
   /** Point `target` at the image `source` resolves to (docker tag). Returns the normalised target. */

@@ -1,0 +1,2 @@
+/** docker/distribution image references. */
+export * from './reference.js';
