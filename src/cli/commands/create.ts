@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addContainerFlags, flagsToSpec, type ContainerFlags } from '../run-flags.js';
+import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
 
 /** `berth create`: a container ready to start, its id on stdout. */
 export function registerCreate(parent: Command, ctx: CliContext, name = 'create'): void {
@@ -13,6 +13,7 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
   addContainerFlags(cmd).action(async (image: string, command: string[], f: ContainerFlags) => {
     const { createContainer } = await import('../../core/containers/create.js');
     const { repairContainers } = await import('../../core/containers/repair.js');
+    const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     const engine = await ctx.engine();
     repairContainers(engine);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addContainerFlags, flagsToSpec, type ContainerFlags } from '../run-flags.js';
-import { runForeground } from '../attach-session.js';
+import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
 
 interface RunFlags extends ContainerFlags {
   detach?: boolean;
@@ -27,6 +26,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
       import('../../core/containers/repair.js'),
       import('../../core/containers/remove.js'),
     ]);
+    const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     const engine = await ctx.engine();
     repairContainers(engine);
@@ -41,6 +41,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
       ctx.stdout.write(`${rec.id}\n`);
       return;
     }
+    const { runForeground } = await import('../attach-session.js');
     const code = await runForeground(ctx, engine, rec.id, {
       stdin: spec.openStdin,
       tty: spec.tty,

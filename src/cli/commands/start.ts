@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { forEachTarget } from '../multi.js';
-import { runForeground } from '../attach-session.js';
 
 /** `berth start [-a] [-i] CONTAINER...` */
 export function registerStart(parent: Command, ctx: CliContext, name = 'start'): void {
@@ -18,6 +17,7 @@ export function registerStart(parent: Command, ctx: CliContext, name = 'start'):
         const [first] = targets;
         if (targets.length > 1 || first === undefined) throw new Error('you cannot start and attach multiple containers at once');
         const rec = engine.containers.lookup(first);
+        const { runForeground } = await import('../attach-session.js');
         const code = await runForeground(ctx, engine, rec.id, {
           stdin: !!f.interactive && rec.spec.openStdin,
           tty: rec.spec.tty,

@@ -6,7 +6,6 @@ import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
 import { resolveInRoot } from '../host/resolve-in-root.js';
-import { unpackLayer } from '../snapshots/unpack.js';
 import { containerPaths } from './container-paths.js';
 
 /** Run fn with the container's root filesystem mounted (a stopped container is mounted for the copy). */
@@ -77,6 +76,7 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
     const targetIsDir = fs.existsSync(target) && fs.statSync(target).isDirectory();
     if (typeof src !== 'string') {
       if (!targetIsDir) throw new BerthError('InvalidArgument', `destination "${ctrPath}" must be a directory`);
+      const { unpackLayer } = await import('../snapshots/unpack.js');
       await unpackLayer(src, target);
       return;
     }
@@ -97,6 +97,7 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
     const child = spawn('tar', ['-C', path.dirname(abs), '--numeric-owner', '--transform', `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`, '-cf', '-', path.basename(abs)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    const { unpackLayer } = await import('../snapshots/unpack.js');
     await unpackLayer(child.stdout, destDir);
   });
 }

@@ -123,7 +123,10 @@ class TarArchiveFiles implements ArchiveFiles {
 
   read(name: string): Buffer {
     const f = this.get(name);
-    return f.kind === 'doc' ? f.data : this.content.readBytes(f.blob.digest);
+    if (f.kind === 'doc') return f.data;
+    // a hostile archive could name a huge file as its manifest
+    if (f.blob.size > MAX_DOCUMENT) throw invalid(`archive file "${cleanName(name)}" is too large for a document`);
+    return this.content.readBytes(f.blob.digest);
   }
 
   async blob(name: string): Promise<BlobInfo> {
@@ -172,6 +175,9 @@ export function dirArchiveFiles(content: ContentStore, dir: string, ingested: Se
     ingested,
     has,
     read: (name) => {
+      if (has(name) && fs.statSync(full(name)).size > MAX_DOCUMENT) {
+        throw invalid(`layout file "${cleanName(name)}" is too large for a document`);
+      }
       try {
         return fs.readFileSync(full(name));
       } catch (e) {

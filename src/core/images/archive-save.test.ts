@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { sha256Digest } from '../content/digest.js';
@@ -58,6 +59,15 @@ describe('saveImages and loadArchive', { skip: needsRoot }, () => {
     assert.equal(sha256Digest(layer), diffId);
     assert.equal(sha256Digest(byName.get(`${id.slice(7)}.json`)?.data ?? Buffer.alloc(0)), id);
     assert.deepEqual(JSON.parse(byName.get('repositories')?.data.toString() ?? '{}'), { busybox: { latest: diffId.slice(7) } });
+  });
+
+  test('a zstd-compressed rootfs is saved as an uncompressed docker layer', async () => {
+    const zst = execFileSync('zstd', ['-q', '-c', tarPath], { maxBuffer: 64 << 20 });
+    const id = await importRootfs(a.images, Readable.from([zst]), { tag: 'zbox' });
+    assert.equal(a.images.manifest(id).layers[0]?.mediaType, 'application/vnd.oci.image.layer.v1.tar+zstd');
+    const entries = await readTar(await saveToBuffer(a, ['zbox'], 'docker-archive'));
+    const layer = entries.find((e) => e.name.endsWith('/layer.tar'));
+    assert.equal(sha256Digest(layer?.data ?? Buffer.alloc(0)), a.images.config(id).rootfs.diff_ids[0]);
   });
 
   test('a docker-archive loads into a fresh store as the same image', async () => {
@@ -152,6 +162,20 @@ describe('saveImages and loadArchive', { skip: needsRoot }, () => {
       'Loaded image: busybox:latest',
     ]);
     assert.deepEqual(b.images.resolve(old.id).tags, []);
+  });
+
+  test('a failing output stops the save with its error instead of hanging', async () => {
+    await importBusybox('busybox');
+    let taken = 0;
+    const out = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, cb) {
+        taken += chunk.length;
+        if (taken > 100_000) cb(new Error('broken pipe'));
+        else setImmediate(cb);
+      },
+    });
+    await assert.rejects(saveImages(a.images, ['busybox'], out, 'docker-archive'), /saving images: broken pipe/);
   });
 
   test('saving an unknown image fails before writing anything', async () => {

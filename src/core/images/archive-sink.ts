@@ -26,6 +26,8 @@ const EPOCH = new Date(0);
  */
 export function tarSink(out: Writable): ArchiveSink {
   const pack = tar.pack();
+  let failure: unknown;
+  out.on('error', (e) => (failure ??= e));
   const pump = (async () => {
     for await (const chunk of pack) {
       if (!out.write(chunk)) await once(out, 'drain');
@@ -33,23 +35,34 @@ export function tarSink(out: Writable): ArchiveSink {
     out.end();
     if (!out.writableFinished) await once(out, 'finish');
   })();
-  pump.catch(() => undefined); // surfaced by close()
+  // the consumer failed (a closed pipe): stop the producer too, or it would wait forever
+  pump.catch((e: unknown) => {
+    failure ??= e;
+    pack.destroy(e instanceof Error ? e : new Error(String(e)));
+  });
 
   const entry = (header: Partial<tar.Header> & { name: string }, body?: Buffer | Readable) =>
     new Promise<void>((resolve, reject) => {
-      const done = (err?: Error | null) => (err ? reject(err) : resolve());
+      const done = (err?: Error | null) => (err ? reject(failure ?? err) : resolve());
       // directories have no body: tar-stream completes them by itself
       if (body === undefined) return void pack.entry(header, done);
       if (Buffer.isBuffer(body)) return void pack.entry(header, body, done);
       const w = pack.entry(header, done);
       (async () => {
         for await (const chunk of body) {
-          if (!w.write(chunk as Buffer)) await new Promise<void>((r) => w.once('drain', () => r()));
+          if (!w.write(chunk as Buffer)) {
+            await new Promise<void>((r) => {
+              w.once('drain', () => r());
+              w.once('close', () => r());
+            });
+          }
+          // leaving the loop closes body (and its file)
+          if (w.destroyed) throw failure ?? new Error('archive output closed');
         }
         (w as unknown as { end(): void }).end();
       })().catch((e: unknown) => {
         w.destroy(e instanceof Error ? e : new Error(String(e)));
-        reject(e);
+        reject(failure ?? e);
       });
     });
 

@@ -16,6 +16,13 @@ export interface PruneOptions {
   /** also images that have tags (`docker image prune -a`) */
   all?: boolean;
   usedBy?: (imageId: string) => ImageUser[];
+  /**
+   * chain ids of layers containers overlay; when given, unreferenced layers not in it are
+   * collected too (left by forced removals and crashes)
+   */
+  liveChainIds?: Iterable<string>;
+  /** garbage younger than this may belong to a pull or load in progress; default one hour */
+  minAgeMs?: number;
 }
 
 export interface PruneResult extends RemoveResult {
@@ -84,7 +91,8 @@ function findConflict(refs: readonly string[], users: readonly ImageUser[], forc
 export function removeImage(store: ImageStore, refOrId: string, opts: RemoveOptions = {}): RemoveResult {
   const usedBy = opts.usedBy ?? noUsers;
   const force = opts.force ?? false;
-  return immediate(store.db, () => {
+  let release: { blobs: string[]; chainIds: string[] } | undefined;
+  const outcome = immediate(store.db, () => {
     const rec = store.resolve(refOrId);
     const result: RemoveResult = { untagged: [], deleted: [] };
     let refs = [...rec.tags, ...rec.digests];
@@ -134,10 +142,14 @@ export function removeImage(store: ImageStore, refOrId: string, opts: RemoveOpti
       throw conflictError(rec, conflict);
     }
     for (const r of [...refs]) drop(r);
-    const removedLayers = store.deleteImageRow(rec.id, users.length > 0);
-    result.deleted.push(rec.id, ...removedLayers);
+    const freed = store.deleteImageRow(rec.id);
+    // a (stopped, forced) container still overlays the layers: they stay until collected
+    release = users.length > 0 ? { blobs: freed.blobs, chainIds: [] } : freed;
+    result.deleted.push(rec.id);
     return result;
   });
+  if (release) outcome.deleted.push(...store.release(release));
+  return outcome;
 }
 
 /**
@@ -156,6 +168,15 @@ export function pruneImages(store: ImageStore, opts: PruneOptions = {}): PruneRe
     result.untagged.push(...r.untagged);
     result.deleted.push(...r.deleted);
     for (const d of r.deleted) result.spaceReclaimed += sizes.get(d) ?? 0;
+  }
+  // and what crashes, failed loads and forced removals left behind
+  const garbage = store.collectGarbage({
+    ...(opts.liveChainIds !== undefined ? { liveChainIds: opts.liveChainIds } : {}),
+    ...(opts.minAgeMs !== undefined ? { minAgeMs: opts.minAgeMs } : {}),
+  });
+  for (const c of garbage.layers) {
+    result.deleted.push(c);
+    result.spaceReclaimed += sizes.get(c) ?? 0;
   }
   return result;
 }

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import { after, before, beforeEach, afterEach, describe, test } from 'node:test';
 import { BerthError } from '../errors/index.js';
+import { immediate } from '../metadata/database.js';
 import { busyboxTar, makeTestStore, needsRoot, tempDir, type TestStore } from './_test-store.js';
 import { makeImage } from './_test-images.js';
 import { importRootfs } from './import.js';
@@ -303,6 +304,26 @@ describe('ImageStore', { skip: needsRoot }, () => {
       assert.deepEqual(r2.untagged, ['keep:latest']);
       assert.deepEqual(r2.deleted, [tagged.id, tagged.topChainId]);
       assert.deepEqual(s.images.ids(), [used.id]);
+    });
+
+    test('collectGarbage removes what no image needs and keeps what containers overlay', async () => {
+      const kept = await makeImage(s.images, { layers: [{ k: '1' }], tags: ['kept'] });
+      const gone = await makeImage(s.images, { layers: [{ base: '1' }, { top: '1' }], tags: ['gone'] });
+      const live = await makeImage(s.images, { layers: [{ base: '1' }, { live: '1' }], tags: ['live'] });
+      const stray = await s.content.putBytes('stray blob');
+      // what a crash between removing the rows and removing the files leaves
+      immediate(s.db, () => {
+        s.images.deleteImageRow(gone.id);
+        s.images.deleteImageRow(live.id);
+      });
+      assert.deepEqual(s.images.collectGarbage(), { blobs: [], layers: [] }, 'young garbage is left alone');
+      const r = s.images.collectGarbage({ minAgeMs: -1000, liveChainIds: [live.topChainId] });
+      assert.ok(r.blobs.includes(stray.digest));
+      assert.ok(r.blobs.includes(gone.id) && r.blobs.includes(live.id));
+      assert.deepEqual(r.layers, [gone.topChainId]);
+      assert.ok(s.layers.has(live.topChainId) && s.layers.has(live.chainIds[0] as string), 'a live layer keeps its parent');
+      assert.ok(s.content.has(kept.layerDigests[0] as string) && s.layers.has(kept.topChainId));
+      assert.equal(s.images.resolve('kept').id, kept.id);
     });
 
     test('usage counts shared layers once and what unused images would free', async () => {

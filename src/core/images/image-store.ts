@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { ContentStore } from '../content/content-store.js';
 import { sha256Digest } from '../content/digest.js';
 import { BerthError } from '../errors/index.js';
@@ -328,25 +329,63 @@ export class ImageStore {
   }
 
   /**
-   * Delete the image row and its references, then every blob and layer no other image needs.
-   * Must run inside an IMMEDIATE transaction (the caller's); keepLayers leaves unpacked layers for
-   * containers that still overlay them. Returns the chain ids removed.
+   * Delete the image row and its references; must run inside the caller's IMMEDIATE transaction.
+   * Files are left alone: the caller passes the returned candidates to `release` after its
+   * transaction commits, so a crash in between leaves garbage, never a listed image whose
+   * files are gone.
    */
-  deleteImageRow(id: string, keepLayers: boolean): string[] {
+  deleteImageRow(id: string): { blobs: string[]; chainIds: string[] } {
     const rec = this.byId(id);
-    if (!rec) return [];
+    if (!rec) return { blobs: [], chainIds: [] };
     this.db.prepare('DELETE FROM image_tags WHERE image_id = ?').run(id);
     this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
-    this.collectBlobs([rec.manifestDigest, rec.id, ...rec.layerDigests]);
-    if (keepLayers) return [];
-    const used = this.referencedChainIds();
-    const removed: string[] = [];
-    // top first: a layer is never removed before the layers stacked on it
-    for (const c of [...rec.chainIds].reverse()) {
-      if (used.has(c)) continue;
-      if (this.layers.remove(c)) removed.push(c);
-    }
-    return removed;
+    return { blobs: [rec.manifestDigest, rec.id, ...rec.layerDigests], chainIds: rec.chainIds };
+  }
+
+  /**
+   * Delete those blobs and layers that no image references (any more). One IMMEDIATE transaction
+   * rechecks the references while it deletes, so an image committed meanwhile keeps its files.
+   * Returns the chain ids of the layers removed, top first.
+   */
+  release(candidates: { blobs: Iterable<string>; chainIds: Iterable<string> }): string[] {
+    return immediate(this.db, () => {
+      this.collectBlobs(candidates.blobs);
+      return this.collectLayers(candidates.chainIds);
+    });
+  }
+
+  /**
+   * Remove what no image references and nothing is likely to be using: blobs and (when the
+   * caller names the layers containers still overlay) layers older than minAgeMs, the age
+   * protecting a pull or load in progress in another process. Collects what a crash or a forced
+   * removal left behind.
+   */
+  collectGarbage(opts: { minAgeMs?: number; liveChainIds?: Iterable<string> } = {}): { blobs: string[]; layers: string[] } {
+    const cutoff = Date.now() - (opts.minAgeMs ?? 60 * 60 * 1000);
+    const old = (p: string) => {
+      try {
+        return fs.statSync(p).mtimeMs < cutoff;
+      } catch {
+        return false;
+      }
+    };
+    return immediate(this.db, () => {
+      const usedBlobs = this.referencedBlobs();
+      const blobs = this.collectBlobs(
+        this.content.list().filter((d) => !usedBlobs.has(d) && old(this.content.pathOf(d))),
+      );
+      if (opts.liveChainIds === undefined) return { blobs, layers: [] };
+      const live = new Set(opts.liveChainIds);
+      const layers = this.layers.list();
+      const parentOf = new Map(layers.map((l) => [l.chainId, l.parent]));
+      const keep = new Set<string>();
+      for (const l of layers) {
+        if (!live.has(l.chainId) && Date.parse(l.created) < cutoff) continue;
+        // a layer kept keeps the chain below it
+        for (let c: string | null = l.chainId; c && !keep.has(c); c = parentOf.get(c) ?? null) keep.add(c);
+      }
+      return { blobs, layers: this.collectLayers(layers.map((l) => l.chainId).filter((c) => !keep.has(c))) };
+    });
   }
 
   /**

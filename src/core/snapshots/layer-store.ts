@@ -9,7 +9,6 @@ import { BerthError, isErrno } from '../errors/index.js';
 import { immediate, type Db } from '../metadata/database.js';
 import { openDecompressed } from './decompress.js';
 import type { OverlayMount } from './overlay-mount.js';
-import { unpackLayer } from './unpack.js';
 
 /** One unpacked layer, identified by its OCI ChainID. */
 export interface LayerInfo {
@@ -279,6 +278,8 @@ async function unpackHashed(src: Readable, dir: string): Promise<{ diffId: strin
   pipeline(plain, hashing, tail, () => undefined); // errors reach tail, and so unpackLayer
   // unpackLayer returns once the extractor saw the end of the stream, trailing blocks included,
   // so every byte has been hashed by then
+  // loaded on first use: commands that only run containers never parse tar (tar-stream costs ~18 ms to load)
+  const { unpackLayer } = await import('./unpack.js');
   const { size } = await unpackLayer(tail, dir);
   return { diffId: `sha256:${hash.digest('hex')}`, size };
 }

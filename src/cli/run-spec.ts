@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import { BerthError } from '../core/errors/berth-error.js';
+import { emptyContainerSpec, type ContainerSpec } from '../core/spec/container-spec.js';
+import * as parse from '../core/spec/parse/index.js';
+import type { ContainerFlags } from './run-flags.js';
+
+function int(flag: string, v: string): number {
+  if (!/^-?\d+$/.test(v.trim())) throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  return Number(v);
+}
+
+/** Turn parsed flags into the user's intent; every bad value is a one-line InvalidArgument. */
+export function flagsToSpec(image: string, command: string[], f: ContainerFlags): ContainerSpec {
+  const spec = emptyContainerSpec(image, '');
+  if (f.name !== undefined) spec.name = f.name;
+  spec.cmd = command;
+  const env: string[] = [];
+  for (const file of f.envFile) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      throw new BerthError('InvalidArgument', `open ${file}: no such file or directory`);
+    }
+    env.push(...parse.parseEnvFile(text, process.env));
+  }
+  for (const e of f.env) {
+    const v = parse.parseEnv(e, process.env);
+    if (v !== undefined) env.push(v);
+  }
+  spec.env = env;
+  if (f.workdir !== undefined) {
+    if (!f.workdir.startsWith('/')) throw new BerthError('InvalidArgument', `the working directory '${f.workdir}' is invalid, it needs to be an absolute path`);
+    spec.workingDir = f.workdir;
+  }
+  if (f.user !== undefined) spec.user = f.user;
+  spec.groupAdd = f.groupAdd;
+  if (f.hostname !== undefined) spec.hostname = f.hostname;
+  if (f.domainname !== undefined) spec.domainname = f.domainname;
+  if (f.entrypoint !== undefined) spec.entrypoint = f.entrypoint === '' ? [] : [f.entrypoint];
+  for (const l of f.label) {
+    const [k, v] = parse.parseLabel(l);
+    spec.labels[k] = v;
+  }
+  spec.openStdin = !!f.interactive;
+  spec.tty = !!f.tty;
+  spec.readOnly = !!f.readOnly;
+  spec.privileged = !!f.privileged;
+  spec.init = !!f.init;
+  spec.capAdd = f.capAdd;
+  spec.capDrop = f.capDrop;
+  spec.security = parse.parseSecurityOpt(f.securityOpt, (p: string) => fs.readFileSync(p, 'utf8'));
+  const r = spec.resources;
+  if (f.memory !== undefined) r.memory = parse.parseBytes(f.memory, '-m, --memory');
+  if (f.memorySwap !== undefined) r.memorySwap = f.memorySwap === '-1' ? -1 : parse.parseBytes(f.memorySwap, '--memory-swap');
+  if (f.memoryReservation !== undefined) r.memoryReservation = parse.parseBytes(f.memoryReservation, '--memory-reservation');
+  if (f.cpus !== undefined) r.nanoCpus = parse.parseCpus(f.cpus);
+  if (f.cpuShares !== undefined) r.cpuShares = int('-c, --cpu-shares', f.cpuShares);
+  if (f.cpuQuota !== undefined) r.cpuQuota = int('--cpu-quota', f.cpuQuota);
+  if (f.cpuPeriod !== undefined) r.cpuPeriod = int('--cpu-period', f.cpuPeriod);
+  if (f.cpusetCpus !== undefined) r.cpusetCpus = f.cpusetCpus;
+  if (f.pidsLimit !== undefined) r.pidsLimit = int('--pids-limit', f.pidsLimit);
+  if (f.oomKillDisable) r.oomKillDisable = true;
+  spec.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
+  spec.devices = f.device.map((d) => parse.parseDevice(d));
+  for (const v of f.volume) {
+    const m = parse.parseVolume(v);
+    // docker -v creates a missing host directory; --mount type=bind does not
+    if (m.type === 'bind') m.options.push('berth.create-host-path');
+    spec.mounts.push(m);
+  }
+  for (const m of f.mount) spec.mounts.push(parse.parseMount(m));
+  for (const t of f.tmpfs) spec.mounts.push(parse.parseTmpfs(t));
+  spec.network = f.network ?? 'none';
+  if (!['none', 'host', 'bridge', 'default'].includes(spec.network)) {
+    throw new BerthError('NotFound', `network ${spec.network} not found`);
+  }
+  // until networks land, the default network is an own namespace with loopback only
+  if (spec.network === 'bridge' || spec.network === 'default') spec.network = 'none';
+  spec.dns = f.dns;
+  spec.dnsSearch = f.dnsSearch;
+  spec.dnsOptions = f.dnsOption;
+  for (const h of f.addHost) {
+    if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
+  }
+  spec.extraHosts = f.addHost;
+  spec.publish = f.publish.flatMap((p) => parse.parsePublish(p));
+  spec.publishAll = !!f.publishAll;
+  spec.restartPolicy = parse.parseRestart(f.restart);
+  spec.autoRemove = !!f.rm;
+  if (f.stopSignal !== undefined) {
+    parse.parseSignal(f.stopSignal);
+    spec.stopSignal = f.stopSignal;
+  }
+  if (f.stopTimeout !== undefined) spec.stopTimeout = int('--stop-timeout', f.stopTimeout);
+  if (f.shmSize !== undefined) spec.shmSize = parse.parseBytes(f.shmSize, '--shm-size');
+  for (const s of f.sysctl) {
+    const i = s.indexOf('=');
+    if (i <= 0) throw new BerthError('InvalidArgument', `invalid argument "${s}" for "--sysctl" flag: sysctl '${s}' is not allowed`);
+    spec.sysctls[s.slice(0, i)] = s.slice(i + 1);
+  }
+  for (const [flag, v] of [['--ipc', f.ipc], ['--pid', f.pid], ['--uts', f.uts]] as const) {
+    if (v !== undefined && !['host', 'private', 'shareable', ''].includes(v)) {
+      throw new BerthError('InvalidArgument', `invalid ${flag.slice(2).toUpperCase()} mode: ${v}`);
+    }
+  }
+  if (f.ipc !== undefined) spec.ipcMode = f.ipc;
+  if (f.pid !== undefined) spec.pidMode = f.pid;
+  if (f.uts !== undefined) spec.utsMode = f.uts;
+  if (!['always', 'missing', 'never'].includes(f.pull)) {
+    throw new BerthError('InvalidArgument', `invalid pull option: "${f.pull}": must be one of "always", "missing" or "never"`);
+  }
+  return spec;
+}
