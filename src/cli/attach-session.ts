@@ -32,6 +32,8 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
   try {
     await startContainer(engine, id, {
       attachedPid: process.pid,
+      // this process records the exit and cleans up; only a restart policy needs conmon's hook
+      noExitHook: engine.containers.get(id)?.spec.restartPolicy.name === 'no',
       beforeStart: async (info) => {
         bundle = info.bundle;
         session = await attach({

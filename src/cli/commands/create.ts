@@ -16,7 +16,7 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     const engine = await ctx.engine();
-    repairContainers(engine);
+    await repairContainers(engine);
     const rec = createContainer(engine, spec);
     ctx.stdout.write(`${rec.id}\n`);
   });

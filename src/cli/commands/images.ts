@@ -239,7 +239,7 @@ function registerImagePrune(parent: Command, ctx: CliContext): void {
       const { humanSize } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
       const isUsedBy = await usedBy(ctx);
-      const r = engine.images.prune({ all: !!f.all, usedBy: isUsedBy });
+      const r = engine.images.prune({ all: !!f.all, usedBy: isUsedBy, liveChainIds: engine.containers.liveChainIds() });
       if (r.untagged.length || r.deleted.length) {
         ctx.stdout.write('Deleted Images:\n');
         for (const u of r.untagged) ctx.stdout.write(`untagged: ${u}\n`);

@@ -65,7 +65,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
         reclaimed += v.reclaimed;
         if (v.removed.length) ctx.stdout.write(`Deleted Volumes:\n${v.removed.join('\n')}\n\n`);
       }
-      const i = engine.images.prune({ all: !!f.all, usedBy: (id: string) => engine.containers.usersOf(id) });
+      const i = engine.images.prune({ all: !!f.all, usedBy: (id: string) => engine.containers.usersOf(id), liveChainIds: engine.containers.liveChainIds() });
       reclaimed += i.spaceReclaimed;
       if (i.untagged.length || i.deleted.length) {
         ctx.stdout.write('Deleted Images:\n');

@@ -29,7 +29,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     const engine = await ctx.engine();
-    repairContainers(engine);
+    await repairContainers(engine);
     const rec = createContainer(engine, spec);
     if (f.detach) {
       try {

@@ -63,6 +63,7 @@ function rec(over: Partial<ContainerRecord>): ContainerRecord {
     path: 'sh',
     args: [],
     state: initialState(),
+    image: { chainIds: [], config: {}, size: 0 },
     pendingPid: 0,
     ...over,
   };

@@ -1,3 +1,4 @@
+import type { ImageRuntimeConfig } from '../oci/types.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 
 /** Docker's container states, plus the two berth needs while a multi-step operation runs. */
@@ -32,8 +33,22 @@ export interface ContainerRecord {
   path: string;
   args: string[];
   state: ContainerState;
+  /**
+   * What the container needs of its image, copied at create: it keeps working after `rmi -f`
+   * deletes the image record (as docker's containers do), and image GC keeps these layers.
+   */
+  image: ContainerImage;
   /** PID of the berth process still creating it; the row is hidden and repaired if that dies */
   pendingPid: number;
+}
+
+export interface ContainerImage {
+  /** layer chain ids, bottom → top */
+  chainIds: string[];
+  /** the image's runtime defaults (Env, Cmd, StopSignal, …) */
+  config: ImageRuntimeConfig;
+  /** bytes of the image's layers, for `ps --size` */
+  size: number;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -13,6 +13,7 @@ interface Row {
   args: string;
   state: string;
   pending_pid: number;
+  image: string;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -32,7 +33,8 @@ export class ContainerStore {
       path TEXT NOT NULL,
       args TEXT NOT NULL,
       state TEXT NOT NULL,
-      pending_pid INTEGER NOT NULL DEFAULT 0
+      pending_pid INTEGER NOT NULL DEFAULT 0,
+      image TEXT NOT NULL DEFAULT '{"chainIds":[],"config":{},"size":0}'
     )`);
   }
 
@@ -47,7 +49,7 @@ export class ContainerStore {
     try {
       this.db
         .prepare(
-          'INSERT INTO containers (id, name, image_id, created, spec, path, args, state, pending_pid) VALUES (?,?,?,?,?,?,?,?,?)',
+          'INSERT INTO containers (id, name, image_id, created, spec, path, args, state, pending_pid, image) VALUES (?,?,?,?,?,?,?,?,?,?)',
         )
         .run(
           rec.id,
@@ -59,6 +61,7 @@ export class ContainerStore {
           JSON.stringify(rec.args),
           JSON.stringify(rec.state),
           rec.pendingPid,
+          JSON.stringify(rec.image),
         );
     } catch (e) {
       if (e instanceof Error && /UNIQUE constraint failed: containers.name/.test(e.message)) {
@@ -83,6 +86,7 @@ export class ContainerStore {
       args: JSON.parse(r.args) as string[],
       state: JSON.parse(r.state) as ContainerState,
       pendingPid: r.pending_pid,
+      image: JSON.parse(r.image) as ContainerRecord['image'],
     };
   }
 
@@ -147,6 +151,15 @@ export class ContainerStore {
       }
       throw e;
     }
+  }
+
+  /** Every layer some container stands on: image GC must keep them even when the image is gone. */
+  liveChainIds(): Set<string> {
+    const out = new Set<string>();
+    for (const r of this.db.prepare('SELECT image FROM containers').all() as Array<{ image: string }>) {
+      for (const c of (JSON.parse(r.image) as ContainerRecord['image']).chainIds) out.add(c);
+    }
+    return out;
   }
 
   delete(id: string): boolean {

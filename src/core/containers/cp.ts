@@ -13,8 +13,7 @@ async function withRootfs<T>(ctx: EngineContext, ref: string, fn: (rootfs: strin
   const rec = ctx.containers.lookup(ref);
   const p = containerPaths(ctx.paths, rec.id);
   if (isMountPoint(p.rootfs)) return fn(p.rootfs);
-  const image = ctx.images.resolve(rec.imageId);
-  mountOverlay(ctx.layers.overlayMount(image.chainIds, p.upper, p.work), p.rootfs);
+  mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
   try {
     return await fn(p.rootfs);
   } finally {

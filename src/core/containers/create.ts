@@ -38,6 +38,7 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     path: args[0] ?? '',
     args: args.slice(1),
     state: initialState(),
+    image: { chainIds: image.chainIds, config: imageConfig.config ?? {}, size: image.size },
     pendingPid: process.pid,
   };
   ctx.containers.insert(rec);

@@ -5,7 +5,6 @@ import { containerPaths } from './container-paths.js';
 /** docker diff: what the container changed, read from its overlay upper dir against the image layers. */
 export function containerDiff(ctx: EngineContext, ref: string): Array<{ kind: 'A' | 'C' | 'D'; path: string }> {
   const rec = ctx.containers.lookup(ref);
-  const image = ctx.images.resolve(rec.imageId);
-  const lowers = [...image.chainIds].reverse().map((c) => ctx.layers.diffDir(c));
+  const lowers = [...rec.image.chainIds].reverse().map((c) => ctx.layers.diffDir(c));
   return listChanges(containerPaths(ctx.paths, rec.id).upper, lowers);
 }

@@ -16,8 +16,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
   const p = containerPaths(ctx.paths, rec.id);
   const s = rec.state;
   const spec = rec.spec;
-  const image = ctx.images.config(rec.imageId);
-  const ic = image.config ?? {};
+  const ic = rec.image.config;
   const env = mergeEnv(ic.Env ?? [], spec.env);
   const r = spec.resources;
   const exposed: Record<string, Record<string, never>> = { ...(ic.ExposedPorts ?? {}) };

@@ -42,7 +42,7 @@ export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts:
         finishedAt: new Date(s.finishedAt),
         now,
       }),
-      Size: opts.size ? `${humanSize(dirSize(containerPaths(ctx.paths, c.id).upper))} (virtual ${humanSize(ctx.images.resolve(c.imageId).size)})` : '',
+      Size: opts.size ? `${humanSize(dirSize(containerPaths(ctx.paths, c.id).upper))} (virtual ${humanSize(c.image.size)})` : '',
       Names: c.name,
       Labels: Object.entries(c.spec.labels).map(([k, v]) => `${k}=${v}`).join(','),
       Mounts: c.spec.mounts.filter((m) => m.type !== 'tmpfs').map((m) => (m.type === 'volume' ? m.source : m.source)).join(','),

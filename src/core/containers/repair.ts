@@ -1,18 +1,44 @@
 import fs from 'node:fs';
 import type { EngineContext } from '../engine-context.js';
 import { isProcessAlive } from '../runtime/process-util.js';
-import { removeContainerFiles } from './remove.js';
+import { containerPaths } from './container-paths.js';
+import { finalizeExit, refreshContainer } from './exit.js';
+import { removeContainer, removeContainerFiles } from './remove.js';
+
+function mountPoints(): Set<string> {
+  try {
+    return new Set(fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? ''));
+  } catch {
+    return new Set();
+  }
+}
 
 /**
- * Undo what a killed berth left behind: rows of containers whose creating process died before
- * finishing, and exit files of containers that no longer exist. Cheap enough to run on every
- * command that changes containers.
+ * Undo what a killed berth left behind, so every command that changes containers starts from a
+ * consistent store:
+ * - rows of containers whose creating process died before finishing;
+ * - containers that exited while nobody watched (a foreground `run` killed with -9 has no exit
+ *   hook): record the exit, unmount, delete the runtime state, and remove `--rm` ones;
+ * - exit files of containers that no longer exist.
  */
-export function repairContainers(ctx: EngineContext): void {
-  for (const c of ctx.containers.list(true)) {
-    if (c.pendingPid > 0 && c.pendingPid !== process.pid && !isProcessAlive(c.pendingPid)) {
-      removeContainerFiles(ctx, c.id);
-      ctx.containers.delete(c.id);
+export async function repairContainers(ctx: EngineContext): Promise<void> {
+  const mounted = mountPoints();
+  for (const c0 of ctx.containers.list(true)) {
+    if (c0.pendingPid > 0) {
+      if (c0.pendingPid !== process.pid && !isProcessAlive(c0.pendingPid)) {
+        removeContainerFiles(ctx, c0.id);
+        ctx.containers.delete(c0.id);
+      }
+      continue;
+    }
+    const c = refreshContainer(ctx, c0);
+    if (c.state.status !== 'exited') continue;
+    const attachedElsewhere = c.state.attachedPid > 0 && c.state.attachedPid !== process.pid && isProcessAlive(c.state.attachedPid);
+    if (attachedElsewhere) continue;
+    if (c.spec.autoRemove) {
+      await removeContainer(ctx, c.id, { force: true, volumes: true }).catch(() => undefined);
+    } else if (mounted.has(containerPaths(ctx.paths, c.id).rootfs)) {
+      await finalizeExit(ctx, c);
     }
   }
   let exits: string[] = [];

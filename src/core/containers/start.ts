@@ -6,7 +6,7 @@ import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
 import { generateRuntimeSpec } from '../spec/generate.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
-import type { ContainerRecord } from './container-record.js';
+import { ZERO_TIME, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { prepareVolumes } from './volumes.js';
 import { refreshContainer } from './exit.js';
@@ -19,6 +19,12 @@ export interface StartOptions {
   beforeStart?: (info: { id: string; bundle: string }) => Promise<void>;
   /** a foreground berth attached to the container removes it itself when --rm is set */
   attachedPid?: number;
+  /**
+   * Leave out conmon's exit hook: a foreground run records the exit and cleans up itself, and if
+   * it is killed first the next berth command does (repairContainers). Saves a second Node
+   * process competing for the CPU at every container exit.
+   */
+  noExitHook?: boolean;
 }
 
 /** Where berth puts the container's cgroup, under each v1 hierarchy or the v2 tree. */
@@ -37,21 +43,20 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   if (rec.state.status === 'removing') throw new BerthError('Conflict', `container "${rec.name}" is being removed`);
   const p = containerPaths(ctx.paths, rec.id);
   const runtime = ctx.runtime();
-  // leftovers of an earlier run (runtime state, exit file) would make create fail or lie about the exit
-  await runtime.delete(rec.id, true).catch(() => undefined);
+  // leftovers of an earlier run (runtime state, exit file) would make create fail or lie about the exit;
+  // a container never started has none, and skipping runc saves ~15 ms on every `run`
+  if (rec.state.startedAt !== ZERO_TIME) await runtime.delete(rec.id, true).catch(() => undefined);
   fs.rmSync(p.exitFile, { force: true });
   fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
 
   try {
-    const image = ctx.images.resolve(rec.imageId);
-    const imageConfig = ctx.images.config(rec.imageId);
     if (!isMountPoint(p.rootfs)) {
-      mountOverlay(ctx.layers.overlayMount(image.chainIds, p.upper, p.work), p.rootfs);
+      mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
     }
     const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
     const spec = generateRuntimeSpec({
       spec: rec.spec,
-      image: imageConfig.config ?? {},
+      image: rec.image.config,
       rootfs: p.rootfs,
       containerId: rec.id,
       hostname: rec.spec.hostname ?? '',
@@ -76,7 +81,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       conmonPidFile: p.conmonPidFile,
       terminal: rec.spec.tty,
       stdin: rec.spec.openStdin,
-      exitCommand: ctx.exitCommand(rec.id),
+      ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id) }),
     });
     if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
     await runtime.start(rec.id);

@@ -14,7 +14,7 @@ export async function stopContainer(ctx: EngineContext, ref: string, opts: { tim
   const rec = refreshContainer(ctx, ctx.containers.lookup(ref));
   ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
   if (rec.state.status !== 'running' && rec.state.status !== 'paused') return finalizeExit(ctx, rec);
-  const image = ctx.images.config(rec.imageId).config ?? {};
+  const image = rec.image.config;
   const signal = opts.signal ?? rec.spec.stopSignal ?? image.StopSignal ?? 'SIGTERM';
   const timeoutSec = opts.timeout ?? rec.spec.stopTimeout ?? 10;
   return killAndWait(ctx, rec, signal, Math.max(0, timeoutSec) * 1000);
