@@ -93,10 +93,11 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
     }
     // tar the host source under its new name and unpack it with the hostile-input-safe unpacker
     const abs = path.resolve(src);
+    // import before spawning: Node discards a child's unread output once the child exits
+    const { unpackLayer } = await import('../snapshots/unpack.js');
     const child = spawn('tar', ['-C', path.dirname(abs), '--numeric-owner', '--transform', `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`, '-cf', '-', path.basename(abs)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const { unpackLayer } = await import('../snapshots/unpack.js');
     await unpackLayer(child.stdout, destDir);
   });
 }

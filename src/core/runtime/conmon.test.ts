@@ -69,7 +69,7 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     await createWithConmon(opts);
     await env.runtime.start(id);
     const out = collect();
-    const isRunning = async (): Promise<boolean> => (await env.runtime.state(id))?.status === 'running';
+    const isRunning = (): boolean => readExitCode(env.exitDir, id) === null;
     await readLogs(opts.logPath, { timestamps: false, follow: true, isRunning, pollMs: 50 }, { stdout: out.stream, stderr: new PassThrough() });
     assert.equal(out.text(), 'line1\nline2\nline3\n');
   });
@@ -81,7 +81,7 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     await createWithConmon(opts);
     await env.runtime.start(id);
     const out = collect();
-    const isRunning = async (): Promise<boolean> => (await env.runtime.state(id))?.status === 'running';
+    const isRunning = (): boolean => readExitCode(env.exitDir, id) === null;
     await readLogs(opts.logPath, { timestamps: false, follow: true, isRunning, pollMs: 20 }, { stdout: out.stream, stderr: new PassThrough() });
     const expected = Array.from({ length: 30 }, (_, i) => `line${i + 1}\n`).join('');
     assert.equal(out.text(), expected);

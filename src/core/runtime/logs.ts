@@ -13,7 +13,12 @@ export interface ReadLogsOptions {
   timestamps: boolean;
   /** keep printing new output until the container stops */
   follow: boolean;
-  /** asked while following and idle: once false (and the file is drained) following ends */
+  /**
+   * asked while following and idle: once false (and the file is drained) following ends. Base it
+   * on the exit file (`readExitCode(...) === null`), not on `runc state`: runc says stopped as
+   * soon as pid 1 dies, while conmon may still be copying its last output into the log; conmon
+   * writes the exit file after that
+   */
   isRunning: () => boolean | Promise<boolean>;
   /** ends reading quietly (Ctrl-C on `logs -f`) */
   signal?: AbortSignal;
