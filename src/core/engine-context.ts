@@ -27,7 +27,7 @@ export interface EngineContext {
   conmonPath(): string;
   hostFacts(): HostFacts;
   /** the command conmon runs when a container exits: berth's own `container cleanup` */
-  exitCommand(id: string): string[];
+  exitCommand(id: string, runId: string): string[];
 }
 
 export function ensureDirs(paths: Paths): void {

@@ -71,11 +71,11 @@ export class Engine implements EngineContext {
     return this.facts;
   }
 
-  exitCommand(id: string): string[] {
+  exitCommand(id: string, runId: string): string[] {
     const script = fs.realpathSync(path.resolve(this.opts.executable));
     const args = [process.execPath, script, '--root', this.paths.root, '--runroot', this.paths.runRoot];
     if (this.opts.runtime) args.push('--runtime', this.opts.runtime);
-    return [...args, 'container', 'cleanup', id];
+    return [...args, 'container', 'cleanup', '--run', runId, id];
   }
 
   close(): void {

@@ -134,8 +134,9 @@ export function registerCleanup(parent: Command, ctx: CliContext): void {
   parent
     .command('cleanup', { hidden: true })
     .argument('<id>')
-    .action(async (id: string) => {
+    .option('--run <id>', 'the run the hook was installed for')
+    .action(async (id: string, f: { run?: string }) => {
       const { cleanupContainer } = await import('../../core/containers/cleanup.js');
-      await cleanupContainer(await ctx.engine(), id);
+      await cleanupContainer(await ctx.engine(), id, f.run);
     });
 }

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { EngineContext } from '../engine-context.js';
+import { containerPaths } from './container-paths.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import { finalizeExit } from './exit.js';
 import { removeContainer } from './remove.js';
@@ -8,9 +10,11 @@ import { startContainer } from './start.js';
  * conmon's exit hook (`berth container cleanup ID`), run with no berth process necessarily alive:
  * record the exit, release runtime state and mounts, then apply --rm or the restart policy.
  */
-export async function cleanupContainer(ctx: EngineContext, id: string): Promise<void> {
+export async function cleanupContainer(ctx: EngineContext, id: string, runId?: string): Promise<void> {
   const rec0 = ctx.containers.get(id);
   if (!rec0) return;
+  // a hook that fires after the container was restarted belongs to a run that is already handled
+  if (runId !== undefined && rec0.state.runId !== runId) return;
   const rec = await finalizeExit(ctx, rec0);
   if (rec.state.status !== 'exited') return;
   if (rec.spec.autoRemove) {
@@ -21,15 +25,22 @@ export async function cleanupContainer(ctx: EngineContext, id: string): Promise<
   }
   if (shouldRestart(rec.spec.restartPolicy, rec.state)) {
     const n = rec.state.restartCount + 1;
-    ctx.containers.updateState(id, (s) => (s.status === 'exited' ? { ...s, status: 'restarting', restartCount: n } : null));
+    const exitFile = containerPaths(ctx.paths, id).exitFile;
+    const claimed = ctx.containers.updateState(id, (s) => {
+      if (s.status !== 'exited' || s.stoppedByUser) return null;
+      // the exit is recorded: drop conmon's file so readers do not take it for the next run's exit
+      fs.rmSync(exitFile, { force: true });
+      return { ...s, status: 'restarting', restartCount: n };
+    });
+    if (!claimed) return;
     // docker backs off 100ms, doubling; keep it short since this process holds no container open
     await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(n - 1, 10), 10_000)));
     const cur = ctx.containers.get(id);
-    if (!cur || cur.state.status !== 'restarting' || cur.state.stoppedByUser) {
-      if (cur?.state.status === 'restarting') ctx.containers.updateState(id, (s) => ({ ...s, status: 'exited' }));
+    if (!cur || cur.state.status !== 'restarting') return;
+    if (cur.state.stoppedByUser) {
+      ctx.containers.updateState(id, (s) => (s.status === 'restarting' ? { ...s, status: 'exited' } : null));
       return;
     }
-    ctx.containers.updateState(id, (s) => ({ ...s, status: 'exited' }));
     await startContainer(ctx, id);
   }
 }

@@ -20,6 +20,8 @@ export interface ContainerState {
   stoppedByUser: boolean;
   /** PID of a foreground `berth run` that waits for the exit code and removes an --rm container itself */
   attachedPid: number;
+  /** a fresh nonce per start: conmon's exit hook acts only on the run it was started for */
+  runId: string;
 }
 
 /** A container as berth stores it: the user's intent (spec) plus what happened to it (state). */
@@ -66,5 +68,6 @@ export function initialState(): ContainerState {
     restartCount: 0,
     stoppedByUser: false,
     attachedPid: 0,
+    runId: '',
   };
 }

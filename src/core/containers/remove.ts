@@ -20,6 +20,11 @@ export interface RemoveOptions {
  */
 export async function removeContainer(ctx: EngineContext, ref: string, opts: RemoveOptions = {}): Promise<string> {
   let rec = refreshContainer(ctx, ctx.containers.lookup(ref));
+  if (rec.state.status === 'restarting' && opts.force) {
+    // between two runs there is no process to kill: stopping the restart loop is enough
+    ctx.containers.updateState(rec.id, (s) => (s.status === 'restarting' ? { ...s, status: 'exited', stoppedByUser: true } : null));
+    rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
+  }
   if (rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting') {
     if (!opts.force) {
       throw new BerthError(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 
 import { BerthError, wrap } from '../errors/berth-error.js';
@@ -48,6 +49,9 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   if (rec.state.startedAt !== ZERO_TIME) await runtime.delete(rec.id, true).catch(() => undefined);
   fs.rmSync(p.exitFile, { force: true });
   fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
+  // a late exit hook of the previous run (restart) must not `runc delete` this one
+  const runId = randomBytes(8).toString('hex');
+  ctx.containers.updateState(rec.id, (s) => ({ ...s, runId }));
 
   try {
     if (!isMountPoint(p.rootfs)) {
@@ -81,7 +85,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       conmonPidFile: p.conmonPidFile,
       terminal: rec.spec.tty,
       stdin: rec.spec.openStdin,
-      ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id) }),
+      ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
     });
     if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
     await runtime.start(rec.id);
