@@ -152,15 +152,17 @@ test('image prune, system df and system prune', async () => {
 test('kill -9 of berth during import or run leaves a store the next command reads', async () => {
   for (const delay of [30, 80, 150, 250]) {
     const child = spawn(BERTH_BIN, ['import', busyboxTarPath(), `crash:${delay}`], { env: t.env, stdio: 'ignore' });
+    const closed = new Promise((r) => child.on('close', r));
     await new Promise((r) => setTimeout(r, delay));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await closed;
     const ls = await t.berth(['images', '--format', '{{.Repository}}:{{.Tag}}']);
     assert.equal(ls.code, 0, ls.stderr);
     const run = spawn(BERTH_BIN, ['run', '--name', `crashrun${delay}`, 'busybox', 'sleep', '1'], { env: t.env, stdio: 'ignore' });
+    const runClosed = new Promise((r) => run.on('close', r));
     await new Promise((r) => setTimeout(r, delay));
     run.kill('SIGKILL');
-    await new Promise((r) => run.on('close', r));
+    await runClosed;
     const ps = await t.berth(['ps', '-a']);
     assert.equal(ps.code, 0, ps.stderr);
   }
