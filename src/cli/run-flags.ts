@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { collect } from './options.js';
 
 /** The flags `run` and `create` share, declared once. */
@@ -37,7 +37,8 @@ export function addContainerFlags(cmd: Command): Command {
     .option('-v, --volume <[src:]dst[:opts]>', 'bind mount a volume', collect, [])
     .option('--mount <spec>', 'attach a filesystem mount to the container', collect, [])
     .option('--tmpfs <dst[:opts]>', 'mount a tmpfs directory', collect, [])
-    .option('--network, --net <mode>', 'connect a container to a network (none, host)')
+    .option('--network <mode>', 'connect a container to a network (none, host)')
+    .addOption(new Option('--net <mode>', 'alias of --network').hideHelp())
     .option('--dns <ip>', 'set custom DNS servers', collect, [])
     .option('--dns-search <domain>', 'set custom DNS search domains', collect, [])
     .option('--dns-option <opt>', 'set DNS options', collect, [])
@@ -92,6 +93,7 @@ export interface ContainerFlags {
   mount: string[];
   tmpfs: string[];
   network?: string;
+  net?: string;
   dns: string[];
   dnsSearch: string[];
   dnsOption: string[];

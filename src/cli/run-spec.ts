@@ -71,7 +71,7 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   }
   for (const m of f.mount) spec.mounts.push(parse.parseMount(m));
   for (const t of f.tmpfs) spec.mounts.push(parse.parseTmpfs(t));
-  spec.network = f.network ?? 'none';
+  spec.network = f.network ?? f.net ?? 'none';
   if (!['none', 'host', 'bridge', 'default'].includes(spec.network)) {
     throw new BerthError('NotFound', `network ${spec.network} not found`);
   }

@@ -163,3 +163,30 @@ test('20 run --rm started at once all succeed', async () => {
   });
   assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
 });
+
+test('--init runs a static init as pid 1, --security-opt no-new-privileges and --device apply', async () => {
+  const init = await t.berth(['run', '--rm', '--init', 'busybox', 'cat', '/proc/1/cmdline']);
+  assert.equal(init.code, 0, init.stderr);
+  assert.match(init.stdout, /^\/dev\/init\0--\0cat/);
+  const nnp = await t.berth(['run', '--rm', '--security-opt', 'no-new-privileges', 'busybox', 'grep', 'NoNewPrivs', '/proc/self/status']);
+  assert.match(nnp.stdout, /NoNewPrivs:\s+1/);
+  const dev = await t.berth(['run', '--rm', '--device', '/dev/fuse', 'busybox', 'sh', '-c', 'ls -l /dev/fuse && echo x > /dev/fuse; echo $?']);
+  assert.match(dev.stdout, /^c.* 10, +229 /m);
+  const none = await t.berth(['run', '--rm', 'busybox', 'ls', '/dev/fuse']);
+  assert.notEqual(none.code, 0, 'no host device without --device');
+});
+
+test('run -t without a terminal on our side still gives the container a tty', async () => {
+  const r = await t.berth(['run', '--rm', '-t', 'busybox', 'tty']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\/dev\/pts\/\d+\r?\n$/);
+});
+
+test('--network host shares the host network namespace; none has only loopback', async () => {
+  const host = await t.berth(['run', '--rm', '--network', 'host', 'busybox', 'readlink', '/proc/self/ns/net']);
+  assert.equal(host.stdout.trim(), fs.readlinkSync('/proc/self/ns/net'));
+  const none = await t.berth(['run', '--rm', '--network', 'none', 'busybox', 'ls', '/sys/class/net']);
+  assert.equal(none.stdout.trim(), 'lo');
+  const bad = await t.berth(['run', '--rm', '--network', 'nosuchnet', 'busybox', 'true']);
+  assert.equal(bad.code, 125);
+});

@@ -7,6 +7,7 @@ import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
 import { generateRuntimeSpec } from '../spec/generate.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
+import { findInit } from '../runtime/runtime-select.js';
 import { ZERO_TIME, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { prepareVolumes } from './volumes.js';
@@ -71,6 +72,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
           ? { resolvConf: p.resolvConf }
           : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       volumeSources,
+      ...(rec.spec.init ? { initPath: findInit() } : {}),
     });
     fs.writeFileSync(p.config, JSON.stringify(spec));
     const created = await createWithConmon({

@@ -117,3 +117,14 @@ export function findConmon(probe: HostProbe = realProbe): string {
   if (found === null) throw new BerthError('Unavailable', 'conmon not found', { hint: 'apt-get install conmon' });
   return found;
 }
+
+/**
+ * The init `--init` runs as pid 1 (docker ships tini as docker-init). It is bind-mounted into
+ * images of any libc, so only a statically linked build will do.
+ */
+export function findInit(): string {
+  for (const p of ['/usr/bin/tini-static', '/usr/libexec/podman/catatonit', '/usr/bin/catatonit']) {
+    if (fs.existsSync(p)) return p;
+  }
+  throw new BerthError('Unavailable', '--init needs a static init binary, none found', { hint: 'apt-get install tini' });
+}
