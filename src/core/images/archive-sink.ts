@@ -52,8 +52,14 @@ export function tarSink(out: Writable): ArchiveSink {
         for await (const chunk of body) {
           if (!w.write(chunk as Buffer)) {
             await new Promise<void>((r) => {
-              w.once('drain', () => r());
-              w.once('close', () => r());
+              // whichever comes first; the other listener goes, or they pile up per chunk
+              const go = () => {
+                w.off('drain', go);
+                w.off('close', go);
+                r();
+              };
+              w.on('drain', go);
+              w.on('close', go);
             });
           }
           // leaving the loop closes body (and its file)
