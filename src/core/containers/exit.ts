@@ -62,7 +62,8 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   const refreshed = refreshContainer(ctx, rec);
   if (LIVE.has(refreshed.state.status)) return refreshed;
   const p = containerPaths(ctx.paths, rec.id);
-  await ctx.runtime().delete(rec.id, true).catch(() => undefined);
+  // the runtime's delete (a process) and the unmount run side by side
+  const deleted = ctx.runtime().delete(rec.id, true).catch(() => undefined);
   if (isMountPoint(p.rootfs)) {
     try {
       unmount(p.rootfs);
@@ -70,5 +71,6 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
       /* busy mounts are retried by the next cleanup */
     }
   }
+  await deleted;
   return ctx.containers.get(rec.id) ?? refreshed;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { SeqpacketSocket } from 'node-unix-socket';
+import type { SeqpacketSocket } from 'node-unix-socket';
 import { BerthError, errorMessage } from '../errors/index.js';
 import { DetachKeyMatcher } from './detach-keys.js';
 
@@ -18,6 +18,17 @@ const O_PATH = 0o10000000;
  * The attach socket of a container created by createWithConmon with `socketDir`: conmon links
  * `<socketDir>/<id>` to the bundle and listens on `attach` there.
  */
+let socketModule: Promise<typeof import('node-unix-socket')> | undefined;
+
+/**
+ * The native SOCK_SEQPACKET module costs ~9 ms to load; callers start loading it while they wait
+ * for the runtime to create the container, so `attach` finds it ready.
+ */
+export function loadSocketModule(): Promise<typeof import('node-unix-socket')> {
+  socketModule ??= import('node-unix-socket');
+  return socketModule;
+}
+
 export function attachSocketPath(socketDir: string, id: string): string {
   return path.join(socketDir, id, 'attach');
 }
@@ -61,7 +72,8 @@ export interface AttachSession {
  * await s.done; // 'eof' when the container has exited
  */
 export async function attach(opts: AttachOptions): Promise<AttachSession> {
-  const sock = new SeqpacketSocket();
+  const { SeqpacketSocket: Socket } = await loadSocketModule();
+  const sock = new Socket();
   await connect(sock, opts.socketPath);
 
   let ended = false;

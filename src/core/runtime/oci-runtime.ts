@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { BerthError } from '../errors/index.js';
 import { OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { runRuntime } from './runtime-command.js';
@@ -79,12 +81,20 @@ export class OciRuntime {
    * running. Idempotent: an id the runtime does not know is not an error.
    */
   async delete(id: string, force = false): Promise<void> {
+    // runc and crun keep each container's state in <root>/<id>: none means nothing to delete,
+    // and skipping the call saves a runtime process (~15 ms) on every clean-up path
+    if (!this.hasState(id)) return;
     const context = `deleting container ${JSON.stringify(id)}`;
     const r = await this.run(['delete', ...(force ? ['--force'] : []), id], context, true);
     if (r.code === 0) return;
     const message = messageOf(r.stderr, r.code);
     if (NOT_EXIST.test(message)) return;
     throw new OciRuntimeError(context, message);
+  }
+
+  /** Whether the runtime holds state for the id (its state dir under --root exists). */
+  hasState(id: string): boolean {
+    return fs.existsSync(path.join(this.root, id));
   }
 
   /** Freeze every process of a running container (cgroup freezer). */
