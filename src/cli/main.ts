@@ -60,11 +60,15 @@ function fail(e: unknown): never {
   process.exit(exitCodeOf(e));
 }
 
-try {
-  await program.parseAsync(process.argv);
-  engine?.close();
-  process.exitCode = exitCode;
-} catch (e) {
-  engine?.close();
-  fail(e);
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+    engine?.close();
+    process.exitCode = exitCode;
+  } catch (e) {
+    engine?.close();
+    fail(e);
+  }
 }
+
+void main();
