@@ -78,7 +78,9 @@ try {
   // no berth (node) process may stay behind for a running container: conmon is the only monitor
   results.berthProcsWhileRunning = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
     try {
-      return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(BERTH);
+      // a node process running bin/berth (conmon's own command line names berth for its exit hook)
+      const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      return path.basename(argv[0] ?? '') === 'node' && argv.some((a) => a.endsWith('bin/berth'));
     } catch {
       return false;
     }
