@@ -15,6 +15,7 @@ test('resolveInRoot() keeps absolute and relative symlinks and .. inside the roo
   assert.equal(resolveInRoot(root, '/up/shadow'), path.join(root, 'etc/shadow'));
   assert.equal(resolveInRoot(root, '/lib/x'), path.join(root, 'usr/lib/x'));
   assert.equal(resolveInRoot(root, '/../../x'), path.join(root, 'x'));
+  assert.equal(resolveInRoot(root, '/missing/../../../etc/x'), path.join(root, 'etc/x'), 'a missing component then .. stays inside');
   fs.symlinkSync('loop', path.join(root, 'loop'));
   assert.throws(() => resolveInRoot(root, '/loop/x'), /too many levels/);
   fs.rmSync(root, { recursive: true });

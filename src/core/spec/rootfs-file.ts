@@ -1,45 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { BerthError, isErrno } from '../errors/index.js';
-
-const MAX_SYMLINKS = 40;
+import { resolveInRoot } from '../host/resolve-in-root.js';
 
 /**
  * The host path of `p` inside rootfs, resolving symlinks one component at a time as if rootfs
  * were "/" (a chroot would): an absolute link restarts at rootfs, ".." stops at rootfs. The image
  * is hostile, so a link like etc/passwd -> /etc/shadow must never lead to the host's file.
- * Components that do not exist are appended unresolved (reading them then fails with ENOENT).
  * Safe against races only as long as nothing runs in the rootfs yet, which is when we read it.
  */
 export function resolveInRootfs(rootfs: string, p: string): string {
-  const root = fs.realpathSync(rootfs);
-  const done: string[] = [];
-  const todo = p.split('/').filter((c) => c !== '' && c !== '.');
-  let links = 0;
-  while (todo.length > 0) {
-    const c = todo.shift() as string;
-    if (c === '..') {
-      done.pop();
-      continue;
-    }
-    const here = path.join(root, ...done, c);
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(here);
-    } catch (e) {
-      if (isErrno(e, 'ENOENT') || isErrno(e, 'ENOTDIR')) return path.join(here, ...todo);
-      throw e;
-    }
-    if (!st.isSymbolicLink()) {
-      done.push(c);
-      continue;
-    }
-    if (++links > MAX_SYMLINKS) throw new BerthError('InvalidArgument', `too many levels of symbolic links resolving "${p}" in the image`);
-    const target = fs.readlinkSync(here);
-    if (target.startsWith('/')) done.length = 0;
-    todo.unshift(...target.split('/').filter((x) => x !== '' && x !== '.'));
-  }
-  return path.join(root, ...done);
+  return resolveInRoot(fs.realpathSync(rootfs), p);
 }
 
 /**
