@@ -14,6 +14,6 @@ await build({
   target: 'node20',
   outfile: 'dist/bundle/berth.cjs',
   // native addons are loaded from node_modules at run time
-  external: ['better-sqlite3', 'node-unix-socket'],
+  external: ['better-sqlite3', 'berth-seqpacket'],
   logLevel: 'warning',
 });

@@ -1,5 +1,5 @@
 import type { Engine } from '../core/engine.js';
-import { attach, attachSocketPath, loadSocketModule, resizeTerminal } from '../core/runtime/attach.js';
+import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
 import { waitForExit } from '../core/runtime/exit-file.js';
 import { relaySignals, PROXIED_SIGNALS } from '../core/runtime/signals.js';
 import { startContainer } from '../core/containers/start.js';
@@ -29,8 +29,6 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
     if (bundle && cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
   };
   let stopRelay = () => {};
-  // load the attach socket module while conmon and the runtime create the container
-  void loadSocketModule().catch(() => undefined);
   try {
     await startContainer(engine, id, {
       attachedPid: process.pid,

@@ -1,34 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { SeqpacketSocket } from 'node-unix-socket';
-import { BerthError, errorMessage } from '../errors/index.js';
 import { DetachKeyMatcher } from './detach-keys.js';
+import { SeqpacketConnection } from './seqpacket.js';
 
 /** Stream ids conmon puts in byte 0 of each packet on the attach socket. */
 const STREAM_STDOUT = 2;
 const STREAM_STDERR = 3;
 /** conmon reads client input into a 32 KiB buffer per packet; larger writes are cut */
 const MAX_STDIN_PACKET = 32 * 1024;
-/** sun_path is 108 bytes including the terminating NUL */
-const MAX_SOCKET_PATH = 107;
-const O_PATH = 0o10000000;
 
 /**
  * The attach socket of a container created by createWithConmon with `socketDir`: conmon links
  * `<socketDir>/<id>` to the bundle and listens on `attach` there.
  */
-let socketModule: Promise<typeof import('node-unix-socket')> | undefined;
-
-/**
- * The native SOCK_SEQPACKET module costs ~9 ms to load; callers start loading it while they wait
- * for the runtime to create the container, so `attach` finds it ready.
- */
-export function loadSocketModule(): Promise<typeof import('node-unix-socket')> {
-  socketModule ??= import('node-unix-socket');
-  return socketModule;
-}
-
 export function attachSocketPath(socketDir: string, id: string): string {
   return path.join(socketDir, id, 'attach');
 }
@@ -72,9 +57,7 @@ export interface AttachSession {
  * await s.done; // 'eof' when the container has exited
  */
 export async function attach(opts: AttachOptions): Promise<AttachSession> {
-  const { SeqpacketSocket: Socket } = await loadSocketModule();
-  const sock = new Socket();
-  await connect(sock, opts.socketPath);
+  const sock = SeqpacketConnection.connect(opts.socketPath);
 
   let ended = false;
   let closed = false;
@@ -92,17 +75,13 @@ export async function attach(opts: AttachOptions): Promise<AttachSession> {
       stdin.pause();
     }
     closed = true;
-    sock.destroy();
+    sock.close();
     endDone(how);
   };
   const send = (data: Buffer): void => {
     if (closed) return;
-    try {
-      for (let off = 0; off < data.length; off += MAX_STDIN_PACKET) {
-        sock.write(data.subarray(off, off + MAX_STDIN_PACKET));
-      }
-    } catch {
-      // the socket went away under us (EBADF); 'end'/'error' finish the session
+    for (let off = 0; off < data.length; off += MAX_STDIN_PACKET) {
+      sock.write(data.subarray(off, off + MAX_STDIN_PACKET));
     }
   };
   const onInput = (chunk: Buffer | string): void => {
@@ -120,22 +99,18 @@ export async function attach(opts: AttachOptions): Promise<AttachSession> {
   };
   const onInputEnd = (): void => {
     if (closed) return;
-    try {
-      sock.end(); // half-close: conmon closes the container's stdin
-    } catch {
-      // end() after the peer closed throws EBADF synchronously
-    }
+    sock.endInput(); // half-close: conmon closes the container's stdin
   };
 
-  sock.on('data', (packet: Buffer) => {
-    const payload = packet.subarray(1);
-    if (payload.length === 0) return;
-    if (packet[0] === STREAM_STDOUT) opts.stdout.write(payload);
-    else if (packet[0] === STREAM_STDERR) (opts.tty ? opts.stdout : opts.stderr).write(payload);
-  });
-  sock.on('end', () => finish('eof'));
-  sock.on('error', () => finish('eof'));
-  sock.on('close', () => finish('eof'));
+  sock.readLoop(
+    (packet) => {
+      const payload = packet.subarray(1);
+      if (payload.length === 0) return;
+      if (packet[0] === STREAM_STDOUT) opts.stdout.write(payload);
+      else if (packet[0] === STREAM_STDERR) (opts.tty ? opts.stdout : opts.stderr).write(payload);
+    },
+    () => finish('eof'),
+  );
   if (stdin) {
     stdin.on('data', onInput);
     stdin.on('end', onInputEnd);
@@ -148,36 +123,6 @@ export async function attach(opts: AttachOptions): Promise<AttachSession> {
     close: () => finish('closed'),
     resize: (rows, cols) => resizeTerminal(dir, rows, cols),
   };
-}
-
-function connect(sock: SeqpacketSocket, socketPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let pathFd: number | null = null;
-    const cleanup = (): void => {
-      if (pathFd !== null) fs.closeSync(pathFd);
-      pathFd = null;
-    };
-    const fail = (e: unknown): void => {
-      cleanup();
-      sock.destroy();
-      reject(new BerthError('Unavailable', `attaching to ${JSON.stringify(socketPath)}: ${errorMessage(e)}`, { cause: e }));
-    };
-    sock.once('error', fail);
-    try {
-      let target = socketPath;
-      if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
-        pathFd = fs.openSync(socketPath, O_PATH);
-        target = `/proc/self/fd/${pathFd}`;
-      }
-      sock.connect(target, () => {
-        sock.off('error', fail);
-        cleanup();
-        resolve();
-      });
-    } catch (e) {
-      fail(e);
-    }
-  });
 }
 
 /**

@@ -96,7 +96,9 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     await createWithConmon({ ...conmonOptions(env, id, bundle), exitCommand });
     await env.runtime.start(id);
     await waitForExit(env.exitDir, id, { timeoutMs: 10_000 });
-    for (let i = 0; i < 100 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 20));
+    // the shell creates the marker before cat fills it: wait for the content, not the file
+    const filled = () => fs.existsSync(marker) && fs.statSync(marker).size > 0;
+    for (let i = 0; i < 100 && !filled(); i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(fs.readFileSync(marker, 'utf8'), '6');
   });
 
