@@ -2,6 +2,7 @@ import type { Engine } from '../core/engine.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
 import { waitForExit } from '../core/runtime/exit-file.js';
 import { relaySignals, PROXIED_SIGNALS } from '../core/runtime/signals.js';
+import { parseDetachKeys, DEFAULT_DETACH_KEYS } from '../core/runtime/detach-keys.js';
 import { startContainer } from '../core/containers/start.js';
 import { finalizeExit } from '../core/containers/exit.js';
 import { removeContainer } from '../core/containers/remove.js';
@@ -29,6 +30,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
     if (bundle && cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
   };
   let stopRelay = () => {};
+  let detached = false;
   try {
     await startContainer(engine, id, {
       attachedPid: process.pid,
@@ -42,6 +44,8 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
           stdout: cli.stdout,
           stderr: cli.stderr,
           tty: opts.tty,
+          // docker's ctrl-p ctrl-q leaves an interactive terminal container running
+          ...(stdinIsTty ? { detachKeys: parseDetachKeys(DEFAULT_DETACH_KEYS) } : {}),
         });
         if (opts.tty) onResize();
       },
@@ -55,7 +59,10 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
         void engine.runtime().kill(id, sig, false).catch(() => undefined);
       });
     }
-    await session?.done;
+    if ((await session?.done) === 'detached') {
+      detached = true;
+      return 0;
+    }
     const code = await waitForExit(engine.paths.exits, id);
     return code < 0 ? 137 : code;
   } finally {
@@ -66,10 +73,72 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
     }
     cli.stdin.pause();
     session?.close();
-    const rec = engine.containers.get(id);
+    const rec = detached ? undefined : engine.containers.get(id);
     if (rec) {
       await finalizeExit(engine, rec);
       if (opts.autoRemove) await removeContainer(engine, id, { force: true, volumes: true }).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * `berth attach`: connect to a running container's conmon. Returns its exit code when it ends,
+ * or undefined when the user detached (ctrl-p ctrl-q by default, only with a TTY, as docker).
+ */
+export async function attachToRunning(
+  cli: CliContext,
+  engine: Engine,
+  ref: string,
+  opts: { stdin: boolean; sigProxy: boolean; detachKeys?: string | undefined },
+): Promise<number | undefined> {
+  const { refreshContainer } = await import('../core/containers/exit.js');
+  const { containerPaths } = await import('../core/containers/container-paths.js');
+  const { BerthError } = await import('../core/errors/berth-error.js');
+  const rec = refreshContainer(engine, engine.containers.lookup(ref));
+  if (rec.state.status !== 'running') {
+    throw new BerthError('Conflict', `you cannot attach to a stopped container, start it first`);
+  }
+  const tty = rec.spec.tty;
+  const withStdin = opts.stdin && rec.spec.openStdin;
+  const stdinIsTty = tty && withStdin && cli.stdin.isTTY === true;
+  const bundle = containerPaths(engine.paths, rec.id).bundle;
+  const session = await attach({
+    socketPath: attachSocketPath(engine.paths.sockets, rec.id),
+    stdin: withStdin ? cli.stdin : null,
+    stdout: cli.stdout,
+    stderr: cli.stderr,
+    tty,
+    ...(stdinIsTty ? { detachKeys: parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
+  });
+  const onResize = () => {
+    if (cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
+  };
+  let stopRelay = () => {};
+  if (stdinIsTty) {
+    cli.stdin.setRawMode(true);
+    process.on('SIGWINCH', onResize);
+    onResize();
+  }
+  if (opts.sigProxy && !tty) {
+    stopRelay = relaySignals(PROXIED_SIGNALS, (sig) => {
+      void engine.runtime().kill(rec.id, sig, false).catch(() => undefined);
+    });
+  }
+  try {
+    const how = await session.done;
+    if (how === 'detached') {
+      cli.stderr.write('read escape sequence\n');
+      return undefined;
+    }
+    const code = await waitForExit(engine.paths.exits, rec.id);
+    return code < 0 ? 137 : code;
+  } finally {
+    stopRelay();
+    if (stdinIsTty) {
+      cli.stdin.setRawMode(false);
+      process.off('SIGWINCH', onResize);
+    }
+    cli.stdin.pause();
+    session.close();
   }
 }

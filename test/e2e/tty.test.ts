@@ -23,3 +23,14 @@ test('run -it gives a real terminal: its size, resizes, Ctrl-C and the exit code
   assert.match(r.stdout, /after-42/, 'the shell survived Ctrl-C, which interrupted sleep');
   assert.match(r.stdout, /EXIT 5\s*$/);
 });
+
+test('attach joins a running terminal container and ctrl-p ctrl-q detaches, leaving it running', async () => {
+  const r = await t.berth(['run', '-dit', '--name', 'att', 'busybox', 'sh']);
+  assert.equal(r.code, 0, r.stderr);
+  const driver = DRIVER.replace('pty-drive.py', 'pty-attach.py');
+  const a = spawnSync('python3', [driver, BERTH_BIN, 'att'], { env: t.env, encoding: 'utf8', timeout: 60_000 });
+  assert.match(a.stdout, /attached-42/);
+  assert.match(a.stdout, /EXIT 0\s*$/);
+  assert.equal((await t.berth(['inspect', '--format', '{{.State.Status}}', 'att'])).stdout, 'running\n');
+  await t.berth(['rm', '-f', 'att']);
+});

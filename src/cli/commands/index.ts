@@ -13,6 +13,7 @@ import { registerStats } from './stats.js';
 import { registerPort } from './port.js';
 import { registerDiff } from './diff.js';
 import { registerCp } from './cp.js';
+import { registerAttach } from './attach.js';
 import { registerVolume } from './volume.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
@@ -42,6 +43,7 @@ const CONTAINER_VERBS: Array<[Reg, string, string]> = [
   [registerPort, 'port', 'port'],
   [registerDiff, 'diff', 'diff'],
   [registerCp, 'cp', 'cp'],
+  [registerAttach, 'attach', 'attach'],
 ];
 
 /** The explicit list of commands (crun's table, pnpm's list): nothing registers itself. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { BerthError, wrap } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerSpec, MountSpec } from '../spec/container-spec.js';
@@ -18,6 +19,7 @@ import { removeContainerFiles } from './remove.js';
  */
 export function createContainer(ctx: EngineContext, input: ContainerSpec): ContainerRecord {
   validateContainerSpec(input);
+  checkCpus(input.resources.nanoCpus);
   const image = ctx.images.resolve(input.image);
   const imageConfig = ctx.images.config(image.id);
   const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
@@ -73,6 +75,14 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     removeContainerFiles(ctx, id);
     ctx.containers.delete(id);
     throw e instanceof BerthError ? e : wrap(e, `creating container "${name}"`);
+  }
+}
+
+/** docker refuses more CPUs than the host has, with this wording. */
+function checkCpus(nanoCpus: number | undefined): void {
+  const n = os.availableParallelism();
+  if (nanoCpus !== undefined && nanoCpus > n * 1e9) {
+    throw new BerthError('InvalidArgument', `range of CPUs is from 0.01 to ${n}.00, as there are only ${n} CPUs available`);
   }
 }
 
