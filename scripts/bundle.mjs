@@ -5,14 +5,16 @@
 import fs from 'node:fs';
 import { build } from 'esbuild';
 
-fs.rmSync('dist/bundle', { recursive: true, force: true });
+// `node scripts/bundle.mjs OUTFILE` builds elsewhere (helpers testing side by side use their own)
+const outfile = process.argv[2] ?? 'dist/bundle/berth.cjs';
+if (!process.argv[2]) fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: ['src/cli/main.ts'],
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: 'dist/bundle/berth.cjs',
+  outfile,
   // native addons are loaded from node_modules at run time
   external: ['better-sqlite3', 'berth-seqpacket'],
   logLevel: 'warning',

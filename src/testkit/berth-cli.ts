@@ -5,8 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox-rootfs.js';
 
-/** The checkout's bin/berth, found from this compiled file (dist/src/testkit/…). */
-export const BERTH_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/berth');
+/**
+ * The berth executable under test: the checkout's bin/berth (found from this compiled file,
+ * dist/src/testkit/…), or $BERTH_TEST_BIN to test another build.
+ */
+export const BERTH_BIN = process.env['BERTH_TEST_BIN'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/berth');
 
 export interface RunResult {
   code: number;
