@@ -15,6 +15,7 @@ const program = new Command('berth')
   .option('--runroot <dir>', 'run state root (default /run/berth, or $BERTH_RUNROOT)')
   .option('--runtime <name|path>', 'OCI runtime: runc or crun (default: runc), or $BERTH_RUNTIME')
   .option('--log-level <level>', 'error, warn, info, debug (default warn)')
+  .version('berth version 0.1.0', '-v, --version', 'print version information and quit')
   .showSuggestionAfterError(true)
   .exitOverride()
   .configureOutput({
