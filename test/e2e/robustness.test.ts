@@ -132,3 +132,40 @@ test('kill -9 of berth during rm leaves a container a second rm removes', async 
   const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8');
   assert.doesNotMatch(mounts, new RegExp(t.root), 'no container rootfs left mounted');
 });
+
+test('device nodes shipped in an image are not usable inside the container', async () => {
+  const st = fs.statSync(fs.existsSync('/dev/vda') ? '/dev/vda' : '/dev/mem');
+  const major = Math.floor(st.rdev / 256);
+  const minor = st.rdev % 256;
+  const { default: tarStream } = await import('tar-stream');
+  const pack = tarStream.pack();
+  pack.entry({ name: 'hostdisk', type: st.isBlockDevice() ? 'block-device' : 'character-device', devmajor: major, devminor: minor, mode: 0o666 });
+  pack.entry({ name: 'mem', type: 'character-device', devmajor: 1, devminor: 1, mode: 0o666 });
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  const devTar = path.join(work, 'devs.tar');
+  fs.writeFileSync(devTar, Buffer.concat(chunks));
+  assert.equal((await t.berth(['import', devTar, 'devs:1'])).code, 0);
+  // a layer of its own on top of busybox: the device files exist in the image…
+  const base = fs.readFileSync(busyboxTarPath());
+  const config = { architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256Digest(base), sha256Digest(Buffer.concat(chunks))] } };
+  const configJson = Buffer.from(JSON.stringify(config));
+  const archive = path.join(work, 'devimg.tar');
+  fs.writeFileSync(
+    archive,
+    await writeTar([
+      { name: 'c.json', type: 'file', data: configJson },
+      { name: 'base/layer.tar', type: 'file', data: base },
+      { name: 'devs/layer.tar', type: 'file', data: Buffer.concat(chunks) },
+      { name: 'manifest.json', type: 'file', data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['devimg:1'], Layers: ['base/layer.tar', 'devs/layer.tar'] }])) },
+    ]),
+  );
+  assert.equal((await t.berth(['load', '-i', archive])).code, 0);
+  const r = await t.berth(['run', '--rm', 'devimg:1', 'sh', '-c', 'ls -l /hostdisk /mem; head -c 16 /hostdisk >/dev/null && echo READ-DISK; head -c 16 /mem >/dev/null && echo READ-MEM; echo done']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /hostdisk/);
+  // …but the devices cgroup refuses to open them
+  assert.doesNotMatch(r.stdout, /READ-DISK|READ-MEM/);
+  assert.match(r.stdout, /done/);
+});
