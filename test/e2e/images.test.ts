@@ -89,6 +89,18 @@ test('skopeo reads what berth saves, and berth loads what skopeo writes', { skip
   const l = await t.berth(['load', '-i', ociTar]);
   assert.equal(l.code, 0, l.stderr);
   assert.equal((await t.berth(['run', '--rm', 'skopeo/box:7', 'echo', 'via-skopeo'])).stdout, 'via-skopeo\n');
+  // OCI layout directories both ways
+  const layout = path.join(work, 'berth-layout');
+  assert.equal((await t.berth(['save', '--format', 'oci-dir', '-o', layout, 'busybox'])).code, 0);
+  execFileSync('skopeo', ['inspect', `oci:${layout}`]);
+  const other = makeTestEnv();
+  try {
+    assert.equal((await other.berth(['load', '-i', oci])).code, 0, 'skopeo-written layout loads');
+    assert.equal((await other.berth(['load', '-i', layout])).code, 0, 'berth-written layout loads');
+    assert.equal((await other.berth(['run', '--rm', 'busybox', 'echo', 'layout'])).stdout, 'layout\n');
+  } finally {
+    await other.cleanup();
+  }
 });
 
 test('a tampered or truncated archive is rejected and nothing is stored', async () => {

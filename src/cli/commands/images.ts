@@ -82,11 +82,15 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
     .option('-i, --input <file>', 'read from tar archive file, instead of STDIN')
     .option('-q, --quiet', 'suppress the load output')
     .action(async (f: { input?: string; quiet?: boolean }) => {
-      const { loadArchive } = await import('../../core/images/archive-load.js');
+      const { loadArchive, loadOciLayoutDir } = await import('../../core/images/archive-load.js');
       if (f.input && !fs.existsSync(f.input)) throw new BerthError('NotFound', `open ${f.input}: no such file or directory`);
       if (!f.input && ctx.stdin.isTTY) throw new BerthError('InvalidArgument', 'requested load from stdin, but stdin is empty');
       const engine = await ctx.engine();
-      const r = await loadArchive(engine.images, f.input ?? ctx.stdin);
+      // an OCI image layout directory (skopeo's oci:DIR, `save --format oci-dir`) loads as well as a tar
+      const r =
+        f.input && fs.statSync(f.input).isDirectory()
+          ? await loadOciLayoutDir(engine.images, f.input)
+          : await loadArchive(engine.images, f.input ?? ctx.stdin);
       if (!f.quiet) for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
     });
 }
@@ -101,12 +105,20 @@ function registerSaveCmd(parent: Command, ctx: CliContext): void {
     .description('Save one or more images to a tar archive (streamed to STDOUT by default)')
     .argument('<images...>')
     .option('-o, --output <file>', 'write to a file, instead of STDOUT')
-    .option('--format <format>', 'docker-archive (default) or oci-archive', 'docker-archive')
+    .option('--format <format>', 'docker-archive (default), oci-archive, or oci-dir (an OCI layout directory, needs -o)', 'docker-archive')
     .action(async (refs: string[], f: { output?: string; format: string }) => {
-      const { saveImages } = await import('../../core/images/archive-save.js');
-      if (f.format !== 'docker-archive' && f.format !== 'oci-archive') {
-        throw new BerthError('InvalidArgument', `unsupported format "${f.format}": use docker-archive or oci-archive`);
+      const { saveImages, saveOciDir } = await import('../../core/images/archive-save.js');
+      if (f.format !== 'docker-archive' && f.format !== 'oci-archive' && f.format !== 'oci-dir') {
+        throw new BerthError('InvalidArgument', `unsupported format "${f.format}": use docker-archive, oci-archive or oci-dir`);
       }
+      if (f.format === 'oci-dir') {
+        if (!f.output) throw new BerthError('InvalidArgument', 'oci-dir needs -o DIR');
+        const engine = await ctx.engine();
+        for (const r of refs) engine.images.resolve(r);
+        await saveOciDir(engine.images, refs, f.output);
+        return;
+      }
+      const format = f.format;
       if (!f.output && ctx.stdout.isTTY) throw new BerthError('InvalidArgument', 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
       const engine = await ctx.engine();
       for (const r of refs) engine.images.resolve(r);
@@ -114,7 +126,7 @@ function registerSaveCmd(parent: Command, ctx: CliContext): void {
         const tmp = `${f.output}.berth-tmp-${process.pid}`;
         const out = fs.createWriteStream(tmp);
         try {
-          await saveImages(engine.images, refs, out, f.format);
+          await saveImages(engine.images, refs, out, format);
           await new Promise<void>((res, rej) => out.close((e) => (e ? rej(e) : res())));
           fs.renameSync(tmp, f.output);
         } catch (e) {
@@ -122,7 +134,7 @@ function registerSaveCmd(parent: Command, ctx: CliContext): void {
           throw e;
         }
       } else {
-        await saveImages(engine.images, refs, ctx.stdout, f.format);
+        await saveImages(engine.images, refs, ctx.stdout, format);
       }
     });
 }

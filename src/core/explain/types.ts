@@ -1,0 +1,223 @@
+/*
+ * What `berth explain` reports, as plain data: the JSON of `--format json` is exactly these
+ * objects, and the text renderers only read them. Numbers are bytes, microseconds or counts;
+ * `null` means "no limit" for a limit and "unknown" elsewhere.
+ */
+
+export type NamespaceType = 'cgroup' | 'ipc' | 'mnt' | 'net' | 'pid' | 'time' | 'user' | 'uts';
+
+export interface NamespaceView {
+  type: NamespaceType;
+  /** inode of /proc/PID/ns/TYPE; null when the kernel has no such namespace */
+  inode: number | null;
+  /** the same namespace of host PID 1 */
+  hostInode: number | null;
+  /** 'host' when it is PID 1's; 'private' when no other process we know shares it */
+  sharedWith: 'host' | 'private' | { containers: string[] };
+}
+
+export interface CapabilityView {
+  effective: string[];
+  permitted: string[];
+  inheritable: string[];
+  bounding: string[];
+  ambient: string[];
+  /** in the host's bounding set (berth's own) but not in this process's */
+  droppedFromHost: string[];
+}
+
+export interface SeccompView {
+  mode: 'disabled' | 'strict' | 'filter' | 'unknown';
+  filters: number;
+}
+
+export interface IdMapEntry {
+  inside: number;
+  outside: number;
+  count: number;
+}
+
+export interface CgroupPath {
+  /** v1 hierarchy id, 0 for the v2 unified hierarchy */
+  hierarchy: number;
+  controllers: string[];
+  path: string;
+}
+
+export interface CgroupUsage {
+  version: 1 | 2;
+  paths: CgroupPath[];
+  memory: { limit: number | null; usage: number | null; peak: number | null; swapLimit: number | null; oomKills: number | null; oomEvents: number | null };
+  cpu: { quotaUs: number | null; periodUs: number | null; usageUs: number | null; shares: number | null; weight: number | null };
+  pids: { current: number | null; max: number | null; peak: number | null };
+}
+
+export interface MountEntry {
+  id: number;
+  parent: number;
+  /** major:minor of the filesystem */
+  dev: string;
+  /** path inside the filesystem that is mounted (a bind mount's source within its fs) */
+  root: string;
+  target: string;
+  options: string[];
+  fsType: string;
+  source: string;
+  superOptions: string[];
+}
+
+export type MountKind = 'rootfs' | 'bind' | 'volume' | 'tmpfs' | 'masked' | 'readonly' | 'kernel' | 'cgroup' | 'other';
+
+export interface MountView {
+  target: string;
+  kind: MountKind;
+  fsType: string;
+  source: string;
+  readOnly: boolean;
+  options: string[];
+}
+
+export interface LayerView {
+  /** 0 is the base layer */
+  index: number;
+  chainId: string;
+  diffId: string | null;
+  /** compressed blob digest from the image manifest, when the image is still stored */
+  digest: string | null;
+  /** bytes unpacked */
+  size: number | null;
+  /** the history entry that made it (`created_by`) */
+  createdBy: string | null;
+  /** the short link name or path the overlay uses for it */
+  lowerDir: string;
+}
+
+export interface RootfsView {
+  mounted: boolean;
+  /** bottom → top */
+  layers: LayerView[];
+  upperDir: string | null;
+  upperSize: number | null;
+  readOnly: boolean;
+}
+
+export interface NetInterface {
+  name: string;
+  addresses: string[];
+  rxBytes: number;
+  txBytes: number;
+}
+
+export interface NetRoute {
+  destination: string;
+  gateway: string | null;
+  iface: string;
+}
+
+export interface NetworkView {
+  /** the namespace is the host's own (`--network host`) */
+  hostNetwork: boolean;
+  interfaces: NetInterface[];
+  routes: NetRoute[];
+  publishedPorts: PublishedPort[];
+}
+
+export interface PublishedPort {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: string;
+}
+
+export interface ProcessLink {
+  pid: number;
+  name: string;
+  cmdline: string;
+  /** what the process is to a container: its monitor, the runtime, the container itself */
+  role: 'container' | 'conmon' | 'runtime' | 'init' | 'other';
+}
+
+export interface FdView {
+  fd: number;
+  target: string;
+}
+
+export interface ProcessView {
+  pid: number;
+  /** PID in each nested pid namespace, outermost first (the last is what the process sees) */
+  nsPids: number[];
+  name: string;
+  exe: string | null;
+  cmdline: string[];
+  uids: number[];
+  gids: number[];
+  parents: ProcessLink[];
+  namespaces: NamespaceView[];
+  capabilities: CapabilityView;
+  noNewPrivs: boolean;
+  seccomp: SeccompView;
+  lsm: { apparmor: string | null; selinux: string | null };
+  uidMap: IdMapEntry[];
+  gidMap: IdMapEntry[];
+  cgroup: CgroupUsage;
+  mounts: MountView[];
+  libraries: string[];
+  fds: FdView[];
+  network: NetworkView;
+  /** the berth container this process is in, found from its cgroup path */
+  containerId: string | null;
+}
+
+/** What berth applied, read from the container's config.json. */
+export interface AppliedConfig {
+  seccomp: { profile: 'default' | 'custom' | 'unconfined'; defaultAction: string | null; rules: number; blocks: NotableBlock[] };
+  capabilities: { bounding: string[]; effective: string[] };
+  noNewPrivileges: boolean;
+  maskedPaths: string[];
+  readonlyPaths: string[];
+  namespaces: Array<{ type: string; path: string | null }>;
+  resources: { memory: number | null; memorySwap: number | null; cpuQuota: number | null; cpuPeriod: number | null; cpuShares: number | null; pids: number | null };
+  apparmorProfile: string | null;
+  selinuxLabel: string | null;
+  mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
+}
+
+export interface NotableBlock {
+  syscalls: string[];
+  reason: string;
+  /** the capability that would lift the block, when there is one */
+  allowedWith: string | null;
+}
+
+/** The host's own values, shown beside the container's. */
+export interface HostReference {
+  namespaces: Array<{ type: NamespaceType; inode: number | null }>;
+  capBounding: string[];
+  memTotal: number;
+  cpus: number;
+  pidMax: number;
+  cgroupVersion: 1 | 2;
+  uidMap: IdMapEntry[];
+}
+
+export interface ContainerExplanation {
+  kind: 'container';
+  container: { id: string; name: string; image: string; imageId: string; status: string; running: boolean; pid: number; conmonPid: number };
+  /** set when the container is not running: what follows comes from its configuration */
+  note: string | null;
+  process: ProcessView | null;
+  /** every process in the container (`--all`) */
+  processes: ProcessView[];
+  applied: AppliedConfig | null;
+  rootfs: RootfsView;
+  network: NetworkView | null;
+  host: HostReference;
+}
+
+export interface PidExplanation {
+  kind: 'process';
+  process: ProcessView;
+  host: HostReference;
+}
+
+export type Explanation = ContainerExplanation | PidExplanation;
