@@ -1,5 +1,5 @@
 import { BerthError } from '../errors/berth-error.js';
-import { immediate, type Db } from '../metadata/database.js';
+import { ensureColumn, immediate, type Db } from '../metadata/database.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 import type { ContainerRecord, ContainerState } from './container-record.js';
 
@@ -36,6 +36,8 @@ export class ContainerStore {
       pending_pid INTEGER NOT NULL DEFAULT 0,
       image TEXT NOT NULL DEFAULT '{"chainIds":[],"config":{},"size":0}'
     )`);
+    // stores made by berth before containers kept their image's layers
+    ensureColumn(db, 'containers', 'image', `TEXT NOT NULL DEFAULT '{"chainIds":[],"config":{},"size":0}'`);
   }
 
   static validateName(name: string): void {

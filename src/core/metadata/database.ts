@@ -25,3 +25,18 @@ export function openDatabase(file: string): Db {
 export function immediate<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+/**
+ * Add a column a newer berth needs to a table an older berth created (CREATE TABLE IF NOT EXISTS
+ * leaves old tables as they were). `definition` is the column's DDL after its name.
+ */
+export function ensureColumn(db: Db, table: string, column: string, definition: string): void {
+  const cols = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+  if (cols.some((c) => c.name === column)) return;
+  try {
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  } catch (e) {
+    // another berth process added it first
+    if (!(e instanceof Error && /duplicate column/i.test(e.message))) throw e;
+  }
+}
