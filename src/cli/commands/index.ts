@@ -14,6 +14,7 @@ import { registerPort } from './port.js';
 import { registerDiff } from './diff.js';
 import { registerCp } from './cp.js';
 import { registerAttach } from './attach.js';
+import { registerExplain } from './explain.js';
 import { registerVolume } from './volume.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
@@ -73,4 +74,5 @@ export const COMMANDS: CommandDefinition[] = [
   registerVersion,
   registerInfo,
   registerSystemGroup,
+  registerExplain,
 ];

@@ -192,6 +192,8 @@ export interface NotableBlock {
 /** The host's own values, shown beside the container's. */
 export interface HostReference {
   namespaces: Array<{ type: NamespaceType; inode: number | null }>;
+  /** whose namespaces count as the host's: PID 1's, or berth's own when PID 1's are unreadable */
+  namespacesOf: 'pid 1' | 'berth';
   capBounding: string[];
   memTotal: number;
   cpus: number;
@@ -211,13 +213,65 @@ export interface ContainerExplanation {
   applied: AppliedConfig | null;
   rootfs: RootfsView;
   network: NetworkView | null;
+  runtime: RuntimeLeftovers;
   host: HostReference;
+}
+
+/** What the OCI runtime and the monitor left behind for a container (runc exits after start). */
+export interface RuntimeLeftovers {
+  name: string;
+  binary: string;
+  /** runc --root/<id>: state.json lives there while the container exists */
+  stateDir: string;
+  stateFiles: string[];
+  bundle: string;
+  conmon: { pid: number; binary: string; alive: boolean };
 }
 
 export interface PidExplanation {
   kind: 'process';
   process: ProcessView;
   host: HostReference;
+}
+
+/** A binary of the engine's stack and the libraries it links. */
+export interface BinaryView {
+  role: 'runtime' | 'monitor';
+  name: string;
+  path: string;
+  version: string | null;
+  static: boolean;
+  /** from a running instance's /proc/PID/maps, or from the ELF file's dynamic section */
+  source: 'proc-maps' | 'elf';
+  runningPid: number | null;
+  libraries: Array<{ name: string; path: string | null }>;
+}
+
+export interface HostExplanation {
+  kind: 'host';
+  kernel: { release: string; build: string; arch: string };
+  binaries: BinaryView[];
+  features: {
+    namespaces: NamespaceType[];
+    cgroup: { version: 1 | 2; hybrid: boolean; controllers: string[]; v2Controllers: string[] };
+    overlayfs: boolean;
+    seccomp: { available: boolean; actions: string[] };
+    userNamespaces: { max: number | null; unprivileged: boolean | null };
+    lsm: { apparmor: boolean; selinux: boolean };
+  };
+  limits: {
+    pidMax: number | null;
+    threadsMax: number | null;
+    fileMax: number | null;
+    nrOpen: number | null;
+    openFilesHard: number | null;
+    processesHard: number | null;
+    memTotal: number;
+    cpus: number;
+    capBounding: string[];
+    /** capabilities even root lacks here (e.g. CAP_SYS_RESOURCE in some VMs) */
+    capMissing: string[];
+  };
 }
 
 export type Explanation = ContainerExplanation | PidExplanation;

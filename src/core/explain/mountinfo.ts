@@ -1,0 +1,45 @@
+import type { MountEntry } from './types.js';
+
+/** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
+function unescape(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+/**
+ * Decode /proc/PID/mountinfo (proc(5)): `id parent major:minor root target options [optional
+ * fields…] - fstype source super-options`. Paths are as the process sees them.
+ *
+ * @example parseMountinfo(text).find((m) => m.target === '/')?.fsType // 'overlay'
+ */
+export function parseMountinfo(text: string): MountEntry[] {
+  const out: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const f = line.split(' ');
+    const sep = f.indexOf('-', 6);
+    if (sep < 0 || f.length < sep + 3) continue;
+    out.push({
+      id: Number(f[0]),
+      parent: Number(f[1]),
+      dev: f[2] ?? '',
+      root: unescape(f[3] ?? ''),
+      target: unescape(f[4] ?? ''),
+      options: (f[5] ?? '').split(','),
+      fsType: f[sep + 1] ?? '',
+      source: unescape(f[sep + 2] ?? ''),
+      superOptions: splitSuperOptions(unescape(f.slice(sep + 3).join(' '))),
+    });
+  }
+  return out;
+}
+
+/** Split super options on commas, except inside overlay's lowerdir, whose `\,` escapes a comma. */
+function splitSuperOptions(s: string): string[] {
+  return s === '' ? [] : s.split(/(?<!\\),/);
+}
+
+/** The value of `key=` among options, e.g. superOption(m, 'lowerdir'). */
+export function optionValue(options: readonly string[], key: string): string | undefined {
+  const o = options.find((x) => x.startsWith(`${key}=`));
+  return o?.slice(key.length + 1);
+}
