@@ -34,6 +34,8 @@ export function makeBusyboxRootfs(dir: string): void {
 export function makeBusyboxTar(tarPath: string): void {
   const dir = fs.mkdtempSync(path.join(path.dirname(tarPath), '.rootfs-'));
   try {
+    // the tar's "./" entry becomes the image's "/": mkdtemp made it 0700
+    fs.chmodSync(dir, 0o755);
     makeBusyboxRootfs(dir);
     execFileSync('tar', ['-C', dir, '--numeric-owner', '-cf', tarPath, '.']);
   } finally {

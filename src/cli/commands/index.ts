@@ -15,6 +15,7 @@ import { registerDiff } from './diff.js';
 import { registerCp } from './cp.js';
 import { registerAttach } from './attach.js';
 import { registerExplain } from './explain.js';
+import { registerBuild } from './build.js';
 import { registerVolume } from './volume.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
@@ -75,4 +76,5 @@ export const COMMANDS: CommandDefinition[] = [
   registerInfo,
   registerSystemGroup,
   registerExplain,
+  registerBuild,
 ];

@@ -96,7 +96,7 @@ export class LayerStore {
     }
     const tmp = this.workDir('tmp');
     try {
-      fs.mkdirSync(path.join(tmp, 'diff'), { recursive: true, mode: 0o700 });
+      fs.mkdirSync(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
       const { diffId, size } = await unpackHashed(await open(), path.join(tmp, 'diff'));
       if (expectedDiffId !== undefined && diffId !== expectedDiffId) {
         throw new DigestMismatchError('layer diff id', expectedDiffId, diffId);

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
+import type { CliContext } from '../context.js';
+import { collect } from '../options.js';
+
+interface BuildFlags {
+  tag: string[];
+  file?: string;
+  buildArg: string[];
+  target?: string;
+  cache: boolean;
+  pull?: string | boolean;
+  label: string[];
+  network?: string;
+  quiet?: boolean;
+  iidfile?: string;
+  platform?: string;
+}
+
+/** `--build-arg K=V`, or `K` alone: the value comes from berth's environment, as docker does. */
+function parseBuildArgs(list: readonly string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const a of list) {
+    const i = a.indexOf('=');
+    if (i === 0) throw new BerthError('InvalidArgument', `invalid argument "${a}" for "--build-arg" flag: no key`);
+    if (i > 0) m.set(a.slice(0, i), a.slice(i + 1));
+    else if (process.env[a] !== undefined) m.set(a, process.env[a] as string);
+  }
+  return m;
+}
+
+function pullPolicy(v: string | boolean | undefined): 'always' | 'missing' | 'never' {
+  if (v === undefined || v === false || v === 'false') return 'missing';
+  if (v === true || v === 'true' || v === 'always') return 'always';
+  if (v === 'missing' || v === 'never') return v;
+  throw new BerthError('InvalidArgument', `invalid pull option: "${String(v)}": must be one of "always", "missing" or "never"`);
+}
+
+/** `berth build`: an image from a Containerfile (or Dockerfile) and a context. */
+export function registerBuild(parent: Command, ctx: CliContext, name = 'build'): void {
+  parent
+    .command(name)
+    .description('Build an image from a Containerfile or Dockerfile')
+    .argument('<context>', 'a directory, a tar archive, or - (a tar archive or a Containerfile on stdin)')
+    .option('-t, --tag <name>', 'name and optionally a tag (name:tag); repeatable', collect, [])
+    .option('-f, --file <file>', 'the Containerfile (default CONTEXT/Containerfile, then CONTEXT/Dockerfile); - for stdin')
+    .option('--build-arg <key=value>', 'set a build-time variable; repeatable', collect, [])
+    .option('--target <stage>', 'build this stage and the stages it needs, not the last one')
+    .option('--no-cache', 'do not use the layer cache')
+    .option('--pull [policy]', 'pull the FROM images: always (alone), missing, never')
+    .option('--label <key=value>', 'set a label on the image; repeatable', collect, [])
+    .option('--network <mode>', 'network of RUN steps: host (default) or none')
+    .option('-q, --quiet', 'print only the image ID')
+    .option('--iidfile <file>', 'write the image ID to the file')
+    .option('--platform <os/arch>', 'platform of FROM scratch and of pulled images')
+    .option('--rm', 'remove intermediate containers (always done)')
+    .option('--force-rm', 'remove intermediate containers even on failure (always done)')
+    .action(async (context: string, f: BuildFlags) => {
+      const { openBuildContext, buildImage, BuildCancelledError } = await import('../../core/build/index.js');
+      const { parseLabel } = await import('../../core/spec/parse/label.js');
+      const { parsePlatform } = await import('../../core/images/platform.js');
+      const { familiarString, parseReference } = await import('../../core/reference/reference.js');
+      const labels: Record<string, string> = {};
+      for (const l of f.label) {
+        const [k, v] = parseLabel(l);
+        labels[k] = v;
+      }
+      const buildArgs = parseBuildArgs(f.buildArg);
+      const pull = pullPolicy(f.pull);
+      const platform = f.platform ? parsePlatform(f.platform) : undefined;
+      if (f.network !== undefined && !['host', 'none', 'default', 'bridge'].includes(f.network)) {
+        throw new BerthError('NotFound', `network ${f.network} not found`);
+      }
+      const engine = await ctx.engine();
+      const bctx = await openBuildContext({ context, ...(f.file !== undefined ? { file: f.file } : {}), stdin: ctx.stdin, tmpDir: engine.paths.tmp });
+      const out = ctx.stdout;
+      const say = (s: string) => {
+        if (!f.quiet) out.write(`${s}\n`);
+      };
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const { Writable } = await import('node:stream');
+      const sink = new Writable({ write: (_c, _e, cb) => cb() });
+      try {
+        const result = await buildImage(engine, {
+          context: bctx,
+          tags: f.tag,
+          buildArgs,
+          ...(f.target !== undefined ? { target: f.target } : {}),
+          noCache: !f.cache,
+          pull,
+          labels,
+          // bridge networks do not exist yet: RUN then uses the host's network (see BuildOptions)
+          ...(f.network !== undefined ? { network: f.network === 'bridge' || f.network === 'default' ? 'host' : f.network } : {}),
+          ...(platform ? { platform } : {}),
+          stdout: f.quiet ? sink : ctx.stdout,
+          stderr: f.quiet ? sink : ctx.stderr,
+          signal: abort.signal,
+          onEvent: (e) => {
+            switch (e.type) {
+              case 'step':
+                return say(`STEP ${e.n}/${e.total}: ${e.text}`);
+              case 'cache-hit':
+                return say(`--> Using cache ${e.key.replace(/^sha256:/, '')}`);
+              case 'triggers':
+                return say(`--> Executing ${e.count} build trigger${e.count === 1 ? '' : 's'}`);
+              case 'warning':
+                return void ctx.stderr.write(`[Warning] ${e.message}\n`);
+              case 'commit':
+                return say(`COMMIT${e.tags.length ? ` ${e.tags.map((t) => familiarString(parseReference(t))).join(', ')}` : ''}`);
+              case 'done':
+                say(`--> ${e.imageId.slice('sha256:'.length, 'sha256:'.length + 12)}`);
+                for (const t of e.tags) say(`Successfully tagged ${familiarString(parseReference(t))}`);
+                return;
+            }
+          },
+        });
+        if (f.iidfile) fs.writeFileSync(f.iidfile, result.imageId);
+        out.write(`${result.imageId}\n`);
+      } catch (e) {
+        let cancelled = false;
+        for (let c: unknown = e; c instanceof Error; c = c.cause) if (c instanceof BuildCancelledError) cancelled = true;
+        if (cancelled) {
+          ctx.stderr.write('Error: build cancelled\n');
+          ctx.setExitCode(130);
+          return;
+        }
+        throw e;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        bctx.cleanup();
+      }
+    });
+}

@@ -1,0 +1,43 @@
+import type { Writable } from 'node:stream';
+import type { Platform } from '../oci/types.js';
+import type { BuildContext } from './build-context.js';
+
+/** What a build reports as it goes; the CLI renders these, an API would stream them. */
+export type BuildEvent =
+  | { type: 'step'; n: number; total: number; text: string }
+  | { type: 'cache-hit'; key: string }
+  | { type: 'triggers'; count: number }
+  | { type: 'warning'; message: string }
+  | { type: 'commit'; tags: string[] }
+  | { type: 'done'; imageId: string; tags: string[] };
+
+export interface BuildOptions {
+  context: BuildContext;
+  /** references to tag the result with (normalised by the image store) */
+  tags?: readonly string[];
+  buildArgs?: ReadonlyMap<string, string>;
+  /** the stage to stop at (--target); default the last */
+  target?: string;
+  noCache?: boolean;
+  pull?: 'always' | 'missing' | 'never';
+  /** labels set on the final image (--label) */
+  labels?: Readonly<Record<string, string>>;
+  /**
+   * network of RUN containers: 'host' by default, because builds fetch packages (apt, npm) and
+   * until bridge networks exist 'none' (loopback only) is the only other choice
+   */
+  network?: string;
+  platform?: Platform;
+  /** RUN output goes here */
+  stdout: Writable;
+  stderr: Writable;
+  onEvent?: (e: BuildEvent) => void;
+  /** aborting stops the running step, removes its container and fails the build */
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  imageId: string;
+  /** normalised references now pointing at the image */
+  tags: string[];
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract, pack, type Header, type Pack } from 'tar-stream';
+
+type Headers = Partial<Header> & { name: string };
+import { openDecompressed } from '../snapshots/decompress.js';
+import { normalizeEntryName } from '../snapshots/safe-path.js';
+import { FileDigestMemo } from './build-cache.js';
+import type { CopyEntry } from './copy-plan.js';
+
+/**
+ * The digest of what a COPY/ADD would write: names, types, modes, owners, link targets and file
+ * contents; not modification times (docker's rule: touching a file does not bust the cache).
+ */
+export async function copyInputsDigest(entries: readonly CopyEntry[], memo?: FileDigestMemo): Promise<string> {
+  const fileDigest = (p: string) => memoDigest(p, memo);
+  const h = createHash('sha256');
+  for (const e of entries) {
+    h.update(`${e.type}\0${e.name}\0`);
+    if (e.type === 'archive') h.update(await fileDigest(e.path));
+    else {
+      h.update(`${e.mode}\0${e.uid}:${e.gid}\0`);
+      if (e.type === 'symlink') h.update(e.linkname);
+      if (e.type === 'file') h.update('data' in e.src ? createHash('sha256').update(e.src.data).digest('hex') : await fileDigest(e.src.path));
+    }
+    h.update('\n');
+  }
+  return `sha256:${h.digest('hex')}`;
+}
+
+async function memoDigest(p: string, memo: FileDigestMemo | undefined): Promise<string> {
+  const key = memo ? FileDigestMemo.statKey(fs.statSync(p, { bigint: true })) : '';
+  const known = memo?.get(p, key);
+  if (known !== undefined) return known;
+  const h = createHash('sha256');
+  await pipeline(fs.createReadStream(p), h);
+  const digest = h.digest('hex');
+  // a file changed while it was read gets a new ctime: the next build hashes it again
+  memo?.set(p, key, digest);
+  return digest;
+}
+
+/** The layer tar of a COPY/ADD, entries in plan order (parents first). */
+export function packCopy(entries: readonly CopyEntry[]): Readable {
+  const p = pack();
+  void (async () => {
+    for (const e of entries) await addEntry(p, e);
+  })().then(
+    () => p.finalize(),
+    (err: unknown) => p.destroy(err instanceof Error ? err : new Error(String(err))),
+  );
+  return Readable.from(p, { objectMode: false });
+}
+
+async function addEntry(p: Pack, e: CopyEntry): Promise<void> {
+  if (e.type === 'archive') return addArchive(p, e.name, e.path);
+  const base = { name: e.name, mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime };
+  if (e.type === 'directory') return write(p, { ...base, name: `${e.name}/`, type: 'directory' });
+  if (e.type === 'symlink') return write(p, { ...base, type: 'symlink', linkname: e.linkname });
+  if ('data' in e.src) return write(p, { ...base, type: 'file', size: e.src.data.length }, e.src.data);
+  return writeStream(p, { ...base, type: 'file', size: e.size }, fs.createReadStream(e.src.path));
+}
+
+function write(p: Pack, header: Headers, body?: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cb = (err?: Error | null) => (err ? reject(err) : resolve());
+    if (header.type === 'file') p.entry(header, body ?? Buffer.alloc(0), cb);
+    else p.entry(header, cb);
+  });
+}
+
+async function writeStream(p: Pack, header: Headers, src: AsyncIterable<Buffer>): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const sink = p.entry(header, (err) => (err ? reject(err) : resolve()));
+    (async () => {
+      for await (const chunk of src) {
+        if (!sink.write(chunk)) await new Promise<void>((r) => sink.once('drain', () => r()));
+      }
+      sink.end(undefined);
+    })().catch((e: unknown) => {
+      sink.destroy(e instanceof Error ? e : new Error(String(e)));
+      reject(e);
+    });
+  });
+}
+
+/** ADD of a local archive: its entries re-written under destDir (names made safe first). */
+async function addArchive(p: Pack, destDir: string, file: string): Promise<void> {
+  const ex = extract();
+  const done = (async () => {
+    for await (const entry of ex) {
+      const h = entry.header;
+      const rel = normalizeEntryName(h.name);
+      if (rel === '') {
+        entry.resume();
+        continue;
+      }
+      const name = destDir === '' ? rel : `${destDir}/${rel}`;
+      const header: Headers = { ...h, name: h.type === 'directory' ? `${name}/` : name };
+      if (h.type === 'link' && h.linkname) header.linkname = `${destDir === '' ? '' : `${destDir}/`}${normalizeEntryName(h.linkname)}`;
+      if (h.type === 'file' || h.type === 'contiguous-file') await writeStream(p, { ...header, type: 'file' }, entry as AsyncIterable<Buffer>);
+      else {
+        entry.resume();
+        await write(p, header);
+      }
+    }
+  })();
+  await pipeline(await openDecompressed(fs.createReadStream(file)), ex).catch((e: unknown) => {
+    ex.destroy(e instanceof Error ? e : new Error(String(e)));
+    throw e;
+  });
+  await done;
+}

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EngineContext } from '../engine-context.js';
+import { isMountPoint, mountOverlay, unmount } from '../host/mount.js';
+
+/**
+ * Run fn with the merged root filesystem of a layer chain mounted at a temporary directory
+ * (an overlay with a throw-away upper dir: overlayfs refuses a single lower dir alone). COPY
+ * reads it to resolve the destination through the image's symlinks and users, and COPY --from
+ * reads its sources from it. An empty chain (scratch) is an empty directory.
+ */
+export async function withRootfsView<T>(ctx: EngineContext, chainIds: readonly string[], fn: (root: string) => Promise<T>): Promise<T> {
+  const base = fs.mkdtempSync(path.join(ctx.paths.tmp, 'build-view-'));
+  const merged = path.join(base, 'merged');
+  const upper = path.join(base, 'upper');
+  const work = path.join(base, 'work');
+  for (const d of [merged, upper, work]) fs.mkdirSync(d);
+  try {
+    if (chainIds.length > 0) mountOverlay(ctx.layers.overlayMount([...chainIds], upper, work), merged);
+    return await fn(merged);
+  } finally {
+    if (isMountPoint(merged)) unmount(merged);
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}

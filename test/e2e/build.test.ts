@@ -1,0 +1,274 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeTestEnv, BERTH_BIN, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { debianMirrorReachable, debianRootfsTar } from '../../src/testkit/debian-rootfs.js';
+
+let t: TestEnv;
+let work: string;
+
+before(async () => {
+  t = makeTestEnv();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-build-'));
+  await t.importBusybox();
+});
+after(async () => {
+  await t.cleanup();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** A context directory with these files (paths relative to it). */
+function context(name: string, files: Record<string, string>): string {
+  const dir = path.join(work, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+const idOf = (stdout: string) => (/(sha256:[0-9a-f]{64})\s*$/.exec(stdout) ?? [])[1];
+
+async function noBuildContainers(): Promise<void> {
+  const ps = await t.berth(['ps', '-aq']);
+  assert.equal(ps.stdout, '', 'a build container was left behind');
+}
+
+test('a multi-stage build skips stages the target does not need and copies between stages', async () => {
+  const dir = context('multi', {
+    Containerfile: [
+      'ARG BASE=busybox',
+      'FROM ${BASE} AS builder',
+      'ARG MSG=default',
+      'RUN echo "msg=$MSG" > /out.txt',
+      'FROM busybox AS unused',
+      'RUN echo SHOULD-NOT-RUN',
+      'FROM ${BASE}',
+      'COPY --from=builder /out.txt /final/',
+      'CMD ["cat", "/final/out.txt"]',
+      '',
+    ].join('\n'),
+  });
+  const r = await t.berth(['build', '--build-arg', 'MSG=hey', '-t', 'multi:1', '-t', 'multi:2', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /SHOULD-NOT-RUN/);
+  assert.match(r.stdout, /^STEP 1\/6: FROM \$\{BASE\} AS builder$/m);
+  assert.match(r.stdout, /^STEP 6\/6: CMD/m);
+  assert.match(r.stdout, /Successfully tagged multi:1/);
+  const run = await t.berth(['run', '--rm', 'multi:2']);
+  assert.equal(run.stdout, 'msg=hey\n');
+  const target = await t.berth(['build', '-q', '--target', 'unused', '-t', 'unused', dir]);
+  assert.equal(target.code, 0, target.stderr);
+  assert.match(target.stdout, /^sha256:[0-9a-f]{64}\n$/);
+  await noBuildContainers();
+});
+
+test('a rebuild with nothing changed runs no RUN and gives the same image id; a changed file re-runs from its COPY', async () => {
+  const dir = context('cache', {
+    Containerfile: ['FROM busybox', 'RUN echo first-run', 'COPY a.txt /a.txt', 'RUN echo second-run && cat /a.txt', 'ENV X=1', ''].join('\n'),
+    'a.txt': 'one\n',
+  });
+  const first = await t.berth(['build', '-t', 'cached', dir]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /^first-run$/m);
+  assert.match(first.stdout, /^second-run$/m);
+  const id = idOf(first.stdout);
+  assert.ok(id);
+
+  const again = await t.berth(['build', '-t', 'cached', dir]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.doesNotMatch(again.stdout, /^(first|second)-run$/m);
+  assert.equal((again.stdout.match(/--> Using cache [0-9a-f]{64}/g) ?? []).length, 4);
+  assert.equal(idOf(again.stdout), id);
+
+  // touching a file without changing it does not bust the cache (docker ignores mtimes)
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(path.join(dir, 'a.txt'), later, later);
+  assert.equal(idOf((await t.berth(['build', '-q', dir])).stdout), id);
+
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'two\n');
+  const changed = await t.berth(['build', '-t', 'cached', dir]);
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.doesNotMatch(changed.stdout, /^first-run$/m);
+  assert.match(changed.stdout, /^second-run\ntwo$/m);
+  assert.notEqual(idOf(changed.stdout), id);
+
+  const noCache = await t.berth(['build', '--no-cache', dir]);
+  assert.match(noCache.stdout, /^first-run$/m);
+  assert.doesNotMatch(noCache.stdout, /Using cache/);
+});
+
+test('a changed build arg re-runs the RUN steps that see it', async () => {
+  const dir = context('args', { Containerfile: 'FROM busybox\nARG V=1\nRUN echo "v is $V"\n' });
+  assert.match((await t.berth(['build', dir])).stdout, /^v is 1$/m);
+  assert.doesNotMatch((await t.berth(['build', dir])).stdout, /^v is/m);
+  assert.match((await t.berth(['build', '--build-arg', 'V=2', dir])).stdout, /^v is 2$/m);
+});
+
+test('COPY --chown and --chmod, globs, and .dockerignore with an exception', async () => {
+  const dir = context('copy', {
+    Containerfile: ['FROM busybox', 'COPY --chown=www-data:33 --chmod=0640 sub/ /data/', 'COPY *.log /logs/', 'COPY a.txt rel.txt', ''].join('\n'),
+    'sub/s.txt': 's',
+    'sub/deep/d.txt': 'd',
+    'x.log': 'x',
+    'keep.log': 'k',
+    'a.txt': 'a',
+    '.dockerignore': '*.log\n!keep.log\n',
+  });
+  const r = await t.berth(['build', '-q', '-t', 'copied', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const ls = await t.berth(['run', '--rm', 'copied', 'sh', '-c', 'stat -c "%n %a %u:%g" /data/s.txt /data/deep/d.txt; ls /logs; ls /rel.txt']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(ls.stdout, '/data/s.txt 640 33:33\n/data/deep/d.txt 640 33:33\nkeep.log\n/rel.txt\n');
+});
+
+test('the image config carries every instruction, and history names each step', async () => {
+  const dir = context('config', {
+    Containerfile: [
+      'FROM busybox',
+      'ENV A=1 B="two words"',
+      'WORKDIR /srv',
+      'WORKDIR app',
+      'USER nobody',
+      'EXPOSE 80 53/udp',
+      'VOLUME /v',
+      'LABEL l1=x "l 2"=y',
+      'STOPSIGNAL SIGTERM',
+      'HEALTHCHECK --interval=30s --retries=2 CMD ["true"]',
+      'SHELL ["/bin/sh", "-ec"]',
+      'ENTRYPOINT ["sh"]',
+      'CMD echo $A',
+      'ONBUILD RUN echo triggered',
+      '',
+    ].join('\n'),
+  });
+  const r = await t.berth(['build', '-q', '--label', 'extra=1', '-t', 'configured', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse((await t.berth(['image', 'inspect', '--format', '{{json .Config}}', 'configured'])).stdout) as Record<string, unknown>;
+  assert.deepEqual(c['Env'], ['A=1', 'B=two words']);
+  assert.equal(c['WorkingDir'], '/srv/app');
+  assert.equal(c['User'], 'nobody');
+  assert.deepEqual(c['ExposedPorts'], { '80/tcp': {}, '53/udp': {} });
+  assert.deepEqual(c['Volumes'], { '/v': {} });
+  assert.deepEqual(c['Labels'], { l1: 'x', 'l 2': 'y', extra: '1' });
+  assert.equal(c['StopSignal'], 'SIGTERM');
+  assert.deepEqual(c['Healthcheck'], { Test: ['CMD', 'true'], Interval: 30_000_000_000, Retries: 2 });
+  assert.deepEqual(c['Shell'], ['/bin/sh', '-ec']);
+  assert.deepEqual(c['Entrypoint'], ['sh']);
+  assert.deepEqual(c['Cmd'], ['/bin/sh', '-ec', 'echo $A']);
+  assert.deepEqual(c['OnBuild'], ['RUN echo triggered']);
+  const h = await t.berth(['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'configured']);
+  assert.match(h.stdout, /^ONBUILD RUN echo triggered$/m);
+  assert.match(h.stdout, /^WORKDIR \/srv\/app$/m);
+
+  // ONBUILD triggers run in the image built FROM this one, and are not inherited further
+  const child = context('child', { Containerfile: 'FROM configured\nRUN echo child-run\n' });
+  const b = await t.berth(['build', '-t', 'child', child]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stdout, /Executing 1 build trigger\ntriggered\nSTEP 2\/2: RUN echo child-run\nchild-run\n/);
+  assert.equal((await t.berth(['image', 'inspect', '--format', '{{json .Config.OnBuild}}', 'child'])).stdout.trim(), 'null');
+});
+
+test('RUN heredocs, exec form, the stage user and workdir', async () => {
+  const dir = context('heredoc', {
+    Containerfile: [
+      'FROM busybox',
+      'WORKDIR /w',
+      'RUN <<EOF',
+      'echo "script in $(pwd)" > out',
+      'EOF',
+      'RUN ["sh", "-c", "cat > /w/fed <<X\\nfed line\\nX"]',
+      'COPY <<F /w/inline',
+      'inline $HOME',
+      'F',
+      'USER nobody',
+      'RUN echo "uid=$(id -u)"',
+      '',
+    ].join('\n'),
+  });
+  const r = await t.berth(['build', '-t', 'heredoc', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^uid=65534$/m);
+  const out = await t.berth(['run', '--rm', '-u', 'root', 'heredoc', 'cat', '/w/out', '/w/fed', '/w/inline']);
+  assert.equal(out.stdout, 'script in /w\nfed line\ninline \n');
+});
+
+test('-f - reads the Containerfile from stdin; a tar context; --iidfile', async () => {
+  const dir = context('stdin', { 'f.txt': 'from tar\n' });
+  const iid = path.join(work, 'iid');
+  const r = await t.berth(['build', '-q', '-f', '-', '--iidfile', iid, dir], { input: 'FROM busybox\nCOPY f.txt /\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(iid, 'utf8'), r.stdout.trim());
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nCOPY f.txt /\nCMD ["cat", "/f.txt"]\n');
+  const tar = execFileSync('tar', ['-C', dir, '-c', '.']);
+  const fromTar = await t.berth(['build', '-q', '-t', 'fromtar', '-'], { input: tar });
+  assert.equal(fromTar.code, 0, fromTar.stderr);
+  assert.equal((await t.berth(['run', '--rm', 'fromtar'])).stdout, 'from tar\n');
+});
+
+test('bad input fails with a clear error, exit 125, nothing tagged and no container left', async () => {
+  const cases: Array<[string, RegExp]> = [
+    ['FROM busybox\nRUN echo partial; exit 3\n', /Containerfile:2: RUN: running "\/bin\/sh -c echo partial; exit 3": exit status 3/],
+    ['FROM busybox\n\nFORM x\n', /Containerfile:3: unknown instruction: FORM: "FORM x"/],
+    ['FROM busybox\nCOPY --from=nostage /x /y\n', /--from=nostage: no build stage or image of that name/],
+    ['FROM busybox\nCOPY ../outside /y\n', /forbidden path outside the build context: \.\.\/outside/],
+    ['FROM busybox\nCOPY missing.txt /y\n', /file not found in build context.*missing\.txt/],
+    ['FROM busybox\nCOPY *.none /y/\n', /no source files were specified/],
+    ['FROM nosuchimage\n', /image "nosuchimage" is not stored here/],
+    ['FROM busybox\nADD http://127.0.0.1:9/file /x\n', /ADD http:\/\/127\.0\.0\.1:9\/file: cannot download/],
+  ];
+  for (const [file, re] of cases) {
+    const dir = context('bad', { Containerfile: file });
+    const r = await t.berth(['build', '-t', 'must-not-exist', dir]);
+    assert.equal(r.code, 125, `${file}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1);
+  }
+  assert.equal((await t.berth(['images', '-q', 'must-not-exist'])).stdout, '');
+  await noBuildContainers();
+  assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
+});
+
+test('Ctrl-C during a RUN stops the build and removes its container', async () => {
+  const dir = context('cancel', { Containerfile: 'FROM busybox\nRUN echo started; sleep 60\n' });
+  const child = spawn(BERTH_BIN, ['build', dir], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('started')) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 130, err);
+  assert.match(err, /build cancelled/);
+  await noBuildContainers();
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(t.root));
+  assert.deepEqual(mounts, []);
+});
+
+test('FROM a debootstrap Debian, RUN apt-get install over the host network', { timeout: 600_000 }, async (tt) => {
+  if (!debianMirrorReachable()) {
+    tt.skip("Debian's mirror (deb.debian.org) is unreachable from this machine");
+    return;
+  }
+  const tar = debianRootfsTar();
+  assert.equal((await t.berth(['import', tar, 'debian:bookworm'])).code, 0);
+  const dir = context('debian', {
+    Containerfile: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends hello && rm -rf /var/lib/apt/lists/*\nCMD ["hello"]\n',
+  });
+  const r = await t.berth(['build', '--network', 'host', '-t', 'debian-hello', dir], { timeoutMs: 540_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const run = await t.berth(['run', '--rm', 'debian-hello']);
+  assert.equal(run.stdout, 'Hello, world!\n');
+  const again = await t.berth(['build', '--network', 'host', '-t', 'debian-hello', dir]);
+  assert.doesNotMatch(again.stdout, /^(Get:|Setting up)/m);
+  assert.equal(idOf(again.stdout), idOf(r.stdout));
+});
