@@ -1,9 +1,14 @@
-// `npm run bench`: berth side by side with podman (same busybox image, same runc), and the floor
-// (runc run of a ready bundle; node -e 0). Prints medians and ratios; copy them into the README.
+// `npm run bench`: berth side by side with podman (same busybox image, same runc, cgroupfs) and
+// the floor (runc run of a ready bundle; node -e 0). Prints medians and ratios; the README quotes
+// them. Sections: run, ps/memory, published-port throughput, registry pull/push, build.
+// BENCH_RUNS (default 15) sets the repetitions of the short measurements.
 import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { makeBusyboxRootfs, makeBusyboxTar } from '../dist/src/testkit/busybox-rootfs.js';
+import { startRegistry, makeOciLayout, skopeoCopy } from '../dist/src/testkit/registry.js';
 
 const N = Number(process.env.BENCH_RUNS ?? 15);
 const BERTH = path.resolve('bin/berth');
@@ -14,6 +19,8 @@ const podmanRoot = ['--root', `${work}/podman`, '--runroot', fs.mkdtempSync('/ru
 const podmanConf = path.join(work, 'containers.conf');
 fs.writeFileSync(podmanConf, '[containers]\ndefault_ulimits = []\n');
 const podmanEnv = { ...process.env, CONTAINERS_CONF: podmanConf };
+const hasPodman = spawnSync('podman', ['--version']).status === 0;
+const hasWrk = spawnSync('wrk', ['--version']).status !== null && fs.existsSync('/usr/bin/wrk');
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
@@ -21,33 +28,42 @@ function sh(cmd, args, opts = {}) {
   return r.stdout;
 }
 
-function timeIt(cmd, args, opts = {}) {
-  const times = [];
-  for (let i = 0; i < N + 2; i++) {
-    const t0 = process.hrtime.bigint();
-    sh(cmd, args, opts);
-    const dt = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (i >= 2) times.push(dt); // two warm-up runs
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function once(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  sh(cmd, args, opts);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-function maxRssKiB(cmd, args, opts = {}) {
+/** Median wall time of N runs after two warm-up runs. */
+function timeIt(cmd, args, opts = {}, runs = N) {
+  const times = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const dt = once(cmd, args, opts);
+    if (i >= 2) times.push(dt);
+  }
+  return median(times);
+}
+
+/** Wall time and peak RSS (KiB) of one run, through GNU time. */
+function timed(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', ...opts });
-  return Number(r.stderr.trim().split('\n').pop());
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, rssKiB: Number(r.stderr.trim().split('\n').pop()) };
 }
 
 const results = {};
-try {
-  const tar = path.join(work, 'busybox.tar');
-  makeBusyboxTar(tar);
-  sh(BERTH, ['import', tar, 'busybox:latest'], { env });
-  const saved = path.join(work, 'saved.tar');
-  sh(BERTH, ['save', '-o', saved, 'busybox'], { env });
-  sh('podman', [...podmanRoot, 'load', '-q', '-i', saved], { env: podmanEnv });
+const section = async (name, fn) => {
+  try {
+    await fn();
+  } catch (e) {
+    results[`${name}Error`] = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  }
+};
 
-  // floor: a ready bundle run straight by runc
+function floorBundle() {
   const bundle = path.join(work, 'bundle');
   fs.mkdirSync(path.join(bundle, 'rootfs'), { recursive: true });
   makeBusyboxRootfs(path.join(bundle, 'rootfs'));
@@ -57,53 +73,193 @@ try {
   spec.process.args = ['/bin/true'];
   spec.process.rlimits = [];
   fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
-  results.runc = timeIt('runc', ['--root', `${work}/runc`, 'run', '-b', bundle, 'bench-floor']);
-  results.node = timeIt(process.execPath, ['-e', '0']);
-  results.berth = timeIt(BERTH, ['run', '--rm', 'busybox', 'true'], { env });
-  results.podman = timeIt('podman', [...podmanRoot, 'run', '--rm', '--network', 'none', 'busybox', 'true'], { env: podmanEnv });
-  // podman's own default: its bridge network (CNI on Debian 12), which berth does not have yet
-  results.podmanDefault = timeIt('podman', [...podmanRoot, 'run', '--rm', 'busybox', 'true'], { env: podmanEnv });
-  results.berthRssKiB = maxRssKiB(BERTH, ['run', '--rm', 'busybox', 'true'], { env });
+  return bundle;
+}
 
-  // ps with 100 running containers, and what each running container costs in memory
-  const ids = [];
-  for (let i = 0; i < 100; i++) ids.push(sh(BERTH, ['run', '-d', 'busybox', 'sleep', '600'], { env }).trim());
-  results.ps100 = timeIt(BERTH, ['ps'], { env });
-  const conmonPids = ids.map((id) => Number(sh(BERTH, ['inspect', '--format', '{{.State.Pid}}', id], { env }).trim())).map((pid) => {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  });
-  const rss = conmonPids.map((p) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0));
-  results.conmonRssKiB = Math.round(rss.reduce((a, b) => a + b, 0) / rss.length);
-  // no berth (node) process may stay behind for a running container: conmon is the only monitor
-  results.berthProcsWhileRunning = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      // a node process running bin/berth (conmon's own command line names berth for its exit hook)
-      const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      return path.basename(argv[0] ?? '') === 'node' && argv.some((a) => a.endsWith('bin/berth'));
-    } catch {
-      return false;
+/** wrk against busybox httpd published on 127.0.0.1:port; requests per second. */
+function wrk(port) {
+  const out = sh('wrk', ['-t2', '-c32', '-d8s', `http://127.0.0.1:${port}/hostname`]);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+}
+
+async function waitHttp(port) {
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+try {
+  const tar = path.join(work, 'busybox.tar');
+  makeBusyboxTar(tar);
+  sh(BERTH, ['import', tar, 'busybox:latest'], { env });
+  const saved = path.join(work, 'saved.tar');
+  sh(BERTH, ['save', '-o', saved, 'busybox'], { env });
+  if (hasPodman) sh('podman', [...podmanRoot, 'load', '-q', '-i', saved], { env: podmanEnv });
+
+  await section('run', () => {
+    const bundle = floorBundle();
+    results.runc = timeIt('runc', ['--root', `${work}/runc`, 'run', '-b', bundle, 'bench-floor']);
+    results.node = timeIt(process.execPath, ['-e', '0']);
+    results.berth = timeIt(BERTH, ['run', '--rm', 'busybox', 'true'], { env });
+    results.berthNone = timeIt(BERTH, ['run', '--rm', '--network', 'none', 'busybox', 'true'], { env });
+    if (hasPodman) {
+      results.podman = timeIt('podman', [...podmanRoot, 'run', '--rm', 'busybox', 'true'], { env: podmanEnv });
+      results.podmanNone = timeIt('podman', [...podmanRoot, 'run', '--rm', '--network', 'none', 'busybox', 'true'], { env: podmanEnv });
     }
-  }).length;
-  sh(BERTH, ['rm', '-f', ...ids], { env });
+    results.berthRssKiB = timed(BERTH, ['run', '--rm', 'busybox', 'true'], { env }).rssKiB;
+  });
+
+  await section('ps', () => {
+    // ps with 100 running containers, and what each running container costs in memory
+    const ids = [];
+    try {
+      for (let i = 0; i < 100; i++) ids.push(sh(BERTH, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env }).trim());
+      results.ps100 = timeIt(BERTH, ['ps'], { env });
+      const conmons = ids.map((id) => {
+        const pid = Number(sh(BERTH, ['inspect', '--format', '{{.State.Pid}}', id], { env }).trim());
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      });
+      const rss = conmons.map((p) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0));
+      results.conmonRssKiB = Math.round(rss.reduce((a, b) => a + b, 0) / rss.length);
+      // no berth (node) process stays behind for a running container: conmon is the only monitor
+      results.berthProcsWhileRunning = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+        try {
+          const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+          return path.basename(argv[0] ?? '') === 'node' && argv.some((a) => a.endsWith('bin/berth'));
+        } catch {
+          return false;
+        }
+      }).length;
+    } finally {
+      if (ids.length) spawnSync(BERTH, ['rm', '-f', ...ids], { env });
+    }
+  });
+
+  await section('wrk', async () => {
+    if (!hasWrk || !hasPodman) throw new Error('wrk or podman missing (apt-get install wrk podman)');
+    const httpd = ['busybox', 'httpd', '-f', '-p', '80', '-h', '/etc'];
+    sh(BERTH, ['run', '-d', '--name', 'bench-web', '-p', '127.0.0.1:18180:80', ...httpd], { env });
+    sh('podman', [...podmanRoot, 'run', '-d', '--name', 'bench-web', '-p', '127.0.0.1:18181:80', ...httpd], { env: podmanEnv });
+    try {
+      await waitHttp(18180);
+      await waitHttp(18181);
+      results.wrkBerth = wrk(18180);
+      results.wrkPodman = wrk(18181);
+    } finally {
+      spawnSync(BERTH, ['rm', '-f', 'bench-web'], { env });
+      spawnSync('podman', [...podmanRoot, 'rm', '-f', 'bench-web'], { env: podmanEnv });
+    }
+  });
+
+  await section('registry', async () => {
+    const reg = await startRegistry();
+    try {
+      const img = await makeOciLayout(path.join(work, 'layout'), [40e6, 25e6, 20e6, 10e6, 5e6].map((size) => ({ size, compression: 'gzip' })));
+      skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/bench:1`);
+      const ref = `${reg.host}/bench:1`;
+      const r = { berth: [], skopeo: [], podman: [], rss: [], berthPush: [], skopeoPush: [] };
+      for (let i = 0; i < 3; i++) {
+        const e = { ...process.env, BERTH_ROOT: fs.mkdtempSync(path.join(work, 'b-')), BERTH_RUNROOT: fs.mkdtempSync('/run/bbr-') };
+        const b = timed(BERTH, ['pull', '-q', ref], { env: e });
+        r.berth.push(b.ms);
+        r.rss.push(b.rssKiB);
+        const to = await startRegistry(); // pushes go to an empty registry: nothing skipped or mounted
+        try {
+          r.berthPush.push(timed(BERTH, ['push', '-q', ref, `${to.host}/bench:1`], { env: e }).ms);
+        } finally {
+          await to.stop();
+        }
+        fs.rmSync(e.BERTH_ROOT, { recursive: true, force: true });
+        fs.rmSync(e.BERTH_RUNROOT, { recursive: true, force: true });
+        const oci = fs.mkdtempSync(path.join(work, 's-'));
+        r.skopeo.push(timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${oci}:x`]).ms);
+        const to2 = await startRegistry();
+        try {
+          r.skopeoPush.push(timed('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${oci}:x`, `docker://${to2.host}/bench:1`]).ms);
+        } finally {
+          await to2.stop();
+        }
+        fs.rmSync(oci, { recursive: true, force: true });
+        if (hasPodman) {
+          const proot = fs.mkdtempSync(path.join(work, 'p-'));
+          const prun = fs.mkdtempSync('/run/bpr-');
+          r.podman.push(timed('podman', ['--root', proot, '--runroot', prun, '--storage-driver', 'overlay', 'pull', '-q', '--tls-verify=false', ref]).ms);
+          spawnSync('podman', ['--root', proot, '--runroot', prun, '--storage-driver', 'overlay', 'system', 'reset', '-f']);
+          fs.rmSync(proot, { recursive: true, force: true });
+          fs.rmSync(prun, { recursive: true, force: true });
+        }
+      }
+      results.pull = median(r.berth);
+      results.pullSkopeo = median(r.skopeo);
+      if (r.podman.length) results.pullPodman = median(r.podman);
+      results.pullRssMiB = median(r.rss) / 1024;
+      results.push = median(r.berthPush);
+      results.pushSkopeo = median(r.skopeoPush);
+    } finally {
+      await reg.stop();
+    }
+  });
+
+  await section('build', () => {
+    // 5 RUN steps and a COPY of a 20 MB context; the first build (no cache) and a fully cached rebuild
+    const ctxDir = path.join(work, 'build-ctx');
+    fs.mkdirSync(ctxDir);
+    fs.writeFileSync(path.join(ctxDir, 'blob.bin'), crypto.randomBytes(20 * 1024 * 1024));
+    const steps = [1, 2, 3, 4, 5].map((i) => `RUN echo step${i} > /s${i}`);
+    fs.writeFileSync(path.join(ctxDir, 'Containerfile'), ['FROM busybox', 'COPY blob.bin /data/blob.bin', ...steps, ''].join('\n'));
+    const runs = Number(process.env.BENCH_BUILD_RUNS ?? 5);
+    const t = { bf: [], bc: [], pf: [], pc: [] };
+    // both on the host network: berth's RUN default, and no network setup in podman's figures
+    for (let i = 0; i < runs; i++) {
+      t.bf.push(once(BERTH, ['build', '-q', '--no-cache', '--network', 'host', '-t', 'bench-build', ctxDir], { env }));
+      t.bc.push(once(BERTH, ['build', '-q', '--network', 'host', '-t', 'bench-build', ctxDir], { env }));
+      if (hasPodman) {
+        t.pf.push(once('podman', [...podmanRoot, 'build', '--no-cache', '-q', '--layers', '--network', 'host', '-t', 'bench-build', ctxDir], { env: podmanEnv }));
+        t.pc.push(once('podman', [...podmanRoot, 'build', '-q', '--layers', '--network', 'host', '-t', 'bench-build', ctxDir], { env: podmanEnv }));
+      }
+    }
+    results.buildFirst = median(t.bf);
+    results.buildCached = median(t.bc);
+    if (t.pf.length) {
+      results.podmanBuildFirst = median(t.pf);
+      results.podmanBuildCached = median(t.pc);
+    }
+  });
 } finally {
-  spawnSync(BERTH, ['system', 'prune', '-f'], { env });
-  spawnSync('podman', [...podmanRoot, 'system', 'reset', '-f'], { env: podmanEnv });
+  spawnSync(BERTH, ['system', 'prune', '-a', '-f'], { env });
+  if (hasPodman) spawnSync('podman', [...podmanRoot, 'system', 'reset', '-f'], { env: podmanEnv });
   spawnSync('umount', ['-R', work]);
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-
-const f = (ms) => `${ms.toFixed(0)} ms`;
-console.log(`berth bench (${N} runs each, medians)`);
-console.log(`  node -e 0                         ${f(results.node)}`);
-console.log(`  runc run (ready bundle, floor)    ${f(results.runc)}`);
-console.log(`  podman run --rm busybox true      ${f(results.podmanDefault)}   (podman's default bridge network, runc, cgroupfs)`);
-console.log(`  podman run --rm --network none    ${f(results.podman)}   (same network as berth's default: loopback only)`);
-console.log(`  berth run --rm busybox true       ${f(results.berth)}`);
-console.log(`  ratio berth/podman (default)      ${(results.berth / results.podmanDefault).toFixed(2)}x   (target <= 0.5)`);
-console.log(`  ratio berth/podman (--network none) ${(results.berth / results.podman).toFixed(2)}x`);
-console.log(`  ratio berth/floor (runc + node)   ${(results.berth / (results.runc + results.node)).toFixed(2)}x`);
-console.log(`  berth peak RSS (run --rm)         ${(results.berthRssKiB / 1024).toFixed(1)} MiB   (target <= 80)`);
-console.log(`  berth ps, 100 running containers  ${f(results.ps100)}   (target < 300 ms)`);
-console.log(`  per running container: conmon RSS ${(results.conmonRssKiB / 1024).toFixed(1)} MiB; berth processes alive: ${results.berthProcsWhileRunning}`);
+const f = (ms) => (ms === undefined ? 'n/a' : `${ms.toFixed(0)} ms`);
+const ratio = (a, b) => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a');
+const lines = [
+  `berth bench (${N} runs each, medians; podman ${hasPodman ? 'with runc and cgroupfs' : 'not installed'})`,
+  `  node -e 0                              ${f(results.node)}`,
+  `  runc run (ready bundle, floor)         ${f(results.runc)}`,
+  `  podman run --rm busybox true           ${f(results.podman)}   (its default bridge network)`,
+  `  berth run --rm busybox true            ${f(results.berth)}   (its default bridge network)   ratio ${ratio(results.berth, results.podman)} (target <= 0.5)`,
+  `  podman run --rm --network none         ${f(results.podmanNone)}`,
+  `  berth run --rm --network none          ${f(results.berthNone)}   ratio ${ratio(results.berthNone, results.podmanNone)}`,
+  `  berth peak RSS (run --rm)              ${results.berthRssKiB ? (results.berthRssKiB / 1024).toFixed(1) : 'n/a'} MiB   (target <= 80)`,
+  `  berth ps, 100 running containers       ${f(results.ps100)}   (target < 300 ms)`,
+  `  per running container                  conmon ${results.conmonRssKiB ? (results.conmonRssKiB / 1024).toFixed(1) : 'n/a'} MiB RSS; berth processes alive: ${results.berthProcsWhileRunning ?? 'n/a'}`,
+  `  published port, wrk req/s              berth ${results.wrkBerth?.toFixed(0) ?? 'n/a'}  podman ${results.wrkPodman?.toFixed(0) ?? 'n/a'}   ratio ${ratio(results.wrkBerth, results.wrkPodman)} (target >= 0.9)`,
+  `  pull ~100 MB, 5 layers                 berth ${f(results.pull)}  skopeo ${f(results.pullSkopeo)}  podman ${f(results.pullPodman)}   ratios ${ratio(results.pull, results.pullSkopeo)} / ${ratio(results.pull, results.pullPodman)} (target <= 1.0)`,
+  `  berth peak RSS during pull             ${results.pullRssMiB?.toFixed(1) ?? 'n/a'} MiB   (target < 150)`,
+  `  push ~100 MB                           berth ${f(results.push)}  skopeo ${f(results.pushSkopeo)}   ratio ${ratio(results.push, results.pushSkopeo)} (target <= 1.0)`,
+  `  build, 5 RUN + 20 MB COPY, first       berth ${f(results.buildFirst)}  podman ${f(results.podmanBuildFirst)}   ratio ${ratio(results.buildFirst, results.podmanBuildFirst)} (target <= 1.2)`,
+  `  build, fully cached rebuild            berth ${f(results.buildCached)}  podman ${f(results.podmanBuildCached)}   ratio ${ratio(results.buildCached, results.podmanBuildCached)} (target <= 0.5)`,
+];
+for (const [k, v] of Object.entries(results)) if (k.endsWith('Error')) lines.push(`  ${k.replace('Error', '')} section failed: ${v}`);
+console.log(lines.join('\n'));

@@ -1,6 +1,6 @@
 // Run every compiled test file with node's test runner. Unit tests sit beside the code
-// (src/**/*.test.ts); end-to-end tests that drive bin/berth live in test/e2e. Concurrency stays
-// low: integration tests start real containers and the CI machine has 2 cores.
+// (src/**/*.test.ts); end-to-end tests that drive bin/berth live in test/e2e. One file at a time:
+// containers share host-wide things (the default bridge, /run/netns) that leak checks count.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,5 +17,5 @@ function find(dir) {
 const only = process.argv.slice(2);
 let files = [...find('dist/src'), ...find('dist/test')].sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

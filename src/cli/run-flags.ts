@@ -37,7 +37,9 @@ export function addContainerFlags(cmd: Command): Command {
     .option('-v, --volume <[src:]dst[:opts]>', 'bind mount a volume', collect, [])
     .option('--mount <spec>', 'attach a filesystem mount to the container', collect, [])
     .option('--tmpfs <dst[:opts]>', 'mount a tmpfs directory', collect, [])
-    .option('--network <mode>', 'connect a container to a network (none, host)')
+    .option('--network <mode>', 'connect a container to a network (bridge, none, host, container:NAME, or a network name)')
+    .option('--network-alias <alias>', 'add network-scoped alias for the container', collect, [])
+    .option('--ip <address>', 'IPv4 address (e.g., 172.30.100.104)')
     .addOption(new Option('--net <mode>', 'alias of --network').hideHelp())
     .option('--dns <ip>', 'set custom DNS servers', collect, [])
     .option('--dns-search <domain>', 'set custom DNS search domains', collect, [])
@@ -94,6 +96,8 @@ export interface ContainerFlags {
   tmpfs: string[];
   network?: string;
   net?: string;
+  networkAlias: string[];
+  ip?: string;
   dns: string[];
   dnsSearch: string[];
   dnsOption: string[];

@@ -71,12 +71,15 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   }
   for (const m of f.mount) spec.mounts.push(parse.parseMount(m));
   for (const t of f.tmpfs) spec.mounts.push(parse.parseTmpfs(t));
-  spec.network = f.network ?? f.net ?? 'none';
-  if (!['none', 'host', 'bridge', 'default'].includes(spec.network)) {
-    throw new BerthError('NotFound', `network ${spec.network} not found`);
+  // networks: the default is docker's `bridge`; names are checked against the store at create
+  spec.network = f.network ?? f.net ?? 'bridge';
+  if (spec.network === 'default' || spec.network === '') spec.network = 'bridge';
+  if (spec.network === 'container:' || /\s/.test(spec.network)) throw new BerthError('InvalidArgument', `invalid network mode: ${spec.network}`);
+  spec.networkAliases = f.networkAlias ?? [];
+  if (f.ip !== undefined) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(f.ip)) throw new BerthError('InvalidArgument', `invalid argument "${f.ip}" for "--ip" flag: invalid IPv4 address`);
+    spec.ip = f.ip;
   }
-  // until networks land, the default network is an own namespace with loopback only
-  if (spec.network === 'bridge' || spec.network === 'default') spec.network = 'none';
   spec.dns = f.dns;
   spec.dnsSearch = f.dnsSearch;
   spec.dnsOptions = f.dnsOption;

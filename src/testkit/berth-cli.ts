@@ -91,8 +91,9 @@ export function makeTestEnv(): TestEnv {
         .sort()
         .reverse();
       for (const m of mounts) spawnSync('umount', ['-l', m]);
-      fs.rmSync(root, { recursive: true, force: true });
-      fs.rmSync(runRoot, { recursive: true, force: true });
+      // an exit hook of a container removed a moment ago may still be writing: retry
+      fs.rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      fs.rmSync(runRoot, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }

@@ -35,11 +35,18 @@ test('a command that is not found exits 127 and one that cannot be invoked exits
   assert.equal((await t.berth(['ps', '-aq'])).stdout, '', 'the --rm containers are gone');
 });
 
-test('an unknown image is a one-line error with exit 125 and nothing created', async () => {
-  const r = await t.berth(['run', '--rm', 'no-such-image:1', 'true']);
+test('an unknown image is a clear error with exit 125 and nothing created', async () => {
+  // --pull never: the test must not look up docker.io (no traffic leaves the machine)
+  const r = await t.berth(['run', '--rm', '--pull', 'never', 'no-such-image:1', 'true']);
   assert.equal(r.code, 125);
-  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  // one error line (a `hint:` line may follow it)
+  assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('hint:')).length, 1, r.stderr);
   assert.match(r.stderr, /no-such-image/);
+  // a registry that is not there (a closed loopback port): docker's two lines, exit 125
+  const p = await t.berth(['run', '--rm', '127.0.0.1:9/nope:1', 'true']);
+  assert.equal(p.code, 125);
+  assert.match(p.stderr, /Unable to find image '127\.0\.0\.1:9\/nope:1' locally/);
+  assert.ok(p.stderr.trim().split('\n').length <= 3, p.stderr);
   assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
 });
 
@@ -189,4 +196,12 @@ test('--network host shares the host network namespace; none has only loopback',
   assert.equal(none.stdout.trim(), 'lo');
   const bad = await t.berth(['run', '--rm', '--network', 'nosuchnet', 'busybox', 'true']);
   assert.equal(bad.code, 125);
+});
+
+test('a non-root user can use the root filesystem and has no effective capabilities, as in docker', async () => {
+  const r = await t.berth(['run', '--rm', '-u', 'nobody', 'busybox', 'sh', '-c', 'stat -c %a /; touch /tmp/x && echo touched; grep CapEff /proc/self/status']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^755$/m);
+  assert.match(r.stdout, /touched/);
+  assert.match(r.stdout, /CapEff:\s+0000000000000000/);
 });

@@ -4,6 +4,8 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
 import { registerInspect } from './inspect.js';
+import { registerPull } from './pull.js';
+import { registerPush } from './push.js';
 
 const IMAGES_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 const IMAGES_HEADERS = { Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE' };
@@ -274,4 +276,6 @@ export function registerImageGroup(program: Command, ctx: CliContext): void {
   registerLoadCmd(g, ctx);
   registerSaveCmd(g, ctx);
   registerImagePrune(g, ctx);
+  registerPull(g, ctx);
+  registerPush(g, ctx);
 }

@@ -16,6 +16,12 @@ import { registerCp } from './cp.js';
 import { registerAttach } from './attach.js';
 import { registerExplain } from './explain.js';
 import { registerBuild } from './build.js';
+import { registerNetwork } from './network.js';
+import { registerPull } from './pull.js';
+import { registerPush } from './push.js';
+import { registerLogin } from './login.js';
+import { registerLogout } from './logout.js';
+import { registerManifest } from './manifest.js';
 import { registerVolume } from './volume.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
@@ -64,6 +70,11 @@ export const COMMANDS: CommandDefinition[] = [
     registerCleanup(group, c);
   },
   registerImages,
+  registerPull,
+  registerPush,
+  registerLogin,
+  registerLogout,
+  registerManifest,
   registerImport,
   registerLoad,
   registerSave,
@@ -72,6 +83,7 @@ export const COMMANDS: CommandDefinition[] = [
   registerHistory,
   registerImageGroup,
   registerVolume,
+  registerNetwork,
   registerVersion,
   registerInfo,
   registerSystemGroup,

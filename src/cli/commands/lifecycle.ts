@@ -136,6 +136,11 @@ export function registerCleanup(parent: Command, ctx: CliContext): void {
     .argument('<id>')
     .option('--run <id>', 'the run the hook was installed for')
     .action(async (id: string, f: { run?: string }) => {
+      // a hook firing after its storage root was deleted must not create a new, empty one
+      const { makePaths } = await import('../../core/config/paths.js');
+      const fs = await import('node:fs');
+      const g = ctx.globals();
+      if (!fs.existsSync(makePaths(g.root ?? process.env['BERTH_ROOT'], g.runroot ?? process.env['BERTH_RUNROOT']).database)) return;
       const { cleanupContainer } = await import('../../core/containers/cleanup.js');
       await cleanupContainer(await ctx.engine(), id, f.run);
     });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
-/** `berth port`: the published ports; empty until networking lands (only none/host exist). */
+/** `berth port`: the ports a running container publishes, as docker prints them. */
 export function registerPort(parent: Command, ctx: CliContext, name = 'port'): void {
   parent
     .command(name)
@@ -9,14 +9,17 @@ export function registerPort(parent: Command, ctx: CliContext, name = 'port'): v
     .argument('<container>')
     .argument('[port]', 'PRIVATE_PORT[/PROTO]')
     .action(async (target: string, port: string | undefined) => {
+      const [{ publishedPorts }, { BerthError }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/errors/berth-error.js')]);
       const engine = await ctx.engine();
       const rec = engine.containers.lookup(target);
-      // no port is published before a network that can publish exists; report what docker reports
-      const mapped = rec.spec.network === 'host' ? [] : ([] as Array<{ key: string; host: string }>);
+      const mapped = publishedPorts(engine, rec.id)
+        .slice()
+        .sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol))
+        .map((p) => ({ key: `${p.containerPort}/${p.protocol}`, host: `${p.hostIp || '0.0.0.0'}:${p.hostPort}` }));
       if (port !== undefined) {
         const key = port.includes('/') ? port : `${port}/tcp`;
         const m = mapped.filter((x) => x.key === key);
-        if (m.length === 0) throw new (await import('../../core/errors/berth-error.js')).BerthError('NotFound', `no public port '${key}' published for ${rec.name}`);
+        if (m.length === 0) throw new BerthError('NotFound', `no public port '${key}' published for ${rec.name}`);
         for (const x of m) ctx.stdout.write(`${x.host}\n`);
         return;
       }

@@ -30,7 +30,11 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const spec = flagsToSpec(image, command, f);
     const engine = await ctx.engine();
     await repairContainers(engine);
-    const rec = createContainer(engine, spec);
+    // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
+    const { ensureImageForRun } = await import('./pull.js');
+    const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: f.quiet });
+    // a short name the search list resolved to another registry is known here by its id
+    const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
     if (f.detach) {
       try {
         await startContainer(engine, rec.id);

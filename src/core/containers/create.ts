@@ -11,6 +11,7 @@ import { resolveCommand } from './command.js';
 import { hostsFile, resolvConf } from './etc-files.js';
 import { generateName, newContainerId } from './names.js';
 import { removeContainerFiles } from './remove.js';
+import { planEndpoint, networkStore, checkHostPortsFree } from '../networks/index.js';
 
 /**
  * Create a container: reserve its name, lay out its directories and /etc files, and create the
@@ -25,6 +26,9 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
   const args = resolveCommand(spec, imageConfig.config ?? {});
   if (spec.name !== undefined) ContainerStore.validateName(spec.name);
+  // networks: unknown network, bad --ip or --network-alias fail before anything exists
+  const endpoint = planEndpoint(ctx, spec);
+  if (endpoint) checkHostPortsFree(spec.publish);
 
   const id = newContainerId();
   const name = spec.name ?? generateName((n) => ctx.containers.findByName(n) !== undefined);
@@ -45,6 +49,7 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   };
   ctx.containers.insert(rec);
   try {
+    if (endpoint) networkStore(ctx).addEndpoint({ containerId: id, networkId: endpoint.network.id, aliases: endpoint.aliases, staticIp: endpoint.staticIp });
     addImageVolumes(spec, Object.keys(imageConfig.config?.Volumes ?? {}));
     for (const m of spec.mounts) {
       if (m.type !== 'volume') continue;
@@ -63,6 +68,7 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     const p = containerPaths(ctx.paths, id);
     for (const d of [p.dir, p.upper, p.work, p.rootfs]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
     fs.chmodSync(p.dir, 0o711);
+    copyRootAttributes(ctx, image.chainIds, p.upper);
     fs.writeFileSync(p.hostname, `${spec.hostname ?? ''}\n`);
     if (spec.network !== 'host') {
       fs.writeFileSync(p.hosts, hostsFile(spec.hostname ?? id.slice(0, 12), spec.extraHosts));
@@ -73,9 +79,33 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     return { ...rec, pendingPid: 0 };
   } catch (e) {
     removeContainerFiles(ctx, id);
+    networkStore(ctx).removeEndpoints(id);
     ctx.containers.delete(id);
     throw e instanceof BerthError ? e : wrap(e, `creating container "${name}"`);
   }
+}
+
+/**
+ * overlayfs shows the upper dir's owner and mode as the container's `/`: give it the image's, or
+ * a non-root user could not even traverse `/` (docker's overlay2 does the same).
+ */
+function copyRootAttributes(ctx: EngineContext, chainIds: string[], upper: string): void {
+  let mode = 0o755;
+  let uid = 0;
+  let gid = 0;
+  for (const chainId of [...chainIds].reverse()) {
+    try {
+      const st = fs.statSync(ctx.layers.diffDir(chainId));
+      mode = st.mode & 0o7777;
+      uid = st.uid;
+      gid = st.gid;
+      break;
+    } catch {
+      /* a layer dir that vanished: fall back to the usual 0755 root:root */
+    }
+  }
+  fs.chmodSync(upper, mode);
+  fs.chownSync(upper, uid, gid);
 }
 
 /** docker refuses more CPUs than the host has, with this wording. */

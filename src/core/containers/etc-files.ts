@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 
-/** /etc/hosts for a container with its own network namespace (loopback only until networks land). */
-export function hostsFile(hostname: string, extraHosts: string[]): string {
+/**
+ * /etc/hosts for a container with its own network namespace. `net` (networks): once the address
+ * is leased, docker maps the hostname to it (not 127.0.1.1), and `host-gateway` in --add-host
+ * means the network's gateway, the host as the container sees it.
+ */
+export function hostsFile(hostname: string, extraHosts: string[], net: { ip?: string; gateway?: string } = {}): string {
   const lines = [
     '127.0.0.1\tlocalhost',
     '::1\tlocalhost ip6-localhost ip6-loopback',
@@ -14,10 +18,10 @@ export function hostsFile(hostname: string, extraHosts: string[]): string {
     // docker's --add-host is host:ip (the ip may itself hold colons for IPv6)
     const i = h.indexOf(':');
     const name = h.slice(0, i);
-    const ip = h.slice(i + 1) === 'host-gateway' ? '127.0.0.1' : h.slice(i + 1);
+    const ip = h.slice(i + 1) === 'host-gateway' ? (net.gateway ?? '127.0.0.1') : h.slice(i + 1);
     lines.push(`${ip}\t${name}`);
   }
-  lines.push(`127.0.1.1\t${hostname}`);
+  lines.push(`${net.ip || '127.0.1.1'}\t${hostname}`);
   return lines.join('\n') + '\n';
 }
 

@@ -5,6 +5,7 @@ import { readExitCode } from '../runtime/exit-file.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import type { ContainerRecord, ContainerState } from './container-record.js';
 import { containerPaths } from './container-paths.js';
+import { tearDownNetwork } from '../networks/index.js';
 
 const LIVE = new Set(['running', 'paused', 'restarting']);
 
@@ -64,6 +65,8 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   const p = containerPaths(ctx.paths, rec.id);
   // the runtime's delete (a process) and the unmount run side by side
   const deleted = ctx.runtime().delete(rec.id, true).catch(() => undefined);
+  // networks: rules, lease, veth, DNS entry and namespace go with the process (retried by repair)
+  const netDown = tearDownNetwork(ctx, rec.id).catch(() => undefined);
   if (isMountPoint(p.rootfs)) {
     try {
       unmount(p.rootfs);
@@ -72,5 +75,6 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
     }
   }
   await deleted;
+  await netDown;
   return ctx.containers.get(rec.id) ?? refreshed;
 }

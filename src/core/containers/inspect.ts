@@ -2,6 +2,7 @@ import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
+import { containerNetworkSettings } from '../networks/index.js';
 
 /**
  * Docker's ContainerJSON shape (the fields scripts read: State, Config, HostConfig, Mounts,
@@ -56,7 +57,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       Binds: spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
       ContainerIDFile: '',
       LogConfig: { Type: 'k8s-file', Config: {} },
-      NetworkMode: spec.network === 'none' ? 'none' : spec.network,
+      NetworkMode: spec.network,
       PortBindings: portBindings(rec),
       RestartPolicy: { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.maximumRetryCount },
       AutoRemove: spec.autoRemove,
@@ -130,18 +131,8 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       StopSignal: spec.stopSignal ?? ic.StopSignal ?? 'SIGTERM',
       ...(spec.stopTimeout !== undefined ? { StopTimeout: spec.stopTimeout } : {}),
     },
-    NetworkSettings: {
-      Bridge: '',
-      SandboxID: '',
-      HairpinMode: false,
-      Ports: portBindings(rec),
-      SandboxKey: s.pid > 0 && spec.network !== 'host' ? `/proc/${s.pid}/ns/net` : '',
-      Gateway: '',
-      IPAddress: '',
-      IPPrefixLen: 0,
-      MacAddress: '',
-      Networks: { [spec.network]: { NetworkID: spec.network, IPAddress: '', Gateway: '', MacAddress: '', Aliases: null } },
-    },
+    // networks: addresses, endpoints and the ports as bound
+    NetworkSettings: containerNetworkSettings(ctx, rec),
   };
 }
 

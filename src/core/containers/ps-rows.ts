@@ -3,6 +3,7 @@ import { humanSize, statusText, createdAgo, truncateCommand, formatPorts } from 
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { dirSize } from '../volumes/volume-store.js';
+import { publishedPorts, networkStore } from '../networks/index.js';
 
 /** The fields docker's ps formatter offers (`{{.ID}}`, `{{.Names}}`, …), one object per container. */
 export interface ContainerRow {
@@ -33,7 +34,8 @@ export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts:
       Command: opts.noTrunc ? `"${cmd}"` : truncateCommand(cmd, 20),
       CreatedAt: formatCreatedAt(new Date(c.created)),
       RunningFor: createdAgo(new Date(c.created), now),
-      Ports: formatPorts(c.spec.publish),
+      // networks: the ports as bound while running (docker shows none for a stopped container)
+      Ports: formatPorts(publishedPorts(ctx, c.id).map((p) => ({ ...p, hostIp: p.hostIp || '0.0.0.0' }))),
       State: s.status,
       Status: statusText({
         status: s.status,
@@ -46,10 +48,16 @@ export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts:
       Names: c.name,
       Labels: Object.entries(c.spec.labels).map(([k, v]) => `${k}=${v}`).join(','),
       Mounts: c.spec.mounts.filter((m) => m.type !== 'tmpfs').map((m) => (m.type === 'volume' ? m.source : m.source)).join(','),
-      Networks: c.spec.network,
+      Networks: networkNames(ctx, c),
       LocalVolumes: String(c.spec.mounts.filter((m) => m.type === 'volume').length),
     };
   });
+}
+
+function networkNames(ctx: EngineContext, c: ContainerRecord): string {
+  const store = networkStore(ctx);
+  const names = store.endpoints(c.id).map((e) => store.byId(e.networkId)?.name ?? '');
+  return names.length ? names.filter(Boolean).join(',') : c.spec.network;
 }
 
 /** docker's CreatedAt: `2026-11-29 11:07:14 +0000 UTC`. */

@@ -7,6 +7,7 @@ import { containerPaths } from './container-paths.js';
 import { refreshContainer, finalizeExit } from './exit.js';
 import { killAndWait } from './stop.js';
 import { anonymousVolumes, volumeUser } from './volumes.js';
+import { forgetContainerNetworks } from '../networks/index.js';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -38,6 +39,8 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
   await finalizeExit(ctx, rec);
   const anon = opts.volumes ? anonymousVolumes(ctx, rec) : [];
   removeContainerFiles(ctx, rec.id);
+  // networks: tear-down (again, idempotent) and the container's endpoints
+  await forgetContainerNetworks(ctx, rec.id).catch(() => undefined);
   ctx.containers.delete(rec.id);
   for (const v of anon) {
     if (!volumeUser(ctx, v)) ctx.volumes.remove(v, undefined, true);

@@ -4,6 +4,7 @@ import { isProcessAlive } from '../runtime/process-util.js';
 import { containerPaths } from './container-paths.js';
 import { finalizeExit, refreshContainer } from './exit.js';
 import { removeContainer, removeContainerFiles } from './remove.js';
+import { repairNetworks } from '../networks/index.js';
 
 function mountPoints(): Set<string> {
   try {
@@ -41,6 +42,11 @@ export async function repairContainers(ctx: EngineContext): Promise<void> {
       await finalizeExit(ctx, c);
     }
   }
+  // networks: sandboxes of containers that are not running (berth or conmon killed with -9)
+  await repairNetworks(ctx, (id) => {
+    const c = ctx.containers.get(id);
+    return !!c && (c.pendingPid > 0 || ['running', 'paused', 'restarting'].includes(refreshContainer(ctx, c).state.status));
+  });
   let exits: string[] = [];
   try {
     exits = fs.readdirSync(ctx.paths.exits);

@@ -12,6 +12,7 @@ import { ZERO_TIME, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { prepareVolumes } from './volumes.js';
 import { refreshContainer } from './exit.js';
+import { networkForStart, type StartNetwork } from '../networks/index.js';
 
 export interface StartOptions {
   /**
@@ -54,7 +55,10 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   const runId = randomBytes(8).toString('hex');
   ctx.containers.updateState(rec.id, (s) => ({ ...s, runId }));
 
+  let net: StartNetwork | undefined;
   try {
+    // networks: namespace + CNI chain, set up while conmon creates the container
+    net = await networkForStart(ctx, rec);
     if (!isMountPoint(p.rootfs)) {
       mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
     }
@@ -68,9 +72,11 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       cgroupsPath: cgroupsPathFor(rec.id),
       host: ctx.hostFacts(),
       etcFiles:
-        rec.spec.network === 'host'
+        net.etcFiles ??
+        (rec.spec.network === 'host'
           ? { resolvConf: p.resolvConf }
-          : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
+          : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }),
+      ...(net.networkNamespace ? { namespacePaths: { network: net.networkNamespace } } : {}),
       volumeSources,
       ...(rec.spec.init ? { initPath: findInit() } : {}),
     });
@@ -89,6 +95,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       stdin: rec.spec.openStdin,
       ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
     });
+    await net.ready();
     if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
     await runtime.start(rec.id);
     const now = new Date().toISOString();
@@ -99,11 +106,13 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       if (code !== null) return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now };
       return { ...base, status: 'running', exitCode: 0 };
     });
-    rec = ctx.containers.lookup(rec.id);
-    return refreshContainer(ctx, rec);
+    rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
+    await net.started(rec);
+    return rec;
   } catch (e) {
     const err = e instanceof BerthError ? e : wrap(e, `starting container "${rec.name}"`);
     await runtime.delete(rec.id, true).catch(() => undefined);
+    await net?.abort();
     if (isMountPoint(p.rootfs)) unmount(p.rootfs);
     ctx.containers.updateState(rec.id, (s) => ({
       ...s,

@@ -53,8 +53,12 @@ export interface ContainerSpec {
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;
   mounts: MountSpec[];
-  /** 'none' (own namespace with only lo), 'host', or later a network name */
+  /** 'none' (own namespace with only lo), 'host', 'container:NAME', 'bridge' (default) or a network name */
   network: string;
+  /** --network-alias: extra DNS names on a user-defined network (absent in records made before networks) */
+  networkAliases?: string[];
+  /** --ip: the IPv4 address asked for on a user-defined network */
+  ip?: string;
   dns: string[];
   dnsSearch: string[];
   dnsOptions: string[];

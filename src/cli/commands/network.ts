@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { collect } from '../options.js';
+import { forEachTarget } from '../multi.js';
+import { printObjects } from '../render.js';
+
+function labels(list: string[]): Record<string, string> {
+  return Object.fromEntries(list.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+}
+
+/** `berth network create|ls|inspect|rm|connect|disconnect|prune` (docker's verbs and wording). */
+export function registerNetwork(parent: Command, ctx: CliContext): void {
+  const net = parent.command('network').description('Manage networks');
+  net
+    .command('create')
+    .description('Create a network')
+    .argument('<name>')
+    .option('-d, --driver <driver>', 'driver to manage the network', 'bridge')
+    .option('--subnet <cidr>', 'subnet in CIDR format (IPv4)')
+    .option('--gateway <ip>', 'IPv4 gateway for the subnet')
+    .option('--internal', 'restrict external access to the network')
+    .option('--label <KEY=VALUE>', 'set metadata on a network', collect, [])
+    .action(async (name: string, f: { driver: string; subnet?: string; gateway?: string; internal?: boolean; label: string[] }) => {
+      const { createNetwork } = await import('../../core/networks/index.js');
+      const engine = await ctx.engine();
+      const n = createNetwork(engine, {
+        name,
+        driver: f.driver,
+        internal: !!f.internal,
+        labels: labels(f.label),
+        ...(f.subnet ? { subnet: f.subnet } : {}),
+        ...(f.gateway ? { gateway: f.gateway } : {}),
+      });
+      ctx.stdout.write(`${n.id}\n`);
+    });
+  net
+    .command('ls')
+    .alias('list')
+    .description('List networks')
+    .option('-q, --quiet', 'only display network IDs')
+    .option('--no-trunc', 'do not truncate the output')
+    .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=)', collect, [])
+    .option('--format <format>', 'format output using a Go template')
+    .action(async (f: { quiet?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
+      const [{ networkStore }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
+      const engine = await ctx.engine();
+      // host and none are modes, not records; docker lists them beside bridge
+      let rows = [
+        ...networkStore(engine).list().map((n) => ({ ID: n.id, Name: n.name, Driver: n.driver, Scope: 'local', Labels: n.labels, Internal: n.internal, Created: n.created })),
+        { ID: 'host', Name: 'host', Driver: 'host', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
+        { ID: 'none', Name: 'none', Driver: 'null', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
+      ];
+      for (const flt of f.filter) {
+        const i = flt.indexOf('=');
+        const [k, v] = [flt.slice(0, i), flt.slice(i + 1)];
+        if (k === 'name') rows = rows.filter((r) => r.Name.includes(v));
+        else if (k === 'id') rows = rows.filter((r) => r.ID.startsWith(v));
+        else if (k === 'driver') rows = rows.filter((r) => r.Driver === v);
+        else if (k === 'label') rows = rows.filter((r) => (v.includes('=') ? r.Labels[v.slice(0, v.indexOf('='))] === v.slice(v.indexOf('=') + 1) : v in r.Labels));
+        else throw new (await import('../../core/errors/berth-error.js')).BerthError('InvalidArgument', `invalid filter '${k}'`);
+      }
+      const id = (x: string) => (f.trunc && /^[0-9a-f]{64}$/.test(x) ? x.slice(0, 12) : x);
+      if (f.quiet) {
+        for (const r of rows) ctx.stdout.write(`${id(r.ID)}\n`);
+        return;
+      }
+      const out = rows.map((r) => ({ ...r, ID: id(r.ID), Labels: Object.entries(r.Labels).map(([k, v]) => `${k}=${v}`).join(','), Internal: String(r.Internal), IPv6: 'false', CreatedAt: r.Created }));
+      ctx.stdout.write(
+        formatRows({
+          format: f.format,
+          defaultTable: 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}',
+          rows: out,
+          headers: { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', Labels: 'LABELS', Internal: 'INTERNAL', IPv6: 'IPV6', CreatedAt: 'CREATED' },
+        }),
+      );
+    });
+  net
+    .command('inspect')
+    .description('Display detailed information on one or more networks')
+    .argument('<networks...>')
+    .option('-f, --format <format>', 'format output using a Go template')
+    .action(async (names: string[], f: { format?: string }) => {
+      const [{ networkStore, networkJson }, { errorMessage }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/errors/berth-error.js')]);
+      const engine = await ctx.engine();
+      const objects: unknown[] = [];
+      let failed = false;
+      for (const n of names) {
+        try {
+          objects.push(networkJson(engine, networkStore(engine).lookup(n)));
+        } catch (e) {
+          failed = true;
+          ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
+        }
+      }
+      await printObjects(ctx, objects, f.format);
+      if (failed) ctx.setExitCode(1);
+    });
+  net
+    .command('rm')
+    .alias('remove')
+    .description('Remove one or more networks')
+    .argument('<networks...>')
+    .option('-f, --force', 'do not error if the network does not exist')
+    .action(async (names: string[], f: { force?: boolean }) => {
+      const { removeNetwork } = await import('../../core/networks/index.js');
+      const engine = await ctx.engine();
+      await forEachTarget(ctx, names, async (n) => {
+        try {
+          removeNetwork(engine, n);
+        } catch (e) {
+          if (f.force && (e as { kind?: string }).kind === 'NotFound') return undefined;
+          throw e;
+        }
+        return n;
+      });
+    });
+  net
+    .command('connect')
+    .description('Connect a container to a network')
+    .argument('<network>')
+    .argument('<container>')
+    .option('--alias <alias>', 'add network-scoped alias for the container', collect, [])
+    .option('--ip <address>', 'IPv4 address')
+    .action(async (network: string, container: string, f: { alias: string[]; ip?: string }) => {
+      const { connectContainer } = await import('../../core/networks/index.js');
+      const engine = await ctx.engine();
+      await connectContainer(engine, network, container, { aliases: f.alias, ...(f.ip ? { ip: f.ip } : {}) });
+    });
+  net
+    .command('disconnect')
+    .description('Disconnect a container from a network')
+    .argument('<network>')
+    .argument('<container>')
+    .option('-f, --force', 'force the container to disconnect from a network')
+    .action(async (network: string, container: string) => {
+      const { disconnectContainer } = await import('../../core/networks/index.js');
+      const engine = await ctx.engine();
+      await disconnectContainer(engine, network, container);
+    });
+  net
+    .command('prune')
+    .description('Remove all unused networks')
+    .option('-f, --force', 'do not prompt for confirmation')
+    .option('--filter <filter>', 'provide filter values', collect, [])
+    .action(async () => {
+      const { pruneNetworks } = await import('../../core/networks/index.js');
+      const engine = await ctx.engine();
+      const removed = pruneNetworks(engine);
+      if (removed.length) ctx.stdout.write(`Deleted Networks:\n${removed.join('\n')}\n`);
+    });
+}

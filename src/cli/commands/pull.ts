@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
+import type { Engine } from '../../core/engine.js';
+import type { CliContext } from '../context.js';
+
+/** The flags every registry command takes (podman's names; docker's `--insecure` on manifest). */
+export interface RegistryFlags {
+  authfile?: string;
+  tlsVerify?: string | boolean;
+  certDir?: string;
+}
+
+export function addRegistryFlags(cmd: Command): Command {
+  return cmd
+    .option('--authfile <path>', 'credentials file (default $BERTH_AUTH_FILE, else ~/.docker/config.json)')
+    .option('--tls-verify [bool]', 'require HTTPS and verify certificates (--tls-verify=false allows plain HTTP)')
+    .option('--cert-dir <dir>', 'certificates (*.crt CAs, *.cert/*.key client pair) for the registry');
+}
+
+/** `--tls-verify`, `--tls-verify=true|false`; anything else is a usage error. */
+export function parseTlsVerify(v: string | boolean | undefined): boolean | undefined {
+  if (v === undefined || v === true) return v;
+  if (v === false || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new BerthError('InvalidArgument', `invalid argument "${String(v)}" for "--tls-verify" flag: strconv.ParseBool: parsing "${String(v)}": invalid syntax`);
+}
+
+export function registryOptions(f: RegistryFlags): { authFile?: string; tlsVerify?: boolean; certDir?: string } {
+  const tlsVerify = parseTlsVerify(f.tlsVerify);
+  return {
+    ...(f.authfile !== undefined ? { authFile: f.authfile } : {}),
+    ...(tlsVerify !== undefined ? { tlsVerify } : {}),
+    ...(f.certDir !== undefined ? { certDir: f.certDir } : {}),
+  };
+}
+
+interface PullFlags extends RegistryFlags {
+  quiet?: boolean;
+  platform?: string;
+  allTags?: boolean;
+}
+
+/** `berth pull [-q] [--platform os/arch[/variant]] NAME[:TAG|@DIGEST]`. */
+export function registerPull(parent: Command, ctx: CliContext, name = 'pull'): void {
+  const cmd = parent
+    .command(name)
+    .description('Download an image from a registry')
+    .argument('<name>', 'NAME[:TAG|@DIGEST]')
+    .option('-q, --quiet', 'suppress verbose output')
+    .option('--platform <platform>', 'set platform if server is multi-platform capable (os/arch[/variant])')
+    .option('-a, --all-tags', 'download all tagged images in the repository (not supported)');
+  addRegistryFlags(cmd).action(async (ref: string, f: PullFlags) => {
+    if (f.allTags) throw new BerthError('NotImplemented', '--all-tags is not supported');
+    const [{ pullImage }, { parsePlatform }, { progressRenderer }] = await Promise.all([
+      import('../../core/registry/pull.js'),
+      import('../../core/images/platform.js'),
+      import('../render/progress.js'),
+    ]);
+    const platform = f.platform ? parsePlatform(f.platform) : undefined;
+    const opts = registryOptions(f);
+    const engine = await ctx.engine();
+    const r = await pullImage(engine.images, ref, {
+      ...opts,
+      platform,
+      onProgress: progressRenderer(ctx.stdout, { quiet: f.quiet, err: ctx.stderr }),
+    });
+    ctx.stdout.write(`${r.reference}\n`);
+  });
+}
+
+/**
+ * For `run`/`create --pull missing|always|never`: the image id to create the container from,
+ * pulling (with progress on stderr, as docker prints it when it pulls for run) when needed.
+ */
+export async function ensureImageForRun(
+  ctx: CliContext,
+  engine: Engine,
+  image: string,
+  f: { pull: string; platform?: string | undefined; quiet?: boolean | undefined },
+): Promise<string> {
+  const [{ ensureImage }, { progressRenderer }] = await Promise.all([
+    import('../../core/registry/ensure-image.js'),
+    import('../render/progress.js'),
+  ]);
+  const pull = f.pull === 'always' || f.pull === 'never' ? f.pull : 'missing';
+  return ensureImage(engine.images, image, {
+    pull,
+    platform: f.platform,
+    onProgress: progressRenderer(ctx.stderr, { quiet: f.quiet, err: ctx.stderr }),
+  });
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cniConfList, portMappings } from './cni-config.js';
+import type { NetworkRecord } from './network-record.js';
+
+const net: NetworkRecord = {
+  id: 'f'.repeat(64),
+  name: 'app',
+  driver: 'bridge',
+  bridge: 'berth-ffffffff',
+  subnet: '10.90.7.0/24',
+  gateway: '10.90.7.1',
+  internal: false,
+  labels: {},
+  created: '',
+  dns: true,
+};
+
+test('cniConfList() chains bridge and firewall, and portmap only when ports are published', () => {
+  const plain = cniConfList(net, { ports: false });
+  assert.equal(plain.name, 'berth-ffffffff');
+  assert.deepEqual(plain.plugins.map((p) => p.type), ['bridge', 'firewall']);
+  assert.deepEqual(cniConfList(net, { ports: true }).plugins.map((p) => p.type), ['bridge', 'portmap', 'firewall']);
+  const bridge = plain.plugins[0] as Record<string, unknown>;
+  assert.equal(bridge['ipMasq'], true);
+  assert.deepEqual((bridge['ipam'] as { routes: unknown[] }).routes, [{ dst: '0.0.0.0/0' }]);
+  assert.equal((plain.plugins[1] as Record<string, unknown>)['iptablesAdminChainName'], 'BERTH-ADMIN');
+});
+
+test('an internal network gets no NAT and no default route', () => {
+  const bridge = cniConfList({ ...net, internal: true }, { ports: false }).plugins[0] as Record<string, unknown>;
+  assert.equal(bridge['ipMasq'], false);
+  assert.deepEqual((bridge['ipam'] as { routes: unknown[] }).routes, []);
+});
+
+test('portMappings() passes a host IP only when one was given', () => {
+  assert.deepEqual(
+    portMappings([
+      { hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+      { hostIp: '127.0.0.1', hostPort: 5353, containerPort: 53, protocol: 'udp' },
+    ]),
+    [
+      { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+      { hostPort: 5353, containerPort: 53, protocol: 'udp', hostIP: '127.0.0.1' },
+    ],
+  );
+});

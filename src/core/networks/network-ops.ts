@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { IPAM_DATA_DIR } from './cni-config.js';
+import { BerthError } from '../errors/index.js';
+import type { EngineContext } from '../engine-context.js';
+import { checkStaticIp } from './endpoint-plan.js';
+import { DEFAULT_NETWORK, DEFAULT_SUBNET, SUBNET_POOL, type NetworkRecord } from './network-record.js';
+import { RESERVED_NAMES, NetworkStore } from './network-store.js';
+import { networkStore } from './store-for.js';
+import { formatIPv4, firstHost, formatSubnet, isUsableHost, nextFreeSubnet, overlaps, parseIPv4, parseSubnet, type Subnet } from './subnet.js';
+
+export interface CreateNetworkOptions {
+  name: string;
+  subnet?: string;
+  gateway?: string;
+  internal?: boolean;
+  labels?: Record<string, string>;
+  driver?: string;
+}
+
+/** IPv4 routes of the host (other engines' bridges, VPNs, the LAN): auto-picked subnets avoid them. */
+function hostRoutes(): Subnet[] {
+  const r = spawnSync('ip', ['-4', '-j', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  try {
+    const routes = JSON.parse(r.stdout) as Array<{ dst?: string; type?: string }>;
+    return routes
+      .filter((x) => x.dst && x.dst !== 'default' && (x.type === undefined || x.type === 'unicast'))
+      .map((x) => (x.dst as string).includes('/') ? (x.dst as string) : `${x.dst as string}/32`)
+      .flatMap((d) => {
+        try {
+          const [a = '', p = '32'] = d.split('/');
+          const s = parseIPv4(a);
+          if (s === undefined) return [];
+          const prefix = Number(p);
+          const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+          return [{ base: (s & mask) >>> 0, prefix }];
+        } catch {
+          return [];
+        }
+      });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `network create`: a bridge network with its own subnet (given, or the next free /24 of
+ * 10.90.0.0/16 that overlaps no berth network and no host route). Nothing is set up on the host
+ * until a container joins: the bridge plugin creates the bridge on first use.
+ */
+export function createNetwork(ctx: EngineContext, o: CreateNetworkOptions): NetworkRecord {
+  const store = networkStore(ctx);
+  NetworkStore.validateName(o.name);
+  if (o.driver && o.driver !== 'bridge') throw new BerthError('InvalidArgument', `unsupported network driver "${o.driver}": berth supports bridge`);
+  if (RESERVED_NAMES.has(o.name)) throw new BerthError('Conflict', `network with name ${o.name} already exists`);
+  if (store.byName(o.name)) throw new BerthError('Conflict', `network with name ${o.name} already exists`);
+  const existing = store.list().map((n) => ({ n, s: parseSubnet(n.subnet) }));
+  let subnet: Subnet;
+  if (o.subnet) {
+    subnet = parseSubnet(o.subnet);
+    const clash = existing.find((e) => overlaps(e.s, subnet));
+    if (clash) {
+      throw new BerthError('Conflict', `invalid pool request: Pool overlaps with other one on this address space (${formatSubnet(subnet)} overlaps ${clash.n.subnet} of network ${clash.n.name})`);
+    }
+  } else {
+    const free = nextFreeSubnet(parseSubnet(SUBNET_POOL), [...existing.map((e) => e.s), parseSubnet(DEFAULT_SUBNET), ...hostRoutes()]);
+    if (!free) throw new BerthError('Unavailable', 'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+    subnet = free;
+  }
+  let gateway = formatIPv4(firstHost(subnet));
+  if (o.gateway) {
+    const g = parseIPv4(o.gateway);
+    if (g === undefined || !isUsableHost(subnet, g)) throw new BerthError('InvalidArgument', `invalid gateway ${o.gateway}: not a host address of subnet ${formatSubnet(subnet)}`);
+    gateway = o.gateway;
+  }
+  const id = randomBytes(32).toString('hex');
+  const rec: NetworkRecord = {
+    id,
+    name: o.name,
+    driver: 'bridge',
+    bridge: `berth-${id.slice(0, 8)}`,
+    subnet: formatSubnet(subnet),
+    gateway,
+    internal: !!o.internal,
+    labels: o.labels ?? {},
+    created: new Date().toISOString(),
+    dns: true,
+  };
+  store.insert(rec);
+  return rec;
+}
+
+/** `network rm`: refused while any container is attached (docker: disconnect them first). */
+export function removeNetwork(ctx: EngineContext, ref: string): NetworkRecord {
+  if (ref === 'host' || ref === 'none' || ref === DEFAULT_NETWORK || ref === 'default') {
+    throw new BerthError('FailedPrecondition', `${ref} is a pre-defined network and cannot be removed`);
+  }
+  const store = networkStore(ctx);
+  const n = store.lookup(ref);
+  if (n.name === DEFAULT_NETWORK) throw new BerthError('FailedPrecondition', `${n.name} is a pre-defined network and cannot be removed`);
+  const users = store.endpointsOn(n.id).map((e) => ctx.containers.get(e.containerId)?.name ?? e.containerId.slice(0, 12));
+  if (users.length) {
+    throw new BerthError('Conflict', `error while removing network: network ${n.name} id ${n.id} has active endpoints (${users.join(', ')})`);
+  }
+  store.delete(n.id);
+  removeBridge(n.bridge);
+  return n;
+}
+
+const ISOLATION_COMMENT = 'CNI firewall plugin rules (ingressPolicy: same-bridge)';
+
+/**
+ * The bridge plugin made the device and the firewall plugin its two isolation rules, and neither
+ * removes them on DEL (they are per network, not per container): berth does when the network goes.
+ */
+export function removeBridge(bridge: string): void {
+  spawnSync('ip', ['link', 'delete', bridge, 'type', 'bridge'], { stdio: 'ignore' });
+  const c = ['-m', 'comment', '--comment', ISOLATION_COMMENT];
+  spawnSync('iptables', ['-w', '-D', 'CNI-ISOLATION-STAGE-1', '-i', bridge, '!', '-o', bridge, ...c, '-j', 'CNI-ISOLATION-STAGE-2'], { stdio: 'ignore' });
+  spawnSync('iptables', ['-w', '-D', 'CNI-ISOLATION-STAGE-2', '-o', bridge, ...c, '-j', 'DROP'], { stdio: 'ignore' });
+  // host-local's directory for the network: only its lock and cursor remain once no lease does
+  const dir = path.join(IPAM_DATA_DIR, bridge);
+  try {
+    if (fs.readdirSync(dir).every((f) => f === 'lock' || f.startsWith('last_reserved_ip'))) fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    /* never used */
+  }
+}
+
+/** `network prune`: every user-defined network no container is attached to. */
+export function pruneNetworks(ctx: EngineContext): string[] {
+  const store = networkStore(ctx);
+  const out: string[] = [];
+  for (const n of store.list()) {
+    if (n.name === DEFAULT_NETWORK || store.endpointsOn(n.id).length) continue;
+    removeNetwork(ctx, n.id);
+    out.push(n.name);
+  }
+  return out;
+}
+
+/** docker's NetworkResource JSON. */
+export function networkJson(ctx: EngineContext, n: NetworkRecord): Record<string, unknown> {
+  const containers: Record<string, unknown> = {};
+  for (const ep of networkStore(ctx).endpointsOn(n.id)) {
+    const c = ctx.containers.get(ep.containerId);
+    if (!c || !ep.ip) continue;
+    containers[ep.containerId] = {
+      Name: c.name,
+      EndpointID: ep.containerId.slice(0, 12) + n.id.slice(0, 12),
+      MacAddress: ep.mac,
+      IPv4Address: ep.ip ? `${ep.ip}/${n.subnet.split('/')[1] ?? ''}` : '',
+      IPv6Address: '',
+    };
+  }
+  return {
+    Name: n.name,
+    Id: n.id,
+    Created: n.created,
+    Scope: 'local',
+    Driver: n.driver,
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: n.subnet, Gateway: n.gateway }] },
+    Internal: n.internal,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: false,
+    Containers: containers,
+    Options: { 'com.docker.network.bridge.name': n.bridge },
+    Labels: n.labels,
+  };
+}
+
+export { checkStaticIp };

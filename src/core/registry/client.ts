@@ -1,0 +1,287 @@
+import type http from 'node:http';
+import type { Readable } from 'node:stream';
+import { BerthError } from '../errors/index.js';
+import { DEFAULT_DOMAIN } from '../reference/reference.js';
+import { parseChallenges, type Challenge } from './auth-challenge.js';
+import type { Credential } from './credentials.js';
+import { isInsecureRegistry, type RegistriesConfig } from './registries-conf.js';
+import { kindOfStatus, networkError, registryErrorText } from './registry-errors.js';
+import { isRetryableError, isRetryableStatus, parseRetryAfter, retryDelay, sleep, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { discard, loadTlsFiles, makeAgent, readBody, send, type HttpResponse } from './transport.js';
+
+export interface ClientOptions {
+  /** the registry as references name it: `docker.io`, `localhost:5000` */
+  registry: string;
+  config: RegistriesConfig;
+  /** from the credentials file, or given to login */
+  credential?: Credential | undefined;
+  /** false: --tls-verify=false (no verification, plain HTTP allowed); undefined: the config decides */
+  tlsVerify?: boolean | undefined;
+  /** podman's --cert-dir: CA and client certificates for this registry */
+  certDir?: string | undefined;
+  retry?: RetryPolicy;
+  /** sockets per registry; at least the download concurrency */
+  maxSockets?: number;
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** a path under the registry (`/v2/…`), or an absolute URL (upload Locations) */
+  path: string;
+  /** token scopes: `repository:team/app:pull` */
+  scopes: string[];
+  headers?: Record<string, string>;
+  /** a Buffer, or a function that opens the body again for each attempt */
+  body?: Buffer | (() => Readable);
+  /** statuses returned rather than thrown (404 of a HEAD, 202 of an upload…); 2xx always are */
+  accept?: number[];
+  /** what is being fetched, for messages: `manifest "x:1"` */
+  what: string;
+}
+
+const MAX_REDIRECTS = 5;
+const MAX_ERROR_BODY = 64 * 1024;
+const MAX_TOKEN_BODY = 1024 * 1024;
+
+/** The host that serves a registry's API: Docker Hub's is not docker.io. */
+export function apiHost(registry: string): string {
+  return registry === DEFAULT_DOMAIN ? 'registry-1.docker.io' : registry;
+}
+
+/**
+ * A client of one registry's HTTP API v2: chooses https or (for insecure registries only) http,
+ * answers auth challenges (anonymous, Basic, Bearer tokens per scope, cached), follows redirects
+ * (dropping credentials when the host changes), retries 429/5xx and broken connections with
+ * backoff, and turns failures into one-line BerthErrors. Credentials never appear in messages.
+ *
+ * @example
+ * const c = new RegistryClient({ registry: 'localhost:5000', config });
+ * const res = await c.request({ method: 'GET', path: '/v2/x/manifests/1', scopes: ['repository:x:pull'], what: 'manifest' });
+ */
+export class RegistryClient {
+  readonly registry: string;
+  private readonly opts: ClientOptions;
+  private readonly insecure: boolean;
+  private base: URL | undefined;
+  private agent: http.Agent | undefined;
+  private challenge: Challenge | undefined;
+  private pinged: Promise<void> | undefined;
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  constructor(opts: ClientOptions) {
+    this.opts = opts;
+    this.registry = opts.registry;
+    this.insecure = opts.tlsVerify === false || (opts.tlsVerify === undefined && isInsecureRegistry(opts.config, opts.registry));
+  }
+
+  /** Close idle keep-alive sockets so the process can exit promptly. */
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  /**
+   * `GET /v2/`: picks the scheme (https, falling back to http only for an insecure registry) and
+   * learns which auth the registry wants. Runs once; later calls share the result.
+   */
+  ping(): Promise<void> {
+    this.pinged ??= this.doPing().catch((e: unknown) => {
+      this.pinged = undefined;
+      throw e;
+    });
+    return this.pinged;
+  }
+
+  private async doPing(): Promise<void> {
+    const host = apiHost(this.registry);
+    const files = loadTlsFiles(this.registry, this.opts.certDir);
+    const maxSockets = this.opts.maxSockets ?? 8;
+    const schemes: Array<'https' | 'http'> = this.insecure ? ['https', 'http'] : ['https'];
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      const agent = makeAgent(scheme, files, !this.insecure, maxSockets);
+      const url = new URL(`${scheme}://${host}/v2/`);
+      let res: HttpResponse;
+      try {
+        res = await this.withRetry(() => send({ method: 'GET', url, headers: { 'User-Agent': USER_AGENT }, agent }));
+      } catch (e) {
+        agent.destroy();
+        lastError = e;
+        continue;
+      }
+      discard(res.body);
+      this.base = new URL(`${scheme}://${host}`);
+      this.agent = agent;
+      if (res.status === 401) {
+        const challenges = parseChallenges(res.headers['www-authenticate']);
+        this.challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
+      } else if (res.status !== 200 && !(res.status >= 200 && res.status < 300)) {
+        throw new BerthError(kindOfStatus(res.status), `pinging registry ${this.registry}: ${registryErrorText(res.status, Buffer.alloc(0))}`);
+      }
+      return;
+    }
+    throw lastError instanceof BerthError ? lastError : networkError(lastError, host);
+  }
+
+  /** Whether the registry asked for credentials on its ping (login needs to know). */
+  async authScheme(): Promise<'none' | 'basic' | 'bearer'> {
+    await this.ping();
+    return this.challenge?.scheme === 'bearer' ? 'bearer' : this.challenge?.scheme === 'basic' ? 'basic' : 'none';
+  }
+
+  /**
+   * Send a request with auth, redirects and retries. Non-2xx answers not in `accept` become a
+   * BerthError: 401/403 PermissionDenied, 404 NotFound, 429/5xx Unavailable after the retries.
+   */
+  async request(spec: RequestSpec): Promise<HttpResponse> {
+    await this.ping();
+    let authorization = await this.authorization(spec.scopes, false);
+    let reauthed = false;
+    for (;;) {
+      const res = await this.follow(spec, authorization);
+      if (res.status === 401 && !reauthed && this.challenge !== undefined) {
+        // a token for the scopes the registry names now (a cross-repo mount adds one), once
+        const c = parseChallenges(res.headers['www-authenticate']).find((x) => x.scheme === this.challenge?.scheme);
+        discard(res.body);
+        if (c?.scheme === 'bearer') this.challenge = c;
+        const extra = c?.params['scope'] ? c.params['scope'].split(' ') : [];
+        authorization = await this.authorization([...new Set([...spec.scopes, ...extra])], true);
+        reauthed = true;
+        continue;
+      }
+      if ((res.status >= 200 && res.status < 300) || spec.accept?.includes(res.status)) return res;
+      const body = await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
+      const text = registryErrorText(res.status, body);
+      throw new BerthError(kindOfStatus(res.status), `${spec.what}: ${text}`, {
+        ...(res.status === 401 && !this.opts.credential ? { hint: `log in first: berth login ${this.registry}` } : {}),
+      });
+    }
+  }
+
+  /** One request following redirects; retried on 429/5xx and broken connections. */
+  private async follow(spec: RequestSpec, authorization: string | undefined): Promise<HttpResponse> {
+    const base = this.base as URL;
+    return this.withRetry(async () => {
+      let url = new URL(spec.path, base);
+      for (let hops = 0; ; hops++) {
+        const sameHost = url.host === base.host;
+        const headers: Record<string, string> = { 'User-Agent': USER_AGENT, ...spec.headers };
+        if (sameHost && authorization) headers['Authorization'] = authorization;
+        const body = typeof spec.body === 'function' ? spec.body() : spec.body;
+        const res = await send({
+          method: spec.method,
+          url,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          agent: sameHost ? (this.agent as http.Agent) : await defaultAgent(url),
+        });
+        const loc = res.headers.location;
+        if ([301, 302, 303, 307, 308].includes(res.status) && loc && (spec.method === 'GET' || spec.method === 'HEAD')) {
+          discard(res.body);
+          if (hops >= MAX_REDIRECTS) throw new BerthError('Unavailable', `${spec.what}: too many redirects`);
+          url = new URL(loc, url);
+          continue;
+        }
+        return res;
+      }
+    });
+  }
+
+  /** Run fn, again after a delay while it fails in a way that may heal (see retry.ts). */
+  private async withRetry(fn: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const policy = this.opts.retry ?? DEFAULT_RETRY;
+    for (let attempt = 1; ; attempt++) {
+      let res: HttpResponse;
+      try {
+        res = await fn();
+      } catch (e) {
+        const delay = isRetryableError(e) ? retryDelay(policy, attempt) : undefined;
+        if (delay === undefined) throw e instanceof BerthError ? e : networkError(e, apiHost(this.registry));
+        await sleep(delay);
+        continue;
+      }
+      if (!isRetryableStatus(res.status)) return res;
+      const h = res.headers['retry-after'];
+      const delay = retryDelay(policy, attempt, parseRetryAfter(Array.isArray(h) ? h[0] : h));
+      if (delay === undefined) return res;
+      discard(res.body);
+      await sleep(delay);
+    }
+  }
+
+  /** The Authorization header for these scopes: none, Basic, or a (cached) Bearer token. */
+  private async authorization(scopes: string[], fresh: boolean): Promise<string | undefined> {
+    const c = this.challenge;
+    const cred = this.opts.credential;
+    if (c?.scheme === 'basic') return cred ? `Basic ${basic(cred)}` : undefined;
+    if (c?.scheme !== 'bearer') return undefined;
+    const key = [...scopes].sort().join(' ');
+    if (fresh) this.tokens.delete(key);
+    let t = this.tokens.get(key);
+    if (!t) {
+      t = this.fetchToken(c, scopes);
+      this.tokens.set(key, t);
+      t.catch(() => this.tokens.delete(key));
+    }
+    return `Bearer ${await t}`;
+  }
+
+  /** The Bearer token flow: GET realm?service=…&scope=…, with Basic credentials when known. */
+  private async fetchToken(c: Challenge, scopes: string[]): Promise<string> {
+    const realm = c.params['realm'];
+    if (!realm) throw new BerthError('Unavailable', `registry ${this.registry} sent a bearer challenge without a realm`);
+    const url = new URL(realm);
+    if (c.params['service']) url.searchParams.set('service', c.params['service']);
+    for (const s of scopes) url.searchParams.append('scope', s);
+    const cred = this.opts.credential;
+    if (cred) url.searchParams.set('account', cred.username);
+    const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
+    if (cred) headers['Authorization'] = `Basic ${basic(cred)}`;
+    const agent = url.host === this.base?.host ? (this.agent as http.Agent) : await defaultAgent(url, this.insecure);
+    let res: HttpResponse;
+    try {
+      res = await this.withRetry(() => send({ method: 'GET', url, headers, agent }));
+    } catch (e) {
+      throw e instanceof BerthError ? e : networkError(e, url.host);
+    }
+    const body = await readBody(res.body, MAX_TOKEN_BODY);
+    if (res.status === 401 || res.status === 403) {
+      throw new BerthError('PermissionDenied', cred ? 'unauthorized: incorrect username or password' : 'unauthorized: authentication required');
+    }
+    if (res.status !== 200) {
+      throw new BerthError(kindOfStatus(res.status), `getting a token from ${url.host}: ${registryErrorText(res.status, body)}`);
+    }
+    let parsed: { token?: unknown; access_token?: unknown };
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+    } catch {
+      throw new BerthError('Unavailable', `token server ${url.host} answered with invalid json`);
+    }
+    const token = typeof parsed.token === 'string' ? parsed.token : parsed.access_token;
+    if (typeof token !== 'string' || token === '') throw new BerthError('Unavailable', `token server ${url.host} sent no token`);
+    return token;
+  }
+}
+
+export const USER_AGENT = 'berth/0.1';
+
+function basic(c: Credential): string {
+  return Buffer.from(`${c.username}:${c.password}`).toString('base64');
+}
+
+const defaultAgents = new Map<string, http.Agent>();
+
+/** Agents for other hosts (token servers, blob redirects to storage): system CAs. */
+async function defaultAgent(url: URL, insecure = false): Promise<http.Agent> {
+  const key = `${url.protocol}${insecure}`;
+  let a = defaultAgents.get(key);
+  if (!a) {
+    a = makeAgent(url.protocol === 'http:' ? 'http' : 'https', { ca: [] }, !insecure, 8);
+    defaultAgents.set(key, a);
+  }
+  return a;
+}
+
+/** Scope strings of the token flow. */
+export function repoScope(path: string, actions: 'pull' | 'push,pull' | 'pull,push'): string {
+  return `repository:${path}:${actions}`;
+}

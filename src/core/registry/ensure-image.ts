@@ -1,0 +1,61 @@
+import { BerthError } from '../errors/index.js';
+import type { ImageStore } from '../images/image-store.js';
+import { parsePlatform } from '../images/platform.js';
+import { parseReference, referenceString } from '../reference/reference.js';
+import { pullImage } from './pull.js';
+import { loadRegistriesConfig } from './registries-conf.js';
+import type { RegistryOptions } from './session.js';
+import { candidates } from './short-names.js';
+
+export type PullPolicy = 'missing' | 'always' | 'never';
+
+export interface EnsureImageOptions extends RegistryOptions {
+  pull: PullPolicy;
+  /** `--platform os/arch[/variant]` as typed */
+  platform?: string | undefined;
+}
+
+/**
+ * The image id `run`/`create` should use, pulling as `--pull` says: `missing` pulls when no stored
+ * image matches (emitting `not-found-locally` first, which the CLI prints as docker's "Unable to
+ * find image 'x' locally"), `always` pulls every time, `never` only looks locally. A short name
+ * is also looked up under each search registry it may have been pulled from.
+ */
+export async function ensureImage(store: ImageStore, name: string, opts: EnsureImageOptions): Promise<string> {
+  if (opts.pull !== 'always') {
+    const local = findLocal(store, name, opts);
+    if (local) return local;
+    if (opts.pull === 'never') {
+      throw new BerthError('NotFound', `No such image: ${name}`, { hint: 'pull it first, or use --pull missing' });
+    }
+  }
+  if (opts.pull === 'missing') {
+    // docker's text names what the user typed, with the tag it defaults to
+    let shown = name;
+    try {
+      const r = parseReference(name);
+      if (r.tag === undefined && r.digest === undefined) shown = `${name}:latest`;
+    } catch {
+      // an invalid name fails in pullImage with the reference parser's message
+    }
+    opts.onProgress?.({ type: 'not-found-locally', name: shown });
+  }
+  const r = await pullImage(store, name, { ...opts, platform: opts.platform ? parsePlatform(opts.platform) : undefined });
+  return r.id;
+}
+
+function findLocal(store: ImageStore, name: string, opts: RegistryOptions): string | undefined {
+  const direct = store.find(name);
+  if (direct) return direct.id;
+  let refs;
+  try {
+    refs = candidates(name, (opts.config ?? loadRegistriesConfig()).searchRegistries);
+  } catch {
+    return undefined;
+  }
+  for (const r of refs) {
+    const rec = store.find(referenceString(r));
+    if (rec) return rec.id;
+  }
+  return undefined;
+}

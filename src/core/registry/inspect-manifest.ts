@@ -1,0 +1,23 @@
+import { BerthError } from '../errors/index.js';
+import { familiarString, normalizeReference, referenceString } from '../reference/reference.js';
+import { fetchManifest } from './manifest.js';
+import { openClient, type RegistryOptions } from './session.js';
+
+/**
+ * `docker manifest inspect REF`: the manifest or index the registry serves for it, as its JSON
+ * document (with its digest and media type for callers that want them).
+ */
+export async function inspectManifest(name: string, opts: RegistryOptions = {}): Promise<{ digest: string; mediaType: string; document: unknown }> {
+  const ref = normalizeReference(name);
+  const client = openClient(ref.domain, opts);
+  const what = `manifest for ${familiarString(referenceString(ref))}`;
+  try {
+    const m = await fetchManifest(client, ref.path, ref.digest ?? ref.tag ?? 'latest', what).catch((e: unknown) => {
+      if (e instanceof BerthError && e.kind === 'NotFound') throw new BerthError('NotFound', `no such manifest: ${familiarString(referenceString(ref))}`);
+      throw e;
+    });
+    return { digest: m.digest, mediaType: m.mediaType, document: JSON.parse(m.bytes.toString('utf8')) as unknown };
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,44 @@
+import { BerthError } from '../errors/index.js';
+import { authFilePath, keyToRegistry, removeAllCredentials, removeCredential, storeCredential, type Credential } from './credentials.js';
+import { discard } from './transport.js';
+import { openClient, type RegistryOptions } from './session.js';
+
+/** `docker login` accepts `host:port`, `https://host/`, `index.docker.io`: the registry they name. */
+export function registryOfServer(server: string | undefined): string {
+  if (server === undefined || server === '') return 'docker.io';
+  const r = keyToRegistry(server.trim());
+  if (r === '' || /[\s/]/.test(r)) throw new BerthError('InvalidArgument', `invalid registry address "${server}"`);
+  return r;
+}
+
+/**
+ * Check the credential against the registry (GET /v2/ through its auth flow: Basic, or a Bearer
+ * token asked for with it) and store it in the credentials file (mode 0600). Returns the file.
+ * A wrong password is PermissionDenied; nothing is written then.
+ */
+export async function login(server: string | undefined, credential: Credential, opts: RegistryOptions = {}): Promise<{ registry: string; file: string }> {
+  const registry = registryOfServer(server);
+  if (credential.username === '') throw new BerthError('InvalidArgument', 'username is required');
+  if (credential.password === '') throw new BerthError('InvalidArgument', 'password is required');
+  const client = openClient(registry, opts, credential);
+  try {
+    const res = await client.request({ method: 'GET', path: '/v2/', scopes: [], what: `logging in to ${registry}` });
+    discard(res.body);
+  } finally {
+    client.close();
+  }
+  const file = authFilePath(opts.authFile);
+  storeCredential(file, registry, credential);
+  return { registry, file };
+}
+
+/** Forget a registry's credential; false when there was none (docker prints "Not logged in to …"). */
+export function logout(server: string | undefined, opts: { authFile?: string | undefined } = {}): { registry: string; removed: boolean } {
+  const registry = registryOfServer(server);
+  return { registry, removed: removeCredential(authFilePath(opts.authFile), registry) };
+}
+
+/** podman's `logout --all`. */
+export function logoutAll(opts: { authFile?: string | undefined } = {}): string[] {
+  return removeAllCredentials(authFilePath(opts.authFile));
+}

@@ -1,0 +1,30 @@
+import { RegistryClient } from './client.js';
+import { authFilePath, readCredential, type Credential } from './credentials.js';
+import type { ProgressSink } from './progress.js';
+import { loadRegistriesConfig, type RegistriesConfig } from './registries-conf.js';
+import { retryPolicyFromEnv } from './retry.js';
+
+/** What every registry operation can be told (the CLI's --authfile, --tls-verify, --cert-dir). */
+export interface RegistryOptions {
+  authFile?: string | undefined;
+  /** false: no TLS verification, plain HTTP allowed; undefined: registries.conf decides */
+  tlsVerify?: boolean | undefined;
+  certDir?: string | undefined;
+  /** the registries.conf settings; read from the usual places when absent */
+  config?: RegistriesConfig | undefined;
+  onProgress?: ProgressSink | undefined;
+}
+
+/** A client for one registry with the stored credential for it (if any). */
+export function openClient(registry: string, opts: RegistryOptions, credential?: Credential): RegistryClient {
+  const config = opts.config ?? loadRegistriesConfig();
+  return new RegistryClient({
+    registry,
+    config,
+    credential: credential ?? readCredential(authFilePath(opts.authFile), registry),
+    tlsVerify: opts.tlsVerify,
+    certDir: opts.certDir,
+    retry: retryPolicyFromEnv(),
+    maxSockets: Math.max(config.maxConcurrentDownloads, config.maxConcurrentUploads) + 2,
+  });
+}

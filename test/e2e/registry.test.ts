@@ -1,0 +1,279 @@
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { makeOciLayout, registryAvailable, skopeoCopy, startRegistry, type TestRegistry } from '../../src/testkit/registry.js';
+
+const skip = registryAvailable() ? false : 'docker-registry is not installed';
+const PASSWORD = 'wonderland-secret';
+
+let work: string;
+let regConf: string;
+/** every berth call: its own credentials file and registries.conf, small retry delays */
+let baseEnv: NodeJS.ProcessEnv;
+const envs: TestEnv[] = [];
+
+function fresh(): TestEnv {
+  const t = makeTestEnv();
+  envs.push(t);
+  return t;
+}
+
+async function ok(t: TestEnv, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
+  const r = await t.berth(args, { env: { ...baseEnv, ...env }, ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 });
+  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
+  return r;
+}
+
+async function fails(t: TestEnv, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
+  const r = await t.berth(args, { env: { ...baseEnv, ...env }, ...(input !== undefined ? { input } : {}) });
+  assert.equal(r.code, 125, `berth ${args.join(' ')} should fail: ${r.stdout} ${r.stderr}`);
+  assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('hint:')).length, 1, `one-line error: ${r.stderr}`);
+  return r;
+}
+
+async function imageId(t: TestEnv, ref: string): Promise<string> {
+  return (await ok(t, ['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim();
+}
+
+before(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-regtest-'));
+  regConf = path.join(work, 'registries.conf');
+  fs.writeFileSync(regConf, 'unqualified-search-registries = ["docker.io"]\n');
+  baseEnv = { BERTH_AUTH_FILE: path.join(work, 'auth.json'), BERTH_REGISTRIES_CONF: regConf, BERTH_REGISTRY_RETRY_MS: '10', BERTH_CERTS_D: '' };
+});
+after(async () => {
+  for (const t of envs) await t.cleanup();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('registry without auth', { skip }, () => {
+  let reg: TestRegistry;
+  let src: TestEnv;
+  before(async () => {
+    reg = await startRegistry();
+    src = fresh();
+    await src.importBusybox(`${reg.host}/bb:1`);
+  });
+  after(async () => reg?.stop());
+
+  test('push then pull back into a fresh store gives the same image, by tag and by digest', async () => {
+    const push = await ok(src, ['push', `${reg.host}/bb:1`]);
+    assert.match(push.stdout, /^The push refers to repository \[127\.0\.0\.1:\d+\/bb\]$/m);
+    const digest = /1: digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(push.stdout)?.[1];
+    assert.ok(digest, push.stdout);
+    const again = await ok(src, ['push', `${reg.host}/bb:1`]);
+    assert.match(again.stdout, /Layer already exists/);
+
+    const dst = fresh();
+    const pull = await ok(dst, ['pull', `${reg.host}/bb:1`]);
+    assert.match(pull.stdout, /Pull complete/);
+    assert.match(pull.stdout, new RegExp(`^Digest: ${digest}$`, 'm'));
+    assert.match(pull.stdout, new RegExp(`^${reg.host.replace(/\./g, '\\.')}/bb:1$`, 'm'));
+    assert.equal(await imageId(dst, `${reg.host}/bb:1`), await imageId(src, `${reg.host}/bb:1`));
+    const repoDigests = (await ok(dst, ['image', 'inspect', '--format', '{{json .RepoDigests}}', `${reg.host}/bb:1`])).stdout;
+    assert.deepEqual(JSON.parse(repoDigests), [`${reg.host}/bb@${digest}`]);
+    const ls = await ok(dst, ['images', '--digests']);
+    assert.match(ls.stdout, new RegExp(`bb\\s+1\\s+${digest}`));
+    assert.equal((await ok(dst, ['run', '--rm', `${reg.host}/bb:1`, 'echo', 'pulled'])).stdout, 'pulled\n');
+
+    const byDigest = fresh();
+    const q = await ok(byDigest, ['pull', '-q', `${reg.host}/bb@${digest}`]);
+    assert.equal(q.stdout, `${reg.host}/bb@${digest}\n`);
+    assert.equal(await imageId(byDigest, `${reg.host}/bb@${digest}`), await imageId(src, `${reg.host}/bb:1`));
+    const up = await ok(dst, ['pull', `${reg.host}/bb:1`]);
+    assert.match(up.stdout, /Already exists/);
+    assert.match(up.stdout, /Status: Image is up to date/);
+  });
+
+  test('push of a second repository mounts blobs across repositories', async () => {
+    await ok(src, ['push', `${reg.host}/bb:1`]);
+    await ok(src, ['tag', `${reg.host}/bb:1`, `${reg.host}/copy:2`]);
+    const r = await ok(src, ['push', `${reg.host}/copy:2`]);
+    assert.match(r.stdout, /Mounted from bb/);
+  });
+
+  test('multi-layer gzip, zstd and plain layers download in parallel and verify', async () => {
+    const img = await makeOciLayout(path.join(work, 'multi'), [
+      { size: 300_000, compression: 'gzip' },
+      { size: 200_000, compression: 'zstd' },
+      { size: 100_000, compression: 'none' },
+      { size: 50_000, compression: 'gzip' },
+    ]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/multi:1`);
+    const t = fresh();
+    const r = await ok(t, ['pull', `${reg.host}/multi:1`]);
+    assert.equal((r.stdout.match(/Pull complete/g) ?? []).length, 4, r.stdout);
+    assert.equal(await imageId(t, `${reg.host}/multi:1`), img.configDigest);
+    const m = await ok(t, ['manifest', 'inspect', `${reg.host}/multi:1`]);
+    const doc = JSON.parse(m.stdout) as { schemaVersion: number; layers: unknown[] };
+    assert.equal(doc.schemaVersion, 2);
+    assert.equal(doc.layers.length, 4);
+  });
+
+  test('a tampered blob in the registry fails the pull and lists nothing', async () => {
+    const img = await makeOciLayout(path.join(work, 'tamper'), [{ size: 100_000, compression: 'gzip' }]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/tamper:1`);
+    const blob = reg.blobPath(img.layerDigests[0] as string);
+    const bytes = fs.readFileSync(blob);
+    const mid = bytes.length >> 1;
+    bytes[mid] = (bytes[mid] ?? 0) ^ 0xff;
+    fs.writeFileSync(blob, bytes);
+    const t = fresh();
+    const r = await fails(t, ['pull', `${reg.host}/tamper:1`]);
+    assert.match(r.stderr, /digest mismatch/);
+    assert.equal((await ok(t, ['images', '-q'])).stdout, '');
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'blobs', 'sha256')), []);
+  });
+
+  test('a missing manifest, a refused connection and a bad name are one-line errors', async () => {
+    const t = fresh();
+    const r = await fails(t, ['pull', `${reg.host}/nothere:1`]);
+    assert.match(r.stderr, /manifest for 127\.0\.0\.1:\d+\/nothere:1 not found/);
+    const refused = await fails(t, ['pull', '127.0.0.1:1/x:1']);
+    assert.match(refused.stderr, /connection refused/);
+    await fails(t, ['pull', 'Not/A/Valid::ref']);
+    await fails(t, ['manifest', 'inspect', `${reg.host}/nothere:1`]);
+  });
+
+  test('two concurrent pulls both succeed and store each blob once', async () => {
+    const img = await makeOciLayout(path.join(work, 'conc'), [
+      { size: 2_000_000, compression: 'gzip' },
+      { size: 1_000_000, compression: 'gzip' },
+    ]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/conc:1`);
+    const t = fresh();
+    const [a, b] = await Promise.all([
+      t.berth(['pull', '-q', `${reg.host}/conc:1`], { env: baseEnv }),
+      t.berth(['pull', '-q', `${reg.host}/conc:1`], { env: baseEnv }),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(await imageId(t, `${reg.host}/conc:1`), img.configDigest);
+    // 2 layers + config + manifest, once each
+    assert.equal(fs.readdirSync(path.join(t.root, 'blobs', 'sha256')).length, 4);
+  });
+
+  test('short names resolve through the configured search registries', async () => {
+    await ok(src, ['push', `${reg.host}/bb:1`]);
+    const conf = path.join(work, 'search.conf');
+    fs.writeFileSync(conf, `# test\nunqualified-search-registries = ["${reg.host}"]\n`);
+    const t = fresh();
+    const r = await ok(t, ['pull', 'bb:1'], { BERTH_REGISTRIES_CONF: conf });
+    assert.match(r.stdout, new RegExp(`^${reg.host.replace(/\./g, '\\.')}/bb:1$`, 'm'));
+  });
+
+  test('interop: skopeo reads what berth pushes; berth pulls what skopeo pushes', async () => {
+    await ok(src, ['push', `${reg.host}/bb:1`]);
+    const out = path.join(work, 'skopeo-oci');
+    skopeoCopy(`docker://${reg.host}/bb:1`, `oci:${out}:bb`);
+    assert.ok(fs.existsSync(path.join(out, 'index.json')));
+
+    const tarFile = path.join(work, 'bb-saved.tar');
+    await ok(src, ['save', '-o', tarFile, `${reg.host}/bb:1`]);
+    skopeoCopy(`docker-archive:${tarFile}`, `docker://${reg.host}/fromskopeo:1`);
+    const t = fresh();
+    await ok(t, ['pull', `${reg.host}/fromskopeo:1`]);
+    assert.equal((await ok(t, ['run', '--rm', `${reg.host}/fromskopeo:1`, 'echo', 'interop'])).stdout, 'interop\n');
+  });
+});
+
+describe('registry with htpasswd basic auth', { skip }, () => {
+  let reg: TestRegistry;
+  let src: TestEnv;
+  before(async () => {
+    reg = await startRegistry({ auth: 'htpasswd', users: { alice: PASSWORD } });
+    src = fresh();
+    await src.importBusybox(`${reg.host}/private:1`);
+  });
+  after(async () => reg?.stop());
+
+  test('login, push, pull, logout; wrong password fails; the password is never shown', async () => {
+    const auth = path.join(work, 'basic-auth.json');
+    const env = { BERTH_AUTH_FILE: auth };
+    const anon = await fails(src, ['push', `${reg.host}/private:1`], env);
+    assert.match(anon.stderr, /unauthorized/);
+
+    const wrong = await fails(src, ['login', '-u', 'alice', '--password-stdin', reg.host], env, 'nope\n');
+    assert.match(wrong.stderr, /unauthorized/);
+    assert.ok(!fs.existsSync(auth), 'a failed login stores nothing');
+
+    const r = await ok(src, ['login', '-u', 'alice', '--password-stdin', reg.host], env, `${PASSWORD}\n`);
+    assert.equal(r.stdout, 'Login Succeeded\n');
+    assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
+    assert.equal(fs.statSync(auth).mode & 0o777, 0o600);
+    const saved = JSON.parse(fs.readFileSync(auth, 'utf8')) as { auths: Record<string, { auth: string }> };
+    assert.equal(Buffer.from(saved.auths[reg.host]?.auth ?? '', 'base64').toString(), `alice:${PASSWORD}`);
+
+    const push = await ok(src, ['push', `${reg.host}/private:1`], env);
+    assert.ok(!push.stdout.includes(PASSWORD) && !push.stderr.includes(PASSWORD));
+    const t = fresh();
+    await ok(t, ['pull', `${reg.host}/private:1`], env);
+    assert.equal(await imageId(t, `${reg.host}/private:1`), await imageId(src, `${reg.host}/private:1`));
+
+    const out = await ok(src, ['logout', reg.host], env);
+    assert.equal(out.stdout, `Removing login credentials for ${reg.host}\n`);
+    assert.equal((await ok(src, ['logout', reg.host], env)).stdout, `Not logged in to ${reg.host}\n`);
+    await fails(fresh(), ['pull', `${reg.host}/private:1`], env);
+  });
+});
+
+describe('registry with token auth', { skip }, () => {
+  let reg: TestRegistry;
+  let src: TestEnv;
+  before(async () => {
+    reg = await startRegistry({ auth: 'token', users: { bob: PASSWORD } });
+    src = fresh();
+    await src.importBusybox(`${reg.host}/tok:1`);
+  });
+  after(async () => reg?.stop());
+
+  test('the bearer flow: anonymous is refused, a logged-in user pushes and pulls', async () => {
+    const env = { BERTH_AUTH_FILE: path.join(work, 'token-auth.json') };
+    await fails(src, ['push', `${reg.host}/tok:1`], env);
+    await fails(src, ['login', '-u', 'bob', '--password-stdin', reg.host], env, 'wrong\n');
+    await ok(src, ['login', '-u', 'bob', '--password-stdin', reg.host], env, PASSWORD);
+    await ok(src, ['push', `${reg.host}/tok:1`], env);
+    await ok(src, ['tag', `${reg.host}/tok:1`, `${reg.host}/tok2:1`]);
+    const mount = await ok(src, ['push', `${reg.host}/tok2:1`], env);
+    assert.match(mount.stdout, /Mounted from tok/);
+    const t = fresh();
+    await ok(t, ['pull', `${reg.host}/tok:1`], env);
+    assert.equal(await imageId(t, `${reg.host}/tok:1`), await imageId(src, `${reg.host}/tok:1`));
+  });
+});
+
+describe('registry with TLS from a test CA', { skip }, () => {
+  let reg: TestRegistry;
+  let src: TestEnv;
+  let conf: string;
+  before(async () => {
+    reg = await startRegistry({ tls: true });
+    src = fresh();
+    await src.importBusybox(`${reg.host}/secure:1`);
+    // 127.0.0.1 is insecure by default (as in docker): mark it secure so verification is required
+    conf = path.join(work, 'tls.conf');
+    fs.writeFileSync(conf, `[[registry]]\nlocation = "${reg.host}"\ninsecure = false\n`);
+  });
+  after(async () => reg?.stop());
+
+  test('verified with the CA directory, refused without it, allowed with --tls-verify=false', async () => {
+    const env = { BERTH_REGISTRIES_CONF: conf };
+    const bad = await fails(src, ['push', `${reg.host}/secure:1`], env);
+    assert.match(bad.stderr, /certificate/);
+    await ok(src, ['push', '--cert-dir', reg.caDir as string, `${reg.host}/secure:1`], env);
+    const t = fresh();
+    await ok(t, ['pull', `${reg.host}/secure:1`], { ...env, BERTH_CERTS_D: reg.certsD as string });
+    assert.equal(await imageId(t, `${reg.host}/secure:1`), await imageId(src, `${reg.host}/secure:1`));
+    await fails(fresh(), ['pull', `${reg.host}/secure:1`], env);
+    await ok(fresh(), ['pull', '--tls-verify=false', `${reg.host}/secure:1`], env);
+  });
+});
+
+test('the registry binary is killed by pid: no registry of ours is left running', { skip }, () => {
+  const ps = spawnSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  assert.ok(!ps.stdout.includes('docker-registry serve'), ps.stdout);
+});
