@@ -182,7 +182,8 @@ export class NetworkStore {
   // sandboxes
 
   insertSandbox(s: Omit<Sandbox, 'claimPid'>): void {
-    this.db.prepare('INSERT OR REPLACE INTO network_sandboxes (container_id, netns, ports, claim_pid) VALUES (?,?,?,0)').run(s.containerId, s.netnsName, JSON.stringify(s.ports));
+    // born claimed by this process: a concurrent repair must not take a sandbox that is being set up
+    this.db.prepare('INSERT OR REPLACE INTO network_sandboxes (container_id, netns, ports, claim_pid) VALUES (?,?,?,?)').run(s.containerId, s.netnsName, JSON.stringify(s.ports), process.pid);
   }
 
   sandbox(containerId: string): Sandbox | undefined {
