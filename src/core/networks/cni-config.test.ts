@@ -16,15 +16,14 @@ const net: NetworkRecord = {
   dns: true,
 };
 
-test('cniConfList() chains bridge and firewall, and portmap only when ports are published', () => {
+test('cniConfList() is bridge alone, plus portmap only when ports are published; NAT is not per container', () => {
   const plain = cniConfList(net, { ports: false });
   assert.equal(plain.name, 'berth-ffffffff');
-  assert.deepEqual(plain.plugins.map((p) => p.type), ['bridge', 'firewall']);
-  assert.deepEqual(cniConfList(net, { ports: true }).plugins.map((p) => p.type), ['bridge', 'portmap', 'firewall']);
+  assert.deepEqual(plain.plugins.map((p) => p.type), ['bridge']);
+  assert.deepEqual(cniConfList(net, { ports: true }).plugins.map((p) => p.type), ['bridge', 'portmap']);
   const bridge = plain.plugins[0] as Record<string, unknown>;
-  assert.equal(bridge['ipMasq'], true);
+  assert.equal(bridge['ipMasq'], false, 'one MASQUERADE per network, installed by host-rules');
   assert.deepEqual((bridge['ipam'] as { routes: unknown[] }).routes, [{ dst: '0.0.0.0/0' }]);
-  assert.equal((plain.plugins[1] as Record<string, unknown>)['iptablesAdminChainName'], 'BERTH-ADMIN');
 });
 
 test('an internal network gets no NAT and no default route', () => {

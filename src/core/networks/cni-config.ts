@@ -3,8 +3,6 @@ import type { NetworkRecord } from './network-record.js';
 
 /** host-local keeps its leases here: host-wide, since every berth root shares the default bridge. */
 export const IPAM_DATA_DIR = '/run/berth-ipam';
-/** the firewall plugin's admin chain: berth's own name (its other chains are CNI-* fixed names) */
-export const ADMIN_CHAIN = 'BERTH-ADMIN';
 
 export interface CniPluginConf {
   type: string;
@@ -22,13 +20,11 @@ export interface CniConfList {
 /**
  * The CNI chain for one network, kept as short as the container needs (each plugin is an exec,
  * and firewall/portmap each run several iptables commands):
- * - bridge (+ host-local IPAM): veth, address, routes, and outbound NAT unless internal;
+ * - bridge (+ host-local IPAM): veth, address and routes;
  * - portmap, only when the container publishes ports: DNAT plus the localhost SNAT that makes a
- *   port published on 127.0.0.1 answer (it sets route_localnet on the bridge);
- * - firewall: FORWARD accepts (hosts whose FORWARD policy is DROP, as docker sets it) and, with
- *   ingressPolicy same-bridge, docker's isolation between networks: traffic from one berth
- *   network to another is dropped, so an internal network cannot leave through the published
- *   port of a container elsewhere.
+ *   port published on 127.0.0.1 answer (it sets route_localnet on the bridge).
+ * Outbound NAT, forwarding and isolation between networks are per-network rules berth installs
+ * once (host-rules.ts): the firewall plugin and per-container ipMasq cost ~100 ms a container.
  */
 export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniConfList {
   const plugins: CniPluginConf[] = [
@@ -37,7 +33,8 @@ export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniCo
       bridge: net.bridge,
       isGateway: true,
       isDefaultGateway: false,
-      ipMasq: !net.internal,
+      // outbound NAT is one rule per network (host-rules.ts), not one per container
+      ipMasq: false,
       hairpinMode: true,
       capabilities: { ips: true },
       ipam: {
@@ -50,7 +47,8 @@ export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniCo
     },
   ];
   if (opts.ports) plugins.push({ type: 'portmap', capabilities: { portMappings: true }, snat: true });
-  plugins.push({ type: 'firewall', backend: 'iptables', iptablesAdminChainName: ADMIN_CHAIN, ingressPolicy: 'same-bridge' });
+  // forwarding and isolation are per-network rules installed once (host-rules.ts): the firewall
+  // plugin ran ~17 iptables commands per container start
   return { cniVersion: '1.0.0', name: net.bridge, plugins };
 }
 

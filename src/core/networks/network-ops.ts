@@ -1,3 +1,4 @@
+import { removeNetworkRules } from './host-rules.js';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -107,6 +108,7 @@ export function removeNetwork(ctx: EngineContext, ref: string): NetworkRecord {
   }
   store.delete(n.id);
   removeBridge(n.bridge);
+  removeNetworkRules(n);
   return n;
 }
 

@@ -7,6 +7,7 @@ import type { ContainerRecord } from '../containers/container-record.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import type { PortSpec } from '../spec/container-spec.js';
 import { cniAdd, cniDel, type CniResult } from './cni.js';
+import { ensureNetworkRules } from './host-rules.js';
 import { cniConfList, portMappings } from './cni-config.js';
 import { syncDns, type DnsNetwork } from './dns.js';
 import { createNetns, deleteNetns, netnsNameFor, netnsPath } from './netns.js';
@@ -90,6 +91,7 @@ export async function attachEndpoint(ctx: EngineContext, id: string, net: Networ
   const store = networkStore(ctx);
   const sb = store.sandbox(id);
   if (!sb) throw new BerthError('Internal', 'network sandbox vanished');
+  ensureNetworkRules(net);
   const list = cniConfList(net, { ports: ports.length > 0 });
   const rt = {
     containerId: id,
