@@ -34,6 +34,20 @@ export interface TestEnv {
 
 let busyboxTar: string | undefined;
 
+/** PIDs of processes whose command line names dir (conmon, exit hooks, berth itself). */
+export function processesUsing(dir: string): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(dir)) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
 /** One busybox rootfs tar per test process, from Debian's busybox-static. */
 export function busyboxTarPath(): string {
   if (!busyboxTar) {
@@ -82,6 +96,9 @@ export function makeTestEnv(): TestEnv {
     async cleanup() {
       const ids = (await berth(['ps', '-aq', '--no-trunc'])).stdout.split('\n').filter(Boolean);
       if (ids.length) await berth(['rm', '-f', ...ids]);
+      // conmons and their exit hooks (`berth container cleanup`) of the containers just removed
+      // may still run and would write into the root while it is deleted: wait for them to end
+      for (let i = 0; i < 100 && processesUsing(root).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
       // anything still mounted under the root (a test that failed half-way) goes before the files
       const mounts = fs
         .readFileSync('/proc/self/mountinfo', 'utf8')
