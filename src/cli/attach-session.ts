@@ -29,7 +29,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
   const onResize = () => {
     if (bundle && cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
   };
-  let stopRelay = () => {};
+  let release = () => {};
   let detached = false;
   try {
     await startContainer(engine, id, {
@@ -50,15 +50,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
         if (opts.tty) onResize();
       },
     });
-    if (stdinIsTty) {
-      cli.stdin.setRawMode(true);
-      process.on('SIGWINCH', onResize);
-    }
-    if (opts.sigProxy && !opts.tty) {
-      stopRelay = relaySignals(PROXIED_SIGNALS, (sig) => {
-        void engine.runtime().kill(id, sig, false).catch(() => undefined);
-      });
-    }
+    release = bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: opts.sigProxy && !opts.tty, onResize });
     if ((await session?.done) === 'detached') {
       detached = true;
       return 0;
@@ -66,12 +58,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
     const code = await waitForExit(engine.paths.exits, id);
     return code < 0 ? 137 : code;
   } finally {
-    stopRelay();
-    if (stdinIsTty) {
-      cli.stdin.setRawMode(false);
-      process.off('SIGWINCH', onResize);
-    }
-    cli.stdin.pause();
+    release();
     session?.close();
     const rec = detached ? undefined : engine.containers.get(id);
     if (rec) {
@@ -113,17 +100,8 @@ export async function attachToRunning(
   const onResize = () => {
     if (cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
   };
-  let stopRelay = () => {};
-  if (stdinIsTty) {
-    cli.stdin.setRawMode(true);
-    process.on('SIGWINCH', onResize);
-    onResize();
-  }
-  if (opts.sigProxy && !tty) {
-    stopRelay = relaySignals(PROXIED_SIGNALS, (sig) => {
-      void engine.runtime().kill(rec.id, sig, false).catch(() => undefined);
-    });
-  }
+  const release = bindTerminal(cli, engine, rec.id, { rawTty: stdinIsTty, proxySignals: opts.sigProxy && !tty, onResize });
+  if (stdinIsTty) onResize();
   try {
     const how = await session.done;
     if (how === 'detached') {
@@ -133,12 +111,36 @@ export async function attachToRunning(
     const code = await waitForExit(engine.paths.exits, rec.id);
     return code < 0 ? 137 : code;
   } finally {
-    stopRelay();
-    if (stdinIsTty) {
-      cli.stdin.setRawMode(false);
-      process.off('SIGWINCH', onResize);
-    }
-    cli.stdin.pause();
+    release();
     session.close();
   }
+}
+
+/**
+ * While attached: a terminal in raw mode that follows resizes, or signals relayed to the
+ * container (docker's --sig-proxy). Returns the undo.
+ */
+function bindTerminal(
+  cli: CliContext,
+  engine: Engine,
+  id: string,
+  opts: { rawTty: boolean; proxySignals: boolean; onResize: () => void },
+): () => void {
+  if (opts.rawTty) {
+    cli.stdin.setRawMode(true);
+    process.on('SIGWINCH', opts.onResize);
+  }
+  const stopRelay = opts.proxySignals
+    ? relaySignals(PROXIED_SIGNALS, (sig) => {
+        void engine.runtime().kill(id, sig, false).catch(() => undefined);
+      })
+    : () => {};
+  return () => {
+    stopRelay();
+    if (opts.rawTty) {
+      cli.stdin.setRawMode(false);
+      process.off('SIGWINCH', opts.onResize);
+    }
+    cli.stdin.pause();
+  };
 }

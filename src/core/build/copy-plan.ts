@@ -1,3 +1,4 @@
+import { rawClimbs } from '../snapshots/safe-path.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
@@ -184,16 +185,6 @@ function matchSources(from: CopySourceRoot, word: string): Array<{ rel: string; 
   });
   if (out.length === 0) throw new BerthError('NotFound', `no source files were specified: "${word}" matches nothing in ${from.label}`);
   return out;
-}
-
-function rawClimbs(name: string): boolean {
-  let depth = 0;
-  for (const part of name.split('/')) {
-    if (part === '' || part === '.') continue;
-    depth += part === '..' ? -1 : 1;
-    if (depth < 0) return true;
-  }
-  return false;
 }
 
 /** Everything under a directory source, parents first, ignored paths left out. */

@@ -20,7 +20,7 @@ export function normalizeEntryName(name: string): string {
 }
 
 /** True when the components of name, read left to right, ever go above the start. */
-function rawClimbs(name: string): boolean {
+export function rawClimbs(name: string): boolean {
   let depth = 0;
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;
