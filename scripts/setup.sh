@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PKGS="runc conmon busybox-static tini attr zstd procps tar util-linux containernetworking-plugins aardvark-dns iproute2 iptables"
+PKGS="runc conmon busybox-static tini attr zstd bzip2 xz-utils procps tar util-linux containernetworking-plugins aardvark-dns iproute2 iptables"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -126,6 +126,20 @@ test('COPY --chown and --chmod, globs, and .dockerignore with an exception', asy
   assert.equal(ls.stdout, '/data/s.txt 640 33:33\n/data/deep/d.txt 640 33:33\nkeep.log\n/rel.txt\n');
 });
 
+test('ADD unpacks local tar archives in every compression docker accepts', async () => {
+  const dir = context('add', { Containerfile: '', 'payload/hello.txt': 'hi\n' });
+  const files: string[] = [];
+  for (const [name, flag] of [['p.tar', ''], ['p.tar.gz', '-z'], ['p.tar.bz2', '-j'], ['p.tar.xz', '-J'], ['p.tar.zst', '--zstd']] as const) {
+    execFileSync('tar', ['-C', path.join(dir, 'payload'), ...(flag ? [flag] : []), '-cf', path.join(dir, name), 'hello.txt']);
+    files.push(`ADD ${name} /out/${name.replace(/\./g, '_')}/`);
+  }
+  fs.writeFileSync(path.join(dir, 'Containerfile'), ['FROM busybox', ...files, ''].join('\n'));
+  const r = await t.berth(['build', '-q', '-t', 'added', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const cat = await t.berth(['run', '--rm', 'added', 'sh', '-c', 'cat /out/*/hello.txt | wc -l']);
+  assert.equal(cat.stdout.trim(), '5');
+});
+
 test('the image config carries every instruction, and history names each step', async () => {
   const dir = context('config', {
     Containerfile: [

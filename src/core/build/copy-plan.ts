@@ -1,4 +1,5 @@
 import { rawClimbs } from '../snapshots/safe-path.js';
+import { compressionTool } from '../snapshots/decompress.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
@@ -202,14 +203,14 @@ function* walkSource(from: CopySourceRoot, baseRel: string, baseAbs: string, sub
   }
 }
 
-/** ADD unpacks local tar archives (plain, gzip, zstd); any other file is copied as is. */
+/** ADD unpacks local tar archives (plain, gzip, bzip2, xz, zstd), as docker; any other file is copied as is. */
 function isLocalArchive(abs: string): boolean {
   const fd = fs.openSync(abs, 'r');
   try {
     const head = Buffer.alloc(TAR_MAGIC_OFFSET + 5);
     const n = fs.readSync(fd, head, 0, head.length, 0);
     if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
-    if (n >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return true;
+    if (compressionTool(head.subarray(0, n)) !== undefined) return true;
     return n >= head.length && head.subarray(TAR_MAGIC_OFFSET).toString('latin1') === 'ustar';
   } finally {
     fs.closeSync(fd);

@@ -35,6 +35,13 @@ describe('openDecompressed', () => {
     assert.deepEqual(await readAll(await openDecompressed(trickle(z))), plain);
   });
 
+  test('decompresses bzip2 and xz, which docker ADD also unpacks', async () => {
+    for (const cmd of ['bzip2', 'xz']) {
+      const c = execFileSync(cmd, ['-c', '-q'], { input: plain });
+      assert.deepEqual(await readAll(await openDecompressed(trickle(c))), plain, cmd);
+    }
+  });
+
   test('a corrupt zstd stream ends in an error, not a short read', async () => {
     const z = execFileSync('zstd', ['-c', '-q'], { input: plain });
     const broken = Buffer.concat([z.subarray(0, 10), Buffer.alloc(50, 0xff)]);
