@@ -162,3 +162,12 @@ test('bad input: one-line error and exit 125', async () => {
     assert.equal(r.stdout, '');
   }
 });
+
+test('on the default bridge: eth0 with its address and route, and the published ports', async () => {
+  const r = await t.berth(['run', '-d', '--name', 'pub', '-p', '127.0.0.1:18391:80', 'busybox', 'httpd', '-f', '-p', '80']);
+  assert.equal(r.code, 0, r.stderr);
+  const e = await explain(['pub']);
+  assert.ok(e.network?.interfaces.some((i) => i.name === 'eth0'), 'eth0 is listed');
+  assert.deepEqual(e.network?.publishedPorts, [{ hostIp: '127.0.0.1', hostPort: 18391, containerPort: 80, protocol: 'tcp' }]);
+  await t.berth(['rm', '-f', 'pub']);
+});

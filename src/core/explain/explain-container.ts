@@ -134,7 +134,7 @@ export function explainContainer(ctx: EngineContext, ref: string, opts: ExplainO
       }
     }
   }
-  const network = process ? { ...process.network, publishedPorts: portsOf(rec) } : null;
+  const network = process ? { ...process.network, publishedPorts: portsOf(ctx, rec) } : null;
   let note: string | null = null;
   if (!process) {
     note = applied
