@@ -182,6 +182,7 @@ async function fetchAndUnpack(a: {
   const pool = limiter(Math.max(1, opts.config.maxConcurrentDownloads - 1));
   const slots = new Map<string, Slot>();
   let firstMissing = true;
+  let streamDigest: string | undefined;
   for (const [i, l] of layers.entries()) {
     if (slots.has(l.digest)) continue; // a blob listed twice is fetched once
     if (store.content.has(l.digest)) {
@@ -194,6 +195,7 @@ async function fetchAndUnpack(a: {
     slots.set(l.digest, slot);
     if (firstMissing && !store.layers.has(chainIds[i] as string)) {
       firstMissing = false; // left for the streamer
+      streamDigest = l.digest;
       continue;
     }
     slot.done = pool.run(async () => {
@@ -206,36 +208,48 @@ async function fetchAndUnpack(a: {
     slot.done.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   }
 
-  try {
-    parent = null;
-    for (const [i, l] of layers.entries()) {
-      const chainId = chainIds[i] as string;
-      const diffId = diffIds[i] as string;
-      const slot = slots.get(l.digest) as Slot;
-      if (!slot.started && !slot.claimed && !store.layers.has(chainId)) {
-        slot.claimed = true;
-        slot.done = streamLayer({ store, client, repo, desc: l, diffId, parent, index: i, ctx, ingested, emit });
-        await slot.done;
-      } else {
-        await slot.done;
-        if (!slot.started && !slot.claimed) {
-          // a layer already unpacked whose blob nobody fetched yet: the commit needs the blob
-          slot.claimed = true;
-          await downloadBlob({ client, repo, desc: l, content: store.content, onProgress: emit });
-          ingested.add(l.digest);
-        }
-        if (!store.layers.has(chainId)) {
-          emit?.({ type: 'layer', digest: l.digest, status: 'extracting' });
-          await unpackOne(store, l.digest, diffId, parent, i, ctx);
-          emit?.({ type: 'layer', digest: l.digest, status: 'pulled' });
-        }
-      }
-      parent = chainId;
+  // layers unpack side by side (two at a time: this machine's cores), each as soon as its blob is
+  // in: a diff dir does not depend on its parent's, and the image is committed only at the end
+  const unpackPool = limiter(2);
+  const tasks: Array<Promise<void>> = [];
+  parent = null;
+  for (const [i, l] of layers.entries()) {
+    const chainId = chainIds[i] as string;
+    const diffId = diffIds[i] as string;
+    const layerParent = parent;
+    const slot = slots.get(l.digest) as Slot;
+    if (l.digest === streamDigest && !slot.claimed && !store.layers.has(chainId)) {
+      // the first layer to fetch streams: downloaded and unpacked from the same bytes
+      slot.claimed = true;
+      slot.done = streamLayer({ store, client, repo, desc: l, diffId, parent: layerParent, index: i, ctx, ingested, emit });
+      tasks.push(slot.done);
+    } else {
+      tasks.push(
+        unpackPool.run(async () => {
+          await slot.done;
+          if (!slot.started && !slot.claimed && !store.content.has(l.digest)) {
+            // a layer already unpacked whose blob nobody fetched yet: the commit needs the blob
+            slot.claimed = true;
+            await downloadBlob({ client, repo, desc: l, content: store.content, onProgress: emit });
+            ingested.add(l.digest);
+          }
+          if (!store.layers.has(chainId)) {
+            emit?.({ type: 'layer', digest: l.digest, status: 'extracting' });
+            await unpackOne(store, l.digest, diffId, layerParent, i, ctx);
+            emit?.({ type: 'layer', digest: l.digest, status: 'pulled' });
+          }
+        }),
+      );
     }
-  } catch (e) {
+    parent = chainId;
+  }
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     pool.stop(new BerthError('Unavailable', 'pull cancelled'));
+    unpackPool.stop(new BerthError('Unavailable', 'pull cancelled'));
     await Promise.allSettled([...slots.values()].map((s) => s.done));
-    throw e;
+    throw failed.reason;
   }
 }
 
@@ -284,7 +298,7 @@ async function streamLayer(a: {
       a.ingested.add(desc.digest);
       emit?.({ type: 'layer', digest: desc.digest, status: 'downloaded' });
     });
-    const unpack = store.layers.ensureLayer(parent, () => toLayer, diffId).finally(() => toLayer.resume());
+    const unpack = store.layers.ensureLayer(parent, () => toLayer, diffId, { parentMayFollow: true }).finally(() => toLayer.resume());
     const [ig, up] = await Promise.allSettled([ingest, unpack]);
     if (ig.status === 'rejected') {
       source.destroy();
@@ -320,7 +334,7 @@ async function unpackOne(store: ImageStore, digest: string, diffId: string, pare
   const chainId = LayerStore.chainId(parent, diffId);
   const existed = store.layers.has(chainId);
   try {
-    await store.layers.ensureLayer(parent, () => store.content.openRead(digest), diffId);
+    await store.layers.ensureLayer(parent, () => store.content.openRead(digest), diffId, { parentMayFollow: true });
   } catch (e) {
     if (e instanceof DigestMismatchError) throw new DigestMismatchError(`${what}: diff id`, e.expected, e.actual);
     throw asInputError(e, `unpacking ${what}`);

@@ -85,8 +85,13 @@ export class LayerStore {
     parentChainId: string | null,
     open: () => Promise<Readable> | Readable,
     expectedDiffId?: string,
+    /**
+     * The parent is being unpacked beside this one (a pull unpacks layers in parallel: a diff dir
+     * does not depend on its parent's). The image is committed only once all its layers exist.
+     */
+    opts: { parentMayFollow?: boolean } = {},
   ): Promise<LayerInfo> {
-    if (parentChainId !== null && !this.has(parentChainId)) {
+    if (parentChainId !== null && !opts.parentMayFollow && !this.has(parentChainId)) {
       throw new BerthError('FailedPrecondition', `parent layer "${parentChainId}" is not unpacked`);
     }
     if (expectedDiffId !== undefined) {
