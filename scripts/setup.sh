@@ -24,7 +24,9 @@ npm run build --silent
 ln -sf "$(pwd)/bin/berth" /usr/local/bin/berth
 
 if [ "${BERTH_SETUP_SKIP_DEMO:-0}" != 1 ]; then
-  node scripts/make-busybox-image.mjs /tmp/berth-busybox.tar
-  berth import /tmp/berth-busybox.tar busybox:latest >/dev/null
+  if ! berth image inspect busybox:latest >/dev/null 2>&1; then
+    node scripts/make-busybox-image.mjs /tmp/berth-busybox.tar
+    berth import /tmp/berth-busybox.tar busybox:latest >/dev/null
+  fi
   berth run --rm busybox echo "hello from a berth container"
 fi
