@@ -1,6 +1,6 @@
+import { writeConfigAndManifest } from './write-manifest.js';
 import type { EngineContext } from '../engine-context.js';
 import { hostPlatform } from '../images/platform.js';
-import { MEDIA_TYPES, type ImageManifest } from '../oci/types.js';
 import { normalize } from '../reference/reference.js';
 import { platformArgs } from './build-args.js';
 import { BuildCache, FileDigestMemo } from './build-cache.js';
@@ -68,14 +68,7 @@ export async function buildImage(ctx: EngineContext, opts: BuildOptions): Promis
     rc.Labels = { ...rc.Labels, ...opts.labels };
   }
   opts.onEvent?.({ type: 'commit', tags });
-  const configBytes = Buffer.from(JSON.stringify(config));
-  const { digest } = await ctx.content.putBytes(configBytes);
-  const manifest: ImageManifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.ociManifest,
-    config: { mediaType: MEDIA_TYPES.ociConfig, digest, size: configBytes.length },
-    layers: final.state.layers,
-  };
+  const { configBytes, manifest } = await writeConfigAndManifest(ctx, config, final.state.layers);
   const { record } = await ctx.images.commitImage({ manifest, config: configBytes, tags });
   opts.onEvent?.({ type: 'done', imageId: record.id, tags });
   return { imageId: record.id, tags };

@@ -1,3 +1,4 @@
+import { jsonArray } from '../images/json-array.js';
 import { ContainerfileSyntaxError } from './containerfile-syntax-error.js';
 import type { CommandForm, Containerfile, Heredoc, Instruction } from './instructions.js';
 import { hasOpenQuote, splitRawWords } from './raw-words.js';
@@ -239,17 +240,6 @@ function parseInstruction(l: Logical, heredocs: Heredoc[], cf: Containerfile, in
 function commandForm(rest: string): CommandForm {
   const json = jsonArray(rest);
   return json ? { json } : { shell: rest };
-}
-
-export function jsonArray(rest: string): string[] | undefined {
-  if (!rest.startsWith('[')) return undefined;
-  try {
-    const v: unknown = JSON.parse(rest);
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  } catch {
-    // not JSON: the text is taken as shell form
-  }
-  return undefined;
 }
 
 /** `K=V K2="v 2"`, or the legacy `K some value` form with one name (docker's parseNameVal). */

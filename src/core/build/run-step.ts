@@ -1,3 +1,4 @@
+import { writeConfigAndManifest } from './write-manifest.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -9,7 +10,7 @@ import { startContainer } from '../containers/start.js';
 import type { EngineContext } from '../engine-context.js';
 import { BerthError } from '../errors/berth-error.js';
 import { immediate } from '../metadata/database.js';
-import { MEDIA_TYPES, type ImageConfig, type ImageManifest } from '../oci/types.js';
+import type { ImageConfig } from '../oci/types.js';
 import { attach, attachSocketPath } from '../runtime/attach.js';
 import { waitForExit } from '../runtime/exit-file.js';
 import { emptyContainerSpec } from '../spec/container-spec.js';
@@ -119,14 +120,7 @@ async function stepImage(ctx: EngineContext, state: ImageState): Promise<{ id: s
     config: { ...(rc.Env ? { Env: rc.Env } : {}) },
     rootfs: { type: 'layers', diff_ids: [...state.config.rootfs.diff_ids] },
   };
-  const configBytes = Buffer.from(JSON.stringify(config));
-  const { digest } = await ctx.content.putBytes(configBytes);
-  const manifest: ImageManifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.ociManifest,
-    config: { mediaType: MEDIA_TYPES.ociConfig, digest, size: configBytes.length },
-    layers: state.layers,
-  };
+  const { configBytes, digest, manifest } = await writeConfigAndManifest(ctx, config, state.layers);
   const existed = ctx.images.byId(digest) !== undefined;
   await ctx.images.commitImage({ manifest, config: configBytes });
   return { id: digest, temporary: !existed };

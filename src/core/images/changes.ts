@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
 import type { ImageRuntimeConfig } from '../oci/types.js';
+import { jsonArray } from './json-array.js';
 
 /** The Dockerfile instructions `docker import --change` and `docker commit --change` accept. */
 const SUPPORTED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
@@ -42,18 +43,6 @@ export function splitWords(s: string): string[] {
   if (quote) throw new BerthError('InvalidArgument', `unterminated quote in "${s}"`);
   if (inWord) words.push(cur);
   return words;
-}
-
-/** JSON form `["a","b"]` when it parses as an array of strings; otherwise undefined. */
-function jsonArray(rest: string): string[] | undefined {
-  if (!rest.startsWith('[')) return undefined;
-  try {
-    const v: unknown = JSON.parse(rest);
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  } catch {
-    // not JSON: Docker then treats the text as shell form
-  }
-  return undefined;
 }
 
 /** Exec form as given, or shell form wrapped in `/bin/sh -c`. */

@@ -7,14 +7,14 @@ const spec = (over: Partial<ContainerSpec> = {}): ContainerSpec => ({ ...emptyCo
 const MB = 1024 * 1024;
 
 test('validateContainerSpec() accepts the empty spec and a busy valid one', () => {
-  validateContainerSpec(spec());
-  validateContainerSpec(spec({
+  assert.doesNotThrow(() => validateContainerSpec(spec()));
+  assert.doesNotThrow(() => validateContainerSpec(spec({
     autoRemove: true,
     resources: { memory: 64 * MB, memorySwap: -1, memoryReservation: 32 * MB, nanoCpus: 1e9, cpusetCpus: '0-1,3', pidsLimit: -1 },
     pidMode: 'container:db', ipcMode: 'shareable', utsMode: 'private', stopSignal: 'SIGQUIT', shmSize: 1024,
     ulimits: [{ name: 'nofile', soft: 1, hard: 2 }],
     mounts: [{ type: 'tmpfs', source: '', target: '/a', readOnly: false, options: [] }],
-  }));
+  })));
 });
 
 test('validateContainerSpec() rejects each conflicting or out-of-range setting', () => {
