@@ -1,3 +1,4 @@
+import { trace } from '../core/trace.js';
 import type { Engine } from '../core/engine.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
 import { waitForExit } from '../core/runtime/exit-file.js';
@@ -56,6 +57,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
       return 0;
     }
     const code = await waitForExit(engine.paths.exits, id);
+    trace('exit seen');
     return code < 0 ? 137 : code;
   } finally {
     release();
@@ -63,7 +65,9 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
     const rec = detached ? undefined : engine.containers.get(id);
     if (rec) {
       await finalizeExit(engine, rec);
+      trace('finalized');
       if (opts.autoRemove) await removeContainer(engine, id, { force: true, volumes: true }).catch(() => undefined);
+      trace('removed');
     }
   }
 }

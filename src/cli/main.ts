@@ -1,3 +1,4 @@
+import { trace } from '../core/trace.js';
 import { Command, CommanderError } from 'commander';
 import { BerthError, errorMessage } from '../core/errors/berth-error.js';
 import { exitCodeOf } from '../core/errors/exit-codes.js';
@@ -47,6 +48,8 @@ const ctx: CliContext = {
 };
 
 for (const def of COMMANDS) def(program, ctx);
+trace('commands registered');
+process.on('exit', () => trace('exit'));
 
 function fail(e: unknown): never {
   if (e instanceof CommanderError) {

@@ -1,3 +1,4 @@
+import { trace } from '../../core/trace.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
@@ -29,12 +30,15 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     const engine = await ctx.engine();
+    trace('engine open');
     await repairContainers(engine);
+    trace('repaired');
     // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
     const { ensureImageForRun } = await import('./pull.js');
     const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: f.quiet });
     // a short name the search list resolved to another registry is known here by its id
     const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
+    trace('created');
     if (f.detach) {
       try {
         await startContainer(engine, rec.id);

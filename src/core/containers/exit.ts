@@ -6,6 +6,7 @@ import { isProcessAlive } from '../runtime/process-util.js';
 import type { ContainerRecord, ContainerState } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { tearDownNetwork } from '../networks/index.js';
+import { trace } from '../trace.js';
 
 const LIVE = new Set(['running', 'paused', 'restarting']);
 
@@ -64,6 +65,7 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   if (LIVE.has(refreshed.state.status)) return refreshed;
   const p = containerPaths(ctx.paths, rec.id);
   // the runtime's delete (a process) and the unmount run side by side
+  trace('finalize begin');
   const deleted = ctx.runtime().delete(rec.id, true).catch(() => undefined);
   // networks: rules, lease, veth, DNS entry and namespace go with the process (retried by repair)
   const netDown = tearDownNetwork(ctx, rec.id).catch(() => undefined);

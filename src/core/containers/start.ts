@@ -1,3 +1,4 @@
+import { trace } from '../trace.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 
@@ -59,10 +60,12 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   try {
     // networks: namespace + CNI chain, set up while conmon creates the container
     net = await networkForStart(ctx, rec);
+    trace('netns made, CNI launched');
     if (!isMountPoint(p.rootfs)) {
       mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
     }
     const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
+    trace('rootfs mounted');
     const spec = generateRuntimeSpec({
       spec: rec.spec,
       image: rec.image.config,
@@ -81,6 +84,8 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       ...(rec.spec.init ? { initPath: findInit() } : {}),
     });
     fs.writeFileSync(p.config, JSON.stringify(spec));
+    trace('config.json written');
+    trace('conmon launched');
     const created = await createWithConmon({
       id: rec.id,
       bundle: p.bundle,
@@ -95,9 +100,13 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       stdin: rec.spec.openStdin,
       ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
     });
+    trace('runtime created');
     await net.ready();
+    trace('network ready');
     if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
-    await runtime.start(rec.id);
+    trace('attached');
+    await runtime.start(rec.id, { initPid: created.pid });
+    trace('runtime started');
     const now = new Date().toISOString();
     ctx.containers.updateState(rec.id, (s) => {
       const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, startedAt: now, error: '', stoppedByUser: false, attachedPid: opts.attachedPid ?? 0 };
@@ -108,6 +117,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     });
     rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
     await net.started(rec);
+    trace('start done');
     return rec;
   } catch (e) {
     const err = e instanceof BerthError ? e : wrap(e, `starting container "${rec.name}"`);

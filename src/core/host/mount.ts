@@ -1,15 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import linux from 'berth-linux';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
 import type { OverlayMount } from '../snapshots/overlay-mount.js';
 
 /** mount(2) copies options into one page; longer strings fail with a confusing EINVAL. */
 const MAX_OPTIONS = 4095;
+const MNT_DETACH = 2;
 
 /**
- * Mount an overlay described by m on target, running `mount` in m.cwd so that relative lowerdir
- * names resolve against the layer link directory.
+ * Mount an overlay described by m on target, with m.cwd as the working directory so that
+ * relative lowerdir names resolve against the layer link directory. mount(2) straight from the
+ * addon: running mount(8) cost ~3 ms of every container start.
  *
  * @example
  * mountOverlay(layers.overlayMount(chain, upper, work), merged);
@@ -22,12 +24,10 @@ export function mountOverlay(m: OverlayMount, target: string): void {
   if (Buffer.byteLength(opts) > MAX_OPTIONS) {
     throw new BerthError('InvalidArgument', `overlay options are ${Buffer.byteLength(opts)} bytes, over the ${MAX_OPTIONS}-byte limit`);
   }
-  const r = spawnSync('mount', ['-t', m.type, m.source, '-o', opts, '--', target], { cwd: m.cwd, encoding: 'utf8' });
-  if (r.error) {
-    throw new BerthError('FailedPrecondition', `mounting overlay on "${target}": ${r.error.message}`, { cause: r.error });
-  }
-  if (r.status !== 0) {
-    throw new BerthError('Internal', `mounting overlay on "${target}": ${r.stderr.trim() || `mount exited with ${r.status}`}`);
+  try {
+    linux.mount(m.source, target, m.type, 0, opts, m.cwd);
+  } catch (e) {
+    throw new BerthError('Internal', `mounting overlay on "${target}": ${errnoText(e)}`, { cause: e });
   }
 }
 
@@ -40,15 +40,24 @@ export function mountOverlay(m: OverlayMount, target: string): void {
  */
 export function unmount(target: string): void {
   if (!isMountPoint(target)) return;
-  const r = spawnSync('umount', ['--', target], { encoding: 'utf8' });
-  if (r.error) throw new BerthError('FailedPrecondition', `unmounting "${target}": ${r.error.message}`, { cause: r.error });
-  if (r.status === 0 || /not mounted/.test(r.stderr)) return;
-  if (/busy/i.test(r.stderr)) {
-    const lazy = spawnSync('umount', ['-l', '--', target], { encoding: 'utf8' });
-    if (lazy.status === 0) return;
-    throw new BerthError('Internal', `unmounting "${target}" lazily: ${lazy.stderr.trim()}`);
+  try {
+    linux.umount(target, 0);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EINVAL' || code === 'ENOENT') return;
+    if (code !== 'EBUSY') throw new BerthError('Internal', `unmounting "${target}": ${errnoText(e)}`, { cause: e });
+    try {
+      linux.umount(target, MNT_DETACH);
+    } catch (e2) {
+      throw new BerthError('Internal', `unmounting "${target}" lazily: ${errnoText(e2)}`, { cause: e2 });
+    }
   }
-  throw new BerthError('Internal', `unmounting "${target}": ${r.stderr.trim()}`);
+}
+
+/** The reason part of the addon's "what path: reason" message. */
+function errnoText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.slice(msg.lastIndexOf(': ') + 2) || msg;
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
+import { trace } from '../trace.js';
 import type { CniConfList, CniPluginConf } from './cni-config.js';
 
 /** Where Debian (containernetworking-plugins) and upstream install the reference plugins. */
@@ -49,6 +50,7 @@ function pluginInput(list: CniConfList, p: CniPluginConf, rt: CniRuntime, prev: 
 /** Exec one plugin as the CNI spec says: config on stdin, parameters in the environment. */
 function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, rt: CniRuntime): Promise<string> {
   const dir = cniPluginDir();
+  trace(`cni ${type} ${command} begin`);
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(dir, type), [], {
       env: {
@@ -67,6 +69,7 @@ function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, rt: Cni
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new BerthError('FailedPrecondition', `running CNI plugin ${type}: ${e.message}`)));
     child.on('close', (code) => {
+      trace(`cni ${type} ${command} end`);
       if (code === 0) return resolve(out);
       let msg = err.trim() || `exit status ${code}`;
       try {
@@ -95,13 +98,37 @@ export async function cniAdd(list: CniConfList, rt: CniRuntime): Promise<CniResu
 /**
  * DEL the chain in reverse order. Every plugin runs even when one fails (each removes its own
  * rules), and the first failure is reported, so the caller keeps its record and retries later.
+ *
+ * The bridge plugin's DEL is its IPAM plugin's DEL followed by deleting the container's
+ * interface (and masquerade rules, which berth's networks leave to per-network rules). Given
+ * `deleteInterface`, berth runs those two halves itself, side by side: one Go program fewer
+ * (~10 ms) on every container exit, with the same IPAM plugin releasing the same lease.
  */
-export async function cniDel(list: CniConfList, rt: CniRuntime, prev: CniResult | undefined): Promise<void> {
+export async function cniDel(
+  list: CniConfList,
+  rt: CniRuntime,
+  prev: CniResult | undefined,
+  opts: { deleteInterface?: () => void } = {},
+): Promise<void> {
   let first: unknown;
+  const keep = (e: unknown): void => {
+    first ??= e;
+  };
   for (const p of [...list.plugins].reverse()) {
-    await execPlugin('DEL', p.type, pluginInput(list, p, rt, prev), rt).catch((e: unknown) => {
-      first ??= e;
-    });
+    const input = pluginInput(list, p, rt, prev);
+    const ipam = p['ipam'] as { type?: unknown } | undefined;
+    if (p.type === 'bridge' && p['ipMasq'] === false && typeof ipam?.type === 'string' && opts.deleteInterface) {
+      // the bridge plugin hands its own configuration to the IPAM plugin
+      const released = execPlugin('DEL', ipam.type, input, rt).catch(keep);
+      try {
+        opts.deleteInterface();
+      } catch (e) {
+        keep(e);
+      }
+      await released;
+      continue;
+    }
+    await execPlugin('DEL', p.type, input, rt).catch(keep);
   }
   if (first) throw first;
 }

@@ -10,10 +10,11 @@ import { cniAdd, cniDel, type CniResult } from './cni.js';
 import { ensureNetworkRules } from './host-rules.js';
 import { cniConfList, portMappings } from './cni-config.js';
 import { syncDns, type DnsNetwork } from './dns.js';
-import { createNetns, deleteNetns, netnsNameFor, netnsPath } from './netns.js';
+import { createNetns, deleteLinkIn, deleteNetns, netnsNameFor, netnsPath } from './netns.js';
 import type { Endpoint, NetworkRecord } from './network-record.js';
 import { isBridgeMode } from './endpoint-plan.js';
 import { resolvePorts } from './ports.js';
+import { trace } from '../trace.js';
 import { networkStore } from './store-for.js';
 
 /** What start needs from the network: the namespace to join, and when it is ready to use. */
@@ -136,13 +137,19 @@ export async function detachEndpoint(ctx: EngineContext, id: string, netnsName: 
   const nsExists = fs.existsSync(netnsPath(netnsName));
   const prev = stored.result ?? (nsExists ? resultFromNetns(netnsName, ep.ifName) : undefined);
   const list = cniConfList(net, { ports: stored.withPorts });
-  await cniDel(list, {
-    containerId: id,
-    // a namespace already gone (reboot) is not an error: the plugins skip what lived inside it
-    netns: nsExists ? netnsPath(netnsName) : '',
-    ifName: ep.ifName || 'eth0',
-    capabilityArgs: { portMappings: portMappings(stored.withPorts ? ports : []) },
-  }, prev);
+  const ifName = ep.ifName || 'eth0';
+  await cniDel(
+    list,
+    {
+      containerId: id,
+      // a namespace already gone (reboot) is not an error: the plugins skip what lived inside it
+      netns: nsExists ? netnsPath(netnsName) : '',
+      ifName,
+      capabilityArgs: { portMappings: portMappings(stored.withPorts ? ports : []) },
+    },
+    prev,
+    { deleteInterface: () => nsExists && deleteLinkIn(netnsName, ifName) },
+  );
   store.setLease(id, net.id, { ip: '', mac: '', ifName: '', cniResult: '' });
 }
 
@@ -169,6 +176,7 @@ export async function tearDownNetwork(ctx: EngineContext, id: string): Promise<b
     return false;
   }
   deleteNetns(sb.netnsName);
+  trace('netns deleted');
   store.deleteSandbox(id);
   return true;
 }

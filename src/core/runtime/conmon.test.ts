@@ -42,6 +42,33 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     assert.equal(await env.runtime.state(id), null);
   });
 
+  it('starts through runc\'s exec FIFO as `runc start` does: running, FIFO gone, output and exit code kept', async () => {
+    const id = newId(env);
+    const bundle = makeBundle(env, id, ['sh', '-c', 'echo started; sleep 0.3; exit 3']);
+    const opts = conmonOptions(env, id, bundle);
+    const created = await createWithConmon(opts);
+    const fifo = path.join(env.runtime.root, id, 'exec.fifo');
+    assert.ok(fs.statSync(fifo).isFIFO());
+    await env.runtime.start(id, { initPid: created.pid });
+    assert.equal(fs.existsSync(fifo), false);
+    assert.equal((await env.runtime.state(id))?.status, 'running');
+    assert.equal(await waitForExit(env.exitDir, id, { timeoutMs: 10_000 }), 3);
+    const out = collect();
+    await readLogs(opts.logPath, { timestamps: false, follow: false, isRunning: () => false }, { stdout: out.stream, stderr: new PassThrough() });
+    assert.equal(out.text(), 'started\n');
+    await env.runtime.delete(id);
+  });
+
+  it('a start whose init is gone falls back to runc, which says why', async () => {
+    const id = newId(env);
+    const bundle = makeBundle(env, id, ['true']);
+    const created = await createWithConmon(conmonOptions(env, id, bundle));
+    process.kill(created.pid, 'SIGKILL');
+    await waitForExit(env.exitDir, id, { timeoutMs: 10_000 });
+    await assert.rejects(env.runtime.start(id, { initPid: created.pid }), (e: unknown) => e instanceof OciRuntimeError && /stopped|not running|cannot start/i.test(e.message));
+    await env.runtime.delete(id, true);
+  });
+
   it('keeps stdout and stderr apart in the k8s-file log', async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['sh', '-c', 'echo out1; echo err1 >&2; printf "no newline"']);

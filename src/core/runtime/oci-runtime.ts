@@ -4,6 +4,7 @@ import { BerthError } from '../errors/index.js';
 import { OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { runRuntime } from './runtime-command.js';
 import { signalNumber } from './signals.js';
+import { isProcessAlive } from './process-util.js';
 
 /** Status as the OCI runtime reports it (`runc state`). */
 export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
@@ -61,8 +62,18 @@ export class OciRuntime {
     return parseState(r.stdout, id);
   }
 
-  /** Start a `created` container (runs its process). */
-  async start(id: string): Promise<void> {
+  /**
+   * Start a `created` container (runs its process). Given the init's pid, runc's containers are
+   * started the way `runc start` does it, without running runc (~6 ms of every `run`): runc's
+   * init waits, blocked opening `<root>/<id>/exec.fifo` for writing, until a reader opens it,
+   * then writes one byte and executes the process; the reader reads to the end and removes the
+   * FIFO (which is how runc tells `created` from `running`). Anything unexpected falls back to
+   * `runc start`, which reports it.
+   */
+  async start(id: string, opts: { initPid?: number } = {}): Promise<void> {
+    if (opts.initPid !== undefined && path.basename(this.path) === 'runc' && (await startThroughFifo(path.join(this.root, id, 'exec.fifo'), opts.initPid))) {
+      return;
+    }
     await this.run(['start', id], `starting container ${JSON.stringify(id)}`);
   }
 
@@ -158,4 +169,40 @@ function toState(v: unknown): RuntimeState {
     bundle: typeof o['bundle'] === 'string' ? o['bundle'] : '',
     created: typeof o['created'] === 'string' ? o['created'] : '',
   };
+}
+
+/**
+ * runc's exec FIFO handshake (libcontainer's exec()): true once the init read its go-ahead and
+ * the FIFO is gone; false when the init is gone or the FIFO is not there, for `runc start` to
+ * explain. A watchdog frees the blocking open if the init dies before it opens its end.
+ */
+async function startThroughFifo(fifo: string, initPid: number): Promise<boolean> {
+  try {
+    if (!fs.statSync(fifo).isFIFO() || !isProcessAlive(initPid)) return false;
+  } catch {
+    return false;
+  }
+  const watchdog = setInterval(() => {
+    if (isProcessAlive(initPid)) return;
+    // a writer of our own completes a pending open; a dead init wrote no go-ahead byte (a
+    // process that already ran and ended did, and the read below still finds it)
+    try {
+      fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    } catch {
+      /* the open completed meanwhile */
+    }
+  }, 100);
+  let fd: fs.promises.FileHandle | undefined;
+  try {
+    fd = await fs.promises.open(fifo, fs.constants.O_RDONLY);
+    const data = await fd.readFile();
+    if (data.length === 0) return false;
+    fs.rmSync(fifo, { force: true });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearInterval(watchdog);
+    await fd?.close();
+  }
 }

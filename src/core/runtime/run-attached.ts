@@ -90,7 +90,7 @@ export async function runAttached(opts: RunAttachedOptions): Promise<RunAttached
       );
     }
 
-    await opts.runtime.start(opts.id);
+    await opts.runtime.start(opts.id, { initPid: opts.created.pid });
     const end = await session.done;
     if (end !== 'eof') return { detached: true };
     const exitCode = await waitForExit(opts.exitDir, opts.id, { conmonPid: opts.created.conmonPid, pollMs: 100 });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import seqpacket from 'berth-seqpacket';
+import linux from 'berth-linux';
 import { BerthError, errorMessage } from '../errors/index.js';
 
 /** sun_path is 108 bytes including the terminating NUL */
@@ -12,7 +12,7 @@ const SHUT_RDWR = 2;
 
 /**
  * A connected AF_UNIX SOCK_SEQPACKET socket. Node's net module cannot open one (libuv wraps only
- * stream sockets), so a tiny addon (native/seqpacket) connects it and half-closes it, and the
+ * stream sockets), so a tiny addon (native/linux) connects it and half-closes it, and the
  * I/O goes through fs on the fd: each read returns exactly one packet, 0 bytes means EOF. The
  * pending read blocks one thread of libuv's pool while the session lasts.
  */
@@ -34,7 +34,7 @@ export class SeqpacketConnection {
         pathFd = fs.openSync(socketPath, O_PATH);
         target = `/proc/self/fd/${pathFd}`;
       }
-      return new SeqpacketConnection(seqpacket.connect(target));
+      return new SeqpacketConnection(linux.connect(target));
     } catch (e) {
       throw new BerthError('Unavailable', `attaching to ${JSON.stringify(socketPath)}: ${errorMessage(e)}`, { cause: e });
     } finally {
@@ -89,7 +89,7 @@ export class SeqpacketConnection {
 
 function safeShutdown(fd: number, how: number): void {
   try {
-    seqpacket.shutdown(fd, how);
+    linux.shutdown(fd, how);
   } catch {
     /* the peer is already gone */
   }

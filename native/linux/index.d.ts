@@ -1,0 +1,15 @@
+/** Errors carry the errno name in `code` (EBUSY, EINVAL, ...) and its number in `errno`. */
+/** Connect an AF_UNIX SOCK_SEQPACKET socket (blocking, close-on-exec); returns its fd. */
+export function connect(path: string): number;
+/** shutdown(2): 1 = no more writes (half-close), 2 = both directions. */
+export function shutdown(fd: number, how: number): void;
+/** mount(2); `cwd` (or "") is the directory relative paths in source and data resolve against. */
+export function mount(source: string, target: string, fstype: string, flags: number, data: string, cwd: string): void;
+/** umount2(2) with its flags (2 = MNT_DETACH). */
+export function umount(target: string, flags: number): void;
+/** A new network namespace bind-mounted on path, loopback up; false when path already is one. */
+export function netnsCreate(path: string): boolean;
+/** Unmount and remove a namespace made by netnsCreate; absent is fine. */
+export function netnsDelete(path: string): void;
+/** Delete interface ifname inside the namespace at netnsPath; false when it does not exist. */
+export function linkDelete(netnsPath: string, ifname: string): boolean;

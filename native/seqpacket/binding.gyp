@@ -1,9 +1,0 @@
-{
-  "targets": [
-    {
-      "target_name": "seqpacket",
-      "sources": ["seqpacket.c"],
-      "cflags": ["-Wall", "-Wextra", "-O2"]
-    }
-  ]
-}

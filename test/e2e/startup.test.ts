@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const checkout = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** bin/berth and the bundle copied to a directory of their own, so the cache can be played with. */
+function install(): { dir: string; bin: string; cache: string; bundle: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-'));
+  fs.mkdirSync(path.join(dir, 'bin'));
+  fs.mkdirSync(path.join(dir, 'dist', 'bundle'), { recursive: true });
+  for (const f of ['berth', 'package.json']) fs.copyFileSync(path.join(checkout, 'bin', f), path.join(dir, 'bin', f));
+  fs.chmodSync(path.join(dir, 'bin', 'berth'), 0o755);
+  const bundle = path.join(dir, 'dist', 'bundle', 'berth.cjs');
+  fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'berth.cjs'), bundle);
+  return { dir, bin: path.join(dir, 'bin', 'berth'), cache: `${bundle}.cache`, bundle };
+}
+
+const version = (bin: string) => spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, BERTH_ROOT: '/nonexistent-startup-root' } });
+
+test('the code cache is written by the first command, used by the next, and never trusted for another bundle', () => {
+  const { dir, bin, cache, bundle } = install();
+  try {
+    assert.equal(fs.existsSync(cache), false);
+    const first = version(bin);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /Version:\s+0\.1\.0/);
+    const written = fs.statSync(cache);
+    assert.ok(written.size > 100_000, `cache of ${written.size} bytes`);
+    // the header names the bundle: size and mtime
+    const header = fs.readFileSync(cache).subarray(0, 16);
+    assert.equal(header.readDoubleLE(0), fs.statSync(bundle).size);
+    assert.equal(version(bin).stdout, first.stdout);
+    assert.equal(fs.statSync(cache).mtimeMs, written.mtimeMs, 'a good cache is left alone');
+
+    // a rebuilt bundle (new mtime) makes the old cache stale: ignored and replaced
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(bundle, later, later);
+    assert.equal(version(bin).stdout, first.stdout);
+    assert.equal(fs.readFileSync(cache).subarray(0, 16).readDoubleLE(8), fs.statSync(bundle).mtimeMs);
+
+    // garbage where the cache was: V8 refuses it, berth still runs and writes a good one
+    const garbage = Buffer.alloc(50_000, 7);
+    fs.readFileSync(cache).copy(garbage, 0, 0, 16);
+    fs.writeFileSync(cache, garbage);
+    assert.equal(version(bin).stdout, first.stdout);
+    assert.notDeepEqual(fs.readFileSync(cache).subarray(16, 64), garbage.subarray(16, 64));
+    assert.deepEqual(fs.readdirSync(path.dirname(bundle)).sort(), ['berth.cjs', 'berth.cjs.cache'], 'no temporary file left');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
