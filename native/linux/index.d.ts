@@ -11,5 +11,5 @@ export function umount(target: string, flags: number): void;
 export function netnsCreate(path: string): boolean;
 /** Unmount and remove a namespace made by netnsCreate; absent is fine. */
 export function netnsDelete(path: string): void;
-/** Delete interface ifname inside the namespace at netnsPath; false when it does not exist. */
-export function linkDelete(netnsPath: string, ifname: string): boolean;
+/** Delete interface ifname inside the namespace at netnsPath (off the JS thread); false when it does not exist. */
+export function linkDelete(netnsPath: string, ifname: string): Promise<boolean>;

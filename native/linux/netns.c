@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -177,20 +178,60 @@ static void *link_delete_thread(void *arg) {
   return NULL;
 }
 
-// linkDelete(netnsPath, ifname): boolean — false when there was no such interface
+struct link_work {
+  napi_async_work work;
+  napi_deferred deferred;
+  struct ns_job job;
+  int err;
+};
+
+// on a libuv pool thread, which must keep its namespace: the setns happens on a thread of its own
+static void link_delete_execute(napi_env env, void *data) {
+  (void)env;
+  struct link_work *w = data;
+  w->err = berth_on_own_thread(link_delete_thread, &w->job);
+  if (w->err == 0 && w->job.err != 0) w->err = w->job.err;
+}
+
+static void link_delete_complete(napi_env env, napi_status status, void *data) {
+  struct link_work *w = data;
+  napi_value result;
+  if (status != napi_ok) {
+    napi_get_undefined(env, &result);
+    napi_reject_deferred(env, w->deferred, result);
+  } else if (w->err != 0) {
+    char msg[BERTH_PATH_MAX + 256];
+    napi_value code, text;
+    const char *name = strerrorname_np(w->err);
+    snprintf(msg, sizeof msg, "%s %s: %s", w->job.what != NULL ? w->job.what : "pthread_create", w->job.ifname, strerror(w->err));
+    napi_create_string_utf8(env, name != NULL ? name : "EUNKNOWN", NAPI_AUTO_LENGTH, &code);
+    napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
+    napi_create_error(env, code, text, &result);
+    napi_reject_deferred(env, w->deferred, result);
+  } else {
+    napi_get_boolean(env, w->job.deleted != 0, &result);
+    napi_resolve_deferred(env, w->deferred, result);
+  }
+  napi_delete_async_work(env, w->work);
+  free(w);
+}
+
+// linkDelete(netnsPath, ifname): Promise<boolean> — false when there was no such interface. The
+// kernel waits for RCU grace periods while it unregisters a veth (5-15 ms): off the JS thread.
 napi_value berth_link_delete(napi_env env, napi_callback_info info) {
   size_t argc = 2;
-  napi_value argv[2], result;
-  struct ns_job job;
+  napi_value argv[2], promise, name;
+  struct link_work *w = calloc(1, sizeof *w);
+  if (w == NULL) return berth_throw_errno(env, "linkDelete", NULL, ENOMEM);
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  memset(&job, 0, sizeof job);
-  if (!berth_string_arg(env, argv, argc, 0, job.path, sizeof job.path) ||
-      !berth_string_arg(env, argv, argc, 1, job.ifname, sizeof job.ifname)) {
+  if (!berth_string_arg(env, argv, argc, 0, w->job.path, sizeof w->job.path) ||
+      !berth_string_arg(env, argv, argc, 1, w->job.ifname, sizeof w->job.ifname)) {
+    free(w);
     return NULL;
   }
-  int err = berth_on_own_thread(link_delete_thread, &job);
-  if (err == 0 && job.err != 0) err = job.err;
-  if (err != 0) return berth_throw_errno(env, job.what != NULL ? job.what : "pthread_create", job.ifname, err);
-  napi_get_boolean(env, job.deleted != 0, &result);
-  return result;
+  napi_create_promise(env, &w->deferred, &promise);
+  napi_create_string_utf8(env, "berth-link-delete", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, link_delete_execute, link_delete_complete, w, &w->work);
+  napi_queue_async_work(env, w->work);
+  return promise;
 }

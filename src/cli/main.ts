@@ -4,7 +4,7 @@ import { BerthError, errorMessage } from '../core/errors/berth-error.js';
 import { exitCodeOf } from '../core/errors/exit-codes.js';
 import type { Engine } from '../core/engine.js';
 import type { CliContext, GlobalOptions } from './context.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 let exitCode = 0;
 let engine: Engine | undefined;
@@ -47,7 +47,7 @@ const ctx: CliContext = {
   },
 };
 
-for (const def of COMMANDS) def(program, ctx);
+for (const def of commandsFor(process.argv.slice(2))) def(program, ctx);
 trace('commands registered');
 process.on('exit', () => trace('exit'));
 

@@ -116,7 +116,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       return { ...base, status: 'running', exitCode: 0 };
     });
     rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
-    await net.started(rec);
+    await net.started(rec, { callerFinalizes: opts.attachedPid !== undefined });
     trace('start done');
     return rec;
   } catch (e) {

@@ -108,7 +108,7 @@ export async function cniDel(
   list: CniConfList,
   rt: CniRuntime,
   prev: CniResult | undefined,
-  opts: { deleteInterface?: () => void } = {},
+  opts: { deleteInterface?: () => Promise<unknown> } = {},
 ): Promise<void> {
   let first: unknown;
   const keep = (e: unknown): void => {
@@ -119,13 +119,7 @@ export async function cniDel(
     const ipam = p['ipam'] as { type?: unknown } | undefined;
     if (p.type === 'bridge' && p['ipMasq'] === false && typeof ipam?.type === 'string' && opts.deleteInterface) {
       // the bridge plugin hands its own configuration to the IPAM plugin
-      const released = execPlugin('DEL', ipam.type, input, rt).catch(keep);
-      try {
-        opts.deleteInterface();
-      } catch (e) {
-        keep(e);
-      }
-      await released;
+      await Promise.all([execPlugin('DEL', ipam.type, input, rt).catch(keep), opts.deleteInterface().catch(keep)]);
       continue;
     }
     await execPlugin('DEL', p.type, input, rt).catch(keep);

@@ -29,28 +29,28 @@ describe('named network namespaces (the addon, not ip)', { skip: needsRoot }, ()
     deleteNetns(name); // absent is fine
   });
 
-  test('deleteLinkIn removes a veth inside, with its host end; a missing one is false', () => {
+  test('deleteLinkIn removes a veth inside, with its host end; a missing one is false', async () => {
     const name = `berth-test-${randomBytes(4).toString('hex')}`;
     const host = `bt${randomBytes(3).toString('hex')}`;
     createNetns(name);
     try {
       ip('link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name);
       assert.equal(spawnSync('ip', ['link', 'show', host]).status, 0);
-      assert.equal(deleteLinkIn(name, 'eth0'), true);
+      assert.equal(await deleteLinkIn(name, 'eth0'), true);
       assert.notEqual(spawnSync('ip', ['link', 'show', host]).status, 0, 'the host end went with it');
-      assert.equal(deleteLinkIn(name, 'eth0'), false);
+      assert.equal(await deleteLinkIn(name, 'eth0'), false);
     } finally {
       spawnSync('ip', ['link', 'del', host]);
       deleteNetns(name);
     }
   });
 
-  test('a stale file where a namespace was is replaced by a namespace; errors name the namespace', () => {
+  test('a stale file where a namespace was is replaced by a namespace; errors name the namespace', async () => {
     const name = `berth-test-${randomBytes(4).toString('hex')}`;
     fs.mkdirSync('/run/netns', { recursive: true });
     fs.writeFileSync(netnsPath(name), '');
     try {
-      assert.equal(deleteLinkIn(name, 'eth0'), false, 'not a namespace: nothing in it');
+      assert.equal(await deleteLinkIn(name, 'eth0'), false, 'not a namespace: nothing in it');
       createNetns(name);
       assert.match(ip('-n', name, 'link', 'show'), /lo:/);
     } finally {

@@ -48,10 +48,10 @@ export function deleteNetns(name: string): void {
  * Delete interface ifName inside a namespace (a container's veth: its host end goes with it).
  * False when there was none.
  */
-export function deleteLinkIn(name: string, ifName: string): boolean {
+export async function deleteLinkIn(name: string, ifName: string): Promise<boolean> {
   const file = netnsPath(name);
   try {
-    return linux.linkDelete(file, ifName);
+    return await linux.linkDelete(file, ifName);
   } catch (e) {
     throw new BerthError('Internal', `deleting ${ifName} in network namespace ${name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }

@@ -81,11 +81,13 @@ export async function setUpNetwork(ctx: EngineContext, rec: ContainerRecord, onA
 }
 
 /** After the process started: the sandbox belongs to the container now, not to this process. */
-export async function networkStarted(ctx: EngineContext, rec: ContainerRecord): Promise<void> {
+export async function networkStarted(ctx: EngineContext, rec: ContainerRecord, opts: { callerFinalizes?: boolean } = {}): Promise<void> {
   if (!isBridgeMode(rec.spec.network)) return;
   networkStore(ctx).releaseSandboxClaim(rec.id);
-  // it may have exited already, before any exit hook could claim the sandbox
-  if (rec.state.status === 'exited' || rec.state.status === 'dead') await tearDownNetwork(ctx, rec.id).catch(() => undefined);
+  // it may have exited already, before any exit hook could claim the sandbox; a foreground run
+  // tears down in its finalizeExit, beside the runtime's delete
+  const ended = rec.state.status === 'exited' || rec.state.status === 'dead';
+  if (ended && !opts.callerFinalizes) await tearDownNetwork(ctx, rec.id).catch(() => undefined);
 }
 
 export async function attachEndpoint(ctx: EngineContext, id: string, net: NetworkRecord, ep: Endpoint, ports: PortSpec[], ifName: string): Promise<string> {
@@ -148,7 +150,7 @@ export async function detachEndpoint(ctx: EngineContext, id: string, netnsName: 
       capabilityArgs: { portMappings: portMappings(stored.withPorts ? ports : []) },
     },
     prev,
-    { deleteInterface: () => nsExists && deleteLinkIn(netnsName, ifName) },
+    { deleteInterface: async () => nsExists && (await deleteLinkIn(netnsName, ifName)) },
   );
   store.setLease(id, net.id, { ip: '', mac: '', ifName: '', cniResult: '' });
 }

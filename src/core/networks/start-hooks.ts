@@ -14,8 +14,8 @@ export interface StartNetwork {
   etcFiles?: { hosts?: string; resolvConf?: string; hostname?: string };
   /** wait for the data plane before the process starts */
   ready(): Promise<void>;
-  /** after the process started */
-  started(rec: ContainerRecord): Promise<void>;
+  /** after the process started; `callerFinalizes`: the caller runs finalizeExit when it ends */
+  started(rec: ContainerRecord, opts?: { callerFinalizes?: boolean }): Promise<void>;
   /** undo after a failed start */
   abort(): Promise<void>;
 }
@@ -46,7 +46,7 @@ export async function networkForStart(ctx: EngineContext, rec: ContainerRecord):
   return {
     networkNamespace: setup.namespacePath,
     ready: () => setup.ready,
-    started: (r) => networkStarted(ctx, r),
+    started: (r, o) => networkStarted(ctx, r, o),
     abort: async () => {
       await setup.ready.catch(() => undefined);
       await tearDownNetwork(ctx, rec.id).catch(() => undefined);
