@@ -58,9 +58,9 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
 
   let net: StartNetwork | undefined;
   try {
-    // networks: namespace + CNI chain, set up while conmon creates the container
+    // networks: the namespace now, the CNI chain once conmon is under way
     net = await networkForStart(ctx, rec);
-    trace('netns made, CNI launched');
+    trace('netns made');
     if (!isMountPoint(p.rootfs)) {
       mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
     }
@@ -85,8 +85,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     });
     fs.writeFileSync(p.config, JSON.stringify(spec));
     trace('config.json written');
-    trace('conmon launched');
-    const created = await createWithConmon({
+    const creating = createWithConmon({
       id: rec.id,
       bundle: p.bundle,
       runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
@@ -100,6 +99,10 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       stdin: rec.spec.openStdin,
       ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
     });
+    // the CNI chain runs while the runtime creates the container (conmon is already spawned)
+    net.launch();
+    trace('conmon and CNI launched');
+    const created = await creating;
     trace('runtime created');
     await net.ready();
     trace('network ready');

@@ -20,8 +20,14 @@ import { networkStore } from './store-for.js';
 /** What start needs from the network: the namespace to join, and when it is ready to use. */
 export interface NetworkSetup {
   namespacePath: string;
-  /** resolves once every interface, rule, lease and DNS entry is in place */
-  ready: Promise<void>;
+  /**
+   * Runs the CNI chains (once; later calls return the same promise), which resolves once every
+   * interface, rule, lease and DNS entry is in place. Start launches it right after conmon, so
+   * the runtime's create, the longest step, begins first and the two run side by side.
+   */
+  attach: () => Promise<void>;
+  /** the attach under way, if one was launched (for an undo to wait on) */
+  launched: () => Promise<void> | undefined;
 }
 
 interface StoredResult {
@@ -36,8 +42,8 @@ export function dnsDir(ctx: EngineContext): string {
 /**
  * Prepare a container's network before the runtime creates it: tear down what an earlier run
  * left, decide the published ports (failing here, before anything exists, when one is taken),
- * record the sandbox, make the namespace, and start the CNI chains in the background. The
- * caller passes `namespacePath` to the runtime and awaits `ready` before starting the process;
+ * record the sandbox and make the namespace. The caller passes `namespacePath` to the runtime,
+ * launches `attach` once the runtime is under way and awaits it before starting the process;
  * on any failure it calls tearDownNetwork.
  */
 export async function setUpNetwork(ctx: EngineContext, rec: ContainerRecord, onAttached: (primary: { ip: string; gateway: string; dns: boolean }) => void): Promise<NetworkSetup | undefined> {
@@ -68,16 +74,20 @@ export async function setUpNetwork(ctx: EngineContext, rec: ContainerRecord, onA
     await tearDownNetwork(ctx, rec.id).catch(() => undefined);
     throw e;
   }
-  const ready = (async () => {
-    for (const [i, ep] of eps.entries()) {
-      const net = nets[i] as NetworkRecord;
-      const lease = await attachEndpoint(ctx, rec.id, net, ep, i === 0 ? ports : [], `eth${i}`);
-      if (i === 0) onAttached({ ip: lease, gateway: net.gateway, dns: net.dns });
-    }
-    refreshDns(ctx);
-  })();
-  ready.catch(() => undefined);
-  return { namespacePath: netnsPath(name), ready };
+  let attached: Promise<void> | undefined;
+  const attach = (): Promise<void> => {
+    attached ??= (async () => {
+      for (const [i, ep] of eps.entries()) {
+        const net = nets[i] as NetworkRecord;
+        const lease = await attachEndpoint(ctx, rec.id, net, ep, i === 0 ? ports : [], `eth${i}`);
+        if (i === 0) onAttached({ ip: lease, gateway: net.gateway, dns: net.dns });
+      }
+      refreshDns(ctx);
+    })();
+    attached.catch(() => undefined);
+    return attached;
+  };
+  return { namespacePath: netnsPath(name), attach, launched: () => attached };
 }
 
 /** After the process started: the sandbox belongs to the container now, not to this process. */

@@ -12,6 +12,8 @@ export interface StartNetwork {
   networkNamespace?: string;
   /** /etc files to bind instead of the container's own (container:NAME shares the other's) */
   etcFiles?: { hosts?: string; resolvConf?: string; hostname?: string };
+  /** set up the data plane (CNI), in the background: call once the runtime is creating */
+  launch(): void;
   /** wait for the data plane before the process starts */
   ready(): Promise<void>;
   /** after the process started; `callerFinalizes`: the caller runs finalizeExit when it ends */
@@ -26,7 +28,7 @@ export interface StartNetwork {
  */
 export async function networkForStart(ctx: EngineContext, rec: ContainerRecord): Promise<StartNetwork> {
   const mode = rec.spec.network;
-  const noop = { ready: async () => undefined, started: async () => undefined, abort: async () => undefined };
+  const noop = { launch: () => undefined, ready: async () => undefined, started: async () => undefined, abort: async () => undefined };
   if (mode.startsWith('container:')) {
     const other = ctx.containers.lookup(mode.slice('container:'.length));
     if (other.state.status !== 'running' && other.state.status !== 'paused') {
@@ -45,10 +47,11 @@ export async function networkForStart(ctx: EngineContext, rec: ContainerRecord):
   if (!setup) return noop;
   return {
     networkNamespace: setup.namespacePath,
-    ready: () => setup.ready,
+    launch: () => void setup.attach(),
+    ready: () => setup.attach(),
     started: (r, o) => networkStarted(ctx, r, o),
     abort: async () => {
-      await setup.ready.catch(() => undefined);
+      await setup.launched()?.catch(() => undefined);
       await tearDownNetwork(ctx, rec.id).catch(() => undefined);
     },
   };
