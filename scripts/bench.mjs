@@ -1,7 +1,7 @@
 // `npm run bench`: berth side by side with podman (same busybox image, same runc, cgroupfs) and
 // the floor (runc run of a ready bundle; node -e 0). Prints medians and ratios; the README quotes
 // them. Sections: run, ps/memory, published-port throughput, registry pull/push, build.
-// BENCH_RUNS (default 15) sets the repetitions of the short measurements.
+// BENCH_RUNS (default 15) sets the repetitions of the short measurements; BENCH_SECTIONS picks sections.
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -55,7 +55,10 @@ function timed(cmd, args, opts = {}) {
 }
 
 const results = {};
+// BENCH_SECTIONS=run,registry runs only those sections
+const only = process.env.BENCH_SECTIONS ? new Set(process.env.BENCH_SECTIONS.split(',')) : null;
 const section = async (name, fn) => {
+  if (only && !only.has(name)) return;
   try {
     await fn();
   } catch (e) {

@@ -1,5 +1,6 @@
 // berth-linux: the few Linux calls Node cannot make and berth would otherwise run a program for
-// on every container start (mount, ip netns): each exec costs 2-5 ms, each call here microseconds.
+// on every container start (mount, ip netns), and a spawn that does not fork: each exec costs
+// 2-5 ms, each call here microseconds.
 #include "berth.h"
 #include <errno.h>
 #include <pthread.h>
@@ -64,6 +65,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"netnsCreate", NULL, berth_netns_create, NULL, NULL, NULL, napi_default, NULL},
       {"netnsDelete", NULL, berth_netns_delete, NULL, NULL, NULL, napi_default, NULL},
       {"linkDelete", NULL, berth_link_delete, NULL, NULL, NULL, napi_default, NULL},
+      {"spawn", NULL, berth_spawn, NULL, NULL, NULL, napi_default, NULL},
+      {"pipe", NULL, berth_pipe, NULL, NULL, NULL, napi_default, NULL},
+      {"waitpid", NULL, berth_waitpid, NULL, NULL, NULL, napi_default, NULL},
+      {"tryWait", NULL, berth_try_wait, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -4,6 +4,7 @@
 #define BERTH_H
 #define _GNU_SOURCE
 #include <node_api.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define BERTH_PATH_MAX 4096
@@ -23,4 +24,8 @@ napi_value berth_umount(napi_env env, napi_callback_info info);
 napi_value berth_netns_create(napi_env env, napi_callback_info info);
 napi_value berth_netns_delete(napi_env env, napi_callback_info info);
 napi_value berth_link_delete(napi_env env, napi_callback_info info);
+napi_value berth_spawn(napi_env env, napi_callback_info info);
+napi_value berth_pipe(napi_env env, napi_callback_info info);
+napi_value berth_waitpid(napi_env env, napi_callback_info info);
+napi_value berth_try_wait(napi_env env, napi_callback_info info);
 #endif

@@ -13,3 +13,15 @@ export function netnsCreate(path: string): boolean;
 export function netnsDelete(path: string): void;
 /** Delete interface ifname inside the namespace at netnsPath (off the JS thread); false when it does not exist. */
 export function linkDelete(netnsPath: string, ifname: string): Promise<boolean>;
+/**
+ * posix_spawn (no fork): file is a path; env null inherits this process's; the child's fd i is
+ * fds[i] (-1: /dev/null); all signals default and unblocked; setsid puts it in a new session;
+ * cwd "" keeps ours.
+ */
+export function spawn(file: string, argv: string[], env: string[] | null, fds: number[], setsid: boolean, cwd: string): number;
+/** pipe2(O_CLOEXEC): [read end, write end]. */
+export function pipe(): [number, number];
+/** waitpid(pid, 0) on the libuv pool: how the child ended. */
+export function waitpid(pid: number): Promise<{ code: number | null; signal: number | null }>;
+/** waitpid(pid, WNOHANG): how the child ended, or null while it runs. */
+export function tryWait(pid: number): { code: number | null; signal: number | null } | null;

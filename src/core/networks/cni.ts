@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
+import { spawnChild, type SpawnedChild } from '../host/spawn.js';
 import { trace } from '../trace.js';
 import type { CniConfList, CniPluginConf } from './cni-config.js';
 
@@ -51,8 +51,9 @@ function pluginInput(list: CniConfList, p: CniPluginConf, rt: CniRuntime, prev: 
 function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, rt: CniRuntime): Promise<string> {
   const dir = cniPluginDir();
   trace(`cni ${type} ${command} begin`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(dir, type), [], {
+  let child: SpawnedChild;
+  try {
+    child = spawnChild(path.join(dir, type), [], {
       env: {
         PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin',
         CNI_COMMAND: command,
@@ -61,27 +62,35 @@ function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, rt: Cni
         CNI_IFNAME: rt.ifName,
         CNI_PATH: dir,
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new BerthError('FailedPrecondition', `running CNI plugin ${type}: ${e.message}`)));
-    child.on('close', (code) => {
-      trace(`cni ${type} ${command} end`);
-      if (code === 0) return resolve(out);
-      let msg = err.trim() || `exit status ${code}`;
-      try {
-        const j = JSON.parse(out) as { msg?: string; details?: string };
-        if (j.msg) msg = j.details ? `${j.msg}: ${j.details}` : j.msg;
-      } catch {
-        /* not the JSON error the spec asks for: keep stderr */
-      }
-      reject(new BerthError('Internal', `CNI plugin ${type} ${command} failed: ${msg}`));
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
+  } catch (e) {
+    return Promise.reject(new BerthError('FailedPrecondition', `running CNI plugin ${type}: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  const [stdin, stdout, stderr] = child.stdio;
+  stdin?.on('error', () => undefined);
+  stdin?.end(input);
+  return Promise.all([collect(stdout), collect(stderr), child.exited]).then(([out, err, exit]) => {
+    trace(`cni ${type} ${command} end`);
+    if (exit.code === 0) return out;
+    let msg = err.trim() || (exit.code === null ? `killed by ${exit.signal}` : `exit status ${exit.code}`);
+    try {
+      const j = JSON.parse(out) as { msg?: string; details?: string };
+      if (j.msg) msg = j.details ? `${j.msg}: ${j.details}` : j.msg;
+    } catch {
+      /* not the JSON error the spec asks for: keep stderr */
+    }
+    throw new BerthError('Internal', `CNI plugin ${type} ${command} failed: ${msg}`);
+  });
+}
+
+/** Everything a child wrote on one of its fds, as text. */
+function collect(s: NodeJS.ReadableStream | null | undefined): Promise<string> {
+  return new Promise((resolve) => {
+    if (!s) return resolve('');
+    let text = '';
+    s.on('data', (d: Buffer) => (text += d.toString()));
+    s.on('end', () => resolve(text));
+    s.on('error', () => resolve(text));
   });
 }
 

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../errors/index.js';
+import { exitWithin, spawnChild, type SpawnedChild } from '../host/spawn.js';
 import { classifyStartError, OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { readPidFile } from './process-util.js';
 
@@ -81,30 +81,34 @@ export async function createWithConmon(opts: ConmonCreateOptions): Promise<Conmo
   for (const f of [path.join(opts.exitDir, opts.id), opts.pidFile, opts.conmonPidFile, runtimeLog]) fs.rmSync(f, { force: true });
 
   const args = conmonArgs(opts, runtimeLog);
-  const child = spawn(opts.conmonPath, args, {
-    detached: true,
-    cwd: path.dirname(opts.conmonPidFile),
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      // conmon -t puts its console socket in TMPDIR; the socket dir is short and ours
-      TMPDIR: opts.socketDir,
-      ...opts.env,
-      _OCI_SYNCPIPE: '3',
-      _OCI_STARTPIPE: '4',
-    },
-  });
   const context = `creating container ${JSON.stringify(opts.id)}`;
+  let child: SpawnedChild;
+  try {
+    // conmon forks its daemon and exits: nobody waits for it (reap 'later'), so `run -d` ends
+    // without waiting for that first process to go
+    child = spawnChild(opts.conmonPath, args, {
+      fds: ['ignore', 'out', 'out', 'out', 'in'],
+      detached: true,
+      cwd: path.dirname(opts.conmonPidFile),
+      reap: 'later',
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        // conmon -t puts its console socket in TMPDIR; the socket dir is short and ours
+        TMPDIR: opts.socketDir,
+        ...opts.env,
+        _OCI_SYNCPIPE: '3',
+        _OCI_STARTPIPE: '4',
+      },
+    });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new BerthError('Unavailable', `${context}: running conmon ${JSON.stringify(opts.conmonPath)}: ${msg}`, { cause: e, hint: 'apt-get install conmon' });
+  }
   const streams = child.stdio;
   // ECONNRESET / EPIPE show up when conmon dies early; the sync line decides the outcome.
   for (const s of streams) s?.on('error', () => {});
   let stderr = '';
   streams[2]?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const firstExit = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => resolve(code));
-    child.on('error', () => resolve(null));
-  });
-  const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
   const stderrClosed = new Promise<void>((resolve) => {
     if (streams[2]) streams[2].on('close', () => resolve());
     else resolve();
@@ -118,18 +122,7 @@ export async function createWithConmon(opts: ConmonCreateOptions): Promise<Conmo
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const outcome = await Promise.race([
-      readLine(streams[3] as Readable),
-      spawnError,
-      timeout,
-    ]).finally(() => clearTimeout(timer));
-
-    if (outcome instanceof Error) {
-      throw new BerthError('Unavailable', `${context}: running conmon ${JSON.stringify(opts.conmonPath)}: ${outcome.message}`, {
-        cause: outcome,
-        hint: 'apt-get install conmon',
-      });
-    }
+    const outcome = await Promise.race([readLine(streams[3] as Readable), timeout]).finally(() => clearTimeout(timer));
     if (outcome === 'timeout') {
       const conmonPid = readPidFile(opts.conmonPidFile);
       if (conmonPid !== null) tryKill(conmonPid);
@@ -137,10 +130,8 @@ export async function createWithConmon(opts: ConmonCreateOptions): Promise<Conmo
     }
     if (outcome === null) {
       // No sync line: conmon refused its arguments (reason on stderr) or died before runc ran.
-      const code = await Promise.race([
-        Promise.all([firstExit, stderrClosed]).then(([c]) => c),
-        unrefDelay(1000).then(() => null),
-      ]);
+      const [exit] = await Promise.all([exitWithin(child.pid, 1000), Promise.race([stderrClosed, unrefDelay(1000)])]);
+      const code = exit?.code ?? null;
       const reason = stderr.trim() || runtimeErrorMessage(readText(runtimeLog)) || (code ? `conmon exited with status ${code}` : 'conmon exited without a word');
       throw new BerthError('Internal', `${context}: ${reason.replace(/^\[conmon:\w\]: /, '')}`);
     }
@@ -150,7 +141,6 @@ export async function createWithConmon(opts: ConmonCreateOptions): Promise<Conmo
     return { pid, conmonPid };
   } finally {
     for (const s of streams) s?.destroy();
-    child.unref();
   }
 }
 

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { BerthError } from '../errors/index.js';
+import { spawnChild, type SpawnedChild } from '../host/spawn.js';
 import { OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { signalNumber } from './signals.js';
 
@@ -23,28 +23,36 @@ export function runRuntime(
   args: readonly string[],
   options: { context: string; allowFailure?: boolean; input?: string },
 ): Promise<RuntimeOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (d: Buffer) => out.push(d));
-    child.stderr?.on('data', (d: Buffer) => err.push(d));
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    child.on('error', (e) => {
-      reject(new BerthError('Unavailable', `${options.context}: running ${JSON.stringify(binary)}: ${e.message}`, { cause: e }));
-    });
-    child.on('close', (code, signal) => {
-      const result: RuntimeOutput = {
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        code: code ?? 128 + (signal === null ? 0 : signalNumber(signal)),
-      };
-      if (result.code === 0 || options.allowFailure) {
-        resolve(result);
-        return;
-      }
-      const message = runtimeErrorMessage(result.stderr) || `exited with status ${result.code}`;
-      reject(new OciRuntimeError(options.context, message));
-    });
+  let child: SpawnedChild;
+  try {
+    child = spawnChild(binary, args, { fds: [options.input === undefined ? 'ignore' : 'in', 'out', 'out'] });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return Promise.reject(new BerthError('Unavailable', `${options.context}: running ${JSON.stringify(binary)}: ${msg}`, { cause: e }));
+  }
+  const [stdin, stdout, stderr] = child.stdio;
+  if (stdin && options.input !== undefined) {
+    stdin.on('error', () => undefined);
+    stdin.end(options.input);
+  }
+  return Promise.all([bytes(stdout), bytes(stderr), child.exited]).then(([out, err, exit]) => {
+    const result: RuntimeOutput = {
+      stdout: out.toString('utf8'),
+      stderr: err.toString('utf8'),
+      code: exit.code ?? 128 + (exit.signal === null ? 0 : signalNumber(exit.signal)),
+    };
+    if (result.code === 0 || options.allowFailure) return result;
+    const message = runtimeErrorMessage(result.stderr) || `exited with status ${result.code}`;
+    throw new OciRuntimeError(options.context, message);
+  });
+}
+
+function bytes(s: NodeJS.ReadableStream | null | undefined): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    if (!s) return resolve(Buffer.alloc(0));
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('end', () => resolve(Buffer.concat(chunks)));
+    s.on('error', () => resolve(Buffer.concat(chunks)));
   });
 }

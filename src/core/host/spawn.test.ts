@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import type net from 'node:net';
+import { describe, test } from 'node:test';
+import { spawnChild } from './spawn.js';
+
+function text(s: net.Socket | null | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!s) return resolve('');
+    let out = '';
+    s.on('data', (d: Buffer) => (out += d.toString()));
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
+}
+
+describe('spawnChild (posix_spawn, no fork)', () => {
+  test('output, input, exit code and extra fds come through', async () => {
+    const c = spawnChild('/bin/sh', ['-c', 'read x; echo "got $x"; echo err >&2; echo three >&3; exit 7'], { fds: ['in', 'out', 'out', 'out'] });
+    c.stdio[0]?.end('hello\n');
+    const [out, err, three, exit] = await Promise.all([text(c.stdio[1]), text(c.stdio[2]), text(c.stdio[3]), c.exited]);
+    assert.equal(out, 'got hello\n');
+    assert.equal(err, 'err\n');
+    assert.equal(three, 'three\n');
+    assert.deepEqual(exit, { code: 7, signal: null });
+  });
+
+  test('environment, working directory, a session of its own', async () => {
+    const c = spawnChild('/bin/sh', ['-c', 'echo "$FOO $(pwd) $(cut -d" " -f6 /proc/$$/stat) $$"'], {
+      fds: ['ignore', 'out', 'ignore'],
+      env: { FOO: 'bar', PATH: '/usr/bin:/bin' },
+      cwd: '/usr',
+      detached: true,
+    });
+    const [out, exit] = await Promise.all([text(c.stdio[1]), c.exited]);
+    const [foo, cwd, sid, pid] = out.trim().split(' ');
+    assert.equal(foo, 'bar');
+    assert.equal(cwd, '/usr');
+    assert.equal(sid, pid, 'setsid: its own session');
+    assert.equal(exit.code, 0);
+  });
+
+  test('signals: none blocked, none ignored (node ignores SIGPIPE and SIGXFSZ)', async () => {
+    // grep reads its own status (a shell blocks signals while it waits for its children)
+    const c = spawnChild('/bin/grep', ['-E', '^Sig(Ign|Blk)', '/proc/self/status'], { fds: ['ignore', 'out', 'ignore'] });
+    const [out, exit] = await Promise.all([text(c.stdio[1]), c.exited]);
+    const lines = out.trim().split('\n');
+    assert.equal(lines.length, 2);
+    // glibc's posix_spawn leaves its two internal signals (32, 33) ignored; glibc programs take
+    // them back at start
+    for (const l of lines) assert.equal(BigInt(`0x${l.split(/\s+/)[1]}`) & ~0x180000000n, 0n, l);
+    assert.equal(exit.code, 0);
+  });
+
+  test('a signal is reported by name; a missing program throws ENOENT and leaks no fd', async () => {
+    const c = spawnChild('/bin/sh', ['-c', 'kill -TERM $$'], { fds: ['ignore', 'ignore', 'ignore'] });
+    assert.deepEqual(await c.exited, { code: null, signal: 'SIGTERM' });
+    const before = fs.readdirSync('/proc/self/fd').length;
+    assert.throws(() => spawnChild('/nonexistent/program', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    assert.equal(fs.readdirSync('/proc/self/fd').length, before);
+  });
+
+  test('reap later: nothing waits, and the next spawn reaps it', async () => {
+    const c = spawnChild('/bin/true', [], { fds: ['ignore', 'ignore', 'ignore'], reap: 'later' });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.match(fs.readFileSync(`/proc/${c.pid}/stat`, 'utf8'), /\) Z /, 'a zombie until reaped');
+    await spawnChild('/bin/true', [], { fds: ['ignore', 'ignore', 'ignore'] }).exited;
+    assert.equal(fs.existsSync(`/proc/${c.pid}`), false);
+  });
+});

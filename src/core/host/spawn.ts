@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import linux from 'berth-linux';
+
+/**
+ * One child fd, seen from the child: `in` it reads (we get a writable end), `out` it writes (we
+ * get a readable end), `ignore` is /dev/null.
+ */
+export type ChildFd = 'in' | 'out' | 'ignore';
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SpawnedChild {
+  pid: number;
+  /** our end of each child fd: a Socket for `in`/`out`, null for `ignore` */
+  stdio: Array<net.Socket | null>;
+  /**
+   * How it ended. With `reap: 'later'` this never settles: the child (a daemonizing conmon) is
+   * reaped at a later spawn or when berth exits, so waiting for it keeps no berth alive.
+   */
+  exited: Promise<ChildExit>;
+}
+
+export interface SpawnOptions {
+  /** the child's fds 0, 1, 2, 3, …; default in, out, out */
+  fds?: ChildFd[];
+  /** the whole environment (default: ours) */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** a session of its own (setsid), as child_process's `detached` */
+  detached?: boolean;
+  /** `wait` (default): `exited` settles when it ends; `later`: see SpawnedChild.exited */
+  reap?: 'wait' | 'later';
+}
+
+/** Children whose exit nobody awaits: reaped (WNOHANG) at each later spawn. */
+const unreaped = new Set<number>();
+
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(os.constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+/**
+ * Run a program without forking this process (posix_spawn through the addon): child_process
+ * copies the page tables of the whole Node process on every spawn, ~2-3 ms on the JS thread for
+ * each of conmon, the CNI plugins and runc. Throws an Error with the errno `code` (ENOENT,
+ * EACCES) when the program cannot run, synchronously, as nothing has started then.
+ *
+ * @example
+ * const c = spawnChild('/usr/sbin/runc', ['--version'], { fds: ['ignore', 'out', 'out'] });
+ * c.stdio[1]?.on('data', (d) => …); const { code } = await c.exited;
+ */
+export function spawnChild(file: string, args: readonly string[], opts: SpawnOptions = {}): SpawnedChild {
+  for (const pid of unreaped) if (linux.tryWait(pid) !== null) unreaped.delete(pid);
+  const fds = opts.fds ?? ['in', 'out', 'out'];
+  const ours: Array<number | null> = [];
+  const theirs: number[] = [];
+  try {
+    for (const kind of fds) {
+      if (kind === 'ignore') {
+        ours.push(null);
+        theirs.push(-1);
+        continue;
+      }
+      const [r, w] = linux.pipe();
+      ours.push(kind === 'in' ? w : r);
+      theirs.push(kind === 'in' ? r : w);
+    }
+    const env = opts.env ? Object.entries(opts.env).map(([k, v]) => `${k}=${v}`) : null;
+    const pid = linux.spawn(file, [file, ...args], env, theirs, opts.detached ?? false, opts.cwd ?? '');
+    const stdio = fds.map((kind, i) => {
+      const fd = ours[i];
+      if (fd === null || fd === undefined) return null;
+      return new net.Socket({ fd, readable: kind === 'out', writable: kind === 'in' });
+    });
+    ours.length = 0;
+    let exited: Promise<ChildExit>;
+    if (opts.reap === 'later') {
+      unreaped.add(pid);
+      exited = new Promise(() => undefined);
+    } else {
+      exited = linux.waitpid(pid).then((r) => ({ code: r.code, signal: r.signal === null ? null : (SIGNAL_NAMES.get(r.signal) ?? null) }));
+    }
+    return { pid, stdio, exited };
+  } finally {
+    for (const fd of theirs) if (fd >= 0) fs.closeSync(fd);
+    for (const fd of ours) if (fd !== null) fs.closeSync(fd);
+  }
+}
+
+/**
+ * For a child spawned with `reap: 'later'`, when its end matters after all (an error to
+ * explain): how it ended, if it does within `ms` (polled), else null.
+ */
+export async function exitWithin(pid: number, ms: number): Promise<ChildExit | null> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = linux.tryWait(pid);
+    if (r !== null) {
+      unreaped.delete(pid);
+      return { code: r.code, signal: r.signal === null ? null : (SIGNAL_NAMES.get(r.signal) ?? null) };
+    }
+    if (Date.now() >= deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
