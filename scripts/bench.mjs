@@ -242,6 +242,8 @@ try {
   if (hasPodman) spawnSync('podman', [...podmanRoot, 'system', 'reset', '-f'], { env: podmanEnv });
   spawnSync('umount', ['-R', work]);
   fs.rmSync(work, { recursive: true, force: true });
+  // the run roots live in /run (tmpfs, as berth's and podman's defaults do)
+  for (const d of [env.BERTH_RUNROOT, podmanRoot[3]]) fs.rmSync(d, { recursive: true, force: true });
 }
 
 const f = (ms) => (ms === undefined ? 'n/a' : `${ms.toFixed(0)} ms`);

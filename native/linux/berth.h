@@ -23,7 +23,6 @@ napi_value berth_mount(napi_env env, napi_callback_info info);
 napi_value berth_umount(napi_env env, napi_callback_info info);
 napi_value berth_netns_create(napi_env env, napi_callback_info info);
 napi_value berth_netns_delete(napi_env env, napi_callback_info info);
-napi_value berth_link_delete(napi_env env, napi_callback_info info);
 napi_value berth_spawn(napi_env env, napi_callback_info info);
 napi_value berth_pipe(napi_env env, napi_callback_info info);
 napi_value berth_waitpid(napi_env env, napi_callback_info info);

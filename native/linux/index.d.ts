@@ -11,8 +11,6 @@ export function umount(target: string, flags: number): void;
 export function netnsCreate(path: string): boolean;
 /** Unmount and remove a namespace made by netnsCreate; absent is fine. */
 export function netnsDelete(path: string): void;
-/** Delete interface ifname inside the namespace at netnsPath (off the JS thread); false when it does not exist. */
-export function linkDelete(netnsPath: string, ifname: string): Promise<boolean>;
 /**
  * posix_spawn (no fork): file is a path; env null inherits this process's; the child's fd i is
  * fds[i] (-1: /dev/null); all signals default and unblocked; setsid puts it in a new session;

@@ -57,6 +57,8 @@ describe('spawnChild (posix_spawn, no fork)', () => {
     assert.deepEqual(await c.exited, { code: null, signal: 'SIGTERM' });
     const before = fs.readdirSync('/proc/self/fd').length;
     assert.throws(() => spawnChild('/nonexistent/program', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    assert.throws(() => spawnChild('no-such-program-anywhere', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    assert.deepEqual(await spawnChild('true', [], { fds: ['ignore', 'ignore', 'ignore'] }).exited, { code: 0, signal: null }, 'found in PATH');
     assert.equal(fs.readdirSync('/proc/self/fd').length, before);
   });
 

@@ -37,6 +37,30 @@ export interface SpawnOptions {
   reap?: 'wait' | 'later';
 }
 
+const found = new Map<string, string>();
+
+/** A bare name looked up in PATH (and the sbin dirs root's PATH may lack), as execvp would. */
+function resolveProgram(name: string): string {
+  if (name.includes('/')) return name;
+  const hit = found.get(name);
+  if (hit) return hit;
+  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+  for (const dir of dirs) {
+    if (!dir.startsWith('/')) continue;
+    const file = `${dir}/${name}`;
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      found.set(name, file);
+      return file;
+    } catch {
+      // next
+    }
+  }
+  const e: NodeJS.ErrnoException = new Error(`${name}: not found in PATH`);
+  e.code = 'ENOENT';
+  throw e;
+}
+
 /** Children whose exit nobody awaits: reaped (WNOHANG) at each later spawn. */
 const unreaped = new Set<number>();
 
@@ -46,14 +70,16 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(os.constants
  * Run a program without forking this process (posix_spawn through the addon): child_process
  * copies the page tables of the whole Node process on every spawn, ~2-3 ms on the JS thread for
  * each of conmon, the CNI plugins and runc. Throws an Error with the errno `code` (ENOENT,
- * EACCES) when the program cannot run, synchronously, as nothing has started then.
+ * EACCES) when the program cannot run, synchronously, as nothing has started then. A name
+ * without a slash is looked up in PATH.
  *
  * @example
  * const c = spawnChild('/usr/sbin/runc', ['--version'], { fds: ['ignore', 'out', 'out'] });
  * c.stdio[1]?.on('data', (d) => …); const { code } = await c.exited;
  */
-export function spawnChild(file: string, args: readonly string[], opts: SpawnOptions = {}): SpawnedChild {
+export function spawnChild(program: string, args: readonly string[], opts: SpawnOptions = {}): SpawnedChild {
   for (const pid of unreaped) if (linux.tryWait(pid) !== null) unreaped.delete(pid);
+  const file = resolveProgram(program);
   const fds = opts.fds ?? ['in', 'out', 'out'];
   const ours: Array<number | null> = [];
   const theirs: number[] = [];

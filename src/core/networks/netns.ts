@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import linux from 'berth-linux';
+import { spawnChild } from '../host/spawn.js';
 import { BerthError } from '../errors/index.js';
 
 /** iproute2 keeps named namespaces here (a bind mount of /proc/<pid>/ns/net per file). */
@@ -45,14 +47,23 @@ export function deleteNetns(name: string): void {
 }
 
 /**
- * Delete interface ifName inside a namespace (a container's veth: its host end goes with it).
- * False when there was none.
+ * Delete interface ifName inside a namespace (a container's veth: its host end goes with it),
+ * with iproute2. False when there was none (or the namespace is gone).
  */
 export async function deleteLinkIn(name: string, ifName: string): Promise<boolean> {
   const file = netnsPath(name);
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(ifName)) throw new BerthError('InvalidArgument', `invalid interface name ${JSON.stringify(ifName)}`);
+  let child;
   try {
-    return await linux.linkDelete(file, ifName);
+    child = spawnChild('ip', ['-n', name, 'link', 'delete', ifName], { fds: ['ignore', 'ignore', 'out'] });
   } catch (e) {
-    throw new BerthError('Internal', `deleting ${ifName} in network namespace ${name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new BerthError('FailedPrecondition', `running ip: ${e instanceof Error ? e.message : String(e)} (install iproute2)`);
   }
+  let err = '';
+  child.stdio[2]?.on('data', (d: Buffer) => (err += d.toString()));
+  const [exit] = await Promise.all([child.exited, new Promise((r) => child.stdio[2]?.on('close', r))]);
+  if (exit.code === 0) return true;
+  // "Cannot find device", or a namespace file that is not (or no longer) a namespace
+  if (/Cannot find device|does not exist|Invalid argument|No such file/i.test(err) || !fs.existsSync(file)) return false;
+  throw new BerthError('Internal', `deleting ${ifName} in network namespace ${name}: ${err.trim() || `ip exited with ${exit.code ?? exit.signal}`}`);
 }

@@ -2,7 +2,6 @@ import { BerthError } from '../errors/index.js';
 import type { ImageStore } from '../images/image-store.js';
 import { parsePlatform } from '../images/platform.js';
 import { parseReference, referenceString } from '../reference/reference.js';
-import { pullImage } from './pull.js';
 import { loadRegistriesConfig } from './registries-conf.js';
 import type { RegistryOptions } from './session.js';
 import { candidates } from './short-names.js';
@@ -40,6 +39,8 @@ export async function ensureImage(store: ImageStore, name: string, opts: EnsureI
     }
     opts.onProgress?.({ type: 'not-found-locally', name: shown });
   }
+  // the registry client (http, tls, zlib) loads only when a pull happens: ~3 ms of every local `run`
+  const { pullImage } = await import('./pull.js');
   const r = await pullImage(store, name, { ...opts, platform: opts.platform ? parsePlatform(opts.platform) : undefined });
   return r.id;
 }
