@@ -169,6 +169,34 @@ test('cp into a container never follows its symlinks out of the root', async () 
   await t.berth(['rm', 'evil']);
 });
 
+test('cp to and from a running container sees what its processes see: volumes, /etc/hostname; diff lists no mount stubs', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cpv-'));
+  fs.writeFileSync(path.join(dir, 'in.txt'), 'into the volume\n');
+  await t.berth(['volume', 'create', 'cpvol']);
+  const id = (await t.berth(['run', '-d', '--name', 'cpr', '--hostname', 'cphost', '-v', 'cpvol:/data', 'busybox', 'sleep', '60'])).stdout.trim();
+  // a fresh container changed nothing (docker keeps its mount points in an init layer)
+  assert.doesNotMatch((await t.berth(['diff', 'cpr'])).stdout, /\/etc/);
+  assert.equal((await t.berth(['cp', path.join(dir, 'in.txt'), 'cpr:/data/'])).code, 0);
+  assert.equal((await t.berth(['exec', 'cpr', 'cat', '/data/in.txt'])).stdout, 'into the volume\n');
+  const mp = (await t.berth(['volume', 'inspect', '-f', '{{.Mountpoint}}', 'cpvol'])).stdout.trim();
+  assert.equal(fs.readFileSync(path.join(mp, 'in.txt'), 'utf8'), 'into the volume\n');
+  assert.equal((await t.berth(['cp', 'cpr:/etc/hostname', path.join(dir, 'hostname')])).code, 0);
+  assert.equal(fs.readFileSync(path.join(dir, 'hostname'), 'utf8'), 'cphost\n');
+  // what the container writes in a tmpfs is there to copy out too
+  await t.berth(['exec', 'cpr', 'sh', '-c', 'echo shm > /dev/shm/x']);
+  assert.equal((await t.berth(['cp', 'cpr:/dev/shm/x', path.join(dir, 'x')])).code, 0);
+  assert.equal(fs.readFileSync(path.join(dir, 'x'), 'utf8'), 'shm\n');
+  const diff = (await t.berth(['diff', 'cpr'])).stdout;
+  assert.doesNotMatch(diff, /hostname|resolv\.conf|\/etc\/hosts|in\.txt/);
+  // a running container's symlinks are followed inside its root, never out of it
+  await t.berth(['exec', 'cpr', 'ln', '-s', '/', '/escape']);
+  fs.mkdirSync('/tmp/berth-cp-target2', { recursive: true });
+  await t.berth(['cp', path.join(dir, 'in.txt'), 'cpr:/escape/tmp/berth-cp-target2/pwned']);
+  assert.equal(fs.existsSync('/tmp/berth-cp-target2/pwned'), false);
+  await t.berth(['rm', '-f', id]);
+  await t.berth(['volume', 'rm', 'cpvol']);
+});
+
 test('ps filters, formats and quiet output', async () => {
   await t.berth(['run', '-d', '--name', 'f1', '--label', 'tier=web', 'busybox', 'sleep', '60']);
   await t.berth(['run', '--name', 'f2', 'busybox', 'true']);

@@ -16,6 +16,7 @@ import { waitForExit } from '../runtime/exit-file.js';
 import { emptyContainerSpec } from '../spec/container-spec.js';
 import { findXattrs } from '../host/special-files.js';
 import { isWhiteoutDevice, OPAQUE_XATTR } from '../snapshots/whiteouts.js';
+import { isEmptyStub } from '../snapshots/list-changes.js';
 import type { StepLayer } from './build-cache.js';
 import type { ImageState } from './image-state.js';
 import { storeLayer } from './store-layer.js';
@@ -143,10 +144,8 @@ const MOUNT_STUBS = ['etc/resolv.conf', 'etc/hosts', 'etc/hostname', 'proc', 'sy
 function dropMountStubs(ctx: EngineContext, chainIds: readonly string[], upper: string): void {
   for (const rel of MOUNT_STUBS) {
     const p = path.join(upper, rel);
-    const st = fs.lstatSync(p, { throwIfNoEntry: false });
-    if (!st) continue;
-    const empty = (st.isFile() && st.size === 0) || (st.isDirectory() && fs.readdirSync(p).length === 0);
-    if (!empty) continue;
+    if (!isEmptyStub(p)) continue;
+    const st = fs.lstatSync(p);
     if (!existsInLowers(ctx, chainIds, rel)) fs.rmSync(p, { recursive: true, force: true });
     // a directory copied up only to hold a mount point: the same as below, but for its times
     else if (st.isDirectory() && sameAsLower(ctx, chainIds, rel, st) && !findXattrs(p, OPAQUE_XATTR).has(p)) fs.rmdirSync(p);

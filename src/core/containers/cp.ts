@@ -7,10 +7,17 @@ import type { EngineContext } from '../engine-context.js';
 import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
 import { resolveInRoot } from '../host/resolve-in-root.js';
 import { containerPaths } from './container-paths.js';
+import { refreshContainer } from './exit.js';
 
-/** Run fn with the container's root filesystem mounted (a stopped container is mounted for the copy). */
+/**
+ * Run fn with the container's root filesystem. A running container is reached through its own
+ * mount namespace (/proc/PID/root), so volumes, bind mounts, tmpfs and /etc/hosts are where its
+ * processes see them, as with docker cp; a stopped one has its overlay mounted for the copy.
+ */
 async function withRootfs<T>(ctx: EngineContext, ref: string, fn: (rootfs: string) => Promise<T>): Promise<T> {
-  const rec = ctx.containers.lookup(ref);
+  const rec = refreshContainer(ctx, ctx.containers.lookup(ref));
+  const live = rec.state.status === 'running' || rec.state.status === 'paused';
+  if (live && rec.state.pid > 0 && fs.existsSync(`/proc/${rec.state.pid}/root/`)) return fn(`/proc/${rec.state.pid}/root`);
   const p = containerPaths(ctx.paths, rec.id);
   if (isMountPoint(p.rootfs)) return fn(p.rootfs);
   mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);

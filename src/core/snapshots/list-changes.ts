@@ -46,3 +46,11 @@ function existsUnder(layerDir: string, rel: string): boolean {
   }
   return true;
 }
+
+/** An empty file or directory: what a runtime leaves in an upper dir to mount something on. */
+export function isEmptyStub(p: string): boolean {
+  const st = fs.lstatSync(p, { throwIfNoEntry: false });
+  if (!st) return false;
+  if (st.isFile()) return st.size === 0;
+  return st.isDirectory() && fs.readdirSync(p).length === 0;
+}
