@@ -1,3 +1,4 @@
+import { nilMap, nilSlice } from '../format/go-template/go-values.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
@@ -52,22 +53,22 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: nilSlice(),
     HostConfig: {
-      Binds: spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+      Binds: orNil(spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)),
       ContainerIDFile: '',
       LogConfig: { Type: 'k8s-file', Config: {} },
       NetworkMode: spec.network,
       PortBindings: portBindings(rec),
       RestartPolicy: { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.maximumRetryCount },
       AutoRemove: spec.autoRemove,
-      CapAdd: spec.capAdd.length ? spec.capAdd : null,
-      CapDrop: spec.capDrop.length ? spec.capDrop : null,
+      CapAdd: orNil(spec.capAdd),
+      CapDrop: orNil(spec.capDrop),
       Dns: spec.dns,
       DnsOptions: spec.dnsOptions,
       DnsSearch: spec.dnsSearch,
-      ExtraHosts: spec.extraHosts.length ? spec.extraHosts : null,
-      GroupAdd: spec.groupAdd.length ? spec.groupAdd : null,
+      ExtraHosts: orNil(spec.extraHosts),
+      GroupAdd: orNil(spec.groupAdd),
       IpcMode: spec.ipcMode ?? 'private',
       PidMode: spec.pidMode ?? '',
       UTSMode: spec.utsMode ?? '',
@@ -121,12 +122,12 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       OpenStdin: spec.openStdin,
       StdinOnce: spec.openStdin,
       Env: env,
-      Cmd: spec.cmd.length ? spec.cmd : spec.entrypoint !== undefined ? null : (ic.Cmd ?? null),
+      Cmd: spec.cmd.length ? spec.cmd : spec.entrypoint !== undefined ? nilSlice() : (ic.Cmd ?? nilSlice()),
       Image: spec.image,
-      Volumes: ic.Volumes ?? null,
+      Volumes: ic.Volumes ?? nilMap<object>(),
       WorkingDir: spec.workingDir ?? ic.WorkingDir ?? '',
-      Entrypoint: spec.entrypoint ?? ic.Entrypoint ?? null,
-      OnBuild: null,
+      Entrypoint: spec.entrypoint ?? ic.Entrypoint ?? nilSlice(),
+      OnBuild: nilSlice(),
       Labels: { ...(ic.Labels ?? {}), ...spec.labels },
       StopSignal: spec.stopSignal ?? ic.StopSignal ?? 'SIGTERM',
       ...(spec.stopTimeout !== undefined ? { StopTimeout: spec.stopTimeout } : {}),
@@ -153,7 +154,7 @@ function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: stri
   return out;
 }
 
-function securityOpts(rec: ContainerRecord): string[] | null {
+function securityOpts(rec: ContainerRecord): string[] {
   const out: string[] = [];
   const sec = rec.spec.security;
   if (sec.noNewPrivileges) out.push('no-new-privileges');
@@ -161,5 +162,10 @@ function securityOpts(rec: ContainerRecord): string[] | null {
   else if (sec.seccomp) out.push(`seccomp=${sec.seccomp.path}`);
   if (sec.apparmor) out.push(`apparmor=${sec.apparmor}`);
   for (const l of sec.selinuxLabel ?? []) out.push(`label=${l}`);
-  return out.length ? out : null;
+  return orNil(out);
+}
+
+/** Docker leaves an empty list field nil: `null` in JSON, `[]` in a template. */
+function orNil(list: string[]): string[] {
+  return list.length ? list : nilSlice();
 }

@@ -1,3 +1,4 @@
+import { nilMap, nilSlice } from '../format/go-template/go-values.js';
 import type { ImageConfig } from '../oci/types.js';
 import { familiarString } from '../reference/reference.js';
 import type { ImageInspect, ImageRecord, InspectConfig } from './image-record.js';
@@ -20,14 +21,14 @@ function inspectConfig(config: ImageConfig): InspectConfig {
     Tty: false,
     OpenStdin: false,
     StdinOnce: false,
-    Env: c.Env ?? null,
-    Cmd: c.Cmd ?? null,
+    Env: c.Env ?? nilSlice(),
+    Cmd: c.Cmd ?? nilSlice(),
     Image: '',
-    Volumes: c.Volumes ?? null,
+    Volumes: c.Volumes ?? nilMap(),
     WorkingDir: c.WorkingDir ?? '',
-    Entrypoint: c.Entrypoint ?? null,
-    OnBuild: c.OnBuild ?? null,
-    Labels: c.Labels ?? null,
+    Entrypoint: c.Entrypoint ?? nilSlice(),
+    OnBuild: c.OnBuild ?? nilSlice(),
+    Labels: c.Labels ?? nilMap(),
   };
   if (c.ExposedPorts && Object.keys(c.ExposedPorts).length > 0) out.ExposedPorts = c.ExposedPorts;
   if (c.Healthcheck) out.Healthcheck = c.Healthcheck;

@@ -8,6 +8,7 @@ import { immediate } from '../metadata/database.js';
 import { busyboxTar, makeTestStore, needsRoot, tempDir, type TestStore } from './_test-store.js';
 import { makeImage } from './_test-images.js';
 import { importRootfs } from './import.js';
+import { renderTemplate } from '../format/index.js';
 import type { ImageUser } from './image-record.js';
 
 function kindOf(fn: () => unknown): string {
@@ -139,7 +140,9 @@ describe('ImageStore', { skip: needsRoot }, () => {
     assert.equal(ins.Parent, '');
     assert.equal(ins.Comment, 'Imported from -');
     assert.deepEqual(ins.Config.Cmd, ['sh']);
-    assert.equal(ins.Config.Entrypoint, null);
+    // a nil slice: null in JSON, [] in a template, as docker's typed struct
+    assert.equal(JSON.stringify(ins.Config.Entrypoint), 'null');
+    assert.equal(renderTemplate('{{.Config.Entrypoint}}', ins), '[]');
     assert.equal(ins.Os, 'linux');
     assert.equal(ins.RootFS.Type, 'layers');
     assert.equal(ins.RootFS.Layers.length, 1);

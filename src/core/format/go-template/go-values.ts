@@ -30,6 +30,24 @@ export function goStruct<T extends object>(value: T, typeName: string): T {
   return value;
 }
 
+/**
+ * A nil slice of a Go struct field (`Config.Cmd` of an image without one): `[]` when a
+ * template prints it, empty to len and range, false to if, `null` in JSON (JSON.stringify
+ * and the template's json alike), as docker's typed inspect structs behave.
+ */
+export function nilSlice<T = string>(): T[] {
+  const v: T[] = [];
+  Object.defineProperty(v, 'toJSON', { value: () => null });
+  return v;
+}
+
+/** A nil map field (`Config.Volumes`, `Config.Labels`): prints `map[]`, `null` in JSON. */
+export function nilMap<T = string>(): Record<string, T> {
+  const v: Record<string, T> = {};
+  Object.defineProperty(v, 'toJSON', { value: () => null });
+  return v;
+}
+
 export function structTypeName(value: object): string | undefined {
   return structTypes.get(value);
 }
