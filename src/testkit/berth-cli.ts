@@ -96,6 +96,8 @@ export function makeTestEnv(): TestEnv {
     async cleanup() {
       const ids = (await berth(['ps', '-aq', '--no-trunc'])).stdout.split('\n').filter(Boolean);
       if (ids.length) await berth(['rm', '-f', ...ids]);
+      // and what a test that killed berth left: half-created rows, their network namespaces
+      await berth(['container', 'prune', '-f']);
       // conmons and their exit hooks (`berth container cleanup`) of the containers just removed
       // may still run and would write into the root while it is deleted: wait for them to end
       for (let i = 0; i < 100 && processesUsing(root).length > 0; i++) await new Promise((r) => setTimeout(r, 100));

@@ -3,9 +3,14 @@ import { dirSize } from '../volumes/volume-store.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
 import { removeContainer } from './remove.js';
+import { repairContainers } from './repair.js';
 
-/** docker container prune: every container that is not running (created, exited, dead). */
+/**
+ * docker container prune: every container that is not running (created, exited, dead), after
+ * finishing what crashed commands left (half-created rows, network sandboxes, mounts).
+ */
 export async function pruneContainers(ctx: EngineContext): Promise<{ removed: string[]; reclaimed: number }> {
+  await repairContainers(ctx);
   const removed: string[] = [];
   let reclaimed = 0;
   for (const c0 of ctx.containers.list()) {
