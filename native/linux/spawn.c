@@ -2,10 +2,11 @@
 // Node's child_process forks, which copies the page tables of a 60 MB process (~1.5-3 ms a
 // program, on the JS thread); posix_spawn shares the memory until exec (CLONE_VM|CLONE_VFORK).
 // The child's fds 0..n-1 come from the `fds` list (-1: /dev/null); every signal is back to its
-// default and unblocked, as libuv does for its children. waitpid runs on the libuv pool.
+// default and unblocked, as libuv does for its children. Each wait has a thread of its own.
 #include "berth.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -150,28 +151,26 @@ napi_value berth_pipe(napi_env env, napi_callback_info info) {
   return result;
 }
 
-struct wait_work {
-  napi_async_work work;
+struct waiter {
+  napi_threadsafe_function tsfn;
   napi_deferred deferred;
   pid_t pid;
   int status;
   int err;
 };
 
-static void wait_execute(napi_env env, void *data) {
-  (void)env;
-  struct wait_work *w = data;
-  pid_t r;
-  do r = waitpid(w->pid, &w->status, 0);
-  while (r < 0 && errno == EINTR);
-  w->err = r < 0 ? errno : 0;
-}
-
-static void wait_complete(napi_env env, napi_status status, void *data) {
-  struct wait_work *w = data;
+// back on the JS thread: settle the promise
+static void waiter_done(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)js_cb;
+  (void)context;
+  struct waiter *w = data;
+  if (env == NULL) {  // node is shutting down
+    free(w);
+    return;
+  }
   napi_value result, code, sig;
-  if (status != napi_ok || w->err != 0) {
-    berth_throw_errno(env, "waitpid", NULL, w->err != 0 ? w->err : ECHILD);
+  if (w->err != 0) {
+    berth_throw_errno(env, "waitpid", NULL, w->err);
     napi_value e;
     napi_get_and_clear_last_exception(env, &e);
     napi_reject_deferred(env, w->deferred, e);
@@ -188,8 +187,21 @@ static void wait_complete(napi_env env, napi_status status, void *data) {
     napi_set_named_property(env, result, "signal", sig);
     napi_resolve_deferred(env, w->deferred, result);
   }
-  napi_delete_async_work(env, w->work);
   free(w);
+}
+
+// a thread of its own per child, detached: a blocked waitpid on libuv's pool would keep node
+// from exiting (it joins its pool at exit) should berth fail while a child still runs
+static void *waiter_thread(void *arg) {
+  struct waiter *w = arg;
+  napi_threadsafe_function tsfn = w->tsfn;
+  pid_t r;
+  do r = waitpid(w->pid, &w->status, 0);
+  while (r < 0 && errno == EINTR);
+  w->err = r < 0 ? errno : 0;
+  if (napi_call_threadsafe_function(tsfn, w, napi_tsfn_blocking) != napi_ok) free(w);
+  napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+  return NULL;
 }
 
 // waitpid(pid): Promise<{ code: number | null, signal: number | null }>
@@ -197,15 +209,29 @@ napi_value berth_waitpid(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], promise, name;
   int32_t pid = 0;
+  pthread_t t;
+  pthread_attr_t attr;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (!berth_int_arg(env, argv, argc, 0, &pid)) return NULL;
-  struct wait_work *w = calloc(1, sizeof *w);
+  struct waiter *w = calloc(1, sizeof *w);
   if (w == NULL) return berth_throw_errno(env, "waitpid", NULL, ENOMEM);
   w->pid = pid;
   napi_create_promise(env, &w->deferred, &promise);
   napi_create_string_utf8(env, "berth-waitpid", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, wait_execute, wait_complete, w, &w->work);
-  napi_queue_async_work(env, w->work);
+  if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, waiter_done, &w->tsfn) != napi_ok) {
+    free(w);
+    return berth_throw_errno(env, "waitpid", NULL, EAGAIN);
+  }
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  int err = pthread_create(&t, &attr, waiter_thread, w);
+  pthread_attr_destroy(&attr);
+  if (err != 0) {
+    napi_release_threadsafe_function(w->tsfn, napi_tsfn_abort);
+    free(w);
+    return berth_throw_errno(env, "pthread_create", NULL, err);
+  }
   return promise;
 }
 

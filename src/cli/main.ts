@@ -65,6 +65,8 @@ function fail(e: unknown): never {
 }
 
 async function main(): Promise<void> {
+  // diagnostics to a stderr nobody reads any more (`2>&1 | head -1`) must not stop a command half-way
+  process.stderr.on('error', () => undefined);
   try {
     await program.parseAsync(process.argv);
     engine?.close();

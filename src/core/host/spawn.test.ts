@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type net from 'node:net';
 import { describe, test } from 'node:test';
 import { spawnChild } from './spawn.js';
@@ -68,5 +70,25 @@ describe('spawnChild (posix_spawn, no fork)', () => {
     assert.match(fs.readFileSync(`/proc/${c.pid}/stat`, 'utf8'), /\) Z /, 'a zombie until reaped');
     await spawnChild('/bin/true', [], { fds: ['ignore', 'ignore', 'ignore'] }).exited;
     assert.equal(fs.existsSync(`/proc/${c.pid}`), false);
+  });
+
+  test('a process that fails while a child it waits for still runs exits at once (no waitpid blocks node)', () => {
+    const mod = fileURLToPath(new URL('./spawn.js', import.meta.url));
+    const script = `
+      import { spawnChild } from ${JSON.stringify(mod)};
+      const c = spawnChild('/bin/sleep', ['30'], { fds: ['ignore', 'ignore', 'ignore'] });
+      process.stdout.write(String(c.pid));
+      void c.exited;
+      setTimeout(() => { throw new Error('boom'); }, 50);`;
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+    const pid = Number(r.stdout);
+    try {
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /boom/);
+      assert.ok(Date.now() - t0 < 5000, 'exited while sleep still ran');
+    } finally {
+      if (pid > 0) process.kill(pid, 'SIGKILL');
+    }
   });
 });
