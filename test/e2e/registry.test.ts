@@ -271,6 +271,13 @@ describe('registry with TLS from a test CA', { skip }, () => {
     await fails(fresh(), ['pull', `${reg.host}/secure:1`], env);
     await ok(fresh(), ['pull', '--tls-verify=false', `${reg.host}/secure:1`], env);
   });
+
+  test('NODE_EXTRA_CA_CERTS is trusted, as node would (bin/berth keeps node from parsing it at start)', async () => {
+    const env = { BERTH_REGISTRIES_CONF: conf, NODE_EXTRA_CA_CERTS: path.join(reg.caDir as string, 'ca.crt') };
+    const t = fresh();
+    await ok(t, ['pull', `${reg.host}/secure:1`], env);
+    assert.equal(await imageId(t, `${reg.host}/secure:1`), await imageId(src, `${reg.host}/secure:1`));
+  });
 });
 
 test('the registry binary is killed by pid: no registry of ours is left running', { skip }, () => {
