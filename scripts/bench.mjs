@@ -111,6 +111,9 @@ try {
     const bundle = floorBundle();
     results.runc = timeIt('runc', ['--root', `${work}/runc`, 'run', '-b', bundle, 'bench-floor']);
     results.node = timeIt(process.execPath, ['-e', '0']);
+    // bin/berth starts node without $NODE_EXTRA_CA_CERTS, which node parses at start when set
+    const { NODE_EXTRA_CA_CERTS: _extra, ...bareEnv } = process.env;
+    results.nodeBare = timeIt(process.execPath, ['-e', '0'], { env: bareEnv });
     results.berth = timeIt(BERTH, ['run', '--rm', 'busybox', 'true'], { env });
     results.berthNone = timeIt(BERTH, ['run', '--rm', '--network', 'none', 'busybox', 'true'], { env });
     if (hasPodman) {
@@ -250,7 +253,7 @@ const f = (ms) => (ms === undefined ? 'n/a' : `${ms.toFixed(0)} ms`);
 const ratio = (a, b) => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a');
 const lines = [
   `berth bench (${N} runs each, medians; podman ${hasPodman ? 'with runc and cgroupfs' : 'not installed'})`,
-  `  node -e 0                              ${f(results.node)}`,
+  `  node -e 0                              ${f(results.node)}${process.env.NODE_EXTRA_CA_CERTS ? `   (${f(results.nodeBare)} without $NODE_EXTRA_CA_CERTS, as bin/berth starts it)` : ''}`,
   `  runc run (ready bundle, floor)         ${f(results.runc)}`,
   `  podman run --rm busybox true           ${f(results.podman)}   (its default bridge network)`,
   `  berth run --rm busybox true            ${f(results.berth)}   (its default bridge network)   ratio ${ratio(results.berth, results.podman)} (target <= 0.5)`,
