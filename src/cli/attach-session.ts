@@ -64,10 +64,10 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
     session?.close();
     const rec = detached ? undefined : engine.containers.get(id);
     if (rec) {
-      await finalizeExit(engine, rec);
+      // --rm: removal finalizes the exit itself, its file work beside the tear-down
+      if (opts.autoRemove) await removeContainer(engine, id, { force: true, volumes: true }).catch(() => finalizeExit(engine, rec));
+      else await finalizeExit(engine, rec);
       trace('finalized');
-      if (opts.autoRemove) await removeContainer(engine, id, { force: true, volumes: true }).catch(() => undefined);
-      trace('removed');
     }
   }
 }

@@ -36,9 +36,13 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
     ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
     rec = await killAndWait(ctx, rec, 'SIGKILL', 10_000);
   }
-  await finalizeExit(ctx, rec);
+  // the runtime's delete and the network's tear-down run while the files go (finalizeExit has
+  // unmounted the root filesystem before its first wait); the kernel deleting a veth alone
+  // takes 15-25 ms
+  const finalized = finalizeExit(ctx, rec);
   const anon = opts.volumes ? anonymousVolumes(ctx, rec) : [];
   removeContainerFiles(ctx, rec.id);
+  await finalized;
   // networks: tear-down (again, idempotent) and the container's endpoints
   await forgetContainerNetworks(ctx, rec.id).catch(() => undefined);
   ctx.containers.delete(rec.id);
