@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -195,6 +196,45 @@ test('cp to and from a running container sees what its processes see: volumes, /
   assert.equal(fs.existsSync('/tmp/berth-cp-target2/pwned'), false);
   await t.berth(['rm', '-f', id]);
   await t.berth(['volume', 'rm', 'cpvol']);
+});
+
+test('commit makes an image of a container\'s changes and configuration; export tars its filesystem', async () => {
+  const r = await t.berth(['run', '--name', 'cm', '-e', 'FOO=bar', '-w', '/tmp', 'busybox', 'sh', '-c', 'echo hello > /tmp/made; rm /bin/vi']);
+  assert.equal(r.code, 0, r.stderr);
+  const c = await t.berth(['commit', '-m', 'my change', '-a', 'me', '-c', 'CMD ["cat", "/tmp/made"]', 'cm', 'committed:1']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stdout, /^sha256:[0-9a-f]{64}\n$/);
+  assert.equal((await t.berth(['run', '--rm', 'committed:1'])).stdout, 'hello\n');
+  const inside = await t.berth(['run', '--rm', 'committed:1', 'sh', '-c', 'echo $FOO $(pwd); ls /bin/vi 2>/dev/null || echo no-vi; cat /etc/hosts | head -1']);
+  assert.equal(inside.stdout.split('\n').slice(0, 2).join('\n'), 'bar /tmp\nno-vi');
+  const ins = await t.berth(['image', 'inspect', '-f', '{{.Author}}|{{json .Config.Cmd}}|{{.Config.WorkingDir}}', 'committed:1']);
+  assert.equal(ins.stdout, 'me|["cat","/tmp/made"]|/tmp\n');
+  const hist = await t.berth(['history', '--format', '{{.Comment}}', 'committed:1']);
+  assert.match(hist.stdout.split('\n')[0] ?? '', /my change/);
+  // the layer holds the changes, not the runtime's mount points
+  const id = c.stdout.trim();
+  const saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'berth-commit-')), 'img.tar');
+  assert.equal((await t.berth(['save', '-o', saved, 'committed:1'])).code, 0);
+  const dir = path.dirname(saved);
+  spawnSync('tar', ['-xf', saved, '-C', dir]);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Array<{ Config: string; Layers: string[] }>;
+  assert.equal(manifest[0]?.Config.replace(/^blobs\/sha256\/|\.json$/g, ''), id.slice('sha256:'.length));
+  const top = manifest[0]?.Layers.at(-1) as string;
+  const entries = spawnSync('tar', ['-tf', path.join(dir, top)], { encoding: 'utf8' }).stdout.split('\n');
+  assert.ok(entries.includes('tmp/made') && entries.includes('bin/.wh.vi'), entries.join(' '));
+  assert.ok(!entries.some((n) => /etc\/(hosts|hostname|resolv\.conf)$/.test(n)), entries.join(' '));
+
+  const out = path.join(path.dirname(saved), 'fs.tar');
+  const e = await t.berth(['export', '-o', out, 'cm']);
+  assert.equal(e.code, 0, e.stderr);
+  const list = spawnSync('tar', ['-tf', out], { encoding: 'utf8' }).stdout.split('\n');
+  assert.ok(list.includes('tmp/made'));
+  assert.ok(list.includes('bin/sh') || list.includes('bin/busybox'));
+  assert.ok(!list.includes('bin/vi'), 'a deleted file is not exported');
+  assert.equal((await t.berth(['export', '-o', out, 'no-such-container'])).code, 125);
+  assert.ok(fs.existsSync(out), 'a failed export leaves the earlier file');
+  await t.berth(['rm', 'cm']);
+  await t.berth(['rmi', 'committed:1']);
 });
 
 test('ps filters, formats and quiet output', async () => {

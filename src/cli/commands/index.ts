@@ -14,6 +14,8 @@ import { registerPort } from './port.js';
 import { registerDiff } from './diff.js';
 import { registerCp } from './cp.js';
 import { registerAttach } from './attach.js';
+import { registerCommit } from './commit.js';
+import { registerExport } from './export.js';
 import { registerExplain } from './explain.js';
 import { registerBuild } from './build.js';
 import { registerNetwork } from './network.js';
@@ -52,6 +54,8 @@ const CONTAINER_VERBS: Array<[Reg, string, string]> = [
   [registerDiff, 'diff', 'diff'],
   [registerCp, 'cp', 'cp'],
   [registerAttach, 'attach', 'attach'],
+  [registerCommit, 'commit', 'commit'],
+  [registerExport, 'export', 'export'],
 ];
 
 /** The explicit list of commands (crun's table, pnpm's list): nothing registers itself. */

@@ -18,6 +18,15 @@ async function withRootfs<T>(ctx: EngineContext, ref: string, fn: (rootfs: strin
   const rec = refreshContainer(ctx, ctx.containers.lookup(ref));
   const live = rec.state.status === 'running' || rec.state.status === 'paused';
   if (live && rec.state.pid > 0 && fs.existsSync(`/proc/${rec.state.pid}/root/`)) return fn(`/proc/${rec.state.pid}/root`);
+  return withOverlay(ctx, rec.id, fn);
+}
+
+/**
+ * Run fn with the container's own root filesystem, the overlay of its image and its changes,
+ * without what is mounted on it (volumes, /proc): mounted for the call when it is not running.
+ */
+export async function withOverlay<T>(ctx: EngineContext, ref: string, fn: (rootfs: string) => Promise<T>): Promise<T> {
+  const rec = ctx.containers.lookup(ref);
   const p = containerPaths(ctx.paths, rec.id);
   if (isMountPoint(p.rootfs)) return fn(p.rootfs);
   mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);

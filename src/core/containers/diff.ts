@@ -18,17 +18,22 @@ export function containerDiff(ctx: EngineContext, ref: string): Change[] {
   return withoutMountStubs(listChanges(upper, lowers), upper);
 }
 
+/** The runtime's mount-point stubs in an upper dir: absolute container paths, empty and added. */
+export function mountStubs(upper: string, changes?: readonly Change[]): Set<string> {
+  const candidates = changes ? changes.filter((c) => c.kind === 'A').map((c) => c.path) : [...INIT_PATHS];
+  return new Set(candidates.filter((p) => INIT_PATHS.has(p) && isEmptyStub(path.join(upper, p))));
+}
+
 /**
  * Drop the runtime's mount-point stubs (empty, and added), then the directories listed as
  * changed only because a stub was made in them.
  */
 export function withoutMountStubs(changes: Change[], upper: string): Change[] {
-  const stubs = changes.filter((c) => c.kind === 'A' && INIT_PATHS.has(c.path) && isEmptyStub(path.join(upper, c.path)));
-  if (stubs.length === 0) return changes;
-  const dropped = new Set(stubs.map((c) => c.path));
-  const kept = changes.filter((c) => !dropped.has(c.path));
+  const stubs = mountStubs(upper, changes);
+  if (stubs.size === 0) return changes;
+  const kept = changes.filter((c) => !stubs.has(c.path));
   return kept.filter((c) => {
-    if (c.kind !== 'C' || !stubs.some((s) => s.path.startsWith(`${c.path}/`))) return true;
+    if (c.kind !== 'C' || ![...stubs].some((s) => s.startsWith(`${c.path}/`))) return true;
     // a parent of a stub stays only when something else under it changed
     return kept.some((o) => o.path.startsWith(`${c.path}/`));
   });

@@ -11,27 +11,29 @@ import { OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX, isWhiteoutDevice } from '
  * An overlay upper dir as an uncompressed OCI layer tar (what commit and build store): 0:0
  * character devices become `.wh.<name>` entries, opaque directories get a `.wh..wh..opq` entry,
  * files with several links inside the dir become hardlink entries. Sockets are skipped (docker
- * does too). Names carry no leading `./`, as in docker's layers.
+ * does too). Names carry no leading `./`, as in docker's layers. `skip` leaves entries out by
+ * their relative name (commit leaves out the runtime's mount-point stubs).
  *
  * @example
  * const { digest } = await contentStore.ingest(packDiff(upper).pipe(zlib.createGzip()));
  */
-export function packDiff(upperDir: string): Readable {
+export function packDiff(upperDir: string, opts: { skip?: ReadonlySet<string> } = {}): Readable {
   const p = pack();
-  void produce(p, upperDir).then(
+  void produce(p, upperDir, opts.skip ?? new Set()).then(
     () => p.finalize(),
     (e: unknown) => p.destroy(e instanceof Error ? e : new Error(String(e))),
   );
   return Readable.from(p, { objectMode: false });
 }
 
-async function produce(p: Pack, upperDir: string): Promise<void> {
+async function produce(p: Pack, upperDir: string, skip: ReadonlySet<string>): Promise<void> {
   const opaque = new Set<string>();
   for (const [abs, value] of findXattrs(upperDir, OPAQUE_XATTR)) {
     if (value === 'y') opaque.add(path.relative(upperDir, abs));
   }
   const firstLink = new Map<string, string>();
   for (const e of walkTree(upperDir)) {
+    if (skip.has(e.rel)) continue;
     await addEntry(p, e, firstLink);
     if (e.st.isDirectory() && opaque.has(e.rel)) {
       await write(p, { name: `${e.rel}/${OPAQUE_MARKER}`, type: 'file', mode: 0o100000, mtime: e.st.mtime });

@@ -1,0 +1,13 @@
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { EngineContext } from '../engine-context.js';
+import { packDiff } from '../snapshots/pack-diff.js';
+import { withOverlay } from './cp.js';
+
+/**
+ * docker export: the container's filesystem as one tar (its image's files with its changes, not
+ * its volumes), running or not.
+ */
+export async function exportContainer(ctx: EngineContext, ref: string, out: Writable): Promise<void> {
+  await withOverlay(ctx, ref, (rootfs) => pipeline(packDiff(rootfs), out, { end: false }));
+}
