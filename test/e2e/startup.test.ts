@@ -54,3 +54,14 @@ test('the code cache is written by the first command, used by the next, and neve
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bin/berth starts node without $NODE_EXTRA_CA_CERTS (node would read the file at every start)', () => {
+  const bin = path.join(checkout, 'bin', 'berth');
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: '/nonexistent/extra-ca.pem', BERTH_ROOT: '/nonexistent-startup-root' };
+  // node warns at start when it reads an unreadable NODE_EXTRA_CA_CERTS; berth's node never reads it
+  const plain = spawnSync(process.execPath, ['-e', '0'], { encoding: 'utf8', env });
+  assert.match(plain.stderr, /extra certs/i);
+  const r = spawnSync(bin, ['version'], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /extra certs/i);
+});
