@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type net from 'node:net';
 import { describe, test } from 'node:test';
-import { spawnChild } from './spawn.js';
+import { runChild, spawnChild } from './spawn.js';
 
 function text(s: net.Socket | null | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -90,5 +90,12 @@ describe('spawnChild (posix_spawn, no fork)', () => {
     } finally {
       if (pid > 0) process.kill(pid, 'SIGKILL');
     }
+  });
+
+  test('runChild feeds input and collects both outputs and the exit status', async () => {
+    const r = await runChild('/bin/sh', ['-c', 'read x; echo "out $x"; echo "err $x" >&2; exit 4'], { input: 'in\n', env: { PATH: '/bin' } });
+    assert.deepEqual({ code: r.code, signal: r.signal, out: r.stdout.toString(), err: r.stderr.toString() }, { code: 4, signal: null, out: 'out in\n', err: 'err in\n' });
+    const big = await runChild('/bin/sh', ['-c', 'head -c 300000 /dev/zero']);
+    assert.equal(big.stdout.length, 300000);
   });
 });

@@ -132,3 +132,40 @@ export async function exitWithin(pid: number, ms: number): Promise<ChildExit | n
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+export interface ChildOutput extends ChildExit {
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/**
+ * Run a program to its end with spawnChild: `input` (if any) on its stdin, its stdout and stderr
+ * collected. Throws what spawnChild throws when it cannot start; never for its exit status.
+ *
+ * @example
+ * const r = await runChild('ip', ['-n', ns, 'link', 'delete', 'eth0']);
+ * if (r.code !== 0) console.error(r.stderr.toString());
+ */
+export async function runChild(program: string, args: readonly string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<ChildOutput> {
+  const child = spawnChild(program, args, {
+    fds: [opts.input === undefined ? 'ignore' : 'in', 'out', 'out'],
+    ...(opts.env ? { env: opts.env } : {}),
+  });
+  const [stdin, stdout, stderr] = child.stdio;
+  if (stdin && opts.input !== undefined) {
+    stdin.on('error', () => undefined); // a child that exits without reading
+    stdin.end(opts.input);
+  }
+  const [out, err, exit] = await Promise.all([drain(stdout), drain(stderr), child.exited]);
+  return { ...exit, stdout: out, stderr: err };
+}
+
+function drain(s: net.Socket | null | undefined): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    if (!s) return resolve(Buffer.alloc(0));
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('close', () => resolve(Buffer.concat(chunks)));
+    s.on('error', () => undefined);
+  });
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
-import { spawnChild, type SpawnedChild } from '../host/spawn.js';
+import { runChild, type ChildOutput } from '../host/spawn.js';
 import { trace } from '../trace.js';
 import type { CniConfList, CniPluginConf } from './cni-config.js';
 
@@ -48,12 +48,13 @@ function pluginInput(list: CniConfList, p: CniPluginConf, rt: CniRuntime, prev: 
 }
 
 /** Exec one plugin as the CNI spec says: config on stdin, parameters in the environment. */
-function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, rt: CniRuntime): Promise<string> {
+async function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, rt: CniRuntime): Promise<string> {
   const dir = cniPluginDir();
   trace(`cni ${type} ${command} begin`);
-  let child: SpawnedChild;
+  let r: ChildOutput;
   try {
-    child = spawnChild(path.join(dir, type), [], {
+    r = await runChild(path.join(dir, type), [], {
+      input,
       env: {
         PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin',
         CNI_COMMAND: command,
@@ -64,34 +65,19 @@ function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, rt: Cni
       },
     });
   } catch (e) {
-    return Promise.reject(new BerthError('FailedPrecondition', `running CNI plugin ${type}: ${e instanceof Error ? e.message : String(e)}`));
+    throw new BerthError('FailedPrecondition', `running CNI plugin ${type}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const [stdin, stdout, stderr] = child.stdio;
-  stdin?.on('error', () => undefined);
-  stdin?.end(input);
-  return Promise.all([collect(stdout), collect(stderr), child.exited]).then(([out, err, exit]) => {
-    trace(`cni ${type} ${command} end`);
-    if (exit.code === 0) return out;
-    let msg = err.trim() || (exit.code === null ? `killed by ${exit.signal}` : `exit status ${exit.code}`);
-    try {
-      const j = JSON.parse(out) as { msg?: string; details?: string };
-      if (j.msg) msg = j.details ? `${j.msg}: ${j.details}` : j.msg;
-    } catch {
-      /* not the JSON error the spec asks for: keep stderr */
-    }
-    throw new BerthError('Internal', `CNI plugin ${type} ${command} failed: ${msg}`);
-  });
-}
-
-/** Everything a child wrote on one of its fds, as text. */
-function collect(s: NodeJS.ReadableStream | null | undefined): Promise<string> {
-  return new Promise((resolve) => {
-    if (!s) return resolve('');
-    let text = '';
-    s.on('data', (d: Buffer) => (text += d.toString()));
-    s.on('end', () => resolve(text));
-    s.on('error', () => resolve(text));
-  });
+  trace(`cni ${type} ${command} end`);
+  const out = r.stdout.toString();
+  if (r.code === 0) return out;
+  let msg = r.stderr.toString().trim() || (r.code === null ? `killed by ${r.signal}` : `exit status ${r.code}`);
+  try {
+    const j = JSON.parse(out) as { msg?: string; details?: string };
+    if (j.msg) msg = j.details ? `${j.msg}: ${j.details}` : j.msg;
+  } catch {
+    /* not the JSON error the spec asks for: keep stderr */
+  }
+  throw new BerthError('Internal', `CNI plugin ${type} ${command} failed: ${msg}`);
 }
 
 /** ADD the chain in order, each plugin seeing the previous result (libcni's AddNetworkList). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import linux from 'berth-linux';
-import { spawnChild } from '../host/spawn.js';
+import { runChild, type ChildOutput } from '../host/spawn.js';
 import { BerthError } from '../errors/index.js';
 
 /** iproute2 keeps named namespaces here (a bind mount of /proc/<pid>/ns/net per file). */
@@ -53,17 +53,15 @@ export function deleteNetns(name: string): void {
 export async function deleteLinkIn(name: string, ifName: string): Promise<boolean> {
   const file = netnsPath(name);
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(ifName)) throw new BerthError('InvalidArgument', `invalid interface name ${JSON.stringify(ifName)}`);
-  let child;
+  let r: ChildOutput;
   try {
-    child = spawnChild('ip', ['-n', name, 'link', 'delete', ifName], { fds: ['ignore', 'ignore', 'out'] });
+    r = await runChild('ip', ['-n', name, 'link', 'delete', ifName]);
   } catch (e) {
     throw new BerthError('FailedPrecondition', `running ip: ${e instanceof Error ? e.message : String(e)} (install iproute2)`);
   }
-  let err = '';
-  child.stdio[2]?.on('data', (d: Buffer) => (err += d.toString()));
-  const [exit] = await Promise.all([child.exited, new Promise((r) => child.stdio[2]?.on('close', r))]);
-  if (exit.code === 0) return true;
+  const err = r.stderr.toString();
+  if (r.code === 0) return true;
   // "Cannot find device", or a namespace file that is not (or no longer) a namespace
   if (/Cannot find device|does not exist|Invalid argument|No such file/i.test(err) || !fs.existsSync(file)) return false;
-  throw new BerthError('Internal', `deleting ${ifName} in network namespace ${name}: ${err.trim() || `ip exited with ${exit.code ?? exit.signal}`}`);
+  throw new BerthError('Internal', `deleting ${ifName} in network namespace ${name}: ${err.trim() || `ip exited with ${r.code ?? r.signal}`}`);
 }

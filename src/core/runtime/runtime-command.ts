@@ -1,5 +1,5 @@
 import { BerthError } from '../errors/index.js';
-import { spawnChild, type SpawnedChild } from '../host/spawn.js';
+import { runChild, type ChildOutput } from '../host/spawn.js';
 import { OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { signalNumber } from './signals.js';
 
@@ -18,41 +18,24 @@ export interface RuntimeOutput {
  * @example
  * const { stdout } = await runRuntime('/usr/sbin/runc', ['--root', root, 'state', id], { context: 'runtime state' });
  */
-export function runRuntime(
+export async function runRuntime(
   binary: string,
   args: readonly string[],
   options: { context: string; allowFailure?: boolean; input?: string },
 ): Promise<RuntimeOutput> {
-  let child: SpawnedChild;
+  let r: ChildOutput;
   try {
-    child = spawnChild(binary, args, { fds: [options.input === undefined ? 'ignore' : 'in', 'out', 'out'] });
+    r = await runChild(binary, args, options.input === undefined ? {} : { input: options.input });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    return Promise.reject(new BerthError('Unavailable', `${options.context}: running ${JSON.stringify(binary)}: ${msg}`, { cause: e }));
+    throw new BerthError('Unavailable', `${options.context}: running ${JSON.stringify(binary)}: ${msg}`, { cause: e });
   }
-  const [stdin, stdout, stderr] = child.stdio;
-  if (stdin && options.input !== undefined) {
-    stdin.on('error', () => undefined);
-    stdin.end(options.input);
-  }
-  return Promise.all([bytes(stdout), bytes(stderr), child.exited]).then(([out, err, exit]) => {
-    const result: RuntimeOutput = {
-      stdout: out.toString('utf8'),
-      stderr: err.toString('utf8'),
-      code: exit.code ?? 128 + (exit.signal === null ? 0 : signalNumber(exit.signal)),
-    };
-    if (result.code === 0 || options.allowFailure) return result;
-    const message = runtimeErrorMessage(result.stderr) || `exited with status ${result.code}`;
-    throw new OciRuntimeError(options.context, message);
-  });
-}
-
-function bytes(s: NodeJS.ReadableStream | null | undefined): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    if (!s) return resolve(Buffer.alloc(0));
-    s.on('data', (d: Buffer) => chunks.push(d));
-    s.on('end', () => resolve(Buffer.concat(chunks)));
-    s.on('error', () => resolve(Buffer.concat(chunks)));
-  });
+  const result: RuntimeOutput = {
+    stdout: r.stdout.toString('utf8'),
+    stderr: r.stderr.toString('utf8'),
+    code: r.code ?? 128 + (r.signal === null ? 0 : signalNumber(r.signal)),
+  };
+  if (result.code === 0 || options.allowFailure) return result;
+  const message = runtimeErrorMessage(result.stderr) || `exited with status ${result.code}`;
+  throw new OciRuntimeError(options.context, message);
 }
