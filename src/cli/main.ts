@@ -5,6 +5,7 @@ import { exitCodeOf } from '../core/errors/exit-codes.js';
 import type { Engine } from '../core/engine.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { commandsFor } from './commands/index.js';
+import { normalizeBooleanFlags } from './bool-flags.js';
 
 let exitCode = 0;
 let engine: Engine | undefined;
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   // diagnostics to a stderr nobody reads any more (`2>&1 | head -1`) must not stop a command half-way
   process.stderr.on('error', () => undefined);
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync([...process.argv.slice(0, 2), ...normalizeBooleanFlags(program, process.argv.slice(2))]);
     engine?.close();
     process.exitCode = exitCode;
   } catch (e) {

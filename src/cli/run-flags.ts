@@ -56,6 +56,10 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--ipc <mode>', 'IPC mode to use')
     .option('--pid <mode>', 'PID namespace to use')
     .option('--uts <mode>', 'UTS namespace to use')
+    .option('--cgroupns <mode>', 'cgroup namespace to use (host|private)')
+    .option('--expose <port>', 'expose a port or a range of ports', collect, [])
+    .option('--label-file <file>', 'read in a line delimited file of labels', collect, [])
+    .option('--cidfile <file>', 'write the container ID to the file')
     .option('--pull <policy>', 'pull image before running ("always", "missing", "never")', 'missing')
     .option('--platform <platform>', 'set platform if server is multi-platform capable');
 }
@@ -71,6 +75,10 @@ export interface ContainerFlags {
   domainname?: string;
   entrypoint?: string;
   label: string[];
+  labelFile: string[];
+  expose: string[];
+  cgroupns?: string;
+  cidfile?: string;
   interactive?: boolean;
   tty?: boolean;
   readOnly?: boolean;

@@ -15,15 +15,7 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   if (f.name !== undefined) spec.name = f.name;
   spec.cmd = command;
   const env: string[] = [];
-  for (const file of f.envFile) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      throw new BerthError('InvalidArgument', `open ${file}: no such file or directory`);
-    }
-    env.push(...parse.parseEnvFile(text, process.env));
-  }
+  for (const file of f.envFile) env.push(...parse.parseEnvFile(readFlagFile(file), process.env));
   for (const e of f.env) {
     const v = parse.parseEnv(e, process.env);
     if (v !== undefined) env.push(v);
@@ -38,6 +30,15 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   if (f.hostname !== undefined) spec.hostname = f.hostname;
   if (f.domainname !== undefined) spec.domainname = f.domainname;
   if (f.entrypoint !== undefined) spec.entrypoint = f.entrypoint === '' ? [] : [f.entrypoint];
+  for (const file of f.labelFile) {
+    // docker's label files: one KEY=VALUE a line, # comments and blank lines skipped
+    for (const line of readFlagFile(file).split('\n')) {
+      const l = line.trim();
+      if (l === '' || l.startsWith('#')) continue;
+      const [k, v] = parse.parseLabel(l);
+      spec.labels[k] = v;
+    }
+  }
   for (const l of f.label) {
     const [k, v] = parse.parseLabel(l);
     spec.labels[k] = v;
@@ -110,8 +111,19 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   if (f.ipc !== undefined) spec.ipcMode = f.ipc;
   if (f.pid !== undefined) spec.pidMode = f.pid;
   if (f.uts !== undefined) spec.utsMode = f.uts;
+  if (f.cgroupns !== undefined) spec.cgroupnsMode = f.cgroupns;
+  if (f.expose.length) spec.expose = f.expose.flatMap(parse.parseExpose);
   if (!['always', 'missing', 'never'].includes(f.pull)) {
     throw new BerthError('InvalidArgument', `invalid pull option: "${f.pull}": must be one of "always", "missing" or "never"`);
   }
   return spec;
+}
+
+/** The text of a file a flag names (--env-file, --label-file), with docker's error when missing. */
+function readFlagFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new BerthError('InvalidArgument', `open ${file}: no such file or directory`);
+  }
 }

@@ -205,3 +205,33 @@ test('a non-root user can use the root filesystem and has no effective capabilit
   assert.match(r.stdout, /touched/);
   assert.match(r.stdout, /CapEff:\s+0000000000000000/);
 });
+
+test('--cidfile, --label-file, --expose (with -P), --cgroupns, --uts host and docker\'s --flag=false forms', async () => {
+  const dir = fs.mkdtempSync('/tmp/berth-runflags-');
+  const cid = `${dir}/cid`;
+  fs.writeFileSync(`${dir}/labels`, 'a=1\n# a comment\n\nb=two\n');
+  const id = (await t.berth(['run', '-d', '--cidfile', cid, '--label-file', `${dir}/labels`, '--expose', '7000-7001', '-P', 'busybox', 'sleep', '30'])).stdout.trim();
+  assert.equal(fs.readFileSync(cid, 'utf8'), id);
+  assert.equal((await t.berth(['inspect', '-f', '{{json .Config.Labels}}', id])).stdout, '{"a":"1","b":"two"}\n');
+  const ports = (await t.berth(['port', id])).stdout;
+  assert.match(ports, /^7000\/tcp -> 0\.0\.0\.0:\d+$/m);
+  assert.match(ports, /^7001\/tcp -> 0\.0\.0\.0:\d+$/m);
+  // an existing cidfile is refused before anything is made
+  const again = await t.berth(['run', '--rm', '--cidfile', cid, 'busybox', 'true']);
+  assert.equal(again.code, 125);
+  assert.match(again.stderr, /container ID file found/);
+  await t.berth(['rm', '-f', id]);
+  assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
+
+  const hostNs = fs.readlinkSync('/proc/self/ns/cgroup');
+  assert.notEqual((await t.berth(['run', '--rm', '--cgroupns', 'private', 'busybox', 'readlink', '/proc/self/ns/cgroup'])).stdout.trim(), hostNs);
+  assert.equal((await t.berth(['run', '--rm', '--cgroupns', 'host', 'busybox', 'readlink', '/proc/self/ns/cgroup'])).stdout.trim(), hostNs);
+  const os = await import('node:os');
+  assert.equal((await t.berth(['run', '--rm', '--uts', 'host', 'busybox', 'sh', '-c', 'hostname; cat /etc/hostname'])).stdout, `${os.hostname()}\n${os.hostname()}\n`);
+
+  const fg = await t.berth(['run', '--rm=true', '-d=false', '--tty=false', 'busybox', 'echo', '--rm=false']);
+  assert.equal(fg.code, 0, fg.stderr);
+  assert.equal(fg.stdout, '--rm=false\n', 'after the image, arguments are the command\'s');
+  assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

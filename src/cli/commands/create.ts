@@ -15,6 +15,8 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     const { repairContainers } = await import('../../core/containers/repair.js');
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
+    const { checkCidfile, writeCidfile } = await import('../cidfile.js');
+    checkCidfile(f.cidfile);
     const engine = await ctx.engine();
     await repairContainers(engine);
     // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
@@ -22,6 +24,7 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: false });
     // a short name the search list resolved to another registry is known here by its id
     const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
+    await writeCidfile(engine, f.cidfile, rec.id);
     ctx.stdout.write(`${rec.id}\n`);
   });
 }

@@ -29,6 +29,8 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     ]);
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
+    const { checkCidfile, writeCidfile } = await import('../cidfile.js');
+    checkCidfile(f.cidfile);
     const engine = await ctx.engine();
     trace('engine open');
     await repairContainers(engine);
@@ -38,6 +40,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: f.quiet });
     // a short name the search list resolved to another registry is known here by its id
     const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
+    await writeCidfile(engine, f.cidfile, rec.id);
     trace('created');
     if (f.detach) {
       try {

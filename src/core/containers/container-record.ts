@@ -71,3 +71,9 @@ export function initialState(): ContainerState {
     runId: '',
   };
 }
+
+/** The ports a container exposes: its image's EXPOSE and its own --expose ("80/tcp"). */
+export function exposedPorts(rec: Pick<ContainerRecord, 'image' | 'spec'>): string[] {
+  const ports = Object.keys(rec.image.config.ExposedPorts ?? {}).map((p) => (p.includes('/') ? p : `${p}/tcp`));
+  return [...new Set([...ports, ...(rec.spec.expose ?? [])])];
+}

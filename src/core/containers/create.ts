@@ -33,7 +33,8 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   const id = newContainerId();
   const name = spec.name ?? generateName((n) => ctx.containers.findByName(n) !== undefined);
   spec.name = name;
-  spec.hostname ??= spec.network === 'host' ? undefined : id.slice(0, 12);
+  // the host's UTS namespace (--network host, --uts host) keeps the host's name
+  spec.hostname ??= spec.network === 'host' || spec.utsMode === 'host' ? undefined : id.slice(0, 12);
 
   const rec: ContainerRecord = {
     id,
@@ -69,9 +70,9 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     for (const d of [p.dir, p.upper, p.work, p.rootfs]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
     fs.chmodSync(p.dir, 0o711);
     copyRootAttributes(ctx, image.chainIds, p.upper);
-    fs.writeFileSync(p.hostname, `${spec.hostname ?? ''}\n`);
+    fs.writeFileSync(p.hostname, `${spec.hostname ?? os.hostname()}\n`);
     if (spec.network !== 'host') {
-      fs.writeFileSync(p.hosts, hostsFile(spec.hostname ?? id.slice(0, 12), spec.extraHosts));
+      fs.writeFileSync(p.hosts, hostsFile(spec.hostname ?? os.hostname(), spec.extraHosts));
     }
     fs.writeFileSync(p.resolvConf, resolvConf(spec.dns, spec.dnsSearch, spec.dnsOptions));
     ctx.db.prepare('UPDATE containers SET spec = ? WHERE id = ?').run(JSON.stringify(spec), id);

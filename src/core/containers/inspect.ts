@@ -1,6 +1,6 @@
 import { nilMap, nilSlice } from '../format/go-template/go-values.js';
 import type { EngineContext } from '../engine-context.js';
-import type { ContainerRecord } from './container-record.js';
+import { exposedPorts, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
 import { containerNetworkSettings } from '../networks/index.js';
@@ -21,7 +21,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
   const ic = rec.image.config;
   const env = mergeEnv(ic.Env ?? [], spec.env);
   const r = spec.resources;
-  const exposed: Record<string, Record<string, never>> = { ...(ic.ExposedPorts ?? {}) };
+  const exposed: Record<string, Record<string, never>> = Object.fromEntries(exposedPorts(rec).map((p) => [p, {}]));
   for (const port of spec.publish) exposed[`${port.containerPort}/${port.protocol}`] = {};
   return {
     Id: rec.id,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, wrap } from '../errors/index.js';
 import type { EngineContext } from '../engine-context.js';
-import type { ContainerRecord } from '../containers/container-record.js';
+import { exposedPorts, type ContainerRecord } from '../containers/container-record.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import type { PortSpec } from '../spec/container-spec.js';
 import { cniAdd, cniDel, type CniResult } from './cni.js';
@@ -62,7 +62,7 @@ export async function setUpNetwork(ctx: EngineContext, rec: ContainerRecord, onA
     return n;
   });
   const taken = store.sandboxes().filter((s) => s.containerId !== rec.id).flatMap((s) => s.ports);
-  const exposed = Object.keys(rec.image.config.ExposedPorts ?? {});
+  const exposed = exposedPorts(rec);
   const ports = await resolvePorts(rec.spec.publish, rec.spec.publishAll, exposed, taken);
   const name = netnsNameFor(rec.id);
   // write-ahead: the row exists before the namespace, so repair always finds what we make

@@ -1,5 +1,5 @@
 import type { EngineContext } from '../engine-context.js';
-import type { ContainerRecord } from '../containers/container-record.js';
+import { exposedPorts, type ContainerRecord } from '../containers/container-record.js';
 import { isBridgeMode } from './endpoint-plan.js';
 import { networkStore } from './store-for.js';
 
@@ -14,7 +14,7 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
   const store = networkStore(ctx);
   const sb = store.sandbox(rec.id);
   const ports: Bindings = {};
-  const exposed = Object.keys(rec.image.config.ExposedPorts ?? {});
+  const exposed = exposedPorts(rec);
   if (sb) {
     for (const e of exposed) ports[e.includes('/') ? e : `${e}/tcp`] = null;
     for (const p of sb.ports) {

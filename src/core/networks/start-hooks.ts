@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { BerthError } from '../errors/index.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from '../containers/container-record.js';
@@ -40,7 +41,7 @@ export async function networkForStart(ctx: EngineContext, rec: ContainerRecord):
   const p = containerPaths(ctx.paths, rec.id);
   const setup = await setUpNetwork(ctx, rec, (primary) => {
     const s = rec.spec;
-    fs.writeFileSync(p.hosts, hostsFile(s.hostname ?? rec.id.slice(0, 12), s.extraHosts, primary));
+    fs.writeFileSync(p.hosts, hostsFile(s.hostname ?? os.hostname(), s.extraHosts, primary));
     // user-defined networks resolve container names through aardvark-dns on their gateway
     if (primary.dns && s.dns.length === 0) fs.writeFileSync(p.resolvConf, resolvConf([primary.gateway], s.dnsSearch, s.dnsOptions));
   });

@@ -74,6 +74,10 @@ export interface ContainerSpec {
   ipcMode?: string;
   pidMode?: string;
   utsMode?: string;
+  /** --cgroupns host|private; unset: docker's default for the host's cgroup version */
+  cgroupnsMode?: string;
+  /** --expose, as "80/tcp": ports the container exposes besides its image's */
+  expose?: string[];
 }
 
 export interface MountSpec {

@@ -63,6 +63,7 @@ export function validateContainerSpec(spec: ContainerSpec): void {
   checkMode('--pid', spec.pidMode, ['private', 'host']);
   checkMode('--ipc', spec.ipcMode, ['private', 'shareable', 'host', 'none']);
   checkMode('--uts', spec.utsMode, ['private', 'host']);
+  checkMode('--cgroupns', spec.cgroupnsMode, ['private', 'host']);
   if (spec.utsMode === 'host' && (spec.hostname || spec.domainname)) {
     throw invalid('conflicting options: hostname and the UTS mode');
   }

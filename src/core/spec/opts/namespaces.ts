@@ -22,7 +22,7 @@ function one(type: keyof NamespacePaths, mode: string | undefined, paths: Namesp
  * linux.namespaces: new pid, network, ipc, uts and mount namespaces, minus those the user shares
  * with the host (--pid/--ipc/--uts host, --network host). A cgroup namespace only on cgroup v2
  * hosts, as docker does: on v1 docker's default is the host's cgroup namespace, and tools inside
- * v1 containers expect to see their full cgroup paths.
+ * v1 containers expect to see their full cgroup paths. --cgroupns host|private overrides that.
  */
 export function namespaces(spec: ContainerSpec, host: HostFacts, paths: NamespacePaths = {}): Namespace[] {
   const out: Array<Namespace | undefined> = [
@@ -32,6 +32,7 @@ export function namespaces(spec: ContainerSpec, host: HostFacts, paths: Namespac
     one('uts', spec.utsMode, paths, '--uts'),
     { type: 'mount' },
   ];
-  if (host.cgroupVersion === 2 || paths.cgroup) out.push(paths.cgroup ? { type: 'cgroup', path: paths.cgroup } : { type: 'cgroup' });
+  const privateCgroups = spec.cgroupnsMode === undefined ? host.cgroupVersion === 2 : spec.cgroupnsMode === 'private';
+  if (privateCgroups || paths.cgroup) out.push(paths.cgroup ? { type: 'cgroup', path: paths.cgroup } : { type: 'cgroup' });
   return out.filter((n): n is Namespace => n !== undefined);
 }

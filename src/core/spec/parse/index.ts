@@ -4,7 +4,7 @@ export { parseDevice, type DeviceSpec } from './device.js';
 export { parseEnv, parseEnvFile, type EnvLookup } from './env.js';
 export { parseLabel } from './label.js';
 export { parseMount } from './mount.js';
-export { parsePublish } from './publish.js';
+export { parseExpose, parsePublish } from './publish.js';
 export { parseRestart } from './restart.js';
 export { parseSecurityOpt } from './security-opt.js';
 export { SIGNALS, parseSignal, signalName } from './signal.js';

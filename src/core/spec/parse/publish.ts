@@ -13,6 +13,15 @@ function portRange(text: string, what: string, allowZero: boolean): [number, num
   return [start, end];
 }
 
+/** `80/udp` → ['80', 'udp']; tcp when no protocol is given. */
+function splitProtocol(value: string): [string, string] {
+  const slash = value.lastIndexOf('/');
+  if (slash < 0) return [value, 'tcp'];
+  const protocol = value.slice(slash + 1).toLowerCase();
+  if (!PROTOCOLS.has(protocol)) throw invalidArgument(`invalid proto: "${protocol}"`);
+  return [value.slice(0, slash), protocol];
+}
+
 /**
  * -p / --publish `[ip:][hostPort:]containerPort[/proto]` with ranges (`8000-8001:80-81`) and IPv6
  * addresses in brackets (`[::1]:8080:80`). A missing or 0 host port means "pick one" (hostPort 0);
@@ -21,14 +30,7 @@ function portRange(text: string, what: string, allowZero: boolean): [number, num
  * @example parsePublish('127.0.0.1:8080:80/udp') // [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'udp' }]
  */
 export function parsePublish(value: string): PortSpec[] {
-  let rest = value;
-  let protocol = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
-    protocol = rest.slice(slash + 1).toLowerCase();
-    rest = rest.slice(0, slash);
-    if (!PROTOCOLS.has(protocol)) throw invalidArgument(`invalid proto: "${protocol}"`);
-  }
+  const [rest, protocol] = splitProtocol(value);
   const parts = rest.split(':');
   const containerText = parts[parts.length - 1] ?? '';
   let hostText = '';
@@ -56,5 +58,18 @@ export function parsePublish(value: string): PortSpec[] {
       protocol: protocol as PortSpec['protocol'],
     });
   }
+  return out;
+}
+
+/**
+ * --expose `port[/proto]` or a range `start-end[/proto]`: the ports as "80/tcp", one each.
+ *
+ * @example parseExpose('8000-8001/udp') // ['8000/udp', '8001/udp']
+ */
+export function parseExpose(value: string): string[] {
+  const [rest, protocol] = splitProtocol(value);
+  const [start, end] = portRange(rest, 'range format for --expose specification', false);
+  const out: string[] = [];
+  for (let p = start; p <= end; p++) out.push(`${p}/${protocol}`);
   return out;
 }
