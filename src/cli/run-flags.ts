@@ -1,9 +1,23 @@
 import { Option, type Command } from 'commander';
 import { collect } from './options.js';
 
+/** The cgroup limit flags of `run`, `create` and `update`. */
+export function addResourceFlags(cmd: Command): Command {
+  return cmd
+    .option('-m, --memory <bytes>', 'memory limit')
+    .option('--memory-swap <bytes>', "swap limit equal to memory plus swap: '-1' to enable unlimited swap")
+    .option('--memory-reservation <bytes>', 'memory soft limit')
+    .option('--cpus <number>', 'number of CPUs')
+    .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)')
+    .option('--cpu-quota <int>', 'limit CPU CFS quota')
+    .option('--cpu-period <int>', 'limit CPU CFS period')
+    .option('--cpuset-cpus <list>', 'CPUs in which to allow execution (0-3, 0,1)')
+    .option('--pids-limit <int>', 'tune container pids limit (set -1 for unlimited)');
+}
+
 /** The flags `run` and `create` share, declared once. */
 export function addContainerFlags(cmd: Command): Command {
-  return cmd
+  return addResourceFlags(cmd)
     .option('--name <name>', 'assign a name to the container')
     .option('-e, --env <KEY=VALUE>', 'set environment variables', collect, [])
     .option('--env-file <file>', 'read in a file of environment variables', collect, [])
@@ -22,15 +36,6 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--cap-add <cap>', 'add Linux capabilities', collect, [])
     .option('--cap-drop <cap>', 'drop Linux capabilities', collect, [])
     .option('--security-opt <opt>', 'security options', collect, [])
-    .option('-m, --memory <bytes>', 'memory limit')
-    .option('--memory-swap <bytes>', "swap limit equal to memory plus swap: '-1' to enable unlimited swap")
-    .option('--memory-reservation <bytes>', 'memory soft limit')
-    .option('--cpus <number>', 'number of CPUs')
-    .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)')
-    .option('--cpu-quota <int>', 'limit CPU CFS quota')
-    .option('--cpu-period <int>', 'limit CPU CFS period')
-    .option('--cpuset-cpus <list>', 'CPUs in which to allow execution (0-3, 0,1)')
-    .option('--pids-limit <int>', 'tune container pids limit (set -1 for unlimited)')
     .option('--oom-kill-disable', 'disable OOM killer')
     .option('--ulimit <name=soft[:hard]>', 'ulimit options', collect, [])
     .option('--device <host[:ctr[:perms]]>', 'add a host device to the container', collect, [])
@@ -64,7 +69,20 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--platform <platform>', 'set platform if server is multi-platform capable');
 }
 
-export interface ContainerFlags {
+/** What addResourceFlags parses into. */
+export interface ResourceFlags {
+  memory?: string;
+  memorySwap?: string;
+  memoryReservation?: string;
+  cpus?: string;
+  cpuShares?: string;
+  cpuQuota?: string;
+  cpuPeriod?: string;
+  cpusetCpus?: string;
+  pidsLimit?: string;
+}
+
+export interface ContainerFlags extends ResourceFlags {
   name?: string;
   env: string[];
   envFile: string[];
@@ -87,15 +105,6 @@ export interface ContainerFlags {
   capAdd: string[];
   capDrop: string[];
   securityOpt: string[];
-  memory?: string;
-  memorySwap?: string;
-  memoryReservation?: string;
-  cpus?: string;
-  cpuShares?: string;
-  cpuQuota?: string;
-  cpuPeriod?: string;
-  cpusetCpus?: string;
-  pidsLimit?: string;
   oomKillDisable?: boolean;
   ulimit: string[];
   device: string[];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { BerthError } from '../core/errors/berth-error.js';
 import { emptyContainerSpec, type ContainerSpec } from '../core/spec/container-spec.js';
 import * as parse from '../core/spec/parse/index.js';
-import type { ContainerFlags } from './run-flags.js';
+import type { ContainerFlags, ResourceFlags } from './run-flags.js';
 
 function int(flag: string, v: string): number {
   if (!/^-?\d+$/.test(v.trim())) throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
@@ -51,17 +51,8 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   spec.capAdd = f.capAdd;
   spec.capDrop = f.capDrop;
   spec.security = parse.parseSecurityOpt(f.securityOpt, (p: string) => fs.readFileSync(p, 'utf8'));
-  const r = spec.resources;
-  if (f.memory !== undefined) r.memory = parse.parseBytes(f.memory, '-m, --memory');
-  if (f.memorySwap !== undefined) r.memorySwap = f.memorySwap === '-1' ? -1 : parse.parseBytes(f.memorySwap, '--memory-swap');
-  if (f.memoryReservation !== undefined) r.memoryReservation = parse.parseBytes(f.memoryReservation, '--memory-reservation');
-  if (f.cpus !== undefined) r.nanoCpus = parse.parseCpus(f.cpus);
-  if (f.cpuShares !== undefined) r.cpuShares = int('-c, --cpu-shares', f.cpuShares);
-  if (f.cpuQuota !== undefined) r.cpuQuota = int('--cpu-quota', f.cpuQuota);
-  if (f.cpuPeriod !== undefined) r.cpuPeriod = int('--cpu-period', f.cpuPeriod);
-  if (f.cpusetCpus !== undefined) r.cpusetCpus = f.cpusetCpus;
-  if (f.pidsLimit !== undefined) r.pidsLimit = int('--pids-limit', f.pidsLimit);
-  if (f.oomKillDisable) r.oomKillDisable = true;
+  Object.assign(spec.resources, resourceFlags(f));
+  if (f.oomKillDisable) spec.resources.oomKillDisable = true;
   spec.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
   spec.devices = f.device.map((d) => parse.parseDevice(d));
   for (const v of f.volume) {
@@ -126,4 +117,19 @@ function readFlagFile(file: string): string {
   } catch {
     throw new BerthError('InvalidArgument', `open ${file}: no such file or directory`);
   }
+}
+
+/** The limits the flags set, parsed; the ones not given are absent. */
+export function resourceFlags(f: ResourceFlags): Partial<ContainerSpec['resources']> {
+  const r: Partial<ContainerSpec['resources']> = {};
+  if (f.memory !== undefined) r.memory = parse.parseBytes(f.memory, '-m, --memory');
+  if (f.memorySwap !== undefined) r.memorySwap = f.memorySwap === '-1' ? -1 : parse.parseBytes(f.memorySwap, '--memory-swap');
+  if (f.memoryReservation !== undefined) r.memoryReservation = parse.parseBytes(f.memoryReservation, '--memory-reservation');
+  if (f.cpus !== undefined) r.nanoCpus = parse.parseCpus(f.cpus);
+  if (f.cpuShares !== undefined) r.cpuShares = int('-c, --cpu-shares', f.cpuShares);
+  if (f.cpuQuota !== undefined) r.cpuQuota = int('--cpu-quota', f.cpuQuota);
+  if (f.cpuPeriod !== undefined) r.cpuPeriod = int('--cpu-period', f.cpuPeriod);
+  if (f.cpusetCpus !== undefined) r.cpusetCpus = f.cpusetCpus;
+  if (f.pidsLimit !== undefined) r.pidsLimit = int('--pids-limit', f.pidsLimit);
+  return r;
 }

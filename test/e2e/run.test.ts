@@ -235,3 +235,28 @@ test('--cidfile, --label-file, --expose (with -P), --cgroupns, --uts host and do
   assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('update changes a running container\'s limits in its cgroup and its restart policy; bad values change nothing', async () => {
+  const id = (await t.berth(['run', '-d', '--memory', '64m', 'busybox', 'sleep', '30'])).stdout.trim();
+  try {
+    const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+    const read = (ctrl: string, f: string) => fs.readFileSync(v2 ? `/sys/fs/cgroup/berth/${id}/${f}` : `/sys/fs/cgroup/${ctrl}/berth/${id}/${f}`, 'utf8').trim();
+    const u = await t.berth(['update', '-m', '128m', '--pids-limit', '50', id]);
+    assert.equal(u.code, 0, u.stderr);
+    assert.equal(u.stdout, `${id}\n`);
+    assert.equal(read('memory', v2 ? 'memory.max' : 'memory.limit_in_bytes'), '134217728');
+    assert.equal(read('pids', 'pids.max'), '50');
+    assert.equal((await t.berth(['update', '--restart', 'on-failure:3', id])).code, 0);
+    assert.equal((await t.berth(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}', id])).stdout, '134217728 50 on-failure:3\n');
+    const bad = await t.berth(['update', '-m', 'lots', id]);
+    assert.equal(bad.code, 125);
+    assert.equal(read('memory', v2 ? 'memory.max' : 'memory.limit_in_bytes'), '134217728');
+  } finally {
+    await t.berth(['rm', '-f', id]);
+  }
+  const rm = (await t.berth(['run', '-d', '--rm', 'busybox', 'sleep', '30'])).stdout.trim();
+  const refused = await t.berth(['update', '--restart', 'always', rm]);
+  assert.equal(refused.code, 125);
+  assert.match(refused.stderr, /AutoRemove is enabled/);
+  await t.berth(['rm', '-f', rm]);
+});

@@ -16,6 +16,7 @@ import { registerCp } from './cp.js';
 import { registerAttach } from './attach.js';
 import { registerCommit } from './commit.js';
 import { registerExport } from './export.js';
+import { registerUpdate } from './update.js';
 import { registerExplain } from './explain.js';
 import { registerBuild } from './build.js';
 import { registerNetwork } from './network.js';
@@ -56,6 +57,7 @@ const CONTAINER_VERBS: Array<[Reg, string, string]> = [
   [registerAttach, 'attach', 'attach'],
   [registerCommit, 'commit', 'commit'],
   [registerExport, 'export', 'export'],
+  [registerUpdate, 'update', 'update'],
 ];
 
 /** The explicit list of commands (crun's table, pnpm's list): nothing registers itself. */

@@ -139,6 +139,10 @@ export class ContainerStore {
     this.db.prepare('UPDATE containers SET path = ?, args = ? WHERE id = ?').run(path, JSON.stringify(args), id);
   }
 
+  setSpec(id: string, spec: ContainerRecord['spec']): void {
+    this.db.prepare('UPDATE containers SET spec = ? WHERE id = ?').run(JSON.stringify(spec), id);
+  }
+
   markReady(id: string): void {
     this.db.prepare('UPDATE containers SET pending_pid = 0 WHERE id = ?').run(id);
   }

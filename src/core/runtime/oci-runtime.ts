@@ -108,6 +108,12 @@ export class OciRuntime {
     return fs.existsSync(path.join(this.root, id));
   }
 
+  /** Change a live container's cgroup limits (`runc update`, resources as runtime-spec JSON). */
+  async update(id: string, resources: object): Promise<void> {
+    const context = `updating container ${JSON.stringify(id)}`;
+    await runRuntime(this.path, [...this.globalArgs(), 'update', '--resources', '-', id], { context, input: JSON.stringify(resources) });
+  }
+
   /** Freeze every process of a running container (cgroup freezer). */
   async pause(id: string): Promise<void> {
     await this.run(['pause', id], `pausing container ${JSON.stringify(id)}`);

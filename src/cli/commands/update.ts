@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { addResourceFlags, type ResourceFlags } from '../run-flags.js';
+
+interface UpdateFlags extends ResourceFlags {
+  restart?: string;
+}
+
+/** `berth update [flags] CONTAINER...`: prints each container as named, as docker. */
+export function registerUpdate(parent: Command, ctx: CliContext, name = 'update'): void {
+  const cmd = parent
+    .command(name)
+    .description('Update configuration of one or more containers')
+    .argument('<containers...>')
+    .option('--restart <policy>', 'restart policy to apply when a container exits');
+  addResourceFlags(cmd).action(async (containers: string[], f: UpdateFlags) => {
+      const { resourceFlags } = await import('../run-spec.js');
+      const { parseRestart } = await import('../../core/spec/parse/index.js');
+      const { updateContainer } = await import('../../core/containers/update.js');
+      const { errorMessage } = await import('../../core/errors/berth-error.js');
+      const changes = { resources: resourceFlags(f), ...(f.restart !== undefined ? { restartPolicy: parseRestart(f.restart) } : {}) };
+      const engine = await ctx.engine();
+      for (const c of containers) {
+        try {
+          await updateContainer(engine, c, changes);
+          ctx.stdout.write(`${c}\n`);
+        } catch (e) {
+          // docker goes on with the others and fails at the end
+          ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
+          ctx.setExitCode(125);
+        }
+      }
+    });
+}
