@@ -68,6 +68,11 @@ function fail(e: unknown): never {
 async function main(): Promise<void> {
   // diagnostics to a stderr nobody reads any more (`2>&1 | head -1`) must not stop a command half-way
   process.stderr.on('error', () => undefined);
+  // `berth ps | head -1`: a reader that went away ends the command quietly, as SIGPIPE ends
+  // docker's (a foreground container goes on; the next command's repair tidies up after it)
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+  });
   try {
     await program.parseAsync([...process.argv.slice(0, 2), ...normalizeBooleanFlags(program, process.argv.slice(2))]);
     engine?.close();

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { BERTH_BIN, makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
 
 let t: TestEnv;
 before(async () => {
@@ -235,6 +235,36 @@ test('commit makes an image of a container\'s changes and configuration; export 
   assert.ok(fs.existsSync(out), 'a failed export leaves the earlier file');
   await t.berth(['rm', 'cm']);
   await t.berth(['rmi', 'committed:1']);
+});
+
+test('inspect -s, cp -L, container prune --filter, and a closed stdout end quietly', async () => {
+  await t.berth(['run', '--name', 'sl', '--label', 'keep=yes', 'busybox', 'sh', '-c', 'head -c 100000 /dev/zero > /big; echo target > /t.txt; ln -s /t.txt /link']);
+  const sizes = (await t.berth(['inspect', '-s', '-f', '{{.SizeRw}} {{.SizeRootFs}}', 'sl'])).stdout.trim().split(' ').map(Number);
+  assert.ok((sizes[0] ?? 0) >= 100000 && (sizes[1] ?? 0) > (sizes[0] ?? 0), String(sizes));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cpl-'));
+  assert.equal((await t.berth(['cp', 'sl:/link', path.join(dir, 'asis')])).code, 0);
+  assert.equal(fs.readlinkSync(path.join(dir, 'asis')), '/t.txt');
+  assert.equal((await t.berth(['cp', '-L', 'sl:/link', path.join(dir, 'followed')])).code, 0);
+  assert.equal(fs.readFileSync(path.join(dir, 'followed'), 'utf8'), 'target\n');
+
+  await t.berth(['create', '--name', 'nolabel', 'busybox', 'true']);
+  const pr = await t.berth(['container', 'prune', '-f', '--filter', 'label!=keep']);
+  assert.match(pr.stdout, /Deleted Containers:/);
+  assert.deepEqual((await t.berth(['ps', '-a', '--format', '{{.Names}}'])).stdout.trim().split('\n'), ['sl']);
+  await t.berth(['container', 'prune', '-f', '--filter', 'until=1h']);
+  assert.equal((await t.berth(['ps', '-a', '--format', '{{.Names}}'])).stdout, 'sl\n', 'created less than an hour ago: kept');
+  assert.equal((await t.berth(['container', 'prune', '-f', '--filter', 'color=red'])).code, 125);
+
+  // a reader that goes away (`| head -c 1`): exit 141 as SIGPIPE would, no stack trace
+  const many = Array.from({ length: 300 }, () => 'sl').join(' ');
+  const piped = spawnSync('bash', ['-c', `set -o pipefail; "$BIN" inspect ${many} | head -c 1 >/dev/null`], {
+    encoding: 'utf8',
+    env: { ...process.env, BIN: BERTH_BIN, BERTH_ROOT: t.root, BERTH_RUNROOT: t.runRoot },
+  });
+  assert.equal(piped.status, 141, piped.stderr);
+  assert.equal(piped.stderr, '');
+  await t.berth(['rm', 'sl']);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('ps filters, formats and quiet output', async () => {

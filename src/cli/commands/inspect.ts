@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { errorMessage } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { printObjects } from '../render.js';
+import type { Engine } from '../../core/engine.js';
+import { containerPaths } from '../../core/containers/container-paths.js';
+import { dirSize } from '../../core/volumes/volume-store.js';
 
 type Kind = 'container' | 'image' | 'volume' | undefined;
 
@@ -14,7 +17,7 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
     .option('-f, --format <format>', 'format output using a Go template');
   if (!only) cmd.option('--type <type>', 'only inspect objects of the given type (container, image, volume)');
   if (only === 'container' || !only) cmd.option('-s, --size', 'display total file sizes');
-  cmd.action(async (targets: string[], f: { format?: string; type?: string }) => {
+  cmd.action(async (targets: string[], f: { format?: string; type?: string; size?: boolean }) => {
     const engine = await ctx.engine();
     const { inspectContainer } = await import('../../core/containers/inspect.js');
     const kind = (only ?? f.type) as Kind;
@@ -23,7 +26,7 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
     let failed = false;
     for (const t of targets) {
       const attempts: Array<() => unknown> = [];
-      if (!kind || kind === 'container') attempts.push(() => inspectContainer(engine, t));
+      if (!kind || kind === 'container') attempts.push(() => (f.size ? withSizes(engine, inspectContainer(engine, t)) : inspectContainer(engine, t)));
       if (!kind || kind === 'image') attempts.push(() => engine.images.inspect(engine.images.resolve(t).id));
       if (!kind || kind === 'volume') attempts.push(() => volumeJson(engine.volumes.get(t)));
       let done = false;
@@ -57,4 +60,14 @@ export function volumeJson(v: { name: string; created: string; labels: Record<st
     Options: {},
     Scope: 'local',
   };
+}
+
+/**
+ * -s: what the container wrote (SizeRw, its overlay upper dir) and that plus its image
+ * (SizeRootFs), in bytes, as docker adds them.
+ */
+function withSizes(engine: Engine, c: Record<string, unknown>): Record<string, unknown> {
+  const rec = engine.containers.lookup(String(c['Id']));
+  const rw = dirSize(containerPaths(engine.paths, rec.id).upper);
+  return { ...c, SizeRw: rw, SizeRootFs: rw + rec.image.size };
 }

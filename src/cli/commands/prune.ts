@@ -1,3 +1,4 @@
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
@@ -9,10 +10,10 @@ export function registerContainerPrune(parent: Command, ctx: CliContext): void {
     .description('Remove all stopped containers')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (e.g. "until=<timestamp>")', collect, [])
-    .action(async () => {
+    .action(async (f: { filter: string[] }) => {
       const { pruneContainers } = await import('../../core/containers/prune.js');
       const { humanSize } = await import('../../core/format/index.js');
-      const r = await pruneContainers(await ctx.engine());
+      const r = await pruneContainers(await ctx.engine(), { filters: await pruneFilters(f.filter) });
       if (r.removed.length) ctx.stdout.write(`Deleted Containers:\n${r.removed.join('\n')}\n\n`);
       ctx.stdout.write(`Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
     });
@@ -52,12 +53,13 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--volumes', 'prune anonymous volumes')
     .option('--filter <filter>', 'provide filter values', collect, [])
-    .action(async (f: { all?: boolean; volumes?: boolean }) => {
+    .action(async (f: { all?: boolean; volumes?: boolean; filter: string[] }) => {
       const { pruneContainers } = await import('../../core/containers/prune.js');
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
       const { humanSize } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
-      const c = await pruneContainers(engine);
+      // the filters choose the containers (images and volumes: not yet)
+      const c = await pruneContainers(engine, { filters: await pruneFilters(f.filter) });
       let reclaimed = c.reclaimed;
       if (c.removed.length) ctx.stdout.write(`Deleted Containers:\n${c.removed.join('\n')}\n\n`);
       if (f.volumes) {
@@ -75,4 +77,21 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
       }
       ctx.stdout.write(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
     });
+}
+
+/** `until=TIME`, `label=K[=V]`, `label!=K[=V]`: the filters docker's prune commands take. */
+async function pruneFilters(values: readonly string[]): Promise<import('../../core/containers/prune.js').PruneFilters> {
+  const { parseSince } = await import('./logs.js');
+  const out: import('../../core/containers/prune.js').PruneFilters = {};
+  for (const v of values) {
+    const m = /^(until|label!?)=(.*)$/.exec(v);
+    if (!m) throw new BerthError('InvalidArgument', `invalid filter '${v}': prune takes until=<timestamp> and label=<key>[=<value>]`);
+    const [, key, value] = m as unknown as [string, string, string];
+    if (key === 'until') out.until = parseSince(value);
+    else {
+      const eq = value.indexOf('=');
+      (out.labels ??= []).push({ key: eq < 0 ? value : value.slice(0, eq), ...(eq < 0 ? {} : { value: value.slice(eq + 1) }), negate: key === 'label!' });
+    }
+  }
+  return out;
 }

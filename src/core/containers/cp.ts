@@ -49,11 +49,15 @@ function tarTo(dir: string, name: string, out: Writable): Promise<void> {
   });
 }
 
-/** The container path as docker resolves it: a trailing symlink is copied as a link, not followed. */
-function resolveSource(rootfs: string, ctrPath: string): string {
+/**
+ * The container path as docker resolves it: a trailing symlink is copied as a link, not
+ * followed, unless `followLink` (cp -L), which follows it inside the container's root.
+ */
+function resolveSource(rootfs: string, ctrPath: string, followLink = false): string {
   const dir = resolveInRoot(rootfs, path.posix.dirname(ctrPath));
   const base = path.posix.basename(ctrPath);
-  const p = base === '' || base === '/' || ctrPath.endsWith('/.') || ctrPath === '/' ? resolveInRoot(rootfs, ctrPath) : path.join(dir, base);
+  const whole = followLink || base === '' || base === '/' || ctrPath.endsWith('/.') || ctrPath === '/';
+  const p = whole ? resolveInRoot(rootfs, ctrPath) : path.join(dir, base);
   if (!fs.existsSync(p) && !isSymlink(p)) throw new BerthError('NotFound', `Could not find the file ${ctrPath} in container`);
   return p;
 }
@@ -67,9 +71,9 @@ function isSymlink(p: string): boolean {
 }
 
 /** docker cp CONTAINER:SRC DEST (DEST "-" writes a tar stream). */
-export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath: string, dest: string | Writable): Promise<void> {
+export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath: string, dest: string | Writable, opts: { followLink?: boolean } = {}): Promise<void> {
   await withRootfs(ctx, ref, async (rootfs) => {
-    const src = resolveSource(rootfs, ctrPath);
+    const src = resolveSource(rootfs, ctrPath, opts.followLink);
     if (typeof dest !== 'string') {
       await tarTo(path.dirname(src), path.basename(src), dest);
       return;
