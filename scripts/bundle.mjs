@@ -3,6 +3,7 @@
 // (measured: `berth run --rm busybox true` 193 ms as ES modules, 171 ms bundled). tsc's output
 // in dist/src stays what the unit tests run; bin/berth loads this bundle.
 import fs from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 // `node scripts/bundle.mjs OUTFILE` builds elsewhere (helpers testing side by side use their own)
@@ -43,18 +44,31 @@ const builtinsOnce = {
 
 const outfile = process.argv[2] ?? 'dist/bundle/berth.cjs';
 if (!process.argv[2]) fs.rmSync('dist/bundle', { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli/main.ts'],
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  minifyWhitespace: true,
+  logLevel: 'warning',
+  // layer-lanes.ts finds its worker through __dirname in a bundle and import.meta.url otherwise
+  logOverride: { 'empty-import-meta': 'silent' },
+};
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
   outfile,
   // native addons are loaded from node_modules at run time; better-sqlite3's JavaScript is
   // bundled (6 ms of loading its modules on every command, now under the code cache) and only
   // its compiled addon is required, from where npm built it
   external: ['berth-linux', 'better-sqlite3/package.json'],
   plugins: [sqliteAddon, builtinsOnce],
-  minifyWhitespace: true,
-  logLevel: 'warning',
+});
+// a pull's worker threads (layer-lanes.ts) load this beside the bundle: only what a layer needs
+await build({
+  ...common,
+  entryPoints: ['src/core/registry/layer-worker.ts'],
+  outfile: path.join(path.dirname(outfile), 'layer-worker.cjs'),
+  external: ['berth-linux'],
+  plugins: [builtinsOnce],
 });

@@ -68,6 +68,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"pipe", NULL, berth_pipe, NULL, NULL, NULL, napi_default, NULL},
       {"waitpid", NULL, berth_waitpid, NULL, NULL, NULL, napi_default, NULL},
       {"tryWait", NULL, berth_try_wait, NULL, NULL, NULL, napi_default, NULL},
+      {"layerSinkOpen", NULL, berth_sink_open, NULL, NULL, NULL, napi_default, NULL},
+      {"layerSinkWrite", NULL, berth_sink_write, NULL, NULL, NULL, napi_default, NULL},
+      {"layerSinkEnd", NULL, berth_sink_end, NULL, NULL, NULL, napi_default, NULL},
+      {"layerSinkClose", NULL, berth_sink_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -27,4 +27,8 @@ napi_value berth_spawn(napi_env env, napi_callback_info info);
 napi_value berth_pipe(napi_env env, napi_callback_info info);
 napi_value berth_waitpid(napi_env env, napi_callback_info info);
 napi_value berth_try_wait(napi_env env, napi_callback_info info);
+napi_value berth_sink_open(napi_env env, napi_callback_info info);
+napi_value berth_sink_write(napi_env env, napi_callback_info info);
+napi_value berth_sink_end(napi_env env, napi_callback_info info);
+napi_value berth_sink_close(napi_env env, napi_callback_info info);
 #endif

@@ -23,3 +23,17 @@ export function pipe(): [number, number];
 export function waitpid(pid: number): Promise<{ code: number | null; signal: number | null }>;
 /** waitpid(pid, WNOHANG): how the child ended, or null while it runs. */
 export function tryWait(pid: number): { code: number | null; signal: number | null } | null;
+/** A layer blob being received: see layerSinkOpen. */
+export interface LayerSink { readonly __layerSink: unique symbol }
+/**
+ * Start a layer blob: each chunk given to layerSinkWrite is hashed (the blob digest), written to
+ * blobFd (-1: not written), and, when the first bytes are gzip's, inflated; the tar bytes are
+ * hashed too (the diff id). Other compressions throw code ECOMPRESSION at the first chunk.
+ */
+export function layerSinkOpen(blobFd: number): LayerSink;
+/** The tar bytes the chunk completed (a plain tar's chunk itself); invalid gzip throws EGZIP. */
+export function layerSinkWrite(sink: LayerSink, chunk: Buffer): Buffer[];
+/** The digests and blob size, and the last tar bytes; a gzip stream cut short throws EGZIP. */
+export function layerSinkEnd(sink: LayerSink): { digest: string; diffId: string; size: number; tail: Buffer[] };
+/** Free an abandoned sink now rather than at garbage collection. */
+export function layerSinkClose(sink: LayerSink): void;

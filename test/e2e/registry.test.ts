@@ -2,6 +2,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
@@ -105,8 +106,11 @@ describe('registry without auth', { skip }, () => {
     ]);
     skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/multi:1`);
     const t = fresh();
-    const r = await ok(t, ['pull', `${reg.host}/multi:1`]);
+    const r = await ok(t, ['pull', `${reg.host}/multi:1`], { BERTH_TRACE: '1' });
     assert.equal((r.stdout.match(/Pull complete/g) ?? []).length, 4, r.stdout);
+    // gzip and plain layers went through the lanes (worker threads and this one) in one pass
+    assert.equal((r.stderr.match(/passed through a lane/g) ?? []).length, 3, r.stderr);
+    assert.doesNotMatch(r.stderr, /the patient way/);
     assert.equal(await imageId(t, `${reg.host}/multi:1`), img.configDigest);
     const m = await ok(t, ['manifest', 'inspect', `${reg.host}/multi:1`]);
     const doc = JSON.parse(m.stdout) as { schemaVersion: number; layers: unknown[] };
@@ -127,6 +131,60 @@ describe('registry without auth', { skip }, () => {
     assert.match(r.stderr, /digest mismatch/);
     assert.equal((await ok(t, ['images', '-q'])).stdout, '');
     assert.deepEqual(fs.readdirSync(path.join(t.root, 'blobs', 'sha256')), []);
+  });
+
+  test('a blob transfer cut half-way, then a 503, is fetched again: the pull completes and verifies', async () => {
+    const img = await makeOciLayout(path.join(work, 'flaky'), [
+      { size: 3_000_000, compression: 'gzip' },
+      { size: 1_000_000, compression: 'gzip' },
+    ]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/flaky:1`);
+    // in front of the registry: each layer blob's first GET is cut after half its body, the
+    // second answers 503, the third goes through
+    const seen = new Map<string, number>();
+    const upstream = reg.host.split(':');
+    const proxy = http.createServer((req, res) => {
+      const n = (seen.get(req.url ?? '') ?? 0) + 1;
+      seen.set(req.url ?? '', n);
+      // (skopeo compressed the plain layer on its way in: its digest is the registry's own)
+      const layer = req.url?.includes('/blobs/') === true && !req.url.endsWith(img.configDigest);
+      if (layer && n === 2) {
+        res.writeHead(503).end();
+        return;
+      }
+      const up = http.request({ host: upstream[0], port: Number(upstream[1]), path: req.url, method: req.method, headers: req.headers }, (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        if (!(layer && n === 1)) return void ur.pipe(res);
+        const half = Number(ur.headers['content-length']) >> 1;
+        let sent = 0;
+        ur.on('data', (c: Buffer) => {
+          if (sent >= half) return;
+          res.write(c.subarray(0, half - sent));
+          sent += c.length;
+          if (sent >= half) {
+            ur.destroy();
+            res.socket?.destroy();
+          }
+        });
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const t = fresh();
+      const r = await ok(t, ['pull', `${host}/flaky:1`], { BERTH_TRACE: '1' });
+      assert.equal((r.stdout.match(/Pull complete/g) ?? []).length, 2, r.stdout);
+      assert.equal((r.stderr.match(/fast pass failed/g) ?? []).length, 2, r.stderr);
+      assert.equal(await imageId(t, `${host}/flaky:1`), img.configDigest);
+      const layerGets = [...seen].filter(([u]) => u.includes('/blobs/') && !u.endsWith(img.configDigest)).map(([, k]) => k);
+      assert.deepEqual(layerGets, [3, 3]);
+      // nothing half-written is left in the store's temp dirs
+      assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
+      assert.deepEqual(fs.readdirSync(path.join(t.root, 'layers')).filter((n) => n.startsWith('.')), []);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   test('a missing manifest, a refused connection and a bad name are one-line errors', async () => {

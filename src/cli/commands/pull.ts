@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Engine } from '../../core/engine.js';
 import type { CliContext } from '../context.js';
+import { trace } from '../../core/trace.js';
 
 /** The flags every registry command takes (podman's names; docker's `--insecure` on manifest). */
 export interface RegistryFlags {
@@ -59,6 +60,7 @@ export function registerPull(parent: Command, ctx: CliContext, name = 'pull'): v
     const platform = f.platform ? parsePlatform(f.platform) : undefined;
     const opts = registryOptions(f);
     const engine = await ctx.engine();
+    trace('pull: engine open');
     const r = await pullImage(engine.images, ref, {
       ...opts,
       platform,

@@ -59,7 +59,7 @@ export class ContentStore {
         return got;
       }
     }
-    const tmp = path.join(this.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
+    const tmp = this.tempPath();
     let fh: FileHandle | undefined;
     try {
       fh = await fs.promises.open(tmp, 'wx', 0o444);
@@ -87,7 +87,7 @@ export class ContentStore {
       check({ digest: expectedDigest }, got);
     }
     if (this.has(got.digest)) return got;
-    const tmp = path.join(this.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
+    const tmp = this.tempPath();
     try {
       const fd = fs.openSync(tmp, 'wx', 0o444);
       try {
@@ -102,6 +102,26 @@ export class ContentStore {
       fs.rmSync(tmp, { force: true });
       throw wrap(e, 'writing blob');
     }
+  }
+
+  /** A new temp file name for a blob written by someone else (a pull's worker thread). */
+  tempPath(): string {
+    return path.join(this.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
+  }
+
+  /**
+   * Move a blob written at tempPath() into place under the digest its writer computed, which
+   * the caller has compared with what it expected; fsynced first, off this thread.
+   */
+  async commitTemp(tmp: string, digest: string): Promise<void> {
+    digestHex(digest);
+    const fh = await fs.promises.open(tmp, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await this.commit(tmp, digest);
   }
 
   has(digest: string): boolean {
@@ -181,12 +201,13 @@ export class ContentStore {
 
   private async commit(tmp: string, digest: string): Promise<void> {
     await fs.promises.rename(tmp, this.pathOf(digest));
-    // The rename is only durable once the directory entry is on disk.
-    const dirFd = fs.openSync(this.dir, 'r');
+    // The rename is only durable once the directory entry is on disk (waited for off this
+    // thread: a pull commits layers while others still stream)
+    const dir = await fs.promises.open(this.dir, 'r');
     try {
-      fs.fsyncSync(dirFd);
+      await dir.sync();
     } finally {
-      fs.closeSync(dirFd);
+      await dir.close();
     }
   }
 }

@@ -1,13 +1,15 @@
 import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../errors/index.js';
+import { trace } from '../trace.js';
 import { DEFAULT_DOMAIN } from '../reference/reference.js';
 import { parseChallenges, type Challenge } from './auth-challenge.js';
 import type { Credential } from './credentials.js';
 import { isInsecureRegistry, type RegistriesConfig } from './registries-conf.js';
 import { kindOfStatus, networkError, registryErrorText } from './registry-errors.js';
 import { isRetryableError, isRetryableStatus, parseRetryAfter, retryDelay, sleep, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
-import { discard, loadTlsFiles, makeAgent, readBody, send, type HttpResponse } from './transport.js';
+import type { BlobRequest } from './layer-job.js';
+import { discard, loadTlsFiles, makeAgent, readBody, send, type HttpResponse, type TlsFiles } from './transport.js';
 
 export interface ClientOptions {
   /** the registry as references name it: `docker.io`, `localhost:5000` */
@@ -64,6 +66,7 @@ export class RegistryClient {
   private readonly insecure: boolean;
   private base: URL | undefined;
   private agent: http.Agent | undefined;
+  private tls: TlsFiles = { ca: [] };
   private challenge: Challenge | undefined;
   private pinged: Promise<void> | undefined;
   private readonly tokens = new Map<string, Promise<string>>();
@@ -94,32 +97,44 @@ export class RegistryClient {
   private async doPing(): Promise<void> {
     const host = apiHost(this.registry);
     const files = loadTlsFiles(this.registry, this.opts.certDir);
-    const maxSockets = this.opts.maxSockets ?? 8;
-    const schemes: Array<'https' | 'http'> = this.insecure ? ['https', 'http'] : ['https'];
-    let lastError: unknown;
-    for (const scheme of schemes) {
-      const agent = makeAgent(scheme, files, !this.insecure, maxSockets);
-      const url = new URL(`${scheme}://${host}/v2/`);
-      let res: HttpResponse;
+    const attempt = async (scheme: 'https' | 'http'): Promise<PingAnswer> => {
+      const agent = makeAgent(scheme, files, !this.insecure, this.opts.maxSockets ?? 8);
       try {
-        res = await this.withRetry(() => send({ method: 'GET', url, headers: { 'User-Agent': USER_AGENT }, agent }));
+        const res = await this.withRetry(() => send({ method: 'GET', url: new URL(`${scheme}://${host}/v2/`), headers: { 'User-Agent': USER_AGENT }, agent }));
+        discard(res.body);
+        return { scheme, agent, res };
       } catch (e) {
         agent.destroy();
-        lastError = e;
-        continue;
+        return { scheme, error: e };
       }
-      discard(res.body);
-      this.base = new URL(`${scheme}://${host}`);
-      this.agent = agent;
-      if (res.status === 401) {
-        const challenges = parseChallenges(res.headers['www-authenticate']);
-        this.challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
-      } else if (res.status !== 200 && !(res.status >= 200 && res.status < 300)) {
-        throw new BerthError(kindOfStatus(res.status), `pinging registry ${this.registry}: ${registryErrorText(res.status, Buffer.alloc(0))}`);
-      }
-      return;
+    };
+    let answer: PingAnswer;
+    if (!this.insecure) answer = await attempt('https');
+    else {
+      // docker's order is https, then http. A port that answers a plain-HTTP ping as a registry
+      // does (200, 401) is not speaking TLS, so https could not succeed there: it is used as it
+      // is, and TLS (~25 ms to set up the first time) is left alone. Anything else (a TLS
+      // port's 400, a refused connection) goes on to https, and back to this answer if that fails.
+      const plain = await attempt('http');
+      const speaksHttp = plain.res !== undefined && (plain.res.status === 200 || plain.res.status === 401);
+      answer = speaksHttp ? plain : await attempt('https');
+      if (answer.res === undefined) answer = plain;
+      else if (answer !== plain) plain.agent?.destroy();
     }
-    throw lastError instanceof BerthError ? lastError : networkError(lastError, host);
+    const { res, agent } = answer;
+    if (res === undefined || agent === undefined) {
+      throw answer.error instanceof BerthError ? answer.error : networkError(answer.error, host);
+    }
+    trace(`registry ${host}: ${answer.scheme}`);
+    this.base = new URL(`${answer.scheme}://${host}`);
+    this.agent = agent;
+    this.tls = files;
+    if (res.status === 401) {
+      const challenges = parseChallenges(res.headers['www-authenticate']);
+      this.challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
+    } else if (res.status < 200 || res.status >= 300) {
+      throw new BerthError(kindOfStatus(res.status), `pinging registry ${this.registry}: ${registryErrorText(res.status, Buffer.alloc(0))}`);
+    }
   }
 
   /** Whether the registry asked for credentials on its ping (login needs to know). */
@@ -155,6 +170,24 @@ export class RegistryClient {
         ...(res.status === 401 && !this.opts.credential ? { hint: `log in first: berth login ${this.registry}` } : {}),
       });
     }
+  }
+
+  /**
+   * A GET as plain data, for another thread to send (a pull's layer workers): URL, headers with
+   * the current auth, and the TLS settings. Whoever sends it follows redirects; anything but a
+   * 200 is theirs to hand back to request(), which answers challenges and retries.
+   */
+  async plainGet(path: string, scopes: string[]): Promise<BlobRequest> {
+    await this.ping();
+    const authorization = await this.authorization(scopes, false);
+    const base = this.base as URL;
+    return {
+      url: new URL(path, base).href,
+      headers: { 'User-Agent': USER_AGENT, ...(authorization ? { Authorization: authorization } : {}) },
+      scheme: base.protocol === 'http:' ? 'http' : 'https',
+      tls: this.tls,
+      verify: !this.insecure,
+    };
   }
 
   /** One request following redirects; retried on 429/5xx and broken connections. */
@@ -263,6 +296,14 @@ export class RegistryClient {
 }
 
 export const USER_AGENT = 'berth/0.1';
+
+/** What one scheme's `GET /v2/` brought: an answer on a kept agent, or the error. */
+interface PingAnswer {
+  scheme: 'https' | 'http';
+  agent?: http.Agent;
+  res?: HttpResponse;
+  error?: unknown;
+}
 
 function basic(c: Credential): string {
   return Buffer.from(`${c.username}:${c.password}`).toString('base64');

@@ -1,4 +1,6 @@
-import { PassThrough, pipeline } from 'node:stream';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sha256Digest } from '../content/digest.js';
 import { DigestMismatchError } from '../content/digest-mismatch-error.js';
 import { BerthError, errorMessage } from '../errors/index.js';
@@ -9,14 +11,15 @@ import { formatPlatform, hostPlatform, platformMatches } from '../images/platfor
 import type { ImageConfig, ImageIndex, Platform } from '../oci/types.js';
 import { familiarName, familiarString, parseReference, referenceString, repositoryName, type Reference } from '../reference/reference.js';
 import { LayerStore } from '../snapshots/layer-store.js';
-import { byteCounter, downloadBlob } from './blob-transfer.js';
+import { downloadBlob } from './blob-transfer.js';
 import type { RegistryClient } from './client.js';
-import { limiter } from './limit.js';
+import { LayerLanes } from './layer-lanes.js';
 import { fetchManifest, noMatchingManifest, parseImageManifest, selectPlatform } from './manifest.js';
 import { loadRegistriesConfig, type RegistriesConfig } from './registries-conf.js';
 import { openClient, type RegistryOptions } from './session.js';
 import { candidates } from './short-names.js';
 import { readBody } from './transport.js';
+import { trace } from '../trace.js';
 
 export interface PullOptions extends RegistryOptions {
   /** `--platform`; the host's when absent (and then a single-platform image of another is accepted) */
@@ -110,7 +113,32 @@ async function pullFrom(store: ImageStore, client: RegistryClient, ref: Referenc
     manifestBytes = child.bytes;
   }
   const manifest = parseImageManifest(manifestBytes, what);
+  // worker threads start now, while the config comes: only when there are blobs to fetch
+  const missing = new Set(manifest.layers.map((l) => l.digest).filter((d) => !store.content.has(d))).size;
+  const lanes = new LayerLanes(Math.min(opts.config.maxConcurrentDownloads, os.availableParallelism(), missing));
+  try {
+    return await pullManifest({ store, client, ref, refStr, top, manifest, manifestBytes, lanes, opts });
+  } finally {
+    lanes.close();
+  }
+}
 
+async function pullManifest(a: {
+  store: ImageStore;
+  client: RegistryClient;
+  ref: Reference;
+  refStr: string;
+  top: { kind: string; digest: string };
+  manifest: ReturnType<typeof parseImageManifest>;
+  manifestBytes: Buffer;
+  lanes: LayerLanes;
+  opts: PullOptions & { config: RegistriesConfig };
+}): Promise<PullResult> {
+  const { store, client, ref, refStr, top, manifest, manifestBytes, lanes, opts } = a;
+  const emit = opts.onProgress;
+  const repo = ref.path;
+
+  trace('pull: manifest');
   const configBytes = await fetchConfig(client, repo, manifest.config.digest, manifest.config.size);
   const config = parseDocument<ImageConfig>(configBytes, `config "${manifest.config.digest}"`);
   const diffIds = diffIdsOf(config, manifest.layers.length, `image ${manifest.config.digest}`);
@@ -130,8 +158,10 @@ async function pullFrom(store: ImageStore, client: RegistryClient, ref: Referenc
   const ctx: LoadContext = { ownLayers: [] };
   const ingested = new Set<string>();
   try {
-    await fetchAndUnpack({ store, client, repo, layers: manifest.layers, diffIds, ctx, ingested, opts });
+    await fetchAndUnpack({ store, client, repo, layers: manifest.layers, diffIds, ctx, ingested, lanes, opts });
+    trace('pull: layers in');
     await store.commitImage({ manifest: manifestBytes, config: configBytes, tags });
+    trace('pull: committed');
   } catch (e) {
     // what this pull brought and no image needs goes again: a failed pull lists nothing
     store.collectLayers(ctx.ownLayers);
@@ -155,12 +185,13 @@ async function fetchConfig(client: RegistryClient, repo: string, digest: string,
 }
 
 /**
- * Downloads run in parallel (max-concurrent-downloads in all). The next layer to unpack, when its
- * download has not started yet, is streamed: the response goes at once into the content store
- * (verifying its digest) and into the unpacker (verifying its diff id), so unpacking overlaps
- * the network instead of waiting for it. Later layers are prefetched into the content store
- * and unpacked from there, bottom up, as each one's turn comes. On a failure no new download
- * starts and the running ones finish before the caller cleans up.
+ * Layers go through lanes (this thread and worker threads: layer-lanes.ts), biggest first, each
+ * in one pass over its bytes: hashed, written to the content store, inflated, hashed again and
+ * unpacked (layer-job.ts), a diff dir not depending on its parent's; the image is committed only
+ * once all are in. A layer whose fast pass failed for any reason (an expired token, a cut
+ * connection, a tampered blob, a compression the sink does not inflate) is done again the patient
+ * way: downloadBlob (auth challenges, retries) and unpackOne, whose errors are the ones reported.
+ * After a failure no new layer starts, and the running ones finish before the caller cleans up.
  */
 async function fetchAndUnpack(a: {
   store: ImageStore;
@@ -170,159 +201,125 @@ async function fetchAndUnpack(a: {
   diffIds: string[];
   ctx: LoadContext;
   ingested: Set<string>;
+  lanes: LayerLanes;
   opts: PullOptions & { config: RegistriesConfig };
 }): Promise<void> {
-  const { store, client, repo, layers, diffIds, ctx, ingested, opts } = a;
+  const { store, client, repo, layers, diffIds, ctx, ingested, lanes, opts } = a;
   const emit = opts.onProgress;
-  const chainIds: string[] = [];
+  const work: LayerWork[] = [];
+  const fetching = new Map<string, LayerWork>();
   let parent: string | null = null;
-  for (const d of diffIds) chainIds.push((parent = LayerStore.chainId(parent, d)));
-
-  // one connection streams the layer being unpacked; the others prefetch
-  const pool = limiter(Math.max(1, opts.config.maxConcurrentDownloads - 1));
-  const slots = new Map<string, Slot>();
-  let firstMissing = true;
-  let streamDigest: string | undefined;
-  for (const [i, l] of layers.entries()) {
-    if (slots.has(l.digest)) continue; // a blob listed twice is fetched once
-    if (store.content.has(l.digest)) {
-      emit?.({ type: 'layer', digest: l.digest, status: store.layers.has(chainIds[i] as string) ? 'exists' : 'downloaded' });
-      slots.set(l.digest, { started: true, claimed: false, done: Promise.resolve() });
-      continue;
-    }
-    emit?.({ type: 'layer', digest: l.digest, status: 'waiting' });
-    const slot: Slot = { started: false, claimed: false, done: Promise.resolve() };
-    slots.set(l.digest, slot);
-    if (firstMissing && !store.layers.has(chainIds[i] as string)) {
-      firstMissing = false; // left for the streamer
-      streamDigest = l.digest;
-      continue;
-    }
-    slot.done = pool.run(async () => {
-      if (slot.claimed) return;
-      slot.started = true;
-      await downloadBlob({ client, repo, desc: l, content: store.content, onProgress: emit });
-      ingested.add(l.digest);
-      emit?.({ type: 'layer', digest: l.digest, status: 'downloaded' });
-    });
-    slot.done.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
-  }
-
-  // layers unpack side by side (two at a time: this machine's cores), each as soon as its blob is
-  // in: a diff dir does not depend on its parent's, and the image is committed only at the end
-  const unpackPool = limiter(2);
-  const tasks: Array<Promise<void>> = [];
-  parent = null;
-  for (const [i, l] of layers.entries()) {
-    const chainId = chainIds[i] as string;
+  for (const [i, desc] of layers.entries()) {
     const diffId = diffIds[i] as string;
-    const layerParent = parent;
-    const slot = slots.get(l.digest) as Slot;
-    if (l.digest === streamDigest && !slot.claimed && !store.layers.has(chainId)) {
-      // the first layer to fetch streams: downloaded and unpacked from the same bytes
-      slot.claimed = true;
-      slot.done = streamLayer({ store, client, repo, desc: l, diffId, parent: layerParent, index: i, ctx, ingested, emit });
-      tasks.push(slot.done);
-    } else {
-      tasks.push(
-        unpackPool.run(async () => {
-          await slot.done;
-          if (!slot.started && !slot.claimed && !store.content.has(l.digest)) {
-            // a layer already unpacked whose blob nobody fetched yet: the commit needs the blob
-            slot.claimed = true;
-            await downloadBlob({ client, repo, desc: l, content: store.content, onProgress: emit });
-            ingested.add(l.digest);
-          }
-          if (!store.layers.has(chainId)) {
-            emit?.({ type: 'layer', digest: l.digest, status: 'extracting' });
-            await unpackOne(store, l.digest, diffId, layerParent, i, ctx);
-            emit?.({ type: 'layer', digest: l.digest, status: 'pulled' });
-          }
-        }),
-      );
-    }
+    const chainId = LayerStore.chainId(parent, diffId);
+    const w: LayerWork = { index: i, desc, diffId, parent, chainId, needBlob: false, needLayer: !store.layers.has(chainId), done: Promise.resolve() };
     parent = chainId;
+    const first = fetching.get(desc.digest);
+    if (first) {
+      // a blob listed twice is fetched once; the second listing unpacks it from the store
+      if (w.needLayer) work.push({ ...w, after: first.done });
+      continue;
+    }
+    if (store.content.has(desc.digest)) {
+      emit?.({ type: 'layer', digest: desc.digest, status: w.needLayer ? 'downloaded' : 'exists' });
+      if (w.needLayer) work.push(w);
+      continue;
+    }
+    emit?.({ type: 'layer', digest: desc.digest, status: 'waiting' });
+    w.needBlob = true;
+    fetching.set(desc.digest, w);
+    work.push(w);
   }
-  const settled = await Promise.allSettled(tasks);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    pool.stop(new BerthError('Unavailable', 'pull cancelled'));
-    unpackPool.stop(new BerthError('Unavailable', 'pull cancelled'));
-    await Promise.allSettled([...slots.values()].map((s) => s.done));
-    throw failed.reason;
+
+  let failure: { reason: unknown } | undefined;
+  const cancelled = () => failure !== undefined;
+  work.sort((x, y) => y.desc.size - x.desc.size);
+  for (const w of work) {
+    w.done = (async () => {
+      await w.after;
+      if (cancelled()) return;
+      await fetchLayer({ store, client, repo, w, ctx, ingested, lanes, cancelled, emit });
+    })();
+    w.done.catch((e: unknown) => (failure ??= { reason: e }));
   }
+  await Promise.allSettled(work.map((w) => w.done));
+  if (failure) throw failure.reason;
 }
 
-interface Slot {
-  /** a prefetch began downloading it */
-  started: boolean;
-  /** the unpack loop took it over (streamed, or fetched itself) */
-  claimed: boolean;
-  done: Promise<void>;
-}
-
-/**
- * Download one layer and unpack it from the same bytes: the response is split between the
- * content store (digest and size checked) and the layer store (diff id checked). A cut
- * transfer falls back to a plain, retried download and an unpack from the store.
- */
-async function streamLayer(a: {
-  store: ImageStore;
-  client: RegistryClient;
-  repo: string;
+interface LayerWork {
+  index: number;
   desc: { digest: string; size: number; mediaType: string };
   diffId: string;
   parent: string | null;
-  index: number;
+  chainId: string;
+  needBlob: boolean;
+  needLayer: boolean;
+  /** another listing of the same blob, fetching it */
+  after?: Promise<void>;
+  done: Promise<void>;
+}
+
+/** One layer: the fast pass in a lane, and the patient way when that did not work out. */
+async function fetchLayer(a: {
+  store: ImageStore;
+  client: RegistryClient;
+  repo: string;
+  w: LayerWork;
   ctx: LoadContext;
   ingested: Set<string>;
+  lanes: LayerLanes;
+  cancelled: () => boolean;
   emit: PullOptions['onProgress'];
 }): Promise<void> {
-  const { store, client, repo, desc, diffId, parent, index, ctx, emit } = a;
-  const chainId = LayerStore.chainId(parent, diffId);
-  const what = `layer ${index + 1} ("${desc.digest}")`;
+  const { store, client, repo, w, ctx, emit } = a;
+  const { digest, size } = w.desc;
+  const what = `layer ${w.index + 1} ("${digest}")`;
+  const blobTemp = w.needBlob ? store.content.tempPath() : undefined;
+  const unpackTmp = w.needLayer ? store.layers.newUnpackDir() : undefined;
   try {
-    const res = await client.request({ method: 'GET', path: `/v2/${repo}/blobs/${desc.digest}`, scopes: [`repository:${repo}:pull`], what: `blob "${desc.digest}"` });
-    const counter = byteCounter((n) => emit?.({ type: 'layer', digest: desc.digest, status: 'downloading', current: n, total: desc.size }));
-    const toStore = new PassThrough();
-    const toLayer = new PassThrough();
-    const source = pipeline(res.body, counter, () => undefined);
-    source.pipe(toStore);
-    source.pipe(toLayer);
-    source.on('error', (e) => {
-      toStore.destroy(e);
-      toLayer.destroy(e);
-    });
-    const existed = store.layers.has(chainId);
-    const ingest = store.content.ingest(toStore, { digest: desc.digest, size: desc.size }).then(() => {
-      a.ingested.add(desc.digest);
-      emit?.({ type: 'layer', digest: desc.digest, status: 'downloaded' });
-    });
-    const unpack = store.layers.ensureLayer(parent, () => toLayer, diffId, { parentMayFollow: true }).finally(() => toLayer.resume());
-    const [ig, up] = await Promise.allSettled([ingest, unpack]);
-    if (ig.status === 'rejected') {
-      source.destroy();
-      throw ig.reason;
+    // zstd goes through its command (decompress.ts): the patient way is the only one
+    if (!w.desc.mediaType.includes('zstd')) {
+      const request = w.needBlob ? await client.plainGet(`/v2/${repo}/blobs/${digest}`, [`repository:${repo}:pull`]) : undefined;
+      if (!w.needBlob) emit?.({ type: 'layer', digest, status: 'extracting' });
+      trace(`${what}: queued`);
+      const r = await a.lanes.run(
+        { request, blobPath: request ? undefined : store.content.pathOf(digest), blobTemp, unpackDir: unpackTmp && path.join(unpackTmp, 'diff'), size },
+        (n) => emit?.({ type: 'layer', digest, status: 'downloading', current: n, total: size }),
+        a.cancelled,
+      );
+      trace(`${what}: passed through a lane`);
+      if (a.cancelled()) return;
+      if (r.ok && r.digest === digest && r.size === size) {
+        if (blobTemp !== undefined) {
+          await store.content.commitTemp(blobTemp, digest);
+          a.ingested.add(digest);
+          emit?.({ type: 'layer', digest, status: 'downloaded' });
+        }
+        if (unpackTmp !== undefined) {
+          if (r.diffId !== w.diffId) throw new DigestMismatchError(`${what}: diff id`, w.diffId, r.diffId);
+          const existed = store.layers.has(w.chainId);
+          store.layers.commitUnpacked(unpackTmp, w.parent, w.diffId, r.unpackedSize);
+          if (!existed) ctx.ownLayers.push(w.chainId);
+        }
+        emit?.({ type: 'layer', digest, status: 'pulled' });
+        return;
+      }
+      trace(`${what}: fast pass failed (${r.ok ? 'digest or size differ' : r.message}); again the patient way`);
     }
-    if (up.status === 'rejected') {
-      const e: unknown = up.reason;
-      if (e instanceof DigestMismatchError) throw new DigestMismatchError(`${what}: diff id`, e.expected, e.actual);
-      throw asInputError(e, `unpacking ${what}`);
-    }
-    if (!existed) ctx.ownLayers.push(chainId);
-    if (blobCompression(store.content, desc.digest) === 'none' && desc.digest !== diffId) {
-      throw new DigestMismatchError(`${what}: diff id`, diffId, desc.digest);
-    }
-    emit?.({ type: 'layer', digest: desc.digest, status: 'pulled' });
-  } catch (e) {
-    if (!(e instanceof BerthError) || e instanceof DigestMismatchError || e.kind !== 'Internal') throw e;
-    // a cut connection ("writing blob: aborted"): fetch it the patient way
-    await downloadBlob({ client, repo, desc, content: store.content, onProgress: emit });
-    a.ingested.add(desc.digest);
-    emit?.({ type: 'layer', digest: desc.digest, status: 'extracting' });
-    await unpackOne(store, desc.digest, diffId, parent, index, ctx);
-    emit?.({ type: 'layer', digest: desc.digest, status: 'pulled' });
+  } finally {
+    if (blobTemp !== undefined) fs.rmSync(blobTemp, { force: true });
+    if (unpackTmp !== undefined) store.layers.discardUnpacked(unpackTmp);
   }
+  if (w.needBlob) {
+    await downloadBlob({ client, repo, desc: w.desc, content: store.content, onProgress: emit });
+    a.ingested.add(digest);
+    emit?.({ type: 'layer', digest, status: 'downloaded' });
+  }
+  if (w.needLayer) {
+    emit?.({ type: 'layer', digest, status: 'extracting' });
+    await unpackOne(store, digest, w.diffId, w.parent, w.index, ctx);
+  }
+  emit?.({ type: 'layer', digest, status: 'pulled' });
 }
 
 /** The same checks as a load's unpackLayers (load-layers.ts), for one layer at a time. */

@@ -112,6 +112,30 @@ export class LayerStore {
     }
   }
 
+  /**
+   * A work directory for unpacking elsewhere (a pull's worker threads): unpack into `<it>/diff`,
+   * then commitUnpacked or discardUnpacked. Named as ensureLayer's are, so repair removes it
+   * when this process dies.
+   */
+  newUnpackDir(): string {
+    const tmp = this.workDir('tmp');
+    fs.mkdirSync(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
+    return tmp;
+  }
+
+  /** Record a layer unpacked into newUnpackDir(), whose diff id the unpacker computed. */
+  commitUnpacked(tmp: string, parentChainId: string | null, diffId: string, size: number): LayerInfo {
+    try {
+      return this.commit(tmp, parentChainId, diffId, size);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  discardUnpacked(tmp: string): void {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
   /** The layer, if it is complete (row and directory both present). */
   get(chainId: string): LayerInfo | undefined {
     const row = this.row(chainId);

@@ -1,0 +1,292 @@
+// A layer blob on its way into the store, chunk by chunk, in one call per chunk on the caller's
+// thread: sha256 of the bytes as they come (the blob digest), written to the blob file, inflated
+// when they are gzip, and sha256 of the tar that comes out (the diff id). Done in JavaScript the
+// same work went through zlib streams on libuv's pool and back, and a pull spent more time in
+// that round trip and its garbage than in hashing or inflating; here a pull's worker threads
+// each run it for their layer. zlib and OpenSSL are the ones inside node (their symbols are
+// exported to addons), so nothing is linked in.
+#include "berth.h"
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+// tar bytes come out in buffers of this size (the last of a layer shorter)
+#define OUT_CHUNK (256 * 1024)
+#define HEAD_BYTES 6
+
+enum format { UNDECIDED, PLAIN, GZIP, OTHER };
+
+typedef struct {
+  EVP_MD_CTX *blob;
+  EVP_MD_CTX *tar;
+  z_stream z;
+  bool z_ready;
+  bool z_ended;  // the last gzip member's trailer was read
+  int fd;        // blob file, or -1
+  enum format format;
+  unsigned char head[HEAD_BYTES];  // first bytes, kept until the format is known
+  size_t head_len;
+  unsigned char *out;  // partly filled tar buffer, handed to JS once full
+  size_t out_len;
+  int64_t size;  // blob bytes seen
+  bool closed;
+} sink_t;
+
+static void sink_free(sink_t *s) {
+  if (s->closed) return;
+  s->closed = true;
+  EVP_MD_CTX_free(s->blob);
+  EVP_MD_CTX_free(s->tar);
+  if (s->z_ready) inflateEnd(&s->z);
+  free(s->out);
+  s->out = NULL;
+}
+
+static void finalize_sink(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  sink_free((sink_t *)data);
+  free(data);
+}
+
+static void finalize_out(napi_env env, void *data, void *hint) {
+  (void)hint;
+  napi_adjust_external_memory(env, -(int64_t)OUT_CHUNK, NULL);
+  free(data);
+}
+
+static napi_value throw_msg(napi_env env, const char *code, const char *msg) {
+  napi_throw_error(env, code, msg);
+  return NULL;
+}
+
+static sink_t *sink_arg(napi_env env, napi_value v) {
+  sink_t *s = NULL;
+  if (napi_get_value_external(env, v, (void **)&s) != napi_ok || s == NULL) {
+    napi_throw_type_error(env, NULL, "expected a layer sink");
+    return NULL;
+  }
+  if (s->closed) {
+    napi_throw_error(env, "ECLOSED", "layer sink already closed");
+    return NULL;
+  }
+  return s;
+}
+
+// layerSinkOpen(blobFd): fd -1 hashes without writing (a blob already stored, read again)
+napi_value berth_sink_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  if (!berth_int_arg(env, argv, argc, 0, &fd)) return NULL;
+  sink_t *s = calloc(1, sizeof *s);
+  if (s == NULL) return berth_throw_errno(env, "layer sink", NULL, ENOMEM);
+  s->fd = fd;
+  s->blob = EVP_MD_CTX_new();
+  s->tar = EVP_MD_CTX_new();
+  if (s->blob == NULL || s->tar == NULL || !EVP_DigestInit_ex(s->blob, EVP_sha256(), NULL) || !EVP_DigestInit_ex(s->tar, EVP_sha256(), NULL)) {
+    finalize_sink(env, s, NULL);
+    return throw_msg(env, "ECRYPTO", "layer sink: sha256 unavailable");
+  }
+  napi_value ext;
+  if (napi_create_external(env, s, finalize_sink, NULL, &ext) != napi_ok) {
+    finalize_sink(env, s, NULL);
+    return throw_msg(env, "ENOMEM", "layer sink: cannot allocate");
+  }
+  return ext;
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t n, int *err) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      *err = errno;
+      return false;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return true;
+}
+
+// hands the full tar buffer to JS (as the external memory it is) and starts a new one
+static bool flush_out(napi_env env, sink_t *s, napi_value list, uint32_t *count) {
+  napi_value buf;
+  if (napi_create_external_buffer(env, s->out_len, s->out, finalize_out, NULL, &buf) != napi_ok) return false;
+  int64_t ignored;
+  napi_adjust_external_memory(env, OUT_CHUNK, &ignored);
+  napi_set_element(env, list, (*count)++, buf);
+  s->out = NULL;
+  s->out_len = 0;
+  return true;
+}
+
+// inflate p[0..n) into tar buffers; multi-member gzip goes on with the next member
+static napi_value inflate_into(napi_env env, sink_t *s, const unsigned char *p, size_t n, napi_value list, uint32_t *count) {
+  s->z.next_in = (unsigned char *)p;
+  s->z.avail_in = (uInt)n;
+  while (s->z.avail_in > 0) {
+    if (s->z_ended) {
+      // another member follows only when it starts like one (its header may be split between
+      // chunks: inflate reads headers byte by byte); anything else is trailing padding, ignored
+      // as node's gunzip does
+      if (s->z.next_in[0] == 0x1f) {
+        inflateReset(&s->z);
+        inflateValidate(&s->z, 0);
+        s->z_ended = false;
+      } else {
+        s->z.avail_in = 0;
+        break;
+      }
+    }
+    if (s->out == NULL) {
+      s->out = malloc(OUT_CHUNK);
+      if (s->out == NULL) return berth_throw_errno(env, "layer sink", NULL, ENOMEM);
+      s->out_len = 0;
+    }
+    s->z.next_out = s->out + s->out_len;
+    s->z.avail_out = (uInt)(OUT_CHUNK - s->out_len);
+    int r = inflate(&s->z, Z_NO_FLUSH);
+    size_t produced = (size_t)(OUT_CHUNK - s->out_len) - s->z.avail_out;
+    if (produced > 0) EVP_DigestUpdate(s->tar, s->out + s->out_len, produced);
+    s->out_len += produced;
+    if (r == Z_STREAM_END) s->z_ended = true;
+    else if (r == Z_BUF_ERROR && produced == 0 && s->z.avail_out > 0) break;  // needs more input
+    else if (r != Z_OK && r != Z_BUF_ERROR) {
+      char msg[256];
+      snprintf(msg, sizeof msg, "invalid gzip data: %s", s->z.msg != NULL ? s->z.msg : zError(r));
+      return throw_msg(env, "EGZIP", msg);
+    }
+    if (s->out_len == OUT_CHUNK && !flush_out(env, s, list, count)) return throw_msg(env, "ENOMEM", "layer sink: cannot allocate");
+  }
+  return list;
+}
+
+static enum format sniff(const unsigned char *h, size_t n) {
+  if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) return GZIP;
+  static const unsigned char zstd[] = {0x28, 0xb5, 0x2f, 0xfd}, xz[] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
+  if (n >= 4 && memcmp(h, zstd, 4) == 0) return OTHER;
+  if (n >= 3 && memcmp(h, "BZh", 3) == 0) return OTHER;
+  if (n >= 6 && memcmp(h, xz, 6) == 0) return OTHER;
+  return PLAIN;
+}
+
+// the tar bytes of p[0..n): inflated into `list`, or (plain tar) hashed and passed on as they are
+static napi_value feed(napi_env env, sink_t *s, const unsigned char *p, size_t n, napi_value list, uint32_t *count, napi_value chunk) {
+  if (n == 0) return list;
+  if (s->format == GZIP) return inflate_into(env, s, p, n, list, count);
+  EVP_DigestUpdate(s->tar, p, n);
+  napi_value piece;
+  if (chunk != NULL) piece = chunk;
+  else if (napi_create_buffer_copy(env, n, p, NULL, &piece) != napi_ok) return throw_msg(env, "ENOMEM", "layer sink: cannot allocate");
+  napi_set_element(env, list, (*count)++, piece);
+  return list;
+}
+
+// layerSinkWrite(sink, chunk): the tar buffers this chunk completed (possibly none)
+napi_value berth_sink_write(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2) return throw_msg(env, NULL, "layerSinkWrite(sink, chunk)");
+  sink_t *s = sink_arg(env, argv[0]);
+  if (s == NULL) return NULL;
+  unsigned char *p;
+  size_t n;
+  bool is_buffer = false;
+  napi_is_buffer(env, argv[1], &is_buffer);
+  if (!is_buffer || napi_get_buffer_info(env, argv[1], (void **)&p, &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a Buffer");
+    return NULL;
+  }
+  EVP_DigestUpdate(s->blob, p, n);
+  s->size += (int64_t)n;
+  int err = 0;
+  if (s->fd >= 0 && !write_all(s->fd, p, n, &err)) return berth_throw_errno(env, "writing blob", NULL, err);
+
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t count = 0;
+  if (s->format == UNDECIDED) {
+    // the first bytes decide, as decompress.ts's magic-byte check does
+    size_t take = n < HEAD_BYTES - s->head_len ? n : HEAD_BYTES - s->head_len;
+    memcpy(s->head + s->head_len, p, take);
+    s->head_len += take;
+    p += take;
+    n -= take;
+    if (s->head_len < HEAD_BYTES) return list;
+    s->format = sniff(s->head, s->head_len);
+    if (s->format == OTHER) return throw_msg(env, "ECOMPRESSION", "layer compression is not gzip");
+    if (s->format == GZIP) {
+      if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK) return throw_msg(env, "ENOMEM", "layer sink: inflateInit failed");
+      s->z_ready = true;
+      // no CRC-32: the sha256 of the blob (before) and of the tar (after) check far more than
+      // gzip's trailer would, and the CRC was a tenth of the sink's time
+      inflateValidate(&s->z, 0);
+    }
+    if (feed(env, s, s->head, s->head_len, list, &count, NULL) == NULL) return NULL;
+    return feed(env, s, p, n, list, &count, NULL);
+  }
+  return feed(env, s, p, n, list, &count, s->format == PLAIN ? argv[1] : NULL);
+}
+
+// layerSinkEnd(sink): { digest, diffId, size, tail }: the last tar bytes in tail; throws when a
+// gzip stream stopped short of its end
+napi_value berth_sink_end(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1) return throw_msg(env, NULL, "layerSinkEnd(sink)");
+  sink_t *s = sink_arg(env, argv[0]);
+  if (s == NULL) return NULL;
+  napi_value list, result;
+  napi_create_array(env, &list);
+  uint32_t count = 0;
+  if (s->format == UNDECIDED) {
+    // shorter than the magic bytes: a tiny plain blob
+    s->format = sniff(s->head, s->head_len) == GZIP ? GZIP : PLAIN;
+    if (s->format == GZIP) return throw_msg(env, "EGZIP", "invalid gzip data: unexpected end of file");
+    if (feed(env, s, s->head, s->head_len, list, &count, NULL) == NULL) return NULL;
+  }
+  if (s->format == GZIP && !s->z_ended) return throw_msg(env, "EGZIP", "invalid gzip data: unexpected end of file");
+  if (s->out != NULL && s->out_len > 0) {
+    napi_value tail;
+    if (napi_create_buffer_copy(env, s->out_len, s->out, NULL, &tail) != napi_ok) return throw_msg(env, "ENOMEM", "layer sink: cannot allocate");
+    napi_set_element(env, list, count++, tail);
+  }
+  unsigned char md[2][EVP_MAX_MD_SIZE];
+  unsigned int len[2];
+  EVP_DigestFinal_ex(s->blob, md[0], &len[0]);
+  EVP_DigestFinal_ex(s->tar, md[1], &len[1]);
+  char hex[2][7 + 2 * EVP_MAX_MD_SIZE + 1];
+  for (int k = 0; k < 2; k++) {
+    strcpy(hex[k], "sha256:");
+    for (unsigned int i = 0; i < len[k]; i++) snprintf(hex[k] + 7 + 2 * i, 3, "%02x", md[k][i]);
+  }
+  sink_free(s);
+  napi_value digest, diff, size;
+  napi_create_object(env, &result);
+  napi_create_string_utf8(env, hex[0], NAPI_AUTO_LENGTH, &digest);
+  napi_create_string_utf8(env, hex[1], NAPI_AUTO_LENGTH, &diff);
+  napi_create_int64(env, s->size, &size);
+  napi_set_named_property(env, result, "digest", digest);
+  napi_set_named_property(env, result, "diffId", diff);
+  napi_set_named_property(env, result, "size", size);
+  napi_set_named_property(env, result, "tail", list);
+  return result;
+}
+
+// layerSinkClose(sink): frees it early (an abandoned transfer); the garbage collector would too
+napi_value berth_sink_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  sink_t *s = NULL;
+  if (argc >= 1 && napi_get_value_external(env, argv[0], (void **)&s) == napi_ok && s != NULL) sink_free(s);
+  return NULL;
+}
