@@ -2,6 +2,8 @@ import linux, { type LayerSink } from 'berth-linux';
 import fs from 'node:fs';
 import type http from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { errorMessage } from '../errors/index.js';
 import { PROGRESS_INTERVAL_MS } from './progress.js';
 import { discard, makeAgent, send, type TlsFiles } from './transport.js';
@@ -40,6 +42,23 @@ export type LayerJobResult =
   | { ok: false; message: string };
 
 const MAX_REDIRECTS = 5;
+
+/**
+ * Every socket read and every tar buffer is a fresh ArrayBuffer, freed only when V8 collects it,
+ * and V8 waits for tens of MiB of them per thread before it does: two lanes of a 100 MB pull
+ * peaked at ~150 MiB. A minor collection every few MiB (~0.2 ms: almost nothing survives) keeps
+ * it near 130.
+ */
+const GC_EVERY = 4 << 20;
+let gc: ((opts: { type: 'minor' }) => void) | undefined;
+
+function collectYoung(): void {
+  if (gc === undefined) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as typeof gc;
+  }
+  gc?.({ type: 'minor' });
+}
 
 /** Runs a job to its end; never throws (a failure is a result the caller acts on). */
 export async function runLayerJob(job: LayerJob, onProgress?: (bytes: number) => void): Promise<LayerJobResult> {
@@ -93,6 +112,7 @@ function pump(
     source.on('data', (chunk: Buffer) => {
       n += chunk.length;
       if (n > limit) return fail(new Error(`blob is larger than the ${limit} bytes its descriptor says`));
+      if (n % GC_EVERY < chunk.length) collectYoung();
       const now = Date.now();
       if (onProgress && now - last >= PROGRESS_INTERVAL_MS) {
         last = now;
