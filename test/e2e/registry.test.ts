@@ -215,6 +215,25 @@ describe('registry without auth', { skip }, () => {
     assert.equal(fs.readdirSync(path.join(t.root, 'blobs', 'sha256')).length, 4);
   });
 
+  test('pull --all-tags brings every tag of a repository; with a tag it is refused', async () => {
+    await ok(src, ['tag', `${reg.host}/bb:1`, `${reg.host}/every:1`]);
+    await ok(src, ['tag', `${reg.host}/bb:1`, `${reg.host}/every:two`]);
+    await ok(src, ['push', `${reg.host}/every:1`]);
+    await ok(src, ['push', `${reg.host}/every:two`]);
+    const t = fresh();
+    const r = await ok(t, ['pull', '--all-tags', `${reg.host}/every`]);
+    assert.match(r.stdout, /^1: Pulling from /m);
+    assert.match(r.stdout, /^two: Pulling from /m);
+    assert.match(r.stdout, new RegExp(`^Status: Downloaded newer image for ${reg.host.replace(/\./g, '\\.')}/every$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^${reg.host.replace(/\./g, '\\.')}/every$`, 'm'));
+    const tags = (await ok(t, ['images', '--format', '{{.Tag}}', `${reg.host}/every`])).stdout.trim().split('\n').sort();
+    assert.deepEqual(tags, ['1', 'two']);
+    const again = await ok(t, ['pull', '-a', `${reg.host}/every`]);
+    assert.match(again.stdout, /Status: Image is up to date for /);
+    const bad = await fails(t, ['pull', '-a', `${reg.host}/every:1`]);
+    assert.match(bad.stderr, /tag can't be used with --all-tags\/-a/);
+  });
+
   test('short names resolve through the configured search registries', async () => {
     await ok(src, ['push', `${reg.host}/bb:1`]);
     const conf = path.join(work, 'search.conf');

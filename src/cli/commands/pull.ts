@@ -49,10 +49,9 @@ export function registerPull(parent: Command, ctx: CliContext, name = 'pull'): v
     .argument('<name>', 'NAME[:TAG|@DIGEST]')
     .option('-q, --quiet', 'suppress verbose output')
     .option('--platform <platform>', 'set platform if server is multi-platform capable (os/arch[/variant])')
-    .option('-a, --all-tags', 'download all tagged images in the repository (not supported)');
+    .option('-a, --all-tags', 'download all tagged images in the repository');
   addRegistryFlags(cmd).action(async (ref: string, f: PullFlags) => {
-    if (f.allTags) throw new BerthError('NotImplemented', '--all-tags is not supported');
-    const [{ pullImage }, { parsePlatform }, { progressRenderer }] = await Promise.all([
+    const [{ pullImage, pullAllTags }, { parsePlatform }, { progressRenderer }] = await Promise.all([
       import('../../core/registry/pull.js'),
       import('../../core/images/platform.js'),
       import('../render/progress.js'),
@@ -61,12 +60,9 @@ export function registerPull(parent: Command, ctx: CliContext, name = 'pull'): v
     const opts = registryOptions(f);
     const engine = await ctx.engine();
     trace('pull: engine open');
-    const r = await pullImage(engine.images, ref, {
-      ...opts,
-      platform,
-      onProgress: progressRenderer(ctx.stdout, { quiet: f.quiet, err: ctx.stderr }),
-    });
-    ctx.stdout.write(`${r.reference}\n`);
+    const pullOpts = { ...opts, platform, onProgress: progressRenderer(ctx.stdout, { quiet: f.quiet, err: ctx.stderr }) };
+    const r = f.allTags ? await pullAllTags(engine.images, ref, pullOpts) : await pullImage(engine.images, ref, pullOpts);
+    ctx.stdout.write(`${'repository' in r ? r.repository : r.reference}\n`);
   });
 }
 

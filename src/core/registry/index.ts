@@ -1,4 +1,5 @@
-export { pullImage, type PullOptions, type PullResult } from './pull.js';
+export { pullAllTags, pullImage, type PullOptions, type PullResult } from './pull.js';
+export { listTags } from './tags.js';
 export { pushImage, type PushResult } from './push.js';
 export { login, logout, logoutAll, registryOfServer } from './login.js';
 export { inspectManifest } from './inspect-manifest.js';

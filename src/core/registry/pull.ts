@@ -18,6 +18,7 @@ import { fetchManifest, noMatchingManifest, parseImageManifest, selectPlatform }
 import { loadRegistriesConfig, type RegistriesConfig } from './registries-conf.js';
 import { openClient, type RegistryOptions } from './session.js';
 import { candidates } from './short-names.js';
+import { listTags } from './tags.js';
 import { readBody } from './transport.js';
 import { trace } from '../trace.js';
 
@@ -68,6 +69,50 @@ export async function pullImage(store: ImageStore, name: string, opts: PullOptio
   throw new BerthError('NotFound', `short-name "${name}" did not resolve in any search registry (${failures.join('; ')})`, {
     hint: config.file ? `search registries are set in ${config.file}` : 'set unqualified-search-registries in /etc/berth/registries.conf',
   });
+}
+
+/**
+ * `docker pull --all-tags NAME`: every tag of the repository (listed by the registry; a short
+ * name through the search registries, the first that lists it), one after the other. The
+ * per-tag `pulled` events are folded into one at the end, for the repository, as docker prints.
+ */
+export async function pullAllTags(store: ImageStore, name: string, opts: PullOptions = {}): Promise<{ repository: string; tags: string[] }> {
+  const parsed = parseReference(name);
+  if (parsed.tag !== undefined || parsed.digest !== undefined) {
+    throw new BerthError('InvalidArgument', `tag can't be used with --all-tags/-a`);
+  }
+  const config = opts.config ?? loadRegistriesConfig();
+  const refs = candidates(name, config.searchRegistries);
+  const failures: string[] = [];
+  for (const ref of refs) {
+    const client = openClient(ref.domain, { ...opts, config });
+    let tags: string[];
+    try {
+      tags = await listTags(client, ref.path);
+    } catch (e) {
+      const soft = e instanceof BerthError && (e.kind === 'NotFound' || e.kind === 'PermissionDenied' || e.kind === 'Unavailable');
+      if (refs.length === 1 || !soft) throw e;
+      failures.push(`${ref.domain}: ${errorMessage(e)}`);
+      continue;
+    } finally {
+      client.close();
+    }
+    const repository = repositoryName(ref);
+    if (tags.length === 0) throw new BerthError('NotFound', `repository ${familiarName(ref)} has no tags`);
+    let upToDate = true;
+    const emit = opts.onProgress;
+    for (const tag of tags) {
+      const r = await pullImage(store, `${repository}:${tag}`, {
+        ...opts,
+        config,
+        onProgress: (e) => (e.type === 'pulled' ? undefined : emit?.(e)),
+      });
+      upToDate &&= r.upToDate;
+    }
+    emit?.({ type: 'pulled', reference: repository, familiar: familiarName(ref), upToDate });
+    return { repository, tags };
+  }
+  throw new BerthError('NotFound', `short-name "${name}" did not resolve in any search registry (${failures.join('; ')})`);
 }
 
 /** A concurrent pull or removal may take a shared blob away between our check and our commit: once more then. */
