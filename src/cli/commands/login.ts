@@ -71,7 +71,7 @@ export function registerLogin(parent: Command, ctx: CliContext, name = 'login'):
       password ??= await prompt(ctx, 'Password: ', true);
     }
     const r = await login(server, { username, password }, registryOptions(f));
-    ctx.stderr.write(`WARNING! Your password will be stored unencrypted in ${r.file}.\n`);
+    if (r.helper === undefined) ctx.stderr.write(`WARNING! Your password will be stored unencrypted in ${r.file}.\n`);
     ctx.stdout.write('Login Succeeded\n');
   });
 }

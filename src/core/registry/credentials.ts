@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,40 @@ export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 
 interface AuthFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; [k: string]: unknown }>;
+  /** docker's credential helpers: one for every registry, and per-registry ones that win */
+  credsStore?: unknown;
+  credHelpers?: Record<string, unknown>;
   [k: string]: unknown;
+}
+
+/**
+ * The credential helper docker's config names for a registry (`credHelpers`, else `credsStore`):
+ * the program `docker-credential-<name>`, or undefined when the file store is used.
+ */
+function helperFor(data: AuthFile, registry: string): string | undefined {
+  for (const [key, name] of Object.entries(data.credHelpers ?? {})) {
+    if (keyToRegistry(key) === registry && typeof name === 'string' && name !== '') return name;
+  }
+  return typeof data.credsStore === 'string' && data.credsStore !== '' ? data.credsStore : undefined;
+}
+
+/**
+ * Run `docker-credential-<name> <action>` with input on stdin (docker's credential-helper
+ * protocol). Its stdout, or undefined for get's "not found"; a missing program is undefined for
+ * get (the file's entry is used then) and an error otherwise, as docker's. Secrets are never part of a message.
+ */
+function runHelper(name: string, action: 'get' | 'store' | 'erase', input: string): string | undefined {
+  const program = `docker-credential-${name}`;
+  const r = spawnSync(program, [action], { input, encoding: 'utf8', timeout: 60_000 });
+  if (r.error !== undefined) {
+    if (action === 'get' && isErrno(r.error, 'ENOENT')) return undefined;
+    const why = isErrno(r.error, 'ENOENT') ? `${program} not found in PATH` : r.error.message;
+    throw new BerthError('FailedPrecondition', `${action === 'store' ? 'storing' : 'removing'} credentials with ${program}: ${why}`);
+  }
+  if (r.status === 0) return r.stdout;
+  const text = `${r.stdout} ${r.stderr}`.trim();
+  if (/credentials not found/i.test(text)) return undefined;
+  throw new BerthError('PermissionDenied', `credential helper ${program} ${action} failed: ${text.split('\n')[0] || `exit status ${r.status}`}`);
 }
 
 /**
@@ -62,7 +96,23 @@ function readAuthFile(file: string): AuthFile {
 
 /** The credential stored for a registry, if any (keys may be URLs, as older docker wrote them). */
 export function readCredential(file: string, registry: string): Credential | undefined {
-  const auths = readAuthFile(file).auths ?? {};
+  const data = readAuthFile(file);
+  const helper = helperFor(data, registry);
+  if (helper !== undefined) {
+    const out = runHelper(helper, 'get', authKey(registry));
+    if (out !== undefined) {
+      let doc: { Username?: unknown; Secret?: unknown };
+      try {
+        doc = JSON.parse(out) as typeof doc;
+      } catch {
+        throw new BerthError('PermissionDenied', `credential helper docker-credential-${helper} answered with invalid json`);
+      }
+      if (typeof doc.Username === 'string' && typeof doc.Secret === 'string' && doc.Secret !== '') {
+        return { username: doc.Username, password: doc.Secret };
+      }
+    }
+  }
+  const auths = data.auths ?? {};
   for (const [key, entry] of Object.entries(auths)) {
     if (keyToRegistry(key) !== registry || typeof entry !== 'object' || entry === null) continue;
     if (typeof entry.auth === 'string' && entry.auth !== '') {
@@ -91,13 +141,24 @@ function writeAuthFile(file: string, data: AuthFile): void {
   }
 }
 
-/** Store (or replace) a registry's credential, keeping everything else in the file. */
-export function storeCredential(file: string, registry: string, cred: Credential): void {
+/**
+ * Store (or replace) a registry's credential, keeping everything else in the file; returns the
+ * credential helper that keeps the secret, if one does.
+ */
+export function storeCredential(file: string, registry: string, cred: Credential): string | undefined {
   const data = readAuthFile(file);
   const auths = { ...(data.auths ?? {}) };
   for (const key of Object.keys(auths)) if (keyToRegistry(key) === registry) delete auths[key];
-  auths[authKey(registry)] = { auth: Buffer.from(`${cred.username}:${cred.password}`).toString('base64') };
+  const helper = helperFor(data, registry);
+  if (helper !== undefined) {
+    // the helper keeps the secret; the file only lists the registry, as docker's does
+    runHelper(helper, 'store', JSON.stringify({ ServerURL: authKey(registry), Username: cred.username, Secret: cred.password }));
+    auths[authKey(registry)] = {};
+  } else {
+    auths[authKey(registry)] = { auth: Buffer.from(`${cred.username}:${cred.password}`).toString('base64') };
+  }
   writeAuthFile(file, { ...data, auths });
+  return helper;
 }
 
 /** Remove a registry's credential; false when there was none. */
@@ -105,6 +166,8 @@ export function removeCredential(file: string, registry: string): boolean {
   const data = readAuthFile(file);
   const auths = { ...(data.auths ?? {}) };
   const keys = Object.keys(auths).filter((k) => keyToRegistry(k) === registry);
+  const helper = helperFor(data, registry);
+  if (helper !== undefined && runHelper(helper, 'erase', authKey(registry)) !== undefined && keys.length === 0) return true;
   if (keys.length === 0) return false;
   for (const k of keys) delete auths[k];
   writeAuthFile(file, { ...data, auths });
@@ -115,6 +178,10 @@ export function removeCredential(file: string, registry: string): boolean {
 export function removeAllCredentials(file: string): string[] {
   const data = readAuthFile(file);
   const regs = Object.keys(data.auths ?? {}).map(keyToRegistry);
+  for (const r of regs) {
+    const helper = helperFor(data, r);
+    if (helper !== undefined) runHelper(helper, 'erase', authKey(r));
+  }
   if (regs.length > 0) writeAuthFile(file, { ...data, auths: {} });
   return regs;
 }

@@ -16,7 +16,7 @@ export function registryOfServer(server: string | undefined): string {
  * token asked for with it) and store it in the credentials file (mode 0600). Returns the file.
  * A wrong password is PermissionDenied; nothing is written then.
  */
-export async function login(server: string | undefined, credential: Credential, opts: RegistryOptions = {}): Promise<{ registry: string; file: string }> {
+export async function login(server: string | undefined, credential: Credential, opts: RegistryOptions = {}): Promise<{ registry: string; file: string; helper: string | undefined }> {
   const registry = registryOfServer(server);
   if (credential.username === '') throw new BerthError('InvalidArgument', 'username is required');
   if (credential.password === '') throw new BerthError('InvalidArgument', 'password is required');
@@ -28,8 +28,8 @@ export async function login(server: string | undefined, credential: Credential, 
     client.close();
   }
   const file = authFilePath(opts.authFile);
-  storeCredential(file, registry, credential);
-  return { registry, file };
+  const helper = storeCredential(file, registry, credential);
+  return { registry, file, helper };
 }
 
 /** Forget a registry's credential; false when there was none (docker prints "Not logged in to …"). */
