@@ -56,6 +56,13 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--rm', 'automatically remove the container when it exits')
     .option('--stop-signal <signal>', 'signal to stop the container')
     .option('--stop-timeout <seconds>', 'timeout (in seconds) to stop a container')
+    .option('--health-cmd <command>', 'command to run to check health')
+    .option('--health-interval <duration>', 'time between running the check (ms|s|m|h) (default 0s)')
+    .option('--health-timeout <duration>', 'maximum time to allow one check to run (ms|s|m|h) (default 0s)')
+    .option('--health-start-period <duration>', 'start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)')
+    .option('--health-start-interval <duration>', 'time between running the check during the start period (ms|s|m|h) (default 0s)')
+    .option('--health-retries <n>', 'consecutive failures needed to report unhealthy')
+    .option('--no-healthcheck', 'disable any container-specified HEALTHCHECK')
     .option('--shm-size <bytes>', 'size of /dev/shm')
     .option('--sysctl <k=v>', 'sysctl options', collect, [])
     .option('--ipc <mode>', 'IPC mode to use')
@@ -125,6 +132,14 @@ export interface ContainerFlags extends ResourceFlags {
   rm?: boolean;
   stopSignal?: string;
   stopTimeout?: string;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthTimeout?: string;
+  healthStartPeriod?: string;
+  healthStartInterval?: string;
+  healthRetries?: string;
+  /** commander's negated --no-healthcheck: false when given */
+  healthcheck?: boolean;
   shmSize?: string;
   sysctl: string[];
   ipc?: string;

@@ -3,10 +3,22 @@ import { BerthError } from '../core/errors/berth-error.js';
 import { emptyContainerSpec, type ContainerSpec } from '../core/spec/container-spec.js';
 import * as parse from '../core/spec/parse/index.js';
 import type { ContainerFlags, ResourceFlags } from './run-flags.js';
+import { parseGoDuration } from '../core/build/config-values.js';
+import { healthcheckFromFlags } from '../core/containers/health.js';
 
 function int(flag: string, v: string): number {
   if (!/^-?\d+$/.test(v.trim())) throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
   return Number(v);
+}
+
+/** A Go duration flag (`30s`, `1m30s`) in nanoseconds, with docker's message for a bad one. */
+function duration(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseGoDuration(v.trim(), flag.slice(2));
+  } catch {
+    throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: time: invalid duration "${v}"`);
+  }
 }
 
 /** Turn parsed flags into the user's intent; every bad value is a one-line InvalidArgument. */
@@ -88,6 +100,16 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     spec.stopSignal = f.stopSignal;
   }
   if (f.stopTimeout !== undefined) spec.stopTimeout = int('--stop-timeout', f.stopTimeout);
+  const healthcheck = healthcheckFromFlags({
+    cmd: f.healthCmd,
+    interval: duration('--health-interval', f.healthInterval),
+    timeout: duration('--health-timeout', f.healthTimeout),
+    startPeriod: duration('--health-start-period', f.healthStartPeriod),
+    startInterval: duration('--health-start-interval', f.healthStartInterval),
+    retries: f.healthRetries === undefined ? undefined : int('--health-retries', f.healthRetries),
+    none: f.healthcheck === false,
+  });
+  if (healthcheck) spec.healthcheck = healthcheck;
   if (f.shmSize !== undefined) spec.shmSize = parse.parseBytes(f.shmSize, '--shm-size');
   for (const s of f.sysctl) {
     const i = s.indexOf('=');

@@ -28,6 +28,8 @@ export interface EngineContext {
   hostFacts(): HostFacts;
   /** the command conmon runs when a container exits: berth's own `container cleanup` */
   exitCommand(id: string, runId: string): string[];
+  /** berth itself with this storage root, run root and runtime, then `args`: for processes berth leaves running */
+  berthCommand(args: string[]): string[];
 }
 
 export function ensureDirs(paths: Paths): void {

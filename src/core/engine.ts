@@ -72,10 +72,14 @@ export class Engine implements EngineContext {
   }
 
   exitCommand(id: string, runId: string): string[] {
+    return this.berthCommand(['container', 'cleanup', '--run', runId, id]);
+  }
+
+  berthCommand(args: string[]): string[] {
     const script = fs.realpathSync(path.resolve(this.opts.executable));
-    const args = [process.execPath, script, '--root', this.paths.root, '--runroot', this.paths.runRoot];
-    if (this.opts.runtime) args.push('--runtime', this.opts.runtime);
-    return [...args, 'container', 'cleanup', '--run', runId, id];
+    const prefix = [process.execPath, script, '--root', this.paths.root, '--runroot', this.paths.runRoot];
+    if (this.opts.runtime) prefix.push('--runtime', this.opts.runtime);
+    return [...prefix, ...args];
   }
 
   close(): void {

@@ -3,7 +3,7 @@ import type { CliContext } from '../context.js';
 import { registerRun } from './run.js';
 import { registerCreate } from './create.js';
 import { registerStart } from './start.js';
-import { registerStop, registerRestart, registerKill, registerPause, registerUnpause, registerWait, registerRename, registerRm, registerCleanup } from './lifecycle.js';
+import { registerStop, registerRestart, registerKill, registerPause, registerUnpause, registerWait, registerRename, registerRm, registerCleanup, registerHealthMonitor } from './lifecycle.js';
 import { registerPs } from './ps.js';
 import { registerInspect } from './inspect.js';
 import { registerLogs } from './logs.js';
@@ -74,6 +74,7 @@ export const COMMANDS: CommandDefinition[] = [
     registerInspect(group, c, 'inspect', 'container');
     registerContainerPrune(group, c);
     registerCleanup(group, c);
+    registerHealthMonitor(group, c);
   },
   registerImages,
   registerPull,

@@ -145,3 +145,17 @@ export function registerCleanup(parent: Command, ctx: CliContext): void {
       await cleanupContainer(await ctx.engine(), id, f.run);
     });
 }
+
+/** A container's health monitor, started with it when it has a healthcheck; hidden from help. */
+export function registerHealthMonitor(parent: Command, ctx: CliContext): void {
+  parent
+    .command('health-monitor', { hidden: true })
+    .argument('<id>')
+    .requiredOption('--run <id>', 'the run to watch')
+    .action(async (id: string, f: { run: string }) => {
+      const { monitorHealth } = await import('../../core/containers/health.js');
+      // stopped by the exit hook with SIGTERM: end quietly
+      process.on('SIGTERM', () => process.exit(0));
+      await monitorHealth(await ctx.engine(), id, f.run);
+    });
+}

@@ -54,6 +54,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       ]);
       const filters = parseFilters(f.filter);
       const engine = await ctx.engine();
+      const { healthOf } = await import('../../core/containers/health.js');
       let list = engine.containers.list().map((c) => refreshContainer(engine, c));
       const all = f.all || f.last !== undefined || f.latest;
       if (!all && !filters.has('status') && !filters.has('exited')) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');
@@ -61,6 +62,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       list = list.filter((c) =>
         matchContainer(c, filters, {
           imageNames: names,
+          health: (rec) => healthOf(engine, rec)?.Status ?? 'none',
           created: (ref) => {
             try {
               return engine.containers.lookup(ref).created;

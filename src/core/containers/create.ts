@@ -1,3 +1,4 @@
+import { mergeHealthcheck } from './health.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import { BerthError, wrap } from '../errors/berth-error.js';
@@ -24,6 +25,9 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   const image = ctx.images.resolve(input.image);
   const imageConfig = ctx.images.config(image.id);
   const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
+  const healthcheck = mergeHealthcheck(input.healthcheck, imageConfig.config?.Healthcheck);
+  if (healthcheck) spec.healthcheck = healthcheck;
+  else delete spec.healthcheck;
   const args = resolveCommand(spec, imageConfig.config ?? {});
   if (spec.name !== undefined) ContainerStore.validateName(spec.name);
   // networks: unknown network, bad --ip or --network-alias fail before anything exists

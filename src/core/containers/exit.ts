@@ -1,3 +1,4 @@
+import { stopHealthMonitor } from './health.js';
 import fs from 'node:fs';
 import type { EngineContext } from '../engine-context.js';
 import { unmount, isMountPoint } from '../host/mount.js';
@@ -64,6 +65,7 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   const refreshed = refreshContainer(ctx, rec);
   if (LIVE.has(refreshed.state.status)) return refreshed;
   const p = containerPaths(ctx.paths, rec.id);
+  stopHealthMonitor(ctx, rec.id);
   // the runtime's delete (a process) and the unmount run side by side
   trace('finalize begin');
   const deleted = ctx.runtime().delete(rec.id, true).catch(() => undefined);

@@ -18,6 +18,9 @@ export function parseFilters(values: string[]): Filters {
     if (k === 'status' && !STATUSES.has(val)) {
       throw new BerthError('InvalidArgument', `invalid filter 'status=${val}'`);
     }
+    if (k === 'health' && !['starting', 'healthy', 'unhealthy', 'none'].includes(val)) {
+      throw new BerthError('InvalidArgument', `Unrecognised filter value for health: ${val}`);
+    }
     f.set(k, [...(f.get(k) ?? []), val]);
   }
   return f;
@@ -30,7 +33,12 @@ export function parseFilters(values: string[]): Filters {
 export function matchContainer(
   c: ContainerRecord,
   f: Filters,
-  opts: { imageNames: (imageId: string) => string[]; created: (ref: string) => string | undefined },
+  opts: {
+    imageNames: (imageId: string) => string[];
+    created: (ref: string) => string | undefined;
+    /** starting, healthy, unhealthy, or none (no healthcheck) */
+    health?: (c: ContainerRecord) => string;
+  },
 ): boolean {
   for (const [k, vals] of f) {
     const ok = vals.some((v) => {
@@ -69,6 +77,8 @@ export function matchContainer(
           return c.spec.network === v;
         case 'publish':
           return c.spec.publish.some((p) => `${p.hostPort}` === v.split('/')[0]);
+        case 'health':
+          return (opts.health?.(c) ?? 'none') === v;
         case 'expose':
           return c.spec.publish.some((p) => `${p.containerPort}` === v.split('/')[0]);
         default:

@@ -1,3 +1,4 @@
+import { healthOf } from './health.js';
 import { nilMap, nilSlice } from '../format/go-template/go-values.js';
 import type { EngineContext } from '../engine-context.js';
 import { exposedPorts, type ContainerRecord } from './container-record.js';
@@ -16,6 +17,8 @@ export function inspectContainer(ctx: EngineContext, ref: string): Record<string
 
 export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<string, unknown> {
   const p = containerPaths(ctx.paths, rec.id);
+  const health = healthOf(ctx, rec);
+  const healthConfig = rec.spec.healthcheck ?? rec.image.config.Healthcheck;
   const s = rec.state;
   const spec = rec.spec;
   const ic = rec.image.config;
@@ -40,6 +43,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       Error: s.error,
       StartedAt: s.startedAt,
       FinishedAt: s.finishedAt,
+      ...(health ? { Health: health } : {}),
     },
     Image: rec.imageId,
     ResolvConfPath: p.resolvConf,
@@ -131,6 +135,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       Labels: { ...(ic.Labels ?? {}), ...spec.labels },
       StopSignal: spec.stopSignal ?? ic.StopSignal ?? 'SIGTERM',
       ...(spec.stopTimeout !== undefined ? { StopTimeout: spec.stopTimeout } : {}),
+      ...(healthConfig ? { Healthcheck: healthConfig } : {}),
     },
     // networks: addresses, endpoints and the ports as bound
     NetworkSettings: containerNetworkSettings(ctx, rec),

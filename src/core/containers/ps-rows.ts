@@ -1,3 +1,4 @@
+import { healthOf } from './health.js';
 import type { EngineContext } from '../engine-context.js';
 import { humanSize, statusText, createdAgo, truncateCommand, formatPorts } from '../format/index.js';
 import type { ContainerRecord } from './container-record.js';
@@ -43,6 +44,7 @@ export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts:
         startedAt: new Date(s.startedAt),
         finishedAt: new Date(s.finishedAt),
         now,
+        ...(s.status === 'running' ? { health: healthOf(ctx, c)?.Status } : {}),
       }),
       Size: opts.size ? `${humanSize(dirSize(containerPaths(ctx.paths, c.id).upper))} (virtual ${humanSize(c.image.size)})` : '',
       Names: c.name,

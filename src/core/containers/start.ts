@@ -1,3 +1,4 @@
+import { startHealthMonitor } from './health.js';
 import { trace } from '../trace.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -120,6 +121,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     });
     rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
     await net.started(rec, { callerFinalizes: opts.attachedPid !== undefined });
+    startHealthMonitor(ctx, rec);
     trace('start done');
     return rec;
   } catch (e) {

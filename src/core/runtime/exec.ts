@@ -111,6 +111,55 @@ export async function execDetached(opts: ExecOptions): Promise<number> {
   }
 }
 
+/**
+ * Run a process in a running container and collect its output (stdout and stderr together, the
+ * first `maxOutput` bytes): a healthcheck probe. Past `timeoutMs` the process is killed (its pid
+ * from runc's pid file: runc cannot pass SIGKILL on) and the result says so.
+ */
+export async function execCaptured(opts: ExecOptions, timeoutMs: number, maxOutput: number): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
+  const work = makeWorkDir(opts.tmpDir);
+  try {
+    const processFile = writeProcessFile(work, opts, false);
+    const logFile = path.join(work, 'runtime.log');
+    const pidFile = path.join(work, 'pid');
+    const child = spawn(opts.runtime.path, [...globalArgs(opts, logFile), 'exec', '--pid-file', pidFile, '--process', processFile, opts.id], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const keep = (b: Buffer) => {
+      if (size >= maxOutput) return;
+      chunks.push(b.subarray(0, maxOutput - size));
+      size += Math.min(b.length, maxOutput - size);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      const pid = readPidFile(pidFile);
+      if (pid !== null) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* it ended just now */
+        }
+      }
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    let code: number;
+    try {
+      code = await exitOf(child, opts.runtime.path);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!timedOut) throwIfRuntimeFailed(logFile, code, opts.id, false);
+    return { exitCode: code, output: Buffer.concat(chunks).toString('utf8'), timedOut };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function globalArgs(opts: ExecOptions, logFile: string): string[] {
   return ['--root', opts.runtime.root, '--log-format', 'json', '--log', logFile];
 }

@@ -1,3 +1,4 @@
+import type { HealthConfig } from '../oci/types.js';
 /**
  * What the user asked for when creating a container (podman's specgen): flags already parsed into
  * typed values, nothing host-specific yet. `generateRuntimeSpec` turns it, plus the image config
@@ -76,6 +77,8 @@ export interface ContainerSpec {
   utsMode?: string;
   /** --cgroupns host|private; unset: docker's default for the host's cgroup version */
   cgroupnsMode?: string;
+  /** run --health-* / --no-healthcheck merged over the image's HEALTHCHECK (Test ["NONE"]: off); absent: the image's */
+  healthcheck?: HealthConfig;
   /** --expose, as "80/tcp": ports the container exposes besides its image's */
   expose?: string[];
 }

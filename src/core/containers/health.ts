@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EngineContext } from '../engine-context.js';
+import { BerthError } from '../errors/index.js';
+import { spawnChild } from '../host/spawn.js';
+import type { HealthConfig } from '../oci/types.js';
+import { execCaptured } from '../runtime/exec.js';
+import { isProcessAlive } from '../runtime/process-util.js';
+import type { ContainerRecord } from './container-record.js';
+import { containerPaths } from './container-paths.js';
+import { execProcess } from './exec.js';
+
+/** docker's defaults (daemon/health.go), in nanoseconds as image configs keep them. */
+const SECOND = 1_000_000_000;
+export const HEALTH_DEFAULTS = { Interval: 30 * SECOND, Timeout: 30 * SECOND, StartPeriod: 0, StartInterval: 5 * SECOND, Retries: 3 };
+/** docker keeps this much of a probe's output, and this many probes */
+const MAX_OUTPUT = 4096;
+const MAX_LOG = 5;
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+export interface HealthLogEntry {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+}
+
+/** What `inspect` shows as State.Health; kept in the container's run dir by its monitor. */
+export interface HealthState {
+  Status: HealthStatus;
+  FailingStreak: number;
+  Log: HealthLogEntry[];
+}
+
+interface HealthFile extends HealthState {
+  /** the run this state belongs to: a restart starts over */
+  runId: string;
+  /** the monitor process, stopped when the container exits */
+  monitorPid: number;
+}
+
+/** The healthcheck in force: the container's own (run --health-*), else its image's; none for NONE. */
+export function effectiveHealthcheck(rec: Pick<ContainerRecord, 'spec' | 'image'>): (HealthConfig & { Test: string[] }) | undefined {
+  const hc = rec.spec.healthcheck ?? rec.image.config.Healthcheck;
+  const test = hc?.Test;
+  if (!hc || !test || test.length === 0 || test[0] === 'NONE') return undefined;
+  return { ...hc, Test: test };
+}
+
+/**
+ * run/create's --health-* flags over the image's healthcheck, as docker merges them: a flag
+ * replaces that one setting; --no-healthcheck turns it off (and goes with no other flag).
+ */
+export function healthcheckFromFlags(f: {
+  cmd?: string | undefined;
+  interval?: number | undefined;
+  timeout?: number | undefined;
+  startPeriod?: number | undefined;
+  startInterval?: number | undefined;
+  retries?: number | undefined;
+  none?: boolean | undefined;
+}): HealthConfig | undefined {
+  const any = f.cmd !== undefined || f.interval !== undefined || f.timeout !== undefined || f.startPeriod !== undefined || f.startInterval !== undefined || f.retries !== undefined;
+  if (f.none) {
+    if (any) throw new BerthError('InvalidArgument', '--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  if (!any) return undefined;
+  for (const [flag, v] of [['--health-interval', f.interval], ['--health-timeout', f.timeout], ['--health-start-period', f.startPeriod], ['--health-start-interval', f.startInterval]] as const) {
+    if (v !== undefined && v !== 0 && v < 1_000_000) throw new BerthError('InvalidArgument', `${flag} cannot be less than 1ms`);
+    if (v !== undefined && v < 0) throw new BerthError('InvalidArgument', `${flag} cannot be negative`);
+  }
+  if (f.retries !== undefined && f.retries < 0) throw new BerthError('InvalidArgument', '--health-retries cannot be negative');
+  return {
+    ...(f.cmd !== undefined ? { Test: f.cmd === '' ? [] : ['CMD-SHELL', f.cmd] } : {}),
+    ...(f.interval !== undefined ? { Interval: f.interval } : {}),
+    ...(f.timeout !== undefined ? { Timeout: f.timeout } : {}),
+    ...(f.startPeriod !== undefined ? { StartPeriod: f.startPeriod } : {}),
+    ...(f.startInterval !== undefined ? { StartInterval: f.startInterval } : {}),
+    ...(f.retries !== undefined ? { Retries: f.retries } : {}),
+  };
+}
+
+/** The container's own settings over its image's, field by field (an absent or zero one inherits). */
+export function mergeHealthcheck(own: HealthConfig | undefined, image: HealthConfig | undefined): HealthConfig | undefined {
+  if (!own) return undefined;
+  if (own.Test?.[0] === 'NONE') return own;
+  const pick = <K extends keyof HealthConfig>(k: K) => (own[k] !== undefined && own[k] !== 0 && !(Array.isArray(own[k]) && own[k].length === 0) ? own[k] : image?.[k]);
+  const out: HealthConfig = {};
+  for (const k of ['Test', 'Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const) {
+    const v = pick(k);
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/**
+ * One probe's result folded into the state, by docker's rules: a success makes it healthy and
+ * clears the streak; a failure adds to the streak (not while still starting within the start
+ * period) and `retries` of them in a row make it unhealthy.
+ */
+export function applyProbe(state: HealthState, entry: HealthLogEntry, hc: HealthConfig, inStartPeriod: boolean): HealthState {
+  const log = [...state.Log, entry].slice(-MAX_LOG);
+  if (entry.ExitCode === 0) return { Status: 'healthy', FailingStreak: 0, Log: log };
+  if (state.Status === 'starting' && inStartPeriod) return { ...state, Log: log };
+  const streak = state.FailingStreak + 1;
+  const retries = hc.Retries || HEALTH_DEFAULTS.Retries;
+  return { Status: streak >= retries ? 'unhealthy' : state.Status, FailingStreak: streak, Log: log };
+}
+
+function healthFile(ctx: EngineContext, id: string): string {
+  return path.join(containerPaths(ctx.paths, id).runDir, 'health.json');
+}
+
+function readFile(ctx: EngineContext, id: string): HealthFile | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(healthFile(ctx, id), 'utf8')) as HealthFile;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeFile(ctx: EngineContext, id: string, data: HealthFile): void {
+  const file = healthFile(ctx, id);
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(data));
+  fs.renameSync(tmp, file);
+}
+
+/** State.Health of a container with a healthcheck: its monitor's record of this run, or starting. */
+export function healthOf(ctx: EngineContext, rec: ContainerRecord): HealthState | undefined {
+  if (!effectiveHealthcheck(rec)) return undefined;
+  const f = readFile(ctx, rec.id);
+  if (f && f.runId === rec.state.runId) return { Status: f.Status, FailingStreak: f.FailingStreak, Log: f.Log };
+  return { Status: rec.state.status === 'running' || rec.state.status === 'paused' ? 'starting' : 'unhealthy', FailingStreak: 0, Log: [] };
+}
+
+/**
+ * Start the container's health monitor (`berth container health-monitor`), a process of its own
+ * as conmon is: there is no daemon to run probes on a timer. Only containers with a healthcheck
+ * have one; it ends with the container's run.
+ */
+export function startHealthMonitor(ctx: EngineContext, rec: ContainerRecord): void {
+  if (!effectiveHealthcheck(rec) || rec.state.status !== 'running') return;
+  const [program, ...args] = ctx.berthCommand(['container', 'health-monitor', '--run', rec.state.runId, rec.id]);
+  const child = spawnChild(program as string, args, { fds: ['ignore', 'ignore', 'ignore'], detached: true, reap: 'later' });
+  writeFile(ctx, rec.id, { Status: 'starting', FailingStreak: 0, Log: [], runId: rec.state.runId, monitorPid: child.pid });
+}
+
+/** Stop the monitor of a run that ended (the exit hook calls this); its last state stays for inspect. */
+export function stopHealthMonitor(ctx: EngineContext, id: string): void {
+  const f = readFile(ctx, id);
+  if (!f || f.monitorPid <= 0 || f.monitorPid === process.pid) return;
+  try {
+    if (isProcessAlive(f.monitorPid)) process.kill(f.monitorPid, 'SIGTERM');
+  } catch {
+    /* gone already */
+  }
+}
+
+/** Run the healthcheck's command once in the container, as docker exec would, with its timeout. */
+export async function probe(ctx: EngineContext, rec: ContainerRecord, hc: HealthConfig & { Test: string[] }): Promise<HealthLogEntry> {
+  const start = new Date();
+  const [kind, ...rest] = hc.Test;
+  const shell = rec.image.config.Shell?.length ? rec.image.config.Shell : ['/bin/sh', '-c'];
+  const cmd = kind === 'CMD-SHELL' ? [...shell, rest.join(' ')] : kind === 'CMD' ? rest : hc.Test;
+  const timeoutMs = (hc.Timeout || HEALTH_DEFAULTS.Timeout) / 1e6;
+  let exitCode: number;
+  let output: string;
+  try {
+    const { process: proc } = execProcess(ctx, rec.id, { cmd, env: [], tty: false, interactive: false, privileged: false });
+    const r = await execCaptured(
+      {
+        runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
+        id: rec.id,
+        args: proc.args,
+        env: proc.env ?? [],
+        cwd: proc.cwd,
+        user: proc.user,
+        tty: false,
+        stdin: false,
+        ...(proc.capabilities ? { capabilities: proc.capabilities } : {}),
+        ...(proc.noNewPrivileges !== undefined ? { noNewPrivileges: proc.noNewPrivileges } : {}),
+        tmpDir: ctx.paths.tmp,
+      },
+      timeoutMs,
+      MAX_OUTPUT,
+    );
+    exitCode = r.timedOut ? -1 : r.exitCode;
+    output = r.timedOut ? `Health check exceeded timeout (${formatSeconds(timeoutMs)})` : r.output;
+  } catch (e) {
+    exitCode = -1;
+    output = e instanceof Error ? e.message : String(e);
+  }
+  return { Start: start.toISOString(), End: new Date().toISOString(), ExitCode: exitCode, Output: output };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/**
+ * The monitor's loop, for one run of one container: probe every interval (every start interval
+ * while starting within the start period), record, and end when that run ends.
+ */
+export async function monitorHealth(ctx: EngineContext, id: string, runId: string): Promise<void> {
+  for (;;) {
+    const rec = ctx.containers.get(id);
+    const hc = rec && effectiveHealthcheck(rec);
+    if (!rec || !hc || rec.state.runId !== runId || !['running', 'paused'].includes(rec.state.status)) return;
+    const cur = readFile(ctx, id) ?? { Status: 'starting' as const, FailingStreak: 0, Log: [], runId, monitorPid: process.pid };
+    const startPeriod = (hc.StartPeriod ?? 0) / 1e6;
+    const inStartPeriod = Date.now() - Date.parse(rec.state.startedAt) < startPeriod;
+    const waitMs = cur.Status === 'starting' && inStartPeriod ? (hc.StartInterval || HEALTH_DEFAULTS.StartInterval) / 1e6 : (hc.Interval || HEALTH_DEFAULTS.Interval) / 1e6;
+    await new Promise((r) => setTimeout(r, waitMs));
+    const now = ctx.containers.get(id);
+    if (!now || now.state.runId !== runId || now.state.status !== 'running') {
+      if (now?.state.status === 'paused') continue; // docker skips probes of a paused container
+      return;
+    }
+    const entry = await probe(ctx, now, hc);
+    const still = ctx.containers.get(id);
+    if (!still || still.state.runId !== runId || still.state.status !== 'running') return;
+    const before = readFile(ctx, id) ?? cur;
+    const inPeriod = Date.parse(entry.Start) - Date.parse(now.state.startedAt) < startPeriod;
+    const next = applyProbe(before, entry, hc, inPeriod);
+    writeFile(ctx, id, { ...next, runId, monitorPid: process.pid });
+  }
+}
