@@ -1,3 +1,4 @@
+import type { EventLog } from './events/event-log.js';
 import fs from 'node:fs';
 import type { Paths } from './config/paths.js';
 import type { Db } from './metadata/database.js';
@@ -26,6 +27,8 @@ export interface EngineContext {
   runtimeInfo(): { name: string; path: string };
   conmonPath(): string;
   hostFacts(): HostFacts;
+  /** what happened, for `berth events` */
+  readonly events: EventLog;
   /** the command conmon runs when a container exits: berth's own `container cleanup` */
   exitCommand(id: string, runId: string): string[];
   /** berth itself with this storage root, run root and runtime, then `args`: for processes berth leaves running */

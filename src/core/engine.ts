@@ -1,3 +1,4 @@
+import { EventLog } from './events/event-log.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makePaths, type Paths } from './config/paths.js';
@@ -33,6 +34,7 @@ export class Engine implements EngineContext {
   readonly images: ImageStore;
   readonly containers: ContainerStore;
   readonly volumes: VolumeStore;
+  readonly events: EventLog;
   private readonly opts: EngineOptions;
   private rt: OciRuntime | undefined;
   private rtInfo: { name: string; path: string } | undefined;
@@ -49,6 +51,10 @@ export class Engine implements EngineContext {
     this.images = new ImageStore(this.db, this.content, this.layers);
     this.containers = new ContainerStore(this.db);
     this.volumes = new VolumeStore(this.db, this.paths.volumes);
+    this.events = new EventLog(this.paths.runRoot);
+    const emit = this.events.emit.bind(this.events);
+    this.images.onEvent = (action, id, attributes) => emit({ type: 'image', action, id, attributes });
+    this.volumes.onEvent = (action, id, attributes) => emit({ type: 'volume', action, id, attributes });
   }
 
   runtimeInfo(): { name: string; path: string } {

@@ -63,11 +63,18 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
         ...(proc.noNewPrivileges !== undefined ? { noNewPrivileges: proc.noNewPrivileges } : {}),
         tmpDir: engine.paths.tmp,
       };
+      const { containerEvent } = await import('../../core/events/container-events.js');
+      const { randomBytes } = await import('node:crypto');
+      const execID = randomBytes(32).toString('hex');
+      const described = proc.args.join(' ');
+      containerEvent(engine, rec, `exec_create: ${described}`, { execID });
+      containerEvent(engine, rec, `exec_start: ${described}`, { execID });
       if (f.detach) {
         await execDetached(opts);
         return;
       }
       const code = await execForeground(opts);
+      containerEvent(engine, rec, 'exec_die', { execID, exitCode: String(code) });
       ctx.setExitCode(code);
     });
 }

@@ -69,6 +69,7 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
         ...(f.platform ? { platform: parsePlatform(f.platform) } : {}),
         source: file,
       });
+      engine.images.onEvent?.('import', id, {});
       ctx.stdout.write(`${id}\n`);
     });
 }
@@ -93,6 +94,7 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
         f.input && fs.statSync(f.input).isDirectory()
           ? await loadOciLayoutDir(engine.images, f.input)
           : await loadArchive(engine.images, f.input ?? ctx.stdin);
+      for (const l of r.loaded) engine.images.onEvent?.('load', l.replace(/^Loaded image(?: ID)?: /, ''), {});
       if (!f.quiet) for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
     });
 }
@@ -138,6 +140,7 @@ function registerSaveCmd(parent: Command, ctx: CliContext): void {
       } else {
         await saveImages(engine.images, refs, ctx.stdout, format);
       }
+      for (const r of refs) engine.images.onEvent?.('save', engine.images.resolve(r).id, { name: r });
     });
 }
 

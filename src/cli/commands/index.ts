@@ -7,6 +7,7 @@ import { registerStop, registerRestart, registerKill, registerPause, registerUnp
 import { registerPs } from './ps.js';
 import { registerInspect } from './inspect.js';
 import { registerLogs } from './logs.js';
+import { registerEvents } from './events.js';
 import { registerExec } from './exec.js';
 import { registerTop } from './top.js';
 import { registerStats } from './stats.js';
@@ -94,6 +95,7 @@ export const COMMANDS: CommandDefinition[] = [
   registerVersion,
   registerInfo,
   registerSystemGroup,
+  registerEvents,
   registerExplain,
   registerBuild,
 ];

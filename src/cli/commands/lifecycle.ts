@@ -109,6 +109,8 @@ export function registerRename(parent: Command, ctx: CliContext, name = 'rename'
       const engine = await ctx.engine();
       const rec = engine.containers.lookup(target);
       engine.containers.rename(rec.id, newName);
+      const { containerEvent } = await import('../../core/events/container-events.js');
+      containerEvent(engine, { ...rec, name: newName.replace(/^\//, '') }, 'rename', { oldName: `/${rec.name}` });
     });
 }
 

@@ -1,3 +1,4 @@
+import { registerEvents } from './events.js';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -23,6 +24,7 @@ export function registerContainerPrune(parent: Command, ctx: CliContext): void {
 export function registerSystemGroup(program: Command, ctx: CliContext): void {
   const g = program.command('system').description('Manage berth');
   registerInfo(g, ctx);
+  registerEvents(g, ctx);
   g.command('df')
     .description('Show berth disk usage')
     .option('-v, --verbose', 'show detailed information on space usage')

@@ -1,3 +1,4 @@
+import { containerEvent } from '../events/container-events.js';
 import { mergeHealthcheck } from './health.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -81,6 +82,7 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     fs.writeFileSync(p.resolvConf, resolvConf(spec.dns, spec.dnsSearch, spec.dnsOptions));
     ctx.db.prepare('UPDATE containers SET spec = ? WHERE id = ?').run(JSON.stringify(spec), id);
     ctx.containers.markReady(id);
+    containerEvent(ctx, rec, 'create');
     return { ...rec, pendingPid: 0 };
   } catch (e) {
     removeContainerFiles(ctx, id);

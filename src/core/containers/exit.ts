@@ -1,3 +1,4 @@
+import { containerEvent } from '../events/container-events.js';
 import { stopHealthMonitor } from './health.js';
 import fs from 'node:fs';
 import type { EngineContext } from '../engine-context.js';
@@ -21,15 +22,24 @@ export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): Cont
   const code = readExitCode(ctx.paths.exits, rec.id);
   if (code !== null) {
     const state = recordExit(ctx, rec.id);
+    if (state) died(ctx, rec, state.exitCode);
     return state ? { ...rec, state } : rec;
   }
   if (rec.state.conmonPid > 0 && !isProcessAlive(rec.state.conmonPid) && !isProcessAlive(rec.state.pid)) {
     const state = ctx.containers.updateState(rec.id, (s) =>
       LIVE.has(s.status) ? { ...s, status: 'exited', exitCode: 255, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString(), error: 'container monitor disappeared' } : null,
     );
+    if (state) died(ctx, rec, state.exitCode);
     return state ? { ...rec, state } : rec;
   }
   return rec;
+}
+
+/** docker's `die`, once per run: whoever records the exit reports it. */
+export function died(ctx: EngineContext, rec: ContainerRecord, exitCode: number): void {
+  const started = Date.parse(rec.state.startedAt);
+  const execDuration = Number.isNaN(started) || started <= 0 ? 0 : Math.max(0, Math.round((Date.now() - started) / 1000));
+  containerEvent(ctx, rec, 'die', { exitCode: String(exitCode), execDuration: String(execDuration) });
 }
 
 /** Record the exit code from conmon's exit file, once, under the write lock. */

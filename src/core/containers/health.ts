@@ -1,3 +1,4 @@
+import { containerEvent } from '../events/container-events.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
@@ -226,5 +227,6 @@ export async function monitorHealth(ctx: EngineContext, id: string, runId: strin
     const inPeriod = Date.parse(entry.Start) - Date.parse(now.state.startedAt) < startPeriod;
     const next = applyProbe(before, entry, hc, inPeriod);
     writeFile(ctx, id, { ...next, runId, monitorPid: process.pid });
+    if (next.Status !== before.Status) containerEvent(ctx, still, `health_status: ${next.Status}`);
   }
 }

@@ -1,3 +1,4 @@
+import { containerEvent } from '../events/container-events.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
@@ -46,6 +47,7 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
   // networks: tear-down (again, idempotent) and the container's endpoints
   await forgetContainerNetworks(ctx, rec.id).catch(() => undefined);
   ctx.containers.delete(rec.id);
+  containerEvent(ctx, rec, 'destroy');
   for (const v of anon) {
     if (!volumeUser(ctx, v)) ctx.volumes.remove(v, undefined, true);
   }

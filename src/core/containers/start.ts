@@ -1,3 +1,4 @@
+import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
 import { trace } from '../trace.js';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import { findInit } from '../runtime/runtime-select.js';
 import { ZERO_TIME, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { prepareVolumes } from './volumes.js';
-import { refreshContainer } from './exit.js';
+import { died, refreshContainer } from './exit.js';
 import { networkForStart, type StartNetwork } from '../networks/index.js';
 
 export interface StartOptions {
@@ -112,13 +113,18 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     await runtime.start(rec.id, { initPid: created.pid });
     trace('runtime started');
     const now = new Date().toISOString();
-    ctx.containers.updateState(rec.id, (s) => {
+    const startState = ctx.containers.updateState(rec.id, (s) => {
       const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, startedAt: now, error: '', stoppedByUser: false, attachedPid: opts.attachedPid ?? 0 };
       const code = readExitCode(ctx.paths.exits, rec.id);
       // a process that already ended (the exit hook may even have run before us) is recorded as exited
       if (code !== null) return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now };
       return { ...base, status: 'running', exitCode: 0 };
     });
+    if (startState?.status === 'exited') {
+      containerEvent(ctx, rec, 'start');
+      died(ctx, { ...rec, state: startState }, startState.exitCode);
+    }
+    if (startState?.status !== 'exited') containerEvent(ctx, rec, 'start');
     rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
     await net.started(rec, { callerFinalizes: opts.attachedPid !== undefined });
     startHealthMonitor(ctx, rec);

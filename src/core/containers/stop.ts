@@ -1,3 +1,4 @@
+import { containerEvent } from '../events/container-events.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { waitForExit } from '../runtime/exit-file.js';
@@ -17,13 +18,16 @@ export async function stopContainer(ctx: EngineContext, ref: string, opts: { tim
   const image = rec.image.config;
   const signal = opts.signal ?? rec.spec.stopSignal ?? image.StopSignal ?? 'SIGTERM';
   const timeoutSec = opts.timeout ?? rec.spec.stopTimeout ?? 10;
-  return killAndWait(ctx, rec, signal, Math.max(0, timeoutSec) * 1000);
+  const done = await killAndWait(ctx, rec, signal, Math.max(0, timeoutSec) * 1000);
+  containerEvent(ctx, rec, 'stop');
+  return done;
 }
 
 /** Send a signal, wait up to timeoutMs for the exit, then SIGKILL and wait again. */
 export async function killAndWait(ctx: EngineContext, rec: ContainerRecord, signal: string, timeoutMs: number): Promise<ContainerRecord> {
   const runtime = ctx.runtime();
   const sig = parseSignal(signal);
+  containerEvent(ctx, rec, 'kill', { signal: String(sig) });
   // the stop signal goes to pid 1 only (docker); SIGKILL to every process, in case pid 1 is a zombie reaper
   await runtime.kill(rec.id, sig, sig === 9).catch(() => undefined);
   // a frozen process cannot act on a signal: thaw it, as docker does
@@ -52,5 +56,6 @@ export async function killContainer(ctx: EngineContext, ref: string, signal = 'S
   const sig = parseSignal(signal);
   if (sig === 9) ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
   await ctx.runtime().kill(rec.id, sig, false);
+  containerEvent(ctx, rec, 'kill', { signal: String(sig) });
   return rec;
 }

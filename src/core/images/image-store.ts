@@ -70,6 +70,9 @@ function parseJson<T>(buf: Buffer, what: string): T {
  * const rec = images.resolve('busybox'); // by tag, full id, or unique id prefix
  */
 export class ImageStore {
+  /** set by the engine: image events (pull, tag, untag, delete…) for `berth events` */
+  onEvent: ((action: string, id: string, attributes: Record<string, string>) => void) | undefined;
+
   constructor(
     readonly db: Db,
     readonly content: ContentStore,
@@ -254,13 +257,14 @@ export class ImageStore {
       if (!this.byId(rec.id)) throw noSuchImage(source);
       this.setTag(name, rec.id, new Date().toISOString());
     });
+    this.onEvent?.('tag', rec.id, { name: familiarString(name) });
     return name;
   }
 
   /** Remove one reference without deleting anything (podman untag). Returns the image id. */
   untag(ref: string): string {
     const name = normalize(ref);
-    return immediate(this.db, () => {
+    const id = immediate(this.db, () => {
       const row = this.db.prepare('SELECT image_id FROM image_tags WHERE name = ?').get(name) as
         | { image_id: string }
         | undefined;
@@ -268,6 +272,8 @@ export class ImageStore {
       this.db.prepare('DELETE FROM image_tags WHERE name = ?').run(name);
       return row.image_id;
     });
+    this.onEvent?.('untag', id, { name: familiarString(name) });
+    return id;
   }
 
   /** The image's config (the blob named by its id). */
@@ -300,7 +306,10 @@ export class ImageStore {
 
   /** `docker rmi` (see removeImage for docker's rules). */
   remove(refOrId: string, opts: RemoveOptions = {}): RemoveResult {
-    return removeImage(this, refOrId, opts);
+    const r = removeImage(this, refOrId, opts);
+    for (const u of r.untagged) this.onEvent?.('untag', u, { name: u });
+    for (const d of r.deleted) this.onEvent?.('delete', d, { name: d });
+    return r;
   }
 
   /** `docker image prune [-a]`. */

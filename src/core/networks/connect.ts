@@ -23,6 +23,7 @@ export async function connectContainer(ctx: EngineContext, netRef: string, ctrRe
   }
   if (o.ip) checkStaticIp(net, o.ip);
   const ep = store.addEndpoint({ containerId: rec.id, networkId: net.id, aliases: o.aliases, staticIp: o.ip ?? '' });
+  ctx.events.emit({ type: 'network', action: 'connect', id: net.id, attributes: { container: rec.id, name: net.name, type: 'bridge' } });
   const sb = store.sandbox(rec.id);
   if (!LIVE.has(rec.state.status) || !sb) return;
   const used = new Set(store.endpoints(rec.id).map((e) => e.ifName).filter(Boolean));
@@ -49,5 +50,6 @@ export async function disconnectContainer(ctx: EngineContext, netRef: string, ct
   const sb = store.sandbox(rec.id);
   if (sb) await detachEndpoint(ctx, rec.id, sb.netnsName, ep, sb.ports);
   store.removeEndpoint(rec.id, net.id);
+  ctx.events.emit({ type: 'network', action: 'disconnect', id: net.id, attributes: { container: rec.id, name: net.name, type: 'bridge' } });
   refreshDns(ctx);
 }

@@ -91,6 +91,7 @@ export function createNetwork(ctx: EngineContext, o: CreateNetworkOptions): Netw
     dns: true,
   };
   store.insert(rec);
+  ctx.events.emit({ type: 'network', action: 'create', id: rec.id, attributes: { name: rec.name, type: 'bridge' } });
   return rec;
 }
 
@@ -109,6 +110,7 @@ export function removeNetwork(ctx: EngineContext, ref: string): NetworkRecord {
   store.delete(n.id);
   removeBridge(n.bridge);
   removeNetworkRules(n);
+  ctx.events.emit({ type: 'network', action: 'destroy', id: n.id, attributes: { name: n.name, type: 'bridge' } });
   return n;
 }
 

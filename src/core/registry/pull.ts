@@ -215,6 +215,7 @@ async function pullManifest(a: {
   }
   emit?.({ type: 'digest', digest: top.digest });
   const reference = ref.tag !== undefined && ref.digest === undefined ? refStr : `${repositoryName(ref)}@${top.digest}`;
+  store.onEvent?.('pull', familiarString(reference), { name: familiarName(ref) });
   emit?.({ type: 'pulled', reference, familiar: familiarString(reference), upToDate });
   return { id, reference, digest: top.digest, upToDate };
 }

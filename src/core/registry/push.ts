@@ -2,7 +2,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { BerthError } from '../errors/index.js';
 import type { ImageStore } from '../images/image-store.js';
 import { MEDIA_TYPES, type Descriptor, type ImageManifest } from '../oci/types.js';
-import { familiarName, normalize, normalizeReference, parseReference, repositoryName, type Reference } from '../reference/reference.js';
+import { familiarName, normalize, normalizeReference, parseReference, repositoryName, type Reference, familiarString } from '../reference/reference.js';
 import { byteCounter } from './blob-transfer.js';
 import type { RegistryClient } from './client.js';
 import { limiter } from './limit.js';
@@ -79,6 +79,7 @@ export async function pushImage(store: ImageStore, source: string, dest?: string
     const configBytes = store.content.readBytes(rec.id);
     await store.commitImage({ manifest: manifestBytes, config: configBytes, tags: [`${repositoryName(ref)}@${rec.manifestDigest}`] });
     const reference = `${repositoryName(ref)}${ref.digest ? `@${ref.digest}` : `:${tag}`}`;
+    store.onEvent?.('push', familiarString(reference), { name: familiarName(ref) });
     return { reference, digest: rec.manifestDigest, size: manifestBytes.length };
   } finally {
     client.close();

@@ -51,6 +51,9 @@ export class VolumeStore {
   }
 
   /** Create a volume; creating an existing named volume returns it (docker is idempotent here). */
+  /** set by the engine: volume events (create, destroy) for `berth events` */
+  onEvent: ((action: string, id: string, attributes: Record<string, string>) => void) | undefined;
+
   create(opts: { name?: string; labels?: Record<string, string>; driver?: string } = {}): VolumeRecord {
     if (opts.driver && opts.driver !== 'local') {
       throw new BerthError('InvalidArgument', `volume driver "${opts.driver}" is not supported: only "local"`);
@@ -60,15 +63,19 @@ export class VolumeStore {
     if (!NAME_RE.test(name)) {
       throw new BerthError('InvalidArgument', `"${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed`);
     }
-    return immediate(this.db, () => {
+    let created = false;
+    const v = immediate(this.db, () => {
       const existing = this.find(name);
       if (existing) return existing;
       fs.mkdirSync(path.join(this.dir, name, '_data'), { recursive: true, mode: 0o755 });
       this.db
         .prepare('INSERT INTO volumes (name, created, labels, anonymous) VALUES (?,?,?,?)')
         .run(name, new Date().toISOString(), JSON.stringify(opts.labels ?? {}), anonymous ? 1 : 0);
+      created = true;
       return this.find(name) as VolumeRecord;
     });
+    if (created) this.onEvent?.('create', name, { driver: 'local' });
+    return v;
   }
 
   find(name: string): VolumeRecord | undefined {
@@ -101,6 +108,7 @@ export class VolumeStore {
     }
     this.db.prepare('DELETE FROM volumes WHERE name = ?').run(name);
     fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+    this.onEvent?.('destroy', name, { driver: 'local' });
   }
 
   /** Bytes used by a volume's directory (for `system df`). */

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import fs from 'node:fs';
+import type { CliContext } from '../context.js';
+import { parseSince } from './logs.js';
+
+interface EventsFlags {
+  since?: string;
+  until?: string;
+  filter: string[];
+  format?: string;
+}
+
+const POLL_MS = 100;
+
+/**
+ * `berth events`: what berth processes recorded in the run root's event log, as docker's
+ * `events`: past ones with --since (or up to --until), then new ones as they come until
+ * --until or an interrupt.
+ */
+export function registerEvents(parent: Command, ctx: CliContext, name = 'events'): void {
+  parent
+    .command(name)
+    .description('Get real time events from the server')
+    .option('--since <time>', 'show all events created since timestamp (RFC 3339, unix seconds, or relative, e.g. 10m)')
+    .option('--until <time>', 'stream events until this timestamp')
+    .option('-f, --filter <filter>', 'filter output based on conditions provided', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--format <format>', 'format the output using the given Go template, or json')
+    .action(async (f: EventsFlags) => {
+      const { parseEventFilters, matchEvent, eventLine, eventTemplateData } = await import('../../core/events/event-format.js');
+      const { parseLines } = await import('../../core/events/event-log.js');
+      const { compileTemplate, goJson } = await import('../../core/format/index.js');
+      const filters = parseEventFilters(f.filter);
+      const now = Date.now();
+      const since = f.since !== undefined ? BigInt(parseSince(f.since, now).getTime()) * 1_000_000n : undefined;
+      const until = f.until !== undefined ? BigInt(parseSince(f.until, now).getTime()) * 1_000_000n : undefined;
+      const render =
+        f.format === undefined || f.format === ''
+          ? eventLine
+          : f.format === 'json' || f.format === '{{json .}}'
+            ? (e: Parameters<typeof eventLine>[0]) => goJson(eventTemplateData(e))
+            : (() => {
+                const t = compileTemplate(f.format);
+                return (e: Parameters<typeof eventLine>[0]) => t(eventTemplateData(e));
+              })();
+      const engine = await ctx.engine();
+      const file = engine.events.file;
+      const print = (text: string, history: boolean) => {
+        for (const e of parseLines(text)) {
+          const t = BigInt(e.timeNano);
+          if (since !== undefined && t < since) continue;
+          // without --since only what happens from now on is shown (docker), unless --until asks for the past
+          if (history && since === undefined && until === undefined) continue;
+          if (until !== undefined && t > until) continue;
+          if (matchEvent(e, filters)) ctx.stdout.write(`${render(e)}\n`);
+        }
+      };
+      let offset = 0;
+      const readNew = (history: boolean) => {
+        let text = '';
+        try {
+          const size = fs.statSync(file).size;
+          if (size < offset) offset = 0; // rotated
+          if (size > offset) {
+            const fd = fs.openSync(file, 'r');
+            try {
+              const buf = Buffer.alloc(size - offset);
+              const n = fs.readSync(fd, buf, 0, buf.length, offset);
+              // only whole lines: a writer may be half-way through one
+              const upto = buf.subarray(0, n).lastIndexOf(0x0a) + 1;
+              text = buf.subarray(0, upto).toString('utf8');
+              offset += upto;
+            } finally {
+              fs.closeSync(fd);
+            }
+          }
+        } catch {
+          /* no events yet */
+        }
+        print(text, history);
+      };
+      if (since !== undefined || until !== undefined) {
+        try {
+          print(fs.readFileSync(`${file}.1`, 'utf8'), true);
+        } catch {
+          /* not rotated */
+        }
+      }
+      readNew(true);
+      if (until !== undefined && until <= BigInt(Date.now()) * 1_000_000n) return;
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          readNew(false);
+          if (until !== undefined && BigInt(Date.now()) * 1_000_000n >= until) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, POLL_MS);
+        const stop = () => {
+          clearInterval(timer);
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
