@@ -23,7 +23,7 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
     .option('--since <time>', 'show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m)')
     .option('--until <time>', 'show logs before a timestamp or relative')
     .option('--details', 'show extra details provided to logs')
-    .action(async (target: string, f: { follow?: boolean; tail: string; timestamps?: boolean; since?: string; until?: string }) => {
+    .action(async (target: string, f: { follow?: boolean; tail: string; timestamps?: boolean; since?: string; until?: string; details?: boolean }) => {
       const { readLogs } = await import('../../core/runtime/logs.js');
       const { refreshContainer } = await import('../../core/containers/exit.js');
       const { containerPaths } = await import('../../core/containers/container-paths.js');
@@ -44,6 +44,7 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
           ...(f.since ? { since: parseSince(f.since) } : {}),
           ...(f.until ? { until: parseSince(f.until) } : {}),
           timestamps: !!f.timestamps,
+          details: !!f.details,
           follow: !!f.follow,
           isRunning: () => {
             const cur = engine.containers.get(rec.id);

@@ -113,4 +113,10 @@ describe('LogRenderer', () => {
     ]);
     assert.equal(text(new LogRenderer({ timestamps: false }).render(parseLogChunk(buf).records)), '€\n');
   });
+
+  it('--details puts the (empty) attribute list, a space, after the timestamp and before each line', () => {
+    const recs = parseLogChunk(Buffer.from('2024-01-02T03:04:05.000000001Z stdout F hello\n2024-01-02T03:04:05.000000002Z stderr P par\n2024-01-02T03:04:05.000000003Z stderr F tial\n')).records;
+    assert.equal(text(new LogRenderer({ timestamps: false, details: true }).render(recs)), ' hello\n partial\n');
+    assert.equal(text(new LogRenderer({ timestamps: true, details: true }).render(recs.slice(0, 1))), '2024-01-02T03:04:05.000000001Z  hello\n');
+  });
 });

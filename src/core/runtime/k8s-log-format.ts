@@ -97,6 +97,11 @@ export function parseLogChunk(buf: Buffer): { records: LogRecord[]; used: number
 /** Which lines to show and how (docker logs flags). */
 export interface RenderOptions {
   timestamps: boolean;
+  /**
+   * `docker logs --details`: the line's extra attributes (--log-opt labels/env; berth keeps none)
+   * and a space before it, after the timestamp
+   */
+  details?: boolean;
   /** keep lines that started at or after this time */
   since?: Date;
   /** keep lines that started at or before this time */
@@ -173,6 +178,7 @@ export class LogRenderer {
       if (show) {
         const parts: Buffer[] = [];
         if (this.opts.timestamps && atStart) parts.push(Buffer.from(`${formatLogTime(rec.time)} `));
+        if (this.opts.details && atStart) parts.push(SPACE);
         parts.push(rec.data);
         if (!rec.partial) parts.push(NEWLINE);
         pieces.push({ stream: rec.stream, data: parts.length === 1 ? rec.data : Buffer.concat(parts) });
@@ -190,3 +196,4 @@ export class LogRenderer {
 }
 
 const NEWLINE = Buffer.from('\n');
+const SPACE = Buffer.from(' ');

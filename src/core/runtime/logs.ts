@@ -11,6 +11,8 @@ export interface ReadLogsOptions {
   until?: Date;
   /** prefix each line with its RFC 3339 UTC time and a space, as `docker logs -t` */
   timestamps: boolean;
+  /** docker's --details: a space (the empty attribute list) before each line */
+  details?: boolean;
   /** keep printing new output until the container stops */
   follow: boolean;
   /**
@@ -43,6 +45,7 @@ export async function readLogs(
 ): Promise<void> {
   const renderer = new LogRenderer({
     timestamps: opts.timestamps,
+    ...(opts.details ? { details: true } : {}),
     ...(opts.since ? { since: opts.since } : {}),
     ...(opts.until ? { until: opts.until } : {}),
   });
