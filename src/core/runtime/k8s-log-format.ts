@@ -178,7 +178,7 @@ export class LogRenderer {
       if (show) {
         const parts: Buffer[] = [];
         if (this.opts.timestamps && atStart) parts.push(Buffer.from(`${formatLogTime(rec.time)} `));
-        if (this.opts.details && atStart) parts.push(SPACE);
+        if (this.opts.details && atStart) parts.push(DETAILS_SEPARATOR);
         parts.push(rec.data);
         if (!rec.partial) parts.push(NEWLINE);
         pieces.push({ stream: rec.stream, data: parts.length === 1 ? rec.data : Buffer.concat(parts) });
@@ -196,4 +196,4 @@ export class LogRenderer {
 }
 
 const NEWLINE = Buffer.from('\n');
-const SPACE = Buffer.from(' ');
+const DETAILS_SEPARATOR = Buffer.from(' ');
