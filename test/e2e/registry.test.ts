@@ -234,6 +234,26 @@ describe('registry without auth', { skip }, () => {
     assert.match(bad.stderr, /tag can't be used with --all-tags\/-a/);
   });
 
+  test('pulls go through the configured mirrors first, and the image keeps the name asked for', async () => {
+    await ok(src, ['tag', `${reg.host}/bb:1`, `${reg.host}/cache/bb:1`]);
+    await ok(src, ['push', `${reg.host}/cache/bb:1`]);
+    await ok(src, ['tag', `${reg.host}/bb:1`, `${reg.host}/library/hubonly:1`]);
+    await ok(src, ['push', `${reg.host}/library/hubonly:1`]);
+    const conf = path.join(work, 'mirrors.conf');
+    // the registry itself refuses connections: only the mirror can serve
+    fs.writeFileSync(conf, `registry-mirrors = ["http://${reg.host}"]\n[[registry]]\nlocation = "127.0.0.1:1"\n[[registry.mirror]]\nlocation = "127.0.0.1:2"\n[[registry.mirror]]\nlocation = "${reg.host}/cache"\n`);
+    const t = fresh();
+    const r = await ok(t, ['pull', '127.0.0.1:1/bb:1'], { BERTH_REGISTRIES_CONF: conf });
+    assert.match(r.stdout, /^127\.0\.0\.1:1\/bb:1$/m);
+    assert.equal(await imageId(t, '127.0.0.1:1/bb:1'), await imageId(src, `${reg.host}/bb:1`));
+    // docker's registry-mirrors serve Docker Hub's names (library/ included), offline
+    await ok(t, ['pull', 'hubonly:1'], { BERTH_REGISTRIES_CONF: conf });
+    assert.match((await ok(t, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout, /^hubonly:1$/m);
+    // without a mirror that has it, the registry's own error is the one reported
+    const miss = await fails(t, ['pull', '127.0.0.1:1/absent:1'], { BERTH_REGISTRIES_CONF: conf });
+    assert.match(miss.stderr, /connection refused/);
+  });
+
   test('short names resolve through the configured search registries', async () => {
     await ok(src, ['push', `${reg.host}/bb:1`]);
     const conf = path.join(work, 'search.conf');

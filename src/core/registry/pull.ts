@@ -15,7 +15,7 @@ import { downloadBlob } from './blob-transfer.js';
 import type { RegistryClient } from './client.js';
 import { LayerLanes } from './layer-lanes.js';
 import { fetchManifest, noMatchingManifest, parseImageManifest, selectPlatform } from './manifest.js';
-import { loadRegistriesConfig, type RegistriesConfig } from './registries-conf.js';
+import { hostOfLocation, loadRegistriesConfig, type RegistriesConfig } from './registries-conf.js';
 import { openClient, type RegistryOptions } from './session.js';
 import { candidates } from './short-names.js';
 import { listTags } from './tags.js';
@@ -125,18 +125,35 @@ async function pullWithRetry(store: ImageStore, ref: Reference, opts: PullOption
   }
 }
 
+/**
+ * The registry's mirrors first (registries.conf `[[registry.mirror]]`, docker's `registry-mirrors`
+ * for Docker Hub), each as `host[:port][/path prefix]`, then the registry itself: the image is
+ * named as the user asked, wherever it came from (verified by digest all the same).
+ */
 async function pullReference(store: ImageStore, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
-  const client = openClient(ref.domain, opts);
+  for (const location of opts.config.mirrors.get(ref.domain) ?? []) {
+    const host = hostOfLocation(location);
+    const prefix = location.slice(host.length).replace(/^\/+|\/+$/g, '');
+    try {
+      return await pullVia(store, host, prefix ? `${prefix}/${ref.path}` : ref.path, ref, opts);
+    } catch (e) {
+      trace(`pull: mirror ${location} of ${ref.domain}: ${errorMessage(e)}`);
+    }
+  }
+  return pullVia(store, ref.domain, ref.path, ref, opts);
+}
+
+async function pullVia(store: ImageStore, host: string, repo: string, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+  const client = openClient(host, opts);
   try {
-    return await pullFrom(store, client, ref, opts);
+    return await pullFrom(store, client, ref, repo, opts);
   } finally {
     client.close();
   }
 }
 
-async function pullFrom(store: ImageStore, client: RegistryClient, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+async function pullFrom(store: ImageStore, client: RegistryClient, ref: Reference, repo: string, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
   const emit = opts.onProgress;
-  const repo = ref.path;
   const refStr = referenceString(ref);
   const platform = opts.platform ?? hostPlatform();
   const what = `manifest for ${familiarString(refStr)}`;
@@ -162,7 +179,7 @@ async function pullFrom(store: ImageStore, client: RegistryClient, ref: Referenc
   const missing = new Set(manifest.layers.map((l) => l.digest).filter((d) => !store.content.has(d))).size;
   const lanes = new LayerLanes(Math.min(opts.config.maxConcurrentDownloads, os.availableParallelism(), missing));
   try {
-    return await pullManifest({ store, client, ref, refStr, top, manifest, manifestBytes, lanes, opts });
+    return await pullManifest({ store, client, ref, repo, refStr, top, manifest, manifestBytes, lanes, opts });
   } finally {
     lanes.close();
   }
@@ -172,6 +189,8 @@ async function pullManifest(a: {
   store: ImageStore;
   client: RegistryClient;
   ref: Reference;
+  /** where the repository is on the registry (or mirror) the client talks to */
+  repo: string;
   refStr: string;
   top: { kind: string; digest: string };
   manifest: ReturnType<typeof parseImageManifest>;
@@ -179,9 +198,8 @@ async function pullManifest(a: {
   lanes: LayerLanes;
   opts: PullOptions & { config: RegistriesConfig };
 }): Promise<PullResult> {
-  const { store, client, ref, refStr, top, manifest, manifestBytes, lanes, opts } = a;
+  const { store, client, ref, repo, refStr, top, manifest, manifestBytes, lanes, opts } = a;
   const emit = opts.onProgress;
-  const repo = ref.path;
 
   trace('pull: manifest');
   const configBytes = await fetchConfig(client, repo, manifest.config.digest, manifest.config.size);

@@ -33,3 +33,23 @@ test('short names expand through the search list; qualified names do not', () =>
   assert.deepEqual(candidates('busybox', defaultRegistriesConfig().searchRegistries).map(referenceString), ['docker.io/library/busybox:latest']);
   assert.throws(() => candidates('busybox', []), /no unqualified-search registries/);
 });
+
+test('mirrors: [[registry.mirror]] under a [[registry]], and docker\'s registry-mirrors for Docker Hub', () => {
+  const c = parseRegistriesConf(`
+registry-mirrors = ["http://10.0.0.2:5000", "https://hub-cache.example/v2-proxy/"]
+[[registry]]
+location = "private.example:5000"
+[[registry.mirror]]
+location = "cache.example/private"
+insecure = true
+[[registry.mirror]]
+location = "second.example"
+`);
+  assert.deepEqual(c.mirrors.get('docker.io'), ['10.0.0.2:5000', 'hub-cache.example/v2-proxy']);
+  assert.deepEqual(c.mirrors.get('private.example:5000'), ['cache.example/private', 'second.example']);
+  assert.ok(isInsecureRegistry(c, '10.0.0.2:5000'), 'an http:// mirror is plain HTTP');
+  assert.ok(isInsecureRegistry(c, 'cache.example'));
+  assert.ok(!isInsecureRegistry(c, 'hub-cache.example'));
+  assert.throws(() => parseRegistriesConf('[[registry.mirror]]\nlocation = "x"'), /outside a \[\[registry\]\]/);
+  assert.throws(() => parseRegistriesConf('[[registry]]\nlocation = "a"\n[[registry.mirror]]\ninsecure = true'), /without location/);
+});

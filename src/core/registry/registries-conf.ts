@@ -13,9 +13,12 @@ import { DEFAULT_DOMAIN } from '../reference/reference.js';
  * insecure-registries = ["myhost:5000"]                         # docker daemon.json's name
  * max-concurrent-downloads = 3
  * max-concurrent-uploads = 3
+ * registry-mirrors = ["mirror.example:5000"]                  # docker daemon.json's: docker.io's mirrors
  * [[registry]]
  * location = "myhost:5000"
  * insecure = true                                               # plain HTTP / unverified TLS
+ * [[registry.mirror]]                                           # tried first when pulling from myhost:5000
+ * location = "cache.example/myhost"
  * ```
  *
  * Found at $BERTH_REGISTRIES_CONF, else ~/.config/berth/registries.conf, else
@@ -29,6 +32,8 @@ export interface RegistriesConfig {
   insecure: Map<string, boolean>;
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
+  /** registry → mirrors (`host[:port][/path]`) a pull tries first, in order; pushes never use them */
+  mirrors: Map<string, string[]>;
 }
 
 export const DEFAULT_CONCURRENCY = 3;
@@ -40,6 +45,7 @@ export function defaultRegistriesConfig(): RegistriesConfig {
     insecure: new Map(),
     maxConcurrentDownloads: DEFAULT_CONCURRENCY,
     maxConcurrentUploads: DEFAULT_CONCURRENCY,
+    mirrors: new Map(),
   };
 }
 
@@ -75,15 +81,19 @@ export function parseRegistriesConf(text: string, file = 'registries.conf'): Reg
   const cfg = defaultRegistriesConfig();
   let explicitSearch: string[] | undefined;
   let table: Record<string, TomlValue> | undefined;
-  const tables: Array<Record<string, TomlValue>> = [];
+  const tables: Array<Record<string, TomlValue> & { mirrors?: Array<Record<string, TomlValue>> }> = [];
   const lines = text.split('\n');
   for (const [i, raw] of lines.entries()) {
     const line = stripComment(raw).trim();
     if (line === '') continue;
     const bad = (why: string) => new BerthError('InvalidArgument', `${file}:${i + 1}: ${why}`);
     if (line.startsWith('[')) {
-      if (line !== '[[registry]]') throw bad(`unsupported table ${line}`);
-      tables.push((table = {}));
+      if (line === '[[registry]]') tables.push((table = {}));
+      else if (line === '[[registry.mirror]]') {
+        const owner = tables.at(-1);
+        if (!owner) throw bad('[[registry.mirror]] outside a [[registry]]');
+        (owner.mirrors ??= []).push((table = {}));
+      } else throw bad(`unsupported table ${line}`);
       continue;
     }
     const eq = line.indexOf('=');
@@ -107,12 +117,28 @@ export function parseRegistriesConf(text: string, file = 'registries.conf'): Reg
     else if (key === 'insecure-registries') for (const h of list()) cfg.insecure.set(h, true);
     else if (key === 'max-concurrent-downloads') cfg.maxConcurrentDownloads = int();
     else if (key === 'max-concurrent-uploads') cfg.maxConcurrentUploads = int();
+    else if (key === 'registry-mirrors') {
+      // docker's daemon.json setting: mirrors of Docker Hub, as URLs; http:// ones are plain HTTP
+      const mirrors = list().map((u) => {
+        const m = /^(https?):\/\/([^/]+)(\/.*)?$/.exec(u);
+        const loc = m ? `${m[2]}${(m[3] ?? '').replace(/\/+$/, '')}` : u.replace(/\/+$/, '');
+        if (m?.[1] === 'http') cfg.insecure.set(hostOfLocation(loc), true);
+        return loc;
+      });
+      cfg.mirrors.set(DEFAULT_DOMAIN, [...(cfg.mirrors.get(DEFAULT_DOMAIN) ?? []), ...mirrors]);
+    }
     // other keys of containers-registries.conf (short-name-mode, credential-helpers…) are ignored
   }
   for (const t of tables) {
     const loc = t['location'] ?? t['prefix'];
     if (typeof loc !== 'string' || loc === '') throw new BerthError('InvalidArgument', `${file}: [[registry]] without location`);
     if (typeof t['insecure'] === 'boolean') cfg.insecure.set(loc, t['insecure']);
+    for (const m of t.mirrors ?? []) {
+      const mloc = m['location'];
+      if (typeof mloc !== 'string' || mloc === '') throw new BerthError('InvalidArgument', `${file}: [[registry.mirror]] without location`);
+      if (typeof m['insecure'] === 'boolean') cfg.insecure.set(hostOfLocation(mloc), m['insecure']);
+      cfg.mirrors.set(loc, [...(cfg.mirrors.get(loc) ?? []), mloc]);
+    }
   }
   if (explicitSearch !== undefined) cfg.searchRegistries = explicitSearch;
   return cfg;
@@ -145,6 +171,11 @@ function parseValue(s: string): TomlValue | undefined {
     return out;
   }
   return undefined;
+}
+
+/** The `host[:port]` of a location that may carry a path (`mirror.example/hub` → `mirror.example`). */
+export function hostOfLocation(location: string): string {
+  return location.split('/')[0] ?? location;
 }
 
 /** The host part of `host[:port]`, `[v6]:port` included. */
