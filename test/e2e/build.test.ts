@@ -211,6 +211,56 @@ test('RUN heredocs, exec form, the stage user and workdir', async () => {
   assert.equal(out.stdout, 'script in /w\nfed line\ninline \n');
 });
 
+test('RUN --mount: cache kept between builds, tmpfs, binds from the context and a stage, secrets; none of it in the image', async () => {
+  const secret = path.join(work, 'token.txt');
+  fs.writeFileSync(secret, 's3cr3t-value\n');
+  const dir = context('mounts', {
+    'data/conf.txt': 'from the context\n',
+    Containerfile: [
+      'FROM busybox AS base',
+      'RUN mkdir /made && echo made-in-base > /made/it',
+      'FROM busybox',
+      'WORKDIR /app',
+      'RUN --mount=type=cache,target=/var/cache/tool,id=tool echo run >> /var/cache/tool/log && echo "runs=$(wc -l < /var/cache/tool/log)"',
+      'RUN --mount=type=tmpfs,target=/scratch touch /scratch/x && echo "tmpfs=$(ls /scratch)"',
+      'RUN --mount=type=bind,source=data,target=ctx cat ctx/conf.txt && ! touch ctx/new 2>/dev/null',
+      'RUN --mount=type=bind,source=data,target=/rw,rw touch /rw/new && echo rw-ok',
+      'RUN --mount=type=bind,from=base,source=/made,target=/from-base cp /from-base/it /copied',
+      'RUN --mount=type=secret,id=token cat /run/secrets/token > /dev/null && echo "secret-len=$(wc -c < /run/secrets/token)"',
+      'RUN --mount=type=secret,id=absent echo optional-secret-skipped',
+      '',
+    ].join('\n'),
+  });
+  const r = await t.berth(['build', '--secret', `id=token,src=${secret}`, '-t', 'mounts', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^runs=1$/m);
+  assert.match(r.stdout, /^tmpfs=x$/m);
+  assert.match(r.stdout, /^from the context$/m);
+  assert.match(r.stdout, /^rw-ok$/m);
+  assert.match(r.stdout, /^secret-len=13$/m);
+  assert.match(r.stdout, /^optional-secret-skipped$/m);
+  // what the steps wrote stays; their mount points and the secret do not
+  const ls = await t.berth(['run', '--rm', 'mounts', 'sh', '-c', 'cat /copied; ls -a /app; ls -d /var/cache/tool /scratch /rw /from-base /run/secrets 2>&1 | grep -c "No such file"']);
+  assert.equal(ls.stdout, 'made-in-base\n.\n..\n5\n');
+  assert.ok(!fs.readFileSync(path.join(dir, 'data', 'conf.txt'), 'utf8').includes('new') && !fs.existsSync(path.join(dir, 'data', 'new')), 'an rw bind does not write to the context');
+  const saved = execFileSync(BERTH_BIN, ['save', 'mounts'], { env: { ...process.env, BERTH_ROOT: t.root, BERTH_RUNROOT: t.runRoot }, maxBuffer: 64 << 20 });
+  assert.ok(!saved.includes('s3cr3t-value'), 'the secret is in no layer');
+
+  // the cache survives a rebuild without the layer cache; a bind's content is part of the key
+  const again = await t.berth(['build', '--no-cache', '--secret', `id=token,src=${secret}`, '-t', 'mounts', dir]);
+  assert.match(again.stdout, /^runs=2$/m);
+  fs.writeFileSync(path.join(dir, 'data', 'conf.txt'), 'changed\n');
+  const changed = await t.berth(['build', '--secret', `id=token,src=${secret}`, '-t', 'mounts', dir]);
+  assert.match(changed.stdout, /^changed$/m);
+  assert.match(changed.stdout, /STEP 5\/11[^\n]*\n--> Using cache/);
+
+  fs.writeFileSync(path.join(dir, 'Containerfile'), 'FROM busybox\nRUN --mount=type=secret,id=needed,required true\n');
+  const missing = await t.berth(['build', dir]);
+  assert.equal(missing.code, 125);
+  assert.match(missing.stderr, /secret "needed" is required/);
+  await noBuildContainers();
+});
+
 test('-f - reads the Containerfile from stdin; a tar context; --iidfile', async () => {
   const dir = context('stdin', { 'f.txt': 'from tar\n' });
   const iid = path.join(work, 'iid');

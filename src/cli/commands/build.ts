@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
@@ -12,6 +13,7 @@ interface BuildFlags {
   cache: boolean;
   pull?: string | boolean;
   label: string[];
+  secret: string[];
   network?: string;
   quiet?: boolean;
   iidfile?: string;
@@ -37,6 +39,21 @@ function pullPolicy(v: string | boolean | undefined): 'always' | 'missing' | 'ne
   throw new BerthError('InvalidArgument', `invalid pull option: "${String(v)}": must be one of "always", "missing" or "never"`);
 }
 
+/** docker's `--secret id=x,src=FILE` (`source=`, `type=file`; `id` defaults to the file's name). */
+export function parseSecrets(values: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of values) {
+    const kv = new Map(v.split(',').map((p) => [p.slice(0, p.indexOf('=') < 0 ? p.length : p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const));
+    const src = kv.get('src') ?? kv.get('source');
+    const type = kv.get('type') ?? 'file';
+    if (type !== 'file') throw new BerthError('InvalidArgument', `--secret ${v}: only type=file secrets are supported`);
+    if (!src) throw new BerthError('InvalidArgument', `--secret ${v}: src=FILE is required`);
+    if (!fs.existsSync(src)) throw new BerthError('NotFound', `--secret ${v}: ${src}: no such file`);
+    out.set(kv.get('id') ?? path.basename(src), path.resolve(src));
+  }
+  return out;
+}
+
 /** `berth build`: an image from a Containerfile (or Dockerfile) and a context. */
 export function registerBuild(parent: Command, ctx: CliContext, name = 'build'): void {
   parent
@@ -50,6 +67,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
     .option('--no-cache', 'do not use the layer cache')
     .option('--pull [policy]', 'pull the FROM images: always (alone), missing, never')
     .option('--label <key=value>', 'set a label on the image; repeatable', collect, [])
+    .option('--secret <id=ID,src=FILE>', 'a secret file RUN --mount=type=secret can read; repeatable', collect, [])
     .option('--network <mode>', 'network of RUN steps: host (default) or none')
     .option('-q, --quiet', 'print only the image ID')
     .option('--iidfile <file>', 'write the image ID to the file')
@@ -67,6 +85,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
         labels[k] = v;
       }
       const buildArgs = parseBuildArgs(f.buildArg);
+      const secrets = parseSecrets(f.secret);
       const pull = pullPolicy(f.pull);
       const platform = f.platform ? parsePlatform(f.platform) : undefined;
       if (f.network !== undefined && !['host', 'none', 'default', 'bridge'].includes(f.network)) {
@@ -93,6 +112,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
           noCache: !f.cache,
           pull,
           labels,
+          secrets,
           // bridge networks do not exist yet: RUN then uses the host's network (see BuildOptions)
           ...(f.network !== undefined ? { network: f.network === 'bridge' || f.network === 'default' ? 'host' : f.network } : {}),
           ...(platform ? { platform } : {}),

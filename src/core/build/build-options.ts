@@ -20,6 +20,8 @@ export interface BuildOptions {
   target?: string;
   noCache?: boolean;
   pull?: 'always' | 'missing' | 'never';
+  /** --secret id=…,src=…: files RUN --mount=type=secret shows, never stored in an image or a cache key */
+  secrets?: ReadonlyMap<string, string>;
   /** labels set on the final image (--label) */
   labels?: Readonly<Record<string, string>>;
   /**

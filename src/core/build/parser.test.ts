@@ -156,8 +156,11 @@ test('an unknown instruction is an error with file, line, column and the instruc
   });
 });
 
-test('RUN --mount is refused rather than ignored', () => {
-  syntaxError('FROM a\nRUN --mount=type=cache,target=/x true\n', 2, /RUN --mount is not supported/);
+test('RUN --mount repeats, one value per line; RUN --security is refused rather than ignored', () => {
+  const run = only('RUN --mount=type=cache,target=/x --mount=type=tmpfs,target=/t --network=none true') as { flags: Record<string, string> };
+  assert.equal(run.flags['mount'], 'type=cache,target=/x\ntype=tmpfs,target=/t');
+  assert.equal(run.flags['network'], 'none');
+  syntaxError('FROM a\nRUN --security=insecure true\n', 2, /RUN --security is not supported/);
 });
 
 test('CRLF line endings and a byte order mark are accepted', () => {

@@ -6,7 +6,7 @@ import { hasOpenQuote, splitRawWords } from './raw-words.js';
 /** Flags each instruction accepts (docker's names); anything else is a syntax error. */
 const FLAGS: Record<string, readonly string[]> = {
   FROM: ['platform'],
-  RUN: ['network'],
+  RUN: ['network', 'mount'],
   COPY: ['from', 'chown', 'chmod', 'link'],
   ADD: ['chown', 'chmod', 'checksum', 'keep-git-dir', 'link'],
   HEALTHCHECK: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
@@ -146,9 +146,10 @@ function parseInstruction(l: Logical, heredocs: Heredoc[], cf: Containerfile, in
       const m = /^--([a-zA-Z][a-zA-Z0-9-]*)(?:=(\S*))?(?:\s+|$)/.exec(rest);
       if (!m) break;
       const name = m[1] as string;
-      if (kind === 'RUN' && (name === 'mount' || name === 'security')) throw fail(`RUN --${name} is not supported`);
+      if (kind === 'RUN' && name === 'security') throw fail(`RUN --${name} is not supported`);
       if (!allowed.includes(name)) throw fail(`unknown flag: --${name}`);
-      flags[name] = m[2] ?? 'true';
+      // RUN --mount repeats: its values (no whitespace in them) kept one per line
+      flags[name] = name === 'mount' && flags[name] !== undefined ? `${flags[name]}\n${m[2] ?? ''}` : (m[2] ?? 'true');
       rest = rest.slice(m[0].length);
     }
   }

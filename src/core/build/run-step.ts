@@ -13,7 +13,7 @@ import { immediate } from '../metadata/database.js';
 import type { ImageConfig } from '../oci/types.js';
 import { attach, attachSocketPath } from '../runtime/attach.js';
 import { waitForExit } from '../runtime/exit-file.js';
-import { emptyContainerSpec } from '../spec/container-spec.js';
+import { emptyContainerSpec, type MountSpec } from '../spec/container-spec.js';
 import { findXattrs } from '../host/special-files.js';
 import { isWhiteoutDevice, OPAQUE_XATTR } from '../snapshots/whiteouts.js';
 import { isEmptyStub } from '../snapshots/list-changes.js';
@@ -29,6 +29,8 @@ export interface RunStepOptions {
   workingDir?: string;
   /** 'host' or 'none' (or a network name once networks exist) */
   network: string;
+  /** RUN --mount's mounts; their mount points are left out of the layer */
+  mounts?: MountSpec[];
   stdout: Writable;
   stderr: Writable;
   signal?: AbortSignal;
@@ -60,6 +62,7 @@ export async function runStep(ctx: EngineContext, state: ImageState, o: RunStepO
     if (o.user) spec.user = o.user;
     if (o.workingDir) spec.workingDir = o.workingDir;
     spec.network = o.network;
+    spec.mounts = [...(o.mounts ?? [])];
     spec.labels = { 'io.berth.build': 'true' };
     // if this process dies, the next berth command's repair removes the exited container
     spec.autoRemove = true;
@@ -73,7 +76,7 @@ export async function runStep(ctx: EngineContext, state: ImageState, o: RunStepO
       throw new BerthError('FailedPrecondition', `running "${o.argv.join(' ')}": exit status ${code}`);
     }
     const upper = containerPaths(ctx.paths, id).upper;
-    dropMountStubs(ctx, state.chainIds, upper);
+    dropMountStubs(ctx, state.chainIds, upper, (o.mounts ?? []).map((m) => m.target));
     const { packDiff } = await import('../snapshots/unpack.js');
     return await storeLayer(ctx, state.chainIds[state.chainIds.length - 1] ?? null, packDiff(upper));
   } finally {
@@ -141,8 +144,14 @@ function dropStepImage(ctx: EngineContext, id: string): void {
 /** Paths runc creates as mount points when the image lacks them (parents after children). */
 const MOUNT_STUBS = ['etc/resolv.conf', 'etc/hosts', 'etc/hostname', 'proc', 'sys', 'dev', 'etc'];
 
-function dropMountStubs(ctx: EngineContext, chainIds: readonly string[], upper: string): void {
-  for (const rel of MOUNT_STUBS) {
+function dropMountStubs(ctx: EngineContext, chainIds: readonly string[], upper: string, targets: readonly string[] = []): void {
+  // a RUN mount's target and the directories made to hold it, deepest first
+  const extra: string[] = [];
+  for (const t of targets) {
+    for (let rel = path.posix.normalize(t).replace(/^\/+|\/+$/g, ''); rel !== '' && rel !== '.'; rel = path.posix.dirname(rel)) extra.push(rel);
+  }
+  extra.sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const rel of [...extra, ...MOUNT_STUBS]) {
     const p = path.join(upper, rel);
     if (!isEmptyStub(p)) continue;
     const st = fs.lstatSync(p);

@@ -69,6 +69,14 @@ export function planStages(cf: Containerfile, target: string | undefined, global
         const dep = stageRef(stages, lex.word(ins.flags['from']), i);
         if (dep !== undefined) visit(dep);
       }
+      // RUN --mount=…,from=STAGE reads that stage too
+      if (ins.kind === 'RUN' && ins.flags['mount'] !== undefined) {
+        for (const m of ins.flags['mount'].split('\n')) {
+          const from = /(?:^|,)from=([^,]+)/.exec(m)?.[1];
+          const dep = from === undefined ? undefined : stageRef(stages, lex.word(from), i);
+          if (dep !== undefined) visit(dep);
+        }
+      }
     }
   };
   visit(targetIndex);

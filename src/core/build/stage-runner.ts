@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
 import { BerthError, wrap } from '../errors/berth-error.js';
@@ -14,6 +16,9 @@ import { addStep, DEFAULT_SHELL, envMap, imageState, scratchState, setEnv, topCh
 import type { CommandForm, Containerfile, Instruction } from './instructions.js';
 import { parseContainerfile } from './parser.js';
 import { runStep } from './run-step.js';
+import { insideRoot, mountSpec, parseRunMount, treeDigest, type RunMount } from './run-mounts.js';
+import { withRootfsView } from './rootfs-view.js';
+import type { MountSpec } from '../spec/container-spec.js';
 import { ShellLex } from './shell-lex.js';
 import { stageRef, type BuildPlan, type Stage } from './stage-plan.js';
 
@@ -262,18 +267,105 @@ class StageRunner {
     const network = ins.flags['network'] ?? this.s.opts.network ?? 'host';
     if (!['host', 'none', 'default'].includes(network)) throw new BerthError('InvalidArgument', `RUN --network=${network}: only host, none and default are supported`);
     const createdBy = `RUN ${args.length ? `|${args.length} ${args.join(' ')} ` : ''}${argv.join(' ')}`;
-    await this.step(ins, { argv, args, user: rc.User ?? '', workdir: rc.WorkingDir ?? '' }, createdBy, () =>
-      runStep(this.s.ctx, this.state, {
-        argv,
-        env: [...(rc.Env ?? []), ...args],
-        ...(rc.User ? { user: rc.User } : {}),
-        ...(rc.WorkingDir ? { workingDir: rc.WorkingDir } : {}),
-        network: network === 'default' ? 'host' : network,
-        stdout: this.s.opts.stdout,
-        stderr: this.s.opts.stderr,
-        ...(this.s.opts.signal ? { signal: this.s.opts.signal } : {}),
-      }),
+    const lex = this.lex();
+    const mounts = (ins.flags['mount'] ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((m) => parseRunMount(lex.word(m)));
+    const workdir = rc.WorkingDir || '/';
+    for (const m of mounts) m.target = path.posix.resolve(workdir, m.target);
+    const mountKeys = mounts.map((m) => this.mountKey(m));
+    const inputs = { argv, args, user: rc.User ?? '', workdir: rc.WorkingDir ?? '', ...(mounts.length ? { mounts: mountKeys } : {}) };
+    await this.step(ins, inputs, createdBy, () =>
+      this.withRunMounts(mounts, (specs) =>
+        runStep(this.s.ctx, this.state, {
+          argv,
+          env: [...(rc.Env ?? []), ...args],
+          ...(rc.User ? { user: rc.User } : {}),
+          ...(rc.WorkingDir ? { workingDir: rc.WorkingDir } : {}),
+          network: network === 'default' ? 'host' : network,
+          mounts: specs,
+          stdout: this.s.opts.stdout,
+          stderr: this.s.opts.stderr,
+          ...(this.s.opts.signal ? { signal: this.s.opts.signal } : {}),
+        }),
+      ),
     );
+  }
+
+  /**
+   * What a RUN mount adds to the step's cache key: a bind's content (the context's files, or the
+   * stage or image it reads from); caches, tmpfs and secrets only by their settings (a secret's
+   * value never), as BuildKit keys them.
+   */
+  private mountKey(m: RunMount): unknown {
+    const base = { type: m.type, target: m.target };
+    if (m.type !== 'bind') return { ...base, id: m.type === 'cache' ? m.id : undefined };
+    if (m.from === undefined) return { ...base, source: m.source, rw: !m.readonly, digest: treeDigest(insideRoot(this.s.opts.context.dir, m.source)) };
+    const idx = stageRef(this.s.plan.stages, m.from, this.stage.index);
+    const from = idx !== undefined ? this.s.done.get(idx)?.key : m.from;
+    return { ...base, source: m.source, rw: !m.readonly, from };
+  }
+
+  /** Prepare RUN's mounts (cache dirs, stage views, secret files), run fn with them, clean up. */
+  private async withRunMounts<T>(mounts: RunMount[], fn: (specs: MountSpec[]) => Promise<T>): Promise<T> {
+    const { ctx, opts } = this.s;
+    const specs: MountSpec[] = [];
+    const scratch = fs.mkdtempSync(path.join(ctx.paths.tmp, 'build-mounts-'));
+    const go = async (i: number): Promise<T> => {
+      const m = mounts[i];
+      if (m === undefined) return fn(specs);
+      if (m.type === 'tmpfs') specs.push(mountSpec(m.target, undefined, m));
+      else if (m.type === 'cache') {
+        // kept between builds under the storage root, one directory per cache id
+        const dir = path.join(ctx.paths.root, 'build-cache-mounts', createHash('sha256').update(m.id).digest('hex').slice(0, 32));
+        if (!fs.existsSync(dir)) {
+          fs.mkdirSync(dir, { recursive: true, mode: m.mode ?? 0o755 });
+          fs.chmodSync(dir, m.mode ?? 0o755);
+          fs.chownSync(dir, m.uid ?? 0, m.gid ?? 0);
+        }
+        specs.push(mountSpec(m.target, dir, m));
+      } else if (m.type === 'secret') {
+        const src = opts.secrets?.get(m.id);
+        if (src === undefined) {
+          if (m.required) throw new BerthError('InvalidArgument', `RUN --mount=type=secret: secret "${m.id}" is required but was not given (berth build --secret id=${m.id},src=FILE)`);
+        } else {
+          // a copy the RUN can read (mode 0400 unless asked), removed with the step
+          const file = path.join(scratch, `secret-${i}`);
+          fs.copyFileSync(src, file);
+          fs.chmodSync(file, m.mode ?? 0o400);
+          fs.chownSync(file, m.uid ?? 0, m.gid ?? 0);
+          specs.push(mountSpec(m.target, file, m));
+        }
+      } else {
+        const bindFrom = async (root: string): Promise<T> => {
+          let src = insideRoot(root, m.source);
+          if (!m.readonly) {
+            // rw: the RUN may write, nothing of it stays (BuildKit discards the writes)
+            const copy = path.join(scratch, `bind-${i}`);
+            fs.cpSync(src, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+            src = copy;
+          }
+          specs.push(mountSpec(m.target, src, m));
+          return go(i + 1);
+        };
+        if (m.from === undefined) return bindFrom(opts.context.dir);
+        const idx = stageRef(this.s.plan.stages, m.from, this.stage.index);
+        if (idx !== undefined) {
+          const done = this.s.done.get(idx);
+          if (!done) throw new BerthError('Internal', `stage ${idx} was not built`);
+          return withRootfsView(ctx, done.state.chainIds, bindFrom);
+        }
+        const rec = await resolveBaseImage(ctx, m.from, { pull: opts.pull ?? 'missing' });
+        return withRootfsView(ctx, rec.chainIds, bindFrom);
+      }
+      return go(i + 1);
+    };
+    try {
+      return await go(0);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   }
 
   /**
