@@ -261,6 +261,25 @@ test('RUN --mount: cache kept between builds, tmpfs, binds from the context and 
   await noBuildContainers();
 });
 
+test('build -o writes the result\'s files to a directory or as a tar, and keeps no unnamed image', async () => {
+  const dir = context('output', {
+    Containerfile: 'FROM busybox AS b\nRUN mkdir /out && echo artifact > /out/result.txt && ln -s result.txt /out/link\nFROM scratch\nCOPY --from=b /out/ /\n',
+  });
+  const before = (await t.berth(['images', '-q'])).stdout;
+  const dest = path.join(work, 'output-dir');
+  const r = await t.berth(['build', '-o', dest, dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(dest, 'result.txt'), 'utf8'), 'artifact\n');
+  assert.equal(fs.readlinkSync(path.join(dest, 'link')), 'result.txt');
+  const tarFile = path.join(work, 'output.tar');
+  assert.equal((await t.berth(['build', '--output', `type=tar,dest=${tarFile}`, dir])).code, 0);
+  assert.deepEqual(execFileSync('tar', ['-tf', tarFile], { encoding: 'utf8' }).trim().split('\n').sort(), ['link', 'result.txt']);
+  const piped = execFileSync(BERTH_BIN, ['build', '-o', '-', dir], { env: { ...process.env, BERTH_ROOT: t.root, BERTH_RUNROOT: t.runRoot }, stdio: ['ignore', 'pipe', 'ignore'] });
+  assert.deepEqual(execFileSync('tar', ['-t'], { input: piped, encoding: 'utf8' }).trim().split('\n').sort(), ['link', 'result.txt']);
+  assert.equal((await t.berth(['images', '-q'])).stdout, before);
+  assert.equal((await t.berth(['build', '-o', 'type=registry', dir])).code, 125);
+});
+
 test('-f - reads the Containerfile from stdin; a tar context; --iidfile', async () => {
   const dir = context('stdin', { 'f.txt': 'from tar\n' });
   const iid = path.join(work, 'iid');

@@ -18,6 +18,7 @@ interface BuildFlags {
   quiet?: boolean;
   iidfile?: string;
   platform?: string;
+  output?: string;
 }
 
 /** `--build-arg K=V`, or `K` alone: the value comes from berth's environment, as docker does. */
@@ -71,6 +72,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
     .option('--network <mode>', 'network of RUN steps: host (default) or none')
     .option('-q, --quiet', 'print only the image ID')
     .option('--iidfile <file>', 'write the image ID to the file')
+    .option('-o, --output <dest>', 'write the result\'s files instead of keeping an image: DIR, - (a tar on stdout), type=local|tar,dest=…')
     .option('--platform <os/arch>', 'platform of FROM scratch and of pulled images')
     .option('--rm', 'remove intermediate containers (always done)')
     .option('--force-rm', 'remove intermediate containers even on failure (always done)')
@@ -91,9 +93,12 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
       if (f.network !== undefined && !['host', 'none', 'default', 'bridge'].includes(f.network)) {
         throw new BerthError('NotFound', `network ${f.network} not found`);
       }
+      const { parseBuildOutput, exportBuildOutput } = await import('../../core/build/export-output.js');
+      const output = f.output !== undefined ? parseBuildOutput(f.output) : undefined;
       const engine = await ctx.engine();
       const bctx = await openBuildContext({ context, ...(f.file !== undefined ? { file: f.file } : {}), stdin: ctx.stdin, tmpDir: engine.paths.tmp });
-      const out = ctx.stdout;
+      // a tar on stdout leaves the progress to stderr, as BuildKit's
+      const out = output?.dest === '-' ? ctx.stderr : ctx.stdout;
       const say = (s: string) => {
         if (!f.quiet) out.write(`${s}\n`);
       };
@@ -116,7 +121,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
           // bridge networks do not exist yet: RUN then uses the host's network (see BuildOptions)
           ...(f.network !== undefined ? { network: f.network === 'bridge' || f.network === 'default' ? 'host' : f.network } : {}),
           ...(platform ? { platform } : {}),
-          stdout: f.quiet ? sink : ctx.stdout,
+          stdout: f.quiet ? sink : out,
           stderr: f.quiet ? sink : ctx.stderr,
           signal: abort.signal,
           onEvent: (e) => {
@@ -139,6 +144,18 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
           },
         });
         if (f.iidfile) fs.writeFileSync(f.iidfile, result.imageId);
+        if (output) {
+          await exportBuildOutput(engine, result.imageId, output, ctx.stdout);
+          // the files were the result: an image nobody named is not kept (docker keeps none)
+          if (result.tags.length === 0 && (engine.images.byId(result.imageId)?.tags.length ?? 0) === 0) {
+            try {
+              engine.images.remove(result.imageId);
+            } catch {
+              /* in use by something else: leave it */
+            }
+          }
+          return;
+        }
         out.write(`${result.imageId}\n`);
       } catch (e) {
         let cancelled = false;
