@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { trace } from '../core/trace.js';
 import type { Engine } from '../core/engine.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
@@ -16,6 +17,8 @@ export interface ForegroundOptions {
   /** forward signals berth receives to the container (docker's --sig-proxy, default on) */
   sigProxy: boolean;
   autoRemove: boolean;
+  /** run -a: the output streams shown (default both); the others are read and dropped */
+  streams?: { stdout: boolean; stderr: boolean };
 }
 
 /**
@@ -42,8 +45,8 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
         session = await attach({
           socketPath: attachSocketPath(engine.paths.sockets, info.id),
           stdin: opts.stdin ? cli.stdin : null,
-          stdout: cli.stdout,
-          stderr: cli.stderr,
+          stdout: opts.streams?.stdout === false ? discard() : cli.stdout,
+          stderr: opts.streams?.stderr === false ? discard() : cli.stderr,
           tty: opts.tty,
           // docker's ctrl-p ctrl-q leaves an interactive terminal container running
           ...(stdinIsTty ? { detachKeys: parseDetachKeys(DEFAULT_DETACH_KEYS) } : {}),
@@ -147,4 +150,9 @@ function bindTerminal(
     }
     cli.stdin.pause();
   };
+}
+
+/** A sink for a stream the user did not attach to. */
+function discard(): Writable {
+  return new Writable({ write: (_c, _e, cb) => cb() });
 }

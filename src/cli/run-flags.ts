@@ -72,6 +72,13 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--expose <port>', 'expose a port or a range of ports', collect, [])
     .option('--label-file <file>', 'read in a line delimited file of labels', collect, [])
     .option('--cidfile <file>', 'write the container ID to the file')
+    .option('--log-driver <driver>', 'logging driver for the container: json-file, local, k8s-file (one format, berth\'s), or none')
+    .option('--log-opt <key=value>', 'log driver options (max-size, max-file, …)', collect, [])
+    .option('--oom-score-adj <n>', "tune the host's OOM preferences (-1000 to 1000)")
+    .option('--memory-swappiness <n>', 'tune container memory swappiness (0 to 100)', '-1')
+    .option('--annotation <key=value>', 'add an annotation to the container (passed through to the OCI runtime)', collect, [])
+    .option('--userns <mode>', 'user namespace to use (only the host\'s: berth does not remap users)')
+    .option('--volumes-from <container[:ro|rw]>', 'mount volumes from the specified container(s)', collect, [])
     .option('--pull <policy>', 'pull image before running ("always", "missing", "never")', 'missing')
     .option('--platform <platform>', 'set platform if server is multi-platform capable');
 }
@@ -138,6 +145,13 @@ export interface ContainerFlags extends ResourceFlags {
   healthStartPeriod?: string;
   healthStartInterval?: string;
   healthRetries?: string;
+  logDriver?: string;
+  logOpt: string[];
+  oomScoreAdj?: string;
+  memorySwappiness: string;
+  annotation: string[];
+  userns?: string;
+  volumesFrom: string[];
   /** commander's negated --no-healthcheck: false when given */
   healthcheck?: boolean;
   shmSize?: string;

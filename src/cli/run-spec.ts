@@ -65,6 +65,29 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   spec.security = parse.parseSecurityOpt(f.securityOpt, (p: string) => fs.readFileSync(p, 'utf8'));
   Object.assign(spec.resources, resourceFlags(f));
   if (f.oomKillDisable) spec.resources.oomKillDisable = true;
+  if (f.memorySwappiness !== undefined && f.memorySwappiness !== '-1') {
+    const n = int('--memory-swappiness', f.memorySwappiness);
+    if (n < 0 || n > 100) throw new BerthError('InvalidArgument', `invalid value: ${n}, valid memory swappiness range is 0-100`);
+    spec.resources.memorySwappiness = n;
+  }
+  if (f.oomScoreAdj !== undefined) {
+    const n = int('--oom-score-adj', f.oomScoreAdj);
+    if (n < -1000 || n > 1000) throw new BerthError('InvalidArgument', `invalid value ${n}, range for oom score adj is [-1000, 1000]`);
+    spec.oomScoreAdj = n;
+  }
+  if (f.annotation.length > 0) {
+    spec.annotations = {};
+    for (const a of f.annotation) {
+      const i = a.indexOf('=');
+      if (i <= 0) throw new BerthError('InvalidArgument', `invalid annotation "${a}": expected key=value`);
+      spec.annotations[a.slice(0, i)] = a.slice(i + 1);
+    }
+  }
+  if (f.userns !== undefined && f.userns !== '' && f.userns !== 'host') {
+    throw new BerthError('InvalidArgument', `--userns=${f.userns}: user namespace remapping is not supported (only "host")`);
+  }
+  if (f.volumesFrom.length > 0) spec.volumesFrom = f.volumesFrom;
+  if (f.logDriver !== undefined || f.logOpt.length > 0) spec.logConfig = parseLogConfig(f.logDriver ?? 'k8s-file', f.logOpt);
   spec.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
   spec.devices = f.device.map((d) => parse.parseDevice(d));
   for (const v of f.volume) {
@@ -154,4 +177,22 @@ export function resourceFlags(f: ResourceFlags): Partial<ContainerSpec['resource
   if (f.cpusetCpus !== undefined) r.cpusetCpus = f.cpusetCpus;
   if (f.pidsLimit !== undefined) r.pidsLimit = int('--pids-limit', f.pidsLimit);
   return r;
+}
+
+const LOG_DRIVERS = new Set(['json-file', 'local', 'k8s-file', 'none']);
+const LOG_OPTS = new Set(['max-size', 'max-file', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag', 'mode', 'max-buffer-size']);
+
+/** --log-driver/--log-opt as docker checks them: a known driver, known options, a valid max-size. */
+export function parseLogConfig(driver: string, opts: readonly string[]): { type: string; config: Record<string, string> } {
+  if (!LOG_DRIVERS.has(driver)) throw new BerthError('InvalidArgument', `logger: no log driver named '${driver}' is registered (berth has json-file, local, k8s-file and none)`);
+  const config: Record<string, string> = {};
+  for (const o of opts) {
+    const i = o.indexOf('=');
+    if (i <= 0) throw new BerthError('InvalidArgument', `invalid log opt '${o}': expected key=value`);
+    const k = o.slice(0, i);
+    if (driver === 'none' || !LOG_OPTS.has(k)) throw new BerthError('InvalidArgument', `unknown log opt '${k}' for ${driver} log driver`);
+    config[k] = o.slice(i + 1);
+  }
+  if (config['max-size'] !== undefined && config['max-size'] !== '-1') parse.parseBytes(config['max-size'], '--log-opt max-size');
+  return { type: driver, config };
 }

@@ -260,3 +260,40 @@ test('update changes a running container\'s limits in its cgroup and its restart
   assert.match(refused.stderr, /AutoRemove is enabled/);
   await t.berth(['rm', '-f', rm]);
 });
+
+test('--volumes-from (ro, rw), --oom-score-adj, --memory-swappiness, --annotation, --log-driver/--log-opt and -a', async () => {
+  assert.equal((await t.berth(['run', '-d', '--name', 'vsrc', '-v', '/data', '-v', 'vfnamed:/named', 'busybox', 'sh', '-c', 'echo shared > /data/f; sleep 30'])).code, 0);
+  const ro = await t.berth(['run', '--rm', '--volumes-from', 'vsrc:ro', 'busybox', 'sh', '-c', 'cat /data/f; ls -d /named; touch /data/x 2>/dev/null || echo read-only']);
+  assert.equal(ro.stdout, 'shared\n/named\nread-only\n');
+  assert.equal((await t.berth(['run', '--rm', '--volumes-from', 'vsrc', 'busybox', 'sh', '-c', 'echo more >> /data/f && cat /data/f'])).stdout, 'shared\nmore\n');
+  const missing = await t.berth(['run', '--rm', '--volumes-from', 'nosuch', 'busybox', 'true']);
+  assert.equal(missing.code, 125);
+
+  assert.equal((await t.berth(['run', '--rm', '--oom-score-adj', '321', 'busybox', 'cat', '/proc/self/oom_score_adj'])).stdout, '321\n');
+  assert.equal((await t.berth(['run', '--rm', '--oom-score-adj', '2000', 'busybox', 'true'])).code, 125);
+  assert.equal((await t.berth(['run', '--rm', '--memory-swappiness', '101', 'busybox', 'true'])).code, 125);
+  assert.equal((await t.berth(['create', '--name', 'annotated', '--annotation', 'team=infra', '--volumes-from', 'vsrc', '--memory-swappiness', '20', 'busybox', 'true'])).code, 0);
+  assert.equal((await t.berth(['inspect', '-f', '{{.HostConfig.Annotations.team}} {{.HostConfig.VolumesFrom}} {{.HostConfig.MemorySwappiness}}', 'annotated'])).stdout, 'infra [vsrc] 20\n');
+
+  // --log-driver none: the output is shown attached, kept nowhere, and logs says so
+  const quiet = await t.berth(['run', '--name', 'nolog', '--log-driver', 'none', 'busybox', 'echo', 'seen']);
+  assert.equal(quiet.stdout, 'seen\n');
+  const logs = await t.berth(['logs', 'nolog']);
+  assert.equal(logs.code, 125);
+  assert.match(logs.stderr, /configured logging driver does not support reading/);
+  assert.equal((await t.berth(['run', '--name', 'capped', '--log-driver', 'json-file', '--log-opt', 'max-size=8k', 'busybox', 'sh', '-c', 'i=0; while [ $i -lt 1000 ]; do echo line-$i-with-some-padding; i=$((i+1)); done'])).code, 0);
+  const kept = (await t.berth(['logs', 'capped'])).stdout.split('\n').filter(Boolean);
+  assert.ok(kept.length > 0 && kept.length < 1000, `max-size keeps the log short: ${kept.length} lines`);
+  assert.equal(kept.at(-1), 'line-999-with-some-padding');
+  assert.equal((await t.berth(['inspect', '-f', '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}}', 'capped'])).stdout, 'json-file 8k\n');
+  assert.equal((await t.berth(['run', '--rm', '--log-driver', 'syslog', 'busybox', 'true'])).code, 125);
+  assert.equal((await t.berth(['run', '--rm', '--log-opt', 'bogus=1', 'busybox', 'true'])).code, 125);
+
+  // -a: only the streams asked for
+  const a = await t.berth(['run', '--rm', '-a', 'stdout', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 4']);
+  assert.deepEqual([a.stdout, a.stderr, a.code], ['out\n', '', 4]);
+  const b = await t.berth(['run', '--rm', '-a', 'STDERR', 'busybox', 'sh', '-c', 'echo out; echo err >&2']);
+  assert.deepEqual([b.stdout, b.stderr], ['', 'err\n']);
+  assert.equal((await t.berth(['run', '-d', '-a', 'stdout', 'busybox', 'true'])).code, 125);
+  await t.berth(['rm', '-f', 'vsrc', 'annotated', 'nolog', 'capped']);
+});

@@ -34,6 +34,7 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
       }
       const engine = await ctx.engine();
       const rec = engine.containers.lookup(target);
+      if (rec.spec.logConfig?.type === 'none') throw new BerthError('FailedPrecondition', 'configured logging driver does not support reading');
       const p = containerPaths(engine.paths, rec.id);
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());

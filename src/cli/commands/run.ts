@@ -1,10 +1,12 @@
 import { trace } from '../../core/trace.js';
 import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
 
 interface RunFlags extends ContainerFlags {
   detach?: boolean;
+  attach: string[];
   sigProxy: boolean;
   quiet?: boolean;
 }
@@ -18,6 +20,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     .argument('[command...]', 'command and arguments')
     .option('-d, --detach', 'run container in background and print container ID')
     .option('--no-sig-proxy', 'do not proxy received signals to the process')
+    .option('-a, --attach <stream>', 'attach to STDIN, STDOUT or STDERR (repeatable; default the output streams)', (v: string, acc: string[]) => [...acc, v], [])
     .option('-q, --quiet', 'suppress the pull output')
     .passThroughOptions();
   addContainerFlags(cmd).action(async (image: string, command: string[], f: RunFlags) => {
@@ -29,6 +32,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     ]);
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
+    const streams = attachStreams(f.attach, !!f.detach);
     const { checkCidfile, writeCidfile } = await import('../cidfile.js');
     checkCidfile(f.cidfile);
     const engine = await ctx.engine();
@@ -58,7 +62,21 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
       tty: spec.tty,
       sigProxy: f.sigProxy,
       autoRemove: spec.autoRemove,
+      ...(streams ? { streams } : {}),
     });
     ctx.setExitCode(code);
   });
+}
+
+/** docker's -a: which output streams are shown (undefined: both); refused with -d, as docker does. */
+function attachStreams(values: readonly string[], detach: boolean): { stdout: boolean; stderr: boolean } | undefined {
+  if (values.length === 0) return undefined;
+  if (detach) throw new BerthError('InvalidArgument', 'conflicting options: cannot specify both --attach and --detach');
+  const names = values.map((v) => v.toLowerCase());
+  for (const n of names) {
+    if (!['stdin', 'stdout', 'stderr'].includes(n)) {
+      throw new BerthError('InvalidArgument', `invalid argument "${values[names.indexOf(n)] ?? n}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
+    }
+  }
+  return { stdout: names.includes('stdout'), stderr: names.includes('stderr') };
 }

@@ -26,6 +26,9 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   const image = ctx.images.resolve(input.image);
   const imageConfig = ctx.images.config(image.id);
   const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
+  for (const m of volumesFrom(ctx, input.volumesFrom ?? [])) {
+    if (!spec.mounts.some((x) => x.target === m.target)) spec.mounts.push(m);
+  }
   const healthcheck = mergeHealthcheck(input.healthcheck, imageConfig.config?.Healthcheck);
   if (healthcheck) spec.healthcheck = healthcheck;
   else delete spec.healthcheck;
@@ -130,4 +133,21 @@ function addImageVolumes(spec: ContainerSpec, imageVolumes: string[]): void {
     const m: MountSpec = { type: 'volume', source: '', target, readOnly: false, options: ['berth.anonymous'] };
     spec.mounts.push(m);
   }
+}
+
+/**
+ * docker's --volumes-from: the volumes and bind mounts of other containers (tmpfs are their own),
+ * each with its mode, or all read-only (`:ro`) or writable (`:rw`).
+ */
+function volumesFrom(ctx: EngineContext, refs: readonly string[]): MountSpec[] {
+  const out: MountSpec[] = [];
+  for (const ref of refs) {
+    const m = /^(.*?)(?::(ro|rw))?$/.exec(ref) as RegExpExecArray;
+    const source = ctx.containers.lookup(m[1] as string);
+    for (const mount of source.spec.mounts) {
+      if (mount.type === 'tmpfs') continue;
+      out.push({ ...mount, options: [...mount.options], readOnly: m[2] === 'ro' ? true : m[2] === 'rw' ? false : mount.readOnly });
+    }
+  }
+  return out;
 }

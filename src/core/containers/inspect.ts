@@ -61,7 +61,11 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
     HostConfig: {
       Binds: orNil(spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)),
       ContainerIDFile: '',
-      LogConfig: { Type: 'k8s-file', Config: {} },
+      VolumesFrom: orNil(spec.volumesFrom ?? []),
+      OomScoreAdj: spec.oomScoreAdj ?? 0,
+      MemorySwappiness: r.memorySwappiness ?? null,
+      Annotations: spec.annotations ?? null,
+      LogConfig: { Type: spec.logConfig?.type ?? 'k8s-file', Config: spec.logConfig?.config ?? {} },
       NetworkMode: spec.network,
       PortBindings: portBindings(rec),
       RestartPolicy: { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.maximumRetryCount },

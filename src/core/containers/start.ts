@@ -1,3 +1,4 @@
+import { parseBytes } from '../spec/parse/bytes.js';
 import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
 import { trace } from '../trace.js';
@@ -92,7 +93,9 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       bundle: p.bundle,
       runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
       conmonPath: ctx.conmonPath(),
-      logPath: p.log,
+      // --log-driver none: conmon writes nowhere (attach still works, `logs` refuses)
+      logPath: rec.spec.logConfig?.type === 'none' ? '/dev/null' : p.log,
+      ...(logSizeMax(rec.spec) !== undefined ? { logSizeMax: logSizeMax(rec.spec) } : {}),
       exitDir: ctx.paths.exits,
       socketDir: ctx.paths.sockets,
       pidFile: p.pidFile,
@@ -145,3 +148,10 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   }
 }
 
+
+/** --log-opt max-size (json-file, local): docker's units, as conmon's --log-size-max takes bytes. */
+function logSizeMax(spec: ContainerRecord['spec']): number | undefined {
+  const v = spec.logConfig?.config['max-size'];
+  if (v === undefined || v === '-1') return undefined;
+  return parseBytes(v, '--log-opt max-size');
+}

@@ -50,6 +50,8 @@ export interface ContainerSpec {
     cpusetCpus?: string;
     pidsLimit?: number;
     oomKillDisable?: boolean;
+    /** --memory-swappiness 0-100 (cgroup v1) */
+    memorySwappiness?: number;
   };
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;
@@ -79,6 +81,14 @@ export interface ContainerSpec {
   cgroupnsMode?: string;
   /** run --health-* / --no-healthcheck merged over the image's HEALTHCHECK (Test ["NONE"]: off); absent: the image's */
   healthcheck?: HealthConfig;
+  /** --log-driver and --log-opt: json-file, local and k8s-file write berth's log file; none writes nothing */
+  logConfig?: { type: string; config: Record<string, string> };
+  /** --volumes-from: containers (`name[:ro|rw]`) whose mounts this one gets, resolved at create */
+  volumesFrom?: string[];
+  /** --oom-score-adj, -1000…1000 */
+  oomScoreAdj?: number;
+  /** --annotation: OCI annotations of the runtime config */
+  annotations?: Record<string, string>;
   /** --expose, as "80/tcp": ports the container exposes besides its image's */
   expose?: string[];
 }

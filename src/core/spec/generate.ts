@@ -72,6 +72,7 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
     capabilities: processCapabilities(caps),
     rlimits: rlimits(spec, host),
     noNewPrivileges: spec.security.noNewPrivileges,
+    ...(spec.oomScoreAdj !== undefined ? { oomScoreAdj: spec.oomScoreAdj } : {}),
   };
   const apparmor = apparmorProfile(spec, host);
   if (apparmor) proc.apparmorProfile = apparmor;
@@ -108,7 +109,7 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
   // runc refuses a hostname without a UTS namespace of our own
   if (spec.utsMode !== 'host') out.hostname = hostname;
   const stop = stopSignal(spec, image);
-  if (stop) out.annotations = { 'org.opencontainers.image.stopSignal': stop };
+  if (stop || spec.annotations) out.annotations = { ...(spec.annotations ?? {}), ...(stop ? { 'org.opencontainers.image.stopSignal': stop } : {}) };
   return out;
 }
 

@@ -39,6 +39,10 @@ export function resources(
       if (!memory.limit) warn('the OOM killer is disabled but no memory limit is set: the host may run out of memory');
     }
   }
+  if (r.memorySwappiness !== undefined && r.memorySwappiness >= 0) {
+    if (host.cgroupVersion === 2) warn('cgroup v2 has no memory.swappiness: --memory-swappiness is ignored');
+    else memory.swappiness = r.memorySwappiness;
+  }
   if (Object.keys(memory).length > 0) out.memory = memory;
 
   const cpu: NonNullable<SpecResources['cpu']> = {};
