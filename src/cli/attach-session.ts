@@ -17,6 +17,8 @@ export interface ForegroundOptions {
   /** forward signals berth receives to the container (docker's --sig-proxy, default on) */
   sigProxy: boolean;
   autoRemove: boolean;
+  /** --detach-keys (default ctrl-p,ctrl-q) */
+  detachKeys?: string;
   /** run -a: the output streams shown (default both); the others are read and dropped */
   streams?: { stdout: boolean; stderr: boolean };
 }
@@ -49,7 +51,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
           stderr: opts.streams?.stderr === false ? discard() : cli.stderr,
           tty: opts.tty,
           // docker's ctrl-p ctrl-q leaves an interactive terminal container running
-          ...(stdinIsTty ? { detachKeys: parseDetachKeys(DEFAULT_DETACH_KEYS) } : {}),
+          ...(stdinIsTty ? { detachKeys: parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
         });
         if (opts.tty) onResize();
       },

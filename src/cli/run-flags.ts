@@ -72,6 +72,14 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--expose <port>', 'expose a port or a range of ports', collect, [])
     .option('--label-file <file>', 'read in a line delimited file of labels', collect, [])
     .option('--cidfile <file>', 'write the container ID to the file')
+    .option('--device-cgroup-rule <rule>', 'add a rule to the cgroup allowed devices list ("c 1:3 rwm")', collect, [])
+    .option('--blkio-weight <n>', 'block IO (relative weight), between 10 and 1000, or 0 to disable')
+    .option('--kernel-memory <bytes>', 'kernel memory limit (deprecated by docker: ignored with a warning)')
+    .option('--storage-opt <opt>', 'storage driver options for the container', collect, [])
+    .option('--ip6 <address>', 'IPv6 address (no berth network has IPv6)')
+    .option('--runtime <runtime>', 'runtime to use for this container (the engine\'s: --runtime before the command chooses it)')
+    .option('--isolation <technology>', 'container isolation technology (only "default" on Linux)')
+    .option('--disable-content-trust', 'skip image verification (berth does no content trust: accepted as docker\'s default)')
     .option('--log-driver <driver>', 'logging driver for the container: json-file, local, k8s-file (one format, berth\'s), or none')
     .option('--log-opt <key=value>', 'log driver options (max-size, max-file, …)', collect, [])
     .option('--oom-score-adj <n>', "tune the host's OOM preferences (-1000 to 1000)")
@@ -147,6 +155,13 @@ export interface ContainerFlags extends ResourceFlags {
   healthRetries?: string;
   logDriver?: string;
   logOpt: string[];
+  deviceCgroupRule: string[];
+  blkioWeight?: string;
+  kernelMemory?: string;
+  storageOpt: string[];
+  ip6?: string;
+  runtime?: string;
+  isolation?: string;
   oomScoreAdj?: string;
   memorySwappiness: string;
   annotation: string[];

@@ -87,6 +87,25 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     throw new BerthError('InvalidArgument', `--userns=${f.userns}: user namespace remapping is not supported (only "host")`);
   }
   if (f.volumesFrom.length > 0) spec.volumesFrom = f.volumesFrom;
+  if (f.deviceCgroupRule.length > 0) spec.deviceCgroupRules = f.deviceCgroupRule.map(parse.parseDeviceCgroupRule);
+  if (f.blkioWeight !== undefined) {
+    const n = int('--blkio-weight', f.blkioWeight);
+    if (n !== 0 && (n < 10 || n > 1000)) throw new BerthError('InvalidArgument', `invalid --blkio-weight ${n}: range is 10 to 1000`);
+    if (n !== 0) {
+      if (blkioWeightSupported()) spec.resources.blkioWeight = n;
+      else process.stderr.write('WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.\n');
+    }
+  }
+  if (f.kernelMemory !== undefined) {
+    parse.parseBytes(f.kernelMemory, '--kernel-memory');
+    process.stderr.write('WARNING: Specifying a kernel memory limit is deprecated and will be removed in a future release.\n');
+  }
+  if (f.storageOpt.length > 0) throw new BerthError('InvalidArgument', "--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
+  if (f.ip6 !== undefined) throw new BerthError('InvalidArgument', `--ip6 ${f.ip6}: no berth network has an IPv6 subnet`);
+  if (f.isolation !== undefined && f.isolation !== '' && f.isolation !== 'default') {
+    throw new BerthError('InvalidArgument', `invalid isolation "${f.isolation}": Linux only supports "default"`);
+  }
+  if (f.runtime !== undefined && !['runc', 'crun'].includes(f.runtime)) throw new BerthError('InvalidArgument', `unknown or invalid runtime name: ${f.runtime}`);
   if (f.logDriver !== undefined || f.logOpt.length > 0) spec.logConfig = parseLogConfig(f.logDriver ?? 'k8s-file', f.logOpt);
   spec.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
   spec.devices = f.device.map((d) => parse.parseDevice(d));
@@ -195,4 +214,9 @@ export function parseLogConfig(driver: string, opts: readonly string[]): { type:
   }
   if (config['max-size'] !== undefined && config['max-size'] !== '-1') parse.parseBytes(config['max-size'], '--log-opt max-size');
   return { type: driver, config };
+}
+
+/** Whether the host's block I/O controller has a weight to set (CFQ or BFQ), as docker checks. */
+function blkioWeightSupported(): boolean {
+  return ['/sys/fs/cgroup/blkio/blkio.weight', '/sys/fs/cgroup/blkio/blkio.bfq.weight', '/sys/fs/cgroup/io.weight', '/sys/fs/cgroup/io.bfq.weight'].some((f) => fs.existsSync(f));
 }

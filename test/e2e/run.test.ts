@@ -297,3 +297,27 @@ test('--volumes-from (ro, rw), --oom-score-adj, --memory-swappiness, --annotatio
   assert.equal((await t.berth(['run', '-d', '-a', 'stdout', 'busybox', 'true'])).code, 125);
   await t.berth(['rm', '-f', 'vsrc', 'annotated', 'nolog', 'capped']);
 });
+
+test('--device-cgroup-rule reaches the devices cgroup; flags berth cannot honour say so; --detach-keys is checked', async () => {
+  const v1 = fs.existsSync('/sys/fs/cgroup/devices/devices.list');
+  if (v1) {
+    const r = await t.berth(['run', '--rm', '--device-cgroup-rule', 'c 1:3 rwm', 'busybox', 'cat', '/sys/fs/cgroup/devices/devices.list']);
+    assert.match(r.stdout, /^c 1:3 rwm$/m);
+  }
+  for (const [args, message] of [
+    [['--device-cgroup-rule', 'x 1:3 rwm'], /invalid device cgroup format/],
+    [['--blkio-weight', '5'], /range is 10 to 1000/],
+    [['--storage-opt', 'size=1G'], /--storage-opt is supported only for overlay over xfs/],
+    [['--ip6', '::1'], /no berth network has an IPv6 subnet/],
+    [['--runtime', 'kata'], /unknown or invalid runtime name: kata/],
+    [['--isolation', 'hyperv'], /Linux only supports "default"/],
+    [['--detach-keys', 'bogus!'], /invalid detach key/],
+  ] as const) {
+    const r = await t.berth(['run', '--rm', ...args, 'busybox', 'true']);
+    assert.equal(r.code, 125, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  const kept = await t.berth(['run', '--rm', '--kernel-memory', '10m', '--runtime', 'runc', '--isolation', 'default', '--disable-content-trust', '--detach-keys', 'ctrl-x,x', 'busybox', 'echo', 'ran']);
+  assert.equal(kept.stdout, 'ran\n');
+  assert.match(kept.stderr, /kernel memory limit is deprecated/);
+});

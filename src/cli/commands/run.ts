@@ -7,6 +7,7 @@ import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
 interface RunFlags extends ContainerFlags {
   detach?: boolean;
   attach: string[];
+  detachKeys?: string;
   sigProxy: boolean;
   quiet?: boolean;
 }
@@ -20,6 +21,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     .argument('[command...]', 'command and arguments')
     .option('-d, --detach', 'run container in background and print container ID')
     .option('--no-sig-proxy', 'do not proxy received signals to the process')
+    .option('--detach-keys <keys>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
     .option('-a, --attach <stream>', 'attach to STDIN, STDOUT or STDERR (repeatable; default the output streams)', (v: string, acc: string[]) => [...acc, v], [])
     .option('-q, --quiet', 'suppress the pull output')
     .passThroughOptions();
@@ -33,6 +35,10 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     const streams = attachStreams(f.attach, !!f.detach);
+    if (f.detachKeys !== undefined) {
+      const { parseDetachKeys } = await import('../../core/runtime/detach-keys.js');
+      parseDetachKeys(f.detachKeys); // a bad sequence fails before anything is created
+    }
     const { checkCidfile, writeCidfile } = await import('../cidfile.js');
     checkCidfile(f.cidfile);
     const engine = await ctx.engine();
@@ -63,6 +69,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
       sigProxy: f.sigProxy,
       autoRemove: spec.autoRemove,
       ...(streams ? { streams } : {}),
+      ...(f.detachKeys !== undefined ? { detachKeys: f.detachKeys } : {}),
     });
     ctx.setExitCode(code);
   });

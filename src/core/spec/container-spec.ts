@@ -52,6 +52,8 @@ export interface ContainerSpec {
     oomKillDisable?: boolean;
     /** --memory-swappiness 0-100 (cgroup v1) */
     memorySwappiness?: number;
+    /** --blkio-weight 10-1000, only on hosts that have it */
+    blkioWeight?: number;
   };
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;
@@ -81,6 +83,8 @@ export interface ContainerSpec {
   cgroupnsMode?: string;
   /** run --health-* / --no-healthcheck merged over the image's HEALTHCHECK (Test ["NONE"]: off); absent: the image's */
   healthcheck?: HealthConfig;
+  /** --device-cgroup-rule, parsed */
+  deviceCgroupRules?: Array<{ type: string; major: number | null; minor: number | null; access: string }>;
   /** --log-driver and --log-opt: json-file, local and k8s-file write berth's log file; none writes nothing */
   logConfig?: { type: string; config: Record<string, string> };
   /** --volumes-from: containers (`name[:ro|rw]`) whose mounts this one gets, resolved at create */

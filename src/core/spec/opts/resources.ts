@@ -57,6 +57,7 @@ export function resources(
   if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
 
+  if (r.blkioWeight) out.blockIO = { weight: r.blkioWeight };
   // docker: 0 and -1 both mean unlimited
   if (r.pidsLimit !== undefined && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
   return out;

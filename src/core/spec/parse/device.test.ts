@@ -27,3 +27,11 @@ test('parseDevice() rejects bad specifications', () => {
     assert.throws(() => parseDevice(input), { kind: 'InvalidArgument', message }, input);
   }
 });
+
+test("--device-cgroup-rule: docker's TYPE MAJOR:MINOR ACCESS, * for any number", async () => {
+  const { parseDeviceCgroupRule } = await import('./device.js');
+  assert.deepEqual(parseDeviceCgroupRule('c 1:3 rwm'), { type: 'c', major: 1, minor: 3, access: 'rwm' });
+  assert.deepEqual(parseDeviceCgroupRule('b 8:* r'), { type: 'b', major: 8, minor: null, access: 'r' });
+  assert.deepEqual(parseDeviceCgroupRule('a *:* m'), { type: 'a', major: null, minor: null, access: 'm' });
+  for (const bad of ['x 1:3 rwm', 'c 1 rwm', 'c 1:3 rwx', 'c 1:3']) assert.throws(() => parseDeviceCgroupRule(bad), /invalid device cgroup format/);
+});

@@ -42,3 +42,14 @@ export function parseDevice(value: string): DeviceSpec {
   if (!containerPath.startsWith('/')) throw invalidArgument(`invalid device specification: "${value}": "${containerPath}" is not an absolute path`);
   return { hostPath, containerPath, permissions };
 }
+
+/**
+ * docker's --device-cgroup-rule: `TYPE MAJOR:MINOR ACCESS`, type a (all), b or c, numbers or `*`,
+ * access some of r, w, m.
+ */
+export function parseDeviceCgroupRule(value: string): { type: string; major: number | null; minor: number | null; access: string } {
+  const m = /^([abc]) (\d+|\*):(\d+|\*) ([rwm]{1,3})$/.exec(value.trim());
+  if (!m) throw invalidArgument(`invalid device cgroup format '${value}'`);
+  const num = (s: string) => (s === '*' ? null : Number(s));
+  return { type: m[1] as string, major: num(m[2] as string), minor: num(m[3] as string), access: m[4] as string };
+}

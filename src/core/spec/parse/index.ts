@@ -1,6 +1,6 @@
 export { parseBytes, parseSwap } from './bytes.js';
 export { parseCpus } from './cpus.js';
-export { parseDevice, type DeviceSpec } from './device.js';
+export { parseDevice, parseDeviceCgroupRule, type DeviceSpec } from './device.js';
 export { parseEnv, parseEnvFile, type EnvLookup } from './env.js';
 export { parseLabel } from './label.js';
 export { parseMount } from './mount.js';
