@@ -321,3 +321,39 @@ test('--device-cgroup-rule reaches the devices cgroup; flags berth cannot honour
   assert.equal(kept.stdout, 'ran\n');
   assert.match(kept.stderr, /kernel memory limit is deprecated/);
 });
+
+test('volume create -o: a tmpfs shared by the containers using it, gone with the last; a bind of a host directory; bad options refused', async () => {
+  const mounted = () => fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(`${t.root}/volumes/tmpv/_data`);
+  assert.equal((await t.berth(['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000', 'tmpv'])).code, 0);
+  assert.equal((await t.berth(['volume', 'inspect', '-f', '{{.Options.type}} {{.Options.o}}', 'tmpv'])).stdout, 'tmpfs size=1m,uid=1000\n');
+  const df = await t.berth(['run', '--rm', '-v', 'tmpv:/d', 'busybox', 'sh', '-c', 'df -k /d | tail -1; stat -c %u /d']);
+  assert.match(df.stdout, /^tmpfs\s+1024\s/m);
+  assert.match(df.stdout, /^1000$/m);
+  assert.ok(!mounted(), 'unmounted when its last container stopped');
+  assert.equal((await t.berth(['run', '-d', '--name', 'holder', '-v', 'tmpv:/d', 'busybox', 'sleep', '30'])).code, 0);
+  assert.equal((await t.berth(['run', '--rm', '-v', 'tmpv:/d', 'busybox', 'sh', '-c', 'echo shared > /d/f'])).code, 0);
+  assert.equal((await t.berth(['exec', 'holder', 'cat', '/d/f'])).stdout, 'shared\n');
+  assert.ok(mounted());
+  await t.berth(['rm', '-f', 'holder']);
+  assert.ok(!mounted());
+
+  const host = fs.mkdtempSync('/var/tmp/berth-volbind-');
+  try {
+    fs.writeFileSync(`${host}/from-host`, 'yes\n');
+    assert.equal((await t.berth(['volume', 'create', '-o', 'type=none', '-o', 'o=bind', '-o', `device=${host}`, 'bindv'])).code, 0);
+    assert.equal((await t.berth(['run', '--rm', '-v', 'bindv:/b', 'busybox', 'cat', '/b/from-host'])).stdout, 'yes\n');
+    assert.equal((await t.berth(['volume', 'rm', 'bindv', 'tmpv'])).code, 0);
+    assert.ok(fs.existsSync(`${host}/from-host`), 'removing the volume leaves the host directory alone');
+  } finally {
+    fs.rmSync(host, { recursive: true, force: true });
+  }
+  for (const [opts, message] of [
+    [['-o', 'type=tmpfs'], /missing required option: "device"/],
+    [['-o', 'color=red'], /invalid option key: "color"/],
+    [['-o', 'type=none', '-o', 'device=/tmp'], /needs o=bind/],
+  ] as const) {
+    const r = await t.berth(['volume', 'create', ...opts, 'badv']);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, message);
+  }
+});

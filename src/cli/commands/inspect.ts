@@ -50,14 +50,14 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
   });
 }
 
-export function volumeJson(v: { name: string; created: string; labels: Record<string, string>; mountpoint: string; anonymous: boolean }): Record<string, unknown> {
+export function volumeJson(v: { name: string; created: string; labels: Record<string, string>; mountpoint: string; anonymous: boolean; options: Record<string, string> }): Record<string, unknown> {
   return {
     CreatedAt: v.created,
     Driver: 'local',
     Labels: v.labels,
     Mountpoint: v.mountpoint,
     Name: v.name,
-    Options: {},
+    Options: Object.keys(v.options).length ? v.options : null,
     Scope: 'local',
   };
 }

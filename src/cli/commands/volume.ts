@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
 import { forEachTarget } from '../multi.js';
@@ -14,10 +15,16 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .option('-d, --driver <driver>', 'volume driver name', 'local')
     .option('--label <KEY=VALUE>', 'set metadata for a volume', collect, [])
     .option('-o, --opt <k=v>', 'set driver specific options', collect, [])
-    .action(async (name: string | undefined, f: { driver: string; label: string[] }) => {
+    .action(async (name: string | undefined, f: { driver: string; label: string[]; opt: string[] }) => {
       const engine = await ctx.engine();
       const labels = Object.fromEntries(f.label.map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : '']));
-      const v = engine.volumes.create({ ...(name ? { name } : {}), labels, driver: f.driver });
+      const options: Record<string, string> = {};
+      for (const o of f.opt) {
+        const i = o.indexOf('=');
+        if (i <= 0) throw new BerthError('InvalidArgument', `invalid option "${o}": expected key=value`);
+        options[o.slice(0, i)] = o.slice(i + 1);
+      }
+      const v = engine.volumes.create({ ...(name ? { name } : {}), labels, driver: f.driver, options });
       ctx.stdout.write(`${v.name}\n`);
     });
   vol

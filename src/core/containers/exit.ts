@@ -1,3 +1,4 @@
+import { releaseVolumes } from './volumes.js';
 import { containerEvent } from '../events/container-events.js';
 import { stopHealthMonitor } from './health.js';
 import fs from 'node:fs';
@@ -90,5 +91,6 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   }
   await deleted;
   await netDown;
+  releaseVolumes(ctx, rec);
   return ctx.containers.get(rec.id) ?? refreshed;
 }

@@ -8,6 +8,28 @@ import type { OverlayMount } from '../snapshots/overlay-mount.js';
 const MAX_OPTIONS = 4095;
 const MNT_DETACH = 2;
 
+/** mount(2)'s flags that `-o` words name (the rest of the words are the filesystem's data). */
+const MOUNT_FLAGS: Record<string, number> = { ro: 1, nosuid: 2, nodev: 4, noexec: 8, sync: 16, dirsync: 128, noatime: 1024, nodiratime: 2048, relatime: 1 << 21, strictatime: 1 << 24 };
+
+/**
+ * Mount a filesystem as mount(8) would from `-t type -o options device target`: the options that
+ * are mount flags become flags, the others the filesystem's data (tmpfs size=, nfs addr=…).
+ */
+export function mountFilesystem(device: string, target: string, type: string, options: readonly string[]): void {
+  let flags = 0;
+  const data: string[] = [];
+  for (const o of options) {
+    if (o === 'rw' || o === 'defaults' || o === '') continue;
+    if (MOUNT_FLAGS[o] !== undefined) flags |= MOUNT_FLAGS[o] as number;
+    else data.push(o);
+  }
+  try {
+    linux.mount(device, target, type, flags, data.join(','), '');
+  } catch (e) {
+    throw new BerthError('InvalidArgument', `mounting ${type} "${device}" on "${target}": ${errnoText(e)}`, { cause: e });
+  }
+}
+
 /**
  * Mount an overlay described by m on target, with m.cwd as the working directory so that
  * relative lowerdir names resolve against the layer link directory. mount(2) straight from the

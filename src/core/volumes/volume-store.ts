@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors/berth-error.js';
+import { isMountPoint, unmount } from '../host/mount.js';
 import { immediate, type Db } from '../metadata/database.js';
 
 export interface VolumeRecord {
@@ -13,6 +14,8 @@ export interface VolumeRecord {
   mountpoint: string;
   /** true once the image's content has been copied up (docker copies only into an empty volume, once) */
   populated: boolean;
+  /** the local driver's options (`volume create -o type=tmpfs -o device=tmpfs -o o=size=64m`) */
+  options: Record<string, string>;
 }
 
 interface Row {
@@ -21,6 +24,7 @@ interface Row {
   labels: string;
   anonymous: number;
   populated: number;
+  options: string | null;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -37,6 +41,16 @@ export class VolumeStore {
     db.exec(`CREATE TABLE IF NOT EXISTS volumes (
       name TEXT PRIMARY KEY, created TEXT NOT NULL, labels TEXT NOT NULL, anonymous INTEGER NOT NULL, populated INTEGER NOT NULL DEFAULT 0
     )`);
+    // stores made before driver options had no column for them
+    const cols = db.prepare('PRAGMA table_info(volumes)').all() as Array<{ name: string }>;
+    if (!cols.some((c) => c.name === 'options')) {
+      try {
+        db.exec(`ALTER TABLE volumes ADD COLUMN options TEXT NOT NULL DEFAULT '{}'`);
+      } catch (e) {
+        // another berth process added it first
+        if (!(e instanceof Error && /duplicate column/.test(e.message))) throw e;
+      }
+    }
   }
 
   private fromRow(r: Row): VolumeRecord {
@@ -47,6 +61,7 @@ export class VolumeStore {
       anonymous: r.anonymous === 1,
       mountpoint: path.join(this.dir, r.name, '_data'),
       populated: r.populated === 1,
+      options: JSON.parse(r.options ?? '{}') as Record<string, string>,
     };
   }
 
@@ -54,10 +69,11 @@ export class VolumeStore {
   /** set by the engine: volume events (create, destroy) for `berth events` */
   onEvent: ((action: string, id: string, attributes: Record<string, string>) => void) | undefined;
 
-  create(opts: { name?: string; labels?: Record<string, string>; driver?: string } = {}): VolumeRecord {
+  create(opts: { name?: string; labels?: Record<string, string>; driver?: string; options?: Record<string, string> } = {}): VolumeRecord {
     if (opts.driver && opts.driver !== 'local') {
       throw new BerthError('InvalidArgument', `volume driver "${opts.driver}" is not supported: only "local"`);
     }
+    checkLocalOptions(opts.options ?? {});
     const anonymous = !opts.name;
     const name = opts.name ?? randomBytes(32).toString('hex');
     if (!NAME_RE.test(name)) {
@@ -69,8 +85,8 @@ export class VolumeStore {
       if (existing) return existing;
       fs.mkdirSync(path.join(this.dir, name, '_data'), { recursive: true, mode: 0o755 });
       this.db
-        .prepare('INSERT INTO volumes (name, created, labels, anonymous) VALUES (?,?,?,?)')
-        .run(name, new Date().toISOString(), JSON.stringify(opts.labels ?? {}), anonymous ? 1 : 0);
+        .prepare('INSERT INTO volumes (name, created, labels, anonymous, options) VALUES (?,?,?,?,?)')
+        .run(name, new Date().toISOString(), JSON.stringify(opts.labels ?? {}), anonymous ? 1 : 0, JSON.stringify(opts.options ?? {}));
       created = true;
       return this.find(name) as VolumeRecord;
     });
@@ -106,6 +122,9 @@ export class VolumeStore {
     if (inUseBy) {
       throw new BerthError('Conflict', `remove ${name}: volume is in use - [${inUseBy}]`);
     }
+    // a driver-mounted volume (tmpfs, nfs…) left mounted by a crash: never delete through it
+    const data = path.join(this.dir, name, '_data');
+    if (isMountPoint(data)) unmount(data);
     this.db.prepare('DELETE FROM volumes WHERE name = ?').run(name);
     fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
     this.onEvent?.('destroy', name, { driver: 'local' });
@@ -137,4 +156,15 @@ export function dirSize(dir: string): number {
     }
   }
   return total;
+}
+
+/** docker's local driver options: type, device and o, with a device whenever a type is named. */
+function checkLocalOptions(o: Record<string, string>): void {
+  for (const k of Object.keys(o)) {
+    if (!['type', 'device', 'o', 'size'].includes(k)) throw new BerthError('InvalidArgument', `invalid option key: "${k}"`);
+  }
+  if (o['size'] !== undefined) throw new BerthError('InvalidArgument', 'quota size requested but no quota support');
+  if (o['type'] !== undefined && !o['device']) throw new BerthError('InvalidArgument', 'missing required option: "device"');
+  if (o['type'] === undefined && (o['device'] !== undefined || o['o'] !== undefined)) throw new BerthError('InvalidArgument', 'missing required option: "type"');
+  if (o['type'] === 'none' && !(o['o'] ?? '').split(',').includes('bind')) throw new BerthError('InvalidArgument', 'type "none" needs o=bind (a bind mount of device)');
 }
