@@ -150,6 +150,17 @@ test('image prune, system df and system prune', async () => {
   const df = await t.berth(['system', 'df']);
   assert.equal(df.code, 0, df.stderr);
   assert.match(df.stdout, /^Images\s+\d+/m);
+  // -v: a table per kind, as docker prints them
+  await t.berth(['run', '--name', 'dfuser', '-v', 'dfvol:/v', 'busybox', 'sh', '-c', 'head -c 2048 /dev/zero > /v/f']);
+  const v = await t.berth(['system', 'df', '-v']);
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.stdout, /^Images space usage:\n\nREPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\s+SHARED SIZE\s+UNIQUE SIZE\s+CONTAINERS\n/);
+  assert.match(v.stdout, /^busybox\s+latest\s+[0-9a-f]{12}\s.*\s1\n/m);
+  assert.match(v.stdout, /^Containers space usage:\n\nCONTAINER ID\s+IMAGE\s+COMMAND\s+LOCAL VOLUMES\s+SIZE\s+CREATED\s+STATUS\s+NAMES\n[0-9a-f]{12}\s+busybox\s.*\s1\s.*Exited \(0\).*dfuser\n/m);
+  assert.match(v.stdout, /^Local Volumes space usage:\n\nVOLUME NAME\s+LINKS\s+SIZE\n(?:.*\n)*dfvol\s+1\s+2\.048kB\n/m);
+  assert.match(v.stdout, /^Build cache usage: 0B$/m);
+  await t.berth(['rm', '-v', 'dfuser']);
+  await t.berth(['volume', 'rm', 'dfvol']);
   const p = await t.berth(['image', 'prune', '-f']);
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /Total reclaimed space/);

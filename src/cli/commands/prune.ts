@@ -29,9 +29,49 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
     .description('Show berth disk usage')
     .option('-v, --verbose', 'show detailed information on space usage')
     .option('--format <format>', 'format output using a Go template')
-    .action(async (f: { format?: string }) => {
-      const { diskUsage } = await import('../../core/system/df.js');
-      const { formatRows, humanSize } = await import('../../core/format/index.js');
+    .action(async (f: { format?: string; verbose?: boolean }) => {
+      const { diskUsage, verboseDiskUsage } = await import('../../core/system/df.js');
+      const { formatRows, humanSize, createdAgo, statusText, truncateCommand } = await import('../../core/format/index.js');
+      if (f.verbose && !f.format) {
+        // docker's -v: a table per kind
+        const v = verboseDiskUsage(await ctx.engine());
+        const now = new Date();
+        const ago = (iso: string) => (iso ? createdAgo(new Date(iso), now) : 'N/A');
+        const section = (title: string, table: string, rows: Array<Record<string, string>>, headers: Record<string, string>) =>
+          `${title}\n\n${formatRows({ format: undefined, defaultTable: table, rows, headers })}\n`;
+        ctx.stdout.write(
+          section(
+            'Images space usage:',
+            'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}',
+            v.images.map((i) => ({ Repository: i.repository, Tag: i.tag, ID: i.id.replace(/^sha256:/, '').slice(0, 12), CreatedSince: ago(i.created), Size: humanSize(i.size), SharedSize: humanSize(i.sharedSize), UniqueSize: humanSize(i.uniqueSize), Containers: String(i.containers) })),
+            { Repository: 'REPOSITORY', Tag: 'TAG', ID: 'IMAGE ID', CreatedSince: 'CREATED', Size: 'SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE', Containers: 'CONTAINERS' },
+          ) +
+            section(
+              'Containers space usage:',
+              'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}',
+              v.containers.map((c) => ({
+                ID: c.id.slice(0, 12),
+                Image: c.image,
+                Command: truncateCommand(c.command, 20),
+                LocalVolumes: String(c.localVolumes),
+                Size: humanSize(c.size),
+                RunningFor: ago(c.created),
+                Status: statusText({ status: c.state, exitCode: c.exitCode, startedAt: new Date(c.startedAt), finishedAt: new Date(c.finishedAt), now }),
+                Names: c.name,
+              })),
+              { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', LocalVolumes: 'LOCAL VOLUMES', Size: 'SIZE', RunningFor: 'CREATED', Status: 'STATUS', Names: 'NAMES' },
+            ) +
+            section(
+              'Local Volumes space usage:',
+              'table {{.Name}}\t{{.Links}}\t{{.Size}}',
+              v.volumes.map((x) => ({ Name: x.name, Links: String(x.links), Size: humanSize(x.size) })),
+              { Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' },
+            ) +
+            'Build cache usage: 0B\n\n' +
+            formatRows({ format: undefined, defaultTable: 'table {{.ID}}\t{{.Type}}\t{{.Size}}\t{{.Created}}\t{{.LastUsed}}\t{{.Usage}}\t{{.Shared}}', rows: [], headers: { ID: 'CACHE ID', Type: 'CACHE TYPE', Size: 'SIZE', Created: 'CREATED', LastUsed: 'LAST USED', Usage: 'USAGE', Shared: 'SHARED' } }),
+        );
+        return;
+      }
       const u = diskUsage(await ctx.engine());
       const rows = u.map((r) => ({
         Type: r.type,

@@ -1,4 +1,6 @@
+import type { ContainerStatus } from '../containers/container-record.js';
 import type { EngineContext } from '../engine-context.js';
+import { familiarName, parseReference } from '../reference/reference.js';
 import { containerPaths } from '../containers/container-paths.js';
 import { volumeUser } from '../containers/volumes.js';
 import { dirSize } from '../volumes/volume-store.js';
@@ -49,4 +51,60 @@ export function diskUsage(ctx: EngineContext): UsageRow[] {
     { type: 'Local Volumes', total: vols.length, active: vActive, size: vSize, reclaimable: vReclaim },
     { type: 'Build Cache', total: 0, active: 0, size: 0, reclaimable: 0 },
   ];
+}
+
+/** `system df -v`: each image, container and volume with what it takes. */
+export interface VerboseUsage {
+  images: Array<{ repository: string; tag: string; id: string; created: string; size: number; sharedSize: number; uniqueSize: number; containers: number }>;
+  containers: Array<{ id: string; image: string; command: string; localVolumes: number; size: number; created: string; status: string; state: ContainerStatus; startedAt: string; finishedAt: string; exitCode: number; name: string }>;
+  volumes: Array<{ name: string; links: number; size: number }>;
+}
+
+export function verboseDiskUsage(ctx: EngineContext): VerboseUsage {
+  const containers = ctx.containers.list();
+  const images = ctx.images.list();
+  // a layer several images stand on is their shared size; the rest of an image is its own
+  const users = new Map<string, number>();
+  for (const img of images) for (const c of new Set(img.chainIds)) users.set(c, (users.get(c) ?? 0) + 1);
+  const layerSize = new Map(ctx.layers.list().map((l) => [l.chainId, l.size]));
+  const out: VerboseUsage = { images: [], containers: [], volumes: [] };
+  for (const img of images) {
+    const shared = [...new Set(img.chainIds)].filter((c) => (users.get(c) ?? 0) > 1).reduce((n, c) => n + (layerSize.get(c) ?? 0), 0);
+    const count = containers.filter((c) => c.imageId === img.id).length;
+    const names = img.tags.length ? img.tags : [''];
+    for (const name of names) {
+      const ref = name === '' ? undefined : parseReference(name);
+      out.images.push({
+        repository: ref ? familiarName(ref) : '<none>',
+        tag: ref?.tag ?? '<none>',
+        id: img.id,
+        created: img.created,
+        size: img.size,
+        sharedSize: shared,
+        uniqueSize: img.size - shared,
+        containers: count,
+      });
+    }
+  }
+  for (const c of containers) {
+    out.containers.push({
+      id: c.id,
+      image: c.spec.image,
+      command: [c.path, ...c.args].join(' '),
+      localVolumes: c.spec.mounts.filter((m) => m.type === 'volume').length,
+      size: dirSize(containerPaths(ctx.paths, c.id).upper),
+      created: c.created,
+      status: c.state.status,
+      state: c.state.status,
+      startedAt: c.state.startedAt,
+      finishedAt: c.state.finishedAt,
+      exitCode: c.state.exitCode,
+      name: c.name,
+    });
+  }
+  for (const v of ctx.volumes.list()) {
+    const links = containers.filter((c) => c.spec.mounts.some((m) => m.type === 'volume' && m.source === v.name)).length;
+    out.volumes.push({ name: v.name, links, size: ctx.volumes.size(v.name) });
+  }
+  return out;
 }
