@@ -87,6 +87,7 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     throw new BerthError('InvalidArgument', `--userns=${f.userns}: user namespace remapping is not supported (only "host")`);
   }
   if (f.volumesFrom.length > 0) spec.volumesFrom = f.volumesFrom;
+  if (f.link.length > 0) spec.links = f.link;
   if (f.deviceCgroupRule.length > 0) spec.deviceCgroupRules = f.deviceCgroupRule.map(parse.parseDeviceCgroupRule);
   if (f.blkioWeight !== undefined) {
     const n = int('--blkio-weight', f.blkioWeight);

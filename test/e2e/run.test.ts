@@ -357,3 +357,16 @@ test('volume create -o: a tmpfs shared by the containers using it, gone with the
     assert.match(r.stderr, message);
   }
 });
+
+test('--link NAME:ALIAS puts the linked container in /etc/hosts (alias, short id, name); a stopped one is refused', async () => {
+  const db = await t.berth(['run', '-d', '--name', 'linkdb', 'busybox', 'sleep', '30']);
+  assert.equal(db.code, 0, db.stderr);
+  const ip = (await t.berth(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'linkdb'])).stdout.trim();
+  const r = await t.berth(['run', '--rm', '--link', 'linkdb:database', 'busybox', 'sh', '-c', 'grep database /etc/hosts; ping -c1 -W2 database >/dev/null && echo reachable']);
+  assert.equal(r.stdout, `${ip}\tdatabase ${db.stdout.trim().slice(0, 12)} linkdb\nreachable\n`);
+  await t.berth(['stop', '-t', '0', 'linkdb']);
+  const refused = await t.berth(['run', '--rm', '--link', 'linkdb', 'busybox', 'true']);
+  assert.equal(refused.code, 125);
+  assert.match(refused.stderr, /Cannot link to a non running container: \/linkdb/);
+  await t.berth(['rm', '-f', 'linkdb']);
+});

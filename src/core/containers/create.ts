@@ -26,6 +26,12 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   const image = ctx.images.resolve(input.image);
   const imageConfig = ctx.images.config(image.id);
   const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
+  for (const l of input.links ?? []) {
+    const target = ctx.containers.lookup(l.split(':')[0] as string);
+    if (target.state.status !== 'running' && target.state.status !== 'paused') {
+      throw new BerthError('FailedPrecondition', `Cannot link to a non running container: /${target.name} AS /${input.name ?? 'new'}/${l.split(':')[1] ?? target.name}`);
+    }
+  }
   for (const m of volumesFrom(ctx, input.volumesFrom ?? [])) {
     if (!spec.mounts.some((x) => x.target === m.target)) spec.mounts.push(m);
   }

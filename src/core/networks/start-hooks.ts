@@ -6,6 +6,7 @@ import type { ContainerRecord } from '../containers/container-record.js';
 import { containerPaths } from '../containers/container-paths.js';
 import { hostsFile, resolvConf } from '../containers/etc-files.js';
 import { networkStarted, setUpNetwork, tearDownNetwork } from './sandbox.js';
+import { networkStore } from './store-for.js';
 
 /** What startContainer needs from networks, in one object so start.ts stays short. */
 export interface StartNetwork {
@@ -41,7 +42,7 @@ export async function networkForStart(ctx: EngineContext, rec: ContainerRecord):
   const p = containerPaths(ctx.paths, rec.id);
   const setup = await setUpNetwork(ctx, rec, (primary) => {
     const s = rec.spec;
-    fs.writeFileSync(p.hosts, hostsFile(s.hostname ?? os.hostname(), s.extraHosts, primary));
+    fs.writeFileSync(p.hosts, hostsFile(s.hostname ?? os.hostname(), [...s.extraHosts, ...linkHosts(ctx, s.links ?? [])], primary));
     // user-defined networks resolve container names through aardvark-dns on their gateway
     if (primary.dns && s.dns.length === 0) fs.writeFileSync(p.resolvConf, resolvConf([primary.gateway], s.dnsSearch, s.dnsOptions));
   });
@@ -56,4 +57,25 @@ export async function networkForStart(ctx: EngineContext, rec: ContainerRecord):
       await tearDownNetwork(ctx, rec.id).catch(() => undefined);
     },
   };
+}
+
+/**
+ * docker's legacy --link NAME[:ALIAS]: a hosts line `IP ALIAS SHORT-ID NAME` for each linked
+ * container, at its address as this one starts (in --add-host's `names:ip` form).
+ */
+function linkHosts(ctx: EngineContext, links: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of links) {
+    const [name, alias] = l.split(':') as [string, string | undefined];
+    let other: ContainerRecord;
+    try {
+      other = ctx.containers.lookup(name);
+    } catch {
+      continue; // removed since: docker drops the link too
+    }
+    const ip = networkStore(ctx).endpoints(other.id).find((e) => e.ip)?.ip;
+    if (!ip) continue;
+    out.push(`${[...new Set([alias ?? other.name, other.id.slice(0, 12), other.name])].join(' ')}:${ip}`);
+  }
+  return out;
 }
