@@ -88,6 +88,14 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   }
   if (f.volumesFrom.length > 0) spec.volumesFrom = f.volumesFrom;
   if (f.link.length > 0) spec.links = f.link;
+  if (f.cgroupParent !== undefined && f.cgroupParent !== '') {
+    const parent = `/${f.cgroupParent.replace(/^\/+|\/+$/g, '')}`;
+    if (parent.split('/').some((c) => c === '..' || c === '.') || /[\s:]/.test(parent)) {
+      throw new BerthError('InvalidArgument', `invalid --cgroup-parent "${f.cgroupParent}"`);
+    }
+    if (parent.endsWith('.slice')) throw new BerthError('InvalidArgument', `--cgroup-parent "${f.cgroupParent}": a systemd slice needs the systemd cgroup driver; berth uses cgroupfs`);
+    spec.cgroupParent = parent;
+  }
   if (f.deviceCgroupRule.length > 0) spec.deviceCgroupRules = f.deviceCgroupRule.map(parse.parseDeviceCgroupRule);
   if (f.blkioWeight !== undefined) {
     const n = int('--blkio-weight', f.blkioWeight);

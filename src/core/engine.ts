@@ -1,3 +1,4 @@
+import { isMountPoint, unmount } from './host/mount.js';
 import { EventLog } from './events/event-log.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,6 +56,9 @@ export class Engine implements EngineContext {
     const emit = this.events.emit.bind(this.events);
     this.images.onEvent = (action, id, attributes) => emit({ type: 'image', action, id, attributes });
     this.volumes.onEvent = (action, id, attributes) => emit({ type: 'volume', action, id, attributes });
+    this.volumes.beforeRemove = (dir) => {
+      if (isMountPoint(dir)) unmount(dir);
+    };
   }
 
   runtimeInfo(): { name: string; path: string } {

@@ -370,3 +370,22 @@ test('--link NAME:ALIAS puts the linked container in /etc/hosts (alias, short id
   assert.match(refused.stderr, /Cannot link to a non running container: \/linkdb/);
   await t.berth(['rm', '-f', 'linkdb']);
 });
+
+test('--cgroup-parent puts the container\'s cgroup under that parent; a relative climb or a systemd slice is refused', async () => {
+  const parent = `berthtest${process.pid}`;
+  try {
+    const r = await t.berth(['run', '--rm', '--cgroup-parent', parent, 'busybox', 'cat', '/proc/self/cgroup']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`:/${parent}/[0-9a-f]{64}$`, 'm'));
+    for (const bad of ['../x', 'x.slice']) assert.equal((await t.berth(['run', '--rm', '--cgroup-parent', bad, 'busybox', 'true'])).code, 125);
+  } finally {
+    // runc made the parent in every hierarchy; remove what the test made
+    for (const d of fs.readdirSync('/sys/fs/cgroup')) {
+      try {
+        fs.rmdirSync(`/sys/fs/cgroup/${d}/${parent}`);
+      } catch {
+        /* not there */
+      }
+    }
+  }
+});

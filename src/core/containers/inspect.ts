@@ -62,6 +62,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       Binds: orNil(spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)),
       ContainerIDFile: '',
       VolumesFrom: orNil(spec.volumesFrom ?? []),
+      CgroupParent: spec.cgroupParent ?? '',
       OomScoreAdj: spec.oomScoreAdj ?? 0,
       MemorySwappiness: r.memorySwappiness ?? null,
       Annotations: spec.annotations ?? null,

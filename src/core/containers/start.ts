@@ -35,8 +35,8 @@ export interface StartOptions {
 }
 
 /** Where berth puts the container's cgroup, under each v1 hierarchy or the v2 tree. */
-export function cgroupsPathFor(id: string): string {
-  return `/berth/${id}`;
+export function cgroupsPathFor(rec: Pick<ContainerRecord, 'id' | 'spec'>): string {
+  return `${rec.spec.cgroupParent ?? '/berth'}/${rec.id}`;
 }
 
 /**
@@ -75,7 +75,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       rootfs: p.rootfs,
       containerId: rec.id,
       hostname: rec.spec.hostname ?? '',
-      cgroupsPath: cgroupsPathFor(rec.id),
+      cgroupsPath: cgroupsPathFor(rec),
       host: ctx.hostFacts(),
       etcFiles:
         net.etcFiles ??

@@ -66,7 +66,7 @@ function netDev(pid: number): { rx: number; tx: number } {
 
 /** One reading of a container's cgroup counters, on cgroup v1 or v2 (docker stats' sources). */
 export function sampleStats(ctx: EngineContext, rec: ContainerRecord): StatsSample {
-  const rel = cgroupsPathFor(rec.id);
+  const rel = cgroupsPathFor(rec);
   const v2 = ctx.hostFacts().cgroupVersion === 2;
   const onlineCpus = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length || 1;
   const hostMem = Number(/MemTotal:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;

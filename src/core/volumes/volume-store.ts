@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors/berth-error.js';
-import { isMountPoint, unmount } from '../host/mount.js';
 import { immediate, type Db } from '../metadata/database.js';
 
 export interface VolumeRecord {
@@ -66,6 +65,12 @@ export class VolumeStore {
   }
 
   /** Create a volume; creating an existing named volume returns it (docker is idempotent here). */
+  /**
+   * set by the engine: unmount a driver-mounted volume's directory before it is deleted (the
+   * mount code is the native addon's, which this store keeps out of commands that never mount)
+   */
+  beforeRemove: ((dataDir: string) => void) | undefined;
+
   /** set by the engine: volume events (create, destroy) for `berth events` */
   onEvent: ((action: string, id: string, attributes: Record<string, string>) => void) | undefined;
 
@@ -123,8 +128,7 @@ export class VolumeStore {
       throw new BerthError('Conflict', `remove ${name}: volume is in use - [${inUseBy}]`);
     }
     // a driver-mounted volume (tmpfs, nfs…) left mounted by a crash: never delete through it
-    const data = path.join(this.dir, name, '_data');
-    if (isMountPoint(data)) unmount(data);
+    this.beforeRemove?.(path.join(this.dir, name, '_data'));
     this.db.prepare('DELETE FROM volumes WHERE name = ?').run(name);
     fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
     this.onEvent?.('destroy', name, { driver: 'local' });
