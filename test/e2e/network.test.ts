@@ -141,6 +141,25 @@ test('network connect and disconnect attach a running container to a second netw
   await ok(['network', 'rm', 'nt-a', 'nt-b']);
 });
 
+test('network create --ip-range, -o bridge name and mtu: addresses from the range, the bridge so named; IPv6 refused', async () => {
+  await ok(['network', 'create', '--subnet', '10.123.0.0/24', '--ip-range', '10.123.0.128/26', '-o', 'com.docker.network.bridge.name=berth-ntopt', '-o', 'com.docker.network.driver.mtu=1400', '--attachable', 'nt-opt']);
+  const cfg = JSON.parse(await ok(['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'nt-opt'])) as Array<{ IPRange?: string }>;
+  assert.equal(cfg[0]?.IPRange, '10.123.0.128/26');
+  assert.equal(await ok(['network', 'inspect', '-f', '{{index .Options "com.docker.network.driver.mtu"}}', 'nt-opt']), '1400');
+  const out = await ok(['run', '--rm', '--network', 'nt-opt', 'busybox', 'sh', '-c', 'ip -4 -o addr show eth0; cat /sys/class/net/eth0/mtu']);
+  const ip = /inet (10\.123\.0\.(\d+))\//.exec(out);
+  assert.ok(ip && Number(ip[2]) >= 128 && Number(ip[2]) < 192, out);
+  assert.match(out, /^1400$/m);
+  assert.ok(fs.existsSync('/sys/class/net/berth-ntopt'), 'the bridge has the name asked for');
+  const bad = await t.berth(['network', 'create', '--subnet', '10.124.0.0/24', '--ip-range', '10.125.0.0/28', 'nt-bad']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /not inside subnet/);
+  assert.equal((await t.berth(['network', 'create', '--ipv6', 'nt-v6'])).code, 125);
+  assert.equal((await t.berth(['network', 'create', '-o', 'com.docker.network.bridge.name=docker7', 'nt-name'])).code, 125);
+  await ok(['network', 'rm', 'nt-opt']);
+  assert.ok(!fs.existsSync('/sys/class/net/berth-ntopt'));
+});
+
 test('--internal has no way out: peers answer, the gateway and host published ports do not', async () => {
   const port = await freePort();
   await ok(['run', '-d', '--name', 'pub', '-p', `${port}:80`, 'busybox', ...HTTPD]);

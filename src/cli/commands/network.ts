@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
 import { forEachTarget } from '../multi.js';
@@ -20,7 +21,18 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('--gateway <ip>', 'IPv4 gateway for the subnet')
     .option('--internal', 'restrict external access to the network')
     .option('--label <KEY=VALUE>', 'set metadata on a network', collect, [])
-    .action(async (name: string, f: { driver: string; subnet?: string; gateway?: string; internal?: boolean; label: string[] }) => {
+    .option('--ip-range <cidr>', 'allocate container addresses from a sub-range of the subnet')
+    .option('-o, --opt <key=value>', 'driver options (com.docker.network.bridge.name, com.docker.network.driver.mtu)', collect, [])
+    .option('--attachable', 'enable manual container attachment (always the case here)')
+    .option('--ipv6', 'enable IPv6 networking (not supported)')
+    .action(async (name: string, f: { driver: string; subnet?: string; gateway?: string; internal?: boolean; label: string[]; ipRange?: string; opt: string[]; ipv6?: boolean }) => {
+      if (f.ipv6) throw new BerthError('InvalidArgument', 'IPv6 networks are not supported by berth');
+      const options: Record<string, string> = {};
+      for (const o of f.opt) {
+        const i = o.indexOf('=');
+        if (i <= 0) throw new BerthError('InvalidArgument', `invalid option "${o}": expected key=value`);
+        options[o.slice(0, i)] = o.slice(i + 1);
+      }
       const { createNetwork } = await import('../../core/networks/index.js');
       const engine = await ctx.engine();
       const n = createNetwork(engine, {
@@ -30,6 +42,8 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         labels: labels(f.label),
         ...(f.subnet ? { subnet: f.subnet } : {}),
         ...(f.gateway ? { gateway: f.gateway } : {}),
+        ...(f.ipRange ? { ipRange: f.ipRange } : {}),
+        options,
       });
       ctx.stdout.write(`${n.id}\n`);
     });

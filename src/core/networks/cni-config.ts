@@ -1,5 +1,6 @@
 import type { PortSpec } from '../spec/container-spec.js';
 import type { NetworkRecord } from './network-record.js';
+import { formatIPv4, parseSubnet, size } from './subnet.js';
 
 /** host-local keeps its leases here: host-wide, since every berth root shares the default bridge. */
 export const IPAM_DATA_DIR = '/run/berth-ipam';
@@ -31,6 +32,7 @@ export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniCo
     {
       type: 'bridge',
       bridge: net.bridge,
+      ...(net.options?.['com.docker.network.driver.mtu'] ? { mtu: Number(net.options['com.docker.network.driver.mtu']) } : {}),
       isGateway: true,
       isDefaultGateway: false,
       // outbound NAT is one rule per network (host-rules.ts), not one per container
@@ -40,7 +42,7 @@ export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniCo
       ipam: {
         type: 'host-local',
         dataDir: IPAM_DATA_DIR,
-        ranges: [[{ subnet: net.subnet, gateway: net.gateway }]],
+        ranges: [[{ subnet: net.subnet, gateway: net.gateway, ...ipRange(net) }]],
         // an internal network gets no default route: nothing outside its subnet is reachable
         routes: net.internal ? [] : [{ dst: '0.0.0.0/0' }],
       },
@@ -60,4 +62,14 @@ export function portMappings(ports: PortSpec[]): Array<{ hostPort: number; conta
     protocol: p.protocol,
     ...(p.hostIp && p.hostIp !== '0.0.0.0' ? { hostIP: p.hostIp } : {}),
   }));
+}
+
+/** host-local's rangeStart/rangeEnd for --ip-range: its addresses, less the subnet's own ends. */
+function ipRange(net: NetworkRecord): { rangeStart?: string; rangeEnd?: string } {
+  if (!net.ipRange) return {};
+  const subnet = parseSubnet(net.subnet);
+  const r = parseSubnet(net.ipRange);
+  const first = Math.max(r.base, subnet.base + 1);
+  const last = Math.min(r.base + size(r) - 1, subnet.base + size(subnet) - 2);
+  return { rangeStart: formatIPv4(first), rangeEnd: formatIPv4(last) };
 }

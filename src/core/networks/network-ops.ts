@@ -7,10 +7,10 @@ import { IPAM_DATA_DIR } from './cni-config.js';
 import { BerthError } from '../errors/index.js';
 import type { EngineContext } from '../engine-context.js';
 import { checkStaticIp } from './endpoint-plan.js';
-import { DEFAULT_NETWORK, DEFAULT_SUBNET, SUBNET_POOL, type NetworkRecord } from './network-record.js';
+import { DEFAULT_BRIDGE, DEFAULT_NETWORK, DEFAULT_SUBNET, SUBNET_POOL, type NetworkRecord } from './network-record.js';
 import { RESERVED_NAMES, NetworkStore } from './network-store.js';
 import { networkStore } from './store-for.js';
-import { formatIPv4, firstHost, formatSubnet, isUsableHost, nextFreeSubnet, overlaps, parseIPv4, parseSubnet, type Subnet } from './subnet.js';
+import { contains, formatIPv4, firstHost, formatSubnet, isUsableHost, nextFreeSubnet, overlaps, parseIPv4, parseSubnet, size, type Subnet } from './subnet.js';
 
 export interface CreateNetworkOptions {
   name: string;
@@ -19,6 +19,10 @@ export interface CreateNetworkOptions {
   internal?: boolean;
   labels?: Record<string, string>;
   driver?: string;
+  /** -o: com.docker.network.bridge.name, com.docker.network.driver.mtu (others kept, shown) */
+  options?: Record<string, string>;
+  /** --ip-range: a CIDR inside the subnet that containers get addresses from */
+  ipRange?: string;
 }
 
 /** IPv4 routes of the host (other engines' bridges, VPNs, the LAN): auto-picked subnets avoid them. */
@@ -78,11 +82,30 @@ export function createNetwork(ctx: EngineContext, o: CreateNetworkOptions): Netw
     gateway = o.gateway;
   }
   const id = randomBytes(32).toString('hex');
+  let ipRange: string | undefined;
+  if (o.ipRange) {
+    const r = parseSubnet(o.ipRange);
+    if (!(contains(subnet, r.base) && contains(subnet, r.base + size(r) - 1))) {
+      throw new BerthError('InvalidArgument', `invalid --ip-range ${o.ipRange}: not inside subnet ${formatSubnet(subnet)}`);
+    }
+    ipRange = formatSubnet(r);
+  }
+  const bridgeName = o.options?.['com.docker.network.bridge.name'];
+  if (bridgeName !== undefined) {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/.test(bridgeName)) throw new BerthError('InvalidArgument', `invalid bridge name "${bridgeName}": at most 15 of [a-zA-Z0-9_.-]`);
+    // the isolation rules between networks match every berth bridge by this prefix (host-rules.ts)
+    if (!bridgeName.startsWith('berth')) throw new BerthError('InvalidArgument', `bridge name "${bridgeName}" must start with "berth": the isolation between berth networks matches bridges by that prefix`);
+    if (store.list().some((n) => n.bridge === bridgeName) || bridgeName === DEFAULT_BRIDGE) throw new BerthError('Conflict', `bridge name ${bridgeName} is already in use`);
+  }
+  const mtu = o.options?.['com.docker.network.driver.mtu'];
+  if (mtu !== undefined && (!/^\d+$/.test(mtu) || Number(mtu) < 68 || Number(mtu) > 65535)) throw new BerthError('InvalidArgument', `invalid mtu "${mtu}": 68 to 65535`);
   const rec: NetworkRecord = {
     id,
     name: o.name,
     driver: 'bridge',
-    bridge: `berth-${id.slice(0, 8)}`,
+    bridge: bridgeName ?? `berth-${id.slice(0, 8)}`,
+    ...(o.options && Object.keys(o.options).length ? { options: o.options } : {}),
+    ...(ipRange ? { ipRange } : {}),
     subnet: formatSubnet(subnet),
     gateway,
     internal: !!o.internal,
@@ -167,14 +190,14 @@ export function networkJson(ctx: EngineContext, n: NetworkRecord): Record<string
     Scope: 'local',
     Driver: n.driver,
     EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: n.subnet, Gateway: n.gateway }] },
+    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: n.subnet, Gateway: n.gateway, ...(n.ipRange ? { IPRange: n.ipRange } : {}) }] },
     Internal: n.internal,
     Attachable: false,
     Ingress: false,
     ConfigFrom: { Network: '' },
     ConfigOnly: false,
     Containers: containers,
-    Options: { 'com.docker.network.bridge.name': n.bridge },
+    Options: { ...(n.options ?? {}), 'com.docker.network.bridge.name': n.bridge },
     Labels: n.labels,
   };
 }

@@ -14,6 +14,10 @@ export interface NetworkRecord {
   created: string;
   /** containers resolve each other by name: user-defined networks only, as in docker */
   dns: boolean;
+  /** driver options as docker shows them (com.docker.network.bridge.name, …driver.mtu) */
+  options?: Record<string, string>;
+  /** --ip-range: the sub-range of the subnet containers get addresses from */
+  ipRange?: string;
 }
 
 /** One container's membership of one network (docker's endpoint settings). */

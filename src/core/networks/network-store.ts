@@ -18,6 +18,7 @@ interface NetRow {
   labels: string;
   created: string;
   dns: number;
+  extra?: string | null;
 }
 
 interface EpRow {
@@ -44,7 +45,13 @@ function toNet(r: NetRow): NetworkRecord {
     labels: JSON.parse(r.labels) as Record<string, string>,
     created: r.created,
     dns: r.dns === 1,
+    ...extraOf(r),
   };
+}
+
+function extraOf(r: NetRow): Pick<NetworkRecord, 'options' | 'ipRange'> {
+  const x = JSON.parse(r.extra ?? '{}') as { options?: Record<string, string>; ipRange?: string };
+  return { ...(x.options && Object.keys(x.options).length ? { options: x.options } : {}), ...(x.ipRange ? { ipRange: x.ipRange } : {}) };
 }
 
 function toEp(r: EpRow): Endpoint {
@@ -81,6 +88,15 @@ export class NetworkStore {
     CREATE TABLE IF NOT EXISTS network_sandboxes (
       container_id TEXT PRIMARY KEY, netns TEXT NOT NULL, ports TEXT NOT NULL, claim_pid INTEGER NOT NULL DEFAULT 0
     )`);
+    // stores made before network options: one JSON column for what was added later
+    const cols = db.prepare('PRAGMA table_info(networks)').all() as Array<{ name: string }>;
+    if (!cols.some((c) => c.name === 'extra')) {
+      try {
+        db.exec(`ALTER TABLE networks ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'`);
+      } catch (e) {
+        if (!(e instanceof Error && /duplicate column/.test(e.message))) throw e;
+      }
+    }
   }
 
   static validateName(name: string): void {
@@ -100,8 +116,8 @@ export class NetworkStore {
   insert(n: NetworkRecord): void {
     try {
       this.db
-        .prepare('INSERT INTO networks (id, name, bridge, subnet, gateway, internal, labels, created, dns) VALUES (?,?,?,?,?,?,?,?,?)')
-        .run(n.id, n.name, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, JSON.stringify(n.labels), n.created, n.dns ? 1 : 0);
+        .prepare('INSERT INTO networks (id, name, bridge, subnet, gateway, internal, labels, created, dns, extra) VALUES (?,?,?,?,?,?,?,?,?,?)')
+        .run(n.id, n.name, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, JSON.stringify(n.labels), n.created, n.dns ? 1 : 0, JSON.stringify({ options: n.options ?? {}, ...(n.ipRange ? { ipRange: n.ipRange } : {}) }));
     } catch (e) {
       if (e instanceof Error && /UNIQUE/.test(e.message)) throw new BerthError('Conflict', `network with name ${n.name} already exists`);
       throw e;
