@@ -389,3 +389,22 @@ test('--cgroup-parent puts the container\'s cgroup under that parent; a relative
     }
   }
 });
+
+test('cp gives copied files to root in the container and to the caller on the host, or keeps owners with -a; a running container\'s / is a destination', async () => {
+  const dir = fs.mkdtempSync('/var/tmp/berth-cpown-');
+  try {
+    fs.writeFileSync(`${dir}/f`, 'x\n');
+    fs.chownSync(`${dir}/f`, 1234, 1234);
+    assert.equal((await t.berth(['run', '-d', '--name', 'cpown', 'busybox', 'sh', '-c', 'echo y > /o; chown 65534:65534 /o; sleep 30'])).code, 0);
+    for (let i = 0; i < 20 && (await t.berth(['exec', 'cpown', 'test', '-f', '/o'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await t.berth(['cp', `${dir}/f`, 'cpown:/plain'])).code, 0);
+    assert.equal((await t.berth(['cp', '-a', `${dir}/f`, 'cpown:/kept'])).code, 0);
+    assert.equal((await t.berth(['exec', 'cpown', 'stat', '-c', '%n %u:%g', '/plain', '/kept'])).stdout, '/plain 0:0\n/kept 1234:1234\n');
+    assert.equal((await t.berth(['cp', 'cpown:/o', `${dir}/o1`])).code, 0);
+    assert.equal((await t.berth(['cp', '-a', 'cpown:/o', `${dir}/o2`])).code, 0);
+    assert.deepEqual([fs.statSync(`${dir}/o1`).uid, fs.statSync(`${dir}/o2`).uid], [process.getuid?.() ?? 0, 65534]);
+  } finally {
+    await t.berth(['rm', '-f', 'cpown']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -19,7 +19,7 @@ export function registerCp(parent: Command, ctx: CliContext, name = 'cp'): void 
     .option('-a, --archive', 'archive mode (copy all uid/gid information)')
     .option('-L, --follow-link', 'always follow symbol link in SRC_PATH')
     .option('-q, --quiet', 'suppress progress output')
-    .action(async (srcArg: string, destArg: string, f: { followLink?: boolean }) => {
+    .action(async (srcArg: string, destArg: string, f: { followLink?: boolean; archive?: boolean }) => {
       const { copyFromContainer, copyToContainer } = await import('../../core/containers/cp.js');
       const src = splitArg(srcArg);
       const dest = splitArg(destArg);
@@ -27,9 +27,9 @@ export function registerCp(parent: Command, ctx: CliContext, name = 'cp'): void 
       if (!src.container && !dest.container) throw new BerthError('InvalidArgument', 'must specify at least one container source');
       const engine = await ctx.engine();
       if (src.container) {
-        await copyFromContainer(engine, src.container, src.path, dest.path === '-' ? ctx.stdout : dest.path, { followLink: f.followLink === true });
+        await copyFromContainer(engine, src.container, src.path, dest.path === '-' ? ctx.stdout : dest.path, { followLink: f.followLink === true, archive: f.archive === true });
       } else if (dest.container) {
-        await copyToContainer(engine, dest.container, src.path === '-' ? ctx.stdin : src.path, dest.path);
+        await copyToContainer(engine, dest.container, src.path === '-' ? ctx.stdin : src.path, dest.path, { archive: f.archive === true });
       }
     });
 }

@@ -71,7 +71,7 @@ function isSymlink(p: string): boolean {
 }
 
 /** docker cp CONTAINER:SRC DEST (DEST "-" writes a tar stream). */
-export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath: string, dest: string | Writable, opts: { followLink?: boolean } = {}): Promise<void> {
+export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath: string, dest: string | Writable, opts: { followLink?: boolean; archive?: boolean } = {}): Promise<void> {
   await withRootfs(ctx, ref, async (rootfs) => {
     const src = resolveSource(rootfs, ctrPath, opts.followLink);
     if (typeof dest !== 'string') {
@@ -83,13 +83,14 @@ export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath
     if (!destExists && !fs.existsSync(path.dirname(path.resolve(dest)))) {
       throw new BerthError('NotFound', `destination directory "${path.dirname(dest)}" does not exist`);
     }
-    // the host side is trusted; copy the container side without following its symlinks
-    await run('cp', ['-a', '--no-dereference', '-T', src, target]);
+    // the host side is trusted; copy the container side without following its symlinks. Docker
+    // gives the files to whoever runs the copy, or (-a) keeps the container's owners
+    await run('cp', ['-a', ...(opts.archive ? [] : ['--no-preserve=ownership']), '--no-dereference', '-T', src, target]);
   });
 }
 
 /** docker cp SRC CONTAINER:DEST (SRC "-" reads a tar stream). Everything lands inside the rootfs. */
-export async function copyToContainer(ctx: EngineContext, ref: string, src: string | Readable, ctrPath: string): Promise<void> {
+export async function copyToContainer(ctx: EngineContext, ref: string, src: string | Readable, ctrPath: string, opts: { archive?: boolean } = {}): Promise<void> {
   await withRootfs(ctx, ref, async (rootfs) => {
     const target = resolveInRoot(rootfs, ctrPath);
     const targetIsDir = fs.existsSync(target) && fs.statSync(target).isDirectory();
@@ -115,7 +116,9 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
     const abs = path.resolve(src);
     // import before spawning: Node discards a child's unread output once the child exits
     const { unpackLayer } = await import('../snapshots/unpack.js');
-    const child = spawn('tar', ['-C', path.dirname(abs), '--numeric-owner', '--transform', `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`, '-cf', '-', path.basename(abs)], {
+    // docker makes the files root's in the container, or (-a) keeps their owners from the host
+    const owners = opts.archive ? ['--numeric-owner'] : ['--owner=0', '--group=0', '--numeric-owner'];
+    const child = spawn('tar', ['-C', path.dirname(abs), ...owners, '--transform', `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`, '-cf', '-', path.basename(abs)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await unpackLayer(child.stdout, destDir);

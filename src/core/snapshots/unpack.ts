@@ -32,7 +32,9 @@ type Entry = AsyncIterable<unknown> & { header: Header; resume(): unknown };
  * const { size } = await unpackLayer(await openDecompressed(blob), '/var/lib/berth/layers/.tmp-1/diff');
  */
 export async function unpackLayer(tarStream: Readable, destDir: string): Promise<{ size: number }> {
-  const st = fs.lstatSync(destDir);
+  // stat, not lstat: the destination is berth's own choice, and a running container's root is
+  // /proc/PID/root, a link to a directory (what lies below it is checked link by link)
+  const st = fs.statSync(destDir);
   if (!st.isDirectory()) throw new BerthError('InvalidArgument', `layer destination "${destDir}" is not a directory`);
   const tree = new SafeTree(destDir);
   const dirTimes: Array<[string, Date]> = [];
