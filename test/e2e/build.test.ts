@@ -280,6 +280,25 @@ test('build -o writes the result\'s files to a directory or as a tar, and keeps 
   assert.equal((await t.berth(['build', '-o', 'type=registry', dir])).code, 125);
 });
 
+test('builder prune empties the build cache and the RUN cache mounts; system df counts them', async () => {
+  const dir = context('prunable', {
+    Containerfile: 'FROM busybox\nRUN --mount=type=cache,target=/c,id=prunable echo . >> /c/n && echo "n=$(wc -l < /c/n)" && echo made > /made\n',
+  });
+  const first = await t.berth(['build', '-t', 'prunable', dir]);
+  assert.match(first.stdout, /^n=1$/m);
+  const df = await t.berth(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']);
+  assert.match(df.stdout, /^Build Cache [1-9]\d*$/m);
+  const p = await t.berth(['builder', 'prune', '-f']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^Total:\t\S+$/m);
+  assert.match((await t.berth(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}'])).stdout, /^Build Cache 0$/m);
+  const again = await t.berth(['build', '-t', 'prunable', dir]);
+  assert.doesNotMatch(again.stdout, /Using cache/);
+  assert.match(again.stdout, /^n=1$/m);
+  // the image the first build tagged kept its layers
+  assert.equal((await t.berth(['run', '--rm', 'prunable', 'cat', '/made'])).stdout, 'made\n');
+});
+
 test('-f - reads the Containerfile from stdin; a tar context; --iidfile', async () => {
   const dir = context('stdin', { 'f.txt': 'from tar\n' });
   const iid = path.join(work, 'iid');

@@ -29,7 +29,7 @@ import { registerManifest } from './manifest.js';
 import { registerVolume } from './volume.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
-import { registerSystemGroup, registerContainerPrune } from './prune.js';
+import { registerSystemGroup, registerContainerPrune, registerBuilder } from './prune.js';
 
 export type CommandDefinition = (program: Command, ctx: CliContext) => void;
 
@@ -95,6 +95,7 @@ export const COMMANDS: CommandDefinition[] = [
   registerVersion,
   registerInfo,
   registerSystemGroup,
+  registerBuilder,
   registerEvents,
   registerExplain,
   registerBuild,

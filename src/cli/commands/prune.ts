@@ -117,7 +117,26 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
         for (const d of i.deleted) ctx.stdout.write(`deleted: ${d}\n`);
         ctx.stdout.write('\n');
       }
+      // docker's system prune empties the build cache too
+      const { pruneBuildCache } = await import('../../core/build/cache-prune.js');
+      reclaimed += pruneBuildCache(engine).reclaimed;
       ctx.stdout.write(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
+    });
+}
+
+/** `berth builder prune` (docker's): the build cache and RUN cache mounts. */
+export function registerBuilder(program: Command, ctx: CliContext): void {
+  const g = program.command('builder').description('Manage builds');
+  g.command('prune')
+    .description('Remove build cache')
+    .option('-a, --all', 'remove all unused build cache, not just dangling ones (the same here)')
+    .option('-f, --force', 'do not prompt for confirmation')
+    .option('--filter <filter>', 'provide filter values (accepted; the whole cache goes)', collect, [])
+    .action(async () => {
+      const { pruneBuildCache } = await import('../../core/build/cache-prune.js');
+      const { humanSize } = await import('../../core/format/index.js');
+      const r = pruneBuildCache(await ctx.engine());
+      ctx.stdout.write(`Total:\t${humanSize(r.reclaimed)}\n`);
     });
 }
 

@@ -16,6 +16,7 @@ import { addStep, DEFAULT_SHELL, envMap, imageState, scratchState, setEnv, topCh
 import type { CommandForm, Containerfile, Instruction } from './instructions.js';
 import { parseContainerfile } from './parser.js';
 import { runStep } from './run-step.js';
+import { cacheMountsDir } from './cache-prune.js';
 import { insideRoot, mountSpec, parseRunMount, treeDigest, type RunMount } from './run-mounts.js';
 import { withRootfsView } from './rootfs-view.js';
 import type { MountSpec } from '../spec/container-spec.js';
@@ -318,7 +319,7 @@ class StageRunner {
       if (m.type === 'tmpfs') specs.push(mountSpec(m.target, undefined, m));
       else if (m.type === 'cache') {
         // kept between builds under the storage root, one directory per cache id
-        const dir = path.join(ctx.paths.root, 'build-cache-mounts', createHash('sha256').update(m.id).digest('hex').slice(0, 32));
+        const dir = path.join(cacheMountsDir(ctx), createHash('sha256').update(m.id).digest('hex').slice(0, 32));
         if (!fs.existsSync(dir)) {
           fs.mkdirSync(dir, { recursive: true, mode: m.mode ?? 0o755 });
           fs.chmodSync(dir, m.mode ?? 0o755);

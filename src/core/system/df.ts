@@ -1,5 +1,6 @@
 import type { ContainerStatus } from '../containers/container-record.js';
 import type { EngineContext } from '../engine-context.js';
+import { buildCacheUsage } from '../build/cache-prune.js';
 import { familiarName, parseReference } from '../reference/reference.js';
 import { containerPaths } from '../containers/container-paths.js';
 import { volumeUser } from '../containers/volumes.js';
@@ -45,11 +46,12 @@ export function diskUsage(ctx: EngineContext): UsageRow[] {
     if (volumeUser(ctx, v.name)) vActive++;
     else vReclaim += s;
   }
+  const cache = buildCacheUsage(ctx);
   return [
     { type: 'Images', total: images.length, active: [...imageSize.keys()].filter((id) => used.has(id)).length, size: imgTotal, reclaimable: imgReclaim },
     { type: 'Containers', total: containers.length, active: cActive, size: cSize, reclaimable: cReclaim },
     { type: 'Local Volumes', total: vols.length, active: vActive, size: vSize, reclaimable: vReclaim },
-    { type: 'Build Cache', total: 0, active: 0, size: 0, reclaimable: 0 },
+    { type: 'Build Cache', total: cache.entries, active: 0, size: cache.size, reclaimable: cache.size },
   ];
 }
 
