@@ -73,6 +73,11 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--label-file <file>', 'read in a line delimited file of labels', collect, [])
     .option('--cidfile <file>', 'write the container ID to the file')
     .option('--device-cgroup-rule <rule>', 'add a rule to the cgroup allowed devices list ("c 1:3 rwm")', collect, [])
+    .option('--device-read-bps <path:rate>', 'limit read rate (bytes per second) from a device', collect, [])
+    .option('--device-write-bps <path:rate>', 'limit write rate (bytes per second) to a device', collect, [])
+    .option('--device-read-iops <path:rate>', 'limit read rate (IO per second) from a device', collect, [])
+    .option('--device-write-iops <path:rate>', 'limit write rate (IO per second) to a device', collect, [])
+    .option('--gpus <gpu-request>', 'GPU devices to add to the container (none on this host)')
     .option('--blkio-weight <n>', 'block IO (relative weight), between 10 and 1000, or 0 to disable')
     .option('--kernel-memory <bytes>', 'kernel memory limit (deprecated by docker: ignored with a warning)')
     .option('--storage-opt <opt>', 'storage driver options for the container', collect, [])
@@ -158,6 +163,11 @@ export interface ContainerFlags extends ResourceFlags {
   logDriver?: string;
   logOpt: string[];
   deviceCgroupRule: string[];
+  deviceReadBps: string[];
+  deviceWriteBps: string[];
+  deviceReadIops: string[];
+  deviceWriteIops: string[];
+  gpus?: string;
   blkioWeight?: string;
   kernelMemory?: string;
   storageOpt: string[];

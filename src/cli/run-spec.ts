@@ -105,6 +105,14 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
       else process.stderr.write('WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.\n');
     }
   }
+  const throttles = [
+    ...f.deviceReadBps.map((v) => throttleFlag('readBps', '--device-read-bps', v, true)),
+    ...f.deviceWriteBps.map((v) => throttleFlag('writeBps', '--device-write-bps', v, true)),
+    ...f.deviceReadIops.map((v) => throttleFlag('readIops', '--device-read-iops', v, false)),
+    ...f.deviceWriteIops.map((v) => throttleFlag('writeIops', '--device-write-iops', v, false)),
+  ];
+  if (throttles.length > 0) spec.resources.blkioThrottle = throttles;
+  if (f.gpus !== undefined) throw new BerthError('InvalidArgument', 'could not select device driver "" with capabilities: [[gpu]]');
   if (f.kernelMemory !== undefined) {
     parse.parseBytes(f.kernelMemory, '--kernel-memory');
     process.stderr.write('WARNING: Specifying a kernel memory limit is deprecated and will be removed in a future release.\n');
@@ -228,4 +236,25 @@ export function parseLogConfig(driver: string, opts: readonly string[]): { type:
 /** Whether the host's block I/O controller has a weight to set (CFQ or BFQ), as docker checks. */
 function blkioWeightSupported(): boolean {
   return ['/sys/fs/cgroup/blkio/blkio.weight', '/sys/fs/cgroup/blkio/blkio.bfq.weight', '/sys/fs/cgroup/io.weight', '/sys/fs/cgroup/io.bfq.weight'].some((f) => fs.existsSync(f));
+}
+
+/** `--device-read-bps /dev/sda:1mb`: the device's numbers, and the rate (bytes with units, or IOs). */
+function throttleFlag(kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops', flag: string, value: string, bytes: boolean): { kind: typeof kind; major: number; minor: number; rate: number } {
+  const i = value.lastIndexOf(':');
+  if (i <= 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: bad format: ${value}`);
+  const device = value.slice(0, i);
+  const rateText = value.slice(i + 1);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(device);
+  } catch {
+    throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: ${device}: no such device`);
+  }
+  if (!st.isBlockDevice()) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: ${device} is not a block device`);
+  const rate = bytes ? parse.parseBytes(rateText, flag) : Number(rateText);
+  if (!Number.isInteger(rate) || rate < 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: invalid rate ${rateText}`);
+  // st.rdev: major in bits 8-19 (and 32+), minor in 0-7 and 20-31, as glibc's gnu_dev_major/minor
+  const major = ((st.rdev >> 8) & 0xfff) | Math.floor(st.rdev / 2 ** 32) & ~0xfff;
+  const minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00);
+  return { kind, major, minor, rate };
 }

@@ -408,3 +408,15 @@ test('cp gives copied files to root in the container and to the caller on the ho
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--device-read-bps/--device-write-iops reach the blkio cgroup; a missing device and --gpus are refused', async () => {
+  const disk = ['/dev/vda', '/dev/sda', '/dev/nvme0n1', '/dev/xvda'].find((d) => fs.existsSync(d) && fs.statSync(d).isBlockDevice());
+  if (disk && fs.existsSync('/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device')) {
+    const r = await t.berth(['run', '--rm', '--device-read-bps', `${disk}:1mb`, '--device-write-iops', `${disk}:100`, 'busybox', 'cat', '/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device', '/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\d+:\d+ 1048576\n\d+:\d+ 100\n$/);
+  }
+  for (const args of [['--device-read-bps', '/dev/nope:1mb'], ['--device-write-bps', '/dev/null:1mb'], ['--gpus', 'all']]) {
+    assert.equal((await t.berth(['run', '--rm', ...args, 'busybox', 'true'])).code, 125, args.join(' '));
+  }
+});

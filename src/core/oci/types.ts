@@ -151,7 +151,13 @@ export interface SpecResources {
   memory?: { limit?: number; reservation?: number; swap?: number; kernel?: number; swappiness?: number; disableOOMKiller?: boolean };
   cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
   pids?: { limit: number };
-  blockIO?: { weight?: number };
+  blockIO?: {
+    weight?: number;
+    throttleReadBpsDevice?: SpecThrottle[];
+    throttleWriteBpsDevice?: SpecThrottle[];
+    throttleReadIOPSDevice?: SpecThrottle[];
+    throttleWriteIOPSDevice?: SpecThrottle[];
+  };
   unified?: Record<string, string>;
 }
 
@@ -181,4 +187,11 @@ export interface SpecLinux {
   sysctl?: Record<string, string>;
   mountLabel?: string;
   rootfsPropagation?: string;
+}
+
+/** One device's I/O limit (linux.resources.blockIO.throttle*). */
+export interface SpecThrottle {
+  major: number;
+  minor: number;
+  rate: number;
 }

@@ -54,6 +54,8 @@ export interface ContainerSpec {
     memorySwappiness?: number;
     /** --blkio-weight 10-1000, only on hosts that have it */
     blkioWeight?: number;
+    /** --device-read-bps/-write-bps (bytes/s) and --device-read-iops/-write-iops, per device */
+    blkioThrottle?: Array<{ kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops'; major: number; minor: number; rate: number }>;
   };
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;

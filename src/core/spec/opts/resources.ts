@@ -58,6 +58,11 @@ export function resources(
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
 
   if (r.blkioWeight) out.blockIO = { weight: r.blkioWeight };
+  const throttle = (kind: string) => (r.blkioThrottle ?? []).filter((t) => t.kind === kind).map(({ major, minor, rate }) => ({ major, minor, rate }));
+  for (const [kind, field] of [['readBps', 'throttleReadBpsDevice'], ['writeBps', 'throttleWriteBpsDevice'], ['readIops', 'throttleReadIOPSDevice'], ['writeIops', 'throttleWriteIOPSDevice']] as const) {
+    const list = throttle(kind);
+    if (list.length) out.blockIO = { ...(out.blockIO ?? {}), [field]: list };
+  }
   // docker: 0 and -1 both mean unlimited
   if (r.pidsLimit !== undefined && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
   return out;
