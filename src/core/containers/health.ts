@@ -210,6 +210,9 @@ export async function monitorHealth(ctx: EngineContext, id: string, runId: strin
     const rec = ctx.containers.get(id);
     const hc = rec && effectiveHealthcheck(rec);
     if (!rec || !hc || rec.state.runId !== runId || !['running', 'paused'].includes(rec.state.status)) return;
+    // the container's process or its run dir gone without an exit hook (kill -9, a deleted root):
+    // nothing is left to watch
+    if (!isProcessAlive(rec.state.pid) || !fs.existsSync(containerPaths(ctx.paths, id).runDir)) return;
     const cur = readFile(ctx, id) ?? { Status: 'starting' as const, FailingStreak: 0, Log: [], runId, monitorPid: process.pid };
     const startPeriod = (hc.StartPeriod ?? 0) / 1e6;
     const inStartPeriod = Date.now() - Date.parse(rec.state.startedAt) < startPeriod;
