@@ -1,6 +1,6 @@
 import { healthOf } from './health.js';
 import type { EngineContext } from '../engine-context.js';
-import { humanSize, statusText, createdAgo, truncateCommand, formatPorts } from '../format/index.js';
+import { humanSize, statusText, createdAgo, truncateCommand, formatPorts, formatCreatedAt } from '../format/index.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { dirSize } from '../volumes/volume-store.js';
@@ -62,8 +62,3 @@ function networkNames(ctx: EngineContext, c: ContainerRecord): string {
   return names.length ? names.filter(Boolean).join(',') : c.spec.network;
 }
 
-/** docker's CreatedAt: `2026-11-29 11:07:14 +0000 UTC`. */
-function formatCreatedAt(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000 UTC`;
-}

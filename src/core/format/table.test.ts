@@ -128,3 +128,15 @@ describe('formatTable', () => {
     );
   });
 });
+
+it('{{.Label "key"}} reads one of a row\'s labels (a k=v list or a map); json output leaves the method out', () => {
+  const labelled = [{ Names: 'web', Labels: 'tier=front,com.example.v=1.2' }, { Names: 'db', Labels: '' }];
+  assert.equal(formatRows({ format: '{{.Names}}:{{.Label "com.example.v"}}:{{.Label "tier"}}', defaultTable: '', rows: labelled, headers: {} }), 'web:1.2:front\ndb::\n');
+  assert.equal(formatRows({ format: '{{.Label "team"}}', defaultTable: '', rows: [{ Labels: { team: 'infra' } }], headers: {} }), 'infra\n');
+  assert.equal(formatRows({ format: 'json', defaultTable: '', rows: [labelled[0] as object], headers: {} }), '{"Names":"web","Labels":"tier=front,com.example.v=1.2"}\n');
+});
+
+it("images and ps CreatedAt is Go's time.String() in UTC", async () => {
+  const { formatCreatedAt } = await import('./units.js');
+  assert.equal(formatCreatedAt(new Date('2024-03-05T07:08:09.123Z')), '2024-03-05 07:08:09 +0000 UTC');
+});

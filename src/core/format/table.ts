@@ -99,7 +99,7 @@ export function formatRows(opts: FormatRowsOptions): string {
   }
   let body = '';
   for (const row of opts.rows) {
-    const result = tmpl.execute(goStruct(row, opts.rowType ?? 'row'));
+    const result = tmpl.execute(goStruct(withLabelMethod(row), opts.rowType ?? 'row'));
     if (result.error) throw parsingError(result.error);
     body += result.output + '\n';
   }
@@ -119,4 +119,22 @@ export function formatRows(opts: FormatRowsOptions): string {
 export function formatTable(rows: ReadonlyArray<readonly string[]>, options: Partial<TabwriterOptions> = {}): string {
   const text = rows.map((r) => r.join('\t') + '\n').join('');
   return tabwrite(text, { minWidth: 20, padding: 3, padChar: ' ', ...options });
+}
+
+/**
+ * docker's `{{.Label "key"}}` of ps, volume and network rows: one label of the row's Labels
+ * (`k=v,k2=v2`, or a map), '' when absent. Not enumerable, so `json` output leaves it out.
+ */
+function withLabelMethod<T extends object>(row: T): T {
+  const labels = (row as { Labels?: unknown }).Labels;
+  if (labels === undefined || Object.hasOwn(row, 'Label')) return row;
+  const lookup = (key: string): string => {
+    if (typeof labels === 'object' && labels !== null) return String((labels as Record<string, unknown>)[key] ?? '');
+    for (const pair of String(labels).split(',')) {
+      const i = pair.indexOf('=');
+      if ((i < 0 ? pair : pair.slice(0, i)) === key) return i < 0 ? '' : pair.slice(i + 1);
+    }
+    return '';
+  };
+  return Object.defineProperty({ ...row }, 'Label', { value: lookup, enumerable: false });
 }

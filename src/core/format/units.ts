@@ -133,3 +133,9 @@ export function statusText(input: StatusTextInput): string {
   if (isZeroTime(input.finishedAt)) return '';
   return `Exited (${input.exitCode}) ${since(input.finishedAt, now)} ago`;
 }
+
+/** docker's CreatedAt of ps and images rows (Go's time.String() in UTC): `2026-11-29 11:07:14 +0000 UTC`. */
+export function formatCreatedAt(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000 UTC`;
+}

@@ -1,6 +1,6 @@
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
-import { humanSize, createdAgo } from '../format/index.js';
+import { humanSize, createdAgo, formatCreatedAt } from '../format/index.js';
 import { familiarName, parseReference } from '../reference/reference.js';
 import type { ImageSummary } from './image-record.js';
 
@@ -66,7 +66,7 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
     const base = {
       ID: id,
       CreatedSince: img.created ? createdAgo(new Date(img.created), now) : 'N/A',
-      CreatedAt: img.created,
+      CreatedAt: img.created ? formatCreatedAt(new Date(img.created)) : '',
       Size: humanSize(img.size),
       Containers: String(ctx.containers.usersOf(img.id).length),
     };
