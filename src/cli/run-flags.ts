@@ -91,6 +91,7 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--memory-swappiness <n>', 'tune container memory swappiness (0 to 100)', '-1')
     .option('--annotation <key=value>', 'add an annotation to the container (passed through to the OCI runtime)', collect, [])
     .option('--userns <mode>', 'user namespace to use (only the host\'s: berth does not remap users)')
+    .option('--mac-address <mac>', 'container MAC address (e.g., 92:d0:c6:0a:29:33)')
     .option('--cgroup-parent <path>', 'optional parent cgroup for the container')
     .option('--link <name[:alias]>', 'add a link to another container (its address in /etc/hosts)', collect, [])
     .option('--volumes-from <container[:ro|rw]>', 'mount volumes from the specified container(s)', collect, [])
@@ -181,6 +182,7 @@ export interface ContainerFlags extends ResourceFlags {
   volumesFrom: string[];
   link: string[];
   cgroupParent?: string;
+  macAddress?: string;
   /** commander's negated --no-healthcheck: false when given */
   healthcheck?: boolean;
   shmSize?: string;

@@ -88,6 +88,12 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   }
   if (f.volumesFrom.length > 0) spec.volumesFrom = f.volumesFrom;
   if (f.link.length > 0) spec.links = f.link;
+  if (f.macAddress !== undefined) {
+    if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(f.macAddress)) throw new BerthError('InvalidArgument', `${f.macAddress} is not a valid mac address`);
+    // a multicast address (low bit of the first byte) cannot be an interface's
+    if (parseInt(f.macAddress.slice(0, 2), 16) & 1) throw new BerthError('InvalidArgument', `${f.macAddress} is a multicast address, not a valid mac address for a container`);
+    spec.macAddress = f.macAddress.toLowerCase();
+  }
   if (f.cgroupParent !== undefined && f.cgroupParent !== '') {
     const parent = `/${f.cgroupParent.replace(/^\/+|\/+$/g, '')}`;
     if (parent.split('/').some((c) => c === '..' || c === '.') || /[\s:]/.test(parent)) {

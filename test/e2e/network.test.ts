@@ -160,6 +160,13 @@ test('network create --ip-range, -o bridge name and mtu: addresses from the rang
   assert.ok(!fs.existsSync('/sys/class/net/berth-ntopt'));
 });
 
+test('--mac-address sets the container\'s interface address (inspect shows it); a bad or multicast one is refused', async () => {
+  const out = await ok(['run', '--name', 'macd', '--mac-address', '92:d0:c6:0a:29:33', 'busybox', 'cat', '/sys/class/net/eth0/address']);
+  assert.equal(out, '92:d0:c6:0a:29:33');
+  for (const bad of ['zz', '01:00:5e:00:00:01']) assert.equal((await t.berth(['run', '--rm', '--mac-address', bad, 'busybox', 'true'])).code, 125);
+  await ok(['rm', 'macd']);
+});
+
 test('--internal has no way out: peers answer, the gateway and host published ports do not', async () => {
   const port = await freePort();
   await ok(['run', '-d', '--name', 'pub', '-p', `${port}:80`, 'busybox', ...HTTPD]);

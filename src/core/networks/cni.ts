@@ -27,6 +27,8 @@ export interface CniRuntime {
   ifName: string;
   /** capability arguments, passed only to plugins that declare the capability */
   capabilityArgs: Record<string, unknown>;
+  /** CNI_ARGS (`MAC=…` for the bridge plugin); plugins ignore the ones they do not know */
+  args?: Record<string, string>;
 }
 
 export interface CniResult {
@@ -62,6 +64,7 @@ async function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, r
         CNI_NETNS: rt.netns,
         CNI_IFNAME: rt.ifName,
         CNI_PATH: dir,
+        ...(rt.args && Object.keys(rt.args).length ? { CNI_ARGS: ['IgnoreUnknown=1', ...Object.entries(rt.args).map(([k, v]) => `${k}=${v}`)].join(';') } : {}),
       },
     });
   } catch (e) {

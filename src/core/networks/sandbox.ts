@@ -106,11 +106,14 @@ export async function attachEndpoint(ctx: EngineContext, id: string, net: Networ
   if (!sb) throw new BerthError('Internal', 'network sandbox vanished');
   ensureNetworkRules(net);
   const list = cniConfList(net, { ports: ports.length > 0 });
+  const macAddress = ctx.containers.get(id)?.spec.macAddress;
   const rt = {
     containerId: id,
     netns: netnsPath(sb.netnsName),
     ifName,
     capabilityArgs: { portMappings: portMappings(ports), ...(ep.staticIp ? { ips: [ep.staticIp] } : {}) },
+    // --mac-address: the container's first network only, as docker applies it
+    ...(macAddress && ifName === 'eth0' ? { args: { MAC: macAddress } } : {}),
   };
   // recorded before ADD: a crash half-way still leaves a row that tear-down DELs
   const pending: StoredResult = { withPorts: ports.length > 0 };

@@ -89,6 +89,8 @@ export interface ContainerSpec {
   deviceCgroupRules?: Array<{ type: string; major: number | null; minor: number | null; access: string }>;
   /** --log-driver and --log-opt: json-file, local and k8s-file write berth's log file; none writes nothing */
   logConfig?: { type: string; config: Record<string, string> };
+  /** --mac-address: the MAC of the container's interface on its first network */
+  macAddress?: string;
   /** --cgroup-parent: the cgroup the container's goes under (default /berth), absolute */
   cgroupParent?: string;
   /** --link NAME[:ALIAS] (docker's legacy links): /etc/hosts entries for those containers */
