@@ -308,6 +308,11 @@ test('port lists nothing before networking exists; version and info answer', asy
   await t.berth(['rm', '-f', 'pt']);
   const v = await t.berth(['version']);
   assert.equal(v.code, 0);
+  // docker's template names (APIVersion) and JSON names (ApiVersion); json is one object
+  assert.equal((await t.berth(['version', '--format', '{{.Server.APIVersion}} {{.Client.APIVersion}}'])).stdout, '1.43 1.43\n');
+  const vj = JSON.parse((await t.berth(['version', '--format', 'json'])).stdout) as { Server: { ApiVersion: string } };
+  assert.equal(vj.Server.ApiVersion, '1.43');
+  assert.equal(typeof (JSON.parse((await t.berth(['info', '--format', 'json'])).stdout) as { Images: number }).Images, 'number');
   const info = await t.berth(['info']);
   assert.equal(info.code, 0, info.stderr);
   assert.match(info.stdout, /Cgroup Version: [12]/);

@@ -11,11 +11,21 @@ export function registerVersion(parent: Command, ctx: CliContext): void {
     .description('Show the berth version information')
     .option('-f, --format <format>', 'format output using a Go template')
     .action(async (f: { format?: string }) => {
-      const data = {
-        Client: { Version: VERSION, ApiVersion: '1.43', GoVersion: `node ${process.version}`, Os: 'linux', Arch: os.arch() === 'x64' ? 'amd64' : os.arch() },
-        Server: { Version: VERSION, ApiVersion: '1.43', Os: 'linux', Arch: os.arch() === 'x64' ? 'amd64' : os.arch(), KernelVersion: os.release() },
+      const arch = os.arch() === 'x64' ? 'amd64' : os.arch();
+      // docker's struct fields (APIVersion, MinAPIVersion) for templates; its JSON names (ApiVersion) for json
+      const goNames = <T extends object>(o: T, api: Record<string, string>): T => {
+        for (const [k, v] of Object.entries(api)) Object.defineProperty(o, k, { value: v, enumerable: false });
+        return o;
       };
-      if (f.format) return printObjects(ctx, [data], f.format);
+      const data = {
+        Client: goNames({ Version: VERSION, ApiVersion: '1.43', DefaultAPIVersion: '1.43', GitCommit: '', GoVersion: `node ${process.version}`, Os: 'linux', Arch: arch, BuildTime: '', Context: 'default' }, { APIVersion: '1.43' }),
+        Server: goNames(
+          { Platform: { Name: 'berth' }, Version: VERSION, ApiVersion: '1.43', MinAPIVersion: '1.24', GitCommit: '', GoVersion: `node ${process.version}`, Os: 'linux', Arch: arch, KernelVersion: os.release(), BuildTime: '' },
+          { APIVersion: '1.43' },
+        ),
+      };
+      // one object, not a list: `--format json` is `{{json .}}` here, as docker has it
+      if (f.format) return printObjects(ctx, [data], f.format === 'json' ? '{{json .}}' : f.format);
       ctx.stdout.write(
         `Client:\n Version:      ${VERSION}\n API version:  1.43\n Node version: ${process.version}\n OS/Arch:      linux/${data.Client.Arch}\n\n` +
           `Server: berth (daemonless)\n Version:      ${VERSION}\n Kernel:       ${os.release()}\n`,
@@ -31,7 +41,7 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
     .action(async (f: { format?: string }) => {
       const { systemInfo } = await import('../../core/system/info.js');
       const info = systemInfo(await ctx.engine());
-      if (f.format) return printObjects(ctx, [info], f.format);
+      if (f.format) return printObjects(ctx, [info], f.format === 'json' ? '{{json .}}' : f.format);
       const rt = info['Runtimes'] as Record<string, { path: string; version: string }>;
       const mon = info['Monitor'] as { path: string; version: string };
       const feats = info['KernelFeatures'] as Record<string, boolean>;
