@@ -291,7 +291,7 @@ test('ps filters, formats and quiet output', async () => {
 test('restart policy on-failure restarts up to the limit', async () => {
   await t.berth(['run', '-d', '--name', 'rp', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 1']);
   let count = '';
-  for (let i = 0; i < 80; i++) {
+  for (let i = 0; i < 200; i++) {
     count = (await t.berth(['inspect', '--format', '{{.RestartCount}} {{.State.Status}}', 'rp'])).stdout.trim();
     if (count === '2 exited') break;
     await sleep(100);
