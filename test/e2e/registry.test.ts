@@ -232,6 +232,17 @@ describe('registry without auth', { skip }, () => {
     assert.match(again.stdout, /Status: Image is up to date for /);
     const bad = await fails(t, ['pull', '-a', `${reg.host}/every:1`]);
     assert.match(bad.stderr, /tag can't be used with --all-tags\/-a/);
+
+    // push -a: every local tag of a repository
+    await ok(src, ['tag', `${reg.host}/bb:1`, `${reg.host}/pushall:x`]);
+    await ok(src, ['tag', `${reg.host}/bb:1`, `${reg.host}/pushall:y`]);
+    const pushed = await ok(src, ['push', '-a', `${reg.host}/pushall`]);
+    assert.match(pushed.stdout, /^x: digest: sha256:/m);
+    assert.match(pushed.stdout, /^y: digest: sha256:/m);
+    const back = fresh();
+    await ok(back, ['pull', '-a', `${reg.host}/pushall`]);
+    assert.deepEqual((await ok(back, ['images', '--format', '{{.Tag}}', `${reg.host}/pushall`])).stdout.trim().split('\n').sort(), ['x', 'y']);
+    await fails(src, ['push', '-a', `${reg.host}/pushall:x`]);
   });
 
   test('pulls go through the configured mirrors first, and the image keeps the name asked for', async () => {
