@@ -182,7 +182,9 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     spec.sysctls[s.slice(0, i)] = s.slice(i + 1);
   }
   for (const [flag, v] of [['--ipc', f.ipc], ['--pid', f.pid], ['--uts', f.uts]] as const) {
-    if (v !== undefined && !['host', 'private', 'shareable', ''].includes(v)) {
+    // --pid and --ipc may join another container's namespace, as docker's container:NAME
+    const joins = flag !== '--uts' && v !== undefined && /^container:.+/.test(v);
+    if (v !== undefined && !joins && !['host', 'private', 'shareable', ''].includes(v)) {
       throw new BerthError('InvalidArgument', `invalid ${flag.slice(2).toUpperCase()} mode: ${v}`);
     }
   }

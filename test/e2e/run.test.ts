@@ -420,3 +420,21 @@ test('--device-read-bps/--device-write-iops reach the blkio cgroup; a missing de
     assert.equal((await t.berth(['run', '--rm', ...args, 'busybox', 'true'])).code, 125, args.join(' '));
   }
 });
+
+test('--pid container:NAME sees that container\'s processes; --ipc container:NAME shares a shareable one\'s /dev/shm', async () => {
+  assert.equal((await t.berth(['run', '-d', '--name', 'donor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo shared > /dev/shm/marker; exec sleep 30'])).code, 0);
+  for (let i = 0; i < 30 && (await t.berth(['exec', 'donor', 'test', '-f', '/dev/shm/marker'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const ps = await t.berth(['run', '--rm', '--pid', 'container:donor', 'busybox', 'ps', '-o', 'pid,comm']);
+  assert.match(ps.stdout, /^\s*1 sleep$/m);
+  assert.equal((await t.berth(['run', '--rm', '--ipc', 'container:donor', 'busybox', 'cat', '/dev/shm/marker'])).stdout, 'shared\n');
+  assert.equal((await t.berth(['run', '-d', '--name', 'private-ipc', 'busybox', 'sleep', '30'])).code, 0);
+  const refused = await t.berth(['run', '--rm', '--ipc', 'container:private-ipc', 'busybox', 'true']);
+  assert.equal(refused.code, 125);
+  assert.match(refused.stderr, /non-shareable IPC/);
+  await t.berth(['rm', '-f', 'donor', 'private-ipc']);
+  assert.ok(!fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(`${t.root}/containers/`), 'no shm mount outlives its container');
+  await t.berth(['create', '--name', 'idle', 'busybox', 'true']);
+  const stopped = await t.berth(['run', '--rm', '--pid', 'container:idle', 'busybox', 'true']);
+  assert.match(stopped.stderr, /cannot join PID of a non running container: idle/);
+  await t.berth(['rm', 'idle']);
+});

@@ -92,5 +92,14 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   await deleted;
   await netDown;
   releaseVolumes(ctx, rec);
+  // a shareable container's host-side /dev/shm goes with its run (peers joined it while it ran)
+  const shm = `${p.dir}/shm`;
+  if (rec.spec.ipcMode === 'shareable' && isMountPoint(shm)) {
+    try {
+      unmount(shm);
+    } catch {
+      /* busy: the next cleanup tries again */
+    }
+  }
   return ctx.containers.get(rec.id) ?? refreshed;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseBytes } from '../spec/parse/bytes.js';
 import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
@@ -7,7 +8,7 @@ import fs from 'node:fs';
 
 import { BerthError, wrap } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
-import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
+import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mount.js';
 import { generateRuntimeSpec } from '../spec/generate.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
@@ -82,7 +83,8 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
         (rec.spec.network === 'host'
           ? { resolvConf: p.resolvConf }
           : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }),
-      ...(net.networkNamespace ? { namespacePaths: { network: net.networkNamespace } } : {}),
+      namespacePaths: { ...(net.networkNamespace ? { network: net.networkNamespace } : {}), ...joinedNamespaces(ctx, rec) },
+      ...(joinedShm(ctx, rec) ? { shmPath: joinedShm(ctx, rec) as string } : {}),
       volumeSources,
       ...(rec.spec.init ? { initPath: findInit() } : {}),
     });
@@ -154,4 +156,44 @@ function logSizeMax(spec: ContainerRecord['spec']): number | undefined {
   const v = spec.logConfig?.config['max-size'];
   if (v === undefined || v === '-1') return undefined;
   return parseBytes(v, '--log-opt max-size');
+}
+
+/** A running container named by `container:NAME` in --pid/--ipc (docker's error when it is not running). */
+function runningPeer(ctx: EngineContext, mode: string | undefined, what: string): ContainerRecord | undefined {
+  if (!mode?.startsWith('container:')) return undefined;
+  const other = refreshContainer(ctx, ctx.containers.lookup(mode.slice('container:'.length)));
+  if (other.state.status !== 'running' && other.state.status !== 'paused') {
+    throw new BerthError('FailedPrecondition', `cannot join ${what} of a non running container: ${other.name}`);
+  }
+  return other;
+}
+
+/** --pid/--ipc container:NAME: the other container's namespaces, by its process's /proc entry. */
+function joinedNamespaces(ctx: EngineContext, rec: ContainerRecord): { pid?: string; ipc?: string } {
+  const pid = runningPeer(ctx, rec.spec.pidMode, 'PID');
+  const ipc = runningPeer(ctx, rec.spec.ipcMode, 'IPC');
+  return { ...(pid ? { pid: `/proc/${pid.state.pid}/ns/pid` } : {}), ...(ipc ? { ipc: `/proc/${ipc.state.pid}/ns/ipc` } : {}) };
+}
+
+/**
+ * The /dev/shm a container binds instead of a tmpfs of its own: a `shareable` one's is mounted on
+ * the host (its container dir's shm) so that `--ipc container:NAME` can share it, as docker does;
+ * such a peer must be shareable (docker's rule: a private one's /dev/shm is not reachable).
+ */
+function joinedShm(ctx: EngineContext, rec: ContainerRecord): string | undefined {
+  if (rec.spec.ipcMode === 'shareable') {
+    const shm = shmDir(ctx, rec.id);
+    fs.mkdirSync(shm, { recursive: true, mode: 0o700 });
+    if (!isMountPoint(shm)) mountFilesystem('shm', shm, 'tmpfs', ['nosuid', 'nodev', 'noexec', 'mode=1777', `size=${rec.spec.shmSize ?? 64 * 1024 * 1024}`]);
+    return shm;
+  }
+  const ipc = runningPeer(ctx, rec.spec.ipcMode, 'IPC');
+  if (!ipc) return undefined;
+  if (ipc.spec.ipcMode !== 'shareable') throw new BerthError('FailedPrecondition', `non-shareable IPC (hint: use --ipc shareable for the donor container ${ipc.name})`);
+  return shmDir(ctx, ipc.id);
+}
+
+/** Where a shareable container's /dev/shm is mounted on the host. */
+export function shmDir(ctx: EngineContext, id: string): string {
+  return path.join(containerPaths(ctx.paths, id).dir, 'shm');
 }
