@@ -347,6 +347,11 @@ test('volume create -o: a tmpfs shared by the containers using it, gone with the
   } finally {
     fs.rmSync(host, { recursive: true, force: true });
   }
+  // the same through --mount's volume-opt, for a volume the container creates
+  const viaMount = await t.berth(['run', '--rm', '--mount', 'type=volume,src=mountv,dst=/m,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=2m,volume-label=team=a', 'busybox', 'df', '-k', '/m']);
+  assert.match(viaMount.stdout, /^tmpfs\s+2048\s/m);
+  assert.equal((await t.berth(['volume', 'inspect', '-f', '{{.Options.type}} {{.Labels.team}}', 'mountv'])).stdout, 'tmpfs a\n');
+  await t.berth(['volume', 'rm', 'mountv']);
   for (const [opts, message] of [
     [['-o', 'type=tmpfs'], /missing required option: "device"/],
     [['-o', 'color=red'], /invalid option key: "color"/],

@@ -68,7 +68,12 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     addImageVolumes(spec, Object.keys(imageConfig.config?.Volumes ?? {}));
     for (const m of spec.mounts) {
       if (m.type !== 'volume') continue;
-      const v = ctx.volumes.create(m.source ? { name: m.source } : {});
+      // --mount volume-opt/volume-label: how a volume this container creates is made (an existing one keeps its own)
+      const pairs = (prefix: string) => Object.fromEntries(m.options.filter((o) => o.startsWith(prefix)).map((o) => [o.slice(prefix.length, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
+      const options = pairs('volume-opt:');
+      const labels = pairs('volume-label:');
+      const v = ctx.volumes.create({ ...(m.source ? { name: m.source } : {}), ...(Object.keys(options).length ? { options } : {}), ...(Object.keys(labels).length ? { labels } : {}) });
+      m.options = m.options.filter((o) => !o.startsWith('volume-opt:') && !o.startsWith('volume-label:'));
       m.source = v.name;
     }
     if (spec.network !== 'host') {

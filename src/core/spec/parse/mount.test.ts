@@ -56,3 +56,10 @@ test('parseMount() rejects bad specifications', () => {
     assert.throws(() => parseMount(input), { kind: 'InvalidArgument', message }, input);
   }
 });
+
+test('--mount volume-opt and volume-label are kept for the volume the container creates', () => {
+  const m = parseMount('type=volume,src=vol1,dst=/x,volume-opt=type=tmpfs,volume-opt=o=size=1m,volume-label=team=a');
+  assert.deepEqual(m.options, ['volume-opt:type=tmpfs', 'volume-opt:o=size=1m', 'volume-label:team=a']);
+  assert.throws(() => parseMount('type=volume,dst=/x,volume-opt=bad'), /expected KEY=VALUE/);
+  assert.throws(() => parseMount('type=bind,src=/a,dst=/x,volume-opt=type=tmpfs'), /cannot mix "volume-\*" options with mount type "bind"/);
+});

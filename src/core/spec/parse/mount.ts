@@ -64,6 +64,15 @@ export function parseMount(value: string): MountSpec {
         if (parseBool(key, val)) options.push('nocopy');
         used.add('volume');
         break;
+      case 'volume-opt':
+      case 'volume-label': {
+        // kept as `volume-opt:K=V` / `volume-label:K=V`, for the volume created with the container
+        const v = val ?? '';
+        if (v.indexOf('=') <= 0) throw invalidArgument(`invalid value for ${key}: "${v}": expected KEY=VALUE`);
+        options.push(`${key}:${v}`);
+        used.add('volume');
+        break;
+      }
       case 'volume-driver':
         if (val !== 'local') throw invalidArgument(`volume driver "${val}" is not supported: only "local" is`);
         used.add('volume');
