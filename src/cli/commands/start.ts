@@ -10,12 +10,14 @@ export function registerStart(parent: Command, ctx: CliContext, name = 'start'):
     .argument('<containers...>')
     .option('-a, --attach', "attach STDOUT/STDERR and forward signals")
     .option('-i, --interactive', "attach container's STDIN")
-    .action(async (targets: string[], f: { attach?: boolean; interactive?: boolean }) => {
+    .option('--detach-keys <keys>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
+    .action(async (targets: string[], f: { attach?: boolean; interactive?: boolean; detachKeys?: string }) => {
       const { startContainer } = await import('../../core/containers/start.js');
       const engine = await ctx.engine();
       if (f.attach || f.interactive) {
         const [first] = targets;
         if (targets.length > 1 || first === undefined) throw new Error('you cannot start and attach multiple containers at once');
+        if (f.detachKeys !== undefined) (await import('../../core/runtime/detach-keys.js')).parseDetachKeys(f.detachKeys);
         const rec = engine.containers.lookup(first);
         const { runForeground } = await import('../attach-session.js');
         const code = await runForeground(ctx, engine, rec.id, {
@@ -23,6 +25,7 @@ export function registerStart(parent: Command, ctx: CliContext, name = 'start'):
           tty: rec.spec.tty,
           sigProxy: true,
           autoRemove: rec.spec.autoRemove,
+          ...(f.detachKeys !== undefined ? { detachKeys: f.detachKeys } : {}),
         });
         ctx.setExitCode(code);
         return;
