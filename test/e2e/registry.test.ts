@@ -1,11 +1,11 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { BERTH_BIN, makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
 import { makeOciLayout, registryAvailable, skopeoCopy, startRegistry, type TestRegistry } from '../../src/testkit/registry.js';
 
 const skip = registryAvailable() ? false : 'docker-registry is not installed';
@@ -185,6 +185,28 @@ describe('registry without auth', { skip }, () => {
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }
+  });
+
+  test('kill -9 during a pull leaves a readable store; prune removes its half-written files; the pull then completes', async () => {
+    const img = await makeOciLayout(path.join(work, 'killed'), [
+      { size: 24_000_000, compression: 'gzip' },
+      { size: 12_000_000, compression: 'gzip' },
+    ]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/killed:1`);
+    const t = fresh();
+    for (const delay of [60, 150]) {
+      const child = spawn(BERTH_BIN, ['pull', '-q', `${reg.host}/killed:1`], { env: { ...t.env, ...baseEnv }, stdio: 'ignore' });
+      const closed = new Promise((r) => child.on('close', r));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await closed;
+      assert.equal((await t.berth(['images'])).code, 0);
+    }
+    await ok(t, ['image', 'prune', '-f']);
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => n.startsWith('blob-')), []);
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'layers')).filter((n) => n.startsWith('.tmp-')), []);
+    await ok(t, ['pull', '-q', `${reg.host}/killed:1`]);
+    assert.equal(await imageId(t, `${reg.host}/killed:1`), img.configDigest);
   });
 
   test('a missing manifest, a refused connection and a bad name are one-line errors', async () => {

@@ -139,3 +139,18 @@ describe('ContentStore', () => {
     assert.deepEqual(fs.readdirSync(tmpDir()), ['blob-1-fresh']);
   });
 });
+
+test('removeStaleTemp removes the temp files of processes that are gone, and keeps a live one\'s', async () => {
+  const { ContentStore } = await import('./content-store.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-stale-'));
+  try {
+    const store = new ContentStore(path.join(dir, 'blobs'), path.join(dir, 'tmp'));
+    fs.writeFileSync(path.join(dir, 'tmp', 'blob-999999999-aa'), 'x'); // no such pid
+    fs.writeFileSync(path.join(dir, 'tmp', `blob-${process.pid}-bb`), 'y');
+    fs.writeFileSync(path.join(dir, 'tmp', 'other'), 'z');
+    assert.equal(store.removeStaleTemp(), 1);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'tmp')).sort(), [`blob-${process.pid}-bb`, 'other']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

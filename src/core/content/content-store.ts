@@ -179,8 +179,8 @@ export class ContentStore {
   }
 
   /**
-   * Delete temp files left by crashed ingests. A file still being written is touched on every
-   * chunk, so one unmodified for maxAgeMs belongs to a dead process.
+   * Delete temp files left by crashed ingests: those of a process that is gone (the name carries
+   * its pid), and any unmodified for maxAgeMs (a file being written is touched on every chunk).
    */
   removeStaleTemp(maxAgeMs = 60 * 60 * 1000): number {
     let removed = 0;
@@ -188,8 +188,9 @@ export class ContentStore {
     for (const name of fs.readdirSync(this.tmpDir)) {
       if (!name.startsWith(TEMP_PREFIX)) continue;
       const p = path.join(this.tmpDir, name);
+      const pid = Number(/^blob-(\d+)-/.exec(name)?.[1] ?? 0);
       try {
-        if (now - fs.lstatSync(p).mtimeMs < maxAgeMs) continue;
+        if (pidAlive(pid) && now - fs.lstatSync(p).mtimeMs < maxAgeMs) continue;
         fs.rmSync(p, { force: true });
         removed++;
       } catch (e) {
@@ -254,5 +255,16 @@ function notFound<T>(digest: string, fn: () => T): T {
   } catch (e) {
     if (isErrno(e, 'ENOENT')) throw new BerthError('NotFound', `blob not found: "${digest}"`, { cause: e });
     throw wrap(e, `reading blob "${digest}"`);
+  }
+}
+
+/** Whether a process with this pid exists (this one always does); 0 (unknown) counts as alive. */
+function pidAlive(pid: number): boolean {
+  if (pid === 0 || pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return !isErrno(e, 'ESRCH');
   }
 }

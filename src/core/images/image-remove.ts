@@ -159,6 +159,9 @@ export function removeImage(store: ImageStore, refOrId: string, opts: RemoveOpti
 export function pruneImages(store: ImageStore, opts: PruneOptions = {}): PruneResult {
   const usedBy = opts.usedBy ?? noUsers;
   const result: PruneResult = { untagged: [], deleted: [], spaceReclaimed: 0 };
+  // what a killed pull, load or build left half-written: temp blobs and unpack dirs of dead processes
+  store.content.removeStaleTemp();
+  store.layers.repair();
   const sizes = new Map(store.layers.list().map((l) => [l.chainId, l.size]));
   for (const id of store.ids()) {
     const rec = store.byId(id);
