@@ -31,7 +31,7 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
     .passThroughOptions()
     .action(async (target: string, command: string[], f: ExecFlags) => {
       const fs = await import('node:fs');
-      const { execProcess } = await import('../../core/containers/exec.js');
+      const { execProcess, execOptions } = await import('../../core/containers/exec.js');
       const { execForeground, execDetached } = await import('../../core/runtime/exec.js');
       const parse = await import('../../core/spec/parse/index.js');
       const env: string[] = [];
@@ -50,19 +50,7 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
         interactive: !!f.interactive,
         privileged: !!f.privileged,
       });
-      const opts = {
-        runtime: { path: engine.runtimeInfo().path, root: engine.paths.runtimeState },
-        id: rec.id,
-        args: proc.args,
-        env: proc.env ?? [],
-        cwd: proc.cwd,
-        user: proc.user,
-        tty: !!f.tty,
-        stdin: !!f.interactive,
-        ...(proc.capabilities ? { capabilities: proc.capabilities } : {}),
-        ...(proc.noNewPrivileges !== undefined ? { noNewPrivileges: proc.noNewPrivileges } : {}),
-        tmpDir: engine.paths.tmp,
-      };
+      const opts = execOptions(engine, rec.id, proc, { tty: !!f.tty, stdin: !!f.interactive });
       const { containerEvent } = await import('../../core/events/container-events.js');
       const { randomBytes } = await import('node:crypto');
       const execID = randomBytes(32).toString('hex');

@@ -3,6 +3,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import type { RuntimeSpec, SpecProcess } from '../oci/types.js';
 import { resolveUser } from '../spec/resolve-user.js';
+import type { ExecOptions } from '../runtime/exec.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
@@ -52,4 +53,21 @@ export function execProcess(ctx: EngineContext, ref: string, req: ExecRequest): 
   }
   delete proc.consoleSize;
   return { rec, process: proc };
+}
+
+/** The runtime's exec options for a process execProcess made (the CLI's exec, a healthcheck probe). */
+export function execOptions(ctx: EngineContext, id: string, proc: SpecProcess, io: { tty: boolean; stdin: boolean }): ExecOptions {
+  return {
+    runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
+    id,
+    args: proc.args,
+    env: proc.env ?? [],
+    cwd: proc.cwd,
+    user: proc.user,
+    tty: io.tty,
+    stdin: io.stdin,
+    ...(proc.capabilities ? { capabilities: proc.capabilities } : {}),
+    ...(proc.noNewPrivileges !== undefined ? { noNewPrivileges: proc.noNewPrivileges } : {}),
+    tmpDir: ctx.paths.tmp,
+  };
 }

@@ -9,7 +9,7 @@ import { execCaptured } from '../runtime/exec.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
-import { execProcess } from './exec.js';
+import { execOptions, execProcess } from './exec.js';
 
 /** docker's defaults (daemon/health.go), in nanoseconds as image configs keep them. */
 const SECOND = 1_000_000_000;
@@ -171,23 +171,7 @@ export async function probe(ctx: EngineContext, rec: ContainerRecord, hc: Health
   let output: string;
   try {
     const { process: proc } = execProcess(ctx, rec.id, { cmd, env: [], tty: false, interactive: false, privileged: false });
-    const r = await execCaptured(
-      {
-        runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
-        id: rec.id,
-        args: proc.args,
-        env: proc.env ?? [],
-        cwd: proc.cwd,
-        user: proc.user,
-        tty: false,
-        stdin: false,
-        ...(proc.capabilities ? { capabilities: proc.capabilities } : {}),
-        ...(proc.noNewPrivileges !== undefined ? { noNewPrivileges: proc.noNewPrivileges } : {}),
-        tmpDir: ctx.paths.tmp,
-      },
-      timeoutMs,
-      MAX_OUTPUT,
-    );
+    const r = await execCaptured(execOptions(ctx, rec.id, proc, { tty: false, stdin: false }), timeoutMs, MAX_OUTPUT);
     exitCode = r.timedOut ? -1 : r.exitCode;
     output = r.timedOut ? `Health check exceeded timeout (${formatSeconds(timeoutMs)})` : r.output;
   } catch (e) {

@@ -69,6 +69,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
     }
     const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
+    const shmPath = joinedShm(ctx, rec);
     trace('rootfs mounted');
     const spec = generateRuntimeSpec({
       spec: rec.spec,
@@ -84,7 +85,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
           ? { resolvConf: p.resolvConf }
           : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }),
       namespacePaths: { ...(net.networkNamespace ? { network: net.networkNamespace } : {}), ...joinedNamespaces(ctx, rec) },
-      ...(joinedShm(ctx, rec) ? { shmPath: joinedShm(ctx, rec) as string } : {}),
+      ...(shmPath ? { shmPath } : {}),
       volumeSources,
       ...(rec.spec.init ? { initPath: findInit() } : {}),
     });

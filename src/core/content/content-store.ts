@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BerthError, isErrno, wrap } from '../errors/index.js';
 import { DigestMismatchError } from './digest-mismatch-error.js';
+import { isProcessAlive } from '../runtime/process-util.js';
 import { digestHex, sha256Digest } from './digest.js';
 
 /** What a caller knows about a blob before it arrives (from a descriptor). */
@@ -190,7 +191,8 @@ export class ContentStore {
       const p = path.join(this.tmpDir, name);
       const pid = Number(/^blob-(\d+)-/.exec(name)?.[1] ?? 0);
       try {
-        if (pidAlive(pid) && now - fs.lstatSync(p).mtimeMs < maxAgeMs) continue;
+        // a name without a pid (0) is judged by its age alone
+        if ((pid === 0 || pid === process.pid || isProcessAlive(pid)) && now - fs.lstatSync(p).mtimeMs < maxAgeMs) continue;
         fs.rmSync(p, { force: true });
         removed++;
       } catch (e) {
@@ -255,16 +257,5 @@ function notFound<T>(digest: string, fn: () => T): T {
   } catch (e) {
     if (isErrno(e, 'ENOENT')) throw new BerthError('NotFound', `blob not found: "${digest}"`, { cause: e });
     throw wrap(e, `reading blob "${digest}"`);
-  }
-}
-
-/** Whether a process with this pid exists (this one always does); 0 (unknown) counts as alive. */
-function pidAlive(pid: number): boolean {
-  if (pid === 0 || pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return !isErrno(e, 'ESRCH');
   }
 }

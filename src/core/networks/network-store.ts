@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors/index.js';
-import { immediate, type Db } from '../metadata/database.js';
+import { addColumnIfMissing, immediate, type Db } from '../metadata/database.js';
 import type { PortSpec } from '../spec/container-spec.js';
 import { DEFAULT_BRIDGE, DEFAULT_NETWORK, DEFAULT_SUBNET, type Endpoint, type NetworkRecord, type Sandbox } from './network-record.js';
 
@@ -89,14 +89,7 @@ export class NetworkStore {
       container_id TEXT PRIMARY KEY, netns TEXT NOT NULL, ports TEXT NOT NULL, claim_pid INTEGER NOT NULL DEFAULT 0
     )`);
     // stores made before network options: one JSON column for what was added later
-    const cols = db.prepare('PRAGMA table_info(networks)').all() as Array<{ name: string }>;
-    if (!cols.some((c) => c.name === 'extra')) {
-      try {
-        db.exec(`ALTER TABLE networks ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'`);
-      } catch (e) {
-        if (!(e instanceof Error && /duplicate column/.test(e.message))) throw e;
-      }
-    }
+    addColumnIfMissing(db, 'networks', 'extra', `TEXT NOT NULL DEFAULT '{}'`);
   }
 
   static validateName(name: string): void {

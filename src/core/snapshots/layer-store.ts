@@ -8,6 +8,7 @@ import { digestHex, sha256Digest } from '../content/digest.js';
 import { BerthError, isErrno } from '../errors/index.js';
 import { immediate, type Db } from '../metadata/database.js';
 import { openDecompressed } from './decompress.js';
+import { isProcessAlive } from '../runtime/process-util.js';
 import type { OverlayMount } from './overlay-mount.js';
 
 /** One unpacked layer, identified by its OCI ChainID. */
@@ -189,7 +190,7 @@ export class LayerStore {
       for (const name of fs.readdirSync(this.paths.layers)) {
         const m = TEMP_RE.exec(name);
         if (m) {
-          if (!isAlive(Number(m[2]))) {
+          if (Number(m[2]) !== process.pid && !isProcessAlive(Number(m[2]))) {
             trash.push(path.join(this.paths.layers, name));
             result.removedDirs++;
           }
@@ -326,16 +327,6 @@ function renameIfExists(from: string, to: string): boolean {
   } catch (e) {
     if (isErrno(e, 'ENOENT')) return false;
     throw e;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return !isErrno(e, 'ESRCH');
   }
 }
 
