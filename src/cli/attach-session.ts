@@ -37,6 +37,12 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
   };
   let release = () => {};
   let detached = false;
+  // signals are relayed from before the start: one arriving while the container's process starts
+  // (it may already have printed) waits for it rather than killing this process
+  let started = false;
+  const pending: NodeJS.Signals[] = [];
+  const forward = (sig: NodeJS.Signals) => void engine.runtime().kill(id, sig, false).catch(() => undefined);
+  const stopRelay = opts.sigProxy && !opts.tty ? relaySignals(PROXIED_SIGNALS, (sig) => (started ? forward(sig) : pending.push(sig))) : () => {};
   try {
     await startContainer(engine, id, {
       attachedPid: process.pid,
@@ -56,7 +62,9 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
         if (opts.tty) onResize();
       },
     });
-    release = bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: opts.sigProxy && !opts.tty, onResize });
+    started = true;
+    for (const sig of pending.splice(0)) forward(sig);
+    release = bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: false, onResize });
     if ((await session?.done) === 'detached') {
       detached = true;
       return 0;
@@ -65,6 +73,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
     trace('exit seen');
     return code < 0 ? 137 : code;
   } finally {
+    stopRelay();
     release();
     session?.close();
     const rec = detached ? undefined : engine.containers.get(id);
