@@ -300,6 +300,25 @@ test('restart policy on-failure restarts up to the limit', async () => {
   await t.berth(['rm', '-f', 'rp']);
 });
 
+test('a process that exits before its start is recorded still gets --rm and its restart policy', async () => {
+  // `true` often ends before `run -d` records the start: conmon's exit hook then leaves the exit
+  // to the starter, which must run it; a batch makes the race likely
+  const names = Array.from({ length: 8 }, (_, i) => `race${i}`);
+  for (const n of names) await t.berth(['run', '-d', '--rm', '--name', `${n}rm`, 'busybox', 'true']);
+  for (const n of names) await t.berth(['run', '-d', '--name', `${n}rp`, '--restart', 'on-failure:1', 'busybox', 'false']);
+  let left = '';
+  let counts: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    left = (await t.berth(['ps', '-a', '--filter', 'name=race', '--format', '{{.Names}}'])).stdout;
+    counts = await Promise.all(names.map(async (n) => (await t.berth(['inspect', '--format', '{{.RestartCount}} {{.State.Status}}', `${n}rp`])).stdout.trim()));
+    if (!/rm\b/.test(left) && counts.every((c) => c === '1 exited')) break;
+    await sleep(100);
+  }
+  assert.doesNotMatch(left, /rm\b/);
+  assert.deepEqual(counts, names.map(() => '1 exited'));
+  await t.berth(['rm', '-f', ...names.map((n) => `${n}rp`)]);
+});
+
 test('port lists nothing before networking exists; version and info answer', async () => {
   await t.berth(['run', '-d', '--name', 'pt', 'busybox', 'sleep', '30']);
   const p = await t.berth(['port', 'pt']);

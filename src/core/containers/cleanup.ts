@@ -15,6 +15,10 @@ export async function cleanupContainer(ctx: EngineContext, id: string, runId?: s
   if (!rec0) return;
   // a hook that fires after the container was restarted belongs to a run that is already handled
   if (runId !== undefined && rec0.state.runId !== runId) return;
+  // the process ended before its starter recorded the start: conmon wrote the exit file before
+  // running this hook, so the starter will see the exit when it records the start; it runs the
+  // hook again then. The flag is set under the store's lock, so exactly one of the two acts.
+  if (runId !== undefined && deferToStarter(ctx, id, runId)) return;
   const rec = await finalizeExit(ctx, rec0);
   if (rec.state.status !== 'exited') return;
   if (rec.spec.autoRemove) {
@@ -27,7 +31,7 @@ export async function cleanupContainer(ctx: EngineContext, id: string, runId?: s
     const n = rec.state.restartCount + 1;
     const exitFile = containerPaths(ctx.paths, id).exitFile;
     const claimed = ctx.containers.updateState(id, (s) => {
-      if (s.status !== 'exited' || s.stoppedByUser) return null;
+      if (s.status !== 'exited' || s.stoppedByUser || (runId !== undefined && s.runId !== runId)) return null;
       // the exit is recorded: drop conmon's file so readers do not take it for the next run's exit
       fs.rmSync(exitFile, { force: true });
       return { ...s, status: 'restarting', restartCount: n };
@@ -43,6 +47,13 @@ export async function cleanupContainer(ctx: EngineContext, id: string, runId?: s
     }
     await startContainer(ctx, id);
   }
+}
+
+function deferToStarter(ctx: EngineContext, id: string, runId: string): boolean {
+  const deferred = ctx.containers.updateState(id, (s) =>
+    s.runId === runId && (s.status === 'created' || s.status === 'restarting') ? { ...s, hookDeferred: true } : null,
+  );
+  return deferred !== null;
 }
 
 export function shouldRestart(

@@ -22,6 +22,8 @@ export interface ContainerState {
   attachedPid: number;
   /** a fresh nonce per start: conmon's exit hook acts only on the run it was started for */
   runId: string;
+  /** conmon's exit hook of this run came before its start was recorded: the starter runs it again */
+  hookDeferred?: boolean;
 }
 
 /** A container as berth stores it: the user's intent (spec) plus what happened to it (state). */

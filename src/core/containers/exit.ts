@@ -24,14 +24,15 @@ export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): Cont
   if (code !== null) {
     const state = recordExit(ctx, rec.id);
     if (state) died(ctx, rec, state.exitCode);
-    return state ? { ...rec, state } : rec;
+    // null: another process recorded it first; what it recorded is the truth, not our stale copy
+    return state ? { ...rec, state } : (ctx.containers.get(rec.id) ?? rec);
   }
   if (rec.state.conmonPid > 0 && !isProcessAlive(rec.state.conmonPid) && !isProcessAlive(rec.state.pid)) {
     const state = ctx.containers.updateState(rec.id, (s) =>
       LIVE.has(s.status) ? { ...s, status: 'exited', exitCode: 255, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString(), error: 'container monitor disappeared' } : null,
     );
     if (state) died(ctx, rec, state.exitCode);
-    return state ? { ...rec, state } : rec;
+    return state ? { ...rec, state } : (ctx.containers.get(rec.id) ?? rec);
   }
   return rec;
 }

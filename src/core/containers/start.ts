@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseBytes } from '../spec/parse/bytes.js';
 import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
+import { spawnChild } from '../host/spawn.js';
 import { trace } from '../trace.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -58,7 +59,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
   // a late exit hook of the previous run (restart) must not `runc delete` this one
   const runId = randomBytes(8).toString('hex');
-  ctx.containers.updateState(rec.id, (s) => ({ ...s, runId }));
+  ctx.containers.updateState(rec.id, (s) => ({ ...s, runId, hookDeferred: false }));
 
   let net: StartNetwork | undefined;
   try {
@@ -129,6 +130,9 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     if (startState?.status === 'exited') {
       containerEvent(ctx, rec, 'start');
       died(ctx, { ...rec, state: startState }, startState.exitCode);
+      // conmon's hook came while the start was unrecorded and left the exit to us: run it again,
+      // detached as conmon runs it, so --rm and the restart policy apply
+      if (startState.hookDeferred && !opts.noExitHook) runDetached(ctx.exitCommand(rec.id, runId));
     }
     if (startState?.status !== 'exited') containerEvent(ctx, rec, 'start');
     rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
@@ -151,6 +155,11 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   }
 }
 
+
+function runDetached(command: string[]): void {
+  const [program, ...args] = command;
+  if (program) spawnChild(program, args, { fds: ['ignore', 'ignore', 'ignore'], detached: true, reap: 'later' });
+}
 
 /** --log-opt max-size (json-file, local): docker's units, as conmon's --log-size-max takes bytes. */
 function logSizeMax(spec: ContainerRecord['spec']): number | undefined {
