@@ -6,7 +6,8 @@ const FALSE = new Set(['false', '0', 'f', 'FALSE', 'False']);
 /**
  * Docker's flag parser takes `--rm=false`, `-d=true`, `--tty=false`: a boolean flag with an
  * explicit value. commander does not, so such a flag becomes `--flag` (true) or disappears
- * (false; `--no-flag` where the command has one). Only the command's own flags before its first
+ * (false; `--no-flag` where the command has one). A bare `--flag` of which only `--no-flag` is
+ * declared (`--sig-proxy`) is the default, and dropped. Only the command's own flags before its first
  * argument are read: what follows the image of `run` belongs to the container's command.
  *
  * @example
@@ -31,7 +32,9 @@ export function normalizeBooleanFlags(program: Command, args: readonly string[])
     const name = eq > 0 ? a.slice(0, eq) : a;
     const opt = findOption(cmd, name);
     // only `--no-x` is declared (a flag on by default): `--x=false` is it, `--x=true` the default
-    const negation = !opt && eq > 0 && name.startsWith('--') ? findOption(cmd, `--no-${name.slice(2)}`) : undefined;
+    const negation = !opt && name.startsWith('--') ? findOption(cmd, `--no-${name.slice(2)}`) : undefined;
+    // bare `--x`: the default it already is
+    if (negation && eq < 0) continue;
     if (negation) {
       const value = a.slice(eq + 1);
       if (FALSE.has(value)) {

@@ -12,6 +12,10 @@ export function addResourceFlags(cmd: Command): Command {
     .option('--cpu-quota <int>', 'limit CPU CFS quota')
     .option('--cpu-period <int>', 'limit CPU CFS period')
     .option('--cpuset-cpus <list>', 'CPUs in which to allow execution (0-3, 0,1)')
+    .option('--cpuset-mems <list>', 'memory nodes (NUMA) in which to allow execution (0-3, 0,1)')
+    .option('--cpu-rt-period <µs>', 'limit CPU real-time period in microseconds (cgroup v1)')
+    .option('--cpu-rt-runtime <µs>', 'limit CPU real-time runtime in microseconds (cgroup v1)')
+    .option('--blkio-weight <n>', 'block IO (relative weight), between 10 and 1000, or 0 to disable')
     .option('--pids-limit <int>', 'tune container pids limit (set -1 for unlimited)');
 }
 
@@ -78,7 +82,14 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--device-read-iops <path:rate>', 'limit read rate (IO per second) from a device', collect, [])
     .option('--device-write-iops <path:rate>', 'limit write rate (IO per second) to a device', collect, [])
     .option('--gpus <gpu-request>', 'GPU devices to add to the container (none on this host)')
-    .option('--blkio-weight <n>', 'block IO (relative weight), between 10 and 1000, or 0 to disable')
+    .option('--blkio-weight-device <device:weight>', 'block IO weight (relative device weight)', collect, [])
+    .option('--cpu-count <n>', 'CPU count (Windows only: discarded with a warning, as docker does on Linux)')
+    .option('--cpu-percent <n>', 'CPU percent (Windows only: discarded with a warning, as docker does on Linux)')
+    .option('--io-maxbandwidth <bytes>', 'maximum IO bandwidth (Windows only: refused on Linux, as docker does)')
+    .option('--io-maxiops <n>', 'maximum IOps (Windows only: refused on Linux, as docker does)')
+    .option('--volume-driver <driver>', 'volume driver for the container\'s volumes (only "local")')
+    .option('--link-local-ip <ip>', 'container IPv4/IPv6 link-local addresses (not supported by berth\'s networks)', collect, [])
+    .option('--use-api-socket', 'bind mount the engine\'s API socket (berth has none)')
     .option('--kernel-memory <bytes>', 'kernel memory limit (deprecated by docker: ignored with a warning)')
     .option('--storage-opt <opt>', 'storage driver options for the container', collect, [])
     .option('--ip6 <address>', 'IPv6 address (no berth network has IPv6)')
@@ -109,6 +120,10 @@ export interface ResourceFlags {
   cpuQuota?: string;
   cpuPeriod?: string;
   cpusetCpus?: string;
+  cpusetMems?: string;
+  cpuRtPeriod?: string;
+  cpuRtRuntime?: string;
+  blkioWeight?: string;
   pidsLimit?: string;
 }
 
@@ -169,7 +184,14 @@ export interface ContainerFlags extends ResourceFlags {
   deviceReadIops: string[];
   deviceWriteIops: string[];
   gpus?: string;
-  blkioWeight?: string;
+  blkioWeightDevice: string[];
+  cpuCount?: string;
+  cpuPercent?: string;
+  ioMaxbandwidth?: string;
+  ioMaxiops?: string;
+  volumeDriver?: string;
+  linkLocalIp: string[];
+  useApiSocket?: boolean;
   kernelMemory?: string;
   storageOpt: string[];
   ip6?: string;

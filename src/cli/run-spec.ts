@@ -5,6 +5,7 @@ import * as parse from '../core/spec/parse/index.js';
 import type { ContainerFlags, ResourceFlags } from './run-flags.js';
 import { parseGoDuration } from '../core/build/config-values.js';
 import { healthcheckFromFlags } from '../core/containers/health.js';
+import type { RunContainerSettings } from '../core/build/build-options.js';
 
 function int(flag: string, v: string): number {
   if (!/^-?\d+$/.test(v.trim())) throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
@@ -94,23 +95,24 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     if (parseInt(f.macAddress.slice(0, 2), 16) & 1) throw new BerthError('InvalidArgument', `${f.macAddress} is a multicast address, not a valid mac address for a container`);
     spec.macAddress = f.macAddress.toLowerCase();
   }
-  if (f.cgroupParent !== undefined && f.cgroupParent !== '') {
-    const parent = `/${f.cgroupParent.replace(/^\/+|\/+$/g, '')}`;
-    if (parent.split('/').some((c) => c === '..' || c === '.') || /[\s:]/.test(parent)) {
-      throw new BerthError('InvalidArgument', `invalid --cgroup-parent "${f.cgroupParent}"`);
-    }
-    if (parent.endsWith('.slice')) throw new BerthError('InvalidArgument', `--cgroup-parent "${f.cgroupParent}": a systemd slice needs the systemd cgroup driver; berth uses cgroupfs`);
-    spec.cgroupParent = parent;
-  }
+  if (f.cgroupParent !== undefined && f.cgroupParent !== '') spec.cgroupParent = parseCgroupParent(f.cgroupParent);
   if (f.deviceCgroupRule.length > 0) spec.deviceCgroupRules = f.deviceCgroupRule.map(parse.parseDeviceCgroupRule);
-  if (f.blkioWeight !== undefined) {
-    const n = int('--blkio-weight', f.blkioWeight);
-    if (n !== 0 && (n < 10 || n > 1000)) throw new BerthError('InvalidArgument', `invalid --blkio-weight ${n}: range is 10 to 1000`);
-    if (n !== 0) {
-      if (blkioWeightSupported()) spec.resources.blkioWeight = n;
-      else process.stderr.write('WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.\n');
-    }
+  if (f.blkioWeightDevice.length > 0) {
+    const list = f.blkioWeightDevice.map(weightDeviceFlag);
+    if (blkioWeightSupported()) spec.resources.blkioWeightDevice = list;
+    else process.stderr.write('WARNING: Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.\n');
   }
+  for (const [v, what] of [[f.cpuCount, 'count'], [f.cpuPercent, 'percent']] as const) {
+    if (v !== undefined && int(`--cpu-${what}`, v) > 0) process.stderr.write(`WARNING: linux does not support CPU ${what}. ${what === 'count' ? 'Count' : 'Percent'} discarded.\n`);
+  }
+  if ((f.ioMaxbandwidth !== undefined && parse.parseBytes(f.ioMaxbandwidth, '--io-maxbandwidth') > 0) || (f.ioMaxiops !== undefined && int('--io-maxiops', f.ioMaxiops) > 0)) {
+    throw new BerthError('InvalidArgument', 'invalid QoS settings: linux does not support configuration of maximum bandwidth or maximum IOps');
+  }
+  if (f.volumeDriver !== undefined && f.volumeDriver !== '' && f.volumeDriver !== 'local') {
+    throw new BerthError('NotFound', `error looking up volume plugin ${f.volumeDriver}: plugin "${f.volumeDriver}" not found (berth has the "local" driver)`);
+  }
+  if (f.linkLocalIp.length > 0) throw new BerthError('InvalidArgument', '--link-local-ip: berth\'s networks do not assign link-local addresses');
+  if (f.useApiSocket) throw new BerthError('InvalidArgument', '--use-api-socket: berth has no engine API socket to mount (it runs without a daemon)');
   const throttles = [
     ...f.deviceReadBps.map((v) => throttleFlag('readBps', '--device-read-bps', v, true)),
     ...f.deviceWriteBps.map((v) => throttleFlag('writeBps', '--device-write-bps', v, true)),
@@ -152,9 +154,7 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   spec.dns = f.dns;
   spec.dnsSearch = f.dnsSearch;
   spec.dnsOptions = f.dnsOption;
-  for (const h of f.addHost) {
-    if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
-  }
+  checkAddHosts(f.addHost);
   spec.extraHosts = f.addHost;
   spec.publish = f.publish.flatMap((p) => parse.parsePublish(p));
   spec.publishAll = !!f.publishAll;
@@ -199,6 +199,45 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   return spec;
 }
 
+/** --cgroup-parent: an absolute cgroupfs path, never a climb out of it, never a systemd slice. */
+function parseCgroupParent(value: string): string {
+  const parent = `/${value.replace(/^\/+|\/+$/g, '')}`;
+  if (parent.split('/').some((c) => c === '..' || c === '.') || /[\s:]/.test(parent)) {
+    throw new BerthError('InvalidArgument', `invalid --cgroup-parent "${value}"`);
+  }
+  if (parent.endsWith('.slice')) throw new BerthError('InvalidArgument', `--cgroup-parent "${value}": a systemd slice needs the systemd cgroup driver; berth uses cgroupfs`);
+  return parent;
+}
+
+function checkAddHosts(list: readonly string[]): void {
+  for (const h of list) {
+    if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
+  }
+}
+
+/** The flags `build` shares with `run` for its RUN containers. */
+export interface BuildRunFlags extends ResourceFlags {
+  ulimit: string[];
+  shmSize?: string;
+  securityOpt: string[];
+  addHost: string[];
+  cgroupParent?: string;
+}
+
+/** build's --memory, --cpu-*, --ulimit, --shm-size, --security-opt, --add-host, --cgroup-parent, parsed as run parses them. */
+export function buildRunSettings(f: BuildRunFlags): RunContainerSettings {
+  const out: RunContainerSettings = {};
+  const r = resourceFlags(f);
+  if (Object.keys(r).length > 0) out.resources = r as ContainerSpec['resources'];
+  if (f.ulimit.length > 0) out.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
+  if (f.shmSize !== undefined) out.shmSize = parse.parseBytes(f.shmSize, '--shm-size');
+  if (f.securityOpt.length > 0) out.security = parse.parseSecurityOpt(f.securityOpt, (p: string) => fs.readFileSync(p, 'utf8'));
+  checkAddHosts(f.addHost);
+  if (f.addHost.length > 0) out.extraHosts = f.addHost;
+  if (f.cgroupParent !== undefined && f.cgroupParent !== '') out.cgroupParent = parseCgroupParent(f.cgroupParent);
+  return out;
+}
+
 /** The text of a file a flag names (--env-file, --label-file), with docker's error when missing. */
 function readFlagFile(file: string): string {
   try {
@@ -219,6 +258,17 @@ export function resourceFlags(f: ResourceFlags): Partial<ContainerSpec['resource
   if (f.cpuQuota !== undefined) r.cpuQuota = int('--cpu-quota', f.cpuQuota);
   if (f.cpuPeriod !== undefined) r.cpuPeriod = int('--cpu-period', f.cpuPeriod);
   if (f.cpusetCpus !== undefined) r.cpusetCpus = f.cpusetCpus;
+  if (f.cpusetMems !== undefined) r.cpusetMems = f.cpusetMems;
+  if (f.cpuRtPeriod !== undefined) r.cpuRealtimePeriod = int('--cpu-rt-period', f.cpuRtPeriod);
+  if (f.cpuRtRuntime !== undefined) r.cpuRealtimeRuntime = int('--cpu-rt-runtime', f.cpuRtRuntime);
+  if (f.blkioWeight !== undefined) {
+    const n = int('--blkio-weight', f.blkioWeight);
+    if (n !== 0 && (n < 10 || n > 1000)) throw new BerthError('InvalidArgument', `invalid --blkio-weight ${n}: range is 10 to 1000`);
+    if (n !== 0) {
+      if (blkioWeightSupported()) r.blkioWeight = n;
+      else process.stderr.write('WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.\n');
+    }
+  }
   if (f.pidsLimit !== undefined) r.pidsLimit = int('--pids-limit', f.pidsLimit);
   return r;
 }
@@ -246,12 +296,30 @@ function blkioWeightSupported(): boolean {
   return ['/sys/fs/cgroup/blkio/blkio.weight', '/sys/fs/cgroup/blkio/blkio.bfq.weight', '/sys/fs/cgroup/io.weight', '/sys/fs/cgroup/io.bfq.weight'].some((f) => fs.existsSync(f));
 }
 
+/** `--blkio-weight-device /dev/sda:200`: the device's numbers and a weight of 10 to 1000. */
+function weightDeviceFlag(value: string): { major: number; minor: number; weight: number } {
+  const i = value.lastIndexOf(':');
+  const weight = i > 0 ? Number(value.slice(i + 1)) : NaN;
+  if (!Number.isInteger(weight) || weight < 10 || weight > 1000) {
+    throw new BerthError('InvalidArgument', `invalid argument "${value}" for "--blkio-weight-device" flag: invalid weight for device: ${value}`);
+  }
+  const { major, minor } = deviceNumbers(value.slice(0, i), value, '--blkio-weight-device');
+  return { major, minor, weight };
+}
+
 /** `--device-read-bps /dev/sda:1mb`: the device's numbers, and the rate (bytes with units, or IOs). */
 function throttleFlag(kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops', flag: string, value: string, bytes: boolean): { kind: typeof kind; major: number; minor: number; rate: number } {
   const i = value.lastIndexOf(':');
   if (i <= 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: bad format: ${value}`);
-  const device = value.slice(0, i);
+  const { major, minor } = deviceNumbers(value.slice(0, i), value, flag);
   const rateText = value.slice(i + 1);
+  const rate = bytes ? parse.parseBytes(rateText, flag) : Number(rateText);
+  if (!Number.isInteger(rate) || rate < 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: invalid rate ${rateText}`);
+  return { kind, major, minor, rate };
+}
+
+/** The major and minor numbers of a block device a flag names. */
+function deviceNumbers(device: string, value: string, flag: string): { major: number; minor: number } {
   let st: fs.Stats;
   try {
     st = fs.statSync(device);
@@ -259,10 +327,8 @@ function throttleFlag(kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops', f
     throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: ${device}: no such device`);
   }
   if (!st.isBlockDevice()) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: ${device} is not a block device`);
-  const rate = bytes ? parse.parseBytes(rateText, flag) : Number(rateText);
-  if (!Number.isInteger(rate) || rate < 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: invalid rate ${rateText}`);
   // st.rdev: major in bits 8-19 (and 32+), minor in 0-7 and 20-31, as glibc's gnu_dev_major/minor
   const major = ((st.rdev >> 8) & 0xfff) | Math.floor(st.rdev / 2 ** 32) & ~0xfff;
   const minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00);
-  return { kind, major, minor, rate };
+  return { major, minor };
 }

@@ -374,3 +374,24 @@ test('FROM a debootstrap Debian, RUN apt-get install over the host network', { t
   assert.doesNotMatch(again.stdout, /^(Get:|Setting up)/m);
   assert.equal(idOf(again.stdout), idOf(r.stdout));
 });
+
+test('build passes --memory, --ulimit, --shm-size and --add-host to RUN steps; image build and builder build are build', async () => {
+  const dir = context('runflags', {
+    Dockerfile: 'FROM busybox\nRUN ulimit -n > /u && grep -c myhost /etc/hosts > /h && df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2 > /s\n',
+  });
+  const r = await t.berth(['image', 'build', '-t', 'runflags', '-m', '64m', '--ulimit', 'nofile=123:123', '--shm-size', '8m', '--add-host', 'myhost:10.1.2.3', '--cache-from', 'whatever', '--compress', dir], { timeoutMs: 60000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /--cache-from is not used/);
+  const out = await t.berth(['run', '--rm', 'runflags', 'cat', '/u', '/h', '/s']);
+  assert.equal(out.stdout, '123\n1\n8192\n');
+  // the RUN step's /etc/hosts was a mount: the image has none of its own
+  const ls = await t.berth(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', 'runflags', '-c', 'grep -c myhost /etc/hosts || true']);
+  assert.equal(ls.stdout, '0\n');
+  const q = await t.berth(['builder', 'build', '-q', dir]);
+  assert.equal(q.code, 0, q.stderr);
+  assert.match(q.stdout, /^sha256:[0-9a-f]{64}\n$/);
+  const squash = await t.berth(['build', '--squash', dir]);
+  assert.equal(squash.code, 125);
+  assert.match(squash.stderr, /--squash is not supported/);
+  await t.berth(['rmi', 'runflags']);
+});

@@ -76,7 +76,18 @@ test('stop sends SIGTERM, then SIGKILL after the timeout', async () => {
   await sleep(300);
   assert.equal((await t.berth(['stop', 'polite'])).code, 0);
   assert.equal((await t.berth(['inspect', '--format', '{{.State.ExitCode}}', 'polite'])).stdout, '0\n');
-  await t.berth(['rm', 'stubborn', 'polite']);
+  // docker's current name (--timeout) and the deprecated one (--time); restart takes -s too
+  await t.berth(['start', 'stubborn']);
+  assert.equal((await t.berth(['stop', '--timeout', '0', 'stubborn'])).code, 0);
+  assert.equal((await t.berth(['inspect', '--format', '{{.State.ExitCode}}', 'stubborn'])).stdout, '137\n');
+  await t.berth(['start', 'stubborn']);
+  const pid1 = (await t.berth(['inspect', '--format', '{{.State.Pid}}', 'stubborn'])).stdout;
+  assert.equal((await t.berth(['restart', '--time', '5', '-s', 'KILL', 'stubborn'])).code, 0);
+  assert.ok(Date.now() - start < 15000, 'restart -s KILL did not wait for the timeout');
+  const after = await t.berth(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', 'stubborn']);
+  assert.match(after.stdout, /^running \d+\n$/);
+  assert.notEqual(after.stdout.split(' ')[1], pid1);
+  await t.berth(['rm', '-f', 'stubborn', 'polite']);
 });
 
 test('kill -s delivers a signal', async () => {
@@ -279,6 +290,9 @@ test('ps filters, formats and quiet output', async () => {
   assert.match(table.stdout.split('\n')[0] ?? '', /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
   const q = await t.berth(['ps', '-aq']);
   assert.equal(q.stdout.trim().split('\n').length, 2);
+  // --no-trunc: whole IDs and the whole command, quoted as docker quotes it
+  assert.match((await t.berth(['ps', '-q', '--no-trunc'])).stdout, /^[0-9a-f]{64}\n$/);
+  assert.match((await t.berth(['ps', '--no-trunc', '--format', '{{.ID}} {{.Command}}'])).stdout, /^[0-9a-f]{64} "sleep 60"\n$/);
   const j = await t.berth(['inspect', '--format', '{{json .Config.Labels}}', 'f1']);
   assert.equal(j.stdout, '{"tier":"web"}\n');
   const rng = await t.berth(['inspect', '--format', '{{range .Config.Cmd}}[{{.}}]{{end}} {{index .Config.Labels "tier"}}', 'f1']);

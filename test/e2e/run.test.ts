@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -320,6 +321,44 @@ test('--device-cgroup-rule reaches the devices cgroup; flags berth cannot honour
   const kept = await t.berth(['run', '--rm', '--kernel-memory', '10m', '--runtime', 'runc', '--isolation', 'default', '--disable-content-trust', '--detach-keys', 'ctrl-x,x', 'busybox', 'echo', 'ran']);
   assert.equal(kept.stdout, 'ran\n');
   assert.match(kept.stderr, /kernel memory limit is deprecated/);
+});
+
+test('--cpuset-mems and --cpu-rt-* reach the cgroup (the parent gets a real-time budget); unavailable CPUs and Windows-only flags are answered as docker does', async () => {
+  const v1 = fs.existsSync('/sys/fs/cgroup/cpu/cpu.rt_runtime_us');
+  const r = await t.berth(['run', '--name', 'cg1', '--cpuset-cpus', '0', '--cpuset-mems', '0', ...(v1 ? ['--cpu-rt-period', '1000000', '--cpu-rt-runtime', '10000'] : []), 'busybox', 'sh', '-c',
+    v1 ? 'cat /sys/fs/cgroup/cpuset/cpuset.mems /sys/fs/cgroup/cpu/cpu.rt_runtime_us' : 'cat /sys/fs/cgroup/cpuset.mems'], { timeoutMs: 20000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, v1 ? '0\n10000\n' : '0\n');
+  const hc = await t.berth(['inspect', '--format', '{{.HostConfig.CpusetMems}} {{.HostConfig.CpuRealtimeRuntime}} {{.HostConfig.CpuCount}} {{len .HostConfig.MaskedPaths}}', 'cg1']);
+  assert.match(hc.stdout, new RegExp(`^0 ${v1 ? 10000 : 0} 0 [1-9]\\d*\\n$`));
+  await t.berth(['rm', 'cg1']);
+  for (const [args, message] of [
+    [['--cpuset-cpus', '999'], /Requested CPUs are not available - requested 999, available: /],
+    [['--cpuset-mems', '63'], /Requested memory nodes are not available - requested 63/],
+    [['--cpuset-mems', 'x'], /invalid value "x" for cpuset mems/],
+    [['--cpu-rt-period', '1000', '--cpu-rt-runtime', '2000'], /cpu-rt-runtime cannot be higher than cpu-rt-period/],
+    [['--io-maxiops', '10'], /linux does not support configuration of maximum bandwidth or maximum IOps/],
+    [['--volume-driver', 'nfsplugin'], /plugin "nfsplugin" not found/],
+    [['--use-api-socket'], /no engine API socket/],
+  ] as const) {
+    const bad = await t.berth(['run', '--rm', ...args, 'busybox', 'true']);
+    assert.equal(bad.code, 125, `${args.join(' ')}: ${bad.stderr}`);
+    assert.match(bad.stderr, message);
+  }
+  const warned = await t.berth(['run', '--rm', '--cpu-count', '2', '--cpu-percent', '50', '--volume-driver', 'local', '--sig-proxy', 'busybox', 'echo', 'ran']);
+  assert.equal(warned.stdout, 'ran\n');
+  assert.match(warned.stderr, /linux does not support CPU count\. Count discarded/);
+  assert.match(warned.stderr, /linux does not support CPU percent\. Percent discarded/);
+});
+
+test('--network host: /etc/hosts is a copy of the host\'s with --add-host appended, /etc/hostname the host\'s name', async () => {
+  const r = await t.berth(['run', '--rm', '--network', 'host', '--add-host', 'extra.example:10.9.8.7', 'busybox', 'sh', '-c', 'cat /etc/hosts; echo =; cat /etc/hostname']);
+  assert.equal(r.code, 0, r.stderr);
+  const [hosts, name] = r.stdout.split('=\n');
+  assert.ok((hosts ?? '').startsWith(fs.readFileSync('/etc/hosts', 'utf8').trimEnd()), hosts);
+  assert.match(hosts ?? '', /^10\.9\.8\.7\textra\.example$/m);
+  assert.equal(name, `${os.hostname()}\n`);
+  assert.equal(fs.readFileSync('/etc/hosts', 'utf8').includes('extra.example'), false, 'the host\'s file is untouched');
 });
 
 test('volume create -o: a tmpfs shared by the containers using it, gone with the last; a bind of a host directory; bad options refused', async () => {

@@ -4,8 +4,13 @@ import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
+import { addResourceFlags } from '../run-flags.js';
+import type { BuildRunFlags } from '../run-spec.js';
 
-interface BuildFlags {
+interface BuildFlags extends BuildRunFlags {
+  cacheFrom: string[];
+  squash?: boolean;
+  isolation?: string;
   tag: string[];
   file?: string;
   buildArg: string[];
@@ -57,7 +62,7 @@ export function parseSecrets(values: readonly string[]): Map<string, string> {
 
 /** `berth build`: an image from a Containerfile (or Dockerfile) and a context. */
 export function registerBuild(parent: Command, ctx: CliContext, name = 'build'): void {
-  parent
+  const cmd = parent
     .command(name)
     .description('Build an image from a Containerfile or Dockerfile')
     .argument('<context>', 'a directory, a tar archive, or - (a tar archive or a Containerfile on stdin)')
@@ -76,7 +81,16 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
     .option('--platform <os/arch>', 'platform of FROM scratch and of pulled images')
     .option('--rm', 'remove intermediate containers (always done)')
     .option('--force-rm', 'remove intermediate containers even on failure (always done)')
-    .action(async (context: string, f: BuildFlags) => {
+    .option('--add-host <host:ip>', 'add a custom host-to-IP mapping to RUN steps', collect, [])
+    .option('--ulimit <name=soft[:hard]>', 'ulimit options of RUN steps', collect, [])
+    .option('--shm-size <bytes>', 'size of /dev/shm in RUN steps')
+    .option('--security-opt <opt>', 'security options of RUN steps', collect, [])
+    .option('--cgroup-parent <path>', 'parent cgroup of RUN steps')
+    .option('--isolation <technology>', 'container isolation technology (only "default" on Linux)')
+    .option('--cache-from <image>', 'images to consider as cache sources (berth\'s cache is its own store: warned and not used)', collect, [])
+    .option('--compress', 'compress the build context (berth reads the context in place: nothing to send)')
+    .option('--squash', 'squash newly built layers into a single new layer (refused: experimental in docker)');
+  addResourceFlags(cmd).action(async (context: string, f: BuildFlags) => {
       const { openBuildContext, buildImage, BuildCancelledError } = await import('../../core/build/index.js');
       const { parseLabel } = await import('../../core/spec/parse/label.js');
       const { parsePlatform } = await import('../../core/images/platform.js');
@@ -86,6 +100,13 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
         const [k, v] = parseLabel(l);
         labels[k] = v;
       }
+      const { buildRunSettings } = await import('../run-spec.js');
+      const runContainer = buildRunSettings(f);
+      if (f.isolation !== undefined && f.isolation !== '' && f.isolation !== 'default') {
+        throw new BerthError('InvalidArgument', `invalid isolation "${f.isolation}": Linux only supports "default"`);
+      }
+      if (f.squash) throw new BerthError('InvalidArgument', '--squash is not supported: it is an experimental docker feature; a multi-stage build that COPYs into a fresh stage gives one layer');
+      if (f.cacheFrom.length > 0) ctx.stderr.write('WARNING: --cache-from is not used: berth\'s build cache is the steps it ran on this host\n');
       const buildArgs = parseBuildArgs(f.buildArg);
       const secrets = parseSecrets(f.secret);
       const pull = pullPolicy(f.pull);
@@ -121,6 +142,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
           // bridge networks do not exist yet: RUN then uses the host's network (see BuildOptions)
           ...(f.network !== undefined ? { network: f.network === 'bridge' || f.network === 'default' ? 'host' : f.network } : {}),
           ...(platform ? { platform } : {}),
+          ...(Object.keys(runContainer).length > 0 ? { runContainer } : {}),
           stdout: f.quiet ? sink : out,
           stderr: f.quiet ? sink : ctx.stderr,
           signal: abort.signal,

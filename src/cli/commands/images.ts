@@ -1,3 +1,4 @@
+import { registerBuild } from './build.js';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
@@ -281,4 +282,5 @@ export function registerImageGroup(program: Command, ctx: CliContext): void {
   registerImagePrune(g, ctx);
   registerPull(g, ctx);
   registerPush(g, ctx);
+  registerBuild(g, ctx);
 }

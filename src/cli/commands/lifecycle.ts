@@ -1,38 +1,31 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { forEachTarget } from '../multi.js';
-import { intArg } from '../options.js';
+import { addStopTimeout, stopTimeout } from '../options.js';
 
 /** stop, restart, kill, pause, unpause, wait, rename: one engine call per target each. */
 export function registerStop(parent: Command, ctx: CliContext, name = 'stop'): void {
-  parent
-    .command(name)
-    .description('Stop one or more running containers')
-    .argument('<containers...>')
-    .option('-t, --time <seconds>', 'seconds to wait before killing the container', intArg('-t, --time'))
+  addStopTimeout(parent.command(name).description('Stop one or more running containers').argument('<containers...>'))
     .option('-s, --signal <signal>', 'signal to send to the container')
-    .action(async (targets: string[], f: { time?: number; signal?: string }) => {
+    .action(async (targets: string[], f: { timeout?: number; time?: number; signal?: string }) => {
       const { stopContainer } = await import('../../core/containers/stop.js');
       const engine = await ctx.engine();
       await forEachTarget(ctx, targets, async (t) => {
-        await stopContainer(engine, t, { ...(f.time !== undefined ? { timeout: f.time } : {}), ...(f.signal ? { signal: f.signal } : {}) });
+        await stopContainer(engine, t, { ...stopTimeout(f), ...(f.signal ? { signal: f.signal } : {}) });
         return t;
       });
     });
 }
 
 export function registerRestart(parent: Command, ctx: CliContext, name = 'restart'): void {
-  parent
-    .command(name)
-    .description('Restart one or more containers')
-    .argument('<containers...>')
-    .option('-t, --time <seconds>', 'seconds to wait before killing the container', intArg('-t, --time'))
-    .action(async (targets: string[], f: { time?: number }) => {
+  addStopTimeout(parent.command(name).description('Restart one or more containers').argument('<containers...>'))
+    .option('-s, --signal <signal>', 'signal to send to the container')
+    .action(async (targets: string[], f: { timeout?: number; time?: number; signal?: string }) => {
       const { stopContainer } = await import('../../core/containers/stop.js');
       const { startContainer } = await import('../../core/containers/start.js');
       const engine = await ctx.engine();
       await forEachTarget(ctx, targets, async (t) => {
-        await stopContainer(engine, t, f.time !== undefined ? { timeout: f.time } : {});
+        await stopContainer(engine, t, { ...stopTimeout(f), ...(f.signal ? { signal: f.signal } : {}) });
         await startContainer(engine, t);
         return t;
       });

@@ -1,3 +1,4 @@
+import { registerBuild } from './build.js';
 import { registerEvents } from './events.js';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
@@ -127,6 +128,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
 /** `berth builder prune` (docker's): the build cache and RUN cache mounts. */
 export function registerBuilder(program: Command, ctx: CliContext): void {
   const g = program.command('builder').description('Manage builds');
+  registerBuild(g, ctx);
   g.command('prune')
     .description('Remove build cache')
     .option('-a, --all', 'remove all unused build cache, not just dangling ones (the same here)')

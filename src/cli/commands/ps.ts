@@ -27,7 +27,8 @@ interface PsFlags {
   format?: string;
   last?: number;
   latest?: boolean;
-  noTrunc?: boolean;
+  /** commander's negated --no-trunc: false when given */
+  trunc: boolean;
   size?: boolean;
 }
 
@@ -75,10 +76,10 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       if (f.latest) list = list.slice(0, 1);
       else if (f.last !== undefined && f.last >= 0) list = list.slice(0, f.last);
       if (f.quiet && !f.format) {
-        for (const c of list) ctx.stdout.write(`${f.noTrunc ? c.id : c.id.slice(0, 12)}\n`);
+        for (const c of list) ctx.stdout.write(`${!f.trunc ? c.id : c.id.slice(0, 12)}\n`);
         return;
       }
-      const rows = containerRows(engine, list, { noTrunc: !!f.noTrunc, size: !!f.size });
+      const rows = containerRows(engine, list, { noTrunc: !f.trunc, size: !!f.size });
       let table = DEFAULT_TABLE;
       if (f.size) table += '\t{{.Size}}';
       const out = fmt.formatRows({ format: f.format, defaultTable: table, rows, headers: HEADERS });

@@ -1,3 +1,4 @@
+import type { ContainerSpec } from '../spec/container-spec.js';
 import type { Writable } from 'node:stream';
 import type { Platform } from '../oci/types.js';
 import type { BuildContext } from './build-context.js';
@@ -10,6 +11,9 @@ export type BuildEvent =
   | { type: 'warning'; message: string }
   | { type: 'commit'; tags: string[] }
   | { type: 'done'; imageId: string; tags: string[] };
+
+/** What `build` flags set on the containers of RUN steps, as `run`'s same flags would. */
+export type RunContainerSettings = Partial<Pick<ContainerSpec, 'resources' | 'ulimits' | 'shmSize' | 'security' | 'extraHosts' | 'cgroupParent'>>;
 
 export interface BuildOptions {
   context: BuildContext;
@@ -30,6 +34,8 @@ export interface BuildOptions {
    */
   network?: string;
   platform?: Platform;
+  /** limits and settings of every RUN container (--memory, --cpu-*, --ulimit, --shm-size, --security-opt, --add-host) */
+  runContainer?: RunContainerSettings;
   /** RUN output goes here */
   stdout: Writable;
   stderr: Writable;

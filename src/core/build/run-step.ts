@@ -18,6 +18,7 @@ import { findXattrs } from '../host/special-files.js';
 import { isWhiteoutDevice, OPAQUE_XATTR } from '../snapshots/whiteouts.js';
 import { isEmptyStub } from '../snapshots/list-changes.js';
 import type { StepLayer } from './build-cache.js';
+import type { RunContainerSettings } from './build-options.js';
 import type { ImageState } from './image-state.js';
 import { storeLayer } from './store-layer.js';
 
@@ -31,6 +32,8 @@ export interface RunStepOptions {
   network: string;
   /** RUN --mount's mounts; their mount points are left out of the layer */
   mounts?: MountSpec[];
+  /** build's --memory, --ulimit, … */
+  container?: RunContainerSettings;
   stdout: Writable;
   stderr: Writable;
   signal?: AbortSignal;
@@ -64,6 +67,13 @@ export async function runStep(ctx: EngineContext, state: ImageState, o: RunStepO
     spec.network = o.network;
     spec.mounts = [...(o.mounts ?? [])];
     spec.labels = { 'io.berth.build': 'true' };
+    const c = o.container ?? {};
+    if (c.resources) spec.resources = { ...spec.resources, ...c.resources };
+    if (c.ulimits) spec.ulimits = c.ulimits;
+    if (c.shmSize !== undefined) spec.shmSize = c.shmSize;
+    if (c.security) spec.security = c.security;
+    if (c.extraHosts) spec.extraHosts = c.extraHosts;
+    if (c.cgroupParent) spec.cgroupParent = c.cgroupParent;
     // if this process dies, the next berth command's repair removes the exited container
     spec.autoRemove = true;
     id = createContainer(ctx, spec).id;

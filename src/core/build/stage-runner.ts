@@ -286,6 +286,7 @@ class StageRunner {
           ...(rc.WorkingDir ? { workingDir: rc.WorkingDir } : {}),
           network: network === 'default' ? 'host' : network,
           mounts: specs,
+          ...(this.s.opts.runContainer ? { container: this.s.opts.runContainer } : {}),
           stdout: this.s.opts.stdout,
           stderr: this.s.opts.stderr,
           ...(this.s.opts.signal ? { signal: this.s.opts.signal } : {}),

@@ -1,3 +1,4 @@
+import { checkCpusetAvailable } from '../spec/cpuset.js';
 import { containerEvent } from '../events/container-events.js';
 import { mergeHealthcheck } from './health.js';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import { initialState, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { ContainerStore } from './container-store.js';
 import { resolveCommand } from './command.js';
-import { hostsFile, resolvConf } from './etc-files.js';
+import { hostsFile, hostNetworkHostsFile, resolvConf } from './etc-files.js';
 import { generateName, newContainerId } from './names.js';
 import { removeContainerFiles } from './remove.js';
 import { planEndpoint, networkStore, checkHostPortsFree } from '../networks/index.js';
@@ -23,6 +24,8 @@ import { planEndpoint, networkStore, checkHostPortsFree } from '../networks/inde
 export function createContainer(ctx: EngineContext, input: ContainerSpec): ContainerRecord {
   validateContainerSpec(input);
   checkCpus(input.resources.nanoCpus);
+  if (input.resources.cpusetCpus) checkCpusetAvailable('cpus', input.resources.cpusetCpus);
+  if (input.resources.cpusetMems) checkCpusetAvailable('mems', input.resources.cpusetMems);
   const image = ctx.images.resolve(input.image);
   const imageConfig = ctx.images.config(image.id);
   const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
@@ -90,9 +93,7 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     fs.chmodSync(p.dir, 0o711);
     copyRootAttributes(ctx, image.chainIds, p.upper);
     fs.writeFileSync(p.hostname, `${spec.hostname ?? os.hostname()}\n`);
-    if (spec.network !== 'host') {
-      fs.writeFileSync(p.hosts, hostsFile(spec.hostname ?? os.hostname(), spec.extraHosts));
-    }
+    fs.writeFileSync(p.hosts, spec.network === 'host' ? hostNetworkHostsFile(spec.extraHosts) : hostsFile(spec.hostname ?? os.hostname(), spec.extraHosts));
     fs.writeFileSync(p.resolvConf, resolvConf(spec.dns, spec.dnsSearch, spec.dnsOptions));
     ctx.db.prepare('UPDATE containers SET spec = ? WHERE id = ?').run(JSON.stringify(spec), id);
     ctx.containers.markReady(id);

@@ -14,15 +14,34 @@ export function hostsFile(hostname: string, extraHosts: string[], net: { ip?: st
     'ff02::1\tip6-allnodes',
     'ff02::2\tip6-allrouters',
   ];
-  for (const h of extraHosts) {
-    // docker's --add-host is host:ip (the ip may itself hold colons for IPv6)
-    const i = h.indexOf(':');
-    const name = h.slice(0, i);
-    const ip = h.slice(i + 1) === 'host-gateway' ? (net.gateway ?? '127.0.0.1') : h.slice(i + 1);
-    lines.push(`${ip}\t${name}`);
-  }
+  lines.push(...extraHostLines(extraHosts, net.gateway ?? '127.0.0.1'));
   lines.push(`${net.ip || '127.0.1.1'}\t${hostname}`);
   return lines.join('\n') + '\n';
+}
+
+/** docker's --add-host host:ip (the ip may itself hold colons for IPv6) as /etc/hosts lines. */
+function extraHostLines(extraHosts: readonly string[], gateway: string): string[] {
+  return extraHosts.map((h) => {
+    const i = h.indexOf(':');
+    const ip = h.slice(i + 1) === 'host-gateway' ? gateway : h.slice(i + 1);
+    return `${ip}\t${h.slice(0, i)}`;
+  });
+}
+
+/**
+ * /etc/hosts for a container on the host's network: a copy of the host's (docker's too), with
+ * --add-host appended; `host-gateway` is the host itself there.
+ */
+export function hostNetworkHostsFile(extraHosts: readonly string[], hostHosts = '/etc/hosts'): string {
+  let text = '';
+  try {
+    text = fs.readFileSync(hostHosts, 'utf8');
+  } catch {
+    /* a host without /etc/hosts: only the extra entries */
+  }
+  if (text !== '' && !text.endsWith('\n')) text += '\n';
+  const extra = extraHostLines(extraHosts, '127.0.0.1');
+  return text + (extra.length ? `${extra.join('\n')}\n` : '');
 }
 
 /** The host's resolv.conf with --dns/--dns-search/--dns-option applied, as docker writes it. */

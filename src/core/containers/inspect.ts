@@ -1,3 +1,4 @@
+import { MASKED_PATHS, READONLY_PATHS } from '../spec/opts/security.js';
 import { healthOf } from './health.js';
 import { nilMap, nilSlice } from '../format/go-template/go-values.js';
 import type { EngineContext } from '../engine-context.js';
@@ -48,7 +49,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
     Image: rec.imageId,
     ResolvConfPath: p.resolvConf,
     HostnamePath: p.hostname,
-    HostsPath: spec.network === 'host' ? '/etc/hosts' : p.hosts,
+    HostsPath: p.hosts,
     LogPath: p.log,
     Name: `/${rec.name}`,
     RestartCount: s.restartCount,
@@ -96,6 +97,22 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       CpuPeriod: r.cpuPeriod ?? 0,
       CpuQuota: r.cpuQuota ?? 0,
       CpusetCpus: r.cpusetCpus ?? '',
+      CpusetMems: r.cpusetMems ?? '',
+      CpuRealtimePeriod: r.cpuRealtimePeriod ?? 0,
+      CpuRealtimeRuntime: r.cpuRealtimeRuntime ?? 0,
+      CpuCount: 0,
+      CpuPercent: 0,
+      IOMaximumIOps: 0,
+      IOMaximumBandwidth: 0,
+      BlkioWeight: r.blkioWeight ?? 0,
+      DeviceCgroupRules: orNil((spec.deviceCgroupRules ?? []).map((d) => `${d.type} ${d.major ?? '*'}:${d.minor ?? '*'} ${d.access}`)),
+      CgroupnsMode: spec.cgroupnsMode ?? (ctx.hostFacts().cgroupVersion === 2 ? 'private' : 'host'),
+      Links: orNil(spec.links ?? []),
+      UsernsMode: '',
+      Isolation: '',
+      VolumeDriver: '',
+      MaskedPaths: spec.privileged ? null : MASKED_PATHS,
+      ReadonlyPaths: spec.privileged ? null : READONLY_PATHS,
       PidsLimit: r.pidsLimit ?? null,
       OomKillDisable: r.oomKillDisable ?? false,
       Devices: spec.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions })),

@@ -3,6 +3,7 @@ import { parseBytes } from '../spec/parse/bytes.js';
 import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
 import { spawnChild } from '../host/spawn.js';
+import { ensureRealtimeBudget } from '../host/rt-budget.js';
 import { trace } from '../trace.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -72,6 +73,8 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
     const shmPath = joinedShm(ctx, rec);
     trace('rootfs mounted');
+    const rt = rec.spec.resources.cpuRealtimeRuntime;
+    if (rt && ctx.hostFacts().cgroupVersion === 1) ensureRealtimeBudget(path.dirname(cgroupsPathFor(rec)), rt);
     const spec = generateRuntimeSpec({
       spec: rec.spec,
       image: rec.image.config,
@@ -83,7 +86,8 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       etcFiles:
         net.etcFiles ??
         (rec.spec.network === 'host'
-          ? { resolvConf: p.resolvConf }
+          ? // containers created before host-network ones had a hosts file keep the image's
+            { resolvConf: p.resolvConf, hostname: p.hostname, ...(fs.existsSync(p.hosts) ? { hosts: p.hosts } : {}) }
           : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }),
       namespacePaths: { ...(net.networkNamespace ? { network: net.networkNamespace } : {}), ...joinedNamespaces(ctx, rec) },
       ...(shmPath ? { shmPath } : {}),

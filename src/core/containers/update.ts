@@ -1,3 +1,4 @@
+import { checkCpusetAvailable } from '../spec/cpuset.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
@@ -31,6 +32,8 @@ export async function updateContainer(ctx: EngineContext, ref: string, changes: 
     delete spec.resources.cpuPeriod;
   }
   validateContainerSpec(spec);
+  if (changes.resources?.cpusetCpus) checkCpusetAvailable('cpus', changes.resources.cpusetCpus);
+  if (changes.resources?.cpusetMems) checkCpusetAvailable('mems', changes.resources.cpusetMems);
   if (changes.resources && Object.keys(changes.resources).length > 0 && (rec.state.status === 'running' || rec.state.status === 'paused')) {
     // devices are the container's own, set at create: only the limits change
     const { devices: _devices, ...limits } = resources(spec, ctx.hostFacts(), []);

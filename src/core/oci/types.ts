@@ -149,10 +149,11 @@ export interface SpecDeviceCgroup {
 export interface SpecResources {
   devices?: SpecDeviceCgroup[];
   memory?: { limit?: number; reservation?: number; swap?: number; kernel?: number; swappiness?: number; disableOOMKiller?: boolean };
-  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
+  cpu?: { shares?: number; quota?: number; period?: number; realtimeRuntime?: number; realtimePeriod?: number; cpus?: string; mems?: string };
   pids?: { limit: number };
   blockIO?: {
     weight?: number;
+    weightDevice?: Array<{ major: number; minor: number; weight: number }>;
     throttleReadBpsDevice?: SpecThrottle[];
     throttleWriteBpsDevice?: SpecThrottle[];
     throttleReadIOPSDevice?: SpecThrottle[];

@@ -48,12 +48,19 @@ export interface ContainerSpec {
     cpuQuota?: number;
     cpuPeriod?: number;
     cpusetCpus?: string;
+    /** --cpuset-mems: NUMA memory nodes */
+    cpusetMems?: string;
+    /** --cpu-rt-period/--cpu-rt-runtime (µs): the real-time scheduler's budget, cgroup v1 */
+    cpuRealtimePeriod?: number;
+    cpuRealtimeRuntime?: number;
     pidsLimit?: number;
     oomKillDisable?: boolean;
     /** --memory-swappiness 0-100 (cgroup v1) */
     memorySwappiness?: number;
     /** --blkio-weight 10-1000, only on hosts that have it */
     blkioWeight?: number;
+    /** --blkio-weight-device, per device */
+    blkioWeightDevice?: Array<{ major: number; minor: number; weight: number }>;
     /** --device-read-bps/-write-bps (bytes/s) and --device-read-iops/-write-iops, per device */
     blkioThrottle?: Array<{ kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops'; major: number; minor: number; rate: number }>;
   };

@@ -37,6 +37,12 @@ function checkResources(r: ContainerSpec['resources']): void {
   if (r.cpusetCpus !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.cpusetCpus)) {
     throw invalid(`invalid value "${r.cpusetCpus}" for cpuset cpus`);
   }
+  if (r.cpusetMems !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.cpusetMems)) {
+    throw invalid(`invalid value "${r.cpusetMems}" for cpuset mems`);
+  }
+  if (r.cpuRealtimePeriod && r.cpuRealtimeRuntime && r.cpuRealtimeRuntime > r.cpuRealtimePeriod) {
+    throw invalid('cpu-rt-runtime cannot be higher than cpu-rt-period');
+  }
 }
 
 function checkMounts(spec: ContainerSpec): void {

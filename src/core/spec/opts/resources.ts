@@ -55,9 +55,18 @@ export function resources(
     if (r.cpuPeriod) cpu.period = r.cpuPeriod;
   }
   if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
+  if (r.cpusetMems) cpu.mems = r.cpusetMems;
+  if (r.cpuRealtimePeriod || r.cpuRealtimeRuntime) {
+    if (host.cgroupVersion === 2) warn('cgroup v2 has no real-time CPU budget: --cpu-rt-period/--cpu-rt-runtime are ignored');
+    else {
+      if (r.cpuRealtimePeriod) cpu.realtimePeriod = r.cpuRealtimePeriod;
+      if (r.cpuRealtimeRuntime) cpu.realtimeRuntime = r.cpuRealtimeRuntime;
+    }
+  }
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
 
   if (r.blkioWeight) out.blockIO = { weight: r.blkioWeight };
+  if (r.blkioWeightDevice?.length) out.blockIO = { ...(out.blockIO ?? {}), weightDevice: r.blkioWeightDevice };
   const throttle = (kind: string) => (r.blkioThrottle ?? []).filter((t) => t.kind === kind).map(({ major, minor, rate }) => ({ major, minor, rate }));
   for (const [kind, field] of [['readBps', 'throttleReadBpsDevice'], ['writeBps', 'throttleWriteBpsDevice'], ['readIops', 'throttleReadIOPSDevice'], ['writeIops', 'throttleWriteIOPSDevice']] as const) {
     const list = throttle(kind);
