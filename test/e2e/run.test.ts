@@ -361,6 +361,39 @@ test('--network host: /etc/hosts is a copy of the host\'s with --add-host append
   assert.equal(fs.readFileSync('/etc/hosts', 'utf8').includes('extra.example'), false, 'the host\'s file is untouched');
 });
 
+test('rm --link forgets a link; create -q/-a, exec --detach-keys, start --checkpoint, --platform on image commands and network flags are answered as docker does', async () => {
+  await t.berth(['run', '-d', '--name', 'lk-db', 'busybox', 'sleep', '60']);
+  await t.berth(['create', '--name', 'lk-web', '--link', 'lk-db:db', 'busybox', 'true']);
+  const rl = await t.berth(['rm', '--link', '/lk-web/db']);
+  assert.equal(rl.code, 0, rl.stderr);
+  assert.equal(rl.stdout, '/lk-web/db\n');
+  assert.equal((await t.berth(['inspect', '-f', '{{len .HostConfig.Links}}', 'lk-web'])).stdout, '0\n');
+  assert.match((await t.berth(['rm', '--link', '/lk-web/db'])).stderr, /Could not find link/);
+  assert.equal((await t.berth(['ps', '-a', '--filter', 'name=lk-web', '-q'])).stdout.trim().length, 12, 'rm --link keeps the container');
+  assert.match((await t.berth(['create', '-a', 'bogus', 'busybox', 'true'])).stderr, /valid streams are STDIN, STDOUT and STDERR/);
+  const cq = await t.berth(['create', '-q', '-a', 'stdout', 'busybox', 'true']);
+  assert.match(cq.stdout, /^[0-9a-f]{64}\n$/);
+  assert.match((await t.berth(['exec', '--detach-keys', 'bad!', 'lk-db', 'true'])).stderr, /invalid detach key/);
+  assert.equal((await t.berth(['exec', '--detach-keys', 'ctrl-x', 'lk-db', 'true'])).code, 0);
+  assert.match((await t.berth(['start', '--checkpoint', 'c1', 'lk-web'])).stderr, /checkpoint\/restore is not supported/);
+  const wrong = await t.berth(['image', 'inspect', '--platform', 'linux/arm64', 'busybox']);
+  assert.equal(wrong.code, 125);
+  assert.match(wrong.stderr, /does not match the specified platform: wanted linux\/arm64, actual: linux\/amd64/);
+  assert.equal((await t.berth(['history', '--platform', 'linux/amd64', '-q', 'busybox'])).code, 0);
+  for (const [args, message] of [
+    [['--ipam-driver', 'foo'], /IPAM driver "foo" not found/],
+    [['--aux-address', 'a=10.5.0.9'], /--aux-address is not supported/],
+    [['--scope', 'swarm'], /berth networks are local/],
+    [['--ipv4=false'], /berth networks are IPv4/],
+  ] as const) {
+    const r = await t.berth(['network', 'create', ...args, 'badnet']);
+    assert.equal(r.code, 125, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+  assert.equal((await t.berth(['network', 'ls', '-q', '--filter', 'name=badnet'])).stdout, '');
+  await t.berth(['rm', '-f', 'lk-db', 'lk-web', cq.stdout.trim()]);
+});
+
 test('volume create -o: a tmpfs shared by the containers using it, gone with the last; a bind of a host directory; bad options refused', async () => {
   const mounted = () => fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(`${t.root}/volumes/tmpv/_data`);
   assert.equal((await t.berth(['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000', 'tmpv'])).code, 0);

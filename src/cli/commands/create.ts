@@ -9,8 +9,12 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     .description('Create a new container')
     .argument('<image>', 'image to create the container from')
     .argument('[command...]', 'command and arguments')
+    .option('-a, --attach <stream>', 'attach to STDIN, STDOUT or STDERR when started with start -a (checked; start -a attaches the output streams)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('-q, --quiet', 'suppress the pull output')
     .passThroughOptions();
-  addContainerFlags(cmd).action(async (image: string, command: string[], f: ContainerFlags) => {
+  addContainerFlags(cmd).action(async (image: string, command: string[], f: ContainerFlags & { attach: string[]; quiet?: boolean }) => {
+    const { attachStreams } = await import('./run.js');
+    attachStreams(f.attach, false);
     const { createContainer } = await import('../../core/containers/create.js');
     const { repairContainers } = await import('../../core/containers/repair.js');
     const { flagsToSpec } = await import('../run-spec.js');
@@ -21,7 +25,7 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     await repairContainers(engine);
     // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
     const { ensureImageForRun } = await import('./pull.js');
-    const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: false });
+    const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: !!f.quiet });
     // a short name the search list resolved to another registry is known here by its id
     const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
     await writeCidfile(engine, f.cidfile, rec.id);

@@ -11,6 +11,7 @@ interface ExecFlags {
   user?: string;
   workdir?: string;
   privileged?: boolean;
+  detachKeys?: string;
 }
 
 /** `berth exec`: runc exec with the terminal inherited; exit code passed through (126/127 as docker). */
@@ -28,8 +29,10 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
     .option('-u, --user <user>', 'username or UID (format: "<name|uid>[:<group|gid>]")')
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('--privileged', 'give extended privileges to the command')
+    .option('--detach-keys <keys>', 'override the key sequence for detaching (checked; an exec with a terminal is the terminal\'s own: it ends with its command)')
     .passThroughOptions()
     .action(async (target: string, command: string[], f: ExecFlags) => {
+      if (f.detachKeys !== undefined) (await import('../../core/runtime/detach-keys.js')).parseDetachKeys(f.detachKeys);
       const fs = await import('node:fs');
       const { execProcess, execOptions } = await import('../../core/containers/exec.js');
       const { execForeground, execDetached } = await import('../../core/runtime/exec.js');

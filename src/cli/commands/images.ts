@@ -1,4 +1,5 @@
 import { registerBuild } from './build.js';
+import { checkPlatform } from '../platform-check.js';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
@@ -111,8 +112,10 @@ function registerSaveCmd(parent: Command, ctx: CliContext): void {
     .argument('<images...>')
     .option('-o, --output <file>', 'write to a file, instead of STDOUT')
     .option('--format <format>', 'docker-archive (default), oci-archive, or oci-dir (an OCI layout directory, needs -o)', 'docker-archive')
-    .action(async (refs: string[], f: { output?: string; format: string }) => {
+    .option('--platform <os/arch[/variant]>', 'save the images only if they are for this platform (berth stores one per image)')
+    .action(async (refs: string[], f: { output?: string; format: string; platform?: string }) => {
       const { saveImages, saveOciDir } = await import('../../core/images/archive-save.js');
+      await checkPlatform(await ctx.engine(), refs, f.platform);
       if (f.format !== 'docker-archive' && f.format !== 'oci-archive' && f.format !== 'oci-dir') {
         throw new BerthError('InvalidArgument', `unsupported format "${f.format}": use docker-archive, oci-archive or oci-dir`);
       }
@@ -173,8 +176,10 @@ function registerRmiCmd(parent: Command, ctx: CliContext, name: string, aliases:
     .argument('<images...>')
     .option('-f, --force', 'force removal of the image')
     .option('--no-prune', 'do not delete untagged parents')
-    .action(async (refs: string[], f: { force?: boolean }) => {
+    .option('--platform <os/arch[/variant]>', 'remove the images only if they are for this platform (berth stores one per image)')
+    .action(async (refs: string[], f: { force?: boolean; platform?: string }) => {
       const engine = await ctx.engine();
+      await checkPlatform(engine, refs, f.platform);
       const isUsedBy = await usedBy(ctx);
       const { familiarString } = await import('../../core/reference/reference.js');
       let failed = false;
@@ -213,9 +218,11 @@ function registerHistoryCmd(parent: Command, ctx: CliContext): void {
     .option('--no-trunc', "don't truncate output")
     .option('-q, --quiet', 'only show image IDs')
     .option('--format <format>', 'format output using a Go template')
-    .action(async (ref: string, f: { trunc: boolean; quiet?: boolean; format?: string }) => {
+    .option('--platform <os/arch[/variant]>', 'show the history only if the image is for this platform (berth stores one per image)')
+    .action(async (ref: string, f: { trunc: boolean; quiet?: boolean; format?: string; platform?: string }) => {
       const { formatRows, humanSize, createdAgo } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
+      await checkPlatform(engine, [ref], f.platform);
       const img = engine.images.resolve(ref);
       const items = engine.images.history(img.id);
       if (f.quiet) {

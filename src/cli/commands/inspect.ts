@@ -1,3 +1,4 @@
+import { checkPlatform } from '../platform-check.js';
 import type { Command } from 'commander';
 import { errorMessage } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
@@ -17,8 +18,10 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
     .option('-f, --format <format>', 'format output using a Go template');
   if (!only) cmd.option('--type <type>', 'only inspect objects of the given type (container, image, volume)');
   if (only === 'container' || !only) cmd.option('-s, --size', 'display total file sizes');
-  cmd.action(async (targets: string[], f: { format?: string; type?: string; size?: boolean }) => {
+  if (only === 'image') cmd.option('--platform <os/arch[/variant]>', 'inspect the image only if it is for this platform (berth stores one per image)');
+  cmd.action(async (targets: string[], f: { format?: string; type?: string; size?: boolean; platform?: string }) => {
     const engine = await ctx.engine();
+    if (only === 'image') await checkPlatform(engine, targets, f.platform);
     const { inspectContainer } = await import('../../core/containers/inspect.js');
     const kind = (only ?? f.type) as Kind;
     if (kind && !['container', 'image', 'volume'].includes(kind)) throw new Error(`"${kind}" is not a valid value for --type`);

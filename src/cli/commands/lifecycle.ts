@@ -114,10 +114,15 @@ export function registerRm(parent: Command, ctx: CliContext, name = 'rm'): void 
     .argument('<containers...>')
     .option('-f, --force', 'force the removal of a running container (uses SIGKILL)')
     .option('-v, --volumes', 'remove anonymous volumes associated with the container')
-    .action(async (targets: string[], f: { force?: boolean; volumes?: boolean }) => {
-      const { removeContainer } = await import('../../core/containers/remove.js');
+    .option('-l, --link', 'remove the specified link (/CONTAINER/ALIAS), not a container')
+    .action(async (targets: string[], f: { force?: boolean; volumes?: boolean; link?: boolean }) => {
+      const { removeContainer, removeLink } = await import('../../core/containers/remove.js');
       const engine = await ctx.engine();
       await forEachTarget(ctx, targets, async (t) => {
+        if (f.link) {
+          removeLink(engine, t);
+          return t;
+        }
         await removeContainer(engine, t, { force: !!f.force, volumes: !!f.volumes });
         return t;
       });

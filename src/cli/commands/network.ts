@@ -9,6 +9,36 @@ function labels(list: string[]): Record<string, string> {
   return Object.fromEntries(list.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
 }
 
+interface NetworkCreateFlags {
+  driver: string;
+  subnet?: string;
+  gateway?: string;
+  internal?: boolean;
+  label: string[];
+  ipRange?: string;
+  opt: string[];
+  ipv6?: boolean;
+  ipv4?: string | boolean;
+  ipamDriver?: string;
+  ipamOpt: string[];
+  auxAddress: string[];
+  scope?: string;
+  configOnly?: boolean;
+  configFrom?: string;
+  ingress?: boolean;
+}
+
+/** docker's network create flags that berth's local bridge networks cannot honour, refused by name. */
+function checkUnsupportedCreateFlags(f: NetworkCreateFlags): void {
+  if (f.ipv6) throw new BerthError('InvalidArgument', 'IPv6 networks are not supported by berth');
+  if (f.ipv4 === false || f.ipv4 === 'false') throw new BerthError('InvalidArgument', '--ipv4=false: berth networks are IPv4 networks');
+  if (f.ipamDriver !== undefined && f.ipamDriver !== 'default') throw new BerthError('NotFound', `IPAM driver "${f.ipamDriver}" not found (berth has "default")`);
+  if (f.ipamOpt.length > 0) throw new BerthError('InvalidArgument', `--ipam-opt ${f.ipamOpt[0]}: the default IPAM driver takes no options`);
+  if (f.auxAddress.length > 0) throw new BerthError('InvalidArgument', '--aux-address is not supported: use --ip-range to keep container addresses away from others');
+  if (f.scope !== undefined && f.scope !== 'local') throw new BerthError('InvalidArgument', `--scope ${f.scope}: berth networks are local (there is no swarm)`);
+  if (f.configOnly || f.configFrom !== undefined || f.ingress) throw new BerthError('InvalidArgument', 'config-only, config-from and ingress networks belong to swarm, which berth does not have');
+}
+
 /** `berth network create|ls|inspect|rm|connect|disconnect|prune` (docker's verbs and wording). */
 export function registerNetwork(parent: Command, ctx: CliContext): void {
   const net = parent.command('network').description('Manage networks');
@@ -25,8 +55,16 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('-o, --opt <key=value>', 'driver options (com.docker.network.bridge.name, com.docker.network.driver.mtu)', collect, [])
     .option('--attachable', 'enable manual container attachment (always the case here)')
     .option('--ipv6', 'enable IPv6 networking (not supported)')
-    .action(async (name: string, f: { driver: string; subnet?: string; gateway?: string; internal?: boolean; label: string[]; ipRange?: string; opt: string[]; ipv6?: boolean }) => {
-      if (f.ipv6) throw new BerthError('InvalidArgument', 'IPv6 networks are not supported by berth');
+    .option('--ipv4 [bool]', 'enable IPv4 networking (always: berth networks are IPv4)')
+    .option('--ipam-driver <driver>', 'IP address management driver (only "default")')
+    .option('--ipam-opt <key=value>', 'IPAM driver options (none for the default driver)', collect, [])
+    .option('--aux-address <name=ip>', 'auxiliary addresses the IPAM driver must not give out (not supported)', collect, [])
+    .option('--scope <scope>', 'network scope (only "local": berth has no swarm)')
+    .option('--config-only', 'create a configuration-only network (swarm: not supported)')
+    .option('--config-from <network>', 'network to copy the configuration from (swarm: not supported)')
+    .option('--ingress', 'create swarm routing-mesh network (not supported)')
+    .action(async (name: string, f: NetworkCreateFlags) => {
+      checkUnsupportedCreateFlags(f);
       const options: Record<string, string> = {};
       for (const o of f.opt) {
         const i = o.indexOf('=');
@@ -135,7 +173,17 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .argument('<container>')
     .option('--alias <alias>', 'add network-scoped alias for the container', collect, [])
     .option('--ip <address>', 'IPv4 address')
-    .action(async (network: string, container: string, f: { alias: string[]; ip?: string }) => {
+    .option('--ip6 <address>', 'IPv6 address (no berth network has IPv6)')
+    .option('--link <name[:alias]>', 'add a link to another container (use a network alias: berth supports --link on run)', collect, [])
+    .option('--link-local-ip <ip>', 'link-local addresses (not supported)', collect, [])
+    .option('--driver-opt <key=value>', 'driver options for the endpoint (none for bridge networks)', collect, [])
+    .option('--gw-priority <n>', 'gateway priority (the container\'s first network is its gateway)')
+    .action(async (network: string, container: string, f: { alias: string[]; ip?: string; ip6?: string; link: string[]; linkLocalIp: string[]; driverOpt: string[]; gwPriority?: string }) => {
+      if (f.ip6 !== undefined) throw new BerthError('InvalidArgument', `--ip6 ${f.ip6}: no berth network has an IPv6 subnet`);
+      if (f.link.length > 0) throw new BerthError('InvalidArgument', '--link on network connect is not supported: containers on one network find each other by name and --alias');
+      if (f.linkLocalIp.length > 0) throw new BerthError('InvalidArgument', '--link-local-ip: berth\'s networks do not assign link-local addresses');
+      if (f.driverOpt.length > 0) throw new BerthError('InvalidArgument', `--driver-opt ${f.driverOpt[0]}: the bridge driver takes no endpoint options`);
+      if (f.gwPriority !== undefined && f.gwPriority !== '0') throw new BerthError('InvalidArgument', '--gw-priority: the container\'s first network is its default gateway; priorities are not supported');
       const { connectContainer } = await import('../../core/networks/index.js');
       const engine = await ctx.engine();
       await connectContainer(engine, network, container, { aliases: f.alias, ...(f.ip ? { ip: f.ip } : {}) });

@@ -1,3 +1,4 @@
+import { checkPlatform } from '../platform-check.js';
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
@@ -16,10 +17,12 @@ export function registerPush(parent: Command, ctx: CliContext, name = 'push'): v
     .argument('<name>', 'NAME[:TAG] of a stored image')
     .argument('[destination]', 'push to this reference instead (host/repo[:tag])')
     .option('-q, --quiet', 'suppress verbose output')
-    .option('-a, --all-tags', 'push all tags of an image to the repository');
-  addRegistryFlags(cmd).action(async (source: string, dest: string | undefined, f: PushFlags) => {
+    .option('-a, --all-tags', 'push all tags of an image to the repository')
+    .option('--platform <os/arch[/variant]>', 'push the image only if it is for this platform (berth stores one per image)');
+  addRegistryFlags(cmd).action(async (source: string, dest: string | undefined, f: PushFlags & { platform?: string }) => {
     const [{ pushImage }, { progressRenderer }] = await Promise.all([import('../../core/registry/push.js'), import('../render/progress.js')]);
     const engine = await ctx.engine();
+    if (!f.allTags) await checkPlatform(engine, [source], f.platform);
     const opts = { ...registryOptions(f), onProgress: progressRenderer(ctx.stdout, { quiet: f.quiet, err: ctx.stderr }) };
     if (f.allTags) {
       // docker's push -a: every local tag of the repository, one after the other

@@ -76,7 +76,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
 }
 
 /** docker's -a: which output streams are shown (undefined: both); refused with -d, as docker does. */
-function attachStreams(values: readonly string[], detach: boolean): { stdout: boolean; stderr: boolean } | undefined {
+export function attachStreams(values: readonly string[], detach: boolean): { stdout: boolean; stderr: boolean } | undefined {
   if (values.length === 0) return undefined;
   if (detach) throw new BerthError('InvalidArgument', 'conflicting options: cannot specify both --attach and --detach');
   const names = values.map((v) => v.toLowerCase());

@@ -1,3 +1,4 @@
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { forEachTarget } from '../multi.js';
@@ -11,7 +12,12 @@ export function registerStart(parent: Command, ctx: CliContext, name = 'start'):
     .option('-a, --attach', "attach STDOUT/STDERR and forward signals")
     .option('-i, --interactive', "attach container's STDIN")
     .option('--detach-keys <keys>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
-    .action(async (targets: string[], f: { attach?: boolean; interactive?: boolean; detachKeys?: string }) => {
+    .option('--checkpoint <name>', 'restore from this checkpoint (docker experimental: not supported)')
+    .option('--checkpoint-dir <dir>', 'directory of the checkpoint (docker experimental: not supported)')
+    .action(async (targets: string[], f: { attach?: boolean; interactive?: boolean; detachKeys?: string; checkpoint?: string; checkpointDir?: string }) => {
+      if (f.checkpoint !== undefined || f.checkpointDir !== undefined) {
+        throw new BerthError('InvalidArgument', 'checkpoint/restore is not supported by berth (an experimental docker feature)');
+      }
       const { startContainer } = await import('../../core/containers/start.js');
       const engine = await ctx.engine();
       if (f.attach || f.interactive) {

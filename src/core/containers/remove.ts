@@ -63,3 +63,18 @@ export function removeContainerFiles(ctx: EngineContext, id: string): void {
   fs.rmSync(p.exitFile, { force: true });
   fs.rmSync(path.join(ctx.paths.sockets, id), { recursive: true, force: true });
 }
+
+/**
+ * docker's `rm --link /web/db`: container web forgets its link aliased db (its /etc/hosts gets
+ * the change at its next start, as docker's does).
+ */
+export function removeLink(ctx: EngineContext, link: string): void {
+  const m = /^\/?([^/]+)\/([^/]+)$/.exec(link);
+  if (!m) throw new BerthError('InvalidArgument', `invalid link "${link}": expected /CONTAINER/ALIAS`);
+  const rec = ctx.containers.lookup(m[1] as string);
+  const alias = m[2] as string;
+  const links = rec.spec.links ?? [];
+  const kept = links.filter((l) => (l.includes(':') ? l.slice(l.indexOf(':') + 1) : l) !== alias);
+  if (kept.length === links.length) throw new BerthError('NotFound', `Could not find link "${link}"`);
+  ctx.containers.setSpec(rec.id, { ...rec.spec, links: kept });
+}
