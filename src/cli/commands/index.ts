@@ -121,6 +121,9 @@ export function commandsFor(args: readonly string[]): CommandDefinition[] {
   const verb = CONTAINER_VERBS.find(([, name]) => name === word);
   if (verb) return [(p, c) => verb[0](p, c, verb[1])];
   if (word === 'ps') return [(p, c) => registerPs(p, c, 'ps')];
+  if (word === 'pull') return [registerPull];
+  if (word === 'push') return [registerPush];
+  if (word === 'build') return [registerBuild];
   if (word === 'inspect') return [(p, c) => registerInspect(p, c, 'inspect')];
   return COMMANDS;
 }

@@ -51,6 +51,11 @@ export function registerPull(parent: Command, ctx: CliContext, name = 'pull'): v
     .option('--platform <platform>', 'set platform if server is multi-platform capable (os/arch[/variant])')
     .option('-a, --all-tags', 'download all tagged images in the repository');
   addRegistryFlags(cmd).action(async (ref: string, f: PullFlags) => {
+    // the layers' worker threads boot while the store opens and the manifest comes (a pull of an
+    // image already here leaves them unused: they cost a little CPU, no time)
+    const { prewarmLanes } = await import('../../core/registry/layer-lanes.js');
+    const { availableParallelism } = await import('node:os');
+    prewarmLanes(Math.min(3, availableParallelism()) - 1);
     const [{ pullImage, pullAllTags }, { parsePlatform }, { progressRenderer }] = await Promise.all([
       import('../../core/registry/pull.js'),
       import('../../core/images/platform.js'),

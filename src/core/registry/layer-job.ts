@@ -7,6 +7,7 @@ import vm from 'node:vm';
 import { errorMessage } from '../errors/index.js';
 import { PROGRESS_INTERVAL_MS } from './progress.js';
 import { discard, makeAgent, send, type TlsFiles } from './transport.js';
+import { RawGet } from './raw-get.js';
 
 /**
  * One layer of a pull, as a worker thread (or the main thread) does it: the blob from the
@@ -65,15 +66,31 @@ export async function runLayerJob(job: LayerJob, onProgress?: (bytes: number) =>
   let fd: number | undefined;
   let sink: LayerSink | undefined;
   let source: Readable | undefined;
+  let raw: RawGet | undefined;
   const tar = job.unpackDir !== undefined ? new PassThrough({ highWaterMark: 1 << 20 }) : undefined;
   tar?.on('error', () => undefined); // the unpacker reports it
   try {
-    source = job.request ? await get(job.request) : fs.createReadStream(job.blobPath as string, { highWaterMark: 1 << 20 });
     if (job.blobTemp !== undefined) fd = fs.openSync(job.blobTemp, 'wx', 0o444);
     const s = (sink = linux.layerSinkOpen(fd ?? -1));
     const { unpackLayer } = await import('../snapshots/unpack.js');
     const unpacked = tar ? unpackLayer(tar, job.unpackDir as string) : undefined;
-    await pump(source, s, tar, unpacked, job.size, onProgress);
+    const feed = new Feed(s, tar, job.size, onProgress);
+    let fed = false;
+    if (job.request?.scheme === 'http') {
+      // plain HTTP: the bare-socket GET; anything but a plain 200 goes through the HTTP client
+      const r = await Promise.race([
+        RawGet.run(new URL(job.request.url), job.request.headers, feed, (g) => {
+          raw = g;
+          feed.onPause = () => tar?.once('drain', () => g.resume());
+        }),
+        failureOf(unpacked),
+      ]);
+      fed = r.handled;
+    }
+    if (!fed) {
+      source = job.request ? await get(job.request) : fs.createReadStream(job.blobPath as string, { highWaterMark: 1 << 20 });
+      await pump(source, feed, tar, unpacked);
+    }
     sink = undefined;
     const end = linux.layerSinkEnd(s);
     if (tar) {
@@ -84,6 +101,7 @@ export async function runLayerJob(job: LayerJob, onProgress?: (bytes: number) =>
     onProgress?.(end.size);
     return { ok: true, digest: end.digest, diffId: end.diffId, size: end.size, unpackedSize };
   } catch (e) {
+    raw?.abort();
     source?.destroy();
     tar?.destroy();
     return { ok: false, message: errorMessage(e) };
@@ -93,43 +111,66 @@ export async function runLayerJob(job: LayerJob, onProgress?: (bytes: number) =>
   }
 }
 
-/** Feed the body through the sink into the unpacker, with back-pressure from the unpacker. */
-function pump(
-  source: Readable,
-  sink: LayerSink,
-  tar: PassThrough | undefined,
-  unpacked: Promise<unknown> | undefined,
-  limit: number,
-  onProgress: ((bytes: number) => void) | undefined,
-): Promise<void> {
+/** A promise that only ever rejects: with the unpacker's refusal, to stop a download early. */
+function failureOf(p: Promise<unknown> | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    p?.catch(reject);
+  });
+}
+
+/**
+ * The body's bytes, each chunk once and synchronously: size limit, progress, a minor GC every
+ * few MiB, the native sink (hash, blob file, inflate, hash of the tar) and the tar to the
+ * unpacker. Returns false when the unpacker has enough buffered (the source pauses).
+ */
+class Feed {
+  private n = 0;
+  private last = 0;
+  /** called when data() returned false, to arrange the resume */
+  onPause: (() => void) | undefined;
+
+  constructor(
+    private readonly sink: LayerSink,
+    private readonly tar: PassThrough | undefined,
+    private readonly limit: number,
+    private readonly onProgress: ((bytes: number) => void) | undefined,
+  ) {}
+
+  data(chunk: Buffer): boolean {
+    this.n += chunk.length;
+    if (this.n > this.limit) throw new Error(`blob is larger than the ${this.limit} bytes its descriptor says`);
+    if (this.n % GC_EVERY < chunk.length) collectYoung();
+    const now = Date.now();
+    if (this.onProgress && now - this.last >= PROGRESS_INTERVAL_MS) {
+      this.last = now;
+      this.onProgress(this.n);
+    }
+    const tarBytes = linux.layerSinkWrite(this.sink, chunk);
+    if (!this.tar) return true;
+    let full = false;
+    for (const b of tarBytes) full = !this.tar.write(b) || full;
+    if (full) this.onPause?.();
+    return !full;
+  }
+}
+
+/** Feed a stream's body through, with back-pressure from the unpacker. */
+function pump(source: Readable, feed: Feed, tar: PassThrough | undefined, unpacked: Promise<unknown> | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    let n = 0;
-    let last = 0;
     const fail = (e: unknown) => {
       source.destroy();
       reject(e);
     };
+    feed.onPause = () => {
+      if (source.isPaused()) return;
+      source.pause();
+      tar?.once('drain', () => source.resume());
+    };
     source.on('data', (chunk: Buffer) => {
-      n += chunk.length;
-      if (n > limit) return fail(new Error(`blob is larger than the ${limit} bytes its descriptor says`));
-      if (n % GC_EVERY < chunk.length) collectYoung();
-      const now = Date.now();
-      if (onProgress && now - last >= PROGRESS_INTERVAL_MS) {
-        last = now;
-        onProgress(n);
-      }
-      let tarBytes: Buffer[];
       try {
-        tarBytes = linux.layerSinkWrite(sink, chunk);
+        feed.data(chunk);
       } catch (e) {
-        return fail(e);
-      }
-      if (!tar) return;
-      let full = false;
-      for (const b of tarBytes) full = !tar.write(b) || full;
-      if (full && !source.isPaused()) {
-        source.pause();
-        tar.once('drain', () => source.resume());
+        fail(e);
       }
     });
     source.on('end', resolve);

@@ -16,6 +16,23 @@ type Runner = (job: LayerJob, onProgress?: (bytes: number) => void) => Promise<L
  * const lanes = new LayerLanes(2);
  * try { const r = await lanes.run(job); } finally { lanes.close(); }
  */
+/** Workers started ahead by prewarmLanes, taken by the next LayerLanes. */
+const prewarmed: Worker[] = [];
+
+/**
+ * Start `count` worker threads now: a worker takes ~20 ms to boot, which `berth pull` overlaps
+ * with opening the store and asking the registry for the manifest. Unused ones do not keep the
+ * process alive.
+ */
+export function prewarmLanes(count: number): void {
+  const script = workerScript();
+  for (let i = 0; i < count && script !== undefined; i++) {
+    const w = new Worker(script);
+    w.unref();
+    prewarmed.push(w);
+  }
+}
+
 export class LayerLanes {
   private readonly free: Runner[] = [];
   private readonly waiting: Array<(r: Runner) => void> = [];
@@ -46,7 +63,7 @@ export class LayerLanes {
   }
 
   private workerLane(script: string): Runner {
-    const worker = new Worker(script);
+    const worker = prewarmed.shift() ?? new Worker(script);
     worker.unref();
     this.workers.push(worker);
     const pending = new Map<number, { resolve: (r: LayerJobResult) => void; onProgress: ((bytes: number) => void) | undefined }>();
