@@ -394,6 +394,19 @@ test('rm --link forgets a link; create -q/-a, exec --detach-keys, start --checkp
   await t.berth(['rm', '-f', 'lk-db', 'lk-web', cq.stdout.trim()]);
 });
 
+test('a container killed for memory is OOMKilled with 137 and an oom event; its next run starts clean', async () => {
+  // the first run eats memory; the next ones (the file is in the container's layer) sleep
+  const r = await t.berth(['run', '--name', 'oomer', '-m', '8m', '--memory-swap', '8m', 'busybox', 'sh', '-c', 'if [ -f /oomed ]; then sleep 30; else touch /oomed; tail /dev/zero; fi'], { timeoutMs: 30000 });
+  assert.equal(r.code, 137, r.stderr);
+  assert.equal((await t.berth(['inspect', '-f', '{{.State.OOMKilled}} {{.State.ExitCode}}', 'oomer'])).stdout, 'true 137\n');
+  const ev = await t.berth(['events', '--since', '1m', '--until', '0s', '--filter', 'container=oomer', '--format', '{{.Action}}']);
+  assert.match(ev.stdout, /^oom\ndie$/m);
+  // the same container's next run: no OOM carried over
+  await t.berth(['start', 'oomer']);
+  assert.equal((await t.berth(['inspect', '-f', '{{.State.OOMKilled}}', 'oomer'])).stdout, 'false\n');
+  await t.berth(['rm', '-f', 'oomer']);
+});
+
 test('volume create -o: a tmpfs shared by the containers using it, gone with the last; a bind of a host directory; bad options refused', async () => {
   const mounted = () => fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(`${t.root}/volumes/tmpv/_data`);
   assert.equal((await t.berth(['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000', 'tmpv'])).code, 0);

@@ -15,6 +15,8 @@ export interface ContainerPaths {
   hosts: string;
   resolvConf: string;
   runDir: string;
+  /** made by conmon when the container's memory cgroup saw an OOM kill during this run */
+  oomFile: string;
   pidFile: string;
   conmonPidFile: string;
   exitFile: string;
@@ -37,6 +39,7 @@ export function containerPaths(paths: Paths, id: string): ContainerPaths {
     runDir,
     pidFile: path.join(runDir, 'pidfile'),
     conmonPidFile: path.join(runDir, 'conmon.pid'),
+    oomFile: path.join(runDir, 'oom'),
     exitFile: path.join(paths.exits, id),
   };
 }

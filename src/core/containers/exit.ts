@@ -23,7 +23,7 @@ export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): Cont
   const code = readExitCode(ctx.paths.exits, rec.id);
   if (code !== null) {
     const state = recordExit(ctx, rec.id);
-    if (state) died(ctx, rec, state.exitCode);
+    if (state) died(ctx, rec, state.exitCode, state.oomKilled);
     // null: another process recorded it first; what it recorded is the truth, not our stale copy
     return state ? { ...rec, state } : (ctx.containers.get(rec.id) ?? rec);
   }
@@ -38,7 +38,9 @@ export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): Cont
 }
 
 /** docker's `die`, once per run: whoever records the exit reports it. */
-export function died(ctx: EngineContext, rec: ContainerRecord, exitCode: number): void {
+export function died(ctx: EngineContext, rec: ContainerRecord, exitCode: number, oomKilled = false): void {
+  // docker reports the OOM kill first
+  if (oomKilled) containerEvent(ctx, rec, 'oom');
   const started = Date.parse(rec.state.startedAt);
   const execDuration = Number.isNaN(started) || started <= 0 ? 0 : Math.max(0, Math.round((Date.now() - started) / 1000));
   containerEvent(ctx, rec, 'die', { exitCode: String(exitCode), execDuration: String(execDuration) });
@@ -64,7 +66,8 @@ function recordExit(ctx: EngineContext, id: string): ContainerState | null {
       pid: 0,
       conmonPid: 0,
       finishedAt,
-      oomKilled: s.oomKilled,
+      // conmon marks an OOM kill in the memory cgroup with a file, as podman reads it
+      oomKilled: fs.existsSync(p.oomFile),
     };
   });
 }

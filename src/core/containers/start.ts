@@ -57,6 +57,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   // a container never started has none, and skipping runc saves ~15 ms on every `run`
   if (rec.state.startedAt !== ZERO_TIME) await runtime.delete(rec.id, true).catch(() => undefined);
   fs.rmSync(p.exitFile, { force: true });
+  fs.rmSync(p.oomFile, { force: true });
   fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
   // a late exit hook of the previous run (restart) must not `runc delete` this one
   const runId = randomBytes(8).toString('hex');
@@ -125,15 +126,15 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     trace('runtime started');
     const now = new Date().toISOString();
     const startState = ctx.containers.updateState(rec.id, (s) => {
-      const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, startedAt: now, error: '', stoppedByUser: false, attachedPid: opts.attachedPid ?? 0 };
+      const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, startedAt: now, error: '', stoppedByUser: false, attachedPid: opts.attachedPid ?? 0, oomKilled: false };
       const code = readExitCode(ctx.paths.exits, rec.id);
       // a process that already ended (the exit hook may even have run before us) is recorded as exited
-      if (code !== null) return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now };
+      if (code !== null) return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now, oomKilled: fs.existsSync(p.oomFile) };
       return { ...base, status: 'running', exitCode: 0 };
     });
     if (startState?.status === 'exited') {
       containerEvent(ctx, rec, 'start');
-      died(ctx, { ...rec, state: startState }, startState.exitCode);
+      died(ctx, { ...rec, state: startState }, startState.exitCode, startState.oomKilled);
       // conmon's hook came while the start was unrecorded and left the exit to us: run it again,
       // detached as conmon runs it, so --rm and the restart policy apply
       if (startState.hookDeferred && !opts.noExitHook) runDetached(ctx.exitCommand(rec.id, runId));
