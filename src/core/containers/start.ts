@@ -140,7 +140,10 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       if (startState.hookDeferred && !opts.noExitHook) runDetached(ctx.exitCommand(rec.id, runId));
     }
     if (startState?.status !== 'exited') containerEvent(ctx, rec, 'start');
-    rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
+    const latest = ctx.containers.get(rec.id);
+    // a process that ended at once may already be gone with its exit hook (--rm): that is a start
+    if (!latest) return { ...rec, state: startState ?? rec.state };
+    rec = refreshContainer(ctx, latest);
     await net.started(rec, { callerFinalizes: opts.attachedPid !== undefined });
     startHealthMonitor(ctx, rec);
     trace('start done');
