@@ -146,6 +146,9 @@ test('network create --ip-range, -o bridge name and mtu: addresses from the rang
   const cfg = JSON.parse(await ok(['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'nt-opt'])) as Array<{ IPRange?: string }>;
   assert.equal(cfg[0]?.IPRange, '10.123.0.128/26');
   assert.equal(await ok(['network', 'inspect', '-f', '{{index .Options "com.docker.network.driver.mtu"}}', 'nt-opt']), '1400');
+  // docker's plain inspect finds networks too
+  assert.equal(await ok(['inspect', '-f', '{{.Name}} {{.Driver}}', 'nt-opt']), 'nt-opt bridge');
+  assert.equal(await ok(['inspect', '--type', 'network', '-f', '{{.Name}}', 'bridge']), 'bridge');
   const out = await ok(['run', '--rm', '--network', 'nt-opt', 'busybox', 'sh', '-c', 'ip -4 -o addr show eth0; cat /sys/class/net/eth0/mtu']);
   const ip = /inet (10\.123\.0\.(\d+))\//.exec(out);
   assert.ok(ip && Number(ip[2]) >= 128 && Number(ip[2]) < 192, out);

@@ -7,7 +7,7 @@ import type { Engine } from '../../core/engine.js';
 import { containerPaths } from '../../core/containers/container-paths.js';
 import { dirSize } from '../../core/volumes/volume-store.js';
 
-type Kind = 'container' | 'image' | 'volume' | undefined;
+type Kind = 'container' | 'image' | 'volume' | 'network' | undefined;
 
 /** `berth inspect` (containers, then images, then volumes) and `container|image|volume inspect`. */
 export function registerInspect(parent: Command, ctx: CliContext, name = 'inspect', only: Kind = undefined): void {
@@ -16,7 +16,7 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
     .description(`Display detailed information on one or more ${only ?? 'object'}s`)
     .argument('<targets...>')
     .option('-f, --format <format>', 'format output using a Go template');
-  if (!only) cmd.option('--type <type>', 'only inspect objects of the given type (container, image, volume)');
+  if (!only) cmd.option('--type <type>', 'only inspect objects of the given type (container, image, volume, network)');
   if (only === 'container' || !only) cmd.option('-s, --size', 'display total file sizes');
   if (only === 'image') cmd.option('--platform <os/arch[/variant]>', 'inspect the image only if it is for this platform (berth stores one per image)');
   cmd.action(async (targets: string[], f: { format?: string; type?: string; size?: boolean; platform?: string }) => {
@@ -24,7 +24,8 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
     if (only === 'image') await checkPlatform(engine, targets, f.platform);
     const { inspectContainer } = await import('../../core/containers/inspect.js');
     const kind = (only ?? f.type) as Kind;
-    if (kind && !['container', 'image', 'volume'].includes(kind)) throw new Error(`"${kind}" is not a valid value for --type`);
+    if (kind && !['container', 'image', 'volume', 'network'].includes(kind)) throw new Error(`"${kind}" is not a valid value for --type`);
+    const nets = !kind || kind === 'network' ? await import('../../core/networks/index.js') : undefined;
     const objects: unknown[] = [];
     let failed = false;
     for (const t of targets) {
@@ -32,6 +33,7 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
       if (!kind || kind === 'container') attempts.push(() => (f.size ? withSizes(engine, inspectContainer(engine, t)) : inspectContainer(engine, t)));
       if (!kind || kind === 'image') attempts.push(() => engine.images.inspect(engine.images.resolve(t).id));
       if (!kind || kind === 'volume') attempts.push(() => volumeJson(engine.volumes.get(t)));
+      if (nets) attempts.push(() => nets.networkJson(engine, nets.networkStore(engine).lookup(t)));
       let done = false;
       let lastErr: unknown;
       for (const a of attempts) {
