@@ -165,9 +165,27 @@ test('image prune, system df and system prune', async () => {
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /Total reclaimed space/);
   assert.doesNotMatch((await t.berth(['images'])).stdout, /<none>/);
+  // --filter: until= and label= on the image config's labels; what goes is counted
+  const built = path.join(t.root, 'prune-ctx');
+  fs.mkdirSync(built, { recursive: true });
+  fs.writeFileSync(path.join(built, 'Dockerfile'), 'FROM busybox\nLABEL tier=web\nRUN head -c 300000 /dev/urandom > /blob\n');
+  assert.equal((await t.berth(['build', '-q', '-t', 'labelled', built])).code, 0);
+  await t.berth(['tag', 'busybox', 'plain:1']);
+  assert.doesNotMatch((await t.berth(['image', 'prune', '-a', '-f', '--filter', 'until=2000-01-01T00:00:00Z'])).stdout, /untagged/);
+  const lp = await t.berth(['image', 'prune', '-a', '-f', '--filter', 'label=tier=web']);
+  assert.match(lp.stdout, /untagged: labelled:latest/);
+  assert.match(lp.stdout, /Total reclaimed space: 3\d\d(\.\d+)?kB/);
+  const left = (await t.berth(['images', '--format', '{{.Repository}}'])).stdout;
+  assert.match(left, /plain/);
+  assert.doesNotMatch(left, /labelled/);
+  assert.match((await t.berth(['image', 'prune', '--filter', 'color=red'])).stderr, /invalid filter 'color=red'/);
+  await t.berth(['rmi', 'plain:1']);
+  // system prune: stopped containers and unused networks, as docker's
   await t.berth(['run', '--name', 'stopped', 'busybox', 'true']);
+  await t.berth(['network', 'create', 'unused-net']);
   const sp = await t.berth(['system', 'prune', '-f']);
   assert.equal(sp.code, 0, sp.stderr);
+  assert.match(sp.stdout, /Deleted Networks:\nunused-net\n/);
   assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
   assert.match((await t.berth(['images'])).stdout, /busybox/);
 });

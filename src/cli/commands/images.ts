@@ -259,12 +259,20 @@ function registerImagePrune(parent: Command, ctx: CliContext): void {
     .description('Remove unused images')
     .option('-a, --all', 'remove all unused images, not just dangling ones')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values', collect, [])
-    .action(async (f: { all?: boolean }) => {
+    .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collect, [])
+    .action(async (f: { all?: boolean; filter: string[] }) => {
       const { humanSize } = await import('../../core/format/index.js');
+      const { pruneFilters } = await import('../prune-filters.js');
+      const filters = await pruneFilters(f.filter);
       const engine = await ctx.engine();
       const isUsedBy = await usedBy(ctx);
-      const r = engine.images.prune({ all: !!f.all, usedBy: isUsedBy, liveChainIds: engine.containers.liveChainIds() });
+      const r = engine.images.prune({
+        all: !!f.all,
+        usedBy: isUsedBy,
+        liveChainIds: engine.containers.liveChainIds(),
+        filters,
+        labelsOf: (id: string) => engine.images.config(id).config?.Labels ?? {},
+      });
       if (r.untagged.length || r.deleted.length) {
         ctx.stdout.write('Deleted Images:\n');
         for (const u of r.untagged) ctx.stdout.write(`untagged: ${u}\n`);

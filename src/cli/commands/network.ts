@@ -203,11 +203,13 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .command('prune')
     .description('Remove all unused networks')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values', collect, [])
-    .action(async () => {
+    .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collect, [])
+    .action(async (f: { filter: string[] }) => {
       const { pruneNetworks } = await import('../../core/networks/index.js');
+      const { pruneFilters } = await import('../prune-filters.js');
+      const filters = await pruneFilters(f.filter);
       const engine = await ctx.engine();
-      const removed = pruneNetworks(engine);
+      const removed = pruneNetworks(engine, filters);
       if (removed.length) ctx.stdout.write(`Deleted Networks:\n${removed.join('\n')}\n`);
     });
 }

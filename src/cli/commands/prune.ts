@@ -1,6 +1,6 @@
 import { registerBuild } from './build.js';
+import { pruneFilters } from '../prune-filters.js';
 import { registerEvents } from './events.js';
-import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
@@ -91,7 +91,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
       );
     });
   g.command('prune')
-    .description('Remove unused data: stopped containers, dangling images (all unused with -a), and with --volumes unused volumes')
+    .description('Remove unused data: stopped containers, unused networks, dangling images (all unused with -a), the build cache, and with --volumes unused anonymous volumes')
     .option('-a, --all', 'remove all unused images not just dangling ones')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--volumes', 'prune anonymous volumes')
@@ -101,16 +101,26 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
       const { humanSize } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
-      // the filters choose the containers (images and volumes: not yet)
-      const c = await pruneContainers(engine, { filters: await pruneFilters(f.filter) });
+      // the filters choose containers, networks and images (docker: volumes take none here)
+      const filters = await pruneFilters(f.filter);
+      const c = await pruneContainers(engine, { filters });
       let reclaimed = c.reclaimed;
       if (c.removed.length) ctx.stdout.write(`Deleted Containers:\n${c.removed.join('\n')}\n\n`);
+      const { pruneNetworks } = await import('../../core/networks/index.js');
+      const nets = pruneNetworks(engine, filters);
+      if (nets.length) ctx.stdout.write(`Deleted Networks:\n${nets.join('\n')}\n\n`);
       if (f.volumes) {
         const v = pruneVolumes(engine, { all: false });
         reclaimed += v.reclaimed;
         if (v.removed.length) ctx.stdout.write(`Deleted Volumes:\n${v.removed.join('\n')}\n\n`);
       }
-      const i = engine.images.prune({ all: !!f.all, usedBy: (id: string) => engine.containers.usersOf(id), liveChainIds: engine.containers.liveChainIds() });
+      const i = engine.images.prune({
+        all: !!f.all,
+        usedBy: (id: string) => engine.containers.usersOf(id),
+        liveChainIds: engine.containers.liveChainIds(),
+        filters,
+        labelsOf: (id: string) => engine.images.config(id).config?.Labels ?? {},
+      });
       reclaimed += i.spaceReclaimed;
       if (i.untagged.length || i.deleted.length) {
         ctx.stdout.write('Deleted Images:\n');
@@ -140,21 +150,4 @@ export function registerBuilder(program: Command, ctx: CliContext): void {
       const r = pruneBuildCache(await ctx.engine());
       ctx.stdout.write(`Total:\t${humanSize(r.reclaimed)}\n`);
     });
-}
-
-/** `until=TIME`, `label=K[=V]`, `label!=K[=V]`: the filters docker's prune commands take. */
-async function pruneFilters(values: readonly string[]): Promise<import('../../core/containers/prune.js').PruneFilters> {
-  const { parseSince } = await import('./logs.js');
-  const out: import('../../core/containers/prune.js').PruneFilters = {};
-  for (const v of values) {
-    const m = /^(until|label!?)=(.*)$/.exec(v);
-    if (!m) throw new BerthError('InvalidArgument', `invalid filter '${v}': prune takes until=<timestamp> and label=<key>[=<value>]`);
-    const [, key, value] = m as unknown as [string, string, string];
-    if (key === 'until') out.until = parseSince(value);
-    else {
-      const eq = value.indexOf('=');
-      (out.labels ??= []).push({ key: eq < 0 ? value : value.slice(0, eq), ...(eq < 0 ? {} : { value: value.slice(eq + 1) }), negate: key === 'label!' });
-    }
-  }
-  return out;
 }

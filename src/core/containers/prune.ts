@@ -4,6 +4,9 @@ import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
 import { removeContainer } from './remove.js';
 import { repairContainers } from './repair.js';
+import { prunable, type PruneFilters } from '../prune/prune-filters.js';
+
+export type { PruneFilters } from '../prune/prune-filters.js';
 
 /**
  * docker container prune: every container that is not running (created, exited, dead), after
@@ -17,8 +20,7 @@ export async function pruneContainers(ctx: EngineContext, opts: { filters?: Prun
   for (const c0 of ctx.containers.list()) {
     const c = refreshContainer(ctx, c0);
     if (['running', 'paused', 'restarting', 'removing'].includes(c.state.status)) continue;
-    if (f.until !== undefined && !(Date.parse(c.created) < f.until.getTime())) continue;
-    if (!(f.labels ?? []).every((l) => labelMatches(c.spec.labels, l))) continue;
+    if (!prunable(f, c.created, c.spec.labels)) continue;
     reclaimed += dirSize(containerPaths(ctx.paths, c.id).upper);
     await removeContainer(ctx, c.id, {});
     removed.push(c.id);
@@ -27,12 +29,3 @@ export async function pruneContainers(ctx: EngineContext, opts: { filters?: Prun
 }
 
 /** docker container prune --filter: until=TIME (created before), label=K[=V] and label!=K[=V]. */
-export interface PruneFilters {
-  until?: Date;
-  labels?: Array<{ key: string; value?: string; negate: boolean }>;
-}
-
-function labelMatches(labels: Record<string, string>, l: { key: string; value?: string; negate: boolean }): boolean {
-  const has = l.key in labels && (l.value === undefined || labels[l.key] === l.value);
-  return l.negate ? !has : has;
-}

@@ -1,3 +1,4 @@
+import { prunable, type PruneFilters } from '../prune/prune-filters.js';
 import { BerthError } from '../errors/index.js';
 import { immediate } from '../metadata/database.js';
 import { familiarString, normalize, parseReference, repositoryName } from '../reference/reference.js';
@@ -23,6 +24,10 @@ export interface PruneOptions {
   liveChainIds?: Iterable<string>;
   /** garbage younger than this may belong to a pull or load in progress; default one hour */
   minAgeMs?: number;
+  /** --filter until= / label= (on the image config's labels) */
+  filters?: PruneFilters;
+  /** the image config's labels, for the label filters */
+  labelsOf?: (imageId: string) => Record<string, string>;
 }
 
 export interface PruneResult extends RemoveResult {
@@ -167,20 +172,20 @@ export function pruneImages(store: ImageStore, opts: PruneOptions = {}): PruneRe
     const rec = store.byId(id);
     if (!rec || usedBy(id).length > 0) continue;
     if (!opts.all && rec.tags.length + rec.digests.length > 0) continue;
+    if (opts.filters && !prunable(opts.filters, rec.created, opts.labelsOf?.(id) ?? {})) continue;
     const r = removeImage(store, id, { force: true, usedBy });
     result.untagged.push(...r.untagged);
     result.deleted.push(...r.deleted);
-    for (const d of r.deleted) result.spaceReclaimed += sizes.get(d) ?? 0;
   }
   // and what crashes, failed loads and forced removals left behind
   const garbage = store.collectGarbage({
     ...(opts.liveChainIds !== undefined ? { liveChainIds: opts.liveChainIds } : {}),
     ...(opts.minAgeMs !== undefined ? { minAgeMs: opts.minAgeMs } : {}),
   });
-  for (const c of garbage.layers) {
-    result.deleted.push(c);
-    result.spaceReclaimed += sizes.get(c) ?? 0;
-  }
+  result.deleted.push(...garbage.layers);
+  // what was reclaimed: the layers no longer on disk, whichever removal took them
+  const left = new Set(store.layers.list().map((l) => l.chainId));
+  for (const [chainId, size] of sizes) if (!left.has(chainId)) result.spaceReclaimed += size;
   return result;
 }
 

@@ -1,3 +1,4 @@
+import { prunable, type PruneFilters } from '../prune/prune-filters.js';
 import { removeNetworkRules } from './host-rules.js';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -158,11 +159,12 @@ export function removeBridge(bridge: string): void {
 }
 
 /** `network prune`: every user-defined network no container is attached to. */
-export function pruneNetworks(ctx: EngineContext): string[] {
+export function pruneNetworks(ctx: EngineContext, filters: PruneFilters = {}): string[] {
   const store = networkStore(ctx);
   const out: string[] = [];
   for (const n of store.list()) {
     if (n.name === DEFAULT_NETWORK || store.endpointsOn(n.id).length) continue;
+    if (!prunable(filters, n.created, n.labels)) continue;
     removeNetwork(ctx, n.id);
     out.push(n.name);
   }
