@@ -288,6 +288,11 @@ test('builder prune empties the build cache and the RUN cache mounts; system df 
   assert.match(first.stdout, /^n=1$/m);
   const df = await t.berth(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']);
   assert.match(df.stdout, /^Build Cache [1-9]\d*$/m);
+  // until= keeps what was used since; a --keep-storage above the cache's size keeps it all
+  await t.berth(['builder', 'prune', '-f', '--filter', 'until=1h']);
+  await t.berth(['builder', 'prune', '-f', '--keep-storage', '1g']);
+  assert.match((await t.berth(['build', '-t', 'prunable', dir])).stdout, /Using cache/);
+  assert.match((await t.berth(['builder', 'prune', '--filter', 'id=x'])).stderr, /invalid filter 'id=x'/);
   const p = await t.berth(['builder', 'prune', '-f']);
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /^Total:\t\S+$/m);

@@ -1,6 +1,7 @@
 import { registerBuild } from './build.js';
 import { pruneFilters } from '../prune-filters.js';
 import { registerEvents } from './events.js';
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
@@ -143,11 +144,23 @@ export function registerBuilder(program: Command, ctx: CliContext): void {
     .description('Remove build cache')
     .option('-a, --all', 'remove all unused build cache, not just dangling ones (the same here)')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values (accepted; the whole cache goes)', collect, [])
-    .action(async () => {
+    .option('--filter <filter>', 'provide filter values: until=<duration or timestamp> (not used since)', collect, [])
+    .option('--keep-storage <bytes>', 'amount of disk space to keep for cache (least recently used goes first)')
+    .action(async (f: { filter: string[]; keepStorage?: string }) => {
       const { pruneBuildCache } = await import('../../core/build/cache-prune.js');
       const { humanSize } = await import('../../core/format/index.js');
-      const r = pruneBuildCache(await ctx.engine());
+      const { parseSince } = await import('./logs.js');
+      const { parseBytes } = await import('../../core/spec/parse/bytes.js');
+      let until: Date | undefined;
+      for (const v of f.filter) {
+        const m = /^until=(.+)$/.exec(v);
+        if (!m) throw new BerthError('InvalidArgument', `invalid filter '${v}': builder prune takes until=<duration or timestamp>`);
+        until = parseSince(m[1] as string);
+      }
+      const r = pruneBuildCache(await ctx.engine(), {
+        ...(until ? { until } : {}),
+        ...(f.keepStorage !== undefined ? { keepStorage: parseBytes(f.keepStorage, '--keep-storage') } : {}),
+      });
       ctx.stdout.write(`Total:\t${humanSize(r.reclaimed)}\n`);
     });
 }

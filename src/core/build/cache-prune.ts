@@ -32,25 +32,69 @@ export function buildCacheUsage(ctx: EngineContext): { entries: number; size: nu
   return { entries: rows.length + mounts.length, size };
 }
 
+/** builder prune's --filter until= (not used since) and --keep-storage (bytes to keep, least recently used go first). */
+export interface BuildCachePruneOptions {
+  until?: Date;
+  keepStorage?: number;
+}
+
+interface PruneRow {
+  key: string;
+  layer: string | null;
+  last_used: string;
+}
+
 /**
- * `builder prune`: forget every cached step and empty the RUN cache mounts, then collect the
- * layers and blobs that only the cache held (none an image or a container uses).
+ * `builder prune`: forget cached steps (all of them, or those unused since --filter until=, or
+ * the least recently used beyond --keep-storage) and empty RUN cache mounts the same way, then
+ * collect the layers and blobs that only the forgotten steps held (none an image or a
+ * container uses).
  */
-export function pruneBuildCache(ctx: EngineContext): { entries: number; reclaimed: number } {
+export function pruneBuildCache(ctx: EngineContext, opts: BuildCachePruneOptions = {}): { entries: number; reclaimed: number } {
   const before = buildCacheUsage(ctx);
-  const rows = tableExists(ctx) ? (ctx.db.prepare('SELECT layer FROM build_cache').all() as CacheRow[]) : [];
-  const cached = rows.flatMap((r) => (r.layer === null ? [] : [JSON.parse(r.layer) as { diffId: string; digest: string }]));
-  if (tableExists(ctx)) ctx.db.prepare('DELETE FROM build_cache').run();
-  if (fs.existsSync(cacheMountsDir(ctx))) {
-    for (const m of fs.readdirSync(cacheMountsDir(ctx))) fs.rmSync(path.join(cacheMountsDir(ctx), m), { recursive: true, force: true });
+  const rows = tableExists(ctx) ? (ctx.db.prepare('SELECT key, layer, last_used FROM build_cache ORDER BY last_used').all() as PruneRow[]) : [];
+  const mountsDir = cacheMountsDir(ctx);
+  const mounts = (fs.existsSync(mountsDir) ? fs.readdirSync(mountsDir) : []).map((m) => {
+    const dir = path.join(mountsDir, m);
+    return { dir, lastUsed: fs.statSync(dir).mtime.toISOString(), size: dirSize(dir) };
+  });
+  const held = ctx.images.referencedChainIds();
+  const sizeOf = new Map<string, number>();
+  for (const l of ctx.layers.list()) if (!held.has(l.chainId)) sizeOf.set(l.diffId, (sizeOf.get(l.diffId) ?? 0) + l.size);
+  // one list, oldest first: steps (their layers' bytes) and cache mounts
+  const items = [
+    ...rows.map((r) => ({ lastUsed: r.last_used, size: r.layer ? (sizeOf.get((JSON.parse(r.layer) as { diffId: string }).diffId) ?? 0) : 0, row: r })),
+    ...mounts.map((m) => ({ lastUsed: m.lastUsed, size: m.size, mount: m.dir })),
+  ].sort((a, b) => a.lastUsed.localeCompare(b.lastUsed));
+  let total = items.reduce((n, i) => n + i.size, 0);
+  const chosen = items.filter((i) => {
+    if (opts.until !== undefined && !(Date.parse(i.lastUsed) < opts.until.getTime())) return false;
+    if (opts.keepStorage !== undefined) {
+      if (total <= opts.keepStorage) return false;
+      total -= i.size;
+    }
+    return true;
+  });
+  const cached: Array<{ diffId: string; digest: string }> = [];
+  const del = tableExists(ctx) ? ctx.db.prepare('DELETE FROM build_cache WHERE key = ?') : undefined;
+  let entries = 0;
+  for (const i of chosen) {
+    entries++;
+    if ('row' in i && i.row) {
+      del?.run(i.row.key);
+      if (i.row.layer) cached.push(JSON.parse(i.row.layer) as { diffId: string; digest: string });
+    } else if ('mount' in i && i.mount) fs.rmSync(i.mount, { recursive: true, force: true });
   }
-  // only what the cache named, and of that only what no image or container holds: a pull or
-  // load running meanwhile keeps its new layers
-  const diffIds = new Set(cached.map((c) => c.diffId));
+  // only what the forgotten steps named, of that only what no image, container or kept step
+  // holds: a pull or load running meanwhile keeps its new layers
+  const kept = new Set(
+    (tableExists(ctx) ? (ctx.db.prepare('SELECT layer FROM build_cache').all() as CacheRow[]) : []).flatMap((r) => (r.layer ? [(JSON.parse(r.layer) as { diffId: string }).diffId] : [])),
+  );
+  const diffIds = new Set(cached.map((c) => c.diffId).filter((d) => !kept.has(d)));
   const live = ctx.containers.liveChainIds();
   ctx.images.collectLayers(ctx.layers.list().filter((l) => diffIds.has(l.diffId) && !live.has(l.chainId)).map((l) => l.chainId));
-  ctx.images.collectBlobs(cached.map((c) => c.digest));
-  return { entries: before.entries, reclaimed: before.size };
+  ctx.images.collectBlobs(cached.filter((c) => diffIds.has(c.diffId)).map((c) => c.digest));
+  return { entries, reclaimed: Math.max(0, before.size - buildCacheUsage(ctx).size) };
 }
 
 function tableExists(ctx: EngineContext): boolean {
