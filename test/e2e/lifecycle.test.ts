@@ -293,6 +293,10 @@ test('ps filters, formats and quiet output', async () => {
   // --no-trunc: whole IDs and the whole command, quoted as docker quotes it
   assert.match((await t.berth(['ps', '-q', '--no-trunc'])).stdout, /^[0-9a-f]{64}\n$/);
   assert.match((await t.berth(['ps', '--no-trunc', '--format', '{{.ID}} {{.Command}}'])).stdout, /^[0-9a-f]{64} "sleep 60"\n$/);
+  await t.berth(['run', '-d', '--name', 'f3', 'busybox', 'sh', '-c', 'echo "quoted"; sleep 60']);
+  assert.equal((await t.berth(['ps', '--no-trunc', '--filter', 'name=f3', '--format', '{{.Command}}'])).stdout, '"sh -c \'echo \\"quoted\\"; sleep 60\'"\n');
+  assert.equal((await t.berth(['ps', '--filter', 'name=f3', '--format', '{{.Command}}'])).stdout, '"sh -c \'echo \\"quoted…"\n');
+  await t.berth(['rm', '-f', 'f3']);
   const j = await t.berth(['inspect', '--format', '{{json .Config.Labels}}', 'f1']);
   assert.equal(j.stdout, '{"tier":"web"}\n');
   const rng = await t.berth(['inspect', '--format', '{{range .Config.Cmd}}[{{.}}]{{end}} {{index .Config.Labels "tier"}}', 'f1']);

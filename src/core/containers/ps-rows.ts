@@ -1,6 +1,6 @@
 import { healthOf } from './health.js';
 import type { EngineContext } from '../engine-context.js';
-import { humanSize, statusText, createdAgo, truncateCommand, formatPorts, formatCreatedAt } from '../format/index.js';
+import { humanSize, statusText, createdAgo, truncateCommand, commandLine, formatPorts, formatCreatedAt } from '../format/index.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { dirSize } from '../volumes/volume-store.js';
@@ -27,12 +27,12 @@ export interface ContainerRow {
 export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts: { noTrunc: boolean; size: boolean }): ContainerRow[] {
   const now = new Date();
   return list.map((c) => {
-    const cmd = [c.path, ...c.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
+    const cmd = commandLine(c.path, c.args);
     const s = c.state;
     return {
       ID: opts.noTrunc ? c.id : c.id.slice(0, 12),
       Image: c.spec.image,
-      Command: opts.noTrunc ? `"${cmd}"` : truncateCommand(cmd, 20),
+      Command: truncateCommand(cmd, opts.noTrunc ? null : 20),
       CreatedAt: formatCreatedAt(new Date(c.created)),
       RunningFor: createdAgo(new Date(c.created), now),
       // networks: the ports as bound while running (docker shows none for a stopped container)

@@ -46,15 +46,15 @@ export function ellipsis(s: string, maxWidth: number): string {
 }
 
 /**
- * The COMMAND column of docker ps: the command cut to `width` columns (20 unless --no-trunc,
- * `width` undefined) and then Go-quoted, so quotes are not counted.
+ * The COMMAND column of docker ps: the command cut to `width` columns (20; null for --no-trunc)
+ * and then Go-quoted, so quotes are not counted.
  *
  * @example
  * truncateCommand("sh -c 'sleep 1000'")               // "\"sh -c 'sleep 1000'\""
  * truncateCommand('/docker-entrypoint.sh nginx -g x') // "\"/docker-entrypoint.…\""
  */
-export function truncateCommand(command: string, width: number | undefined = 20): string {
-  return goQuote(width === undefined ? command : ellipsis(command, width));
+export function truncateCommand(command: string, width: number | null = 20): string {
+  return goQuote(width === null ? command : ellipsis(command, width));
 }
 
 /**
