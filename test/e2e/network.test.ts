@@ -93,6 +93,20 @@ test('busybox httpd published with -p answers on 127.0.0.1 and the host address;
   await assert.rejects(get(`http://127.0.0.1:${port}/`));
 });
 
+test('ps --filter publish= and expose= match the container\'s side of ports, with ranges and protocols, as docker\'s', async () => {
+  const r = await ok(['run', '-d', '-p', '0:80', '--expose', '9000-9001/udp', 'busybox', 'sleep', '60']);
+  const names = async (f: string) => (await ok(['ps', '-q', '--no-trunc', '--filter', f])).split('\n').includes(r);
+  assert.equal(await names('publish=80'), true);
+  assert.equal(await names('publish=70-90/tcp'), true);
+  assert.equal(await names('publish=80/udp'), false);
+  assert.equal(await names('expose=9001/udp'), true);
+  assert.equal(await names('expose=9001'), false);
+  assert.equal(await names('expose=80'), true);
+  const hostPort = (await ok(['port', r, '80'])).split(':').pop() ?? '';
+  assert.equal(await names(`publish=${hostPort}`), false, 'the host port is not what publish= matches');
+  await ok(['rm', '-f', r]);
+});
+
 test('-P publishes EXPOSEd and -p ports on random host ports, ranges map one to one', async () => {
   const id = await ok(['run', '-d', '-p', '80', '-p', '127.0.0.1::8080', 'busybox', ...HTTPD]);
   const ports = await ok(['port', id]);
@@ -134,6 +148,8 @@ test('network connect and disconnect attach a running container to a second netw
   await ok(['run', '-d', '--name', 'multi', '--network', 'nt-a', 'busybox', ...HTTPD]);
   await ok(['network', 'connect', '--alias', 'm2', 'nt-b', 'multi']);
   assert.match(await retry(() => ok(['run', '--rm', '--network', 'nt-b', 'busybox', ...wget('http://m2/', 5)])), /^hello-/);
+  // ps --filter network= sees the second network too
+  assert.equal(await ok(['ps', '--filter', 'network=nt-b', '--format', '{{.Names}}']), 'multi');
   await ok(['network', 'disconnect', 'nt-b', 'multi']);
   const after = await t.berth(['run', '--rm', '--network', 'nt-b', 'busybox', ...wget('http://m2/', 3)]);
   assert.notEqual(after.code, 0);

@@ -47,7 +47,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
     .option('--no-trunc', "don't truncate output")
     .option('-s, --size', 'display total file sizes')
     .action(async (f: PsFlags) => {
-      const [{ parseFilters, matchContainer }, { refreshContainer }, fmt, { containerRows }] = await Promise.all([
+      const [{ parseFilters, matchContainer }, { refreshContainer }, fmt, { containerRows, containerNetworks }] = await Promise.all([
         import('../../core/containers/filter.js'),
         import('../../core/containers/exit.js'),
         import('../../core/format/index.js'),
@@ -64,6 +64,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
         matchContainer(c, filters, {
           imageNames: names,
           health: (rec) => healthOf(engine, rec)?.Status ?? 'none',
+          networks: (rec) => containerNetworks(engine, rec, true),
           created: (ref) => {
             try {
               return engine.containers.lookup(ref).created;

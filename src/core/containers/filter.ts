@@ -38,6 +38,8 @@ export function matchContainer(
     created: (ref: string) => string | undefined;
     /** starting, healthy, unhealthy, or none (no healthcheck) */
     health?: (c: ContainerRecord) => string;
+    /** names and ids of the networks the container is on (default: its --network) */
+    networks?: (c: ContainerRecord) => string[];
   },
 ): boolean {
   for (const [k, vals] of f) {
@@ -73,14 +75,17 @@ export function matchContainer(
         }
         case 'volume':
           return c.spec.mounts.some((m) => m.source === v || m.target === v);
-        case 'network':
-          return c.spec.network === v;
+        case 'network': {
+          const nets = opts.networks?.(c) ?? [c.spec.network];
+          return nets.some((n) => n === v || (v.length >= 12 && n.startsWith(v)));
+        }
         case 'publish':
-          return c.spec.publish.some((p) => `${p.hostPort}` === v.split('/')[0]);
+          // the container's side of a published port (docker: `publish=80` finds 0.0.0.0:32768->80/tcp)
+          return c.spec.publish.some((p) => portMatches(v, p.containerPort, p.protocol));
         case 'health':
           return (opts.health?.(c) ?? 'none') === v;
         case 'expose':
-          return c.spec.publish.some((p) => `${p.containerPort}` === v.split('/')[0]);
+          return exposedPorts(c).some(([port, proto]) => portMatches(v, port, proto));
         default:
           return false;
       }
@@ -88,4 +93,24 @@ export function matchContainer(
     if (!ok) return false;
   }
   return true;
+}
+
+/** `80`, `80/udp`, `8000-8080/tcp` (tcp unless said) against a port and its protocol. */
+function portMatches(filter: string, port: number, protocol: string): boolean {
+  const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(filter);
+  if (!m) return false;
+  const lo = Number(m[1]);
+  const hi = m[2] !== undefined ? Number(m[2]) : lo;
+  return port >= lo && port <= hi && (m[3] ?? 'tcp') === protocol;
+}
+
+/** What the container exposes: its image's ports, --expose and what -p publishes. */
+function exposedPorts(c: ContainerRecord): Array<[number, string]> {
+  const specs = [...Object.keys(c.image.config.ExposedPorts ?? {}), ...(c.spec.expose ?? [])];
+  const out: Array<[number, string]> = specs.map((s) => {
+    const [port, proto] = s.split('/');
+    return [Number(port), proto ?? 'tcp'];
+  });
+  for (const p of c.spec.publish) out.push([p.containerPort, p.protocol]);
+  return out;
 }

@@ -57,8 +57,16 @@ export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts:
 }
 
 function networkNames(ctx: EngineContext, c: ContainerRecord): string {
+  return containerNetworks(ctx, c).join(',');
+}
+
+/** The networks a container is on (names and ids), for ps and `--filter network=`. */
+export function containerNetworks(ctx: EngineContext, c: ContainerRecord, withIds = false): string[] {
   const store = networkStore(ctx);
-  const names = store.endpoints(c.id).map((e) => store.byId(e.networkId)?.name ?? '');
-  return names.length ? names.filter(Boolean).join(',') : c.spec.network;
+  const nets = store.endpoints(c.id).flatMap((e) => {
+    const n = store.byId(e.networkId);
+    return n ? (withIds ? [n.name, n.id] : [n.name]) : [];
+  });
+  return nets.length ? nets : [c.spec.network];
 }
 
