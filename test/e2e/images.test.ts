@@ -190,6 +190,29 @@ test('image prune, system df and system prune', async () => {
   assert.match((await t.berth(['images'])).stdout, /busybox/);
 });
 
+test('images --filter: reference globs, dangling, before/since, label and until, as docker\'s', async () => {
+  await t.berth(['import', busyboxTarPath(), 'flt-old:1']);
+  await new Promise((r) => setTimeout(r, 1100));
+  const ctxDir = path.join(t.root, 'flt-ctx');
+  fs.mkdirSync(ctxDir, { recursive: true });
+  fs.writeFileSync(path.join(ctxDir, 'Dockerfile'), 'FROM flt-old:1\nLABEL flt=yes\n');
+  assert.equal((await t.berth(['build', '-q', '-t', 'team/flt-new:2', ctxDir])).code, 0);
+  const list = async (...f: string[]) => (await t.berth(['images', ...f.flatMap((x) => ['--filter', x]), '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((l) => l.includes('flt')).sort();
+  assert.deepEqual(await list('reference=flt-old'), ['flt-old:1']);
+  assert.deepEqual(await list('reference=*/flt-*'), ['team/flt-new:2']);
+  assert.deepEqual(await list('reference=flt-old:*'), ['flt-old:1']);
+  assert.deepEqual(await list('label=flt=yes'), ['team/flt-new:2']);
+  assert.deepEqual(await list('since=flt-old:1', 'label=flt'), ['team/flt-new:2']);
+  assert.deepEqual(await list('before=team/flt-new:2', 'reference=flt-*'), ['flt-old:1']);
+  assert.deepEqual(await list('dangling=true'), []);
+  assert.deepEqual(await list('until=2000-01-01T00:00:00Z'), []);
+  assert.deepEqual(await list('until=0s'), ['flt-old:1', 'team/flt-new:2']);
+  const bad = await t.berth(['images', '--filter', 'colour=red']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /invalid filter 'colour'/);
+  await t.berth(['rmi', 'flt-old:1', 'team/flt-new:2']);
+});
+
 test('kill -9 of berth during import or run leaves a store the next command reads', async () => {
   for (const delay of [30, 80, 150, 250]) {
     const child = spawn(BERTH_BIN, ['import', busyboxTarPath(), `crash:${delay}`], { env: t.env, stdio: 'ignore' });

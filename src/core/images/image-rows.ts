@@ -1,3 +1,4 @@
+import { parseSince } from '../format/time-arg.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { humanSize, createdAgo, formatCreatedAt } from '../format/index.js';
@@ -55,6 +56,12 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
       case 'reference':
         refPatterns.push(globToRegExp(v));
         break;
+      case 'until': {
+        // docker: images created before a timestamp or a duration ago
+        const t = parseSince(v).getTime();
+        images = images.filter((img) => img.created !== '' && Date.parse(img.created) < t);
+        break;
+      }
       default:
         throw new BerthError('InvalidArgument', `invalid filter '${k}'`);
     }
