@@ -157,6 +157,20 @@ test('network connect and disconnect attach a running container to a second netw
   await ok(['network', 'rm', 'nt-a', 'nt-b']);
 });
 
+test('network ls --filter type=, dangling= and scope=, as docker\'s', async () => {
+  await ok(['network', 'create', 'nf-used']);
+  await ok(['network', 'create', 'nf-free']);
+  const c = await ok(['run', '-d', '--network', 'nf-used', 'busybox', 'sleep', '60']);
+  const names = async (f: string) => (await ok(['network', 'ls', '--filter', f, '--format', '{{.Name}}'])).split('\n').filter((n) => n !== '' && !n.startsWith('nt-')).sort();
+  assert.deepEqual(await names('type=builtin'), ['bridge', 'host', 'none']);
+  assert.deepEqual((await names('type=custom')).filter((n) => n.startsWith('nf-')), ['nf-free', 'nf-used']);
+  assert.deepEqual((await names('dangling=true')).filter((n) => n.startsWith('nf-')), ['nf-free']);
+  assert.deepEqual((await names('dangling=false')).filter((n) => !n.startsWith('nf-') || n === 'nf-used'), ['bridge', 'host', 'nf-used', 'none']);
+  assert.deepEqual(await names('scope=swarm'), []);
+  await ok(['rm', '-f', c]);
+  await ok(['network', 'rm', 'nf-used', 'nf-free']);
+});
+
 test('network create --ip-range, -o bridge name and mtu: addresses from the range, the bridge so named; IPv6 refused', async () => {
   await ok(['network', 'create', '--subnet', '10.123.0.0/24', '--ip-range', '10.123.0.128/26', '-o', 'com.docker.network.bridge.name=berth-ntopt', '-o', 'com.docker.network.driver.mtu=1400', '--attachable', 'nt-opt']);
   const cfg = JSON.parse(await ok(['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'nt-opt'])) as Array<{ IPRange?: string }>;

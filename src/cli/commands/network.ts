@@ -5,6 +5,9 @@ import { collect } from '../options.js';
 import { forEachTarget } from '../multi.js';
 import { printObjects } from '../render.js';
 
+/** docker's predefined networks: its default bridge, host and none. */
+const PREDEFINED = new Set(['bridge', 'host', 'none']);
+
 function labels(list: string[]): Record<string, string> {
   return Object.fromEntries(list.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
 }
@@ -91,14 +94,15 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .description('List networks')
     .option('-q, --quiet', 'only display network IDs')
     .option('--no-trunc', 'do not truncate the output')
-    .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=)', collect, [])
+    .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=)', collect, [])
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
       const [{ networkStore }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
       const engine = await ctx.engine();
       // host and none are modes, not records; docker lists them beside bridge
+      const store = networkStore(engine);
       let rows = [
-        ...networkStore(engine).list().map((n) => ({ ID: n.id, Name: n.name, Driver: n.driver, Scope: 'local', Labels: n.labels, Internal: n.internal, Created: n.created })),
+        ...store.list().map((n) => ({ ID: n.id, Name: n.name, Driver: n.driver, Scope: 'local', Labels: n.labels, Internal: n.internal, Created: n.created })),
         { ID: 'host', Name: 'host', Driver: 'host', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
         { ID: 'none', Name: 'none', Driver: 'null', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
       ];
@@ -109,7 +113,18 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         else if (k === 'id') rows = rows.filter((r) => r.ID.startsWith(v));
         else if (k === 'driver') rows = rows.filter((r) => r.Driver === v);
         else if (k === 'label') rows = rows.filter((r) => (v.includes('=') ? r.Labels[v.slice(0, v.indexOf('='))] === v.slice(v.indexOf('=') + 1) : v in r.Labels));
-        else throw new (await import('../../core/errors/berth-error.js')).BerthError('InvalidArgument', `invalid filter '${k}'`);
+        else if (k === 'type') {
+          if (v !== 'custom' && v !== 'builtin') throw new BerthError('InvalidArgument', `invalid filter: 'type'='${v}'`);
+          rows = rows.filter((r) => PREDEFINED.has(r.Name) === (v === 'builtin'));
+        } else if (k === 'scope') rows = rows.filter(() => v === 'local');
+        else if (k === 'dangling') {
+          // docker: unused user networks; =false the predefined ones and those in use
+          const used = (r: { ID: string; Name: string }) => PREDEFINED.has(r.Name) || (r.ID !== r.Name && store.endpointsOn(r.ID).length > 0);
+          const dangling = v === 'true' || v === '1';
+          if (!dangling && v !== 'false' && v !== '0') throw new BerthError('InvalidArgument', `invalid filter 'dangling=${v}'`);
+          rows = rows.filter((r) => used(r) !== dangling);
+        }
+        else throw new BerthError('InvalidArgument', `invalid filter '${k}'`);
       }
       const id = (x: string) => (f.trunc && /^[0-9a-f]{64}$/.test(x) ? x.slice(0, 12) : x);
       if (f.quiet) {
