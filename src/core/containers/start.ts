@@ -55,7 +55,10 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   const runtime = ctx.runtime();
   // leftovers of an earlier run (runtime state, exit file) would make create fail or lie about the exit;
   // a container never started has none, and skipping runc saves ~15 ms on every `run`
-  if (rec.state.startedAt !== ZERO_TIME) await runtime.delete(rec.id, true).catch(() => undefined);
+  // (a starter killed between the runtime's start and recording it leaves state behind too)
+  if (rec.state.startedAt !== ZERO_TIME || fs.existsSync(path.join(ctx.paths.runtimeState, rec.id))) {
+    await runtime.delete(rec.id, true).catch(() => undefined);
+  }
   fs.rmSync(p.exitFile, { force: true });
   fs.rmSync(p.oomFile, { force: true });
   fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
