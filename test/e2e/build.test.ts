@@ -400,3 +400,21 @@ test('build passes --memory, --ulimit, --shm-size and --add-host to RUN steps; i
   assert.match(squash.stderr, /--squash is not supported/);
   await t.berth(['rmi', 'runflags']);
 });
+
+test('RUN steps are on the default bridge, not the host\'s network; --network host and RUN --network=none|host choose', async () => {
+  const dir = context('netns', {
+    Dockerfile: 'FROM busybox\nRUN readlink /proc/self/ns/net > /ns-default && ip -4 -o addr show eth0 | wc -l > /eth0\nRUN --network=host readlink /proc/self/ns/net > /ns-host\nRUN --network=none sh -c "ip -o link | wc -l" > /links-none\n',
+  });
+  const r = await t.berth(['build', '--no-cache', '-t', 'netns', dir], { timeoutMs: 60000 });
+  assert.equal(r.code, 0, r.stderr);
+  const host = fs.readlinkSync('/proc/self/ns/net');
+  const out = (await t.berth(['run', '--rm', 'netns', 'cat', '/ns-default', '/eth0', '/ns-host', '/links-none'])).stdout.split('\n');
+  assert.notEqual(out[0], host, 'a RUN step shared the host\'s network namespace');
+  assert.equal(out[1], '1', 'the default RUN network has an eth0 with an address');
+  assert.equal(out[2], host);
+  assert.equal(out[3], '1', 'RUN --network=none has only lo');
+  const hostBuild = await t.berth(['build', '--no-cache', '--network', 'host', '-q', context('netns2', { Dockerfile: 'FROM busybox\nRUN readlink /proc/self/ns/net > /ns\n' })]);
+  assert.equal(hostBuild.code, 0, hostBuild.stderr);
+  assert.equal((await t.berth(['run', '--rm', hostBuild.stdout.trim(), 'cat', '/ns'])).stdout, `${host}\n`);
+  await t.berth(['rmi', 'netns', hostBuild.stdout.trim()]);
+});

@@ -74,7 +74,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
     .option('--pull [policy]', 'pull the FROM images: always (alone), missing, never')
     .option('--label <key=value>', 'set a label on the image; repeatable', collect, [])
     .option('--secret <id=ID,src=FILE>', 'a secret file RUN --mount=type=secret can read; repeatable', collect, [])
-    .option('--network <mode>', 'network of RUN steps: host (default) or none')
+    .option('--network <mode>', 'network of RUN steps: bridge (default), host, none, or a network\'s name')
     .option('-q, --quiet', 'print only the image ID')
     .option('--iidfile <file>', 'write the image ID to the file')
     .option('-o, --output <dest>', 'write the result\'s files instead of keeping an image: DIR, - (a tar on stdout), type=local|tar,dest=…')
@@ -111,9 +111,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
       const secrets = parseSecrets(f.secret);
       const pull = pullPolicy(f.pull);
       const platform = f.platform ? parsePlatform(f.platform) : undefined;
-      if (f.network !== undefined && !['host', 'none', 'default', 'bridge'].includes(f.network)) {
-        throw new BerthError('NotFound', `network ${f.network} not found`);
-      }
+
       const { parseBuildOutput, exportBuildOutput } = await import('../../core/build/export-output.js');
       const output = f.output !== undefined ? parseBuildOutput(f.output) : undefined;
       const engine = await ctx.engine();
@@ -139,8 +137,8 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
           pull,
           labels,
           secrets,
-          // bridge networks do not exist yet: RUN then uses the host's network (see BuildOptions)
-          ...(f.network !== undefined ? { network: f.network === 'bridge' || f.network === 'default' ? 'host' : f.network } : {}),
+          // RUN steps on the default bridge unless asked: host, none, or a network's name
+          ...(f.network !== undefined ? { network: f.network === 'default' ? 'bridge' : f.network } : {}),
           ...(platform ? { platform } : {}),
           ...(Object.keys(runContainer).length > 0 ? { runContainer } : {}),
           stdout: f.quiet ? sink : out,

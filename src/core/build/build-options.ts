@@ -28,10 +28,7 @@ export interface BuildOptions {
   secrets?: ReadonlyMap<string, string>;
   /** labels set on the final image (--label) */
   labels?: Readonly<Record<string, string>>;
-  /**
-   * network of RUN containers: 'host' by default, because builds fetch packages (apt, npm) and
-   * until bridge networks exist 'none' (loopback only) is the only other choice
-   */
+  /** network of RUN containers: the default bridge unless set (host, none, or a network's name) */
   network?: string;
   platform?: Platform;
   /** limits and settings of every RUN container (--memory, --cpu-*, --ulimit, --shm-size, --security-opt, --add-host) */

@@ -28,7 +28,7 @@ export interface RunStepOptions {
   env: string[];
   user?: string;
   workingDir?: string;
-  /** 'host' or 'none' (or a network name once networks exist) */
+  /** 'bridge' (the default network), 'host', 'none' or a network's name */
   network: string;
   /** RUN --mount's mounts; their mount points are left out of the layer */
   mounts?: MountSpec[];

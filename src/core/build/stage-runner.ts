@@ -265,8 +265,11 @@ class StageRunner {
     const argv = this.runArgv(ins);
     const envNames = new Set(envMap(rc).keys());
     const args = this.scope.runEnv(envNames);
-    const network = ins.flags['network'] ?? this.s.opts.network ?? 'host';
-    if (!['host', 'none', 'default'].includes(network)) throw new BerthError('InvalidArgument', `RUN --network=${network}: only host, none and default are supported`);
+    // BuildKit's RUN --network=default|none|host; default is the build's --network, else the
+    // default bridge: a RUN step is isolated from the host's network as docker's and podman's are
+    const flag = ins.flags['network'];
+    if (flag !== undefined && !['host', 'none', 'default'].includes(flag)) throw new BerthError('InvalidArgument', `RUN --network=${flag}: only default, none and host are supported`);
+    const network = flag === undefined || flag === 'default' ? (this.s.opts.network ?? 'bridge') : flag;
     const createdBy = `RUN ${args.length ? `|${args.length} ${args.join(' ')} ` : ''}${argv.join(' ')}`;
     const lex = this.lex();
     const mounts = (ins.flags['mount'] ?? '')
@@ -284,7 +287,7 @@ class StageRunner {
           env: [...(rc.Env ?? []), ...args],
           ...(rc.User ? { user: rc.User } : {}),
           ...(rc.WorkingDir ? { workingDir: rc.WorkingDir } : {}),
-          network: network === 'default' ? 'host' : network,
+          network,
           mounts: specs,
           ...(this.s.opts.runContainer ? { container: this.s.opts.runContainer } : {}),
           stdout: this.s.opts.stdout,
