@@ -309,6 +309,40 @@ describe('registry without auth', { skip }, () => {
     await ok(t, ['pull', `${reg.host}/fromskopeo:1`]);
     assert.equal((await ok(t, ['run', '--rm', `${reg.host}/fromskopeo:1`, 'echo', 'interop'])).stdout, 'interop\n');
   });
+
+  test('manifest create, annotate, inspect, push and rm: a multi-platform list from two repositories, pulled by platform', async () => {
+    const H = reg.host;
+    await ok(src, ['push', `${H}/bb:1`]);
+    const armCtx = path.join(work, 'arm-ctx');
+    fs.mkdirSync(armCtx, { recursive: true });
+    fs.writeFileSync(path.join(armCtx, 'f'), 'arm\n');
+    fs.writeFileSync(path.join(armCtx, 'Dockerfile'), 'FROM scratch\nCOPY f /f\n');
+    await ok(src, ['build', '-q', '--platform', 'linux/arm64/v8', '-t', `${H}/armonly:1`, armCtx]);
+    await ok(src, ['push', '-q', `${H}/armonly:1`]);
+    const list = `${H}/multi:1`;
+    assert.equal((await ok(src, ['manifest', 'create', list, `${H}/bb:1`, `${H}/armonly:1`])).stdout, `Created manifest list ${list}\n`);
+    assert.match((await fails(src, ['manifest', 'create', list, `${H}/bb:1`])).stderr, /refusing to amend an existing manifest list with no --amend flag/);
+    await ok(src, ['manifest', 'create', '--amend', list, `${H}/bb:1`]);
+    await ok(src, ['manifest', 'annotate', '--os-features', 'sse4', '--variant', 'v1', list, `${H}/bb:1`]);
+    assert.match((await fails(src, ['manifest', 'annotate', '--arch', 'arm', list, `${H}/nothere:1`])).stderr, /does not exist in/);
+    const local = JSON.parse((await ok(src, ['manifest', 'inspect', list])).stdout) as { manifests: Array<{ platform: { architecture: string; variant?: string; 'os.features'?: string[] } }> };
+    assert.deepEqual(local.manifests.map((m) => `${m.platform.architecture}/${m.platform.variant ?? ''}`), ['amd64/v1', 'arm64/v8']);
+    assert.deepEqual(local.manifests[0]?.platform['os.features'], ['sse4']);
+    const pushed = await ok(src, ['manifest', 'push', '--purge', list]);
+    assert.match(pushed.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    // purged here, served by the registry (the arm64 manifest mounted across repositories)
+    const remote = JSON.parse((await ok(src, ['manifest', 'inspect', list])).stdout) as { manifests: Array<{ digest: string }> };
+    assert.equal(remote.manifests.length, 2);
+    const raw = spawnSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${list}`], { encoding: 'utf8' });
+    assert.equal(raw.status, 0, raw.stderr);
+    assert.equal((JSON.parse(raw.stdout) as { manifests: unknown[] }).manifests.length, 2);
+    const t = fresh();
+    await ok(t, ['pull', '--platform', 'linux/arm64', list]);
+    assert.equal((await ok(t, ['image', 'inspect', '-f', '{{.Architecture}}/{{.Variant}}', list])).stdout, 'arm64/v8\n');
+    assert.match((await fails(src, ['manifest', 'rm', list])).stderr, /No such manifest list/);
+    await ok(src, ['manifest', 'create', list, `${H}/bb:1`]);
+    await ok(src, ['manifest', 'rm', list]);
+  });
 });
 
 describe('registry with htpasswd basic auth', { skip }, () => {

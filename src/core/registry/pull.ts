@@ -238,7 +238,7 @@ async function pullManifest(a: {
   return { id, reference, digest: top.digest, upToDate };
 }
 
-async function fetchConfig(client: RegistryClient, repo: string, digest: string, size: number): Promise<Buffer> {
+export async function fetchConfig(client: RegistryClient, repo: string, digest: string, size: number): Promise<Buffer> {
   if (size > MAX_CONFIG_BYTES) throw new BerthError('InvalidArgument', `config "${digest}" is too large (${size} bytes)`);
   const res = await client.request({ method: 'GET', path: `/v2/${repo}/blobs/${digest}`, scopes: [`repository:${repo}:pull`], what: `config "${digest}"` });
   const bytes = await readBody(res.body, MAX_CONFIG_BYTES);
