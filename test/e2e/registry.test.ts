@@ -339,6 +339,14 @@ describe('registry without auth', { skip }, () => {
     const t = fresh();
     await ok(t, ['pull', '--platform', 'linux/arm64', list]);
     assert.equal((await ok(t, ['image', 'inspect', '-f', '{{.Architecture}}/{{.Variant}}', list])).stdout, 'arm64/v8\n');
+    // load --platform picks from a multi-platform layout (skopeo copies the whole list)
+    const layout = path.join(work, 'multi-layout');
+    const cp = spawnSync('skopeo', ['copy', '--all', '--src-tls-verify=false', `docker://${list}`, `oci:${layout}:multi`], { encoding: 'utf8' });
+    assert.equal(cp.status, 0, cp.stderr);
+    const l = fresh();
+    await ok(l, ['load', '--platform', 'linux/arm64', '-i', layout]);
+    assert.equal((await ok(l, ['images', '--format', '{{.ID}}'])).stdout.trim().length, 12);
+    assert.match((await ok(l, ['image', 'inspect', '-f', '{{.Architecture}}', (await ok(l, ['images', '-q'])).stdout.trim()])).stdout, /^arm64$/m);
     assert.match((await fails(src, ['manifest', 'rm', list])).stderr, /No such manifest list/);
     await ok(src, ['manifest', 'create', list, `${H}/bb:1`]);
     await ok(src, ['manifest', 'rm', list]);

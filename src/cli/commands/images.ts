@@ -86,16 +86,19 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
     .description('Load an image from a tar archive (docker-archive or OCI archive) or STDIN')
     .option('-i, --input <file>', 'read from tar archive file, instead of STDIN')
     .option('-q, --quiet', 'suppress the load output')
-    .action(async (f: { input?: string; quiet?: boolean }) => {
+    .option('--platform <os/arch[/variant]>', 'the platform to load from a multi-platform archive (default: this host\'s)')
+    .action(async (f: { input?: string; quiet?: boolean; platform?: string }) => {
       const { loadArchive, loadOciLayoutDir } = await import('../../core/images/archive-load.js');
+      const { parsePlatform } = await import('../../core/images/platform.js');
+      const opts = f.platform ? { platform: parsePlatform(f.platform) } : {};
       if (f.input && !fs.existsSync(f.input)) throw new BerthError('NotFound', `open ${f.input}: no such file or directory`);
       if (!f.input && ctx.stdin.isTTY) throw new BerthError('InvalidArgument', 'requested load from stdin, but stdin is empty');
       const engine = await ctx.engine();
       // an OCI image layout directory (skopeo's oci:DIR, `save --format oci-dir`) loads as well as a tar
       const r =
         f.input && fs.statSync(f.input).isDirectory()
-          ? await loadOciLayoutDir(engine.images, f.input)
-          : await loadArchive(engine.images, f.input ?? ctx.stdin);
+          ? await loadOciLayoutDir(engine.images, f.input, opts)
+          : await loadArchive(engine.images, f.input ?? ctx.stdin, opts);
       for (const l of r.loaded) engine.images.onEvent?.('load', l.replace(/^Loaded image(?: ID)?: /, ''), {});
       if (!f.quiet) for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
     });
