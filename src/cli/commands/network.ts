@@ -146,6 +146,7 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .description('Display detailed information on one or more networks')
     .argument('<networks...>')
     .option('-f, --format <format>', 'format output using a Go template')
+    .option('-v, --verbose', 'verbose output for diagnostics (swarm services and peers: none on a local network)')
     .action(async (names: string[], f: { format?: string }) => {
       const [{ networkStore, networkJson }, { errorMessage }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/errors/berth-error.js')]);
       const engine = await ctx.engine();
