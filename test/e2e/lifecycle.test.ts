@@ -169,6 +169,29 @@ test('cp copies in both directions, diff shows the changes', async () => {
   await t.berth(['rm', 'cpc']);
 });
 
+test('cp SRC/. copies a directory\'s content, SRC a directory itself, in both directions (docker\'s rules)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cpdot-'));
+  fs.mkdirSync(path.join(dir, 'd'));
+  fs.writeFileSync(path.join(dir, 'd', 'a'), 'a\n');
+  await t.berth(['run', '-d', '--name', 'cpdot', 'busybox', 'sh', '-c', 'mkdir /exist && sleep 60']);
+  await sleep(300);
+  const ls = async (p: string) => (await t.berth(['exec', 'cpdot', 'ls', p])).stdout;
+  assert.equal((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/exist'])).code, 0);
+  assert.equal(await ls('/exist'), 'a\n');
+  assert.equal((await t.berth(['cp', path.join(dir, 'd'), 'cpdot:/exist'])).code, 0);
+  assert.equal(await ls('/exist'), 'a\nd\n');
+  assert.equal((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/made'])).code, 0);
+  assert.equal(await ls('/made'), 'a\n');
+  assert.match((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/etc/hostname'])).stderr, /cannot copy a directory to a file/);
+  fs.mkdirSync(path.join(dir, 'out'));
+  assert.equal((await t.berth(['cp', 'cpdot:/made/.', path.join(dir, 'out')])).code, 0);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'out')), ['a']);
+  assert.equal((await t.berth(['cp', 'cpdot:/made', path.join(dir, 'out')])).code, 0);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'out')).sort(), ['a', 'made']);
+  await t.berth(['rm', '-f', 'cpdot']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('cp into a container never follows its symlinks out of the root', async () => {
   await t.berth(['run', '--name', 'evil', 'busybox', 'sh', '-c', 'ln -s / /escape; ln -s /tmp/berth-cp-target /abs']);
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cpsrc-'));

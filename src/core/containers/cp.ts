@@ -79,7 +79,9 @@ export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath
       return;
     }
     const destExists = fs.existsSync(dest);
-    const target = destExists && fs.statSync(dest).isDirectory() ? path.join(dest, path.basename(src)) : dest;
+    // SRC/. : the directory's content goes into DEST (docker's rule), not the directory itself
+    const contentsOnly = specifiesCurrentDir(ctrPath) && fs.statSync(src).isDirectory();
+    const target = destExists && fs.statSync(dest).isDirectory() && !contentsOnly ? path.join(dest, path.basename(src)) : dest;
     if (!destExists && !fs.existsSync(path.dirname(path.resolve(dest)))) {
       throw new BerthError('NotFound', `destination directory "${path.dirname(dest)}" does not exist`);
     }
@@ -101,6 +103,21 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
       return;
     }
     if (!fs.existsSync(src)) throw new BerthError('NotFound', `stat ${src}: no such file or directory`);
+    const abs = path.resolve(src);
+    const { unpackLayer } = await import('../snapshots/unpack.js');
+    // docker makes the files root's in the container, or (-a) keeps their owners from the host
+    const owners = opts.archive ? ['--numeric-owner'] : ['--owner=0', '--group=0', '--numeric-owner'];
+    if (specifiesCurrentDir(src) && fs.statSync(abs).isDirectory()) {
+      // SRC/. : the directory's content into DEST, which is made when missing (its parent must exist)
+      if (fs.existsSync(target) && !targetIsDir) throw new BerthError('InvalidArgument', `cannot copy a directory to a file: "${ctrPath}"`);
+      if (!targetIsDir) {
+        if (!fs.existsSync(path.dirname(target))) throw new BerthError('NotFound', `destination directory "${path.posix.dirname(ctrPath)}" does not exist`);
+        fs.mkdirSync(target, { mode: fs.statSync(abs).mode & 0o7777 });
+      }
+      const child = spawn('tar', ['-C', abs, ...owners, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await unpackLayer(child.stdout, resolveInRoot(rootfs, ctrPath));
+      return;
+    }
     let destDir: string;
     let name: string;
     if (targetIsDir) {
@@ -113,16 +130,17 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
       if (!fs.existsSync(destDir)) throw new BerthError('NotFound', `destination directory "${path.posix.dirname(ctrPath)}" does not exist`);
     }
     // tar the host source under its new name and unpack it with the hostile-input-safe unpacker
-    const abs = path.resolve(src);
-    // import before spawning: Node discards a child's unread output once the child exits
-    const { unpackLayer } = await import('../snapshots/unpack.js');
-    // docker makes the files root's in the container, or (-a) keeps their owners from the host
-    const owners = opts.archive ? ['--numeric-owner'] : ['--owner=0', '--group=0', '--numeric-owner'];
+    // (unpack.js is imported above, before spawning: node discards a child's unread output once it exits)
     const child = spawn('tar', ['-C', path.dirname(abs), ...owners, '--transform', `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`, '-cf', '-', path.basename(abs)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await unpackLayer(child.stdout, destDir);
   });
+}
+
+/** docker's "SRC_PATH ends with /." (or is "."): the directory's content, not the directory. */
+function specifiesCurrentDir(p: string): boolean {
+  return p === '.' || p.endsWith('/.');
 }
 
 function escapeSedPattern(s: string): string {
