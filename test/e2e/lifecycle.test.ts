@@ -183,6 +183,7 @@ test('cp SRC/. copies a directory\'s content, SRC a directory itself, in both di
   assert.equal((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/made'])).code, 0);
   assert.equal(await ls('/made'), 'a\n');
   assert.match((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/etc/hostname'])).stderr, /cannot copy a directory to a file/);
+  assert.match((await t.berth(['cp', path.join(dir, 'd'), 'cpdot:/etc/hostname'])).stderr, /cannot copy a directory to a file/);
   fs.mkdirSync(path.join(dir, 'out'));
   assert.equal((await t.berth(['cp', 'cpdot:/made/.', path.join(dir, 'out')])).code, 0);
   assert.deepEqual(fs.readdirSync(path.join(dir, 'out')), ['a']);

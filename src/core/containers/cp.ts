@@ -118,6 +118,9 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
       await unpackLayer(child.stdout, resolveInRoot(rootfs, ctrPath));
       return;
     }
+    if (fs.statSync(abs).isDirectory() && fs.existsSync(target) && !targetIsDir) {
+      throw new BerthError('InvalidArgument', `cannot copy a directory to a file: "${ctrPath}"`);
+    }
     let destDir: string;
     let name: string;
     if (targetIsDir) {
