@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
 import { addRegistryFlags, registryOptions, type RegistryFlags } from './pull.js';
@@ -32,7 +33,7 @@ export function registerManifest(program: Command, ctx: CliContext): void {
       const { normalizeReference, referenceString } = await import('../../core/reference/reference.js');
       const want = referenceString(normalizeReference(manifest));
       const e = list.manifests.find((x) => x.ref === want || x.digest === manifest);
-      if (!e) throw new (await import('../../core/errors/berth-error.js')).BerthError('NotFound', `manifest for image ${manifest} does not exist in ${name}`);
+      if (!e) throw new BerthError('NotFound', `manifest for image ${manifest} does not exist in ${name}`);
       ctx.stdout.write(`${JSON.stringify({ Ref: e.ref, Descriptor: { mediaType: e.mediaType, digest: e.digest, size: e.size, platform: e.platform } }, null, '\t')}\n`);
       return;
     }
