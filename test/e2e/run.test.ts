@@ -373,6 +373,11 @@ test('rm --link forgets a link; create -q/-a, exec --detach-keys, start --checkp
   assert.match((await t.berth(['create', '-a', 'bogus', 'busybox', 'true'])).stderr, /valid streams are STDIN, STDOUT and STDERR/);
   const cq = await t.berth(['create', '-q', '-a', 'stdout', 'busybox', 'true']);
   assert.match(cq.stdout, /^[0-9a-f]{64}\n$/);
+  // docker's Config.Attach*: what -a named; a detached run attaches nothing
+  const attached = (id: string) => t.berth(['inspect', '-f', '{{.Config.AttachStdin}} {{.Config.AttachStdout}} {{.Config.AttachStderr}}', id]);
+  assert.equal((await attached(cq.stdout.trim())).stdout, 'false true false\n');
+  assert.equal((await attached('lk-db')).stdout, 'false false false\n');
+  assert.equal((await attached('lk-web')).stdout, 'false true true\n');
   assert.match((await t.berth(['exec', '--detach-keys', 'bad!', 'lk-db', 'true'])).stderr, /invalid detach key/);
   assert.equal((await t.berth(['exec', '--detach-keys', 'ctrl-x', 'lk-db', 'true'])).code, 0);
   assert.match((await t.berth(['start', '--checkpoint', 'c1', 'lk-web'])).stderr, /checkpoint\/restore is not supported/);

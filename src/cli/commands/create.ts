@@ -13,12 +13,13 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     .option('-q, --quiet', 'suppress the pull output')
     .passThroughOptions();
   addContainerFlags(cmd).action(async (image: string, command: string[], f: ContainerFlags & { attach: string[]; quiet?: boolean }) => {
-    const { attachStreams } = await import('./run.js');
+    const { attachStreams, attachedStreams } = await import('./run.js');
     attachStreams(f.attach, false);
     const { createContainer } = await import('../../core/containers/create.js');
     const { repairContainers } = await import('../../core/containers/repair.js');
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
+    spec.attach = attachedStreams(f.attach, spec.openStdin);
     const { checkCidfile, writeCidfile } = await import('../cidfile.js');
     checkCidfile(f.cidfile);
     const engine = await ctx.engine();

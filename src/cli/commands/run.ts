@@ -35,6 +35,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     const streams = attachStreams(f.attach, !!f.detach);
+    spec.attach = f.detach ? { stdin: false, stdout: false, stderr: false } : attachedStreams(f.attach, spec.openStdin);
     if (f.detachKeys !== undefined) {
       const { parseDetachKeys } = await import('../../core/runtime/detach-keys.js');
       parseDetachKeys(f.detachKeys); // a bad sequence fails before anything is created
@@ -73,6 +74,13 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     });
     ctx.setExitCode(code);
   });
+}
+
+/** What docker records as Config.Attach*: the -a streams, else stdout and stderr (and stdin with -i). */
+export function attachedStreams(values: readonly string[], openStdin: boolean): { stdin: boolean; stdout: boolean; stderr: boolean } {
+  if (values.length === 0) return { stdin: openStdin, stdout: true, stderr: true };
+  const names = values.map((v) => v.toLowerCase());
+  return { stdin: names.includes('stdin'), stdout: names.includes('stdout'), stderr: names.includes('stderr') };
 }
 
 /** docker's -a: which output streams are shown (undefined: both); refused with -d, as docker does. */

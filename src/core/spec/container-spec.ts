@@ -25,6 +25,8 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   tty: boolean;
   openStdin: boolean;
+  /** the streams the creator attached to (docker's Config.Attach*): -a, or all but stdin; none for -d */
+  attach?: { stdin: boolean; stdout: boolean; stderr: boolean };
   readOnly: boolean;
   privileged: boolean;
   init: boolean;
