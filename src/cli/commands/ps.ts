@@ -80,7 +80,9 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
         for (const c of list) ctx.stdout.write(`${!f.trunc ? c.id : c.id.slice(0, 12)}\n`);
         return;
       }
-      const rows = containerRows(engine, list, { noTrunc: !f.trunc, size: !!f.size });
+      // docker computes sizes when the template uses .Size, even without --size
+      const size = !!f.size || (f.format !== undefined && /\.Size\b/.test(f.format));
+      const rows = containerRows(engine, list, { noTrunc: !f.trunc, size });
       let table = DEFAULT_TABLE;
       if (f.size) table += '\t{{.Size}}';
       const out = fmt.formatRows({ format: f.format, defaultTable: table, rows, headers: HEADERS });
