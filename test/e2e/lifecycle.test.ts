@@ -314,6 +314,9 @@ test('ps filters, formats and quiet output', async () => {
   assert.match(table.stdout.split('\n')[0] ?? '', /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
   const q = await t.berth(['ps', '-aq']);
   assert.equal(q.stdout.trim().split('\n').length, 2);
+  const qf = await t.berth(['ps', '-aq', '--format', '{{.Names}}']);
+  assert.equal(qf.stdout, q.stdout, '-q wins over --format, as docker\'s');
+  assert.match(qf.stderr, /Ignoring custom format, because both --format and --quiet are set/);
   // a template that uses .Size gets sizes without --size, as docker's
   assert.match((await t.berth(['ps', '-a', '--filter', 'name=f2', '--format', '{{.Names}} {{.Size}}'])).stdout, /^f2 \d+(\.\d+)?k?B \(virtual [\d.]+[kM]B\)\n$/);
   // --no-trunc: whole IDs and the whole command, quoted as docker quotes it

@@ -76,7 +76,8 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       );
       if (f.latest) list = list.slice(0, 1);
       else if (f.last !== undefined && f.last >= 0) list = list.slice(0, f.last);
-      if (f.quiet && !f.format) {
+      if (f.quiet) {
+        if (f.format) ctx.stderr.write('WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
         for (const c of list) ctx.stdout.write(`${!f.trunc ? c.id : c.id.slice(0, 12)}\n`);
         return;
       }
