@@ -114,6 +114,15 @@ test('name conflicts, rm of a running container and unknown containers are refus
   const missing = await t.berth(['stop', 'nope']);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /No such container: nope/);
+  assert.notEqual((await t.berth(['rm', 'nope'])).code, 0);
+  // docker's -f: a container, volume or image that is not there is no failure (rmi -f still says so)
+  const rmf = await t.berth(['rm', '-f', 'nope']);
+  assert.deepEqual([rmf.code, rmf.stdout, rmf.stderr], [0, '', '']);
+  assert.equal((await t.berth(['volume', 'rm', '-f', 'nope'])).code, 0);
+  const rmif = await t.berth(['rmi', '-f', 'nope:1']);
+  assert.equal(rmif.code, 0);
+  assert.match(rmif.stderr, /No such image: nope:1/);
+  assert.equal((await t.berth(['rmi', 'nope:1'])).code, 1);
 });
 
 test('logs --tail, --timestamps and -f', async () => {

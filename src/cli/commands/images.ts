@@ -192,7 +192,8 @@ function registerRmiCmd(parent: Command, ctx: CliContext, name: string, aliases:
           for (const u of res.untagged) ctx.stdout.write(`Untagged: ${safeFamiliar(familiarString, u)}\n`);
           for (const d of res.deleted) ctx.stdout.write(`Deleted: ${d}\n`);
         } catch (e) {
-          failed = true;
+          // docker's rmi -f reports a missing image and goes on without failing
+          if (!(f.force && e instanceof BerthError && e.kind === 'NotFound')) failed = true;
           ctx.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
         }
       }

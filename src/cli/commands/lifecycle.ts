@@ -125,7 +125,7 @@ export function registerRm(parent: Command, ctx: CliContext, name = 'rm'): void 
         }
         await removeContainer(engine, t, { force: !!f.force, volumes: !!f.volumes });
         return t;
-      });
+      }, { ignoreNotFound: !!f.force });
     });
 }
 

@@ -67,7 +67,7 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
       await forEachTarget(ctx, names, async (n) => {
         engine.volumes.remove(n, volumeUser(engine, n), !!f.force);
         return n;
-      });
+      }, { ignoreNotFound: !!f.force });
     });
   vol
     .command('prune')
