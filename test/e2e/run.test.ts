@@ -416,6 +416,7 @@ test('volume create -o: a tmpfs shared by the containers using it, gone with the
   const mounted = () => fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(`${t.root}/volumes/tmpv/_data`);
   assert.equal((await t.berth(['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000', 'tmpv'])).code, 0);
   assert.equal((await t.berth(['volume', 'inspect', '-f', '{{.Options.type}} {{.Options.o}}', 'tmpv'])).stdout, 'tmpfs size=1m,uid=1000\n');
+  assert.match((await t.berth(['volume', 'inspect', '-f', '{{.CreatedAt}}', 'tmpv'])).stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
   const df = await t.berth(['run', '--rm', '-v', 'tmpv:/d', 'busybox', 'sh', '-c', 'df -k /d | tail -1; stat -c %u /d']);
   assert.match(df.stdout, /^tmpfs\s+1024\s/m);
   assert.match(df.stdout, /^1000$/m);

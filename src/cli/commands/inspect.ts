@@ -57,7 +57,8 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
 
 export function volumeJson(v: { name: string; created: string; labels: Record<string, string>; mountpoint: string; anonymous: boolean; options: Record<string, string> }): Record<string, unknown> {
   return {
-    CreatedAt: v.created,
+    // docker writes RFC 3339 to the second
+    CreatedAt: v.created.replace(/\.\d+Z$/, 'Z'),
     Driver: 'local',
     Labels: v.labels,
     Mountpoint: v.mountpoint,
