@@ -58,7 +58,7 @@ test('a multi-stage build skips stages the target does not need and copies betwe
   assert.doesNotMatch(r.stdout, /SHOULD-NOT-RUN/);
   assert.match(r.stdout, /^STEP 1\/6: FROM \$\{BASE\} AS builder$/m);
   assert.match(r.stdout, /^STEP 6\/6: CMD/m);
-  assert.match(r.stdout, /Successfully tagged multi:1/);
+  assert.match(r.stdout, /^Successfully built [0-9a-f]{12}\nSuccessfully tagged multi:1\nSuccessfully tagged multi:2\n/m);
   const run = await t.berth(['run', '--rm', 'multi:2']);
   assert.equal(run.stdout, 'msg=hey\n');
   const target = await t.berth(['build', '-q', '--target', 'unused', '-t', 'unused', dir]);

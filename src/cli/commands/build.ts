@@ -158,6 +158,8 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
                 return say(`COMMIT${e.tags.length ? ` ${e.tags.map((t) => familiarString(parseReference(t))).join(', ')}` : ''}`);
               case 'done':
                 say(`--> ${e.imageId.slice('sha256:'.length, 'sha256:'.length + 12)}`);
+                // docker's classic builder's last lines, which scripts grep for
+                say(`Successfully built ${e.imageId.slice('sha256:'.length, 'sha256:'.length + 12)}`);
                 for (const t of e.tags) say(`Successfully tagged ${familiarString(parseReference(t))}`);
                 return;
             }
