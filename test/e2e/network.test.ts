@@ -167,6 +167,11 @@ test('network ls --filter type=, dangling= and scope=, as docker\'s', async () =
   assert.deepEqual((await names('dangling=true')).filter((n) => n.startsWith('nf-')), ['nf-free']);
   assert.deepEqual((await names('dangling=false')).filter((n) => !n.startsWith('nf-') || n === 'nf-used'), ['bridge', 'host', 'nf-used', 'none']);
   assert.deepEqual(await names('scope=swarm'), []);
+  // the predefined host and none have ids and inspect as docker's do
+  assert.match(await ok(['network', 'ls', '-q', '--filter', 'name=none']), /^[0-9a-f]{12}$/);
+  assert.equal(await ok(['network', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Scope}}', 'host', 'none']), 'host host local\nnone null local');
+  const hostId = await ok(['network', 'inspect', '-f', '{{.Id}}', 'host']);
+  assert.equal(await ok(['inspect', '-f', '{{.Name}}', hostId.slice(0, 12)]), 'host');
   await ok(['rm', '-f', c]);
   await ok(['network', 'rm', 'nf-used', 'nf-free']);
 });

@@ -33,7 +33,7 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
       if (!kind || kind === 'container') attempts.push(() => (f.size ? withSizes(engine, inspectContainer(engine, t)) : inspectContainer(engine, t)));
       if (!kind || kind === 'image') attempts.push(() => engine.images.inspect(engine.images.resolve(t).id));
       if (!kind || kind === 'volume') attempts.push(() => volumeJson(engine.volumes.get(t)));
-      if (nets) attempts.push(() => nets.networkJson(engine, nets.networkStore(engine).lookup(t)));
+      if (nets) attempts.push(() => nets.builtinNetworkJson(engine, t) ?? nets.networkJson(engine, nets.networkStore(engine).lookup(t)));
       let done = false;
       let lastErr: unknown;
       for (const a of attempts) {

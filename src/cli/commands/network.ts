@@ -97,14 +97,14 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=)', collect, [])
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
-      const [{ networkStore }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
+      const [{ networkStore, builtinNetworkId }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
       const engine = await ctx.engine();
       // host and none are modes, not records; docker lists them beside bridge
       const store = networkStore(engine);
       let rows = [
         ...store.list().map((n) => ({ ID: n.id, Name: n.name, Driver: n.driver, Scope: 'local', Labels: n.labels, Internal: n.internal, Created: n.created })),
-        { ID: 'host', Name: 'host', Driver: 'host', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
-        { ID: 'none', Name: 'none', Driver: 'null', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
+        { ID: builtinNetworkId('host'), Name: 'host', Driver: 'host', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
+        { ID: builtinNetworkId('none'), Name: 'none', Driver: 'null', Scope: 'local', Labels: {} as Record<string, string>, Internal: false, Created: '' },
       ];
       for (const flt of f.filter) {
         const i = flt.indexOf('=');
@@ -148,13 +148,13 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('-f, --format <format>', 'format output using a Go template')
     .option('-v, --verbose', 'verbose output for diagnostics (swarm services and peers: none on a local network)')
     .action(async (names: string[], f: { format?: string }) => {
-      const [{ networkStore, networkJson }, { errorMessage }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/errors/berth-error.js')]);
+      const [{ networkStore, networkJson, builtinNetworkJson }, { errorMessage }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/errors/berth-error.js')]);
       const engine = await ctx.engine();
       const objects: unknown[] = [];
       let failed = false;
       for (const n of names) {
         try {
-          objects.push(networkJson(engine, networkStore(engine).lookup(n)));
+          objects.push(builtinNetworkJson(engine, n) ?? networkJson(engine, networkStore(engine).lookup(n)));
         } catch (e) {
           failed = true;
           ctx.stderr.write(`Error: ${errorMessage(e)}\n`);

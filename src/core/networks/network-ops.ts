@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { prunable, type PruneFilters } from '../prune/prune-filters.js';
 import { removeNetworkRules } from './host-rules.js';
 import { randomBytes } from 'node:crypto';
@@ -201,6 +202,41 @@ export function networkJson(ctx: EngineContext, n: NetworkRecord): Record<string
     Containers: containers,
     Options: { ...(n.options ?? {}), 'com.docker.network.bridge.name': n.bridge },
     Labels: n.labels,
+  };
+}
+
+/** docker's predefined host and none networks: modes, not records, with ids stable per host. */
+export const BUILTIN_NETWORKS = ['host', 'none'] as const;
+
+export function builtinNetworkId(name: (typeof BUILTIN_NETWORKS)[number]): string {
+  return createHash('sha256').update(`berth-builtin-network-${name}`).digest('hex');
+}
+
+/** `network inspect host|none` (by name or id prefix), as docker shows its predefined ones; else undefined. */
+export function builtinNetworkJson(ctx: EngineContext, ref: string): Record<string, unknown> | undefined {
+  const name = BUILTIN_NETWORKS.find((n) => n === ref || (ref.length >= 3 && builtinNetworkId(n).startsWith(ref)));
+  if (!name) return undefined;
+  const containers: Record<string, unknown> = {};
+  for (const c of ctx.containers.list()) {
+    if (c.spec.network !== name || (c.state.status !== 'running' && c.state.status !== 'paused')) continue;
+    containers[c.id] = { Name: c.name, EndpointID: '', MacAddress: '', IPv4Address: '', IPv6Address: '' };
+  }
+  return {
+    Name: name,
+    Id: builtinNetworkId(name),
+    Created: '0001-01-01T00:00:00Z',
+    Scope: 'local',
+    Driver: name === 'host' ? 'host' : 'null',
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: null, Config: null },
+    Internal: false,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: false,
+    Containers: containers,
+    Options: {},
+    Labels: {},
   };
 }
 
