@@ -150,6 +150,7 @@ test('network connect and disconnect attach a running container to a second netw
   assert.match(await retry(() => ok(['run', '--rm', '--network', 'nt-b', 'busybox', ...wget('http://m2/', 5)])), /^hello-/);
   // ps --filter network= sees the second network too
   assert.equal(await ok(['ps', '--filter', 'network=nt-b', '--format', '{{.Names}}']), 'multi');
+  assert.match((await t.berth(['network', 'connect', 'host', 'multi'])).stderr, /cannot be disconnected from host network or connected to host network/);
   await ok(['network', 'disconnect', 'nt-b', 'multi']);
   const after = await t.berth(['run', '--rm', '--network', 'nt-b', 'busybox', ...wget('http://m2/', 3)]);
   assert.notEqual(after.code, 0);

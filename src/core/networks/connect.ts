@@ -13,6 +13,8 @@ const LIVE = new Set(['running', 'paused']);
  */
 export async function connectContainer(ctx: EngineContext, netRef: string, ctrRef: string, o: { aliases: string[]; ip?: string }): Promise<void> {
   const store = networkStore(ctx);
+  if (netRef === 'host') throw new BerthError('FailedPrecondition', 'container cannot be disconnected from host network or connected to host network');
+  if (netRef === 'none') throw new BerthError('FailedPrecondition', 'container cannot be connected to the none network: it has no interfaces to give');
   const net = store.lookup(netRef);
   const rec = ctx.containers.lookup(ctrRef);
   if (!isBridgeMode(rec.spec.network)) {
