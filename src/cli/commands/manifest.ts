@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
 import { addRegistryFlags, registryOptions, type RegistryFlags } from './pull.js';
@@ -26,14 +25,11 @@ export function registerManifest(program: Command, ctx: CliContext): void {
       .option('--insecure', 'allow communication with an insecure registry (same as --tls-verify=false)')
       .option('-v, --verbose', 'output additional info: the reference and descriptor with the manifest'),
   ).action(async (name: string, manifest: string | undefined, f: Flags & { verbose?: boolean }) => {
-    const { readList, indexDocument } = await import('../../core/registry/manifest-list.js');
+    const { readList, indexDocument, listEntry } = await import('../../core/registry/manifest-list.js');
     const root = (await ctx.engine()).paths.root;
     const list = readList(root, name);
     if (list && manifest !== undefined) {
-      const { normalizeReference, referenceString } = await import('../../core/reference/reference.js');
-      const want = referenceString(normalizeReference(manifest));
-      const e = list.manifests.find((x) => x.ref === want || x.digest === manifest);
-      if (!e) throw new BerthError('NotFound', `manifest for image ${manifest} does not exist in ${name}`);
+      const e = listEntry(list, name, manifest);
       ctx.stdout.write(`${JSON.stringify({ Ref: e.ref, Descriptor: { mediaType: e.mediaType, digest: e.digest, size: e.size, platform: e.platform } }, null, '\t')}\n`);
       return;
     }

@@ -5,9 +5,6 @@ import { collect } from '../options.js';
 import { forEachTarget } from '../multi.js';
 import { printObjects } from '../render.js';
 
-/** docker's predefined networks: its default bridge, host and none. */
-const PREDEFINED = new Set(['bridge', 'host', 'none']);
-
 function labels(list: string[]): Record<string, string> {
   return Object.fromEntries(list.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
 }
@@ -97,7 +94,7 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=)', collect, [])
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
-      const [{ networkStore, builtinNetworkId }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
+      const [{ networkStore, builtinNetworkId, isPredefinedNetwork }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
       const engine = await ctx.engine();
       // host and none are modes, not records; docker lists them beside bridge
       const store = networkStore(engine);
@@ -115,11 +112,11 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         else if (k === 'label') rows = rows.filter((r) => (v.includes('=') ? r.Labels[v.slice(0, v.indexOf('='))] === v.slice(v.indexOf('=') + 1) : v in r.Labels));
         else if (k === 'type') {
           if (v !== 'custom' && v !== 'builtin') throw new BerthError('InvalidArgument', `invalid filter: 'type'='${v}'`);
-          rows = rows.filter((r) => PREDEFINED.has(r.Name) === (v === 'builtin'));
+          rows = rows.filter((r) => isPredefinedNetwork(r.Name) === (v === 'builtin'));
         } else if (k === 'scope') rows = rows.filter(() => v === 'local');
         else if (k === 'dangling') {
           // docker: unused user networks; =false the predefined ones and those in use
-          const used = (r: { ID: string; Name: string }) => PREDEFINED.has(r.Name) || (r.ID !== r.Name && store.endpointsOn(r.ID).length > 0);
+          const used = (r: { ID: string; Name: string }) => isPredefinedNetwork(r.Name) || store.endpointsOn(r.ID).length > 0;
           const dangling = v === 'true' || v === '1';
           if (!dangling && v !== 'false' && v !== '0') throw new BerthError('InvalidArgument', `invalid filter 'dangling=${v}'`);
           rows = rows.filter((r) => used(r) !== dangling);

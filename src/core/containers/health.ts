@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
 import { BerthError } from '../errors/index.js';
-import { spawnChild } from '../host/spawn.js';
+import { spawnDetached } from '../host/spawn.js';
 import type { HealthConfig } from '../oci/types.js';
 import { execCaptured } from '../runtime/exec.js';
 import { isProcessAlive } from '../runtime/process-util.js';
@@ -144,9 +144,8 @@ export function healthOf(ctx: EngineContext, rec: ContainerRecord): HealthState 
  */
 export function startHealthMonitor(ctx: EngineContext, rec: ContainerRecord): void {
   if (!effectiveHealthcheck(rec) || rec.state.status !== 'running') return;
-  const [program, ...args] = ctx.berthCommand(['container', 'health-monitor', '--run', rec.state.runId, rec.id]);
-  const child = spawnChild(program as string, args, { fds: ['ignore', 'ignore', 'ignore'], detached: true, reap: 'later' });
-  writeFile(ctx, rec.id, { Status: 'starting', FailingStreak: 0, Log: [], runId: rec.state.runId, monitorPid: child.pid });
+  const monitorPid = spawnDetached(ctx.berthCommand(['container', 'health-monitor', '--run', rec.state.runId, rec.id]));
+  writeFile(ctx, rec.id, { Status: 'starting', FailingStreak: 0, Log: [], runId: rec.state.runId, monitorPid });
 }
 
 /** Stop the monitor of a run that ended (the exit hook calls this); its last state stays for inspect. */

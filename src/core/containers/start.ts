@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseBytes } from '../spec/parse/bytes.js';
 import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
-import { spawnChild } from '../host/spawn.js';
+import { spawnDetached } from '../host/spawn.js';
 import { ensureRealtimeBudget } from '../host/rt-budget.js';
 import { trace } from '../trace.js';
 import { randomBytes } from 'node:crypto';
@@ -140,7 +140,7 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
       died(ctx, { ...rec, state: startState }, startState.exitCode, startState.oomKilled);
       // conmon's hook came while the start was unrecorded and left the exit to us: run it again,
       // detached as conmon runs it, so --rm and the restart policy apply
-      if (startState.hookDeferred && !opts.noExitHook) runDetached(ctx.exitCommand(rec.id, runId));
+      if (startState.hookDeferred && !opts.noExitHook) spawnDetached(ctx.exitCommand(rec.id, runId));
     }
     if (startState?.status !== 'exited') containerEvent(ctx, rec, 'start');
     const latest = ctx.containers.get(rec.id);
@@ -166,11 +166,6 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   }
 }
 
-
-function runDetached(command: string[]): void {
-  const [program, ...args] = command;
-  if (program) spawnChild(program, args, { fds: ['ignore', 'ignore', 'ignore'], detached: true, reap: 'later' });
-}
 
 /** --log-opt max-size (json-file, local): docker's units, as conmon's --log-size-max takes bytes. */
 function logSizeMax(spec: ContainerRecord['spec']): number | undefined {

@@ -169,3 +169,13 @@ function drain(s: net.Socket | null | undefined): Promise<Buffer> {
     s.on('error', () => undefined);
   });
 }
+
+/**
+ * Start a command (argv[0] the program) that outlives this process, its stdio closed, reaped
+ * later if it ends first: berth's own helpers (health monitor, a rerun exit hook). Its pid.
+ */
+export function spawnDetached(argv: readonly string[]): number {
+  const [program, ...args] = argv;
+  if (program === undefined) throw new Error('spawnDetached: empty command');
+  return spawnChild(program, args, { fds: ['ignore', 'ignore', 'ignore'], detached: true, reap: 'later' }).pid;
+}

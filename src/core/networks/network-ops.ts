@@ -122,7 +122,7 @@ export function createNetwork(ctx: EngineContext, o: CreateNetworkOptions): Netw
 
 /** `network rm`: refused while any container is attached (docker: disconnect them first). */
 export function removeNetwork(ctx: EngineContext, ref: string): NetworkRecord {
-  if (ref === 'host' || ref === 'none' || ref === DEFAULT_NETWORK || ref === 'default') {
+  if (isPredefinedNetwork(ref) || ref === 'default') {
     throw new BerthError('FailedPrecondition', `${ref} is a pre-defined network and cannot be removed`);
   }
   const store = networkStore(ctx);
@@ -207,6 +207,11 @@ export function networkJson(ctx: EngineContext, n: NetworkRecord): Record<string
 
 /** docker's predefined host and none networks: modes, not records, with ids stable per host. */
 export const BUILTIN_NETWORKS = ['host', 'none'] as const;
+
+/** bridge, host and none: what `network ls --filter type=builtin` lists and `network rm` refuses. */
+export function isPredefinedNetwork(name: string): boolean {
+  return name === DEFAULT_NETWORK || (BUILTIN_NETWORKS as readonly string[]).includes(name);
+}
 
 export function builtinNetworkId(name: (typeof BUILTIN_NETWORKS)[number]): string {
   return createHash('sha256').update(`berth-builtin-network-${name}`).digest('hex');

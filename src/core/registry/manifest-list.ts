@@ -100,6 +100,14 @@ export async function createList(root: string, name: string, manifests: readonly
   return list;
 }
 
+/** The entry of a list for an image reference (or its manifest digest), or docker's error. */
+export function listEntry(list: LocalManifestList, listName: string, manifest: string): ListEntry {
+  const want = referenceString(normalizeReference(manifest));
+  const e = list.manifests.find((x) => x.ref === want || x.digest === manifest);
+  if (!e) throw new BerthError('NotFound', `manifest for image ${manifest} does not exist in ${listName}`);
+  return e;
+}
+
 /** `manifest annotate`: set the platform fields of one entry. */
 export function annotateList(
   root: string,
@@ -109,9 +117,7 @@ export function annotateList(
 ): LocalManifestList {
   const list = readList(root, name);
   if (!list) throw new BerthError('NotFound', `No such manifest list: ${name}`);
-  const want = referenceString(normalizeReference(manifest));
-  const e = list.manifests.find((x) => x.ref === want || x.digest === manifest);
-  if (!e) throw new BerthError('NotFound', `manifest for image ${manifest} does not exist in ${name}`);
+  const e = listEntry(list, name, manifest);
   if (changes.os !== undefined) e.platform.os = changes.os;
   if (changes.arch !== undefined) e.platform.architecture = changes.arch;
   if (changes.variant !== undefined) e.platform.variant = changes.variant;

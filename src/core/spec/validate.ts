@@ -1,3 +1,4 @@
+import { parseCpuList } from './cpuset.js';
 import { BerthError } from '../errors/index.js';
 import type { ContainerSpec } from './container-spec.js';
 import { validateSysctls } from './opts/sysctls.js';
@@ -34,10 +35,10 @@ function checkResources(r: ContainerSpec['resources']): void {
     throw invalid('cpu cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)');
   }
   if (r.cpuShares !== undefined && r.cpuShares < 0) throw invalid('invalid cpu shares: must not be negative');
-  if (r.cpusetCpus !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.cpusetCpus)) {
+  if (r.cpusetCpus !== undefined && parseCpuList(r.cpusetCpus) === null) {
     throw invalid(`invalid value "${r.cpusetCpus}" for cpuset cpus`);
   }
-  if (r.cpusetMems !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.cpusetMems)) {
+  if (r.cpusetMems !== undefined && parseCpuList(r.cpusetMems) === null) {
     throw invalid(`invalid value "${r.cpusetMems}" for cpuset mems`);
   }
   if (r.cpuRealtimePeriod && r.cpuRealtimeRuntime && r.cpuRealtimeRuntime > r.cpuRealtimePeriod) {
