@@ -133,6 +133,22 @@ describe('registry without auth', { skip }, () => {
     assert.deepEqual(fs.readdirSync(path.join(t.root, 'blobs', 'sha256')), []);
   });
 
+  test('a tampered config fails the pull while its layers stream in: nothing is kept, no temporary file is left', async () => {
+    // the layers the store lacks start before the config has come; a config that fails its
+    // digest must still leave the store as it was
+    const img = await makeOciLayout(path.join(work, 'badconfig'), [{ size: 3_000_000, compression: 'gzip' }, { size: 2_000_000, compression: 'none' }]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/badconfig:1`);
+    const config = reg.blobPath(img.configDigest);
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('amd64', 'AMD64'));
+    const t = fresh();
+    const r = await fails(t, ['pull', `${reg.host}/badconfig:1`]);
+    assert.match(r.stderr, /config.*digest mismatch|digest mismatch.*config/i);
+    assert.equal((await ok(t, ['images', '-q'])).stdout, '');
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'blobs', 'sha256')), []);
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'layers')), []);
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => !n.startsWith('.')), []);
+  });
+
   test('a blob transfer cut half-way, then a 503, is fetched again: the pull completes and verifies', async () => {
     const img = await makeOciLayout(path.join(work, 'flaky'), [
       { size: 3_000_000, compression: 'gzip' },

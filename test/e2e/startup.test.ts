@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeOciLayout, registryAvailable, skopeoCopy, startRegistry } from '../../src/testkit/registry.js';
 
 const checkout = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -17,6 +18,8 @@ function install(): { dir: string; bin: string; cache: string; bundle: string } 
   fs.chmodSync(path.join(dir, 'bin', 'berth'), 0o755);
   const bundle = path.join(dir, 'dist', 'bundle', 'berth.cjs');
   fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'berth.cjs'), bundle);
+  fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'layer-worker.cjs'), path.join(dir, 'dist', 'bundle', 'layer-worker.cjs'));
+  fs.symlinkSync(path.join(checkout, 'node_modules'), path.join(dir, 'node_modules'));
   return { dir, bin: path.join(dir, 'bin', 'berth'), cache: `${bundle}.cache`, bundle };
 }
 
@@ -49,7 +52,7 @@ test('the code cache is written by the first command, used by the next, and neve
     fs.writeFileSync(cache, garbage);
     assert.equal(version(bin).stdout, first.stdout);
     assert.notDeepEqual(fs.readFileSync(cache).subarray(16, 64), garbage.subarray(16, 64));
-    assert.deepEqual(fs.readdirSync(path.dirname(bundle)).sort(), ['berth.cjs', 'berth.cjs.cache'], 'no temporary file left');
+    assert.deepEqual(fs.readdirSync(path.dirname(bundle)).sort(), ['berth.cjs', 'berth.cjs.cache', 'layer-worker.cjs'], 'no temporary file left');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -64,4 +67,34 @@ test('bin/berth starts node without $NODE_EXTRA_CA_CERTS (node would read the fi
   const r = spawnSync(bin, ['version'], { encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /extra certs/i);
+});
+
+test('a pull as the first command leaves no code cache the next command would refuse', { skip: registryAvailable() ? false : 'docker-registry is not installed' }, async () => {
+  // a pull turns on V8's --expose-gc as it goes, and V8 refuses a cache made under other flags:
+  // written then, every later command would refuse it and write it again
+  const { dir, bin, cache } = install();
+  const reg = await startRegistry();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-root-'));
+  const runRoot = fs.mkdtempSync('/run/berth-startup-');
+  try {
+    const img = await makeOciLayout(path.join(dir, 'layout'), [{ size: 6_000_000, compression: 'gzip' }, { size: 5_000_000, compression: 'gzip' }]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/cache:1`);
+    const env = { ...process.env, BERTH_ROOT: root, BERTH_RUNROOT: runRoot, BERTH_TRACE: '1' };
+    const pull = spawnSync(bin, ['pull', '-q', `${reg.host}/cache:1`], { encoding: 'utf8', env });
+    assert.equal(pull.status, 0, pull.stderr);
+    assert.match(pull.stderr, /passed through a lane/);
+    assert.equal(fs.existsSync(cache), false, 'no cache written by the pull');
+    assert.equal(spawnSync(bin, ['images', '-q'], { encoding: 'utf8', env }).status, 0);
+    const written = fs.statSync(cache).mtimeMs;
+    for (const args of [['images', '-q'], ['rmi', `${reg.host}/cache:1`], ['pull', '-q', `${reg.host}/cache:1`], ['images', '-q']]) {
+      const r = spawnSync(bin, args, { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(fs.statSync(cache).mtimeMs, written, `berth ${args[0]} took the cache as it was`);
+    }
+  } finally {
+    await reg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(runRoot, { recursive: true, force: true });
+  }
 });

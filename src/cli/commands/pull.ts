@@ -63,10 +63,14 @@ export function registerPull(parent: Command, ctx: CliContext, name = 'pull'): v
     ]);
     const platform = f.platform ? parsePlatform(f.platform) : undefined;
     const opts = registryOptions(f);
-    const engine = await ctx.engine();
-    trace('pull: engine open');
     const pullOpts = { ...opts, platform, onProgress: progressRenderer(ctx.stdout, { quiet: f.quiet, err: ctx.stderr }) };
-    const r = f.allTags ? await pullAllTags(engine.images, ref, pullOpts) : await pullImage(engine.images, ref, pullOpts);
+    // a single pull opens the store while its first request is on the wire
+    const openStore = async () => {
+      const engine = await ctx.engine();
+      trace('pull: engine open');
+      return engine.images;
+    };
+    const r = f.allTags ? await pullAllTags(await openStore(), ref, pullOpts) : await pullImage(openStore, ref, pullOpts);
     ctx.stdout.write(`${'repository' in r ? r.repository : r.reference}\n`);
   });
 }

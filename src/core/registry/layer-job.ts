@@ -53,8 +53,18 @@ const MAX_REDIRECTS = 5;
 const GC_EVERY = 4 << 20;
 let gc: ((opts: { type: 'minor' }) => void) | undefined;
 
+/**
+ * Turning on --expose-gc changes V8's flags for the whole process, and V8 refuses a code cache
+ * made under other flags than its own: bin/berth writes none after this (each later command
+ * would refuse it and write it again). Called on the main thread for any thread's lane.
+ */
+export function markV8FlagsChanged(): void {
+  (globalThis as { __berthV8FlagsChanged?: boolean }).__berthV8FlagsChanged = true;
+}
+
 function collectYoung(): void {
   if (gc === undefined) {
+    markV8FlagsChanged();
     v8.setFlagsFromString('--expose-gc');
     gc = vm.runInNewContext('gc') as typeof gc;
   }

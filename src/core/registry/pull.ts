@@ -13,6 +13,7 @@ import { familiarName, familiarString, parseReference, referenceString, reposito
 import { LayerStore } from '../snapshots/layer-store.js';
 import { downloadBlob } from './blob-transfer.js';
 import type { RegistryClient } from './client.js';
+import type { LayerJobResult } from './layer-job.js';
 import { LayerLanes } from './layer-lanes.js';
 import { fetchManifest, noMatchingManifest, parseImageManifest, selectPlatform } from './manifest.js';
 import { hostOfLocation, loadRegistriesConfig, type RegistriesConfig } from './registries-conf.js';
@@ -37,6 +38,12 @@ export interface PullResult {
   upToDate: boolean;
 }
 
+/**
+ * The image store, or how to open it. `berth pull` gives the latter: the store is opened (a few
+ * milliseconds of synchronous database work) while the registry answers the first request.
+ */
+export type StoreSource = ImageStore | (() => Promise<ImageStore>);
+
 /** An image config is small; more than this is refused rather than buffered. */
 const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
 
@@ -50,7 +57,8 @@ const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
  * @example
  * const r = await pullImage(engine.images, 'localhost:5000/app:1', { onProgress: render });
  */
-export async function pullImage(store: ImageStore, name: string, opts: PullOptions = {}): Promise<PullResult> {
+export async function pullImage(source: StoreSource, name: string, opts: PullOptions = {}): Promise<PullResult> {
+  const store = openOnce(source);
   const config = opts.config ?? loadRegistriesConfig();
   const refs = candidates(name, config.searchRegistries);
   const parsed = parseReference(name);
@@ -116,7 +124,7 @@ export async function pullAllTags(store: ImageStore, name: string, opts: PullOpt
 }
 
 /** A concurrent pull or removal may take a shared blob away between our check and our commit: once more then. */
-async function pullWithRetry(store: ImageStore, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+async function pullWithRetry(store: () => Promise<ImageStore>, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
   try {
     return await pullReference(store, ref, opts);
   } catch (e) {
@@ -130,7 +138,7 @@ async function pullWithRetry(store: ImageStore, ref: Reference, opts: PullOption
  * for Docker Hub), each as `host[:port][/path prefix]`, then the registry itself: the image is
  * named as the user asked, wherever it came from (verified by digest all the same).
  */
-async function pullReference(store: ImageStore, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+async function pullReference(store: () => Promise<ImageStore>, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
   for (const location of opts.config.mirrors.get(ref.domain) ?? []) {
     const host = hostOfLocation(location);
     const prefix = location.slice(host.length).replace(/^\/+|\/+$/g, '');
@@ -143,7 +151,7 @@ async function pullReference(store: ImageStore, ref: Reference, opts: PullOption
   return pullVia(store, ref.domain, ref.path, ref, opts);
 }
 
-async function pullVia(store: ImageStore, host: string, repo: string, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+async function pullVia(store: () => Promise<ImageStore>, host: string, repo: string, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
   const client = openClient(host, opts);
   try {
     return await pullFrom(store, client, ref, repo, opts);
@@ -152,17 +160,20 @@ async function pullVia(store: ImageStore, host: string, repo: string, ref: Refer
   }
 }
 
-async function pullFrom(store: ImageStore, client: RegistryClient, ref: Reference, repo: string, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+async function pullFrom(openStore: () => Promise<ImageStore>, client: RegistryClient, ref: Reference, repo: string, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
   const emit = opts.onProgress;
   const refStr = referenceString(ref);
   const platform = opts.platform ?? hostPlatform();
   const what = `manifest for ${familiarString(refStr)}`;
-  const top = await fetchManifest(client, repo, ref.digest ?? ref.tag ?? 'latest', what).catch((e: unknown) => {
+  const fetching = fetchManifest(client, repo, ref.digest ?? ref.tag ?? 'latest', what).catch((e: unknown) => {
     if (e instanceof BerthError && e.kind === 'NotFound') {
       throw new BerthError('NotFound', e.message.replace(`${what}: `, `${what} not found: `));
     }
     throw e;
   });
+  fetching.catch(() => undefined); // awaited below, after the store is open
+  const store = await openStore();
+  const top = await fetching;
   emit?.({ type: 'pulling', tag: ref.tag ?? ref.digest ?? 'latest', repository: familiarName(ref) });
 
   let manifestBytes = top.bytes;
@@ -175,7 +186,7 @@ async function pullFrom(store: ImageStore, client: RegistryClient, ref: Referenc
     manifestBytes = child.bytes;
   }
   const manifest = parseImageManifest(manifestBytes, what);
-  // worker threads start now, while the config comes: only when there are blobs to fetch
+  // a lane per core (the pull command booted their workers), no more than the download limit or the blobs to fetch
   const missing = new Set(manifest.layers.map((l) => l.digest).filter((d) => !store.content.has(d))).size;
   const lanes = new LayerLanes(Math.min(opts.config.maxConcurrentDownloads, os.availableParallelism(), missing));
   try {
@@ -202,15 +213,19 @@ async function pullManifest(a: {
   const emit = opts.onProgress;
 
   trace('pull: manifest');
-  const configBytes = await fetchConfig(client, repo, manifest.config.digest, manifest.config.size);
-  const config = parseDocument<ImageConfig>(configBytes, `config "${manifest.config.digest}"`);
-  const diffIds = diffIdsOf(config, manifest.layers.length, `image ${manifest.config.digest}`);
-  if (opts.platform && top.kind === 'image' && !platformMatches({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) }, opts.platform)) {
-    throw new BerthError(
-      'NotFound',
-      `image with reference ${familiarString(refStr)} was found but does not match the specified platform: wanted ${formatPlatform(opts.platform)}, actual: ${config.os}/${config.architecture}${config.variant ? `/${config.variant}` : ''}`,
-    );
-  }
+  // the config comes while the layers the store lacks already stream in (fetchAndUnpack)
+  const configIn = fetchConfig(client, repo, manifest.config.digest, manifest.config.size).then((bytes) => {
+    const config = parseDocument<ImageConfig>(bytes, `config "${manifest.config.digest}"`);
+    const diffIds = diffIdsOf(config, manifest.layers.length, `image ${manifest.config.digest}`);
+    if (opts.platform && top.kind === 'image' && !platformMatches({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) }, opts.platform)) {
+      throw new BerthError(
+        'NotFound',
+        `image with reference ${familiarString(refStr)} was found but does not match the specified platform: wanted ${formatPlatform(opts.platform)}, actual: ${config.os}/${config.architecture}${config.variant ? `/${config.variant}` : ''}`,
+      );
+    }
+    return { bytes, diffIds };
+  });
+  configIn.catch(() => undefined); // awaited by fetchAndUnpack, once the early layers are started
 
   const id = manifest.config.digest;
   const tags = [`${repositoryName(ref)}@${top.digest}`];
@@ -221,9 +236,9 @@ async function pullManifest(a: {
   const ctx: LoadContext = { ownLayers: [] };
   const ingested = new Set<string>();
   try {
-    await fetchAndUnpack({ store, client, repo, layers: manifest.layers, diffIds, ctx, ingested, lanes, opts });
+    await fetchAndUnpack({ store, client, repo, layers: manifest.layers, diffIds: configIn.then((c) => c.diffIds), ctx, ingested, lanes, opts });
     trace('pull: layers in');
-    await store.commitImage({ manifest: manifestBytes, config: configBytes, tags });
+    await store.commitImage({ manifest: manifestBytes, config: (await configIn).bytes, tags });
     trace('pull: committed');
   } catch (e) {
     // what this pull brought and no image needs goes again: a failed pull lists nothing
@@ -236,6 +251,16 @@ async function pullManifest(a: {
   store.onEvent?.('pull', familiarString(reference), { name: familiarName(ref) });
   emit?.({ type: 'pulled', reference, familiar: familiarString(reference), upToDate });
   return { id, reference, digest: top.digest, upToDate };
+}
+
+/**
+ * The store a pull uses, opened once (whatever number of registries and retries it takes). An
+ * opener runs after one turn of the event loop, by which time the first request is on its way.
+ */
+function openOnce(source: StoreSource): () => Promise<ImageStore> {
+  if (typeof source !== 'function') return () => Promise.resolve(source);
+  let opened: Promise<ImageStore> | undefined;
+  return () => (opened ??= new Promise<void>((resolve) => setImmediate(resolve)).then(source));
 }
 
 export async function fetchConfig(client: RegistryClient, repo: string, digest: string, size: number): Promise<Buffer> {
@@ -252,24 +277,50 @@ export async function fetchConfig(client: RegistryClient, repo: string, digest: 
  * Layers go through lanes (this thread and worker threads: layer-lanes.ts), biggest first, each
  * in one pass over its bytes: hashed, written to the content store, inflated, hashed again and
  * unpacked (layer-job.ts), a diff dir not depending on its parent's; the image is committed only
- * once all are in. A layer whose fast pass failed for any reason (an expired token, a cut
- * connection, a tampered blob, a compression the sink does not inflate) is done again the patient
- * way: downloadBlob (auth challenges, retries) and unpackOne, whose errors are the ones reported.
- * After a failure no new layer starts, and the running ones finish before the caller cleans up.
+ * once all are in. A blob the store lacks starts before the config has come (its layer is then
+ * unpacked on the chance that the store lacks it too: the config's diff ids say, and are checked,
+ * before anything is kept); the rest waits for the config. A layer whose fast pass failed for any
+ * reason (an expired token, a cut connection, a tampered blob, a compression the sink does not
+ * inflate) is done again the patient way: downloadBlob (auth challenges, retries) and unpackOne,
+ * whose errors are the ones reported. After a failure no new layer starts, and the running ones
+ * finish before the caller cleans up.
  */
 async function fetchAndUnpack(a: {
   store: ImageStore;
   client: RegistryClient;
   repo: string;
   layers: ReadonlyArray<{ digest: string; size: number; mediaType: string }>;
-  diffIds: string[];
+  /** the config's diff ids, when it has come */
+  diffIds: Promise<string[]>;
   ctx: LoadContext;
   ingested: Set<string>;
   lanes: LayerLanes;
   opts: PullOptions & { config: RegistriesConfig };
 }): Promise<void> {
-  const { store, client, repo, layers, diffIds, ctx, ingested, lanes, opts } = a;
+  const { store, client, repo, layers, ctx, ingested, lanes, opts } = a;
   const emit = opts.onProgress;
+  let failure: { reason: unknown } | undefined;
+  const cancelled = () => failure !== undefined;
+  // progress is shown once the layers are listed, in their order, as docker lists them
+  let listed = false;
+  const lane = { store, client, repo, lanes, cancelled, onProgress: (digest: string, n: number, total: number) => listed && emit?.({ type: 'layer', digest, status: 'downloading', current: n, total }) };
+
+  const early = new Map<string, LanePass>();
+  const missing = [...new Map(layers.filter((l) => !store.content.has(l.digest)).map((l) => [l.digest, l])).values()];
+  for (const desc of missing.sort((x, y) => y.size - x.size)) {
+    const pass = startPass(lane, desc, true, true);
+    if (pass) early.set(desc.digest, pass);
+  }
+  let diffIds: string[];
+  try {
+    diffIds = await a.diffIds;
+  } catch (e) {
+    failure = { reason: e };
+    await Promise.allSettled([...early.values()].map((p) => p.result));
+    for (const p of early.values()) p.dispose();
+    throw e;
+  }
+
   const work: LayerWork[] = [];
   const fetching = new Map<string, LayerWork>();
   let parent: string | null = null;
@@ -284,25 +335,26 @@ async function fetchAndUnpack(a: {
       if (w.needLayer) work.push({ ...w, after: first.done });
       continue;
     }
-    if (store.content.has(desc.digest)) {
+    const pass = early.get(desc.digest);
+    if (pass === undefined && store.content.has(desc.digest)) {
       emit?.({ type: 'layer', digest: desc.digest, status: w.needLayer ? 'downloaded' : 'exists' });
       if (w.needLayer) work.push(w);
       continue;
     }
     emit?.({ type: 'layer', digest: desc.digest, status: 'waiting' });
     w.needBlob = true;
+    if (pass) w.pass = pass;
     fetching.set(desc.digest, w);
     work.push(w);
   }
+  listed = true;
 
-  let failure: { reason: unknown } | undefined;
-  const cancelled = () => failure !== undefined;
   work.sort((x, y) => y.desc.size - x.desc.size);
   for (const w of work) {
     w.done = (async () => {
       await w.after;
-      if (cancelled()) return;
-      await fetchLayer({ store, client, repo, w, ctx, ingested, lanes, cancelled, emit });
+      if (cancelled()) return w.pass?.dispose();
+      await fetchLayer({ ...lane, w, ctx, ingested, emit });
     })();
     w.done.catch((e: unknown) => (failure ??= { reason: e }));
   }
@@ -318,61 +370,90 @@ interface LayerWork {
   chainId: string;
   needBlob: boolean;
   needLayer: boolean;
+  /** the fast pass, when it started before the config came */
+  pass?: LanePass;
   /** another listing of the same blob, fetching it */
   after?: Promise<void>;
   done: Promise<void>;
 }
 
-/** One layer: the fast pass in a lane, and the patient way when that did not work out. */
-async function fetchLayer(a: {
+/** What a layer's pass through a lane needs from the pull. */
+interface LaneContext {
   store: ImageStore;
   client: RegistryClient;
   repo: string;
-  w: LayerWork;
-  ctx: LoadContext;
-  ingested: Set<string>;
   lanes: LayerLanes;
   cancelled: () => boolean;
-  emit: PullOptions['onProgress'];
-}): Promise<void> {
+  onProgress: (digest: string, bytes: number, total: number) => void;
+}
+
+/** A layer's fast pass through a lane: the temporary blob and diff dir it fills, and its outcome. */
+interface LanePass {
+  blobTemp: string | undefined;
+  unpackTmp: string | undefined;
+  result: Promise<LayerJobResult>;
+  /** remove what the pass left that was not committed */
+  dispose(): void;
+}
+
+/** Start a layer's fast pass; undefined for zstd, which only the patient way (decompress.ts) inflates. */
+function startPass(c: LaneContext, desc: { digest: string; size: number; mediaType: string }, needBlob: boolean, needLayer: boolean): LanePass | undefined {
+  if (desc.mediaType.includes('zstd')) return undefined;
+  const { store, repo } = c;
+  const blobTemp = needBlob ? store.content.tempPath() : undefined;
+  const unpackTmp = needLayer ? store.layers.newUnpackDir() : undefined;
+  const run = async (): Promise<LayerJobResult> => {
+    const request = needBlob ? await c.client.plainGet(`/v2/${repo}/blobs/${desc.digest}`, [`repository:${repo}:pull`]) : undefined;
+    return c.lanes.run(
+      { request, blobPath: request ? undefined : store.content.pathOf(desc.digest), blobTemp, unpackDir: unpackTmp && path.join(unpackTmp, 'diff'), size: desc.size },
+      (n) => c.onProgress(desc.digest, n, desc.size),
+      c.cancelled,
+    );
+  };
+  return {
+    blobTemp,
+    unpackTmp,
+    result: run().catch((e: unknown) => ({ ok: false, message: errorMessage(e) })),
+    dispose() {
+      if (blobTemp !== undefined) fs.rmSync(blobTemp, { force: true });
+      if (unpackTmp !== undefined) store.layers.discardUnpacked(unpackTmp);
+    },
+  };
+}
+
+/** One layer: the fast pass in a lane, and the patient way when that did not work out. */
+async function fetchLayer(a: LaneContext & { w: LayerWork; ctx: LoadContext; ingested: Set<string>; emit: PullOptions['onProgress'] }): Promise<void> {
   const { store, client, repo, w, ctx, emit } = a;
   const { digest, size } = w.desc;
   const what = `layer ${w.index + 1} ("${digest}")`;
-  const blobTemp = w.needBlob ? store.content.tempPath() : undefined;
-  const unpackTmp = w.needLayer ? store.layers.newUnpackDir() : undefined;
-  try {
-    // zstd goes through its command (decompress.ts): the patient way is the only one
-    if (!w.desc.mediaType.includes('zstd')) {
-      const request = w.needBlob ? await client.plainGet(`/v2/${repo}/blobs/${digest}`, [`repository:${repo}:pull`]) : undefined;
+  const pass = w.pass ?? startPass(a, w.desc, w.needBlob, w.needLayer);
+  if (pass) {
+    try {
       if (!w.needBlob) emit?.({ type: 'layer', digest, status: 'extracting' });
       trace(`${what}: queued`);
-      const r = await a.lanes.run(
-        { request, blobPath: request ? undefined : store.content.pathOf(digest), blobTemp, unpackDir: unpackTmp && path.join(unpackTmp, 'diff'), size },
-        (n) => emit?.({ type: 'layer', digest, status: 'downloading', current: n, total: size }),
-        a.cancelled,
-      );
+      const r = await pass.result;
       trace(`${what}: passed through a lane`);
       if (a.cancelled()) return;
       if (r.ok && r.digest === digest && r.size === size) {
-        if (blobTemp !== undefined) {
-          await store.content.commitTemp(blobTemp, digest);
+        if (pass.blobTemp !== undefined) {
+          await store.content.commitTemp(pass.blobTemp, digest);
           a.ingested.add(digest);
           emit?.({ type: 'layer', digest, status: 'downloaded' });
         }
-        if (unpackTmp !== undefined) {
+        // an early pass unpacked on the chance; a layer already stored is not replaced
+        if (pass.unpackTmp !== undefined && w.needLayer) {
           if (r.diffId !== w.diffId) throw new DigestMismatchError(`${what}: diff id`, w.diffId, r.diffId);
           const existed = store.layers.has(w.chainId);
-          store.layers.commitUnpacked(unpackTmp, w.parent, w.diffId, r.unpackedSize);
+          store.layers.commitUnpacked(pass.unpackTmp, w.parent, w.diffId, r.unpackedSize);
           if (!existed) ctx.ownLayers.push(w.chainId);
         }
         emit?.({ type: 'layer', digest, status: 'pulled' });
         return;
       }
       trace(`${what}: fast pass failed (${r.ok ? 'digest or size differ' : r.message}); again the patient way`);
+    } finally {
+      pass.dispose();
     }
-  } finally {
-    if (blobTemp !== undefined) fs.rmSync(blobTemp, { force: true });
-    if (unpackTmp !== undefined) store.layers.discardUnpacked(unpackTmp);
   }
   if (w.needBlob) {
     await downloadBlob({ client, repo, desc: w.desc, content: store.content, onProgress: emit });
