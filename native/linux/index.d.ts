@@ -28,12 +28,14 @@ export interface LayerSink { readonly __layerSink: unique symbol }
 /**
  * Start a layer blob: each chunk given to layerSinkWrite is hashed (the blob digest), written to
  * blobFd (-1: not written), and, when the first bytes are gzip's, inflated; the tar bytes are
- * hashed too (the diff id). Other compressions throw code ECOMPRESSION at the first chunk.
+ * hashed too (the diff id) and come out in `out`, handed to the write's onTar callback each time
+ * it fills (and at the end of each chunk): onTar(n) must be done with out[0..n) when it returns.
+ * Other compressions throw code ECOMPRESSION at the first chunk.
  */
-export function layerSinkOpen(blobFd: number): LayerSink;
-/** The tar bytes the chunk completed (a plain tar's chunk itself); invalid gzip throws EGZIP. */
-export function layerSinkWrite(sink: LayerSink, chunk: Buffer): Buffer[];
-/** The digests and blob size, and the last tar bytes; a gzip stream cut short throws EGZIP. */
-export function layerSinkEnd(sink: LayerSink): { digest: string; diffId: string; size: number; tail: Buffer[] };
+export function layerSinkOpen(blobFd: number, out: Buffer): LayerSink;
+/** Take a chunk of the blob; invalid gzip throws EGZIP; what onTar throws goes through. */
+export function layerSinkWrite(sink: LayerSink, chunk: Buffer, onTar: (n: number) => void): void;
+/** The last tar bytes to onTar, then the digests and blob size; a gzip stream cut short throws EGZIP. */
+export function layerSinkEnd(sink: LayerSink, onTar: (n: number) => void): { digest: string; diffId: string; size: number };
 /** Free an abandoned sink now rather than at garbage collection. */
 export function layerSinkClose(sink: LayerSink): void;

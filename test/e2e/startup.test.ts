@@ -69,9 +69,9 @@ test('bin/berth starts node without $NODE_EXTRA_CA_CERTS (node would read the fi
   assert.doesNotMatch(r.stderr, /extra certs/i);
 });
 
-test('a pull as the first command leaves no code cache the next command would refuse', { skip: registryAvailable() ? false : 'docker-registry is not installed' }, async () => {
-  // a pull turns on V8's --expose-gc as it goes, and V8 refuses a cache made under other flags:
-  // written then, every later command would refuse it and write it again
+test('a pull as the first command leaves a code cache every later command takes as it is', { skip: registryAvailable() ? false : 'docker-registry is not installed' }, async () => {
+  // V8 refuses a cache made under other flags than its own: a pull once turned on --expose-gc
+  // as it went, and the cache it wrote was refused, and written again, by every command after it
   const { dir, bin, cache } = install();
   const reg = await startRegistry();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-root-'));
@@ -83,8 +83,6 @@ test('a pull as the first command leaves no code cache the next command would re
     const pull = spawnSync(bin, ['pull', '-q', `${reg.host}/cache:1`], { encoding: 'utf8', env });
     assert.equal(pull.status, 0, pull.stderr);
     assert.match(pull.stderr, /passed through a lane/);
-    assert.equal(fs.existsSync(cache), false, 'no cache written by the pull');
-    assert.equal(spawnSync(bin, ['images', '-q'], { encoding: 'utf8', env }).status, 0);
     const written = fs.statSync(cache).mtimeMs;
     for (const args of [['images', '-q'], ['rmi', `${reg.host}/cache:1`], ['pull', '-q', `${reg.host}/cache:1`], ['images', '-q']]) {
       const r = spawnSync(bin, args, { encoding: 'utf8', env });

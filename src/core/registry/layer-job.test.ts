@@ -31,12 +31,19 @@ function jobFor(blob: Buffer): LayerJob & { blobTemp: string; unpackDir: string 
 }
 
 /** The sink fed in uneven chunks: what comes out, and its digests. */
-function throughSink(blob: Buffer, chunk = 7919): { tar: Buffer; digest: string; diffId: string; size: number } {
-  const s = linux.layerSinkOpen(-1);
+/** The sink's tar, copied out of its small output buffer (overwritten after each callback). */
+function throughSink(blob: Buffer, chunk = 7919, outSize = 4096): { tar: Buffer; digest: string; diffId: string; size: number } {
+  const buf = Buffer.alloc(outSize);
+  const s = linux.layerSinkOpen(-1, buf);
   const out: Buffer[] = [];
-  for (let o = 0; o < blob.length; o += chunk) out.push(...linux.layerSinkWrite(s, blob.subarray(o, o + chunk)));
-  const end = linux.layerSinkEnd(s);
-  return { tar: Buffer.concat([...out, ...end.tail]), digest: end.digest, diffId: end.diffId, size: end.size };
+  const onTar = (n: number) => {
+    assert.ok(n > 0 && n <= outSize);
+    out.push(Buffer.from(buf.subarray(0, n)));
+    buf.fill(0xee);
+  };
+  for (let o = 0; o < blob.length; o += chunk) linux.layerSinkWrite(s, blob.subarray(o, o + chunk), onTar);
+  const end = linux.layerSinkEnd(s, onTar);
+  return { tar: Buffer.concat(out), digest: end.digest, diffId: end.diffId, size: end.size };
 }
 
 test('the native sink hashes the blob, inflates gzip (one member or several) and hashes the tar', () => {
@@ -80,9 +87,16 @@ test('the native sink refuses a cut gzip stream, corrupt gzip data and other com
   const zstd = spawnSync('zstd', ['-q', '-c'], { input: Buffer.from('hello') }).stdout;
   if (zstd.length > 0) assert.throws(() => throughSink(zstd), { code: 'ECOMPRESSION' });
   // a closed sink is an error, not a crash
-  const s = linux.layerSinkOpen(-1);
-  linux.layerSinkEnd(s);
-  assert.throws(() => linux.layerSinkWrite(s, Buffer.from('x')), { code: 'ECLOSED' });
+  const s = linux.layerSinkOpen(-1, Buffer.alloc(16));
+  linux.layerSinkEnd(s, () => undefined);
+  assert.throws(() => linux.layerSinkWrite(s, Buffer.from('x'), () => undefined), { code: 'ECLOSED' });
+  // what the tar's consumer throws stops the write and reaches the caller
+  const t = linux.layerSinkOpen(-1, Buffer.alloc(16));
+  assert.throws(() => linux.layerSinkWrite(t, Buffer.alloc(100, 1), () => {
+    throw new Error('unpacker refused');
+  }), /unpacker refused/);
+  linux.layerSinkClose(t);
+  assert.throws(() => linux.layerSinkOpen(-1, Buffer.alloc(0)), TypeError);
 });
 
 test('a layer job writes the blob byte for byte and unpacks the tar it carries', async () => {

@@ -1,13 +1,12 @@
 import linux, { type LayerSink } from 'berth-linux';
 import fs from 'node:fs';
 import type http from 'node:http';
-import { PassThrough, type Readable } from 'node:stream';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import type { Readable } from 'node:stream';
 import { errorMessage } from '../errors/index.js';
 import { PROGRESS_INTERVAL_MS } from './progress.js';
 import { discard, makeAgent, send, type TlsFiles } from './transport.js';
 import { RawGet } from './raw-get.js';
+import type { LayerUnpacker } from '../snapshots/unpack.js';
 
 /**
  * One layer of a pull, as a worker thread (or the main thread) does it: the blob from the
@@ -44,32 +43,8 @@ export type LayerJobResult =
 
 const MAX_REDIRECTS = 5;
 
-/**
- * Every socket read and every tar buffer is a fresh ArrayBuffer, freed only when V8 collects it,
- * and V8 waits for tens of MiB of them per thread before it does: two lanes of a 100 MB pull
- * peaked at ~150 MiB. A minor collection every few MiB (~0.2 ms: almost nothing survives) keeps
- * it near 130.
- */
-const GC_EVERY = 4 << 20;
-let gc: ((opts: { type: 'minor' }) => void) | undefined;
-
-/**
- * Turning on --expose-gc changes V8's flags for the whole process, and V8 refuses a code cache
- * made under other flags than its own: bin/berth writes none after this (each later command
- * would refuse it and write it again). Called on the main thread for any thread's lane.
- */
-export function markV8FlagsChanged(): void {
-  (globalThis as { __berthV8FlagsChanged?: boolean }).__berthV8FlagsChanged = true;
-}
-
-function collectYoung(): void {
-  if (gc === undefined) {
-    markV8FlagsChanged();
-    v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as typeof gc;
-  }
-  gc?.({ type: 'minor' });
-}
+/** The tar comes out of the sink in one buffer of this size per job, overwritten as it goes. */
+const TAR_BUFFER = 256 << 10;
 
 /** Runs a job to its end; never throws (a failure is a result the caller acts on). */
 export async function runLayerJob(job: LayerJob, onProgress?: (bytes: number) => void): Promise<LayerJobResult> {
@@ -77,43 +52,40 @@ export async function runLayerJob(job: LayerJob, onProgress?: (bytes: number) =>
   let sink: LayerSink | undefined;
   let source: Readable | undefined;
   let raw: RawGet | undefined;
-  const tar = job.unpackDir !== undefined ? new PassThrough({ highWaterMark: 1 << 20 }) : undefined;
-  tar?.on('error', () => undefined); // the unpacker reports it
+  let unpacker: LayerUnpacker | undefined;
   try {
     if (job.blobTemp !== undefined) fd = fs.openSync(job.blobTemp, 'wx', 0o444);
-    const s = (sink = linux.layerSinkOpen(fd ?? -1));
-    const { unpackLayer } = await import('../snapshots/unpack.js');
-    const unpacked = tar ? unpackLayer(tar, job.unpackDir as string) : undefined;
-    const feed = new Feed(s, tar, job.size, onProgress);
+    const out = Buffer.allocUnsafeSlow(TAR_BUFFER);
+    const s = (sink = linux.layerSinkOpen(fd ?? -1, out));
+    if (job.unpackDir !== undefined) {
+      const { LayerUnpacker } = await import('../snapshots/unpack.js');
+      unpacker = new LayerUnpacker(job.unpackDir);
+    }
+    // each buffer-full of tar is unpacked before the sink inflates the next over it
+    const u = unpacker;
+    const onTar = u ? (n: number) => u.write(out.subarray(0, n)) : () => undefined;
+    const feed = new Feed(s, onTar, job.size, onProgress);
     let fed = false;
     if (job.request?.scheme === 'http') {
       // plain HTTP: the bare-socket GET; anything but a plain 200 goes through the HTTP client
-      const r = await Promise.race([
-        RawGet.run(new URL(job.request.url), job.request.headers, feed, (g) => {
-          raw = g;
-          feed.onPause = () => tar?.once('drain', () => g.resume());
-        }),
-        failureOf(unpacked),
-      ]);
+      const r = await RawGet.run(new URL(job.request.url), job.request.headers, feed, (g) => {
+        raw = g;
+      });
       fed = r.handled;
     }
     if (!fed) {
-      source = job.request ? await get(job.request) : fs.createReadStream(job.blobPath as string, { highWaterMark: 1 << 20 });
-      await pump(source, feed, tar, unpacked);
+      const src = (source = job.request ? await get(job.request) : fs.createReadStream(job.blobPath as string, { highWaterMark: 1 << 20 }));
+      for await (const chunk of src) feed.data(chunk as Buffer);
     }
+    const end = linux.layerSinkEnd(s, onTar);
     sink = undefined;
-    const end = linux.layerSinkEnd(s);
-    if (tar) {
-      for (const b of end.tail) tar.write(b);
-      tar.end();
-    }
-    const unpackedSize = unpacked ? (await unpacked).size : 0;
+    const unpackedSize = unpacker ? unpacker.finish().size : 0;
     onProgress?.(end.size);
     return { ok: true, digest: end.digest, diffId: end.diffId, size: end.size, unpackedSize };
   } catch (e) {
     raw?.abort();
     source?.destroy();
-    tar?.destroy();
+    unpacker?.abort();
     return { ok: false, message: errorMessage(e) };
   } finally {
     if (sink !== undefined) linux.layerSinkClose(sink);
@@ -121,73 +93,31 @@ export async function runLayerJob(job: LayerJob, onProgress?: (bytes: number) =>
   }
 }
 
-/** A promise that only ever rejects: with the unpacker's refusal, to stop a download early. */
-function failureOf(p: Promise<unknown> | undefined): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    p?.catch(reject);
-  });
-}
-
 /**
- * The body's bytes, each chunk once and synchronously: size limit, progress, a minor GC every
- * few MiB, the native sink (hash, blob file, inflate, hash of the tar) and the tar to the
- * unpacker. Returns false when the unpacker has enough buffered (the source pauses).
+ * The body's bytes, each chunk once and synchronously: size limit, progress, and the native sink
+ * (hash, blob file, inflate, hash of the tar), whose tar goes to the unpacker before it returns.
  */
 class Feed {
   private n = 0;
   private last = 0;
-  /** called when data() returned false, to arrange the resume */
-  onPause: (() => void) | undefined;
 
   constructor(
     private readonly sink: LayerSink,
-    private readonly tar: PassThrough | undefined,
+    private readonly onTar: (n: number) => void,
     private readonly limit: number,
     private readonly onProgress: ((bytes: number) => void) | undefined,
   ) {}
 
-  data(chunk: Buffer): boolean {
+  data(chunk: Buffer): void {
     this.n += chunk.length;
     if (this.n > this.limit) throw new Error(`blob is larger than the ${this.limit} bytes its descriptor says`);
-    if (this.n % GC_EVERY < chunk.length) collectYoung();
     const now = Date.now();
     if (this.onProgress && now - this.last >= PROGRESS_INTERVAL_MS) {
       this.last = now;
       this.onProgress(this.n);
     }
-    const tarBytes = linux.layerSinkWrite(this.sink, chunk);
-    if (!this.tar) return true;
-    let full = false;
-    for (const b of tarBytes) full = !this.tar.write(b) || full;
-    if (full) this.onPause?.();
-    return !full;
+    linux.layerSinkWrite(this.sink, chunk, this.onTar);
   }
-}
-
-/** Feed a stream's body through, with back-pressure from the unpacker. */
-function pump(source: Readable, feed: Feed, tar: PassThrough | undefined, unpacked: Promise<unknown> | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const fail = (e: unknown) => {
-      source.destroy();
-      reject(e);
-    };
-    feed.onPause = () => {
-      if (source.isPaused()) return;
-      source.pause();
-      tar?.once('drain', () => source.resume());
-    };
-    source.on('data', (chunk: Buffer) => {
-      try {
-        feed.data(chunk);
-      } catch (e) {
-        fail(e);
-      }
-    });
-    source.on('end', resolve);
-    source.on('error', reject);
-    // the unpacker refused the layer: stop reading
-    unpacked?.catch(fail);
-  });
 }
 
 /** Keep-alive agents of this thread, by registry and TLS settings: a lane's jobs share a connection. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { closeJobConnections, markV8FlagsChanged, runLayerJob, type LayerJob, type LayerJobResult } from './layer-job.js';
+import { closeJobConnections, runLayerJob, type LayerJob, type LayerJobResult } from './layer-job.js';
 
 type Runner = (job: LayerJob, onProgress?: (bytes: number) => void) => Promise<LayerJobResult>;
 
@@ -46,7 +46,6 @@ export class LayerLanes {
 
   /** Run the job on the first free lane; `cancelled` is asked once it has one (then: not run). */
   async run(job: LayerJob, onProgress?: (bytes: number) => void, cancelled?: () => boolean): Promise<LayerJobResult> {
-    markV8FlagsChanged(); // a worker's job may change them
     const lane = this.free.pop() ?? (await new Promise<Runner>((resolve) => this.waiting.push(resolve)));
     try {
       if (cancelled?.()) return { ok: false, message: 'cancelled' };

@@ -81,25 +81,3 @@ test('a body cut short, a malformed answer and a consumer that throws are errors
   await s.stop();
 });
 
-test('a consumer that returns false pauses the socket until resume()', async () => {
-  const body = Buffer.alloc(4 << 20, 1);
-  const s = await serve([Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`), body])], false);
-  try {
-    let g: RawGet | undefined;
-    let n = 0;
-    let pauses = 0;
-    const r = await RawGet.run(s.url, {}, {
-      data: (c) => {
-        n += c.length;
-        pauses++;
-        setTimeout(() => g?.resume(), 1);
-        return false;
-      },
-    }, (x) => (g = x));
-    assert.equal(r.handled, true);
-    assert.equal(n, body.length);
-    assert.ok(pauses >= 1);
-  } finally {
-    await s.stop();
-  }
-});

@@ -11,8 +11,8 @@ import net from 'node:net';
  * read, and the caller asks again through the HTTP client, which knows the rest of HTTP.
  */
 export interface RawBodyConsumer {
-  /** the body's bytes, in order; the chunk is only valid during the call. false: pause until resume() */
-  data(chunk: Buffer): boolean;
+  /** the body's bytes, in order, each taken in full during the call (the buffer is read into again) */
+  data(chunk: Buffer): void;
 }
 
 export type RawGetResult = { handled: true; size: number } | { handled: false; status: number };
@@ -22,17 +22,9 @@ const MAX_HEAD = 64 << 10;
 
 export class RawGet {
   private readonly socket: net.Socket;
-  private paused = false;
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
-  }
-
-  /** Resume reading after the consumer returned false. */
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.socket.resume();
   }
 
   abort(): void {
@@ -41,7 +33,7 @@ export class RawGet {
 
   /**
    * GET url (http: only) with these headers; `started` receives the handle once connected, so
-   * the caller can resume or abort it. Rejects on a network error, a timeout or a body cut short.
+   * the caller can abort it. Rejects on a network error, a timeout or a body cut short.
    */
   static run(url: URL, headers: Record<string, string>, consumer: RawBodyConsumer, started: (g: RawGet) => void, timeoutMs = 60_000): Promise<RawGetResult> {
     return new Promise<RawGetResult>((resolve, reject) => {
@@ -59,9 +51,8 @@ export class RawGet {
       const onBody = (chunk: Buffer): boolean => {
         if (chunk.length > remaining) return finish(new Error(`GET ${url.pathname}: more body than its Content-Length`)), false;
         remaining -= chunk.length;
-        let more = true;
         try {
-          if (chunk.length > 0) more = consumer.data(chunk);
+          if (chunk.length > 0) consumer.data(chunk);
         } catch (e) {
           finish(e instanceof Error ? e : new Error(String(e)));
           return false;
@@ -70,8 +61,7 @@ export class RawGet {
           finish({ handled: true, size });
           return false;
         }
-        if (!more) g.paused = true;
-        return more;
+        return true;
       };
       const socket = net.connect({
         host: url.hostname.replace(/^\[|\]$/g, ''),

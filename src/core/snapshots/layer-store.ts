@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Paths } from '../config/paths.js';
 import { DigestMismatchError } from '../content/digest-mismatch-error.js';
 import { digestHex, sha256Digest } from '../content/digest.js';
@@ -298,19 +298,9 @@ export class LayerStore {
 async function unpackHashed(src: Readable, dir: string): Promise<{ diffId: string; size: number }> {
   const plain = await openDecompressed(src);
   const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      cb(null, chunk);
-    },
-  });
-  const tail = new PassThrough();
-  pipeline(plain, hashing, tail, () => undefined); // errors reach tail, and so unpackLayer
-  // unpackLayer returns once the extractor saw the end of the stream, trailing blocks included,
-  // so every byte has been hashed by then
-  // loaded on first use: commands that only run containers never parse tar (tar-stream costs ~18 ms to load)
+  // loaded on first use: commands that only run containers never parse tar
   const { unpackLayer } = await import('./unpack.js');
-  const { size } = await unpackLayer(tail, dir);
+  const { size } = await unpackLayer(plain, dir, (chunk) => hash.update(chunk));
   return { diffId: `sha256:${hash.digest('hex')}`, size };
 }
 

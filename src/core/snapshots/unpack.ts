@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { extract, type Header } from 'tar-stream';
 import { BerthError } from '../errors/index.js';
 import { mknod, setXattr } from '../host/special-files.js';
 import { SafeTree, normalizeEntryName } from './safe-path.js';
+import { TarReader, type TarHeader } from './tar-reader.js';
 import { OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } from './whiteouts.js';
 
 // the reverse directions live in their own files; re-exported so callers find them with unpack
 export { packDiff } from './pack-diff.js';
 export { listChanges, type Change } from './list-changes.js';
-
-/** The slice of a tar entry the unpacker reads (tar-stream's Header, streamed body). */
-type Entry = AsyncIterable<unknown> & { header: Header; resume(): unknown };
 
 /**
  * Unpack an uncompressed OCI layer tar into destDir (an existing, empty or partly filled real
@@ -26,59 +23,112 @@ type Entry = AsyncIterable<unknown> & { header: Header; resume(): unknown };
  * Any violation rejects the whole layer (InvalidArgument); the caller discards destDir.
  *
  * Ownership, mode (setuid kept, as docker) and mtime are applied; directory mtimes last, after
- * their content. PAX xattrs (e.g. security.capability) are not applied yet.
+ * their content. PAX xattrs (e.g. security.capability) are not applied yet. `tap` sees every byte
+ * of the tar on its way (how a layer's diff id is hashed).
  *
  * @example
  * const { size } = await unpackLayer(await openDecompressed(blob), '/var/lib/berth/layers/.tmp-1/diff');
  */
-export async function unpackLayer(tarStream: Readable, destDir: string): Promise<{ size: number }> {
-  // stat, not lstat: the destination is berth's own choice, and a running container's root is
-  // /proc/PID/root, a link to a directory (what lies below it is checked link by link)
-  const st = fs.statSync(destDir);
-  if (!st.isDirectory()) throw new BerthError('InvalidArgument', `layer destination "${destDir}" is not a directory`);
-  const tree = new SafeTree(destDir);
-  const dirTimes: Array<[string, Date]> = [];
-  let size = 0;
-  const ex = extract();
-  tarStream.on('error', (e) => ex.destroy(e));
-  tarStream.pipe(ex);
+export async function unpackLayer(tarStream: Readable, destDir: string, tap?: (chunk: Buffer) => void): Promise<{ size: number }> {
+  const unpacker = new LayerUnpacker(destDir);
   try {
-    for await (const raw of ex) {
-      const entry = raw as unknown as Entry;
-      size += await unpackEntry(tree, entry, dirTimes);
+    for await (const chunk of tarStream) {
+      tap?.(chunk as Buffer);
+      unpacker.write(chunk as Buffer);
     }
+    return unpacker.finish();
   } catch (e) {
-    tarStream.unpipe(ex);
+    unpacker.abort();
     tarStream.destroy();
     throw e;
   }
-  // children changed their parents' mtimes: set directory times only now
-  for (const [rel, t] of dirTimes) {
-    // a later entry may have replaced the directory or one of its parents (even by a symlink)
-    if (tree.isRealDir(rel)) fs.lutimesSync(tree.abs(rel), t, t);
-  }
-  return { size };
 }
 
-/** Apply one entry; returns the bytes of regular file content written. */
-async function unpackEntry(tree: SafeTree, entry: Entry, dirTimes: Array<[string, Date]>): Promise<number> {
-  const h = entry.header;
+/**
+ * unpackLayer's work, fed synchronously: write() applies every entry its bytes complete before
+ * it returns, so a caller may reuse its buffer at once (a pull inflates each layer into one).
+ * finish() checks the tar ended cleanly and sets directory times; after a failure, abort().
+ */
+export class LayerUnpacker {
+  private readonly tree: SafeTree;
+  private readonly reader: TarReader;
+  private readonly dirTimes: Array<[string, Date]> = [];
+  private size = 0;
+  /** the regular file being written, applied its owner, mode and times at its end */
+  private file: { fd: number; path: string; header: TarHeader } | undefined;
+
+  constructor(destDir: string) {
+    // stat, not lstat: the destination is berth's own choice, and a running container's root is
+    // /proc/PID/root, a link to a directory (what lies below it is checked link by link)
+    const st = fs.statSync(destDir);
+    if (!st.isDirectory()) throw new BerthError('InvalidArgument', `layer destination "${destDir}" is not a directory`);
+    this.tree = new SafeTree(destDir);
+    this.reader = new TarReader({ entry: (h) => this.entry(h), entryEnd: () => this.entryEnd() });
+  }
+
+  write(buf: Buffer): void {
+    this.reader.write(buf);
+  }
+
+  finish(): { size: number } {
+    this.reader.finish();
+    // children changed their parents' mtimes: set directory times only now
+    for (const [rel, t] of this.dirTimes) {
+      // a later entry may have replaced the directory or one of its parents (even by a symlink)
+      if (this.tree.isRealDir(rel)) fs.lutimesSync(this.tree.abs(rel), t, t);
+    }
+    return { size: this.size };
+  }
+
+  /** Close the file being written, if any (the caller discards the directory). */
+  abort(): void {
+    if (this.file) fs.closeSync(this.file.fd);
+    this.file = undefined;
+  }
+
+  private entry(h: TarHeader): ((piece: Buffer) => void) | undefined {
+    const p = applyEntry(this.tree, h, this.dirTimes);
+    if (p === undefined) return undefined;
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+    const fd = fs.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    this.file = { fd, path: p, header: h };
+    // written synchronously: page-cache writes cost ~0.25 ms per MiB, less than handing each
+    // piece to libuv's pool and back, and this thread is what limits an unpack
+    return (piece) => {
+      let off = 0;
+      while (off < piece.length) off += fs.writeSync(fd, piece, off, piece.length - off);
+      this.size += piece.length;
+    };
+  }
+
+  private entryEnd(): void {
+    const f = this.file;
+    if (f === undefined) return;
+    this.file = undefined;
+    fs.closeSync(f.fd);
+    setOwnerAndMode(f.path, f.header, f.header.mode & 0o7777);
+    setTimes(f.path, f.header);
+  }
+}
+
+/**
+ * Apply one entry but a regular file's content: returns the path of a regular file to write
+ * (created by the caller), or undefined when the entry is complete.
+ */
+function applyEntry(tree: SafeTree, h: TarHeader, dirTimes: Array<[string, Date]>): string | undefined {
   const rel = normalizeEntryName(h.name);
   const base = path.posix.basename(rel);
-  const isWhiteout = base.startsWith(WHITEOUT_PREFIX);
-  // only regular file bodies are read; anything else (markers included) is drained
-  if (isWhiteout || (h.type !== 'file' && h.type !== 'contiguous-file')) entry.resume();
-
-  if (isWhiteout) {
+  if (base.startsWith(WHITEOUT_PREFIX)) {
+    // markers have no content: a body, if any, is skipped
     whiteout(tree, rel, base);
-    return 0;
+    return undefined;
   }
   if (rel === '' && h.type !== 'directory') {
     throw new BerthError('InvalidArgument', `unsafe path in layer: ${JSON.stringify(h.name)} is the layer root`);
   }
   tree.ensureParents(rel);
   const p = tree.abs(rel);
-  const mode = (h.mode ?? 0o644) & 0o7777;
+  const mode = h.mode & 0o7777;
 
   switch (h.type) {
     case 'directory': {
@@ -90,45 +140,41 @@ async function unpackEntry(tree: SafeTree, entry: Entry, dirTimes: Array<[string
       }
       tree.markDir(rel);
       setOwnerAndMode(p, h, mode);
-      dirTimes.push([rel, h.mtime ?? new Date(0)]);
-      return 0;
+      dirTimes.push([rel, h.mtime]);
+      return undefined;
     }
     case 'file':
-    case 'contiguous-file': {
+    case 'contiguous-file':
       tree.clear(rel);
-      const written = await writeFile(p, entry);
-      setOwnerAndMode(p, h, mode);
-      setTimes(p, h);
-      return written;
-    }
+      return p;
     case 'symlink': {
       tree.clear(rel);
       if (!h.linkname) throw new BerthError('InvalidArgument', `symlink "${rel}" in layer has no target`);
       fs.symlinkSync(h.linkname, p);
-      fs.lchownSync(p, h.uid ?? 0, h.gid ?? 0);
+      fs.lchownSync(p, h.uid, h.gid);
       setTimes(p, h);
-      return 0;
+      return undefined;
     }
     case 'link': {
-      const target = hardlinkTarget(tree, h.linkname ?? '');
-      if (target === rel) return 0; // a link to itself: nothing to do
+      const target = hardlinkTarget(tree, h.linkname);
+      if (target === rel) return undefined; // a link to itself: nothing to do
       tree.clear(rel);
       fs.linkSync(tree.abs(target), p);
-      return 0;
+      return undefined;
     }
     case 'character-device':
     case 'block-device':
     case 'fifo': {
       tree.clear(rel);
       const kind = h.type === 'fifo' ? 'fifo' : h.type === 'block-device' ? 'block' : 'char';
-      mknod(p, kind, mode, h.devmajor ?? 0, h.devminor ?? 0);
+      mknod(p, kind, mode, h.devmajor, h.devminor);
       setOwnerAndMode(p, h, mode);
       setTimes(p, h);
-      return 0;
+      return undefined;
     }
     default:
       // sparse files, GNU volume headers and such: not produced by image builders
-      return 0;
+      return undefined;
   }
 }
 
@@ -172,35 +218,12 @@ function hardlinkTarget(tree: SafeTree, linkname: string): string {
   return target;
 }
 
-/**
- * Written synchronously, chunk by chunk: page-cache writes cost ~0.25 ms per MiB, less than
- * handing each chunk to libuv's pool and back (measured 4x the main-thread time), and the main
- * thread is what limits an unpack.
- */
-async function writeFile(p: string, entry: Entry): Promise<number> {
-  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
-  const fd = fs.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-  let written = 0;
-  try {
-    for await (const chunk of entry) {
-      const buf = chunk as Buffer;
-      let off = 0;
-      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-      written += buf.length;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return written;
-}
-
 /** chown first: it clears setuid/setgid bits, which chmod then restores. */
-function setOwnerAndMode(p: string, h: Header, mode: number): void {
-  fs.lchownSync(p, h.uid ?? 0, h.gid ?? 0);
+function setOwnerAndMode(p: string, h: TarHeader, mode: number): void {
+  fs.lchownSync(p, h.uid, h.gid);
   fs.chmodSync(p, mode);
 }
 
-function setTimes(p: string, h: Header): void {
-  const t = h.mtime ?? new Date(0);
-  fs.lutimesSync(p, t, t);
+function setTimes(p: string, h: TarHeader): void {
+  fs.lutimesSync(p, h.mtime, h.mtime);
 }
