@@ -51,26 +51,27 @@ export function registerPull(parent: Command, ctx: CliContext, name = 'pull'): v
     .option('--platform <platform>', 'set platform if server is multi-platform capable (os/arch[/variant])')
     .option('-a, --all-tags', 'download all tagged images in the repository');
   addRegistryFlags(cmd).action(async (ref: string, f: PullFlags) => {
-    // the layers' worker threads boot while the store opens and the manifest comes (a pull of an
-    // image already here leaves them unused: they cost a little CPU, no time)
-    const { prewarmLanes } = await import('../../core/registry/layer-lanes.js');
-    const { availableParallelism } = await import('node:os');
-    prewarmLanes(Math.min(3, availableParallelism()) - 1);
-    const [{ pullImage, pullAllTags }, { parsePlatform }, { progressRenderer }] = await Promise.all([
+    const [{ prewarmLanes }, { availableParallelism }, { pullImage, pullAllTags }, { parsePlatform }, { progressRenderer }] = await Promise.all([
+      import('../../core/registry/layer-lanes.js'),
+      import('node:os'),
       import('../../core/registry/pull.js'),
       import('../../core/images/platform.js'),
       import('../render/progress.js'),
     ]);
     const platform = f.platform ? parsePlatform(f.platform) : undefined;
-    const opts = registryOptions(f);
-    const pullOpts = { ...opts, platform, onProgress: progressRenderer(ctx.stdout, { quiet: f.quiet, err: ctx.stderr }) };
-    // a single pull opens the store while its first request is on the wire
+    const pullOpts = { ...registryOptions(f), platform, onProgress: progressRenderer(ctx.stdout, { quiet: f.quiet, err: ctx.stderr }) };
     const openStore = async () => {
       const engine = await ctx.engine();
       trace('pull: engine open');
       return engine.images;
     };
-    const r = f.allTags ? await pullAllTags(await openStore(), ref, pullOpts) : await pullImage(openStore, ref, pullOpts);
+    // The registry's first answer is awaited while the layers' worker threads start, and the
+    // store opens while the manifest comes (pullImage): each of these costs milliseconds of this
+    // thread, spent where it would otherwise wait. A pull of an image already here leaves the
+    // workers unused: a little CPU, no time.
+    const pulling = f.allTags ? openStore().then((store) => pullAllTags(store, ref, pullOpts)) : pullImage(openStore, ref, pullOpts);
+    prewarmLanes(Math.min(3, availableParallelism()) - 1);
+    const r = await pulling;
     ctx.stdout.write(`${'repository' in r ? r.repository : r.reference}\n`);
   });
 }

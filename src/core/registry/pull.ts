@@ -40,7 +40,7 @@ export interface PullResult {
 
 /**
  * The image store, or how to open it. `berth pull` gives the latter: the store is opened (a few
- * milliseconds of synchronous database work) while the registry answers the first request.
+ * milliseconds of synchronous database work) while the registry sends the manifest.
  */
 export type StoreSource = ImageStore | (() => Promise<ImageStore>);
 
@@ -172,6 +172,8 @@ async function pullFrom(openStore: () => Promise<ImageStore>, client: RegistryCl
     throw e;
   });
   fetching.catch(() => undefined); // awaited below, after the store is open
+  // the store opens (milliseconds of synchronous work) once the manifest is asked for
+  await client.ping().catch(() => undefined);
   const store = await openStore();
   const top = await fetching;
   emit?.({ type: 'pulling', tag: ref.tag ?? ref.digest ?? 'latest', repository: familiarName(ref) });
@@ -255,7 +257,7 @@ async function pullManifest(a: {
 
 /**
  * The store a pull uses, opened once (whatever number of registries and retries it takes). An
- * opener runs after one turn of the event loop, by which time the first request is on its way.
+ * opener runs after one turn of the event loop, by which time the request asked for is on its way.
  */
 function openOnce(source: StoreSource): () => Promise<ImageStore> {
   if (typeof source !== 'function') return () => Promise.resolve(source);
@@ -353,7 +355,11 @@ async function fetchAndUnpack(a: {
   for (const w of work) {
     w.done = (async () => {
       await w.after;
-      if (cancelled()) return w.pass?.dispose();
+      if (cancelled()) {
+        // an early pass may be writing its files still: they go once it has stopped
+        await w.pass?.result;
+        return w.pass?.dispose();
+      }
       await fetchLayer({ ...lane, w, ctx, ingested, emit });
     })();
     w.done.catch((e: unknown) => (failure ??= { reason: e }));
