@@ -90,12 +90,13 @@ export class ContentStore {
     if (this.has(got.digest)) return got;
     const tmp = this.tempPath();
     try {
-      const fd = fs.openSync(tmp, 'wx', 0o444);
+      // written and fsynced off this thread: an image's manifest and config go side by side
+      const fh = await fs.promises.open(tmp, 'wx', 0o444);
       try {
-        fs.writeFileSync(fd, buf);
-        fs.fsyncSync(fd);
+        await fh.writeFile(buf);
+        await fh.sync();
       } finally {
-        fs.closeSync(fd);
+        await fh.close();
       }
       await this.commit(tmp, got.digest);
       return got;

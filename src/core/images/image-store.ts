@@ -127,8 +127,7 @@ export class ImageStore {
     for (const d of diffIds) chainIds.push((parent = LayerStore.chainId(parent, d)));
 
     // Blobs go in before the transaction (writes are slow); presence is checked inside it.
-    const manifestDigest = (await this.content.putBytes(manifestBytes)).digest;
-    await this.content.putBytes(configBytes, id);
+    const [{ digest: manifestDigest }] = await Promise.all([this.content.putBytes(manifestBytes), this.content.putBytes(configBytes, id)]);
 
     const now = new Date().toISOString();
     const moved: CommitResult['moved'] = [];
