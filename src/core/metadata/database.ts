@@ -79,17 +79,3 @@ export function ensureColumn(db: Db, table: string, column: string, definition: 
     if (!(e instanceof Error && /duplicate column/i.test(e.message))) throw e;
   }
 }
-
-/**
- * Add a column a newer berth needs to a table an older one made; two processes doing it at once
- * both succeed.
- */
-export function addColumnIfMissing(db: Db, table: string, column: string, definition: string): void {
-  const cols = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
-  if (cols.some((c) => c.name === column)) return;
-  try {
-    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-  } catch (e) {
-    if (!(e instanceof Error && /duplicate column/.test(e.message))) throw e;
-  }
-}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors/index.js';
-import { addColumnIfMissing, immediate, type Db } from '../metadata/database.js';
+import { ensureColumn, immediate, type Db } from '../metadata/database.js';
 import type { PortSpec } from '../spec/container-spec.js';
 import { DEFAULT_BRIDGE, DEFAULT_NETWORK, DEFAULT_SUBNET, type Endpoint, type NetworkRecord, type Sandbox } from './network-record.js';
 
@@ -89,7 +89,7 @@ export class NetworkStore {
       container_id TEXT PRIMARY KEY, netns TEXT NOT NULL, ports TEXT NOT NULL, claim_pid INTEGER NOT NULL DEFAULT 0
     )`);
     // stores made before network options: one JSON column for what was added later
-    addColumnIfMissing(db, 'networks', 'extra', `TEXT NOT NULL DEFAULT '{}'`);
+    ensureColumn(db, 'networks', 'extra', `TEXT NOT NULL DEFAULT '{}'`);
   }
 
   static validateName(name: string): void {
