@@ -72,6 +72,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"layerSinkWrite", NULL, berth_sink_write, NULL, NULL, NULL, napi_default, NULL},
       {"layerSinkEnd", NULL, berth_sink_end, NULL, NULL, NULL, napi_default, NULL},
       {"layerSinkClose", NULL, berth_sink_close, NULL, NULL, NULL, napi_default, NULL},
+      {"mknod", NULL, berth_mknod, NULL, NULL, NULL, napi_default, NULL},
+      {"setXattr", NULL, berth_set_xattr, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,13 +1,16 @@
+import linux from 'berth-linux';
 import { spawnSync } from 'node:child_process';
-import { BerthError } from '../errors/index.js';
+import { BerthError, errorMessage } from '../errors/index.js';
 
 /**
- * Node has no mknod(2) or setxattr(2), so these run the coreutils `mknod` and attr's
- * `setfattr`/`getfattr` (Debian packages coreutils and attr). Spawning costs ~1 ms a call, which
- * is fine for the few device nodes, whiteouts and opaque dirs a layer holds.
+ * Device nodes, FIFOs and extended attributes, which Node's fs lacks: made by berth's addon
+ * (mknod(2), lsetxattr(2): a layer can hold hundreds of whiteouts, and running a program for
+ * each forked the whole node process), and read back with attr's `getfattr` (Debian's attr).
  */
 
 export type NodeKind = 'char' | 'block' | 'fifo';
+
+const TYPE_BITS: Record<NodeKind, number> = { char: 0o020000, block: 0o060000, fifo: 0o010000 };
 
 /**
  * Create a device node or fifo at path (never follows a symlink there: mknod fails on EEXIST).
@@ -16,20 +19,25 @@ export type NodeKind = 'char' | 'block' | 'fifo';
  * mknod(path.join(layer, 'etc/motd'), 'char', 0, 0, 0); // an overlayfs whiteout
  */
 export function mknod(path: string, kind: NodeKind, mode: number, major = 0, minor = 0): void {
-  const args = ['-m', (mode & 0o7777).toString(8), '--', path];
-  if (kind === 'fifo') args.push('p');
-  else args.push(kind === 'char' ? 'c' : 'b', String(major), String(minor));
-  run('mknod', args, `creating device node "${path}"`);
+  try {
+    linux.mknod(path, TYPE_BITS[kind] | (mode & 0o7777), major, minor);
+  } catch (e) {
+    throw new BerthError('Internal', `creating device node "${path}": ${errorMessage(e)}`, { cause: e });
+  }
 }
 
 /**
- * Set an extended attribute on path itself (-h: a symlink is not followed).
+ * Set an extended attribute on path itself (a symlink is not followed).
  *
  * @example
  * setXattr(dir, 'trusted.overlay.opaque', 'y');
  */
 export function setXattr(path: string, name: string, value: string): void {
-  run('setfattr', ['-h', '-n', name, '-v', value, '--', path], `setting xattr "${name}" on "${path}"`);
+  try {
+    linux.setXattr(path, name, value);
+  } catch (e) {
+    throw new BerthError('Internal', `setting xattr "${name}" on "${path}": ${errorMessage(e)}`, { cause: e });
+  }
 }
 
 /**
@@ -76,10 +84,9 @@ function unescapeOctal(s: string): string {
 function run(cmd: string, args: string[], what: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error) {
-    const pkg = cmd === 'mknod' ? 'coreutils' : 'attr';
     throw new BerthError('FailedPrecondition', `${what}: running "${cmd}": ${r.error.message}`, {
       cause: r.error,
-      hint: `install the Debian package "${pkg}"`,
+      hint: 'install the Debian package "attr"',
     });
   }
   if (r.status !== 0) {
