@@ -22,8 +22,17 @@ const program = new Command('berth')
   .exitOverride()
   .configureOutput({
     writeErr: (s) => process.stderr.write(s),
-    outputError: (s, write) => write(s.replace(/^error: /, '')),
+    outputError: (s, write) => write(dockerUsageError(s)),
   });
+
+/** Commander's usage errors in the words of docker's CLI: `unknown flag: --foo`, `unknown command: …`. */
+function dockerUsageError(s: string): string {
+  return s
+    .replace(/^error: unknown option '(--[^'=]+)[^']*'/, 'unknown flag: $1')
+    .replace(/^error: unknown option '-([^-'])[^']*'/, "unknown shorthand flag: '$1' in -$1")
+    .replace(/^error: unknown command '([^']*)'\n?/, "berth: unknown command: $1\n\nRun 'berth --help' for more information\n")
+    .replace(/^error: /, '');
+}
 
 const ctx: CliContext = {
   globals: () => program.opts<GlobalOptions>(),
@@ -56,7 +65,8 @@ function fail(e: unknown): never {
   if (e instanceof CommanderError) {
     // help and version are not failures; every usage error is 125, as docker's CLI
     const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
-    process.exit(ok ? 0 : 125);
+    // as docker's CLI: a bad flag or argument is 125, a command it does not have is 1
+    process.exit(ok ? 0 : e.code === 'commander.unknownCommand' ? 1 : 125);
   }
   const msg = errorMessage(e);
   process.stderr.write(`Error: ${msg}\n`);

@@ -36,13 +36,16 @@ test('every command and subcommand answers --help with a usage line and exit 0, 
   assert.equal(fs.existsSync('/nonexistent-help-root'), false, 'help opened no store');
 });
 
-test('an unknown command or flag is a usage error with exit 125', () => {
+test('an unknown flag is a usage error with exit 125, an unknown command exits 1, in docker\'s words', () => {
   const r = berth(['frobnicate']);
-  assert.equal(r.code, 125);
-  assert.match(r.stderr, /unknown command 'frobnicate'/);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^berth: unknown command: frobnicate\n\nRun 'berth --help' for more information/);
   const f = berth(['ps', '--no-such-flag']);
   assert.equal(f.code, 125);
-  assert.match(f.stderr, /unknown option '--no-such-flag'/);
+  assert.match(f.stderr, /^unknown flag: --no-such-flag/);
+  const s = berth(['ps', '-Z']);
+  assert.equal(s.code, 125);
+  assert.match(s.stderr, /^unknown shorthand flag: 'Z' in -Z/);
 });
 
 test('--version and version print berth\'s version', () => {
