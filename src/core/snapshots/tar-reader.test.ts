@@ -185,3 +185,16 @@ test('a bad checksum, a cut archive or a malformed PAX record throws', async () 
   broken.write('99', paxAt - 2);
   assert.throws(() => read(broken, 512), /PAX/);
 });
+
+test('two zero blocks end the archive: what comes after them is not read', async () => {
+  const p = pack();
+  p.entry({ name: 'kept.txt' }, Buffer.from('kept'));
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p) chunks.push(c as Buffer);
+  const tar = Buffer.concat(chunks); // ends with two zero blocks
+  const after = Buffer.concat([tar, Buffer.alloc(512, 0x41), Buffer.from('trailing garbage')]);
+  for (const chunk of [1, 512, 1 << 20]) {
+    assert.deepEqual(read(after, chunk).map((s) => s.header.name), ['kept.txt']);
+  }
+});

@@ -8,7 +8,8 @@
  * (with its name prefix), GNU (long names and link names in 'L'/'K' entries, base-256 numbers),
  * PAX extended headers (path, linkpath, size, uid, gid, mtime; global ones as defaults) and old
  * V7 headers. As in Go, links, symlinks, devices, directories and FIFOs have no body whatever
- * their size field says. Zero blocks are skipped; anything malformed throws.
+ * their size field says. Two zero blocks end the archive (what follows is not read); a single
+ * one is skipped; anything malformed throws.
  */
 
 export type TarEntryType =
@@ -65,10 +66,13 @@ export class TarReader {
   private paxGlobal: Record<string, string> = {};
   private longName: string | undefined;
   private longLink: string | undefined;
+  private zeroBlocks = 0;
+  private ended = false;
 
   constructor(private readonly handler: TarEntryHandler) {}
 
   write(buf: Buffer): void {
+    if (this.ended) return;
     let off = 0;
     while (off < buf.length) {
       if (this.remaining > 0) {
@@ -94,6 +98,7 @@ export class TarReader {
       if (this.blockLen === BLOCK) {
         this.blockLen = 0;
         this.header(this.block);
+        if (this.ended) return;
       }
     }
   }
@@ -106,7 +111,13 @@ export class TarReader {
   }
 
   private header(b: Buffer): void {
-    if (b.every((x) => x === 0)) return;
+    if (b.every((x) => x === 0)) {
+      // two zero blocks end the archive; what follows (a record's padding, or anything) is
+      // not read, as Go's archive/tar stops there
+      if (++this.zeroBlocks === 2) this.ended = true;
+      return;
+    }
+    this.zeroBlocks = 0;
     const sum = readNumber(b, 148, 8, 'checksum');
     let unsigned = 8 * 32;
     let signed = 8 * 32;
