@@ -42,4 +42,4 @@ export function layerSinkClose(sink: LayerSink): void;
 /** mknod(2): mode is the type (S_IFCHR, S_IFBLK or S_IFIFO) and permissions, set as given. */
 export function mknod(path: string, mode: number, major: number, minor: number): void;
 /** lsetxattr(2): on the path itself, never a symlink's target. */
-export function setXattr(path: string, name: string, value: string): void;
+export function setXattr(path: string, name: string, value: string | Buffer): void;

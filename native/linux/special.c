@@ -31,16 +31,26 @@ napi_value berth_mknod(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// setXattr(path, name, value): on the path itself, never a symlink's target
+// setXattr(path, name, value): on the path itself, never a symlink's target; value a string or
+// a Buffer (a file capability is binary)
 napi_value berth_set_xattr(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  char path[BERTH_PATH_MAX], name[256], value[4096];
+  char path[BERTH_PATH_MAX], name[256], text[4096];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (!berth_string_arg(env, argv, argc, 0, path, sizeof path) || !berth_string_arg(env, argv, argc, 1, name, sizeof name) ||
-      !berth_string_arg(env, argv, argc, 2, value, sizeof value)) {
-    return NULL;
+  if (!berth_string_arg(env, argv, argc, 0, path, sizeof path) || !berth_string_arg(env, argv, argc, 1, name, sizeof name)) return NULL;
+  const void *value = text;
+  size_t len = 0;
+  bool is_buffer = false;
+  if (argc >= 3) napi_is_buffer(env, argv[2], &is_buffer);
+  if (is_buffer) {
+    void *data = NULL;
+    napi_get_buffer_info(env, argv[2], &data, &len);
+    value = data;
+  } else {
+    if (!berth_string_arg(env, argv, argc, 2, text, sizeof text)) return NULL;
+    len = strlen(text);
   }
-  if (lsetxattr(path, name, value, strlen(value), 0) < 0) return berth_throw_errno(env, "setxattr", path, errno);
+  if (lsetxattr(path, name, value, len, 0) < 0) return berth_throw_errno(env, "setxattr", path, errno);
   return NULL;
 }

@@ -32,7 +32,7 @@ export function mknod(path: string, kind: NodeKind, mode: number, major = 0, min
  * @example
  * setXattr(dir, 'trusted.overlay.opaque', 'y');
  */
-export function setXattr(path: string, name: string, value: string): void {
+export function setXattr(path: string, name: string, value: string | Buffer): void {
   try {
     linux.setXattr(path, name, value);
   } catch (e) {

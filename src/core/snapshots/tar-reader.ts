@@ -6,9 +6,9 @@
  *
  * The formats are those Go's archive/tar reads, as docker and containerd unpack with it: ustar
  * (with its name prefix), GNU (long names and link names in 'L'/'K' entries, base-256 numbers),
- * PAX extended headers (path, linkpath, size, uid, gid, mtime; global ones as defaults) and old
- * V7 headers. As in Go, links, symlinks, devices, directories and FIFOs have no body whatever
- * their size field says. Two zero blocks end the archive (what follows is not read); a single
+ * PAX extended headers (path, linkpath, size, uid, gid, mtime, SCHILY.xattr.*; global ones as
+ * defaults) and old V7 headers. As in Go, links, symlinks, devices, directories and FIFOs have
+ * no body whatever their size field says. Two zero blocks end the archive (what follows is not read); a single
  * one is skipped; anything malformed throws.
  */
 
@@ -35,8 +35,8 @@ export interface TarHeader {
   linkname: string;
   devmajor: number;
   devminor: number;
-  /** the entry's PAX records (global ones included), as they were written */
-  pax: Record<string, string>;
+  /** extended attributes from PAX `SCHILY.xattr.NAME` records (global ones included), as bytes */
+  xattrs: Record<string, Buffer>;
 }
 
 export interface TarEntryHandler {
@@ -49,6 +49,7 @@ export interface TarEntryHandler {
 const BLOCK = 512;
 /** PAX and GNU long-name records are held whole; a bigger one is refused rather than buffered. */
 const MAX_META = 1 << 20;
+const XATTR_PREFIX = 'SCHILY.xattr.';
 const HEADER_ONLY: ReadonlySet<TarEntryType> = new Set(['link', 'symlink', 'character-device', 'block-device', 'directory', 'fifo']);
 
 type Meta = 'pax' | 'pax-global' | 'gnu-long-name' | 'gnu-long-link';
@@ -158,7 +159,7 @@ export class TarReader {
       linkname: cString(b, 157, 100),
       devmajor: devices ? readNumber(b, 329, 8, 'devmajor') : 0,
       devminor: devices ? readNumber(b, 337, 8, 'devminor') : 0,
-      pax: {},
+      xattrs: {},
     };
     if (this.longName !== undefined) h.name = this.longName;
     if (this.longLink !== undefined) h.linkname = this.longLink;
@@ -235,17 +236,26 @@ function entryType(flag: string): TarEntryType {
   }
 }
 
-/** PAX records override the header's fields (the ones a layer's files use). */
+/**
+ * PAX records override the header's fields (the ones a layer's files use). Values are held as
+ * bytes (latin1 strings, one char a byte: an xattr's value is binary); text ones are UTF-8.
+ */
 function applyPax(h: TarHeader, pax: Record<string, string>): void {
-  h.pax = pax;
+  const text = (key: string): string | undefined => {
+    const v = pax[key];
+    return v === undefined ? undefined : Buffer.from(v, 'latin1').toString('utf8');
+  };
+  for (const [key, value] of Object.entries(pax)) {
+    if (key.startsWith(XATTR_PREFIX) && key.length > XATTR_PREFIX.length) h.xattrs[key.slice(XATTR_PREFIX.length)] = Buffer.from(value, 'latin1');
+  }
   const int = (key: string): number | undefined => {
     const v = pax[key];
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v)) throw new Error(`invalid tar PAX record ${key}=${JSON.stringify(v)}`);
     return Number(v);
   };
-  if (pax['path'] !== undefined) h.name = pax['path'];
-  if (pax['linkpath'] !== undefined) h.linkname = pax['linkpath'];
+  h.name = text('path') ?? h.name;
+  h.linkname = text('linkpath') ?? h.linkname;
   h.size = int('size') ?? h.size;
   h.uid = int('uid') ?? h.uid;
   h.gid = int('gid') ?? h.gid;
@@ -256,7 +266,7 @@ function applyPax(h: TarHeader, pax: Record<string, string>): void {
   }
 }
 
-/** `LEN key=value\n` records; an empty value unsets a global one (kept here as ''). */
+/** `LEN key=value\n` records, as bytes (latin1); an empty value unsets a global one (kept here as ''). */
 function parsePax(data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   let off = 0;
@@ -266,7 +276,7 @@ function parsePax(data: Buffer): Record<string, string> {
     if (!Number.isInteger(len) || len <= sp - off + 1 || off + len > data.length || data[off + len - 1] !== 0x0a) {
       throw new Error('invalid tar PAX header');
     }
-    const rec = data.toString('utf8', sp + 1, off + len - 1);
+    const rec = data.toString('latin1', sp + 1, off + len - 1);
     const eq = rec.indexOf('=');
     if (eq <= 0) throw new Error('invalid tar PAX header');
     out[rec.slice(0, eq)] = rec.slice(eq + 1);

@@ -72,6 +72,31 @@ describe('unpackLayer', { skip: needsRoot }, () => {
     assert.equal(fs.readFileSync(path.join(dest, 'abs/file'), 'utf8'), 'x');
   });
 
+  test('a file capability and user xattrs from PAX records are applied after chown; trusted.* and security.selinux are not', async () => {
+    // vfs_cap_data v2: cap_net_raw (bit 13) permitted and effective, as `setcap cap_net_raw+ep`
+    const cap = Buffer.from('0100000200200000000000000000000000000000', 'hex');
+    await unpack([
+      { header: { name: 'dir/', type: 'directory', mode: 0o755, pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y', 'SCHILY.xattr.user.kind': 'dir' } } },
+      {
+        header: { name: 'dir/ping', mode: 0o755, uid: 1000, gid: 1000, pax: { 'SCHILY.xattr.security.capability': cap.toString('latin1'), 'SCHILY.xattr.user.note': 'héllo', 'SCHILY.xattr.security.selinux': 'system_u:object_r:bin_t:s0' } },
+        body: 'elf',
+      },
+    ]);
+    const xattr = (p: string, name: string) => {
+      try {
+        return execFileSync('getfattr', ['--absolute-names', '--only-values', '-n', name, path.join(dest, p)]);
+      } catch {
+        return undefined;
+      }
+    };
+    assert.deepEqual(xattr('dir/ping', 'security.capability'), cap, 'the capability survives the chown to 1000');
+    assert.equal(fs.lstatSync(path.join(dest, 'dir/ping')).uid, 1000);
+    assert.equal(xattr('dir/ping', 'user.note')?.toString('utf8'), 'héllo');
+    assert.equal(xattr('dir', 'user.kind')?.toString(), 'dir');
+    assert.equal(xattr('dir', 'trusted.overlay.opaque'), undefined, 'overlayfs xattrs are not a layer\'s to set');
+    assert.equal(xattr('dir/ping', 'security.selinux'), undefined);
+  });
+
   test('whiteouts become 0:0 devices and opaque markers become the overlay xattr', async () => {
     await unpack([
       { header: { name: 'etc/.wh.motd' } },

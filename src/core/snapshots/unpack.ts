@@ -22,9 +22,9 @@ export { listChanges, type Change } from './list-changes.js';
  * verbatim and never followed; hardlink targets obey the same rules and may not be symlinks.
  * Any violation rejects the whole layer (InvalidArgument); the caller discards destDir.
  *
- * Ownership, mode (setuid kept, as docker) and mtime are applied; directory mtimes last, after
- * their content. PAX xattrs (e.g. security.capability) are not applied yet. `tap` sees every byte
- * of the tar on its way (how a layer's diff id is hashed).
+ * Ownership, mode (setuid kept, as docker), file capabilities and user.* xattrs (PAX
+ * SCHILY.xattr records) and mtime are applied; directory mtimes last, after their content. `tap`
+ * sees every byte of the tar on its way (how a layer's diff id is hashed).
  *
  * @example
  * const { size } = await unpackLayer(await openDecompressed(blob), '/var/lib/berth/layers/.tmp-1/diff');
@@ -106,7 +106,7 @@ export class LayerUnpacker {
     if (f === undefined) return;
     this.file = undefined;
     fs.closeSync(f.fd);
-    setOwnerAndMode(f.path, f.header, f.header.mode & 0o7777);
+    setMetadata(f.path, f.header, f.header.mode & 0o7777);
     setTimes(f.path, f.header);
   }
 }
@@ -139,7 +139,7 @@ function applyEntry(tree: SafeTree, h: TarHeader, dirTimes: Array<[string, Date]
         fs.mkdirSync(p, { mode: 0o700 });
       }
       tree.markDir(rel);
-      setOwnerAndMode(p, h, mode);
+      setMetadata(p, h, mode);
       dirTimes.push([rel, h.mtime]);
       return undefined;
     }
@@ -168,7 +168,7 @@ function applyEntry(tree: SafeTree, h: TarHeader, dirTimes: Array<[string, Date]
       tree.clear(rel);
       const kind = h.type === 'fifo' ? 'fifo' : h.type === 'block-device' ? 'block' : 'char';
       mknod(p, kind, mode, h.devmajor, h.devminor);
-      setOwnerAndMode(p, h, mode);
+      setMetadata(p, h, mode);
       setTimes(p, h);
       return undefined;
     }
@@ -218,10 +218,32 @@ function hardlinkTarget(tree: SafeTree, linkname: string): string {
   return target;
 }
 
-/** chown first: it clears setuid/setgid bits, which chmod then restores. */
-function setOwnerAndMode(p: string, h: TarHeader, mode: number): void {
+/**
+ * Owner, mode and extended attributes. chown first: it clears setuid/setgid bits and a file
+ * capability, which chmod and the xattrs then restore.
+ */
+function setMetadata(p: string, h: TarHeader, mode: number): void {
   fs.lchownSync(p, h.uid, h.gid);
   fs.chmodSync(p, mode);
+  setLayerXattrs(p, h);
+}
+
+/**
+ * A layer's extended attributes, as docker applies them: security.capability (ping's
+ * cap_net_raw, say) and user.* ones, passed over where the filesystem refuses them (ENOTSUP,
+ * EPERM). trusted.* (overlayfs' own: a layer says opaque with a whiteout marker, and redirects
+ * are no layer's to set) and security.selinux (the host's labels) are never taken from a layer.
+ */
+function setLayerXattrs(p: string, h: TarHeader): void {
+  for (const [name, value] of Object.entries(h.xattrs)) {
+    if (name !== 'security.capability' && !name.startsWith('user.')) continue;
+    try {
+      setXattr(p, name, value);
+    } catch (e) {
+      const code = (e as { cause?: { code?: unknown } }).cause?.code;
+      if (code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EPERM') throw e;
+    }
+  }
 }
 
 function setTimes(p: string, h: TarHeader): void {
