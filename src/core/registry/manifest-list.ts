@@ -7,8 +7,8 @@ import { sha256Digest } from '../content/digest.js';
 import { fetchNamedManifest } from './inspect-manifest.js';
 import { fetchManifest } from './manifest.js';
 import { fetchConfig } from './pull.js';
+import { mountBlob, putManifest } from './push.js';
 import { openClient, type RegistryOptions } from './session.js';
-import { discard } from './transport.js';
 
 /**
  * docker's `manifest create|annotate|inspect|push|rm`: a manifest list (an index) assembled
@@ -159,15 +159,7 @@ export async function pushList(root: string, name: string, opts: RegistryOptions
     }
     const { mediaType, bytes } = indexDocument(list);
     const tag = target.tag ?? 'latest';
-    const res = await client.request({
-      method: 'PUT',
-      path: `/v2/${target.path}/manifests/${tag}`,
-      scopes: [`repository:${target.path}:pull,push`],
-      headers: { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) },
-      body: bytes,
-      what: `pushing manifest list ${familiarString(list.ref)}`,
-    });
-    discard(res.body);
+    await putManifest(client, target.path, tag, mediaType, bytes, `pushing manifest list ${familiarString(list.ref)}`);
     if (opts.purge) removeList(root, list.ref);
     return sha256Digest(bytes);
   } finally {
@@ -180,26 +172,10 @@ async function copyManifestInto(client: ReturnType<typeof openClient>, src: Refe
   const m = await fetchManifest(client, src.path, e.digest, `manifest "${e.digest}"`);
   const doc = JSON.parse(m.bytes.toString('utf8')) as { config: { digest: string }; layers: Array<{ digest: string }> };
   for (const digest of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) {
-    const res = await client.request({
-      method: 'POST',
-      path: `/v2/${target.path}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(src.path)}`,
-      scopes: [`repository:${target.path}:pull,push`, `repository:${src.path}:pull`],
-      headers: { 'Content-Length': '0' },
-      accept: [201, 202],
-      what: `mounting blob "${digest}" from ${src.path}`,
-    });
-    discard(res.body);
-    if (res.status !== 201) throw new BerthError('Unavailable', `registry would not mount blob "${digest}" from ${src.path} into ${target.path}`);
+    const mount = await mountBlob(client, target.path, digest, src.path);
+    if (!mount.mounted) throw new BerthError('Unavailable', `registry would not mount blob "${digest}" from ${src.path} into ${target.path}`);
   }
-  const res = await client.request({
-    method: 'PUT',
-    path: `/v2/${target.path}/manifests/${e.digest}`,
-    scopes: [`repository:${target.path}:pull,push`],
-    headers: { 'Content-Type': m.mediaType, 'Content-Length': String(m.bytes.length) },
-    body: m.bytes,
-    what: `pushing manifest "${e.digest}"`,
-  });
-  discard(res.body);
+  await putManifest(client, target.path, e.digest, m.mediaType, m.bytes, `pushing manifest "${e.digest}"`);
 }
 
 export function removeList(root: string, name: string): void {

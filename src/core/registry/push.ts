@@ -61,16 +61,7 @@ export async function pushImage(store: ImageStore, source: string, dest?: string
 
     const tag = ref.digest ?? ref.tag ?? 'latest';
     const mediaType = manifest.mediaType ?? MEDIA_TYPES.ociManifest;
-    const res = await client.request({
-      method: 'PUT',
-      path: `/v2/${ref.path}/manifests/${tag}`,
-      scopes: [`repository:${ref.path}:pull,push`],
-      headers: { 'Content-Type': mediaType, 'Content-Length': String(manifestBytes.length) },
-      body: manifestBytes,
-      what: `pushing manifest for ${familiarName(ref)}:${tag}`,
-    });
-    discard(res.body);
-    const served = res.headers['docker-content-digest'];
+    const served = await putManifest(client, ref.path, tag, mediaType, manifestBytes, `pushing manifest for ${familiarName(ref)}:${tag}`);
     if (typeof served === 'string' && served !== rec.manifestDigest) {
       throw new BerthError('Unavailable', `registry stored the manifest as "${served}", expected "${rec.manifestDigest}"`);
     }
@@ -107,22 +98,14 @@ async function pushBlob(a: {
   }
   let location: string | undefined;
   for (const from of a.mountFrom) {
-    const res = await client.request({
-      method: 'POST',
-      path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(from)}`,
-      scopes: [pushScope, `repository:${from}:pull`],
-      headers: { 'Content-Length': '0' },
-      accept: [201, 202],
-      what: `mounting blob "${desc.digest}"`,
-    });
-    discard(res.body);
-    if (res.status === 201) {
+    const mount = await mountBlob(client, repo, desc.digest, from);
+    if (mount.mounted) {
       emit?.({ type: 'layer', digest: desc.digest, status: 'mounted', from });
       return;
     }
-    // 202: the registry could not mount and opened an upload instead; use it
-    if (typeof res.headers.location === 'string') {
-      location = res.headers.location;
+    // the registry could not mount and opened an upload instead; use it
+    if (mount.location !== undefined) {
+      location = mount.location;
       break;
     }
   }
@@ -156,4 +139,37 @@ async function pushBlob(a: {
   });
   discard(res.body);
   emit?.({ type: 'layer', digest: desc.digest, status: 'pushed' });
+}
+
+/**
+ * Ask the registry to mount a blob of another repository (`from`) on it into repo: mounted (201),
+ * or not, with the upload the registry opened instead (202 and its Location), if it did.
+ */
+export async function mountBlob(client: RegistryClient, repo: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; location: string | undefined }> {
+  const res = await client.request({
+    method: 'POST',
+    path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+    scopes: [`repository:${repo}:pull,push`, `repository:${from}:pull`],
+    headers: { 'Content-Length': '0' },
+    accept: [201, 202],
+    what: `mounting blob "${digest}" from ${from}`,
+  });
+  discard(res.body);
+  if (res.status === 201) return { mounted: true };
+  return { mounted: false, location: typeof res.headers.location === 'string' ? res.headers.location : undefined };
+}
+
+/** PUT a manifest (or index) into repo under a tag or its digest; the digest the registry says it stored. */
+export async function putManifest(client: RegistryClient, repo: string, reference: string, mediaType: string, bytes: Buffer, what: string): Promise<string | undefined> {
+  const res = await client.request({
+    method: 'PUT',
+    path: `/v2/${repo}/manifests/${reference}`,
+    scopes: [`repository:${repo}:pull,push`],
+    headers: { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) },
+    body: bytes,
+    what,
+  });
+  discard(res.body);
+  const served = res.headers['docker-content-digest'];
+  return typeof served === 'string' ? served : undefined;
 }
