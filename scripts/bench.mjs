@@ -140,7 +140,7 @@ try {
       results.berthProcsWhileRunning = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
         try {
           const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-          return path.basename(argv[0] ?? '') === 'node' && argv.some((a) => a.endsWith('bin/berth'));
+          return path.basename(argv[0] ?? '') === 'node' && argv.some((a) => a.endsWith('bin/berth.cjs'));
         } catch {
           return false;
         }

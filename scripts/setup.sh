@@ -4,7 +4,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# what berth needs to run containers
 PKGS="runc conmon busybox-static tini attr zstd bzip2 xz-utils procps tar util-linux containernetworking-plugins aardvark-dns iproute2 iptables"
+# what the tests and `npm run bench` call besides: a registry on 127.0.0.1 with htpasswd users and
+# TLS certificates, skopeo and podman for interop checks and side-by-side figures, crun, debootstrap
+# for a Debian root filesystem. BERTH_SETUP_MINIMAL=1 leaves these out (berth itself runs without).
+if [ "${BERTH_SETUP_MINIMAL:-0}" != 1 ]; then
+  PKGS="$PKGS docker-registry apache2-utils openssl skopeo podman crun debootstrap python3"
+fi
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
@@ -12,14 +19,11 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
-# podman and skopeo are only needed by interop tests and `npm run bench`
-if [ "${BERTH_SETUP_EXTRAS:-0}" = 1 ]; then
-  for p in podman skopeo; do
-    dpkg -s "$p" >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman skopeo >/dev/null; break; }
-  done
-fi
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+# a clean clone, or a lock file newer than what was installed (a dependency added since)
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
 npm run build --silent
 ln -sf "$(pwd)/bin/berth" /usr/local/bin/berth
 

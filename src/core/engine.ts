@@ -87,7 +87,8 @@ export class Engine implements EngineContext {
 
   berthCommand(args: string[]): string[] {
     const script = fs.realpathSync(path.resolve(this.opts.executable));
-    const prefix = [process.execPath, script, '--root', this.paths.root, '--runroot', this.paths.runRoot];
+    // `--`: nothing after it reaches node's own option parsing (see bin/berth)
+    const prefix = [process.execPath, '--', script, '--root', this.paths.root, '--runroot', this.paths.runRoot];
     if (this.opts.runtime) prefix.push('--runtime', this.opts.runtime);
     return [...prefix, ...args];
   }
