@@ -215,6 +215,51 @@ try {
     }
   });
 
+  // issue 18's image: five layers of 20 MiB of random bytes plus busybox (~400 entries), pulled
+  // into a store that stays warm (the image removed between rounds), interleaved with skopeo
+  // (to an OCI layout, which unpacks nothing) and podman (removed between rounds too)
+  await section('pull6', async () => {
+    const reg = await startRegistry();
+    try {
+      const bbTar = path.join(work, 'bb-layer.tar');
+      makeBusyboxTar(bbTar);
+      const layers = [{ tar: fs.readFileSync(bbTar), compression: 'gzip' }, ...Array.from({ length: 5 }, () => ({ size: 20 * 1024 * 1024, compression: 'gzip' }))];
+      const img = await makeOciLayout(path.join(work, 'layout6'), layers);
+      const ref = `${reg.host}/bench6:1`;
+      skopeoCopy(`oci:${img.dir}:latest`, `docker://${ref}`);
+      const e = { ...process.env, BERTH_ROOT: fs.mkdtempSync(path.join(work, 'b6-')), BERTH_RUNROOT: fs.mkdtempSync('/run/bb6-') };
+      const proot = fs.mkdtempSync(path.join(work, 'p6-'));
+      const prun = fs.mkdtempSync('/run/bp6-');
+      const pargs = ['--root', proot, '--runroot', prun, '--storage-driver', 'overlay'];
+      const r = { berth: [], skopeo: [], podman: [] };
+      const rounds = Number(process.env.BENCH_PULL_RUNS ?? 7);
+      try {
+        for (let i = 0; i < rounds + 1; i++) {
+          const b = once(BERTH, ['pull', '-q', ref], { env: e });
+          sh(BERTH, ['rmi', ref], { env: e });
+          const oci = fs.mkdtempSync(path.join(work, 's6-'));
+          const s = once('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${oci}:x`]);
+          fs.rmSync(oci, { recursive: true, force: true });
+          if (i === 0) continue; // warm-up round
+          r.berth.push(b);
+          r.skopeo.push(s);
+          if (hasPodman) {
+            r.podman.push(once('podman', [...pargs, 'pull', '-q', '--tls-verify=false', ref]));
+            sh('podman', [...pargs, 'rmi', ref]);
+          }
+        }
+      } finally {
+        if (hasPodman) spawnSync('podman', [...pargs, 'system', 'reset', '-f']);
+        for (const d of [e.BERTH_ROOT, e.BERTH_RUNROOT, proot, prun]) fs.rmSync(d, { recursive: true, force: true });
+      }
+      results.pull6 = median(r.berth);
+      results.pull6Skopeo = median(r.skopeo);
+      if (r.podman.length) results.pull6Podman = median(r.podman);
+    } finally {
+      await reg.stop();
+    }
+  });
+
   await section('build', () => {
     // 5 RUN steps and a COPY of a 20 MB context; the first build (no cache) and a fully cached rebuild
     const ctxDir = path.join(work, 'build-ctx');
@@ -264,6 +309,7 @@ const lines = [
   `  per running container                  conmon ${results.conmonRssKiB ? (results.conmonRssKiB / 1024).toFixed(1) : 'n/a'} MiB RSS; berth processes alive: ${results.berthProcsWhileRunning ?? 'n/a'}`,
   `  published port, wrk req/s              berth ${results.wrkBerth?.toFixed(0) ?? 'n/a'}  podman ${results.wrkPodman?.toFixed(0) ?? 'n/a'}   ratio ${ratio(results.wrkBerth, results.wrkPodman)} (target >= 0.9)`,
   `  pull ~100 MB, 5 layers                 berth ${f(results.pull)}  skopeo ${f(results.pullSkopeo)}  podman ${f(results.pullPodman)}   ratios ${ratio(results.pull, results.pullSkopeo)} / ${ratio(results.pull, results.pullPodman)} (target <= 1.0)`,
+  `  pull 100 MiB random + busybox, 6 layers berth ${f(results.pull6)}  skopeo ${f(results.pull6Skopeo)}  podman ${f(results.pull6Podman)}   ratios ${ratio(results.pull6, results.pull6Skopeo)} / ${ratio(results.pull6, results.pull6Podman)} (target <= 1.0; warm store, image removed between rounds)`,
   `  berth peak RSS during pull             ${results.pullRssMiB?.toFixed(1) ?? 'n/a'} MiB   (target < 150)`,
   `  push ~100 MB                           berth ${f(results.push)}  skopeo ${f(results.pushSkopeo)}   ratio ${ratio(results.push, results.pushSkopeo)} (target <= 1.0)`,
   `  build, 5 RUN + 20 MB COPY, first       berth ${f(results.buildFirst)}  podman ${f(results.podmanBuildFirst)}   ratio ${ratio(results.buildFirst, results.podmanBuildFirst)} (target <= 1.2)`,

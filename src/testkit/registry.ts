@@ -252,12 +252,15 @@ async function layerTar(files: Array<{ name: string; data: Buffer }>): Promise<B
   return Buffer.concat(chunks);
 }
 
+/** A layer of one file of `size` pseudo-random (incompressible) bytes, or the given tar. */
+export type LayoutLayer = { size: number; compression: 'gzip' | 'zstd' | 'none' } | { tar: Buffer; compression: 'gzip' | 'zstd' | 'none' };
+
 /**
  * An OCI image layout (skopeo's `oci:DIR:TAG`) with one layer per entry, each holding one file
- * of `size` pseudo-random (incompressible) bytes, compressed as asked: for multi-layer and
+ * of `size` pseudo-random (incompressible) bytes (or a tar of the caller's), compressed as asked: for multi-layer and
  * compression tests, and the ~100 MB pull of the bench.
  */
-export async function makeOciLayout(dir: string, layers: Array<{ size: number; compression: 'gzip' | 'zstd' | 'none' }>, tag = 'latest'): Promise<LayoutImage> {
+export async function makeOciLayout(dir: string, layers: Array<LayoutLayer>, tag = 'latest'): Promise<LayoutImage> {
   const blobs = path.join(dir, 'blobs', 'sha256');
   fs.mkdirSync(blobs, { recursive: true });
   const put = (b: Buffer) => {
@@ -268,7 +271,7 @@ export async function makeOciLayout(dir: string, layers: Array<{ size: number; c
   const diffIds: string[] = [];
   const descs: Array<{ mediaType: string; digest: string; size: number }> = [];
   for (const [i, l] of layers.entries()) {
-    const plain = await layerTar([{ name: `layer${i}.bin`, data: randomBytes(l.size) }]);
+    const plain = 'tar' in l ? l.tar : await layerTar([{ name: `layer${i}.bin`, data: randomBytes(l.size) }]);
     diffIds.push(sha(plain));
     let blob = plain;
     let mediaType = 'application/vnd.oci.image.layer.v1.tar';
