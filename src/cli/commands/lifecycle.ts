@@ -42,7 +42,9 @@ export function registerKill(parent: Command, ctx: CliContext, name = 'kill'): v
       parseSignal(f.signal);
       const engine = await ctx.engine();
       await forEachTarget(ctx, targets, async (t) => {
-        await killContainer(engine, t, f.signal);
+        // the command was issued when this process started: a container a concurrent command
+        // stopped since then was running when it was asked to kill it
+        await killContainer(engine, t, f.signal, { issuedAt: Math.floor(performance.timeOrigin) });
         return t;
       });
     });

@@ -17,17 +17,21 @@ export async function withContainer<T>(
   fn: (rec: ContainerRecord, seen: ContainerRecord, lock: HeldLock) => Promise<T> | T,
 ): Promise<T> {
   const seen = ctx.containers.lookup(ref);
-  return withObjectLock(ctx.paths, 'container', seen.id, (lock) => fn(current(ctx, seen.id, ref), seen, lock));
+  return withObjectLock(ctx.paths, 'container', seen.id, (lock) => fn(current(ctx, seen.id, ref, lock), seen, lock));
 }
 
 /** withContainer for a known id, without waiting: undefined while someone else holds its lock. */
 export async function withContainerIfFree<T>(ctx: EngineContext, id: string, fn: (rec: ContainerRecord, lock: HeldLock) => Promise<T> | T): Promise<T | undefined> {
-  return withObjectLockIfFree(ctx.paths, 'container', id, (lock) => fn(current(ctx, id, id), lock));
+  return withObjectLockIfFree(ctx.paths, 'container', id, (lock) => fn(current(ctx, id, id, lock), lock));
 }
 
-function current(ctx: EngineContext, id: string, ref: string): ContainerRecord {
+function current(ctx: EngineContext, id: string, ref: string, lock: HeldLock): ContainerRecord {
   const rec = ctx.containers.get(id);
-  // removed while we waited: the same answer as if we had come after the removal
-  if (!rec) throw new BerthError('NotFound', `No such container: ${ref}`);
+  // removed while we waited: the same answer as if we had come after the removal (and the lock
+  // file this wait made again goes too)
+  if (!rec) {
+    lock.discard();
+    throw new BerthError('NotFound', `No such container: ${ref}`);
+  }
   return refreshContainer(ctx, rec);
 }

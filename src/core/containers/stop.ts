@@ -72,17 +72,20 @@ export async function killAndWait(ctx: EngineContext, rec: ContainerRecord, sign
  * `berth kill`: any signal, only to a running container. A signal is not a transition: while
  * another command holds the container (a `stop` waiting out its timeout) it is sent at once,
  * without the lock, as docker's kill does not wait for a stop. A container that stopped while
- * this command waited (a concurrent kill or stop ended it) counts as killed. SIGKILL returns
+ * this command waited, or since `issuedAt` (when the caller was asked: a CLI process's start),
+ * counts as killed: a concurrent kill or stop ended it. SIGKILL returns
  * once the container has exited, its exit recorded.
  */
-export async function killContainer(ctx: EngineContext, ref: string, signal = 'SIGKILL'): Promise<ContainerRecord> {
+export async function killContainer(ctx: EngineContext, ref: string, signal = 'SIGKILL', opts: { issuedAt?: number } = {}): Promise<ContainerRecord> {
   const sig = parseSignal(signal);
+  const issuedAt = opts.issuedAt ?? Date.now();
   const seen = refreshContainer(ctx, ctx.containers.lookup(ref));
   const running = (r: ContainerRecord) => r.state.status === 'running' || r.state.status === 'paused';
+  // it was running when the kill was asked for and ended meanwhile (a concurrent kill or stop):
+  // the same as a kill that came just before the end, which docker's kill does not refuse
+  const endedSinceAsked = (r: ContainerRecord) => r.state.status === 'exited' && Date.parse(r.state.finishedAt) >= issuedAt;
   const act = async (rec: ContainerRecord): Promise<ContainerRecord> => {
-    // it was running when asked and ended meanwhile (a concurrent kill or stop): the same as a
-    // kill that came just before the end
-    if (running(seen) && !running(rec)) return rec;
+    if ((running(seen) || endedSinceAsked(seen)) && !running(rec)) return rec;
     if (!checkVerb('kill', rec.state.status, rec)) return rec;
     if (sig === 9) ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
     try {
