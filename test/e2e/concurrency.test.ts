@@ -158,3 +158,44 @@ test('stop after the container\'s conmon was killed: at once, and the container 
   await ok(['rm', id]);
   await assertGone(id);
 });
+
+test('network rm racing run --network: one wins cleanly (10 times)', { timeout: 300_000 }, async () => {
+  for (let i = 0; i < 10; i++) {
+    const net = `race-net-${i}`;
+    await ok(['network', 'create', '--subnet', '10.91.78.0/24', net]);
+    const [run, rm] = await atOnce([['run', '-d', '--network', net, 'busybox', 'sleep', '30'], ['network', 'rm', net]]);
+    if (run?.code === 0) {
+      // the container came first: the network stays, with its endpoint
+      assert.notEqual(rm?.code, 0, 'network rm succeeded under a running container');
+      assert.match(rm?.stderr ?? '', /has active endpoints/);
+      const id = run.stdout.trim();
+      assert.equal((await t.berth(['inspect', '--format', '{{.State.Status}}', id])).stdout, 'running\n');
+      await ok(['rm', '-f', id]);
+      await assertGone(id);
+      await ok(['network', 'rm', net]);
+    } else {
+      assert.equal(rm?.code, 0, `both failed: ${run?.stderr} / ${rm?.stderr}`);
+      assert.match(run?.stderr ?? '', /not found/);
+      assert.equal((await t.berth(['ps', '-aq'])).stdout, '', 'a container was left of the failed run');
+    }
+    assert.notEqual((await t.berth(['network', 'inspect', net])).code, 0);
+  }
+});
+
+test('volume rm racing run -v: one wins cleanly (10 times)', { timeout: 300_000 }, async () => {
+  for (let i = 0; i < 10; i++) {
+    const vol = `race-vol-${i}`;
+    await ok(['volume', 'create', vol]);
+    const [run, rm] = await atOnce([['run', '-d', '-v', `${vol}:/d`, 'busybox', 'sleep', '30'], ['volume', 'rm', vol]]);
+    assert.equal(run?.code, 0, run?.stderr);
+    const id = run?.stdout.trim() ?? '';
+    // the volume was in use (rm refused) or removed first (the run made a new one): either way
+    // the container has a volume whose files are there
+    if (rm?.code !== 0) assert.match(rm?.stderr ?? '', /volume is in use/);
+    await ok(['exec', id, 'sh', '-c', 'echo hi > /d/f']);
+    const mp = await ok(['volume', 'inspect', '--format', '{{.Mountpoint}}', vol]);
+    assert.equal(fs.readFileSync(path.join(mp, 'f'), 'utf8'), 'hi\n');
+    await ok(['rm', '-f', id]);
+    await ok(['volume', 'rm', vol]);
+  }
+});

@@ -57,7 +57,11 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
     lock.discard();
     containerEvent(ctx, rec, 'destroy');
     for (const v of anon) {
-      if (!volumeUser(ctx, v)) ctx.volumes.remove(v, undefined, true);
+      try {
+        ctx.volumes.remove(v, () => volumeUser(ctx, v), true);
+      } catch {
+        /* another container took it up meanwhile: it stays */
+      }
     }
     return rec.id;
   });
