@@ -43,3 +43,9 @@ export function layerSinkClose(sink: LayerSink): void;
 export function mknod(path: string, mode: number, major: number, minor: number): void;
 /** lsetxattr(2): on the path itself, never a symlink's target. */
 export function setXattr(path: string, name: string, value: string | Buffer): void;
+/**
+ * flock(2) without waiting: open (creating, mode 0600) path and lock it, shared or exclusive.
+ * Returns the descriptor that holds the lock (close-on-exec; closing it releases the lock, as
+ * the holder's death does), or -1 while another open file holds a conflicting lock.
+ */
+export function lockTry(path: string, exclusive: boolean): number;

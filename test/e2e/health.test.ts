@@ -111,3 +111,24 @@ test('bad healthcheck flags are one-line errors', async () => {
   assert.equal(f.code, 125);
   assert.match(f.stderr, /Unrecognised filter value for health: bogus/);
 });
+
+test('a health monitor killed with SIGKILL is noticed and replaced: the health does not stay frozen at healthy', async () => {
+  const r = await t.berth(['run', '-d', '--name', 'hk', '--health-cmd', 'test ! -f /tmp/broken', '--health-interval', '1s', '--health-retries', '1', 'busybox', 'sleep', '60']);
+  assert.equal(r.code, 0, r.stderr);
+  const id = r.stdout.trim();
+  await until('hk', 'healthy');
+  const [first] = monitors(id);
+  assert.ok(first);
+  process.kill(first, 'SIGKILL');
+  for (let i = 0; i < 20 && monitors(id).includes(first); i++) await sleep(50);
+  assert.equal((await t.berth(['exec', 'hk', 'touch', '/tmp/broken'])).code, 0);
+  // the next reader of the health (this inspect) starts a new monitor, which probes on
+  const bad = await until('hk', 'unhealthy');
+  assert.equal(bad.Log.at(-1)?.ExitCode, 1);
+  const now = monitors(id);
+  assert.equal(now.length, 1, `monitors: ${now.join(' ')}`);
+  assert.notEqual(now[0], first);
+  assert.equal((await t.berth(['rm', '-f', 'hk'])).code, 0);
+  for (let i = 0; i < 20 && monitors(id).length > 0; i++) await sleep(100);
+  assert.deepEqual(monitors(id), []);
+});

@@ -21,12 +21,10 @@ export function registerRestart(parent: Command, ctx: CliContext, name = 'restar
   addStopTimeout(parent.command(name).description('Restart one or more containers').argument('<containers...>'))
     .option('-s, --signal <signal>', 'signal to send to the container')
     .action(async (targets: string[], f: { timeout?: number; time?: number; signal?: string }) => {
-      const { stopContainer } = await import('../../core/containers/stop.js');
-      const { startContainer } = await import('../../core/containers/start.js');
+      const { restartContainer } = await import('../../core/containers/restart.js');
       const engine = await ctx.engine();
       await forEachTarget(ctx, targets, async (t) => {
-        await stopContainer(engine, t, { ...stopTimeout(f), ...(f.signal ? { signal: f.signal } : {}) });
-        await startContainer(engine, t);
+        await restartContainer(engine, t, { ...stopTimeout(f), ...(f.signal ? { signal: f.signal } : {}) });
         return t;
       });
     });
@@ -44,7 +42,9 @@ export function registerKill(parent: Command, ctx: CliContext, name = 'kill'): v
       parseSignal(f.signal);
       const engine = await ctx.engine();
       await forEachTarget(ctx, targets, async (t) => {
-        await killContainer(engine, t, f.signal);
+        // the command was issued when this process started: a container a concurrent command
+        // stopped since then was running when it was asked to kill it
+        await killContainer(engine, t, f.signal, { issuedAt: Math.floor(performance.timeOrigin) });
         return t;
       });
     });
@@ -99,11 +99,8 @@ export function registerRename(parent: Command, ctx: CliContext, name = 'rename'
     .argument('<container>')
     .argument('<new-name>')
     .action(async (target: string, newName: string) => {
-      const engine = await ctx.engine();
-      const rec = engine.containers.lookup(target);
-      engine.containers.rename(rec.id, newName);
-      const { containerEvent } = await import('../../core/events/container-events.js');
-      containerEvent(engine, { ...rec, name: newName.replace(/^\//, '') }, 'rename', { oldName: `/${rec.name}` });
+      const { renameContainer } = await import('../../core/containers/restart.js');
+      await renameContainer(await ctx.engine(), target, newName);
     });
 }
 

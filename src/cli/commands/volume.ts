@@ -65,7 +65,7 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
       const { volumeUser } = await import('../../core/containers/volumes.js');
       const engine = await ctx.engine();
       await forEachTarget(ctx, names, async (n) => {
-        engine.volumes.remove(n, volumeUser(engine, n), !!f.force);
+        engine.volumes.remove(n, () => volumeUser(engine, n), !!f.force);
         return n;
       }, { ignoreNotFound: !!f.force });
     });

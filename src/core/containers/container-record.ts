@@ -1,15 +1,22 @@
 import type { ImageRuntimeConfig } from '../oci/types.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 
-/** Docker's container states, plus the two berth needs while a multi-step operation runs. */
-export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+/**
+ * Docker's container states that berth enters (transitions.ts has the machine). Docker's `dead`
+ * (a removal that failed in its daemon) is never entered: a failed or killed `rm` leaves
+ * `removing`, which the next `rm` finishes.
+ */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited';
 
 export interface ContainerState {
   status: ContainerStatus;
   /** host PID of the container's init process while running */
   pid: number;
+  /** its start time (/proc/PID/stat field 22), so a reused pid is not taken for it; absent in old records */
+  pidStartTime?: number;
   /** PID of the conmon monitor while running */
   conmonPid: number;
+  conmonStartTime?: number;
   exitCode: number;
   startedAt: string;
   finishedAt: string;
@@ -20,10 +27,13 @@ export interface ContainerState {
   stoppedByUser: boolean;
   /** PID of a foreground `berth run` that waits for the exit code and removes an --rm container itself */
   attachedPid: number;
+  attachedStartTime?: number;
   /** a fresh nonce per start: conmon's exit hook acts only on the run it was started for */
   runId: string;
-  /** conmon's exit hook of this run came before its start was recorded: the starter runs it again */
+  /** @deprecated kept only so old records parse: the exit hook now waits for the starter's lock */
   hookDeferred?: boolean;
+  /** start time of the berth process creating it (pendingPid), for isLive */
+  creatorStartTime?: number;
 }
 
 /** A container as berth stores it: the user's intent (spec) plus what happened to it (state). */

@@ -2,6 +2,7 @@ import { BerthError } from '../errors/berth-error.js';
 import { ensureColumn, immediate, type Db } from '../metadata/database.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 import type { ContainerRecord, ContainerState } from './container-record.js';
+import { assertTransition } from './transitions.js';
 
 interface Row {
   id: string;
@@ -124,13 +125,19 @@ export class ContainerStore {
     this.db.prepare('UPDATE containers SET state = ? WHERE id = ?').run(JSON.stringify(state), id);
   }
 
-  /** Read-modify-write of the state under the write lock, so racing berth processes never lose an update. */
+  /**
+   * Read-modify-write of the state under the write lock, so racing berth processes never lose an
+   * update; a change of status must be an edge of the state machine (transitions.ts).
+   */
   updateState(id: string, fn: (s: ContainerState) => ContainerState | null): ContainerState | null {
     return immediate(this.db, () => {
       const cur = this.get(id);
       if (!cur) return null;
       const next = fn(cur.state);
-      if (next) this.setState(id, next);
+      if (next) {
+        assertTransition(cur.name, cur.state.status, next.status);
+        this.setState(id, next);
+      }
       return next;
     });
   }

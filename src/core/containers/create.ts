@@ -14,6 +14,7 @@ import { resolveCommand } from './command.js';
 import { hostsFile, hostNetworkHostsFile, resolvConf } from './etc-files.js';
 import { generateName, newContainerId } from './names.js';
 import { removeContainerFiles } from './remove.js';
+import { startTimeOf } from '../runtime/process-util.js';
 import { planEndpoint, networkStore, checkHostPortsFree } from '../networks/index.js';
 
 /**
@@ -61,7 +62,7 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     spec,
     path: args[0] ?? '',
     args: args.slice(1),
-    state: initialState(),
+    state: { ...initialState(), creatorStartTime: startTimeOf(process.pid) },
     image: { chainIds: image.chainIds, config: imageConfig.config ?? {}, size: image.size },
     pendingPid: process.pid,
   };

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import type { EngineContext } from '../engine-context.js';
 import { unmount, isMountPoint } from '../host/mount.js';
 import { readExitCode } from '../runtime/exit-file.js';
-import { isProcessAlive } from '../runtime/process-util.js';
+import { isLive } from '../runtime/process-util.js';
+import { waitForExit } from '../runtime/exit-file.js';
+import { isActive } from './transitions.js';
 import type { ContainerRecord, ContainerState } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { tearDownNetwork } from '../networks/index.js';
 import { trace } from '../trace.js';
-
-const LIVE = new Set(['running', 'paused', 'restarting']);
 
 /**
  * Bring a record's state up to date with what happened while no berth process watched: conmon's
@@ -19,7 +19,7 @@ const LIVE = new Set(['running', 'paused', 'restarting']);
  * conmon, or a reboot wiping /run) means the container is gone too.
  */
 export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): ContainerRecord {
-  if (!LIVE.has(rec.state.status)) return rec;
+  if (!isActive(rec.state.status)) return rec;
   const code = readExitCode(ctx.paths.exits, rec.id);
   if (code !== null) {
     const state = recordExit(ctx, rec.id);
@@ -27,14 +27,62 @@ export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): Cont
     // null: another process recorded it first; what it recorded is the truth, not our stale copy
     return state ? { ...rec, state } : (ctx.containers.get(rec.id) ?? rec);
   }
-  if (rec.state.conmonPid > 0 && !isProcessAlive(rec.state.conmonPid) && !isProcessAlive(rec.state.pid)) {
-    const state = ctx.containers.updateState(rec.id, (s) =>
-      LIVE.has(s.status) ? { ...s, status: 'exited', exitCode: 255, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString(), error: 'container monitor disappeared' } : null,
-    );
-    if (state) died(ctx, rec, state.exitCode);
-    return state ? { ...rec, state } : (ctx.containers.get(rec.id) ?? rec);
-  }
+  if (monitorGone(rec) && !processLive(rec)) return recordLostExit(ctx, rec, 255);
   return rec;
+}
+
+/** The container's conmon is no longer the process that was started for it (kill -9, a reboot). */
+export function monitorGone(rec: ContainerRecord): boolean {
+  return rec.state.conmonPid > 0 && !isLive(rec.state.conmonPid, rec.state.conmonStartTime);
+}
+
+/** The container's init process is still the one its run started. */
+export function processLive(rec: ContainerRecord): boolean {
+  return rec.state.pid > 0 && isLive(rec.state.pid, rec.state.pidStartTime);
+}
+
+/**
+ * The process ended with nobody left to write its exit code (its conmon was killed): record it
+ * as exited with `code` (the signal berth killed it with, else 255 as docker's lost status).
+ */
+export function recordLostExit(ctx: EngineContext, rec: ContainerRecord, code: number): ContainerRecord {
+  const state = ctx.containers.updateState(rec.id, (s) =>
+    isActive(s.status) && s.runId === rec.state.runId
+      ? { ...s, status: 'exited', exitCode: code, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString(), error: 'container monitor disappeared' }
+      : null,
+  );
+  if (state) died(ctx, rec, state.exitCode);
+  return state ? { ...rec, state } : (ctx.containers.get(rec.id) ?? rec);
+}
+
+/**
+ * Wait until the container's run ends: conmon's exit file (its code), or, when its conmon is
+ * gone (killed), the end of the process itself (null: no code was written). Polled every 50 ms
+ * beside the exit file's watch, so a dead monitor is noticed at once rather than at a timeout.
+ */
+export async function waitForStop(ctx: EngineContext, rec: ContainerRecord, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<number | null> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let poll: NodeJS.Timeout | undefined;
+  const lost = new Promise<null>((resolve) => {
+    const check = () => {
+      if (!monitorGone(rec) || processLive(rec)) return;
+      // conmon writes the file before it exits: a last read closes that race
+      if (readExitCode(ctx.paths.exits, rec.id) === null) resolve(null);
+    };
+    poll = setInterval(check, 50);
+    check();
+  });
+  const exited = waitForExit(ctx.paths.exits, rec.id, { signal: stop.signal, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
+  exited.catch(() => undefined);
+  try {
+    return await Promise.race([exited, lost]);
+  } finally {
+    clearInterval(poll);
+    opts.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
 }
 
 /** docker's `die`, once per run: whoever records the exit reports it. */
@@ -51,7 +99,7 @@ function recordExit(ctx: EngineContext, id: string): ContainerState | null {
   const p = containerPaths(ctx.paths, id);
   return ctx.containers.updateState(id, (s) => {
     const code = readExitCode(ctx.paths.exits, id);
-    if (code === null || !LIVE.has(s.status) && s.status !== 'created') return null;
+    if (code === null || (!isActive(s.status) && s.status !== 'created')) return null;
     let finishedAt = new Date().toISOString();
     try {
       finishedAt = fs.statSync(p.exitFile).mtime.toISOString();
@@ -78,7 +126,7 @@ function recordExit(ctx: EngineContext, id: string): ContainerState | null {
  */
 export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Promise<ContainerRecord> {
   const refreshed = refreshContainer(ctx, rec);
-  if (LIVE.has(refreshed.state.status)) return refreshed;
+  if (isActive(refreshed.state.status)) return refreshed;
   const p = containerPaths(ctx.paths, rec.id);
   stopHealthMonitor(ctx, rec.id);
   // the runtime's delete (a process) and the unmount run side by side

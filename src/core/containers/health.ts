@@ -6,7 +6,9 @@ import { BerthError } from '../errors/index.js';
 import { spawnDetached } from '../host/spawn.js';
 import type { HealthConfig } from '../oci/types.js';
 import { execCaptured } from '../runtime/exec.js';
-import { isProcessAlive } from '../runtime/process-util.js';
+import { isLive, startTimeOf } from '../runtime/process-util.js';
+import { tryLockFile } from '../host/lock.js';
+import { lockFilePath } from '../locks.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { execOptions, execProcess } from './exec.js';
@@ -39,6 +41,8 @@ interface HealthFile extends HealthState {
   runId: string;
   /** the monitor process, stopped when the container exits */
   monitorPid: number;
+  /** its start time, for isLive (absent in files of older berths) */
+  monitorStartTime?: number;
 }
 
 /** The healthcheck in force: the container's own (run --health-*), else its image's; none for NONE. */
@@ -133,6 +137,7 @@ function writeFile(ctx: EngineContext, id: string, data: HealthFile): void {
 export function healthOf(ctx: EngineContext, rec: ContainerRecord): HealthState | undefined {
   if (!effectiveHealthcheck(rec)) return undefined;
   const f = readFile(ctx, rec.id);
+  if (f && f.runId === rec.state.runId && rec.state.status === 'running') replaceDeadMonitor(ctx, rec, f);
   if (f && f.runId === rec.state.runId) return { Status: f.Status, FailingStreak: f.FailingStreak, Log: f.Log };
   return { Status: rec.state.status === 'running' || rec.state.status === 'paused' ? 'starting' : 'unhealthy', FailingStreak: 0, Log: [] };
 }
@@ -144,8 +149,30 @@ export function healthOf(ctx: EngineContext, rec: ContainerRecord): HealthState 
  */
 export function startHealthMonitor(ctx: EngineContext, rec: ContainerRecord): void {
   if (!effectiveHealthcheck(rec) || rec.state.status !== 'running') return;
+  writeFile(ctx, rec.id, { Status: 'starting', FailingStreak: 0, Log: [], runId: rec.state.runId, ...spawnMonitor(ctx, rec) });
+}
+
+function spawnMonitor(ctx: EngineContext, rec: ContainerRecord): { monitorPid: number; monitorStartTime: number } {
   const monitorPid = spawnDetached(ctx.berthCommand(['container', 'health-monitor', '--run', rec.state.runId, rec.id]));
-  writeFile(ctx, rec.id, { Status: 'starting', FailingStreak: 0, Log: [], runId: rec.state.runId, monitorPid });
+  return { monitorPid, monitorStartTime: startTimeOf(monitorPid) };
+}
+
+/**
+ * A monitor that died (killed, OOM) while its container runs would leave the health frozen at
+ * its last status: whoever reads the health (ps, inspect) notices and starts another, which goes
+ * on from the recorded state. One reader does it (a lock taken without waiting).
+ */
+function replaceDeadMonitor(ctx: EngineContext, rec: ContainerRecord, f: HealthFile): void {
+  if (f.monitorPid <= 0 || isLive(f.monitorPid, f.monitorStartTime)) return;
+  const lock = tryLockFile(lockFilePath(ctx.paths, 'container', `${rec.id}.health`));
+  if (!lock) return;
+  try {
+    const cur = readFile(ctx, rec.id);
+    if (!cur || cur.runId !== rec.state.runId || isLive(cur.monitorPid, cur.monitorStartTime)) return;
+    writeFile(ctx, rec.id, { ...cur, ...spawnMonitor(ctx, rec) });
+  } finally {
+    lock.release();
+  }
 }
 
 /** Stop the monitor of a run that ended (the exit hook calls this); its last state stays for inspect. */
@@ -153,7 +180,7 @@ export function stopHealthMonitor(ctx: EngineContext, id: string): void {
   const f = readFile(ctx, id);
   if (!f || f.monitorPid <= 0 || f.monitorPid === process.pid) return;
   try {
-    if (isProcessAlive(f.monitorPid)) process.kill(f.monitorPid, 'SIGTERM');
+    if (isLive(f.monitorPid, f.monitorStartTime)) process.kill(f.monitorPid, 'SIGTERM');
   } catch {
     /* gone already */
   }
@@ -195,8 +222,10 @@ export async function monitorHealth(ctx: EngineContext, id: string, runId: strin
     if (!rec || !hc || rec.state.runId !== runId || !['running', 'paused'].includes(rec.state.status)) return;
     // the container's process or its run dir gone without an exit hook (kill -9, a deleted root):
     // nothing is left to watch
-    if (!isProcessAlive(rec.state.pid) || !fs.existsSync(containerPaths(ctx.paths, id).runDir)) return;
+    if (!isLive(rec.state.pid, rec.state.pidStartTime) || !fs.existsSync(containerPaths(ctx.paths, id).runDir)) return;
     const cur = readFile(ctx, id) ?? { Status: 'starting' as const, FailingStreak: 0, Log: [], runId, monitorPid: process.pid };
+    // replaced by another monitor (this one was taken for dead): one monitor per run
+    if (cur.monitorPid !== process.pid && isLive(cur.monitorPid, cur.monitorStartTime)) return;
     const startPeriod = (hc.StartPeriod ?? 0) / 1e6;
     const inStartPeriod = Date.now() - Date.parse(rec.state.startedAt) < startPeriod;
     const waitMs = cur.Status === 'starting' && inStartPeriod ? (hc.StartInterval || HEALTH_DEFAULTS.StartInterval) / 1e6 : (hc.Interval || HEALTH_DEFAULTS.Interval) / 1e6;
@@ -212,7 +241,7 @@ export async function monitorHealth(ctx: EngineContext, id: string, runId: strin
     const before = readFile(ctx, id) ?? cur;
     const inPeriod = Date.parse(entry.Start) - Date.parse(now.state.startedAt) < startPeriod;
     const next = applyProbe(before, entry, hc, inPeriod);
-    writeFile(ctx, id, { ...next, runId, monitorPid: process.pid });
+    writeFile(ctx, id, { ...next, runId, monitorPid: process.pid, monitorStartTime: startTimeOf(process.pid) });
     if (next.Status !== before.Status) containerEvent(ctx, still, `health_status: ${next.Status}`);
   }
 }

@@ -38,7 +38,8 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       Paused: s.status === 'paused',
       Restarting: s.status === 'restarting',
       OOMKilled: s.oomKilled,
-      Dead: s.status === 'dead',
+      // docker's dead (a removal its daemon failed) is a status berth never enters
+      Dead: false,
       Pid: s.pid,
       ExitCode: s.exitCode,
       Error: s.error,

@@ -5,7 +5,9 @@ import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { unmount, isMountPoint } from '../host/mount.js';
 import { containerPaths } from './container-paths.js';
-import { refreshContainer, finalizeExit } from './exit.js';
+import { finalizeExit, refreshContainer } from './exit.js';
+import { withContainer } from './locked.js';
+import { checkVerb, isActive } from './transitions.js';
 import { killAndWait } from './stop.js';
 import { anonymousVolumes, volumeUser } from './volumes.js';
 import { forgetContainerNetworks } from '../networks/index.js';
@@ -17,41 +19,52 @@ export interface RemoveOptions {
 }
 
 /**
- * Remove a container: refused while it runs unless forced (then killed first). The row goes
- * last, so a crash part-way leaves a container that a second `rm` finishes removing.
+ * Remove a container: refused while it runs unless forced (then killed first), under the
+ * container's lock. Once committed the status is `removing`; the row goes last, so a crash
+ * part-way leaves a container that a second `rm` finishes removing. When it returns the
+ * container's mounts, network endpoints, cgroup and runtime state are gone, and so is its lock
+ * file; conmon's exit hook, waiting for the lock meanwhile, then finds nothing to do.
  */
 export async function removeContainer(ctx: EngineContext, ref: string, opts: RemoveOptions = {}): Promise<string> {
-  let rec = refreshContainer(ctx, ctx.containers.lookup(ref));
-  if (rec.state.status === 'restarting' && opts.force) {
-    // between two runs there is no process to kill: stopping the restart loop is enough
-    ctx.containers.updateState(rec.id, (s) => (s.status === 'restarting' ? { ...s, status: 'exited', stoppedByUser: true } : null));
-    rec = refreshContainer(ctx, ctx.containers.lookup(rec.id));
-  }
-  if (rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting') {
-    if (!opts.force) {
-      throw new BerthError(
-        'Conflict',
-        `cannot remove container "/${rec.name}": container is ${rec.state.status}: stop the container before removing or force remove`,
-      );
+  if (opts.force) {
+    // the kill goes out at once, even while another command holds the container (a stop waiting
+    // out its timeout): only the removal waits for the lock
+    const seen = refreshContainer(ctx, ctx.containers.lookup(ref));
+    if (seen.state.status === 'running' || seen.state.status === 'paused') {
+      ctx.containers.updateState(seen.id, (s) => ({ ...s, stoppedByUser: true }));
+      await ctx.runtime().kill(seen.id, 'KILL', true).catch(() => undefined);
     }
-    ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
-    rec = await killAndWait(ctx, rec, 'SIGKILL', 10_000);
   }
-  // the runtime's delete and the network's tear-down run while the files go (finalizeExit has
-  // unmounted the root filesystem before its first wait); the kernel deleting a veth alone
-  // takes 15-25 ms
-  const finalized = finalizeExit(ctx, rec);
-  const anon = opts.volumes ? anonymousVolumes(ctx, rec) : [];
-  removeContainerFiles(ctx, rec.id);
-  await finalized;
-  // networks: tear-down (again, idempotent) and the container's endpoints
-  await forgetContainerNetworks(ctx, rec.id).catch(() => undefined);
-  ctx.containers.delete(rec.id);
-  containerEvent(ctx, rec, 'destroy');
-  for (const v of anon) {
-    if (!volumeUser(ctx, v)) ctx.volumes.remove(v, undefined, true);
-  }
-  return rec.id;
+  return withContainer(ctx, ref, async (found, _seen, lock) => {
+    let rec = found;
+    checkVerb(opts.force ? 'forceRemove' : 'remove', rec.state.status, rec);
+    if (isActive(rec.state.status)) {
+      ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
+      rec = await killAndWait(ctx, rec, 'SIGKILL', 10_000);
+    }
+    const removing = ctx.containers.updateState(rec.id, (s) => ({ ...s, status: 'removing' }));
+    if (removing) rec = { ...rec, state: removing };
+    // the runtime's delete and the network's tear-down run while the files go (finalizeExit has
+    // unmounted the root filesystem before its first wait); the kernel deleting a veth alone
+    // takes 15-25 ms
+    const finalized = finalizeExit(ctx, rec);
+    const anon = opts.volumes ? anonymousVolumes(ctx, rec) : [];
+    removeContainerFiles(ctx, rec.id);
+    await finalized;
+    // networks: tear-down (again, idempotent) and the container's endpoints
+    await forgetContainerNetworks(ctx, rec.id).catch(() => undefined);
+    ctx.containers.delete(rec.id);
+    lock.discard();
+    containerEvent(ctx, rec, 'destroy');
+    for (const v of anon) {
+      try {
+        ctx.volumes.remove(v, () => volumeUser(ctx, v), true);
+      } catch {
+        /* another container took it up meanwhile: it stays */
+      }
+    }
+    return rec.id;
+  });
 }
 
 /** Everything on disk a container owns, removed idempotently. */

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import type { EngineContext } from '../engine-context.js';
-import { isProcessAlive } from '../runtime/process-util.js';
+import { isLive } from '../runtime/process-util.js';
+import { withContainerIfFree } from './locked.js';
 import { containerPaths } from './container-paths.js';
 import { finalizeExit, refreshContainer } from './exit.js';
+import { isActive } from './transitions.js';
 import { removeContainer, removeContainerFiles } from './remove.js';
 import { repairNetworks } from '../networks/index.js';
 
@@ -26,26 +28,30 @@ export async function repairContainers(ctx: EngineContext): Promise<void> {
   const mounted = mountPoints();
   for (const c0 of ctx.containers.list(true)) {
     if (c0.pendingPid > 0) {
-      if (c0.pendingPid !== process.pid && !isProcessAlive(c0.pendingPid)) {
+      if (c0.pendingPid !== process.pid && !isLive(c0.pendingPid, c0.state.creatorStartTime)) {
         removeContainerFiles(ctx, c0.id);
         ctx.containers.delete(c0.id);
       }
       continue;
     }
     const c = refreshContainer(ctx, c0);
-    if (c.state.status !== 'exited') continue;
-    const attachedElsewhere = c.state.attachedPid > 0 && c.state.attachedPid !== process.pid && isProcessAlive(c.state.attachedPid);
-    if (attachedElsewhere) continue;
-    if (c.spec.autoRemove) {
-      await removeContainer(ctx, c.id, { force: true, volumes: true }).catch(() => undefined);
-    } else if (mounted.has(containerPaths(ctx.paths, c.id).rootfs)) {
-      await finalizeExit(ctx, c);
-    }
+    const killedRemoval = c.state.status === 'removing';
+    if (c.state.status !== 'exited' && !killedRemoval) continue;
+    const attachedElsewhere = c.state.attachedPid > 0 && c.state.attachedPid !== process.pid && isLive(c.state.attachedPid, c.state.attachedStartTime);
+    if (attachedElsewhere && !killedRemoval) continue;
+    const needsRemoval = c.spec.autoRemove || killedRemoval;
+    if (!needsRemoval && !mounted.has(containerPaths(ctx.paths, c.id).rootfs)) continue;
+    // a container some command holds is that command's to finish (a removal under way, an exit
+    // hook): repair never waits for it
+    await withContainerIfFree(ctx, c.id, async (cur) => {
+      if (needsRemoval) await removeContainer(ctx, cur.id, { force: true, volumes: true });
+      else await finalizeExit(ctx, cur);
+    }).catch(() => undefined);
   }
   // networks: sandboxes of containers that are not running (berth or conmon killed with -9)
   await repairNetworks(ctx, (id) => {
     const c = ctx.containers.get(id);
-    return !!c && (c.pendingPid > 0 || ['running', 'paused', 'restarting'].includes(refreshContainer(ctx, c).state.status));
+    return !!c && (c.pendingPid > 0 || isActive(refreshContainer(ctx, c).state.status));
   });
   let exits: string[] = [];
   try {

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { parseBytes } from '../spec/parse/bytes.js';
 import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
-import { spawnDetached } from '../host/spawn.js';
 import { ensureRealtimeBudget } from '../host/rt-budget.js';
 import { trace } from '../trace.js';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +18,9 @@ import { ZERO_TIME, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { prepareVolumes } from './volumes.js';
 import { died, refreshContainer } from './exit.js';
+import { withContainer } from './locked.js';
+import { checkVerb } from './transitions.js';
+import { startTimeOf } from '../runtime/process-util.js';
 import { networkForStart, type StartNetwork } from '../networks/index.js';
 
 export interface StartOptions {
@@ -48,9 +50,16 @@ export function cgroupsPathFor(rec: Pick<ContainerRecord, 'id' | 'spec'>): strin
  * earlier ones and leaves the container as it was, with the error recorded.
  */
 export async function startContainer(ctx: EngineContext, ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
-  let rec = refreshContainer(ctx, ctx.containers.lookup(ref));
-  if (rec.state.status === 'running' || rec.state.status === 'paused') return rec;
-  if (rec.state.status === 'removing') throw new BerthError('Conflict', `container "${rec.name}" is being removed`);
+  return withContainer(ctx, ref, (rec, seen) => {
+    // a start that ran while this one waited for the lock did what was asked (it may even have
+    // ended already): starting once is what concurrent starts of one container mean
+    if (rec.state.runId !== seen.state.runId) return rec;
+    if (!checkVerb('start', rec.state.status, rec)) return rec;
+    return startLocked(ctx, rec, opts);
+  });
+}
+
+async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: StartOptions): Promise<ContainerRecord> {
   const p = containerPaths(ctx.paths, rec.id);
   const runtime = ctx.runtime();
   // leftovers of an earlier run (runtime state, exit file) would make create fail or lie about the exit;
@@ -64,7 +73,10 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
   fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
   // a late exit hook of the previous run (restart) must not `runc delete` this one
   const runId = randomBytes(8).toString('hex');
-  ctx.containers.updateState(rec.id, (s) => ({ ...s, runId, hookDeferred: false }));
+  ctx.containers.updateState(rec.id, (s) => {
+    const { hookDeferred: _old, ...rest } = s;
+    return { ...rest, runId };
+  });
 
   let net: StartNetwork | undefined;
   try {
@@ -128,29 +140,31 @@ export async function startContainer(ctx: EngineContext, ref: string, opts: Star
     await runtime.start(rec.id, { initPid: created.pid });
     trace('runtime started');
     const now = new Date().toISOString();
+    const attachedPid = opts.attachedPid ?? 0;
+    const times = {
+      pidStartTime: startTimeOf(created.pid),
+      conmonStartTime: startTimeOf(created.conmonPid),
+      attachedStartTime: attachedPid > 0 ? startTimeOf(attachedPid) : 0,
+    };
     const startState = ctx.containers.updateState(rec.id, (s) => {
-      const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, startedAt: now, error: '', stoppedByUser: false, attachedPid: opts.attachedPid ?? 0, oomKilled: false };
+      const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, ...times, startedAt: now, error: '', stoppedByUser: false, attachedPid, oomKilled: false };
       const code = readExitCode(ctx.paths.exits, rec.id);
       // a process that already ended (the exit hook may even have run before us) is recorded as exited
       if (code !== null) return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now, oomKilled: fs.existsSync(p.oomFile) };
       return { ...base, status: 'running', exitCode: 0 };
     });
-    if (startState?.status === 'exited') {
-      containerEvent(ctx, rec, 'start');
-      died(ctx, { ...rec, state: startState }, startState.exitCode, startState.oomKilled);
-      // conmon's hook came while the start was unrecorded and left the exit to us: run it again,
-      // detached as conmon runs it, so --rm and the restart policy apply
-      if (startState.hookDeferred && !opts.noExitHook) spawnDetached(ctx.exitCommand(rec.id, runId));
-    }
-    if (startState?.status !== 'exited') containerEvent(ctx, rec, 'start');
+    containerEvent(ctx, rec, 'start');
+    // conmon's exit hook of a process that ended at once waits for this lock, then finds the exit
+    // recorded here and applies --rm and the restart policy
+    if (startState?.status === 'exited') died(ctx, { ...rec, state: startState }, startState.exitCode, startState.oomKilled);
     const latest = ctx.containers.get(rec.id);
     // a process that ended at once may already be gone with its exit hook (--rm): that is a start
     if (!latest) return { ...rec, state: startState ?? rec.state };
-    rec = refreshContainer(ctx, latest);
-    await net.started(rec, { callerFinalizes: opts.attachedPid !== undefined });
-    startHealthMonitor(ctx, rec);
+    const started = refreshContainer(ctx, latest);
+    await net.started(started, { callerFinalizes: opts.attachedPid !== undefined });
+    startHealthMonitor(ctx, started);
     trace('start done');
-    return rec;
+    return started;
   } catch (e) {
     const err = e instanceof BerthError ? e : wrap(e, `starting container "${rec.name}"`);
     await runtime.delete(rec.id, true).catch(() => undefined);

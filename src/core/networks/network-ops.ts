@@ -128,11 +128,10 @@ export function removeNetwork(ctx: EngineContext, ref: string): NetworkRecord {
   const store = networkStore(ctx);
   const n = store.lookup(ref);
   if (n.name === DEFAULT_NETWORK) throw new BerthError('FailedPrecondition', `${n.name} is a pre-defined network and cannot be removed`);
-  const users = store.endpointsOn(n.id).map((e) => ctx.containers.get(e.containerId)?.name ?? e.containerId.slice(0, 12));
+  const users = store.deleteIfUnused(n.id).map((id) => ctx.containers.get(id)?.name ?? id.slice(0, 12));
   if (users.length) {
     throw new BerthError('Conflict', `error while removing network: network ${n.name} id ${n.id} has active endpoints (${users.join(', ')})`);
   }
-  store.delete(n.id);
   removeBridge(n.bridge);
   removeNetworkRules(n);
   ctx.events.emit({ type: 'network', action: 'destroy', id: n.id, attributes: { name: n.name, type: 'bridge' } });

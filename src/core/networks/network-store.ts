@@ -148,10 +148,27 @@ export class NetworkStore {
     this.db.prepare('DELETE FROM networks WHERE id = ?').run(id);
   }
 
+  /**
+   * Delete the network unless it has endpoints, in one write transaction: against a concurrent
+   * `run --network` (whose addEndpoint checks the network in its own), one of the two wins.
+   * Returns the containers of the endpoints that kept it (empty: deleted).
+   */
+  deleteIfUnused(id: string): string[] {
+    return immediate(this.db, () => {
+      const users = this.endpointsOn(id).map((e) => e.containerId);
+      if (users.length === 0) this.delete(id);
+      return users;
+    });
+  }
+
   // endpoints
 
   addEndpoint(ep: Omit<Endpoint, 'position' | 'ip' | 'mac' | 'ifName' | 'cniResult'>): Endpoint {
     return immediate(this.db, () => {
+      // removed since the caller looked it up (a concurrent `network rm` won)
+      if (!this.db.prepare('SELECT 1 FROM networks WHERE id = ?').get(ep.networkId)) {
+        throw new BerthError('NotFound', `network ${ep.networkId} not found`);
+      }
       const exists = this.db.prepare('SELECT 1 FROM network_endpoints WHERE container_id = ? AND network_id = ?').get(ep.containerId, ep.networkId);
       if (exists) throw new BerthError('Conflict', 'container is already connected to this network');
       const row = this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS n FROM network_endpoints WHERE container_id = ?').get(ep.containerId) as { n: number };

@@ -96,7 +96,7 @@ export async function networkStarted(ctx: EngineContext, rec: ContainerRecord, o
   networkStore(ctx).releaseSandboxClaim(rec.id);
   // it may have exited already, before any exit hook could claim the sandbox; a foreground run
   // tears down in its finalizeExit, beside the runtime's delete
-  const ended = rec.state.status === 'exited' || rec.state.status === 'dead';
+  const ended = rec.state.status === 'exited';
   if (ended && !opts.callerFinalizes) await tearDownNetwork(ctx, rec.id).catch(() => undefined);
 }
 

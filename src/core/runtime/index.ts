@@ -14,7 +14,7 @@ export { formatLogTime, parseLogRecord, parseLogTime, type LogRecord, type LogTi
 export { readLogs, type ReadLogsOptions } from './logs.js';
 export { OciRuntime, type RuntimeState, type RuntimeStatus } from './oci-runtime.js';
 export { classifyStartError, OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
-export { isProcessAlive, isSameProcessAlive, readPidFile, readProcStartTime } from './process-util.js';
+export { isLive, isProcessAlive, isSameProcessAlive, readPidFile, readProcStartTime, startTimeOf } from './process-util.js';
 export { runAttached, type RunAttachedOptions, type RunAttachedResult } from './run-attached.js';
 export { findConmon, findRuntime, runtimeVersion, type RuntimeChoice } from './runtime-select.js';
 export { PROXIED_SIGNALS, relaySignals, signalNumber } from './signals.js';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { isProcessAlive, isSameProcessAlive, readPidFile, readProcStartTime } from './process-util.js';
+import { isLive, isProcessAlive, isSameProcessAlive, readPidFile, readProcStartTime, startTimeOf } from './process-util.js';
 
 describe('process utilities', () => {
   it('isProcessAlive() is true for this process and false for nonsense pids', () => {
@@ -42,6 +42,22 @@ describe('process utilities', () => {
     assert.equal(isSameProcessAlive(process.pid, t), true);
     assert.equal(isSameProcessAlive(process.pid, (t ?? 0) + 1), false);
     assert.equal(readProcStartTime(4_194_305), null);
+  });
+
+  it('isLive() is false for a reused pid (another start time) and for a pid that ended', async () => {
+    const t = startTimeOf(process.pid);
+    assert.equal(isLive(process.pid, t), true);
+    assert.equal(isLive(process.pid, t + 1), false);
+    assert.equal(isLive(process.pid, 0), true, 'no recorded start time: the pid alone');
+    const child = spawn('sleep', ['10'], { stdio: 'ignore' });
+    const pid = child.pid ?? 0;
+    const ct = startTimeOf(pid);
+    assert.equal(isLive(pid, ct), true);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    assert.equal(isLive(pid, ct), false);
+    assert.equal(startTimeOf(pid), 0);
   });
 
   it('readPidFile() reads a pid without newline and rejects junk', () => {

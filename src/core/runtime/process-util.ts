@@ -52,6 +52,24 @@ export function isSameProcessAlive(pid: number, startTime: number | null): boole
   return startTime === null || readProcStartTime(pid) === startTime;
 }
 
+/**
+ * berth's one notion of "this process is still the one we knew": a pid with the start time read
+ * when it was recorded. A reused pid (another process, another start time) is not live; a zombie
+ * is not live. Records made before start times were kept (startTime absent or 0) fall back to
+ * the pid alone.
+ *
+ * @example
+ * isLive(rec.state.conmonPid, rec.state.conmonStartTime)
+ */
+export function isLive(pid: number, startTime?: number | null): boolean {
+  return isSameProcessAlive(pid, startTime ? startTime : null);
+}
+
+/** The start time to record beside pid for isLive, 0 when it cannot be read (gone already). */
+export function startTimeOf(pid: number): number {
+  return readProcStartTime(pid) ?? 0;
+}
+
 /** Read a decimal pid from a pid file (conmon and runc write no newline); null when absent or bad. */
 export function readPidFile(file: string): number | null {
   let text: string;

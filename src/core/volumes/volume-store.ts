@@ -110,19 +110,37 @@ export class VolumeStore {
     this.db.prepare('UPDATE volumes SET populated = 1 WHERE name = ?').run(name);
   }
 
-  remove(name: string, inUseBy: string | undefined, force = false): void {
-    const v = this.find(name);
-    if (!v) {
-      if (force) return;
-      throw new BerthError('NotFound', `get ${name}: no such volume`);
-    }
-    if (inUseBy) {
-      throw new BerthError('Conflict', `remove ${name}: volume is in use - [${inUseBy}]`);
-    }
-    // a driver-mounted volume (tmpfs, nfs…) left mounted by a crash: never delete through it
-    this.beforeRemove?.(path.join(this.dir, name, '_data'));
-    this.db.prepare('DELETE FROM volumes WHERE name = ?').run(name);
-    fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+  /**
+   * Remove a volume unless a container uses it. `inUseBy` (a function: asked inside the write
+   * transaction) and the deletion are one step against a concurrent `run -v NAME`: either the
+   * container's row came first and this refuses, or the volume is gone first and the run makes
+   * a new one. The directory is renamed away in that step and deleted after it, so a volume of
+   * the same name made right after never loses its files to this removal.
+   */
+  remove(name: string, inUseBy: string | undefined | (() => string | undefined), force = false): void {
+    const trash = path.join(this.dir, `.removing-${name}-${randomBytes(4).toString('hex')}`);
+    const removed = immediate(this.db, () => {
+      const v = this.find(name);
+      if (!v) {
+        if (force) return false;
+        throw new BerthError('NotFound', `get ${name}: no such volume`);
+      }
+      const user = typeof inUseBy === 'function' ? inUseBy() : inUseBy;
+      if (user) {
+        throw new BerthError('Conflict', `remove ${name}: volume is in use - [${user}]`);
+      }
+      // a driver-mounted volume (tmpfs, nfs…) left mounted by a crash: never delete through it
+      this.beforeRemove?.(path.join(this.dir, name, '_data'));
+      this.db.prepare('DELETE FROM volumes WHERE name = ?').run(name);
+      try {
+        fs.renameSync(path.join(this.dir, name), trash);
+      } catch {
+        /* no directory left of it */
+      }
+      return true;
+    });
+    if (!removed) return;
+    fs.rmSync(trash, { recursive: true, force: true });
     this.onEvent?.('destroy', name, { driver: 'local' });
   }
 
