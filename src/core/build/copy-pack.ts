@@ -23,6 +23,7 @@ export async function copyInputsDigest(entries: readonly CopyEntry[], memo?: Fil
     else {
       h.update(`${e.mode}\0${e.uid}:${e.gid}\0`);
       if (e.type === 'symlink') h.update(e.linkname);
+      if (e.type === 'character-device' || e.type === 'block-device') h.update(`${e.devmajor},${e.devminor}`);
       if (e.type === 'file') h.update('data' in e.src ? createHash('sha256').update(e.src.data).digest('hex') : await fileDigest(e.src.path));
     }
     h.update('\n');
@@ -59,6 +60,7 @@ async function addEntry(p: Pack, e: CopyEntry): Promise<void> {
   const base = { name: e.name, mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime };
   if (e.type === 'directory') return write(p, { ...base, name: `${e.name}/`, type: 'directory' });
   if (e.type === 'symlink') return write(p, { ...base, type: 'symlink', linkname: e.linkname });
+  if (e.type !== 'file') return write(p, { ...base, type: e.type, devmajor: e.devmajor, devminor: e.devminor });
   if ('data' in e.src) return write(p, { ...base, type: 'file', size: e.src.data.length }, e.src.data);
   return writeStream(p, { ...base, type: 'file', size: e.size }, fs.createReadStream(e.src.path));
 }
