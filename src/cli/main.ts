@@ -6,6 +6,8 @@ import type { Engine } from '../core/engine.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { commandsFor } from './commands/index.js';
 import { normalizeBooleanFlags } from './bool-flags.js';
+import { onInterrupt } from './interrupt.js';
+import { runHeldTeardowns } from '../core/host/teardown.js';
 
 let exitCode = 0;
 let engine: Engine | undefined;
@@ -58,6 +60,18 @@ const ctx: CliContext = {
 };
 
 for (const def of commandsFor(process.argv.slice(2))) def(program, ctx);
+
+/**
+ * The long operations that hold mounts or temporaries end on Ctrl-C and SIGTERM with those
+ * undone (build watches for itself: its first signal cancels the build). The others keep
+ * Node's default (die of the signal), or handle signals their own way (run, exec, logs -f).
+ */
+const INTERRUPTIBLE = new Set(['pull', 'push', 'load', 'save', 'import', 'commit', 'cp', 'export']);
+let stopWatching: (() => void) | undefined;
+program.hook('preAction', (_program, action) => {
+  if (INTERRUPTIBLE.has(action.name())) stopWatching = onInterrupt();
+});
+program.hook('postAction', () => stopWatching?.());
 trace('commands registered');
 process.on('exit', () => trace('exit'));
 
@@ -74,6 +88,23 @@ function fail(e: unknown): never {
   if (!(e instanceof BerthError) && process.env['BERTH_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exit(exitCodeOf(e));
 }
+
+/**
+ * An error that escaped every caller (a bug) ends berth as any error does: one line (the stack
+ * with BERTH_DEBUG), what it held undone. Without these, Node prints the source line that threw,
+ * which in the bundle is a line of a megabyte.
+ */
+function crash(e: unknown): never {
+  runHeldTeardowns();
+  try {
+    engine?.close();
+  } catch {
+    // the error is what is reported
+  }
+  return fail(e);
+}
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 async function main(): Promise<void> {
   // diagnostics to a stderr nobody reads any more (`2>&1 | head -1`) must not stop a command half-way

@@ -5,6 +5,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
 import { addResourceFlags } from '../run-flags.js';
+import { onInterrupt } from '../interrupt.js';
 import type { BuildRunFlags } from '../run-spec.js';
 
 interface BuildFlags extends BuildRunFlags {
@@ -115,16 +116,16 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
       const { parseBuildOutput, exportBuildOutput } = await import('../../core/build/export-output.js');
       const output = f.output !== undefined ? parseBuildOutput(f.output) : undefined;
       const engine = await ctx.engine();
+      // Ctrl-C cancels the build; if it has not stopped 3 s later (or at a second Ctrl-C), berth
+      // unmounts and removes what the build holds and dies of the signal
+      const abort = new AbortController();
+      const stopWatching = onInterrupt({ abort, graceMs: 3000 });
       const bctx = await openBuildContext({ context, ...(f.file !== undefined ? { file: f.file } : {}), stdin: ctx.stdin, tmpDir: engine.paths.tmp });
       // a tar on stdout leaves the progress to stderr, as BuildKit's
       const out = output?.dest === '-' ? ctx.stderr : ctx.stdout;
       const say = (s: string) => {
         if (!f.quiet) out.write(`${s}\n`);
       };
-      const abort = new AbortController();
-      const onSignal = () => abort.abort();
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
       const { Writable } = await import('node:stream');
       const sink = new Writable({ write: (_c, _e, cb) => cb() });
       try {
@@ -189,8 +190,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
         }
         throw e;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stopWatching();
         bctx.cleanup();
       }
     });

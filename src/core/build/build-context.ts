@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { holdTeardown } from '../host/teardown.js';
 import { BerthError } from '../errors/berth-error.js';
 import { loadIgnoreRules, type IgnoreMatcher } from './ignore-rules.js';
 
@@ -62,8 +63,11 @@ export async function openBuildContext(src: ContextSource): Promise<BuildContext
       });
     }
   }
+  // an unpacked context goes when the build ends, or when it is interrupted
+  const release = owned ? holdTeardown(() => fs.rmSync(dir, { recursive: true, force: true })) : () => undefined;
   const cleanup = () => {
     if (owned) fs.rmSync(dir, { recursive: true, force: true });
+    release();
   };
   try {
     const { text, name, filePath } = await readContainerfile(src, dir, stdinFile, owned);

@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract, pack, type Header, type Pack } from 'tar-stream';
-
-type Headers = Partial<Header> & { name: string };
+import path from 'node:path';
+import { pack, type Header, type Pack } from 'tar-stream';
+import { BerthError, errorMessage } from '../errors/berth-error.js';
 import { openDecompressed } from '../snapshots/decompress.js';
 import { normalizeEntryName } from '../snapshots/safe-path.js';
+import { readTarEntries } from '../snapshots/tar-entries.js';
 import { FileDigestMemo } from './build-cache.js';
 import type { CopyEntry } from './copy-plan.js';
+
+type Headers = Partial<Header> & { name: string };
 
 /**
  * The digest of what a COPY/ADD would write: names, types, modes, owners, link targets and file
@@ -23,6 +26,7 @@ export async function copyInputsDigest(entries: readonly CopyEntry[], memo?: Fil
     else {
       h.update(`${e.mode}\0${e.uid}:${e.gid}\0`);
       if (e.type === 'symlink') h.update(e.linkname);
+      if (e.type === 'character-device' || e.type === 'block-device') h.update(`${e.devmajor},${e.devminor}`);
       if (e.type === 'file') h.update('data' in e.src ? createHash('sha256').update(e.src.data).digest('hex') : await fileDigest(e.src.path));
     }
     h.update('\n');
@@ -59,6 +63,7 @@ async function addEntry(p: Pack, e: CopyEntry): Promise<void> {
   const base = { name: e.name, mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime };
   if (e.type === 'directory') return write(p, { ...base, name: `${e.name}/`, type: 'directory' });
   if (e.type === 'symlink') return write(p, { ...base, type: 'symlink', linkname: e.linkname });
+  if (e.type !== 'file') return write(p, { ...base, type: e.type, devmajor: e.devmajor, devminor: e.devminor });
   if ('data' in e.src) return write(p, { ...base, type: 'file', size: e.src.data.length }, e.src.data);
   return writeStream(p, { ...base, type: 'file', size: e.size }, fs.createReadStream(e.src.path));
 }
@@ -86,30 +91,34 @@ async function writeStream(p: Pack, header: Headers, src: AsyncIterable<Buffer>)
   });
 }
 
-/** ADD of a local archive: its entries re-written under destDir (names made safe first). */
+/**
+ * ADD of a local archive: its entries re-written under destDir, read by berth's tar reader. A name
+ * or hard-link target that climbs out of the archive's root refuses the archive (docker: "is
+ * outside of"); nothing of it is written.
+ */
 async function addArchive(p: Pack, destDir: string, file: string): Promise<void> {
-  const ex = extract();
-  const done = (async () => {
-    for await (const entry of ex) {
-      const h = entry.header;
-      const rel = normalizeEntryName(h.name);
-      if (rel === '') {
-        entry.resume();
-        continue;
-      }
-      const name = destDir === '' ? rel : `${destDir}/${rel}`;
-      const header: Headers = { ...h, name: h.type === 'directory' ? `${name}/` : name };
-      if (h.type === 'link' && h.linkname) header.linkname = `${destDir === '' ? '' : `${destDir}/`}${normalizeEntryName(h.linkname)}`;
-      if (h.type === 'file' || h.type === 'contiguous-file') await writeStream(p, { ...header, type: 'file' }, entry as AsyncIterable<Buffer>);
-      else {
-        entry.resume();
-        await write(p, header);
-      }
+  const shown = path.basename(file);
+  const under = (rel: string) => (destDir === '' ? rel : `${destDir}/${rel}`);
+  const safeName = (name: string): string => {
+    try {
+      return normalizeEntryName(name);
+    } catch {
+      throw new BerthError('InvalidArgument', `${shown}: archive entry ${JSON.stringify(name)} is outside of the destination`);
     }
-  })();
-  await pipeline(await openDecompressed(fs.createReadStream(file)), ex).catch((e: unknown) => {
-    ex.destroy(e instanceof Error ? e : new Error(String(e)));
-    throw e;
-  });
-  await done;
+  };
+  try {
+    for await (const { header: h, body } of readTarEntries(await openDecompressed(fs.createReadStream(file)))) {
+      const rel = safeName(h.name);
+      if (rel === '' || h.type === 'other') continue;
+      const base = { name: under(rel), mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime };
+      if (h.type === 'file' || h.type === 'contiguous-file') await writeStream(p, { ...base, type: 'file', size: h.size }, body);
+      else if (h.type === 'directory') await write(p, { ...base, name: `${base.name}/`, type: 'directory' });
+      else if (h.type === 'symlink') await write(p, { ...base, type: 'symlink', linkname: h.linkname });
+      else if (h.type === 'link') await write(p, { ...base, type: 'link', linkname: under(safeName(h.linkname)) });
+      else await write(p, { ...base, type: h.type, devmajor: h.devmajor, devminor: h.devminor });
+    }
+  } catch (e) {
+    if (e instanceof BerthError) throw e;
+    throw new BerthError('InvalidArgument', `${shown}: reading archive: ${errorMessage(e)}`, { cause: e });
+  }
 }

@@ -13,6 +13,8 @@ export type CopyEntry =
   | { type: 'file'; name: string; mode: number; uid: number; gid: number; mtime: Date; size: number; src: { path: string } | { data: Buffer } }
   | { type: 'directory'; name: string; mode: number; uid: number; gid: number; mtime: Date }
   | { type: 'symlink'; name: string; mode: number; uid: number; gid: number; mtime: Date; linkname: string }
+  /** a FIFO or a device node of the source: copied as such (never opened), as docker's tar of the context does */
+  | { type: 'fifo' | 'character-device' | 'block-device'; name: string; mode: number; uid: number; gid: number; mtime: Date; devmajor: number; devminor: number }
   /** ADD of a local archive: its entries land under destDir */
   | { type: 'archive'; name: string; path: string };
 
@@ -113,13 +115,16 @@ export function planCopy(r: CopyRequest): CopyEntry[] {
       const base = destIsDir ? dirRel : fileTarget('');
       if (base !== '') ensureDir(base);
       for (const e of walkSource(r.from, m.rel, m.abs)) {
+        // docker's context tar skips sockets ("archive: skipping … since it is a socket")
+        if (e.st.isSocket()) continue;
         const name = join(base, e.rel);
         ensureParents(name);
         entries.push(toEntry(name, e.abs, e.st, mode, uid(e.st), gid(e.st)));
       }
       continue;
     }
-    if (r.kind === 'ADD' && r.from.ignore && isLocalArchive(m.abs)) {
+    if (m.st.isSocket()) continue;
+    if (r.kind === 'ADD' && r.from.ignore && m.st.isFile() && isLocalArchive(m.abs)) {
       const base = destIsDir ? dirRel : targetRel(destHost);
       if (base !== '') ensureDir(base);
       entries.push({ type: 'archive', name: base, path: m.abs });
@@ -140,7 +145,20 @@ function toEntry(name: string, abs: string, st: fs.Stats, chmod: number | undefi
   const perm = chmod ?? st.mode & 0o7777;
   if (st.isSymbolicLink()) return { type: 'symlink', name, mode: 0o777, uid, gid, mtime: st.mtime, linkname: fs.readlinkSync(abs) };
   if (st.isDirectory()) return { type: 'directory', name, mode: perm, uid, gid, mtime: st.mtime };
+  if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
+    const type = st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'character-device' : 'block-device';
+    return { type, name, mode: perm, uid, gid, mtime: st.mtime, devmajor: major(st.rdev), devminor: minor(st.rdev) };
+  }
   return { type: 'file', name, mode: perm, uid, gid, mtime: st.mtime, size: st.size, src: { path: abs } };
+}
+
+/** glibc's gnu_dev_major/gnu_dev_minor of a dev_t */
+function major(dev: number): number {
+  return Number(((BigInt(dev) >> 8n) & 0xfffn) | ((BigInt(dev) >> 32n) & ~0xfffn));
+}
+
+function minor(dev: number): number {
+  return Number((BigInt(dev) & 0xffn) | ((BigInt(dev) >> 12n) & ~0xffn));
 }
 
 /** The paths a source word names, relative to the source root; globs match per component. */

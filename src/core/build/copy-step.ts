@@ -14,6 +14,7 @@ import type { ShellLex } from './shell-lex.js';
 import type { BuildSession } from './stage-runner.js';
 import { stageRef } from './stage-plan.js';
 import { storeLayer } from './store-layer.js';
+import { holdTeardown } from '../host/teardown.js';
 
 export interface CopyStepInput {
   ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>;
@@ -42,6 +43,7 @@ export async function copyStep(s: BuildSession, c: CopyStepInput): Promise<void>
   if (urls.length > 0 && ins.kind === 'COPY') throw new BerthError('InvalidArgument', `source can't be a URL for COPY: "${urls[0]}"`);
   const fromRef = flag('from');
   const tmp = fs.mkdtempSync(path.join(s.ctx.paths.tmp, 'build-add-'));
+  const release = holdTeardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
   try {
     const downloads = new Map<string, { path: string; name: string; mtime: Date }>();
     for (const [i, u] of urls.entries()) downloads.set(u, await download(u, path.join(tmp, String(i)), s.opts.signal));
@@ -82,6 +84,7 @@ export async function copyStep(s: BuildSession, c: CopyStepInput): Promise<void>
     );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+    release();
   }
 }
 

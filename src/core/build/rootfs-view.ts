@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
 import { isMountPoint, mountOverlay, unmount } from '../host/mount.js';
+import { holdTeardown } from '../host/teardown.js';
 
 /**
  * Run fn with the merged root filesystem of a layer chain mounted at a temporary directory
@@ -14,12 +15,18 @@ export async function withRootfsView<T>(ctx: EngineContext, chainIds: readonly s
   const merged = path.join(base, 'merged');
   const upper = path.join(base, 'upper');
   const work = path.join(base, 'work');
-  for (const d of [merged, upper, work]) fs.mkdirSync(d);
+  const undo = () => {
+    if (isMountPoint(merged)) unmount(merged);
+    fs.rmSync(base, { recursive: true, force: true });
+  };
+  // an interrupted build unmounts it too
+  const release = holdTeardown(undo);
   try {
+    for (const d of [merged, upper, work]) fs.mkdirSync(d);
     if (chainIds.length > 0) mountOverlay(ctx.layers.overlayMount([...chainIds], upper, work), merged);
     return await fn(merged);
   } finally {
-    if (isMountPoint(merged)) unmount(merged);
-    fs.rmSync(base, { recursive: true, force: true });
+    undo();
+    release();
   }
 }

@@ -15,12 +15,13 @@ import { copyStep } from './copy-step.js';
 import { addStep, DEFAULT_SHELL, envMap, imageState, scratchState, setEnv, topChainId, type ImageState } from './image-state.js';
 import type { CommandForm, Containerfile, Instruction } from './instructions.js';
 import { parseContainerfile } from './parser.js';
-import { runStep } from './run-step.js';
+import { BuildCancelledError, runStep } from './run-step.js';
 import { cacheMountsDir } from './cache-prune.js';
 import { insideRoot, mountSpec, parseRunMount, treeDigest, type RunMount } from './run-mounts.js';
 import { withRootfsView } from './rootfs-view.js';
 import type { MountSpec } from '../spec/container-spec.js';
 import { ShellLex } from './shell-lex.js';
+import { holdTeardown } from '../host/teardown.js';
 import { stageRef, type BuildPlan, type Stage } from './stage-plan.js';
 
 /** What the stages of one build share. */
@@ -70,6 +71,8 @@ class StageRunner {
   async run(): Promise<StageResult> {
     await this.from();
     for (const ins of this.stage.body) {
+      // a cancelled build stops before its next step
+      if (this.s.opts.signal?.aborted) throw new BuildCancelledError();
       this.announce(ins);
       await this.exec(ins);
     }
@@ -317,6 +320,7 @@ class StageRunner {
     const { ctx, opts } = this.s;
     const specs: MountSpec[] = [];
     const scratch = fs.mkdtempSync(path.join(ctx.paths.tmp, 'build-mounts-'));
+    const release = holdTeardown(() => fs.rmSync(scratch, { recursive: true, force: true }));
     const go = async (i: number): Promise<T> => {
       const m = mounts[i];
       if (m === undefined) return fn(specs);
@@ -370,6 +374,7 @@ class StageRunner {
       return await go(0);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
+      release();
     }
   }
 

@@ -6,6 +6,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { mountOverlay, unmount, isMountPoint } from '../host/mount.js';
 import { resolveInRoot } from '../host/resolve-in-root.js';
+import { holdTeardown } from '../host/teardown.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
 
@@ -29,12 +30,18 @@ export async function withOverlay<T>(ctx: EngineContext, ref: string, fn: (rootf
   const rec = ctx.containers.lookup(ref);
   const p = containerPaths(ctx.paths, rec.id);
   if (isMountPoint(p.rootfs)) return fn(p.rootfs);
-  mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
-  try {
-    return await fn(p.rootfs);
-  } finally {
+  const undo = () => {
     const cur = ctx.containers.get(rec.id);
     if (cur?.state.status !== 'running' && cur?.state.status !== 'paused') unmount(p.rootfs);
+  };
+  // an interrupted cp or export unmounts it too
+  const release = holdTeardown(undo);
+  try {
+    mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
+    return await fn(p.rootfs);
+  } finally {
+    release();
+    undo();
   }
 }
 
