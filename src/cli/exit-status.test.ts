@@ -23,6 +23,10 @@ test('every other command exits 1 when refused, as docker\'s CLI does for a daem
     assert.equal(exitStatus(new BerthError('InvalidArgument', 'invalid subnet'), path), 1, path.join(' '));
     assert.equal(exitStatus(new Error('unexpected'), path), 1, path.join(' '));
   }
+  // exec passes its command's 126/127 through; its other failures are refusals
+  assert.equal(exitStatus(new BerthError('CommandNotFound', 'exec: "nosuch": not found'), ['exec']), 127);
+  assert.equal(exitStatus(new BerthError('CannotInvoke', 'exec: "/etc": permission denied'), ['container', 'exec']), 126);
+  assert.equal(exitStatus(new BerthError('Conflict', 'container is not running'), ['exec']), 1);
   // the container's command failing to start under `start` is the daemon refusing the start
   assert.equal(exitStatus(new OciRuntimeError('starting', 'exec: "x": executable file not found in $PATH', { kind: 'CommandNotFound' }), ['start']), 1);
 });

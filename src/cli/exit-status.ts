@@ -21,12 +21,16 @@ export class FlagError extends BerthError {
  */
 const RUN_LIKE = new Set(['run', 'create', 'container run', 'container create']);
 
+/** exec reports its command's status as run does: 126 when it cannot be invoked, 127 when not found. */
+const EXEC = new Set(['exec', 'container exec']);
+
 /**
  * The exit status of a failed berth command, as docker's CLI exits:
  * - help and version are not failures (0);
  * - a usage error is 125 for every command (an unknown flag, a flag without or with a bad value),
  *   except an unknown command and a wrong number of arguments, which docker's CLI exits 1 for;
  * - `run`/`create` map the error's kind through the engine table (125, or 126/127);
+ * - `exec` is 126/127 when its command cannot be invoked or is not found, as docker's exec;
  * - every other command exits 1 when it is refused, whatever the reason (docker's CLI prints the
  *   daemon's error and exits 1).
  *
@@ -52,7 +56,9 @@ export function exitStatus(e: unknown, command: readonly string[]): number {
     }
   }
   if (e instanceof FlagError) return 125;
-  if (RUN_LIKE.has(command.join(' '))) return exitCodeOf(e);
+  const name = command.join(' ');
+  if (RUN_LIKE.has(name)) return exitCodeOf(e);
+  if (EXEC.has(name) && e instanceof BerthError && (e.kind === 'CannotInvoke' || e.kind === 'CommandNotFound')) return exitCodeOf(e);
   return 1;
 }
 

@@ -77,6 +77,8 @@ test('every case exits as docker\'s CLI does, with a one-line error', async () =
     [126, ['run', '--rm', 'busybox', '/etc']],
     [127, ['run', '--rm', 'busybox', 'no-such-command']],
     [127, ['container', 'run', '--rm', 'busybox', 'no-such-command']],
+    [127, ['exec', 'ec-up', 'no-such-command']],
+    [126, ['exec', 'ec-up', '/etc']],
   ];
   for (const [code, args] of cases) {
     const r = await t.berth(args);

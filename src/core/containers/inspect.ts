@@ -6,6 +6,7 @@ import { exposedPorts, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
 import { containerNetworkSettings } from '../networks/index.js';
+import { stdinOnce } from '../spec/container-spec.js';
 
 /**
  * Docker's ContainerJSON shape (the fields scripts read: State, Config, HostConfig, Mounts,
@@ -146,7 +147,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
       Tty: spec.tty,
       OpenStdin: spec.openStdin,
-      StdinOnce: spec.openStdin,
+      StdinOnce: stdinOnce(spec),
       Env: env,
       Cmd: spec.cmd.length ? spec.cmd : spec.entrypoint !== undefined ? nilSlice() : (ic.Cmd ?? nilSlice()),
       Image: spec.image,

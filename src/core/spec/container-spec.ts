@@ -163,3 +163,20 @@ export function emptyContainerSpec(image: string, imageId: string): ContainerSpe
     sysctls: {},
   };
 }
+
+/**
+ * docker's StdinOnce: a container whose creator attached its stdin (`run -i`, `create -i`) has its
+ * stdin closed when that client's input ends; `run -d -i` keeps it for later attaches.
+ */
+export function stdinOnce(spec: Pick<ContainerSpec, 'openStdin' | 'attach'>): boolean {
+  return spec.openStdin && (spec.attach?.stdin ?? true);
+}
+
+/**
+ * Whether the container's stdin outlives an attach client (conmon's --leave-stdin-open): always
+ * with a terminal (docker closes stdin at a client's end only for StdinOnce without a TTY), so
+ * `attach`, ctrl-p ctrl-q and `attach` again reach the same shell; without one, unless StdinOnce.
+ */
+export function keepsStdinOpen(spec: Pick<ContainerSpec, 'openStdin' | 'attach' | 'tty'>): boolean {
+  return spec.openStdin && (spec.tty || !stdinOnce(spec));
+}
