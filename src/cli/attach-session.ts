@@ -10,6 +10,7 @@ import { startContainer } from '../core/containers/start.js';
 import { finalizeExit } from '../core/containers/exit.js';
 import { removeContainer } from '../core/containers/remove.js';
 import type { CliContext } from './context.js';
+import { checkTty } from './exit-status.js';
 
 export interface ForegroundOptions {
   /** attach stdin (-i) */
@@ -105,6 +106,7 @@ export async function attachToRunning(
     throw new BerthError('Conflict', `you cannot attach to a stopped container, start it first`);
   }
   const tty = rec.spec.tty;
+  checkTty(cli.stdin, opts.stdin, tty);
   const withStdin = opts.stdin && rec.spec.openStdin;
   const stdinIsTty = tty && withStdin && cli.stdin.isTTY === true;
   const bundle = containerPaths(engine.paths, rec.id).bundle;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Command, CommanderError } from 'commander';
 import { BerthError } from '../core/errors/berth-error.js';
 import { OciRuntimeError } from '../core/runtime/oci-runtime-error.js';
-import { exitStatus, commandOf, FlagError } from './exit-status.js';
+import { exitStatus, commandOf, checkTty, ClientError, FlagError } from './exit-status.js';
 
 const notFound = new BerthError('NotFound', 'no such container: "x"');
 
@@ -63,4 +63,14 @@ test('the command is found from the arguments as commander dispatches them', () 
   assert.deepEqual(commandOf(p, ['network', '--x', 'run']), ['network']);
   assert.deepEqual(commandOf(p, ['frobnicate', 'run']), []);
   assert.deepEqual(commandOf(p, ['--log-level', 'run', 'rm']), ['rm']);
+});
+
+test('the client\'s own refusals exit 1, run included; a terminal needs a terminal on stdin', () => {
+  assert.equal(exitStatus(new ClientError('the input device is not a TTY'), ['run']), 1);
+  assert.equal(exitStatus(new ClientError('the input device is not a TTY'), ['exec']), 1);
+  assert.throws(() => checkTty({ isTTY: false }, true, true), { message: 'the input device is not a TTY' });
+  assert.throws(() => checkTty({}, true, true), ClientError);
+  checkTty({ isTTY: true }, true, true);
+  checkTty({}, false, true);
+  checkTty({}, true, false);
 });

@@ -15,6 +15,17 @@ export class FlagError extends BerthError {
 }
 
 /**
+ * A refusal of the client itself, before the engine is asked (`run -it` or `exec -it` with no
+ * terminal on stdin): docker's CLI returns these as plain errors, exit 1 even for `run`.
+ */
+export class ClientError extends BerthError {
+  constructor(message: string) {
+    super('FailedPrecondition', message);
+    this.name = 'ClientError';
+  }
+}
+
+/**
  * The commands whose failures docker's CLI reports with `docker run`'s documented codes: 125 for
  * the engine, 126/127 for the container's command. `container run` and `container create` are
  * the same commands.
@@ -31,6 +42,7 @@ const EXEC = new Set(['exec', 'container exec']);
  *   except an unknown command and a wrong number of arguments, which docker's CLI exits 1 for;
  * - `run`/`create` map the error's kind through the engine table (125, or 126/127);
  * - `exec` is 126/127 when its command cannot be invoked or is not found, as docker's exec;
+ * - a ClientError (the CLI's own refusal) is 1, for `run` too;
  * - every other command exits 1 when it is refused, whatever the reason (docker's CLI prints the
  *   daemon's error and exits 1).
  *
@@ -56,6 +68,7 @@ export function exitStatus(e: unknown, command: readonly string[]): number {
     }
   }
   if (e instanceof FlagError) return 125;
+  if (e instanceof ClientError) return 1;
   const name = command.join(' ');
   if (RUN_LIKE.has(name)) return exitCodeOf(e);
   if (EXEC.has(name) && e instanceof BerthError && (e.kind === 'CannotInvoke' || e.kind === 'CommandNotFound')) return exitCodeOf(e);
@@ -86,4 +99,12 @@ export function commandOf(program: Command, args: readonly string[]): string[] {
     cmd = sub;
   }
   return path;
+}
+
+/**
+ * docker's CheckTty: a container's terminal needs one on this side when stdin is attached, so
+ * `run -it`, `exec -it` and `attach` to a terminal container refuse a piped or redirected stdin.
+ */
+export function checkTty(stdin: { isTTY?: boolean }, attachStdin: boolean, tty: boolean): void {
+  if (tty && attachStdin && stdin.isTTY !== true) throw new ClientError('the input device is not a TTY');
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import { BerthError } from '../core/errors/berth-error.js';
 import { emptyContainerSpec, type ContainerSpec } from '../core/spec/container-spec.js';
 import * as parse from '../core/spec/parse/index.js';
@@ -153,7 +154,11 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(f.ip)) throw new BerthError('InvalidArgument', `invalid argument "${f.ip}" for "--ip" flag: invalid IPv4 address`);
     spec.ip = f.ip;
   }
-  spec.dns = f.dns;
+  // docker's --dns is a list of IP addresses, checked by its flag parser
+  spec.dns = f.dns.map((d) => {
+    if (isIP(d.trim()) === 0) throw new BerthError('InvalidArgument', `invalid argument "${d}" for "--dns" flag: ${d} is not an ip address`);
+    return d.trim();
+  });
   spec.dnsSearch = f.dnsSearch;
   spec.dnsOptions = f.dnsOption;
   checkAddHosts(f.addHost);
