@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { trace } from '../core/trace.js';
 import type { Engine } from '../core/engine.js';
@@ -9,6 +10,7 @@ import { startContainer } from '../core/containers/start.js';
 import { finalizeExit } from '../core/containers/exit.js';
 import { removeContainer } from '../core/containers/remove.js';
 import type { CliContext } from './context.js';
+import { checkTty } from './exit-status.js';
 
 export interface ForegroundOptions {
   /** attach stdin (-i) */
@@ -104,6 +106,7 @@ export async function attachToRunning(
     throw new BerthError('Conflict', `you cannot attach to a stopped container, start it first`);
   }
   const tty = rec.spec.tty;
+  checkTty(cli.stdin, opts.stdin, tty);
   const withStdin = opts.stdin && rec.spec.openStdin;
   const stdinIsTty = tty && withStdin && cli.stdin.isTTY === true;
   const bundle = containerPaths(engine.paths, rec.id).bundle;
@@ -120,10 +123,11 @@ export async function attachToRunning(
   };
   const release = bindTerminal(cli, engine, rec.id, { rawTty: stdinIsTty, proxySignals: opts.sigProxy && !tty, onResize });
   if (stdinIsTty) onResize();
+  let detached = false;
   try {
     const how = await session.done;
     if (how === 'detached') {
-      cli.stderr.write('read escape sequence\n');
+      detached = true;
       return undefined;
     }
     const code = await waitForExit(engine.paths.exits, rec.id);
@@ -131,6 +135,8 @@ export async function attachToRunning(
   } finally {
     release();
     session.close();
+    // on the terminal as it was again
+    if (detached) cli.stderr.write('read escape sequence\n');
   }
 }
 
@@ -146,6 +152,7 @@ function bindTerminal(
 ): () => void {
   if (opts.rawTty) {
     cli.stdin.setRawMode(true);
+    rawOutput(cli.stdin);
     process.on('SIGWINCH', opts.onResize);
   }
   const stopRelay = opts.proxySignals
@@ -161,6 +168,17 @@ function bindTerminal(
     }
     cli.stdin.pause();
   };
+}
+
+/**
+ * Turn the terminal's output processing off too, as docker's raw mode (cfmakeraw) does: the
+ * container's terminal already ends lines with \r\n, and ours would make each \n one more \r
+ * (`\r\r\n`). Node's setRawMode leaves OPOST on; setRawMode(false) restores the terminal as it
+ * was before, OPOST included.
+ */
+function rawOutput(stdin: NodeJS.ReadStream): void {
+  const fd = (stdin as { fd?: unknown }).fd;
+  spawnSync('stty', ['-opost'], { stdio: [typeof fd === 'number' ? fd : 0, 'ignore', 'ignore'] });
 }
 
 /** A sink for a stream the user did not attach to. */

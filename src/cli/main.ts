@@ -1,7 +1,7 @@
 import { trace } from '../core/trace.js';
 import { Command, CommanderError } from 'commander';
 import { BerthError, errorMessage } from '../core/errors/berth-error.js';
-import { exitCodeOf } from '../core/errors/exit-codes.js';
+import { exitStatus, commandOf } from './exit-status.js';
 import type { Engine } from '../core/engine.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { commandsFor } from './commands/index.js';
@@ -76,17 +76,14 @@ trace('commands registered');
 process.on('exit', () => trace('exit'));
 
 function fail(e: unknown): never {
-  if (e instanceof CommanderError) {
-    // help and version are not failures; every usage error is 125, as docker's CLI
-    const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
-    // as docker's CLI: a bad flag or argument is 125, a command it does not have is 1
-    process.exit(ok ? 0 : e.code === 'commander.unknownCommand' ? 1 : 125);
-  }
+  // docker's exit codes depend on the command that failed
+  const ran = commandOf(program, process.argv.slice(2));
+  if (e instanceof CommanderError) process.exit(exitStatus(e, ran));
   const msg = errorMessage(e);
   process.stderr.write(`Error: ${msg}\n`);
   if (e instanceof BerthError && e.hint) process.stderr.write(`hint: ${e.hint}\n`);
   if (!(e instanceof BerthError) && process.env['BERTH_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-  process.exit(exitCodeOf(e));
+  process.exit(exitStatus(e, ran));
 }
 
 /**

@@ -1,10 +1,10 @@
 import { BerthError, errorMessage } from '../core/errors/berth-error.js';
-import { exitCodeOf } from '../core/errors/exit-codes.js';
 import type { CliContext } from './context.js';
 
 /**
  * Apply an operation to every target, as docker does for rm/stop/kill/start…: print each success
- * (the name as given), print each failure on stderr, and exit non-zero if any failed.
+ * (the name as given), print each failure on stderr, and exit 1 if any failed (docker's CLI exits
+ * 1 whatever the daemon's reason).
  */
 export async function forEachTarget(
   ctx: CliContext,
@@ -12,7 +12,7 @@ export async function forEachTarget(
   fn: (t: string) => Promise<string | undefined>,
   opts: { ignoreNotFound?: boolean } = {},
 ): Promise<void> {
-  let failed = 0;
+  let failed = false;
   for (const t of targets) {
     try {
       const out = await fn(t);
@@ -20,9 +20,9 @@ export async function forEachTarget(
     } catch (e) {
       // docker's rm -f: what is not there is already removed
       if (opts.ignoreNotFound && e instanceof BerthError && e.kind === 'NotFound') continue;
-      failed = exitCodeOf(e);
+      failed = true;
       ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
     }
   }
-  if (failed) ctx.setExitCode(failed);
+  if (failed) ctx.setExitCode(1);
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import { BerthError } from '../core/errors/berth-error.js';
 import { emptyContainerSpec, type ContainerSpec } from '../core/spec/container-spec.js';
 import * as parse from '../core/spec/parse/index.js';
@@ -139,6 +140,8 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     // docker -v creates a missing host directory; --mount type=bind does not
     if (m.type === 'bind') m.options.push('berth.create-host-path');
     spec.mounts.push(m);
+    // docker's Binds: every -v with a source (anonymous ones are Config.Volumes)
+    if (m.source !== '') (spec.binds ??= []).push(v);
   }
   for (const m of f.mount) spec.mounts.push(parse.parseMount(m));
   for (const t of f.tmpfs) spec.mounts.push(parse.parseTmpfs(t));
@@ -151,7 +154,11 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(f.ip)) throw new BerthError('InvalidArgument', `invalid argument "${f.ip}" for "--ip" flag: invalid IPv4 address`);
     spec.ip = f.ip;
   }
-  spec.dns = f.dns;
+  // docker's --dns is a list of IP addresses, checked by its flag parser
+  spec.dns = f.dns.map((d) => {
+    if (isIP(d.trim()) === 0) throw new BerthError('InvalidArgument', `invalid argument "${d}" for "--dns" flag: ${d} is not an ip address`);
+    return d.trim();
+  });
   spec.dnsSearch = f.dnsSearch;
   spec.dnsOptions = f.dnsOption;
   checkAddHosts(f.addHost);
@@ -297,25 +304,25 @@ function blkioWeightSupported(): boolean {
 }
 
 /** `--blkio-weight-device /dev/sda:200`: the device's numbers and a weight of 10 to 1000. */
-function weightDeviceFlag(value: string): { major: number; minor: number; weight: number } {
+function weightDeviceFlag(value: string): { major: number; minor: number; weight: number; path: string } {
   const i = value.lastIndexOf(':');
   const weight = i > 0 ? Number(value.slice(i + 1)) : NaN;
   if (!Number.isInteger(weight) || weight < 10 || weight > 1000) {
     throw new BerthError('InvalidArgument', `invalid argument "${value}" for "--blkio-weight-device" flag: invalid weight for device: ${value}`);
   }
   const { major, minor } = deviceNumbers(value.slice(0, i), value, '--blkio-weight-device');
-  return { major, minor, weight };
+  return { major, minor, weight, path: value.slice(0, i) };
 }
 
 /** `--device-read-bps /dev/sda:1mb`: the device's numbers, and the rate (bytes with units, or IOs). */
-function throttleFlag(kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops', flag: string, value: string, bytes: boolean): { kind: typeof kind; major: number; minor: number; rate: number } {
+function throttleFlag(kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops', flag: string, value: string, bytes: boolean): { kind: typeof kind; major: number; minor: number; rate: number; path: string } {
   const i = value.lastIndexOf(':');
   if (i <= 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: bad format: ${value}`);
   const { major, minor } = deviceNumbers(value.slice(0, i), value, flag);
   const rateText = value.slice(i + 1);
   const rate = bytes ? parse.parseBytes(rateText, flag) : Number(rateText);
   if (!Number.isInteger(rate) || rate < 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: invalid rate ${rateText}`);
-  return { kind, major, minor, rate };
+  return { kind, major, minor, rate, path: value.slice(0, i) };
 }
 
 /** The major and minor numbers of a block device a flag names. */

@@ -256,7 +256,7 @@ test('RUN --mount: cache kept between builds, tmpfs, binds from the context and 
 
   fs.writeFileSync(path.join(dir, 'Containerfile'), 'FROM busybox\nRUN --mount=type=secret,id=needed,required true\n');
   const missing = await t.berth(['build', dir]);
-  assert.equal(missing.code, 125);
+  assert.equal(missing.code, 1);
   assert.match(missing.stderr, /secret "needed" is required/);
   await noBuildContainers();
 });
@@ -277,7 +277,7 @@ test('build -o writes the result\'s files to a directory or as a tar, and keeps 
   const piped = execFileSync(BERTH_BIN, ['build', '-o', '-', dir], { env: { ...process.env, BERTH_ROOT: t.root, BERTH_RUNROOT: t.runRoot }, stdio: ['ignore', 'pipe', 'ignore'] });
   assert.deepEqual(execFileSync('tar', ['-t'], { input: piped, encoding: 'utf8' }).trim().split('\n').sort(), ['link', 'result.txt']);
   assert.equal((await t.berth(['images', '-q'])).stdout, before);
-  assert.equal((await t.berth(['build', '-o', 'type=registry', dir])).code, 125);
+  assert.equal((await t.berth(['build', '-o', 'type=registry', dir])).code, 1);
 });
 
 test('builder prune empties the build cache and the RUN cache mounts; system df counts them', async () => {
@@ -317,7 +317,7 @@ test('-f - reads the Containerfile from stdin; a tar context; --iidfile', async 
   assert.equal((await t.berth(['run', '--rm', 'fromtar'])).stdout, 'from tar\n');
 });
 
-test('bad input fails with a clear error, exit 125, nothing tagged and no container left', async () => {
+test('bad input fails with a clear error, exit 1 as docker build, nothing tagged and no container left', async () => {
   const cases: Array<[string, RegExp]> = [
     ['FROM busybox\nRUN echo partial; exit 3\n', /Containerfile:2: RUN: running "\/bin\/sh -c echo partial; exit 3": exit status 3/],
     ['FROM busybox\n\nFORM x\n', /Containerfile:3: unknown instruction: FORM: "FORM x"/],
@@ -331,7 +331,7 @@ test('bad input fails with a clear error, exit 125, nothing tagged and no contai
   for (const [file, re] of cases) {
     const dir = context('bad', { Containerfile: file });
     const r = await t.berth(['build', '-t', 'must-not-exist', dir]);
-    assert.equal(r.code, 125, `${file}: ${r.stderr}`);
+    assert.equal(r.code, 1, `${file}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1);
   }
@@ -396,7 +396,7 @@ test('build passes --memory, --ulimit, --shm-size and --add-host to RUN steps; i
   assert.equal(q.code, 0, q.stderr);
   assert.match(q.stdout, /^sha256:[0-9a-f]{64}\n$/);
   const squash = await t.berth(['build', '--squash', dir]);
-  assert.equal(squash.code, 125);
+  assert.equal(squash.code, 1);
   assert.match(squash.stderr, /--squash is not supported/);
   await t.berth(['rmi', 'runflags']);
 });

@@ -31,7 +31,7 @@ async function ok(t: TestEnv, args: string[], env: NodeJS.ProcessEnv = {}, input
 
 async function fails(t: TestEnv, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
   const r = await t.berth(args, { env: { ...baseEnv, ...env }, ...(input !== undefined ? { input } : {}) });
-  assert.equal(r.code, 125, `berth ${args.join(' ')} should fail: ${r.stdout} ${r.stderr}`);
+  assert.equal(r.code, 1, `berth ${args.join(' ')} should fail: ${r.stdout} ${r.stderr}`);
   assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('hint:')).length, 1, `one-line error: ${r.stderr}`);
   return r;
 }

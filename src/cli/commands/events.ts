@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import type { CliContext } from '../context.js';
+import { collectFilter } from '../options.js';
 import { parseSince } from './logs.js';
 
 interface EventsFlags {
@@ -23,7 +24,7 @@ export function registerEvents(parent: Command, ctx: CliContext, name = 'events'
     .description('Get real time events from the server')
     .option('--since <time>', 'show all events created since timestamp (RFC 3339, unix seconds, or relative, e.g. 10m)')
     .option('--until <time>', 'stream events until this timestamp')
-    .option('-f, --filter <filter>', 'filter output based on conditions provided', (v: string, acc: string[]) => [...acc, v], [])
+    .option('-f, --filter <filter>', 'filter output based on conditions provided', collectFilter, [])
     .option('--format <format>', 'format the output using the given Go template, or json')
     .action(async (f: EventsFlags) => {
       const { parseEventFilters, matchEvent, eventLine, eventTemplateData } = await import('../../core/events/event-format.js');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
+import { checkTty } from '../exit-status.js';
 
 interface ExecFlags {
   detach?: boolean;
@@ -32,6 +33,7 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
     .option('--detach-keys <keys>', 'override the key sequence for detaching (checked; an exec with a terminal is the terminal\'s own: it ends with its command)')
     .passThroughOptions()
     .action(async (target: string, command: string[], f: ExecFlags) => {
+      if (!f.detach) checkTty(ctx.stdin, !!f.interactive, !!f.tty);
       if (f.detachKeys !== undefined) (await import('../../core/runtime/detach-keys.js')).parseDetachKeys(f.detachKeys);
       const fs = await import('node:fs');
       const { execProcess, execOptions } = await import('../../core/containers/exec.js');

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
-import { collect } from '../options.js';
+import { collect, collectFilter } from '../options.js';
 import { registerInspect } from './inspect.js';
 import { registerPull } from './pull.js';
 import { registerPush } from './push.js';
@@ -28,7 +28,7 @@ function registerImagesList(parent: Command, ctx: CliContext, name: string, alia
     .option('-q, --quiet', 'only show image IDs')
     .option('--digests', 'show digests')
     .option('--no-trunc', "don't truncate output")
-    .option('-f, --filter <filter>', 'filter output based on conditions provided (dangling, label, reference, before, since)', collect, [])
+    .option('-f, --filter <filter>', 'filter output based on conditions provided (dangling, label, reference, before, since)', collectFilter, [])
     .option('--format <format>', 'format output using a Go template, "table" or "json"')
     .action(async (repo: string | undefined, f: { quiet?: boolean; digests?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
       const { imageRows } = await import('../../core/images/image-rows.js');
@@ -263,7 +263,7 @@ function registerImagePrune(parent: Command, ctx: CliContext): void {
     .description('Remove unused images')
     .option('-a, --all', 'remove all unused images, not just dangling ones')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collect, [])
+    .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collectFilter, [])
     .action(async (f: { all?: boolean; filter: string[] }) => {
       const { humanSize } = await import('../../core/format/index.js');
       const { pruneFilters } = await import('../prune-filters.js');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
-import { collect } from '../options.js';
+import { collect, collectFilter } from '../options.js';
 import { forEachTarget } from '../multi.js';
 import { printObjects } from '../render.js';
 
@@ -91,7 +91,7 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .description('List networks')
     .option('-q, --quiet', 'only display network IDs')
     .option('--no-trunc', 'do not truncate the output')
-    .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=)', collect, [])
+    .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=)', collectFilter, [])
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
       const [{ networkStore, builtinNetworkId, isPredefinedNetwork }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
@@ -216,7 +216,7 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .command('prune')
     .description('Remove all unused networks')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collect, [])
+    .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collectFilter, [])
     .action(async (f: { filter: string[] }) => {
       const { pruneNetworks } = await import('../../core/networks/index.js');
       const { pruneFilters } = await import('../prune-filters.js');

@@ -4,7 +4,7 @@ import { registerEvents } from './events.js';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { collect } from '../options.js';
+import { collectFilter } from '../options.js';
 import { registerInfo } from './system.js';
 
 export function registerContainerPrune(parent: Command, ctx: CliContext): void {
@@ -12,7 +12,7 @@ export function registerContainerPrune(parent: Command, ctx: CliContext): void {
     .command('prune')
     .description('Remove all stopped containers')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values (e.g. "until=<timestamp>")', collect, [])
+    .option('--filter <filter>', 'provide filter values (e.g. "until=<timestamp>")', collectFilter, [])
     .action(async (f: { filter: string[] }) => {
       const { pruneContainers } = await import('../../core/containers/prune.js');
       const { humanSize } = await import('../../core/format/index.js');
@@ -96,7 +96,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
     .option('-a, --all', 'remove all unused images not just dangling ones')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--volumes', 'prune anonymous volumes')
-    .option('--filter <filter>', 'provide filter values', collect, [])
+    .option('--filter <filter>', 'provide filter values', collectFilter, [])
     .action(async (f: { all?: boolean; volumes?: boolean; filter: string[] }) => {
       const { pruneContainers } = await import('../../core/containers/prune.js');
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
@@ -144,7 +144,7 @@ export function registerBuilder(program: Command, ctx: CliContext): void {
     .description('Remove build cache')
     .option('-a, --all', 'remove all unused build cache, not just dangling ones (the same here)')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values: until=<duration or timestamp> (not used since)', collect, [])
+    .option('--filter <filter>', 'provide filter values: until=<duration or timestamp> (not used since)', collectFilter, [])
     .option('--keep-storage <bytes>', 'amount of disk space to keep for cache (least recently used goes first)')
     .action(async (f: { filter: string[]; keepStorage?: string }) => {
       const { pruneBuildCache } = await import('../../core/build/cache-prune.js');

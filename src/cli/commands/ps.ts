@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { collect } from '../options.js';
+import { intArg, collectFilter } from '../options.js';
 
 const DEFAULT_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 const HEADERS: Record<string, string> = {
@@ -40,9 +40,9 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
     .description('List containers')
     .option('-a, --all', 'show all containers (default shows just running)')
     .option('-q, --quiet', 'only display container IDs')
-    .option('-f, --filter <filter>', 'filter output based on conditions provided', collect, [])
+    .option('-f, --filter <filter>', 'filter output based on conditions provided', collectFilter, [])
     .option('--format <format>', 'format output using a Go template, "table", or "json"')
-    .option('-n, --last <int>', 'show n last created containers (includes all states)', (v) => Number(v))
+    .option('-n, --last <int>', 'show n last created containers (includes all states)', intArg('-n, --last'))
     .option('-l, --latest', 'show the latest created container (includes all states)')
     .option('--no-trunc', "don't truncate output")
     .option('-s, --size', 'display total file sizes')

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
+import { checkTty } from '../exit-status.js';
 
 interface RunFlags extends ContainerFlags {
   detach?: boolean;
@@ -36,6 +37,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const spec = flagsToSpec(image, command, f);
     const streams = attachStreams(f.attach, !!f.detach);
     spec.attach = f.detach ? { stdin: false, stdout: false, stderr: false } : attachedStreams(f.attach, spec.openStdin);
+    if (!f.detach) checkTty(ctx.stdin, spec.openStdin, spec.tty);
     if (f.detachKeys !== undefined) {
       const { parseDetachKeys } = await import('../../core/runtime/detach-keys.js');
       parseDetachKeys(f.detachKeys); // a bad sequence fails before anything is created

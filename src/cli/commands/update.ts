@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addResourceFlags, type ResourceFlags } from '../run-flags.js';
+import { FlagError } from '../exit-status.js';
+import { BerthError } from '../../core/errors/berth-error.js';
 
 interface UpdateFlags extends ResourceFlags {
   restart?: string;
@@ -18,7 +20,7 @@ export function registerUpdate(parent: Command, ctx: CliContext, name = 'update'
       const { parseRestart } = await import('../../core/spec/parse/index.js');
       const { updateContainer } = await import('../../core/containers/update.js');
       const { errorMessage } = await import('../../core/errors/berth-error.js');
-      const changes = { resources: resourceFlags(f), ...(f.restart !== undefined ? { restartPolicy: parseRestart(f.restart) } : {}) };
+      const changes = { resources: typedFlags(() => resourceFlags(f)), ...(f.restart !== undefined ? { restartPolicy: parseRestart(f.restart) } : {}) };
       const engine = await ctx.engine();
       for (const c of containers) {
         try {
@@ -27,8 +29,21 @@ export function registerUpdate(parent: Command, ctx: CliContext, name = 'update'
         } catch (e) {
           // docker goes on with the others and fails at the end
           ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
-          ctx.setExitCode(125);
+          ctx.setExitCode(1);
         }
       }
     });
+}
+
+/**
+ * docker's update flags are typed (bytes, CPUs, integers): a value that does not parse is its flag
+ * parser's usage error (exit 125), while a refused --restart policy is the daemon's (exit 1).
+ */
+function typedFlags<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof BerthError && e.kind === 'InvalidArgument') throw new FlagError(e.message);
+    throw e;
+  }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
-import { collect } from '../options.js';
+import { collect, collectFilter } from '../options.js';
 import { forEachTarget } from '../multi.js';
 import { registerInspect } from './inspect.js';
 
@@ -32,7 +32,7 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .alias('list')
     .description('List volumes')
     .option('-q, --quiet', 'only display volume names')
-    .option('-f, --filter <filter>', 'provide filter values (dangling=true, name=, label=)', collect, [])
+    .option('-f, --filter <filter>', 'provide filter values (dangling=true, name=, label=)', collectFilter, [])
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; filter: string[]; format?: string }) => {
       const { formatRows } = await import('../../core/format/index.js');
@@ -74,7 +74,7 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .description('Remove unused local volumes')
     .option('-a, --all', 'remove all unused volumes, not just anonymous ones')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <filter>', 'provide filter values', collect, [])
+    .option('--filter <filter>', 'provide filter values', collectFilter, [])
     .action(async (f: { all?: boolean }) => {
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
       const { humanSize } = await import('../../core/format/index.js');

@@ -6,6 +6,7 @@ import { exposedPorts, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
 import { containerNetworkSettings } from '../networks/index.js';
+import { stdinOnce } from '../spec/container-spec.js';
 
 /**
  * Docker's ContainerJSON shape (the fields scripts read: State, Config, HostConfig, Mounts,
@@ -61,7 +62,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
     AppArmorProfile: '',
     ExecIDs: nilSlice(),
     HostConfig: {
-      Binds: orNil(spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)),
+      Binds: orNil(spec.binds ?? spec.mounts.filter((m) => m.type !== 'tmpfs' && m.source !== '').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)),
       ContainerIDFile: '',
       VolumesFrom: orNil(spec.volumesFrom ?? []),
       CgroupParent: spec.cgroupParent ?? '',
@@ -92,7 +93,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       Runtime: ctx.runtimeInfo().name,
       Memory: r.memory ?? 0,
       MemoryReservation: r.memoryReservation ?? 0,
-      MemorySwap: r.memorySwap ?? 0,
+      MemorySwap: memorySwap(r, ctx.hostFacts().swapLimit),
       NanoCpus: r.nanoCpus ?? 0,
       CpuShares: r.cpuShares ?? 0,
       CpuPeriod: r.cpuPeriod ?? 0,
@@ -106,6 +107,17 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       IOMaximumIOps: 0,
       IOMaximumBandwidth: 0,
       BlkioWeight: r.blkioWeight ?? 0,
+      // docker 20.10's types: the weight list is [] when empty, the throttle lists null
+      BlkioWeightDevice: (r.blkioWeightDevice ?? []).map((d) => ({ Path: d.path ?? `/dev/block/${d.major}:${d.minor}`, Weight: d.weight })),
+      BlkioDeviceReadBps: throttleList(r, 'readBps'),
+      BlkioDeviceWriteBps: throttleList(r, 'writeBps'),
+      BlkioDeviceReadIOps: throttleList(r, 'readIops'),
+      BlkioDeviceWriteIOps: throttleList(r, 'writeIops'),
+      KernelMemory: 0,
+      KernelMemoryTCP: 0,
+      Cgroup: '',
+      ConsoleSize: [0, 0],
+      DeviceRequests: null,
       DeviceCgroupRules: orNil((spec.deviceCgroupRules ?? []).map((d) => `${d.type} ${d.major ?? '*'}:${d.minor ?? '*'} ${d.access}`)),
       CgroupnsMode: spec.cgroupnsMode ?? (ctx.hostFacts().cgroupVersion === 2 ? 'private' : 'host'),
       Links: orNil(spec.links ?? []),
@@ -117,13 +129,13 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       PidsLimit: r.pidsLimit ?? null,
       OomKillDisable: r.oomKillDisable ?? false,
       Devices: spec.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions })),
-      Ulimits: spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      Ulimits: spec.ulimits.length ? spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) : null,
       Init: spec.init ? true : null,
       Sysctls: Object.keys(spec.sysctls).length ? spec.sysctls : undefined,
     },
     GraphDriver: {
       Name: 'overlay',
-      Data: { UpperDir: p.upper, WorkDir: p.work, MergedDir: p.rootfs },
+      Data: { LowerDir: lowerDirs(ctx, rec), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.rootfs },
     },
     Mounts: spec.mounts
       .filter((m) => m.type !== 'tmpfs')
@@ -147,7 +159,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
       Tty: spec.tty,
       OpenStdin: spec.openStdin,
-      StdinOnce: spec.openStdin,
+      StdinOnce: stdinOnce(spec),
       Env: env,
       Cmd: spec.cmd.length ? spec.cmd : spec.entrypoint !== undefined ? nilSlice() : (ic.Cmd ?? nilSlice()),
       Image: spec.image,
@@ -165,13 +177,14 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
   };
 }
 
-function mergeEnv(base: string[], over: string[]): string[] {
-  const m = new Map<string, string>();
-  for (const e of [...base, ...over]) {
-    const i = e.indexOf('=');
-    m.set(i < 0 ? e : e.slice(0, i), e);
-  }
-  return [...m.values()];
+/**
+ * Config.Env as docker records it (runconfig's merge): the user's entries as given (a bare KEY
+ * too), then each image entry whose key the user did not name.
+ */
+function mergeEnv(image: string[], user: string[]): string[] {
+  const keyOf = (e: string): string => (e.includes('=') ? e.slice(0, e.indexOf('=')) : e);
+  const named = new Set(user.map(keyOf));
+  return [...user, ...image.filter((e) => !named.has(keyOf(e)))];
 }
 
 function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
@@ -194,6 +207,36 @@ function securityOpts(rec: ContainerRecord): string[] {
 }
 
 /** Docker leaves an empty list field nil: `null` in JSON, `[]` in a template. */
+/**
+ * HostConfig.MemorySwap as docker's daemon records it: what was asked, else twice the memory
+ * limit when only -m is set (the swap limit berth gives the cgroup too), or -1 on a host without
+ * swap accounting, where memory is limited without swap.
+ */
+function memorySwap(r: ContainerRecord['spec']['resources'], swapLimit: boolean | undefined): number {
+  const memory = r.memory ?? 0;
+  const swap = r.memorySwap === -1 ? -1 : r.memorySwap && r.memorySwap > 0 ? r.memorySwap : memory > 0 ? memory * 2 : 0;
+  return memory > 0 && swap > 0 && swapLimit === false ? -1 : swap;
+}
+
+/** One of docker's Blkio throttle lists: `{Path, Rate}` per device, null when none. */
+function throttleList(r: ContainerRecord['spec']['resources'], kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops'): Array<{ Path: string; Rate: number }> | null {
+  const list = (r.blkioThrottle ?? []).filter((t) => t.kind === kind);
+  return list.length ? list.map((t) => ({ Path: t.path ?? `/dev/block/${t.major}:${t.minor}`, Rate: t.rate })) : null;
+}
+
+/** The image's layer directories under the container's overlay, top first and `:`-joined, as overlay2's LowerDir. */
+function lowerDirs(ctx: EngineContext, rec: ContainerRecord): string {
+  const dirs: string[] = [];
+  for (const id of rec.image.chainIds) {
+    try {
+      dirs.push(ctx.layers.diffDir(id));
+    } catch {
+      /* a layer gone with its image: nothing to show for it */
+    }
+  }
+  return dirs.reverse().join(':');
+}
+
 function orNil(list: string[]): string[] {
   return list.length ? list : nilSlice();
 }

@@ -11,6 +11,7 @@ import { BerthError, wrap } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mount.js';
 import { generateRuntimeSpec } from '../spec/generate.js';
+import { keepsStdinOpen } from '../spec/container-spec.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
 import { findInit } from '../runtime/runtime-select.js';
@@ -126,6 +127,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
       conmonPidFile: p.conmonPidFile,
       terminal: rec.spec.tty,
       stdin: rec.spec.openStdin,
+      leaveStdinOpen: keepsStdinOpen(rec.spec),
       ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
     });
     // the CNI chain runs while the runtime creates the container (conmon is already spawned)

@@ -23,19 +23,20 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
     }
   }
   const networks: Record<string, unknown> = {};
-  let top = { IPAddress: '', Gateway: '', IPPrefixLen: 0, MacAddress: '' };
+  let top = { EndpointID: '', IPAddress: '', Gateway: '', IPPrefixLen: 0, MacAddress: '' };
   if (isBridgeMode(rec.spec.network)) {
     for (const ep of store.endpoints(rec.id)) {
       const n = store.byId(ep.networkId);
       if (!n) continue;
       const prefix = Number(n.subnet.split('/')[1] ?? 0);
       const live = ep.ip !== '';
+      const endpointId = live ? rec.id.slice(0, 12) + n.id.slice(0, 12) : '';
       networks[n.name] = {
         IPAMConfig: ep.staticIp ? { IPv4Address: ep.staticIp } : null,
         Links: null,
         Aliases: n.dns ? [...ep.aliases, rec.id.slice(0, 12)] : null,
         NetworkID: n.id,
-        EndpointID: live ? rec.id.slice(0, 12) + n.id.slice(0, 12) : '',
+        EndpointID: endpointId,
         Gateway: live ? n.gateway : '',
         IPAddress: ep.ip,
         IPPrefixLen: live ? prefix : 0,
@@ -43,20 +44,42 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
         GlobalIPv6Address: '',
         GlobalIPv6PrefixLen: 0,
         MacAddress: ep.mac,
+        DriverOpts: null,
         DNSNames: live && n.dns ? [rec.name, ...ep.aliases, rec.id.slice(0, 12)] : null,
       };
-      if (live && top.IPAddress === '') top = { IPAddress: ep.ip, Gateway: n.gateway, IPPrefixLen: prefix, MacAddress: ep.mac };
+      if (live && top.IPAddress === '') top = { EndpointID: endpointId, IPAddress: ep.ip, Gateway: n.gateway, IPPrefixLen: prefix, MacAddress: ep.mac };
     }
   } else {
-    networks[rec.spec.network] = { NetworkID: rec.spec.network, IPAddress: '', Gateway: '', MacAddress: '', Aliases: null };
+    networks[rec.spec.network] = {
+      IPAMConfig: null,
+      Links: null,
+      Aliases: null,
+      NetworkID: rec.spec.network,
+      EndpointID: '',
+      Gateway: '',
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      MacAddress: '',
+      DriverOpts: null,
+    };
   }
   return {
     Bridge: '',
     SandboxID: sb ? sb.netnsName : '',
     HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
     Ports: ports,
     SandboxKey: sb ? `/run/netns/${sb.netnsName}` : rec.state.pid > 0 && rec.spec.network !== 'host' ? `/proc/${rec.state.pid}/ns/net` : '',
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
     ...top,
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    IPv6Gateway: '',
     Networks: networks,
   };
 }

@@ -49,8 +49,9 @@ function invalid(message: string): BerthError {
 }
 
 /**
- * Split off the registry the way docker does: the first component is a domain only when it is
- * `localhost`, contains `.` or `:`, or has upper case letters; otherwise the name is on Docker Hub.
+ * Split off the registry the way docker 20.10 does (docker/distribution 2.x): the first component
+ * is a domain only when it is `localhost` or contains `.` or `:`; otherwise the name is on Docker
+ * Hub, so `UPPER/x` is an upper case repository name (refused), not a host called UPPER.
  */
 function splitDockerDomain(name: string): { domain: string; remainder: string } {
   const slash = name.indexOf('/');
@@ -61,7 +62,7 @@ function splitDockerDomain(name: string): { domain: string; remainder: string } 
   let remainder: string;
   if (first === 'localhost') [domain, remainder] = [first, rest];
   else if (first === LEGACY_DEFAULT_DOMAIN) [domain, remainder] = [DEFAULT_DOMAIN, rest];
-  else if (/[.:]/.test(first) || first.toLowerCase() !== first) [domain, remainder] = [first, rest];
+  else if (/[.:]/.test(first)) [domain, remainder] = [first, rest];
   else [domain, remainder] = [DEFAULT_DOMAIN, name];
   if (domain === DEFAULT_DOMAIN && !remainder.includes('/')) remainder = OFFICIAL_PREFIX + remainder;
   return { domain, remainder };
@@ -82,7 +83,7 @@ function validateDigest(digest: string): void {
  * Parse an image reference as `docker pull` does (docker/distribution's ParseNormalizedNamed):
  * Docker Hub names get `docker.io` and `library/`; no default tag is added (see `normalize`).
  * Errors are InvalidArgument with docker's wording, e.g. `invalid reference format` or
- * `invalid reference format: repository name (library/Busybox) must be lowercase`.
+ * `invalid reference format: repository name must be lowercase`.
  *
  * @example
  * parseReference('busybox') // { domain: 'docker.io', path: 'library/busybox' }
@@ -97,9 +98,7 @@ export function parseReference(s: string): Reference {
   const { domain, remainder } = splitDockerDomain(s);
   const colon = remainder.indexOf(':');
   const remote = colon < 0 ? remainder : remainder.slice(0, colon);
-  if (remote.toLowerCase() !== remote) {
-    throw invalid(`invalid reference format: repository name (${remote}) must be lowercase`);
-  }
+  if (remote.toLowerCase() !== remote) throw invalid('invalid reference format: repository name must be lowercase');
   const full = `${domain}/${remainder}`;
   const m = REFERENCE_RE.exec(full);
   if (!m) {

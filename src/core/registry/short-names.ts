@@ -9,7 +9,7 @@ export function isShortName(s: string): boolean {
   const slash = s.indexOf('/');
   if (slash < 0) return true;
   const first = s.slice(0, slash);
-  return !(first === 'localhost' || /[.:]/.test(first) || first.toLowerCase() !== first);
+  return !(first === 'localhost' || /[.:]/.test(first));
 }
 
 /**

@@ -62,13 +62,15 @@ export interface ContainerSpec {
     /** --blkio-weight 10-1000, only on hosts that have it */
     blkioWeight?: number;
     /** --blkio-weight-device, per device */
-    blkioWeightDevice?: Array<{ major: number; minor: number; weight: number }>;
+    blkioWeightDevice?: Array<{ major: number; minor: number; weight: number; /** the device as named */ path?: string }>;
     /** --device-read-bps/-write-bps (bytes/s) and --device-read-iops/-write-iops, per device */
-    blkioThrottle?: Array<{ kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops'; major: number; minor: number; rate: number }>;
+    blkioThrottle?: Array<{ kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops'; major: number; minor: number; rate: number; /** the device as named */ path?: string }>;
   };
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;
   mounts: MountSpec[];
+  /** the -v volumes and binds as given (docker's HostConfig.Binds); absent in older records */
+  binds?: string[];
   /** 'none' (own namespace with only lo), 'host', 'container:NAME', 'bridge' (default) or a network name */
   network: string;
   /** --network-alias: extra DNS names on a user-defined network (absent in records made before networks) */
@@ -162,4 +164,21 @@ export function emptyContainerSpec(image: string, imageId: string): ContainerSpe
     autoRemove: false,
     sysctls: {},
   };
+}
+
+/**
+ * docker's StdinOnce: a container whose creator attached its stdin (`run -i`, `create -i`) has its
+ * stdin closed when that client's input ends; `run -d -i` keeps it for later attaches.
+ */
+export function stdinOnce(spec: Pick<ContainerSpec, 'openStdin' | 'attach'>): boolean {
+  return spec.openStdin && (spec.attach?.stdin ?? true);
+}
+
+/**
+ * Whether the container's stdin outlives an attach client (conmon's --leave-stdin-open): always
+ * with a terminal (docker closes stdin at a client's end only for StdinOnce without a TTY), so
+ * `attach`, ctrl-p ctrl-q and `attach` again reach the same shell; without one, unless StdinOnce.
+ */
+export function keepsStdinOpen(spec: Pick<ContainerSpec, 'openStdin' | 'attach' | 'tty'>): boolean {
+  return spec.openStdin && (spec.tty || !stdinOnce(spec));
 }

@@ -34,6 +34,12 @@ test('mergeEnv() replaces by key, appends new keys and removes bare keys', () =>
   assert.deepEqual(mergeEnv(['A=1', 'B=2', 'C=3'], ['B=20', 'D=4', 'C']), ['A=1', 'B=20', 'D=4']);
 });
 
+test('mergeEnv(): a bare KEY after the overrides set KEY (an --env-file, then -e KEY unset on the host) keeps it, as docker', () => {
+  assert.deepEqual(mergeEnv(['PATH=/bin', 'ADVX=image'], ['ADVX=file', 'OTHER=1', 'ADVX']), ['PATH=/bin', 'ADVX=file', 'OTHER=1']);
+  assert.deepEqual(mergeEnv(['PATH=/bin'], ['ADVX=file', 'ADVX']), ['PATH=/bin', 'ADVX=file']);
+  assert.deepEqual(mergeEnv(['PATH=/bin', 'ADVX=image'], ['ADVX']), ['PATH=/bin']);
+});
+
 test('processEnv() layers defaults, image and user values and adds HOME', () => {
   const env = processEnv(spec({ env: ['LANG=C', 'FOO=user'], tty: true }), { Env: ['FOO=image', 'PATH=/opt/bin'] }, 'web1', '/root');
   assert.deepEqual(env, ['PATH=/opt/bin', 'HOSTNAME=web1', 'TERM=xterm', 'FOO=user', 'LANG=C', 'HOME=/root']);

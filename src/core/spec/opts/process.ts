@@ -24,14 +24,23 @@ function keyOf(entry: string): string {
   return eq < 0 ? entry : entry.slice(0, eq);
 }
 
-/** docker's ReplaceOrAppendEnvValues: KEY=V replaces KEY or appends; a bare KEY removes it. */
+/**
+ * docker's ReplaceOrAppendEnvValues: KEY=V replaces KEY or appends; a bare KEY removes the base's
+ * KEY, but not one the overrides themselves set (`--env-file f -e KEY` with KEY unset on the host
+ * keeps the file's KEY, as docker looks bare keys up in the base only).
+ */
 export function mergeEnv(base: readonly string[], overrides: readonly string[]): string[] {
   let out = [...base];
+  const own = new Set<string>();
   for (const o of overrides) {
     const key = keyOf(o);
+    if (!o.includes('=')) {
+      if (!own.has(key)) out = out.filter((e) => keyOf(e) !== key);
+      continue;
+    }
+    own.add(key);
     const at = out.findIndex((e) => keyOf(e) === key);
-    if (!o.includes('=')) out = out.filter((e) => keyOf(e) !== key);
-    else if (at >= 0) out[at] = o;
+    if (at >= 0) out[at] = o;
     else out.push(o);
   }
   return out.filter((e) => e.includes('='));

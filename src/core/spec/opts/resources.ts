@@ -66,7 +66,7 @@ export function resources(
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
 
   if (r.blkioWeight) out.blockIO = { weight: r.blkioWeight };
-  if (r.blkioWeightDevice?.length) out.blockIO = { ...(out.blockIO ?? {}), weightDevice: r.blkioWeightDevice };
+  if (r.blkioWeightDevice?.length) out.blockIO = { ...(out.blockIO ?? {}), weightDevice: r.blkioWeightDevice.map(({ major, minor, weight }) => ({ major, minor, weight })) };
   const throttle = (kind: string) => (r.blkioThrottle ?? []).filter((t) => t.kind === kind).map(({ major, minor, rate }) => ({ major, minor, rate }));
   for (const [kind, field] of [['readBps', 'throttleReadBpsDevice'], ['writeBps', 'throttleWriteBpsDevice'], ['readIops', 'throttleReadIOPSDevice'], ['writeIops', 'throttleWriteIOPSDevice']] as const) {
     const list = throttle(kind);
