@@ -78,3 +78,25 @@ test('system prune --volumes applies the label filters to volumes and refuses un
   await ok(['system', 'prune', '-f', '--volumes', '--filter', 'label!=tier']);
   assert.deepEqual(await volumes(), []);
 });
+
+test('system df and system df -v count the build cache the same way (one computation), not a fixed 0B', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(t.root, 'ctx-'));
+  fs.writeFileSync(path.join(dir, 'Containerfile'), 'FROM busybox\nRUN --mount=type=cache,target=/c,id=dfcount head -c 300000 /dev/zero > /c/blob && echo made > /made\n');
+  await ok(['build', '-t', 'dfcount', dir]);
+  const row = (await ok(['system', 'df', '--format', '{{.Type}}|{{.TotalCount}}|{{.Size}}'])).split('\n').find((l) => l.startsWith('Build Cache|'));
+  const [, count, size] = (row ?? '').split('|');
+  assert.notEqual(size, '0B');
+  assert.match(size ?? '', /^\d+(\.\d+)?[kM]B$/);
+  const v = await ok(['system', 'df', '-v']);
+  const usage = /^Build cache usage: (\S+)$/m.exec(v);
+  assert.equal(usage?.[1], size);
+  const table = v.slice(v.indexOf('Build cache usage:')).split('\n').slice(2).filter(Boolean);
+  assert.match(table[0] ?? '', /^CACHE ID\s+CACHE TYPE\s+SIZE\s+CREATED\s+LAST USED\s+SHARED$/);
+  assert.equal(table.length - 1, Number(count));
+  assert.ok(table.some((l) => /^\S+\s+exec\.cachemount\s+300kB\s/.test(l)), table.join('\n'));
+  await ok(['builder', 'prune', '-f']);
+  assert.match(await ok(['system', 'df', '-v']), /^Build cache usage: 0B$/m);
+  await ok(['rmi', 'dfcount']);
+});

@@ -69,8 +69,14 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
               v.volumes.map((x) => ({ Name: x.name, Links: String(x.links), Size: humanSize(x.size) })),
               { Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' },
             ) +
-            'Build cache usage: 0B\n\n' +
-            formatRows({ format: undefined, defaultTable: 'table {{.ID}}\t{{.Type}}\t{{.Size}}\t{{.Created}}\t{{.LastUsed}}\t{{.Usage}}\t{{.Shared}}', rows: [], headers: { ID: 'CACHE ID', Type: 'CACHE TYPE', Size: 'SIZE', Created: 'CREATED', LastUsed: 'LAST USED', Usage: 'USAGE', Shared: 'SHARED' } }),
+            // the records `system df` sums for its Build Cache row (berth counts no uses: no USAGE column)
+            `Build cache usage: ${humanSize(v.buildCache.reduce((n, r) => n + r.size, 0))}\n\n` +
+            formatRows({
+              format: undefined,
+              defaultTable: 'table {{.ID}}\t{{.Type}}\t{{.Size}}\t{{.Created}}\t{{.LastUsed}}\t{{.Shared}}',
+              rows: v.buildCache.map((r) => ({ ID: r.id.replace(/^sha256:/, '').slice(0, 12), Type: r.type, Size: humanSize(r.size), Created: ago(r.created), LastUsed: ago(r.lastUsed), Shared: String(r.shared) })),
+              headers: { ID: 'CACHE ID', Type: 'CACHE TYPE', Size: 'SIZE', Created: 'CREATED', LastUsed: 'LAST USED', Shared: 'SHARED' },
+            }),
         );
         return;
       }
