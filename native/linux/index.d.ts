@@ -43,3 +43,5 @@ export function layerSinkClose(sink: LayerSink): void;
 export function mknod(path: string, mode: number, major: number, minor: number): void;
 /** lsetxattr(2): on the path itself, never a symlink's target. */
 export function setXattr(path: string, name: string, value: string | Buffer): void;
+/** Whether every entry of dir (. and .. aside) has its type in readdir(3)'s d_type (not DT_UNKNOWN). */
+export function direntTypes(dir: string): boolean;

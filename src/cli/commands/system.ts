@@ -54,6 +54,7 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ` Images: ${info['Images']}`,
         ` Server Version: ${info['ServerVersion']}`,
         ` Storage Driver: overlay`,
+        ...(info['DriverStatus'] as Array<[string, string]>).map(([k, v]) => `  ${k}: ${v}`),
         ` Storage Root: ${info['StorageRoot']}`,
         ` Run Root: ${info['RunRoot']}`,
         ` Cgroup Driver: cgroupfs`,
@@ -75,5 +76,8 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ` Name: ${info['Name']}`,
       ];
       ctx.stdout.write(lines.join('\n') + '\n');
+      // docker's warnings for what the host's cgroups cannot limit
+      const missing: Array<[string, string]> = [['MemoryLimit', 'No memory limit support'], ['SwapLimit', 'No swap limit support'], ['CpuCfsQuota', 'No cpu cfs quota support'], ['CpuCfsPeriod', 'No cpu cfs period support'], ['PidsLimit', 'No pids limit support']];
+      for (const [k, w] of missing) if (info[k] === false) ctx.stderr.write(`WARNING: ${w}\n`);
     });
 }

@@ -1,0 +1,37 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+
+let t: TestEnv;
+before(async () => {
+  t = makeTestEnv();
+});
+after(async () => t.cleanup());
+
+test('info reads the backing filesystem and d_type support of the storage root from the host', async () => {
+  const onShm = fs.mkdtempSync('/dev/shm/berth-info-');
+  try {
+    const fmt = '{{range .DriverStatus}}{{index . 0}}={{index . 1}};{{end}}';
+    const tmpfs = await t.berth(['--root', onShm, 'info', '--format', fmt]);
+    assert.equal(tmpfs.code, 0, tmpfs.stderr);
+    assert.equal(tmpfs.stdout, 'Backing Filesystem=tmpfs;Supports d_type=true;\n');
+    const text = await t.berth(['--root', onShm, 'info']);
+    assert.match(text.stdout, /^ Storage Driver: overlay\n {2}Backing Filesystem: tmpfs\n {2}Supports d_type: true$/m);
+    // nothing of the d_type probe is left in the root
+    assert.deepEqual(fs.readdirSync(onShm).filter((f) => f.startsWith('.d_type')), []);
+  } finally {
+    fs.rmSync(onShm, { recursive: true, force: true });
+  }
+});
+
+test('info\'s MemoryLimit, PidsLimit and CPU CFS flags say what the host\'s cgroups have', async () => {
+  const r = await t.berth(['info', '--format', '{{.CgroupVersion}} {{.MemoryLimit}} {{.PidsLimit}} {{.CpuCfsQuota}}']);
+  assert.equal(r.code, 0, r.stderr);
+  const [version, memory, pids, cfs] = r.stdout.trim().split(' ');
+  const v1 = version === '1';
+  const controllers = v1 ? [] : fs.readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').split(/\s+/);
+  assert.equal(memory, String(v1 ? fs.existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes') : controllers.includes('memory')));
+  assert.equal(pids, String(v1 ? fs.existsSync('/sys/fs/cgroup/pids/cgroup.procs') : controllers.includes('pids')));
+  assert.equal(cfs, String(v1 ? fs.existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') : controllers.includes('cpu')));
+});
