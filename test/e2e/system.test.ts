@@ -35,3 +35,23 @@ test('info\'s MemoryLimit, PidsLimit and CPU CFS flags say what the host\'s cgro
   assert.equal(pids, String(v1 ? fs.existsSync('/sys/fs/cgroup/pids/cgroup.procs') : controllers.includes('pids')));
   assert.equal(cfs, String(v1 ? fs.existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') : controllers.includes('cpu')));
 });
+
+test('--log-level is one of docker\'s levels; error and fatal hide warnings, warn (the default), info and debug show them', async () => {
+  const warning = /^WARNING: Ignoring custom format, because both --format and --quiet are set\.$/m;
+  const ps = ['ps', '-q', '--format', '{{.ID}}'];
+  assert.match((await t.berth(ps)).stderr, warning);
+  for (const l of ['debug', 'info', 'warn']) {
+    const r = await t.berth(['--log-level', l, ...ps]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, warning, l);
+  }
+  for (const l of ['error', 'fatal']) {
+    const r = await t.berth([`--log-level=${l}`, ...ps]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', l);
+  }
+  const bad = await t.berth(['--log-level', 'loud', 'ps']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /unable to parse logging level: loud/);
+  assert.equal(bad.stdout, '');
+});
