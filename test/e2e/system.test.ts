@@ -55,3 +55,17 @@ test('--log-level is one of docker\'s levels; error and fatal hide warnings, war
   assert.match(bad.stderr, /unable to parse logging level: loud/);
   assert.equal(bad.stdout, '');
 });
+
+test('history -H=false prints sizes in bytes and dates in RFC 3339, as docker\'s; -H (the default) human ones', async () => {
+  await t.importBusybox();
+  const bytes = (await t.berth(['image', 'inspect', '--format', '{{.Size}}', 'busybox'])).stdout.trim();
+  assert.match(bytes, /^\d{6,}$/);
+  for (const flag of ['-H=false', '--human=false']) {
+    const raw = await t.berth(['history', flag, '--format', '{{.CreatedSince}}|{{.Size}}', 'busybox']);
+    assert.equal(raw.code, 0, raw.stderr);
+    assert.match(raw.stdout, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)\\|${bytes}\\n$`), flag);
+  }
+  const human = await t.berth(['history', '--format', '{{.CreatedSince}}|{{.Size}}|{{.CreatedAt}}', 'busybox']);
+  assert.match(human.stdout, /^(\d+ \w+|Less than a second|About an? \w+) ago\|\d+(\.\d+)?[kM]B\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)\n$/);
+  assert.equal((await t.berth(['history', '-H', '--format', '{{.Size}}', 'busybox'])).stdout, human.stdout.split('|')[1] + '\n');
+});
