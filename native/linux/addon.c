@@ -75,6 +75,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"mknod", NULL, berth_mknod, NULL, NULL, NULL, napi_default, NULL},
       {"setXattr", NULL, berth_set_xattr, NULL, NULL, NULL, napi_default, NULL},
       {"lockTry", NULL, berth_lock_try, NULL, NULL, NULL, napi_default, NULL},
+      {"direntTypes", NULL, berth_dirent_types, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

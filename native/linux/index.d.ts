@@ -49,3 +49,5 @@ export function setXattr(path: string, name: string, value: string | Buffer): vo
  * the holder's death does), or -1 while another open file holds a conflicting lock.
  */
 export function lockTry(path: string, exclusive: boolean): number;
+/** Whether every entry of dir (. and .. aside) has its type in readdir(3)'s d_type (not DT_UNKNOWN). */
+export function direntTypes(dir: string): boolean;

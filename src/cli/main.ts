@@ -8,6 +8,7 @@ import { commandsFor } from './commands/index.js';
 import { normalizeBooleanFlags } from './bool-flags.js';
 import { onInterrupt } from './interrupt.js';
 import { runHeldTeardowns } from '../core/host/teardown.js';
+import { debugging, parseLogLevel } from './diagnostics.js';
 
 let exitCode = 0;
 let engine: Engine | undefined;
@@ -18,7 +19,7 @@ const program = new Command('berth')
   .option('--root <dir>', 'storage root (default /var/lib/berth, or $BERTH_ROOT)')
   .option('--runroot <dir>', 'run state root (default /run/berth, or $BERTH_RUNROOT)')
   .option('--runtime <name|path>', 'OCI runtime: runc or crun (default: runc), or $BERTH_RUNTIME')
-  .option('--log-level <level>', 'error, warn, info, debug (default warn)')
+  .option('--log-level <level>', 'debug, info, warn, error or fatal (default warn): error and fatal hide warnings, debug shows the stack of an unexpected error', parseLogLevel)
   .version('berth version 0.1.0', '-v, --version', 'print version information and quit')
   .showSuggestionAfterError(true)
   .exitOverride()
@@ -82,7 +83,7 @@ function fail(e: unknown): never {
   const msg = errorMessage(e);
   process.stderr.write(`Error: ${msg}\n`);
   if (e instanceof BerthError && e.hint) process.stderr.write(`hint: ${e.hint}\n`);
-  if (!(e instanceof BerthError) && process.env['BERTH_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  if (!(e instanceof BerthError) && debugging() && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exit(exitStatus(e, ran));
 }
 

@@ -7,6 +7,7 @@ import type { ContainerFlags, ResourceFlags } from './run-flags.js';
 import { parseGoDuration } from '../core/build/config-values.js';
 import { healthcheckFromFlags } from '../core/containers/health.js';
 import type { RunContainerSettings } from '../core/build/build-options.js';
+import { warn } from './diagnostics.js';
 
 function int(flag: string, v: string): number {
   if (!/^-?\d+$/.test(v.trim())) throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
@@ -101,10 +102,10 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   if (f.blkioWeightDevice.length > 0) {
     const list = f.blkioWeightDevice.map(weightDeviceFlag);
     if (blkioWeightSupported()) spec.resources.blkioWeightDevice = list;
-    else process.stderr.write('WARNING: Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.\n');
+    else warn(process.stderr, 'WARNING: Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.\n');
   }
   for (const [v, what] of [[f.cpuCount, 'count'], [f.cpuPercent, 'percent']] as const) {
-    if (v !== undefined && int(`--cpu-${what}`, v) > 0) process.stderr.write(`WARNING: linux does not support CPU ${what}. ${what === 'count' ? 'Count' : 'Percent'} discarded.\n`);
+    if (v !== undefined && int(`--cpu-${what}`, v) > 0) warn(process.stderr, `WARNING: linux does not support CPU ${what}. ${what === 'count' ? 'Count' : 'Percent'} discarded.\n`);
   }
   if ((f.ioMaxbandwidth !== undefined && parse.parseBytes(f.ioMaxbandwidth, '--io-maxbandwidth') > 0) || (f.ioMaxiops !== undefined && int('--io-maxiops', f.ioMaxiops) > 0)) {
     throw new BerthError('InvalidArgument', 'invalid QoS settings: linux does not support configuration of maximum bandwidth or maximum IOps');
@@ -124,7 +125,7 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   if (f.gpus !== undefined) throw new BerthError('InvalidArgument', 'could not select device driver "" with capabilities: [[gpu]]');
   if (f.kernelMemory !== undefined) {
     parse.parseBytes(f.kernelMemory, '--kernel-memory');
-    process.stderr.write('WARNING: Specifying a kernel memory limit is deprecated and will be removed in a future release.\n');
+    warn(process.stderr, 'WARNING: Specifying a kernel memory limit is deprecated and will be removed in a future release.\n');
   }
   if (f.storageOpt.length > 0) throw new BerthError('InvalidArgument', "--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
   if (f.ip6 !== undefined) throw new BerthError('InvalidArgument', `--ip6 ${f.ip6}: no berth network has an IPv6 subnet`);
@@ -273,7 +274,7 @@ export function resourceFlags(f: ResourceFlags): Partial<ContainerSpec['resource
     if (n !== 0 && (n < 10 || n > 1000)) throw new BerthError('InvalidArgument', `invalid --blkio-weight ${n}: range is 10 to 1000`);
     if (n !== 0) {
       if (blkioWeightSupported()) r.blkioWeight = n;
-      else process.stderr.write('WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.\n');
+      else warn(process.stderr, 'WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.\n');
     }
   }
   if (f.pidsLimit !== undefined) r.pidsLimit = int('--pids-limit', f.pidsLimit);

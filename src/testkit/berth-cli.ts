@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox-rootfs.js';
+import { mountPoints } from '../core/host/mountinfo.js';
 
 /**
  * The berth executable under test: the checkout's bin/berth (found from this compiled file,
@@ -102,10 +103,7 @@ export function makeTestEnv(): TestEnv {
       // may still run and would write into the root while it is deleted: wait for them to end
       for (let i = 0; i < 100 && processesUsing(root).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
       // anything still mounted under the root (a test that failed half-way) goes before the files
-      const mounts = fs
-        .readFileSync('/proc/self/mountinfo', 'utf8')
-        .split('\n')
-        .map((l) => l.split(' ')[4] ?? '')
+      const mounts = [...mountPoints()]
         .filter((m) => m.startsWith(root))
         .sort()
         .reverse();

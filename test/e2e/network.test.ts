@@ -266,19 +266,41 @@ test('a host port already in use is named in the error and nothing is left behin
     assert.match(r.stderr, new RegExp(`0\\.0\\.0\\.0:${port}/tcp failed: address already in use`));
     assert.equal(await ok(['ps', '-aq']), '');
     assert.equal(netnsFiles().length, before);
-    // a port another berth container publishes: same, at start
+    // a port another berth container publishes: create succeeds (as docker's), start fails naming it
     const other = await freePort();
     await ok(['run', '-d', '--name', 'holder', '-p', `${other}:80`, 'busybox', ...HTTPD]);
-    const c = await ok(['create', '-p', `${other}:80`, 'busybox', 'true']).catch(() => '');
-    if (c) {
-      const s = await t.berth(['start', c]);
-      assert.notEqual(s.code, 0);
-      assert.match(s.stderr, new RegExp(`${other}/tcp failed`));
-      await ok(['rm', c]);
-    }
+    const c = await ok(['create', '-p', `${other}:80`, 'busybox', 'true']);
+    assert.match(c, /^[0-9a-f]{64}$/);
+    const s = await t.berth(['start', c]);
+    assert.equal(s.code, 125);
+    assert.match(s.stderr, new RegExp(`${other}/tcp failed`));
+    assert.equal(await ok(['inspect', '--format', '{{.State.Running}}', c]), 'false');
+    await ok(['rm', c]);
     await ok(['rm', '-f', 'holder']);
   } finally {
     srv.close();
+  }
+});
+
+test('a network whose iptables rules do not go in: the container is not started, the user is told, nothing is marked installed', async () => {
+  const fake = fs.mkdtempSync('/tmp/berth-fake-ipt-');
+  fs.writeFileSync(`${fake}/iptables`, '#!/bin/sh\necho "iptables: injected failure" >&2\nexit 4\n', { mode: 0o755 });
+  try {
+    await ok(['network', 'create', 'nt-noipt']);
+    const bridge = await ok(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.name"}}', 'nt-noipt']);
+    assert.match(bridge, /^berth-[0-9a-f]{8}$/);
+    const r = await t.berth(['run', '--rm', '--network', 'nt-noipt', 'busybox', 'echo', 'reached'], { env: { PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
+    assert.equal(r.code, 125);
+    assert.doesNotMatch(r.stdout, /reached/);
+    assert.match(r.stderr, new RegExp(`network "nt-noipt": the iptables rules of bridge "${bridge}" are not in place .*injected failure`));
+    assert.equal(fs.existsSync(`/run/berth-net/${bridge}`), false);
+    // with iptables working the same command runs, and then the install is remembered
+    assert.equal(await ok(['run', '--rm', '--network', 'nt-noipt', 'busybox', 'echo', 'reached']), 'reached');
+    assert.equal(fs.existsSync(`/run/berth-net/${bridge}`), true);
+    await ok(['network', 'rm', 'nt-noipt']);
+    assert.equal(fs.existsSync(`/run/berth-net/${bridge}`), false);
+  } finally {
+    fs.rmSync(fake, { recursive: true, force: true });
   }
 });
 

@@ -7,6 +7,7 @@ import { collect } from '../options.js';
 import { addResourceFlags } from '../run-flags.js';
 import { onInterrupt } from '../interrupt.js';
 import type { BuildRunFlags } from '../run-spec.js';
+import { warn } from '../diagnostics.js';
 
 interface BuildFlags extends BuildRunFlags {
   cacheFrom: string[];
@@ -107,7 +108,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
         throw new BerthError('InvalidArgument', `invalid isolation "${f.isolation}": Linux only supports "default"`);
       }
       if (f.squash) throw new BerthError('InvalidArgument', '--squash is not supported: it is an experimental docker feature; a multi-stage build that COPYs into a fresh stage gives one layer');
-      if (f.cacheFrom.length > 0) ctx.stderr.write('WARNING: --cache-from is not used: berth\'s build cache is the steps it ran on this host\n');
+      if (f.cacheFrom.length > 0) warn(ctx.stderr, 'WARNING: --cache-from is not used: berth\'s build cache is the steps it ran on this host\n');
       const buildArgs = parseBuildArgs(f.buildArg);
       const secrets = parseSecrets(f.secret);
       const pull = pullPolicy(f.pull);

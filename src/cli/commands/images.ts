@@ -1,7 +1,7 @@
 import { registerBuild } from './build.js';
 import { checkPlatform } from '../platform-check.js';
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect, collectFilter } from '../options.js';
@@ -178,7 +178,9 @@ function registerRmiCmd(parent: Command, ctx: CliContext, name: string, aliases:
     .description('Remove one or more images')
     .argument('<images...>')
     .option('-f, --force', 'force removal of the image')
-    .option('--no-prune', 'do not delete untagged parents')
+    // docker deletes an image's untagged parent images unless --no-prune; berth stores no parent
+    // images (pulled, loaded and built images have none, as with BuildKit), so there are none to keep
+    .option('--no-prune', 'do not delete untagged parents (berth stores no parent images: nothing to keep)')
     .option('--platform <os/arch[/variant]>', 'remove the images only if they are for this platform (berth stores one per image)')
     .action(async (refs: string[], f: { force?: boolean; platform?: string }) => {
       const engine = await ctx.engine();
@@ -218,13 +220,14 @@ function registerHistoryCmd(parent: Command, ctx: CliContext): void {
     .command('history')
     .description('Show the history of an image')
     .argument('<image>')
-    .option('-H, --human', 'print sizes and dates in human readable format', true)
+    .option('-H, --human', 'print sizes and dates in human readable format (-H=false: bytes and RFC 3339 dates)', true)
+    .addOption(new Option('--no-human', 'print sizes in bytes and dates in RFC 3339').hideHelp())
     .option('--no-trunc', "don't truncate output")
     .option('-q, --quiet', 'only show image IDs')
     .option('--format <format>', 'format output using a Go template')
     .option('--platform <os/arch[/variant]>', 'show the history only if the image is for this platform (berth stores one per image)')
-    .action(async (ref: string, f: { trunc: boolean; quiet?: boolean; format?: string; platform?: string }) => {
-      const { formatRows, humanSize, createdAgo } = await import('../../core/format/index.js');
+    .action(async (ref: string, f: { human: boolean; trunc: boolean; quiet?: boolean; format?: string; platform?: string }) => {
+      const { formatRows, humanSizeWithPrecision, createdAgo, rfc3339Local } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
       await checkPlatform(engine, [ref], f.platform);
       const img = engine.images.resolve(ref);
@@ -236,10 +239,11 @@ function registerHistoryCmd(parent: Command, ctx: CliContext): void {
       const now = new Date();
       const rows = items.map((h) => ({
         ID: f.trunc && h.Id !== '<missing>' ? h.Id.replace('sha256:', '').slice(0, 12) : h.Id,
-        CreatedSince: h.Created ? createdAgo(new Date(h.Created * 1000), now) : 'N/A',
-        CreatedAt: h.Created ? new Date(h.Created * 1000).toISOString() : '',
+        // docker's history: -H=false shows the RFC 3339 date and the size in bytes
+        CreatedSince: !h.Created ? 'N/A' : f.human ? createdAgo(new Date(h.Created * 1000), now) : rfc3339Local(new Date(h.Created * 1000)),
+        CreatedAt: h.Created ? rfc3339Local(new Date(h.Created * 1000)) : '',
         CreatedBy: f.trunc && h.CreatedBy.length > 45 ? `${h.CreatedBy.slice(0, 44)}…` : h.CreatedBy,
-        Size: humanSize(h.Size),
+        Size: f.human ? humanSizeWithPrecision(h.Size, 3) : String(h.Size),
         Comment: h.Comment,
       }));
       ctx.stdout.write(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { addRegistryFlags, registryOptions, type RegistryFlags } from './pull.js';
+import { warn } from '../diagnostics.js';
 
 interface LoginFlags extends RegistryFlags {
   username?: string;
@@ -63,7 +64,7 @@ export function registerLogin(parent: Command, ctx: CliContext, name = 'login'):
       if (username === undefined) throw new BerthError('InvalidArgument', 'Must provide --username with --password-stdin');
       password = (await readAll(ctx.stdin)).replace(/\r?\n$/, '');
     } else if (password !== undefined) {
-      ctx.stderr.write('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
+      warn(ctx.stderr, 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
     }
     if (username === undefined || password === undefined) {
       if (!ctx.stdin.isTTY) throw new BerthError('InvalidArgument', 'Cannot perform an interactive login from a non TTY device');
@@ -71,7 +72,7 @@ export function registerLogin(parent: Command, ctx: CliContext, name = 'login'):
       password ??= await prompt(ctx, 'Password: ', true);
     }
     const r = await login(server, { username, password }, registryOptions(f));
-    if (r.helper === undefined) ctx.stderr.write(`WARNING! Your password will be stored unencrypted in ${r.file}.\n`);
+    if (r.helper === undefined) warn(ctx.stderr, `WARNING! Your password will be stored unencrypted in ${r.file}.\n`);
     ctx.stdout.write('Login Succeeded\n');
   });
 }

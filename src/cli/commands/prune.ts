@@ -69,8 +69,14 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
               v.volumes.map((x) => ({ Name: x.name, Links: String(x.links), Size: humanSize(x.size) })),
               { Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' },
             ) +
-            'Build cache usage: 0B\n\n' +
-            formatRows({ format: undefined, defaultTable: 'table {{.ID}}\t{{.Type}}\t{{.Size}}\t{{.Created}}\t{{.LastUsed}}\t{{.Usage}}\t{{.Shared}}', rows: [], headers: { ID: 'CACHE ID', Type: 'CACHE TYPE', Size: 'SIZE', Created: 'CREATED', LastUsed: 'LAST USED', Usage: 'USAGE', Shared: 'SHARED' } }),
+            // the records `system df` sums for its Build Cache row (berth counts no uses: no USAGE column)
+            `Build cache usage: ${humanSize(v.buildCache.reduce((n, r) => n + r.size, 0))}\n\n` +
+            formatRows({
+              format: undefined,
+              defaultTable: 'table {{.ID}}\t{{.Type}}\t{{.Size}}\t{{.Created}}\t{{.LastUsed}}\t{{.Shared}}',
+              rows: v.buildCache.map((r) => ({ ID: r.id.replace(/^sha256:/, '').slice(0, 12), Type: r.type, Size: humanSize(r.size), Created: ago(r.created), LastUsed: ago(r.lastUsed), Shared: String(r.shared) })),
+              headers: { ID: 'CACHE ID', Type: 'CACHE TYPE', Size: 'SIZE', Created: 'CREATED', LastUsed: 'LAST USED', Shared: 'SHARED' },
+            }),
         );
         return;
       }
@@ -101,9 +107,11 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
       const { pruneContainers } = await import('../../core/containers/prune.js');
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
       const { humanSize } = await import('../../core/format/index.js');
-      const engine = await ctx.engine();
-      // the filters choose containers, networks and images (docker: volumes take none here)
+      // the filters choose containers, networks, images and with --volumes volumes (their labels:
+      // docker refuses until= with --volumes) and the build cache (until=; it has no labels)
       const filters = await pruneFilters(f.filter);
+      if (f.volumes && filters.until !== undefined) throw new BerthError('InvalidArgument', 'the "until" filter is not supported with "--volumes"');
+      const engine = await ctx.engine();
       const c = await pruneContainers(engine, { filters });
       let reclaimed = c.reclaimed;
       if (c.removed.length) ctx.stdout.write(`Deleted Containers:\n${c.removed.join('\n')}\n\n`);
@@ -111,7 +119,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
       const nets = pruneNetworks(engine, filters);
       if (nets.length) ctx.stdout.write(`Deleted Networks:\n${nets.join('\n')}\n\n`);
       if (f.volumes) {
-        const v = pruneVolumes(engine, { all: false });
+        const v = pruneVolumes(engine, { all: false, filters: { labels: filters.labels ?? [] } });
         reclaimed += v.reclaimed;
         if (v.removed.length) ctx.stdout.write(`Deleted Volumes:\n${v.removed.join('\n')}\n\n`);
       }
@@ -129,9 +137,12 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
         for (const d of i.deleted) ctx.stdout.write(`deleted: ${d}\n`);
         ctx.stdout.write('\n');
       }
-      // docker's system prune empties the build cache too
-      const { pruneBuildCache } = await import('../../core/build/cache-prune.js');
-      reclaimed += pruneBuildCache(engine).reclaimed;
+      // docker's system prune empties the build cache too, as far as the filters select it: a
+      // step carries no labels, so label=K selects none of it and label!=K all of it
+      if (!(filters.labels ?? []).some((l) => !l.negate)) {
+        const { pruneBuildCache } = await import('../../core/build/cache-prune.js');
+        reclaimed += pruneBuildCache(engine, filters.until ? { until: filters.until } : {}).reclaimed;
+      }
       ctx.stdout.write(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
     });
 }

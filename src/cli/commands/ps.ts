@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { intArg, collectFilter } from '../options.js';
+import { warn } from '../diagnostics.js';
 
 const DEFAULT_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 const HEADERS: Record<string, string> = {
@@ -77,7 +78,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       if (f.latest) list = list.slice(0, 1);
       else if (f.last !== undefined && f.last >= 0) list = list.slice(0, f.last);
       if (f.quiet) {
-        if (f.format) ctx.stderr.write('WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
+        if (f.format) warn(ctx.stderr, 'WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
         for (const c of list) ctx.stdout.write(`${!f.trunc ? c.id : c.id.slice(0, 12)}\n`);
         return;
       }

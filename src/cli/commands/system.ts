@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { printObjects } from '../render.js';
+import { warn } from '../diagnostics.js';
 
 const VERSION = '0.1.0';
 
@@ -54,6 +55,7 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ` Images: ${info['Images']}`,
         ` Server Version: ${info['ServerVersion']}`,
         ` Storage Driver: overlay`,
+        ...(info['DriverStatus'] as Array<[string, string]>).map(([k, v]) => `  ${k}: ${v}`),
         ` Storage Root: ${info['StorageRoot']}`,
         ` Run Root: ${info['RunRoot']}`,
         ` Cgroup Driver: cgroupfs`,
@@ -75,5 +77,8 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ` Name: ${info['Name']}`,
       ];
       ctx.stdout.write(lines.join('\n') + '\n');
+      // docker's warnings for what the host's cgroups cannot limit
+      const missing: Array<[string, string]> = [['MemoryLimit', 'No memory limit support'], ['SwapLimit', 'No swap limit support'], ['CpuCfsQuota', 'No cpu cfs quota support'], ['CpuCfsPeriod', 'No cpu cfs period support'], ['PidsLimit', 'No pids limit support']];
+      for (const [k, w] of missing) if (info[k] === false) warn(ctx.stderr, `WARNING: ${w}`);
     });
 }

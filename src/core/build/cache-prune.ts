@@ -12,24 +12,58 @@ interface CacheRow {
   layer: string | null;
 }
 
-/** `system df`'s Build Cache row: cached steps, and the bytes of layers no image holds plus cache mounts. */
-export function buildCacheUsage(ctx: EngineContext): { entries: number; size: number } {
-  const rows = tableExists(ctx) ? (ctx.db.prepare('SELECT layer FROM build_cache').all() as CacheRow[]) : [];
+/** One entry of the build cache as `system df -v` lists it (docker's build cache record). */
+export interface BuildCacheRecord {
+  /** the step's key, or the cache mount's id */
+  id: string;
+  /** docker's names: a cached step is 'regular', a RUN --mount=type=cache directory 'exec.cachemount' */
+  type: 'regular' | 'exec.cachemount';
+  /** bytes only the cache holds: a layer an image holds, or one an earlier entry counted, is 0 */
+  size: number;
+  created: string;
+  lastUsed: string;
+  /** its layer is also an image's */
+  shared: boolean;
+}
+
+interface RecordRow {
+  key: string;
+  layer: string | null;
+  created: string;
+  last_used: string;
+}
+
+/** The build cache's entries: cached steps (their layers' bytes no image holds) and cache mounts. */
+export function buildCacheRecords(ctx: EngineContext): BuildCacheRecord[] {
+  const rows = tableExists(ctx) ? (ctx.db.prepare('SELECT key, layer, created, last_used FROM build_cache ORDER BY created, key').all() as RecordRow[]) : [];
   const held = ctx.images.referencedChainIds();
   const byDiff = new Map<string, number>();
-  for (const l of ctx.layers.list()) if (!held.has(l.chainId)) byDiff.set(l.diffId, (byDiff.get(l.diffId) ?? 0) + l.size);
-  let size = 0;
+  const heldDiffs = new Set<string>();
+  for (const l of ctx.layers.list()) {
+    if (held.has(l.chainId)) heldDiffs.add(l.diffId);
+    else byDiff.set(l.diffId, (byDiff.get(l.diffId) ?? 0) + l.size);
+  }
+  const out: BuildCacheRecord[] = [];
   const counted = new Set<string>();
   for (const r of rows) {
-    if (r.layer === null) continue;
-    const diffId = (JSON.parse(r.layer) as { diffId: string }).diffId;
-    if (counted.has(diffId)) continue;
-    counted.add(diffId);
-    size += byDiff.get(diffId) ?? 0;
+    const diffId = r.layer === null ? undefined : (JSON.parse(r.layer) as { diffId: string }).diffId;
+    const size = diffId === undefined || counted.has(diffId) ? 0 : (byDiff.get(diffId) ?? 0);
+    if (diffId !== undefined) counted.add(diffId);
+    out.push({ id: r.key, type: 'regular', size, created: r.created, lastUsed: r.last_used, shared: diffId !== undefined && heldDiffs.has(diffId) });
   }
-  const mounts = fs.existsSync(cacheMountsDir(ctx)) ? fs.readdirSync(cacheMountsDir(ctx)) : [];
-  for (const m of mounts) size += dirSize(path.join(cacheMountsDir(ctx), m));
-  return { entries: rows.length + mounts.length, size };
+  const mounts = fs.existsSync(cacheMountsDir(ctx)) ? fs.readdirSync(cacheMountsDir(ctx)).sort() : [];
+  for (const m of mounts) {
+    const dir = path.join(cacheMountsDir(ctx), m);
+    const st = fs.statSync(dir);
+    out.push({ id: m, type: 'exec.cachemount', size: dirSize(dir), created: (st.birthtimeMs > 0 ? st.birthtime : st.ctime).toISOString(), lastUsed: st.mtime.toISOString(), shared: false });
+  }
+  return out;
+}
+
+/** `system df`'s Build Cache row: the sum of buildCacheRecords, so `df` and `df -v` agree. */
+export function buildCacheUsage(ctx: EngineContext): { entries: number; size: number } {
+  const records = buildCacheRecords(ctx);
+  return { entries: records.length, size: records.reduce((n, r) => n + r.size, 0) };
 }
 
 /** builder prune's --filter until= (not used since) and --keep-storage (bytes to keep, least recently used go first). */

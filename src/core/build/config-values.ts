@@ -7,7 +7,7 @@ const UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e
  * image config stores it.
  *
  * @example
- * parseGoDuration('1m30s') // 90000000000
+ * parseGoDuration('1m30s', '--interval') // 90000000000
  */
 export function parseGoDuration(s: string, flag: string): number {
   if (s === '0') return 0;

@@ -7,14 +7,7 @@ import { finalizeExit, refreshContainer } from './exit.js';
 import { isActive } from './transitions.js';
 import { removeContainer, removeContainerFiles } from './remove.js';
 import { repairNetworks } from '../networks/index.js';
-
-function mountPoints(): Set<string> {
-  try {
-    return new Set(fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? ''));
-  } catch {
-    return new Set();
-  }
-}
+import { mountPoints } from '../host/mountinfo.js';
 
 /**
  * Undo what a killed berth left behind, so every command that changes containers starts from a

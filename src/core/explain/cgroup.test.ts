@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cgroupDir, cgroupVersionOf, parseProcCgroup } from './proc-cgroup.js';
-import { parseMountinfo } from './mountinfo.js';
+import { parseMountinfo } from '../host/mountinfo.js';
 import { readCgroupV1 } from './cgroup-v1.js';
 import { readCgroupV2 } from './cgroup-v2.js';
 import type { CgroupReader } from './cgroup-files.js';

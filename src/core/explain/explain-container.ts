@@ -8,7 +8,7 @@ import { isProcessAlive } from '../runtime/process-util.js';
 import { appliedConfig } from './applied-config.js';
 import { dirSize } from './dir-size.js';
 import { readHostSide, readNamespaces, type HostSide } from './host-reference.js';
-import { optionValue, parseMountinfo } from './mountinfo.js';
+import { optionValue, parseMountinfo } from '../host/mountinfo.js';
 import { portsOf } from './ports.js';
 import { readOptional } from './proc-files.js';
 import { cgroupProcs } from './read-cgroup.js';

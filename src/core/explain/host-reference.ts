@@ -4,7 +4,7 @@ import { parseProcStatus } from './proc-status.js';
 import { capabilitiesFromMask } from '../spec/capabilities.js';
 import { parseIdMap } from './id-map.js';
 import { NAMESPACE_TYPES, parseNsLink, type NamespaceInodes } from './namespaces.js';
-import { parseMountinfo } from './mountinfo.js';
+import { parseMountinfo } from '../host/mountinfo.js';
 import { readLinkOptional, readOptional } from './proc-files.js';
 import type { HostReference, MountEntry } from './types.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMountinfo } from './mountinfo.js';
+import { parseMountinfo } from '../host/mountinfo.js';
 import { mountViews } from './mount-kinds.js';
 import { CONTAINER_MOUNTINFO } from './_fixtures.js';
 

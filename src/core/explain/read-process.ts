@@ -3,7 +3,7 @@ import { capabilityView } from './caps.js';
 import { seccompView } from './seccomp.js';
 import { parseIdMap } from './id-map.js';
 import { namespaceViews, type NamespaceInodes } from './namespaces.js';
-import { parseMountinfo } from './mountinfo.js';
+import { parseMountinfo } from '../host/mountinfo.js';
 import { mountViews, type MountHints } from './mount-kinds.js';
 import { sharedLibraries } from './proc-maps.js';
 import { readFds } from './fds.js';

@@ -52,19 +52,7 @@ export interface CgroupUsage {
   pids: { current: number | null; max: number | null; peak: number | null };
 }
 
-export interface MountEntry {
-  id: number;
-  parent: number;
-  /** major:minor of the filesystem */
-  dev: string;
-  /** path inside the filesystem that is mounted (a bind mount's source within its fs) */
-  root: string;
-  target: string;
-  options: string[];
-  fsType: string;
-  source: string;
-  superOptions: string[];
-}
+export type { MountEntry } from '../host/mountinfo.js';
 
 export type MountKind = 'rootfs' | 'bind' | 'volume' | 'tmpfs' | 'masked' | 'readonly' | 'kernel' | 'cgroup' | 'other';
 

@@ -3,7 +3,7 @@ export { formatRows, formatTable, effectiveFormat, isTableFormat, templateString
 export type { FormatRowsOptions } from './table.js';
 export { tabwrite, DOCKER_TABWRITER } from './tabwriter.js';
 export type { TabwriterOptions } from './tabwriter.js';
-export { bytesSize, createdAgo, formatCreatedAt, humanDuration, humanSize, humanSizeWithPrecision, statusText } from './units.js';
+export { bytesSize, createdAgo, formatCreatedAt, humanDuration, humanSize, humanSizeWithPrecision, rfc3339Local, statusText } from './units.js';
 export type { StatusTextInput } from './units.js';
 export { commandLine, ellipsis, shortId, truncateCommand } from './truncate.js';
 export { formatPorts } from './ports.js';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import linux from 'berth-linux';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
+import { mountPoints } from './mountinfo.js';
 import type { OverlayMount } from '../snapshots/overlay-mount.js';
 
 /** mount(2) copies options into one page; longer strings fail with a confusing EINVAL. */
@@ -95,14 +96,5 @@ export function isMountPoint(target: string): boolean {
   } catch {
     return false;
   }
-  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    // fields: id parent major:minor root mountpoint ...; spaces in paths are escaped as \040
-    const mp = line.split(' ')[4];
-    if (mp !== undefined && unescapeMountinfo(mp) === p) return true;
-  }
-  return false;
-}
-
-function unescapeMountinfo(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return mountPoints().has(p);
 }

@@ -75,7 +75,8 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(os.constants
  *
  * @example
  * const c = spawnChild('/usr/sbin/runc', ['--version'], { fds: ['ignore', 'out', 'out'] });
- * c.stdio[1]?.on('data', (d) => …); const { code } = await c.exited;
+ * c.stdio[1]?.on('data', (d: Buffer) => process.stdout.write(d));
+ * const { code } = await c.exited;
  */
 export function spawnChild(program: string, args: readonly string[], opts: SpawnOptions = {}): SpawnedChild {
   for (const pid of unreaped) if (linux.tryWait(pid) !== null) unreaped.delete(pid);

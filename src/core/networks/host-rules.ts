@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BerthError } from '../errors/berth-error.js';
 import type { NetworkRecord } from './network-record.js';
 
 /**
@@ -12,15 +13,28 @@ import type { NetworkRecord } from './network-record.js';
  * - forwarding for hosts whose FORWARD policy is DROP (docker sets it): out of the bridge, replies
  *   and DNAT'd (published) connections in; an internal network gets neither;
  * - outbound NAT: one MASQUERADE for the subnet instead of one per container.
- * A marker in /run remembers the install: iptables rules and /run are both gone after a reboot.
+ * A marker in /run remembers the install: iptables rules and /run are both gone after a reboot. It is
+ * written only when iptables confirms every rule is there; otherwise the caller gets an error.
  */
 const FILTER_CHAIN = 'BERTH-FORWARD';
 const ISOLATION_CHAIN = 'BERTH-ISOLATION';
 const NAT_CHAIN = 'BERTH-POSTROUTING';
 const MARKERS = '/run/berth-net';
 
+interface IptResult {
+  ok: boolean;
+  /** what iptables said on failure (or that it could not be run) */
+  error: string;
+}
+
+function run(args: string[]): IptResult {
+  const r = spawnSync('iptables', ['-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.error) return { ok: false, error: r.error.message };
+  return { ok: r.status === 0, error: (r.stderr ?? '').trim().split('\n')[0] ?? '' };
+}
+
 function ipt(args: string[]): boolean {
-  return spawnSync('iptables', ['-w', ...args], { stdio: 'ignore' }).status === 0;
+  return run(args).ok;
 }
 
 /** Create chain if missing, and jump to it from parent (first rule) once. */
@@ -31,6 +45,16 @@ function ensureChain(table: string, parent: string, chain: string, position: 'in
 
 function ensureRule(table: string, chain: string, rule: string[]): void {
   if (!ipt(['-t', table, '-C', chain, ...rule])) ipt(['-t', table, '-A', chain, ...rule]);
+}
+
+/** Every jump and rule the network needs, as `iptables -C` arguments. */
+function expected(net: NetworkRecord): string[][] {
+  return [
+    ['-t', 'filter', '-C', 'FORWARD', '-j', FILTER_CHAIN],
+    ['-t', 'filter', '-C', FILTER_CHAIN, '-j', ISOLATION_CHAIN],
+    ['-t', 'nat', '-C', 'POSTROUTING', '-j', NAT_CHAIN],
+    ...rules(net).map((r) => ['-t', r.table, '-C', r.chain, ...r.rule]),
+  ];
 }
 
 function rules(net: NetworkRecord): Array<{ table: string; chain: string; rule: string[] }> {
@@ -50,9 +74,12 @@ function rules(net: NetworkRecord): Array<{ table: string; chain: string; rule: 
   return out;
 }
 
-/** Install the network's rules unless this boot already did. */
-export function ensureNetworkRules(net: NetworkRecord): void {
-  const marker = path.join(MARKERS, net.bridge);
+/**
+ * Install the network's rules unless this boot already did; throws, writing no marker, when
+ * iptables does not confirm them (`markers`: the marker directory, another one in tests).
+ */
+export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS): void {
+  const marker = path.join(markers, net.bridge);
   if (fs.existsSync(marker)) return;
   ensureChain('filter', 'FORWARD', FILTER_CHAIN, 'insert');
   // isolation is decided before any accept: first rule of berth's own chain
@@ -60,7 +87,17 @@ export function ensureNetworkRules(net: NetworkRecord): void {
   if (!ipt(['-C', FILTER_CHAIN, '-j', ISOLATION_CHAIN])) ipt(['-I', FILTER_CHAIN, '1', '-j', ISOLATION_CHAIN]);
   ensureChain('nat', 'POSTROUTING', NAT_CHAIN, 'append');
   for (const r of rules(net)) ensureRule(r.table, r.chain, r.rule);
-  fs.mkdirSync(MARKERS, { recursive: true });
+  // the marker says the rules are in place: only once iptables confirms each of them is
+  for (const check of expected(net)) {
+    const r = run(check);
+    if (!r.ok) {
+      const [, table, , ...rule] = check;
+      throw new BerthError('FailedPrecondition', `network "${net.name}": the iptables rules of bridge "${net.bridge}" are not in place (isolation, forwarding and outbound NAT would be missing): table ${table} has no "-A ${rule.join(' ')}": ${r.error || 'iptables failed'}`, {
+        hint: 'berth needs a working iptables (root, the filter and nat tables) to connect containers to a bridge network',
+      });
+    }
+  }
+  fs.mkdirSync(markers, { recursive: true });
   fs.writeFileSync(marker, `${net.subnet}\n`);
 }
 

@@ -77,7 +77,8 @@ function findLocal(store: ImageStore, name: string, opts: RegistryOptions): stri
   if (direct) return direct.id;
   let refs;
   try {
-    refs = candidates(name, (opts.config ?? loadRegistriesConfig()).searchRegistries);
+    const config = opts.config ?? loadRegistriesConfig();
+    refs = candidates(name, config.searchRegistries, config);
   } catch {
     return undefined;
   }

@@ -60,7 +60,7 @@ const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
 export async function pullImage(source: StoreSource, name: string, opts: PullOptions = {}): Promise<PullResult> {
   const store = openOnce(source);
   const config = opts.config ?? loadRegistriesConfig();
-  const refs = candidates(name, config.searchRegistries);
+  const refs = candidates(name, config.searchRegistries, config);
   const parsed = parseReference(name);
   if (parsed.tag === undefined && parsed.digest === undefined) opts.onProgress?.({ type: 'default-tag', tag: 'latest' });
   const failures: string[] = [];
@@ -90,7 +90,7 @@ export async function pullAllTags(store: ImageStore, name: string, opts: PullOpt
     throw new BerthError('InvalidArgument', `tag can't be used with --all-tags/-a`);
   }
   const config = opts.config ?? loadRegistriesConfig();
-  const refs = candidates(name, config.searchRegistries);
+  const refs = candidates(name, config.searchRegistries, config);
   const failures: string[] = [];
   for (const ref of refs) {
     const client = openClient(ref.domain, { ...opts, config });

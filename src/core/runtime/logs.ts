@@ -35,7 +35,7 @@ export interface ReadLogsOptions {
  * old one) or truncates it, and then starts again at the top of the new file.
  *
  * @example
- * await readLogs(ctr.log, { timestamps: false, follow: true, isRunning: () => isAlive(id) },
+ * await readLogs(ctr.log, { timestamps: false, follow: true, isRunning: () => isProcessAlive(conmonPid) },
  *   { stdout: process.stdout, stderr: process.stderr });
  */
 export async function readLogs(

@@ -22,7 +22,7 @@ function statFields(pid: number): string[] | null {
  * hosts, and `kill(pid, 0)` keeps saying "alive" until then.
  *
  * @example
- * if (!isProcessAlive(conmonPid)) recoverExit(id);
+ * if (!isProcessAlive(conmonPid)) await refreshContainer(ctx, id); // conmon is gone: record the exit
  */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

@@ -44,7 +44,7 @@ const RESIZE_GAP_MS = 50;
  * SIGINT/SIGTERM with no handler in a pid-1 process do nothing, as under docker.
  *
  * @example
- * const created = await createWithConmon({ ...paths, terminal: false, stdin: true, ... });
+ * const created = await createWithConmon(conmonOpts); // with terminal: false, stdin: true
  * const r = await runAttached({ created, runtime, id, socketDir, exitDir, bundle, stdin: process.stdin,
  *   stdout: process.stdout, stderr: process.stderr, tty: false });
  * if (!r.detached) exitCode = r.exitCode;

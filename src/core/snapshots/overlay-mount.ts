@@ -5,8 +5,8 @@
  * limit for images with over a hundred layers.
  *
  * @example
- * { type: 'overlay', source: 'overlay', cwd: '/var/lib/berth/l',
- *   options: ['lowerdir=TOPLINK:BOTTOMLINK', 'upperdir=/c/upper', 'workdir=/c/work', 'index=off'] }
+ * const m: OverlayMount = { type: 'overlay', source: 'overlay', cwd: '/var/lib/berth/l',
+ *   options: ['lowerdir=TOPLINK:BOTTOMLINK', 'upperdir=/c/upper', 'workdir=/c/work', 'index=off'] };
  */
 export interface OverlayMount {
   type: 'overlay';

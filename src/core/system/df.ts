@@ -1,6 +1,6 @@
 import type { ContainerStatus } from '../containers/container-record.js';
 import type { EngineContext } from '../engine-context.js';
-import { buildCacheUsage } from '../build/cache-prune.js';
+import { buildCacheRecords, buildCacheUsage, type BuildCacheRecord } from '../build/cache-prune.js';
 import { familiarName, parseReference } from '../reference/reference.js';
 import { containerPaths } from '../containers/container-paths.js';
 import { volumeUser } from '../containers/volumes.js';
@@ -60,6 +60,8 @@ export interface VerboseUsage {
   images: Array<{ repository: string; tag: string; id: string; created: string; size: number; sharedSize: number; uniqueSize: number; containers: number }>;
   containers: Array<{ id: string; image: string; command: string; localVolumes: number; size: number; created: string; status: string; state: ContainerStatus; startedAt: string; finishedAt: string; exitCode: number; name: string }>;
   volumes: Array<{ name: string; links: number; size: number }>;
+  /** the same records `system df`'s Build Cache row sums */
+  buildCache: BuildCacheRecord[];
 }
 
 export function verboseDiskUsage(ctx: EngineContext): VerboseUsage {
@@ -69,7 +71,7 @@ export function verboseDiskUsage(ctx: EngineContext): VerboseUsage {
   const users = new Map<string, number>();
   for (const img of images) for (const c of new Set(img.chainIds)) users.set(c, (users.get(c) ?? 0) + 1);
   const layerSize = new Map(ctx.layers.list().map((l) => [l.chainId, l.size]));
-  const out: VerboseUsage = { images: [], containers: [], volumes: [] };
+  const out: VerboseUsage = { images: [], containers: [], volumes: [], buildCache: buildCacheRecords(ctx) };
   for (const img of images) {
     const shared = [...new Set(img.chainIds)].filter((c) => (users.get(c) ?? 0) > 1).reduce((n, c) => n + (layerSize.get(c) ?? 0), 0);
     const count = containers.filter((c) => c.imageId === img.id).length;

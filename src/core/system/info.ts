@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { EngineContext } from '../engine-context.js';
+import { backingFilesystem, cgroupFeatures, supportsDType } from './storage-facts.js';
 
 function firstLine(cmd: string, args: string[]): string {
   try {
@@ -34,14 +35,12 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     ContainersStopped: count('exited') + count('created'),
     Images: ctx.images.list().length,
     Driver: 'overlay',
-    DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']],
+    // the filesystem the layers and containers' upper directories are on, read from the host
+    DriverStatus: [['Backing Filesystem', backingFilesystem(ctx.paths.root)], ['Supports d_type', String(supportsDType(ctx.paths.root))]],
     StorageRoot: ctx.paths.root,
     RunRoot: ctx.paths.runRoot,
     DockerRootDir: ctx.paths.root,
-    MemoryLimit: true,
-    CpuCfsPeriod: true,
-    CpuCfsQuota: true,
-    PidsLimit: true,
+    ...cgroupFeatures(facts.cgroupVersion),
     KernelVersion: os.release(),
     OperatingSystem: osName(),
     OSType: 'linux',

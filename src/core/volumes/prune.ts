@@ -1,12 +1,24 @@
 import type { EngineContext } from '../engine-context.js';
 import { volumeUser } from '../containers/volumes.js';
+import { prunable, type PruneFilters } from '../prune/prune-filters.js';
 
-/** docker volume prune: unused anonymous volumes, or every unused one with `all` (docker >= 23). */
-export function pruneVolumes(ctx: EngineContext, opts: { all: boolean }): { removed: string[]; reclaimed: number } {
+/**
+ * docker volume prune's choice: unused volumes, only anonymous ones unless `all` (docker >= 23's
+ * default, `-a` or the `all=true` filter), and of those only the ones the label filters
+ * (`label=K[=V]`, `label!=K[=V]`, all must hold) select. Volumes take no `until` in docker.
+ */
+export interface VolumePruneOptions {
+  all: boolean;
+  filters?: Pick<PruneFilters, 'labels'>;
+}
+
+/** Remove the unused volumes `opts` selects; everything else is kept. */
+export function pruneVolumes(ctx: EngineContext, opts: VolumePruneOptions): { removed: string[]; reclaimed: number } {
   const removed: string[] = [];
   let reclaimed = 0;
   for (const v of ctx.volumes.list()) {
     if (!opts.all && !v.anonymous) continue;
+    if (!prunable({ labels: opts.filters?.labels ?? [] }, v.created, v.labels)) continue;
     if (volumeUser(ctx, v.name)) continue;
     reclaimed += ctx.volumes.size(v.name);
     ctx.volumes.remove(v.name, undefined, true);

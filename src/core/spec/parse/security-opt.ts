@@ -47,7 +47,7 @@ function readProfile(path: string, readFile: (path: string) => string): { profil
  * (also `no-new-privileges:true`), `apparmor=PROFILE`, `label=user:U|role:R|type:T|level:L|disable|nested`.
  * A seccomp PATH is read now through `readFile`, so the container keeps the profile it was created with.
  *
- * @example parseSecurityOpt(['no-new-privileges', 'seccomp=unconfined'], fs.readFileSync...)
+ * @example parseSecurityOpt(['no-new-privileges', 'seccomp=unconfined'], (p) => fs.readFileSync(p, 'utf8'))
  */
 export function parseSecurityOpt(values: readonly string[], readFile: (path: string) => string): Security {
   const out: Security = { noNewPrivileges: false };

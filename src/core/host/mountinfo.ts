@@ -1,4 +1,19 @@
-import type { MountEntry } from './types.js';
+import fs from 'node:fs';
+
+/** One line of /proc/PID/mountinfo, its paths unescaped. */
+export interface MountEntry {
+  id: number;
+  parent: number;
+  /** major:minor of the filesystem */
+  dev: string;
+  /** path inside the filesystem that is mounted (a bind mount's source within its fs) */
+  root: string;
+  target: string;
+  options: string[];
+  fsType: string;
+  source: string;
+  superOptions: string[];
+}
 
 /** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
 function unescape(s: string): string {
@@ -7,7 +22,8 @@ function unescape(s: string): string {
 
 /**
  * Decode /proc/PID/mountinfo (proc(5)): `id parent major:minor root target options [optional
- * fields…] - fstype source super-options`. Paths are as the process sees them.
+ * fields…] - fstype source super-options`. Paths are as the process sees them. berth's one
+ * reader of mountinfo: every caller gets `\040` (space) and the other escapes decoded.
  *
  * @example parseMountinfo(text).find((m) => m.target === '/')?.fsType // 'overlay'
  */
@@ -42,4 +58,15 @@ function splitSuperOptions(s: string): string[] {
 export function optionValue(options: readonly string[], key: string): string | undefined {
   const o = options.find((x) => x.startsWith(`${key}=`));
   return o?.slice(key.length + 1);
+}
+
+/** The mount points of a process's mount namespace (this one's by default), unescaped; none if unreadable. */
+export function mountPoints(pid: number | 'self' = 'self'): Set<string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set(parseMountinfo(text).map((m) => m.target));
 }

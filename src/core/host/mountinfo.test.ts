@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
+import { isMountPoint } from './mount.js';
+import { CONTAINER_MOUNTINFO } from '../explain/_fixtures.js';
+
+
+test('parseMountinfo() decodes every field, optional fields and octal escapes included', () => {
+  const m = parseMountinfo(CONTAINER_MOUNTINFO);
+  assert.equal(m.length, 9);
+  const root = m[0];
+  assert.equal(root?.fsType, 'overlay');
+  assert.equal(root?.target, '/');
+  assert.equal(optionValue(root?.superOptions ?? [], 'lowerdir'), 'IUOBSF2YY6A7WDTHQTJ4FBUX37:ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+  assert.equal(optionValue(root?.superOptions ?? [], 'upperdir'), '/var/lib/berth/containers/fc43/upper');
+  const data = m.find((x) => x.target === '/data');
+  assert.equal(data?.root, '/srv/my data');
+  assert.equal(data?.fsType, 'ext4');
+  assert.equal(data?.source, '/dev/vda');
+  const cg = m.find((x) => x.fsType === 'cgroup');
+  assert.deepEqual(cg?.superOptions, ['rw', 'memory']);
+  assert.deepEqual(m.find((x) => x.target === '/proc/sys')?.options.slice(0, 1), ['ro']);
+});
+
+test('mount points with a space, tab or backslash in their path are found by their real path (\\040 decoded)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-mountinfo-'));
+  const target = path.join(dir, 'my data\tand\\more');
+  fs.mkdirSync(target);
+  const r = spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', target]);
+  assert.equal(r.status, 0, String(r.stderr));
+  try {
+    const raw = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+    assert.ok(raw.includes('my\\040data\\011and\\134more'), 'the kernel escapes the path');
+    assert.ok(mountPoints().has(target));
+    assert.ok(mountPoints(process.pid).has(target));
+    assert.equal(isMountPoint(target), true);
+    assert.equal(isMountPoint(dir), false);
+  } finally {
+    spawnSync('umount', [target]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(mountPoints().has(target), false);
+});
