@@ -1,14 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { trace } from '../core/trace.js';
 import type { Engine } from '../core/engine.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
 import { waitForExit } from '../core/runtime/exit-file.js';
 import { relaySignals, PROXIED_SIGNALS } from '../core/runtime/signals.js';
 import { parseDetachKeys, DEFAULT_DETACH_KEYS } from '../core/runtime/detach-keys.js';
-import { startContainer } from '../core/containers/start.js';
-import { finalizeExit } from '../core/containers/exit.js';
-import { removeContainer } from '../core/containers/remove.js';
 import type { CliContext } from './context.js';
 import { checkTty } from './exit-status.js';
 
@@ -26,66 +22,34 @@ export interface ForegroundOptions {
 }
 
 /**
- * Start a container with the terminal attached: connect to conmon's attach socket after the
- * runtime created the container and before its process starts (conmon keeps no replay buffer),
- * relay stdin/stdout/stderr, forward signals, then return the container's exit code.
+ * Start a container with the terminal attached (the engine service's runForeground): this
+ * process's terminal, raw when the container's stdin is one, resized with it, signals relayed.
  */
 export async function runForeground(cli: CliContext, engine: Engine, id: string, opts: ForegroundOptions): Promise<number> {
+  const { runForeground: run } = await import('../core/containers/run.js');
   const stdinIsTty = opts.tty && opts.stdin && cli.stdin.isTTY === true;
-  let session: Awaited<ReturnType<typeof attach>> | undefined;
-  let bundle = '';
-  const onResize = () => {
-    if (bundle && cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
-  };
-  let release = () => {};
-  let detached = false;
-  // signals are relayed from before the start: one arriving while the container's process starts
-  // (it may already have printed) waits for it rather than killing this process
-  let started = false;
-  const pending: NodeJS.Signals[] = [];
-  const forward = (sig: NodeJS.Signals) => void engine.runtime().kill(id, sig, false).catch(() => undefined);
-  const stopRelay = opts.sigProxy && !opts.tty ? relaySignals(PROXIED_SIGNALS, (sig) => (started ? forward(sig) : pending.push(sig))) : () => {};
-  try {
-    await startContainer(engine, id, {
-      attachedPid: process.pid,
-      // this process records the exit and cleans up; only a restart policy needs conmon's hook
-      noExitHook: engine.containers.get(id)?.spec.restartPolicy.name === 'no',
-      beforeStart: async (info) => {
-        bundle = info.bundle;
-        session = await attach({
-          socketPath: attachSocketPath(engine.paths.sockets, info.id),
-          stdin: opts.stdin ? cli.stdin : null,
-          stdout: opts.streams?.stdout === false ? discard() : cli.stdout,
-          stderr: opts.streams?.stderr === false ? discard() : cli.stderr,
-          tty: opts.tty,
-          // docker's ctrl-p ctrl-q leaves an interactive terminal container running
-          ...(stdinIsTty ? { detachKeys: parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
-        });
-        if (opts.tty) onResize();
+  const end = await run(
+    engine,
+    id,
+    {
+      stdin: opts.stdin ? cli.stdin : null,
+      stdout: opts.streams?.stdout === false ? discard() : cli.stdout,
+      stderr: opts.streams?.stderr === false ? discard() : cli.stderr,
+      interactiveTty: stdinIsTty,
+      ...(opts.detachKeys !== undefined ? { detachKeys: opts.detachKeys } : {}),
+    },
+    {
+      ...(opts.sigProxy && !opts.tty ? { relaySignals: (forward: (sig: NodeJS.Signals) => void) => relaySignals(PROXIED_SIGNALS, forward) } : {}),
+      ...(cli.stdout.rows && cli.stdout.columns ? { initialSize: { rows: cli.stdout.rows, cols: cli.stdout.columns } } : {}),
+      bindTerminal: (control) => {
+        const onResize = () => {
+          if (cli.stdout.rows && cli.stdout.columns) control.resize(cli.stdout.rows, cli.stdout.columns);
+        };
+        return bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: false, onResize });
       },
-    });
-    started = true;
-    for (const sig of pending.splice(0)) forward(sig);
-    release = bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: false, onResize });
-    if ((await session?.done) === 'detached') {
-      detached = true;
-      return 0;
-    }
-    const code = await waitForExit(engine.paths.exits, id);
-    trace('exit seen');
-    return code < 0 ? 137 : code;
-  } finally {
-    stopRelay();
-    release();
-    session?.close();
-    const rec = detached ? undefined : engine.containers.get(id);
-    if (rec) {
-      // --rm: removal finalizes the exit itself, its file work beside the tear-down
-      if (opts.autoRemove) await removeContainer(engine, id, { force: true, volumes: true }).catch(() => finalizeExit(engine, rec));
-      else await finalizeExit(engine, rec);
-      trace('finalized');
-    }
-  }
+    },
+  );
+  return 'exitCode' in end ? end.exitCode : 0;
 }
 
 /**

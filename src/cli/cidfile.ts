@@ -11,15 +11,13 @@ export function checkCidfile(file: string | undefined): void {
 
 /**
  * Write the new container's id (created exclusively: a race with another run loses cleanly);
- * when that fails, the container goes again and the error is the command's.
+ * when that fails, the error is the command's (and createForRun removes the container again).
  */
-export async function writeCidfile(engine: Engine, file: string | undefined, id: string): Promise<void> {
+export async function writeCidfile(_engine: Engine, file: string | undefined, id: string): Promise<void> {
   if (file === undefined) return;
   try {
     fs.writeFileSync(file, id, { flag: 'wx' });
   } catch (e) {
-    const { removeContainer } = await import('../core/containers/remove.js');
-    await removeContainer(engine, id, { force: true, volumes: true }).catch(() => undefined);
     throw new BerthError('InvalidArgument', `failed to create the container ID file: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

@@ -7,7 +7,7 @@ import type { LayerStore } from './snapshots/layer-store.js';
 import type { ImageStore } from './images/image-store.js';
 import type { ContainerStore } from './containers/container-store.js';
 import type { VolumeStore } from './volumes/volume-store.js';
-import type { OciRuntime } from './runtime/oci-runtime.js';
+import type { RuntimeDriver } from './runtime/oci-runtime.js';
 import type { HostFacts } from './spec/host-facts.js';
 
 /**
@@ -23,7 +23,7 @@ export interface EngineContext {
   readonly images: ImageStore;
   readonly containers: ContainerStore;
   readonly volumes: VolumeStore;
-  runtime(): OciRuntime;
+  runtime(): RuntimeDriver;
   runtimeInfo(): { name: string; path: string };
   conmonPath(): string;
   hostFacts(): HostFacts;

@@ -10,7 +10,7 @@ import { LayerStore } from './snapshots/layer-store.js';
 import { ImageStore } from './images/image-store.js';
 import { ContainerStore } from './containers/container-store.js';
 import { VolumeStore } from './volumes/volume-store.js';
-import { OciRuntime } from './runtime/oci-runtime.js';
+import { OciRuntime, type RuntimeDriver } from './runtime/oci-runtime.js';
 import { findRuntime, findConmon } from './runtime/runtime-select.js';
 import { readHostFacts, type HostFacts } from './spec/host-facts.js';
 
@@ -66,7 +66,7 @@ export class Engine implements EngineContext {
     return this.rtInfo;
   }
 
-  runtime(): OciRuntime {
+  runtime(): RuntimeDriver {
     this.rt ??= new OciRuntime({ path: this.runtimeInfo().path, root: this.paths.runtimeState });
     return this.rt;
   }

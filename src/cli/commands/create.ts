@@ -15,21 +15,19 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
   addContainerFlags(cmd).action(async (image: string, command: string[], f: ContainerFlags & { attach: string[]; quiet?: boolean }) => {
     const { attachStreams, attachedStreams } = await import('./run.js');
     attachStreams(f.attach, false);
-    const { createContainer } = await import('../../core/containers/create.js');
-    const { repairContainers } = await import('../../core/containers/repair.js');
+    const { createForRun } = await import('../../core/containers/run.js');
     const { flagsToSpec } = await import('../run-spec.js');
     const spec = flagsToSpec(image, command, f);
     spec.attach = attachedStreams(f.attach, spec.openStdin);
     const { checkCidfile, writeCidfile } = await import('../cidfile.js');
     checkCidfile(f.cidfile);
     const engine = await ctx.engine();
-    await repairContainers(engine);
     // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
     const { ensureImageForRun } = await import('./pull.js');
-    const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: !!f.quiet });
-    // a short name the search list resolved to another registry is known here by its id
-    const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
-    await writeCidfile(engine, f.cidfile, rec.id);
+    const rec = await createForRun(engine, spec, {
+      resolveImage: (ref) => ensureImageForRun(ctx, engine, ref, { pull: f.pull, platform: f.platform, quiet: !!f.quiet }),
+      onCreated: (id) => writeCidfile(engine, f.cidfile, id),
+    });
     ctx.stdout.write(`${rec.id}\n`);
   });
 }

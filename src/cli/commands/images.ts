@@ -99,7 +99,6 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
         f.input && fs.statSync(f.input).isDirectory()
           ? await loadOciLayoutDir(engine.images, f.input, opts)
           : await loadArchive(engine.images, f.input ?? ctx.stdin, opts);
-      for (const l of r.loaded) engine.images.onEvent?.('load', l.replace(/^Loaded image(?: ID)?: /, ''), {});
       if (!f.quiet) for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
     });
 }

@@ -27,13 +27,7 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     .option('-q, --quiet', 'suppress the pull output')
     .passThroughOptions();
   addContainerFlags(cmd).action(async (image: string, command: string[], f: RunFlags) => {
-    const [{ createContainer }, { startContainer }, { repairContainers }, { removeContainer }] = await Promise.all([
-      import('../../core/containers/create.js'),
-      import('../../core/containers/start.js'),
-      import('../../core/containers/repair.js'),
-      import('../../core/containers/remove.js'),
-    ]);
-    const { flagsToSpec } = await import('../run-spec.js');
+    const [{ runDetached, createForRun }, { flagsToSpec }] = await Promise.all([import('../../core/containers/run.js'), import('../run-spec.js')]);
     const spec = flagsToSpec(image, command, f);
     const streams = attachStreams(f.attach, !!f.detach);
     spec.attach = f.detach ? { stdin: false, stdout: false, stderr: false } : attachedStreams(f.attach, spec.openStdin);
@@ -46,25 +40,18 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     checkCidfile(f.cidfile);
     const engine = await ctx.engine();
     trace('engine open');
-    await repairContainers(engine);
-    trace('repaired');
     // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
     const { ensureImageForRun } = await import('./pull.js');
-    const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: f.quiet });
-    // a short name the search list resolved to another registry is known here by its id
-    const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
-    await writeCidfile(engine, f.cidfile, rec.id);
-    trace('created');
+    const how = {
+      resolveImage: (ref: string) => ensureImageForRun(ctx, engine, ref, { pull: f.pull, platform: f.platform, quiet: f.quiet }),
+      onCreated: (id: string) => writeCidfile(engine, f.cidfile, id),
+    };
     if (f.detach) {
-      try {
-        await startContainer(engine, rec.id);
-      } catch (e) {
-        if (spec.autoRemove) await removeContainer(engine, rec.id, { force: true, volumes: true }).catch(() => undefined);
-        throw e;
-      }
+      const rec = await runDetached(engine, spec, how);
       ctx.stdout.write(`${rec.id}\n`);
       return;
     }
+    const rec = await createForRun(engine, spec, how);
     const { runForeground } = await import('../attach-session.js');
     const code = await runForeground(ctx, engine, rec.id, {
       stdin: spec.openStdin,

@@ -48,6 +48,9 @@ async function commitAll(store: ImageStore, prepared: PreparedImage[]): Promise<
     }
     if (p.tags.length === 0) result.loaded.push(`Loaded image ID: ${record.id}`);
     for (const t of p.tags) result.loaded.push(`Loaded image: ${familiarString(t)}`);
+    // docker's `load` event, one per name loaded (the id when it has none): from here, so every
+    // caller (the CLI, the API server) reports it
+    for (const name of p.tags.length ? p.tags.map((t) => familiarString(t)) : [record.id]) store.onEvent?.('load', name, {});
     result.images.push({ id: record.id, tags: p.tags });
   }
   return result;

@@ -12,7 +12,7 @@ export { execDetached, execForeground, type ExecOptions } from './exec.js';
 export { readExitCode, waitForExit, type WaitForExitOptions } from './exit-file.js';
 export { formatLogTime, parseLogRecord, parseLogTime, type LogRecord, type LogTime } from './k8s-log-format.js';
 export { readLogs, type ReadLogsOptions } from './logs.js';
-export { OciRuntime, type RuntimeState, type RuntimeStatus } from './oci-runtime.js';
+export { OciRuntime, type RuntimeDriver, type RuntimeState, type RuntimeStatus } from './oci-runtime.js';
 export { classifyStartError, OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 export { isLive, isProcessAlive, isSameProcessAlive, readPidFile, readProcStartTime, startTimeOf } from './process-util.js';
 export { runAttached, type RunAttachedOptions, type RunAttachedResult } from './run-attached.js';

@@ -23,6 +23,23 @@ export interface RuntimeState {
 const NOT_EXIST = /does not exist|not found|no such file or directory/i;
 
 /**
+ * What the engine service asks of an OCI runtime: OciRuntime drives runc or crun; the state
+ * machine's unit tests drive a fake.
+ */
+export interface RuntimeDriver {
+  state(id: string): Promise<RuntimeState | null>;
+  start(id: string, opts?: { initPid?: number }): Promise<void>;
+  kill(id: string, signal: number | string, all?: boolean): Promise<void>;
+  delete(id: string, force?: boolean): Promise<void>;
+  hasState(id: string): boolean;
+  update(id: string, resources: object): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  ps(id: string): Promise<number[]>;
+  list(): Promise<RuntimeState[]>;
+}
+
+/**
  * One OCI runtime binary (runc or crun) with one state dir (`--root`). Stateless: every call
  * runs the binary. Container ids and bundles come from the caller; nothing here knows berth's
  * metadata. Errors are OciRuntimeError carrying the runtime's own message (`--log-format json`
@@ -33,7 +50,7 @@ const NOT_EXIST = /does not exist|not found|no such file or directory/i;
  * await rt.start(id);
  * (await rt.state(id))?.status; // 'running'
  */
-export class OciRuntime {
+export class OciRuntime implements RuntimeDriver {
   readonly path: string;
   readonly root: string;
 
