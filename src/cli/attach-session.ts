@@ -62,11 +62,12 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
           ...(stdinIsTty ? { detachKeys: parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
         });
         if (opts.tty) onResize();
+        // raw before the process starts: what it prints first (a shell's banner) is raw output too
+        release = bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: false, onResize });
       },
     });
     started = true;
     for (const sig of pending.splice(0)) forward(sig);
-    release = bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: false, onResize });
     if ((await session?.done) === 'detached') {
       detached = true;
       return 0;
