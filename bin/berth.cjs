@@ -42,4 +42,12 @@ if (cachedData === undefined || script.cachedDataRejected) {
   });
 }
 const mod = { exports: {} };
-script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+try {
+  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+} catch (e) {
+  // thrown while the bundle loads, before its own handlers are in place: one line, as any error
+  // (uncaught, Node would print the source line that threw, a line of a megabyte)
+  process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (process.env.BERTH_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exit(125);
+}

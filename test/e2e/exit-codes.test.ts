@@ -60,6 +60,8 @@ test('every case exits as docker\'s CLI does, with a one-line error', async () =
     [1, ['rm']],
     [1, ['run']],
     [1, ['frobnicate']],
+    // the client's own refusals, run included
+    [1, ['run', '-d', '-a', 'stdout', 'busybox', 'true']],
     // a flag its parser refuses: 125 for every command
     [125, ['rm', '--bogus', 'ec-up']],
     [125, ['network', 'ls', '--bogus']],

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
-import { checkTty } from '../exit-status.js';
+import { checkTty, ClientError } from '../exit-status.js';
 
 interface RunFlags extends ContainerFlags {
   detach?: boolean;
@@ -75,7 +75,8 @@ export function attachedStreams(values: readonly string[], openStdin: boolean): 
 /** docker's -a: which output streams are shown (undefined: both); refused with -d, as docker does. */
 export function attachStreams(values: readonly string[], detach: boolean): { stdout: boolean; stderr: boolean } | undefined {
   if (values.length === 0) return undefined;
-  if (detach) throw new BerthError('InvalidArgument', 'conflicting options: cannot specify both --attach and --detach');
+  // the client's own refusal: exit 1, as docker's "Conflicting options: -a and -d"
+  if (detach) throw new ClientError('conflicting options: cannot specify both --attach and --detach');
   const names = values.map((v) => v.toLowerCase());
   for (const n of names) {
     if (!['stdin', 'stdout', 'stderr'].includes(n)) {

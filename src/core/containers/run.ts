@@ -73,8 +73,8 @@ export interface ForegroundHooks {
    */
   relaySignals?: (forward: (signal: NodeJS.Signals) => void) => () => void;
   /**
-   * Once the process runs: bind the caller's terminal (raw mode, resizes through `resize`);
-   * returns the undo.
+   * Once the container is created, before its process starts: bind the caller's terminal (raw
+   * mode, resizes through `resize`); returns the undo.
    */
   bindTerminal?: (control: { resize: (rows: number, cols: number) => void; signal: (sig: NodeJS.Signals) => void }) => () => void;
   /** the terminal's size, set before the process starts */
@@ -117,11 +117,12 @@ export async function runForeground(ctx: EngineContext, id: string, io: Foregrou
           ...(io.interactiveTty ? { detachKeys: parseDetachKeys(io.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
         });
         if (spec.tty && hooks.initialSize) resizeTerminal(bundle, hooks.initialSize.rows, hooks.initialSize.cols);
+        // raw before the process starts: what it prints first (a shell's banner) is raw output too
+        unbind = hooks.bindTerminal?.({ resize: (rows, cols) => bundle && resizeTerminal(bundle, rows, cols), signal: forward }) ?? unbind;
       },
     });
     started = true;
     for (const sig of pending.splice(0)) forward(sig);
-    unbind = hooks.bindTerminal?.({ resize: (rows, cols) => bundle && resizeTerminal(bundle, rows, cols), signal: forward }) ?? unbind;
     if ((await session?.done) === 'detached') {
       detached = true;
       return { detached: true };

@@ -1,6 +1,9 @@
 import { BerthError, type ErrorKind } from './berth-error.js';
 
-/** Exit codes as docker's CLI uses them: 125 when the engine fails, 126/127 for the command. */
+/**
+ * `docker run`'s exit codes: 125 when the engine fails, 126/127 for the container's command. The
+ * CLI uses them for run/create; its other commands exit 1 when refused (src/cli/exit-status.ts).
+ */
 const EXIT_CODES: Record<ErrorKind, number> = {
   NotFound: 125,
   AlreadyExists: 125,
