@@ -5,6 +5,7 @@ import path from 'node:path';
 import { makePaths, type Paths } from './config/paths.js';
 import { ensureDirs, type EngineContext } from './engine-context.js';
 import { openDatabase, type Db } from './metadata/database.js';
+import { SpaceReserve } from './metadata/space-reserve.js';
 import { ContentStore } from './content/content-store.js';
 import { LayerStore } from './snapshots/layer-store.js';
 import { ImageStore } from './images/image-store.js';
@@ -36,6 +37,8 @@ export class Engine implements EngineContext {
   readonly containers: ContainerStore;
   readonly volumes: VolumeStore;
   readonly events: EventLog;
+  /** room kept aside so that a full disk does not lock berth out (see SpaceReserve) */
+  readonly reserve: SpaceReserve;
   private readonly opts: EngineOptions;
   private rt: OciRuntime | undefined;
   private rtInfo: { name: string; path: string } | undefined;
@@ -46,7 +49,8 @@ export class Engine implements EngineContext {
     this.opts = opts;
     this.paths = makePaths(opts.root, opts.runRoot);
     ensureDirs(this.paths);
-    this.db = openDatabase(this.paths.database);
+    this.reserve = new SpaceReserve(this.paths.root);
+    this.db = openDatabase(this.paths.database, { reserve: this.reserve });
     this.content = new ContentStore(this.paths.blobs, this.paths.tmp);
     this.layers = new LayerStore(this.paths, this.db);
     this.images = new ImageStore(this.db, this.content, this.layers);
@@ -95,6 +99,8 @@ export class Engine implements EngineContext {
 
   close(): void {
     if (this.db.open) this.db.close();
+    // after the WAL is gone: made again only once removal has freed room for it and as much again
+    this.reserve.replenish();
   }
 }
 

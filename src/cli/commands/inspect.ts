@@ -1,6 +1,6 @@
 import { checkPlatform } from '../platform-check.js';
 import type { Command } from 'commander';
-import { errorMessage } from '../../core/errors/berth-error.js';
+import { BerthError, errorMessage } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { printObjects } from '../render.js';
 import type { Engine } from '../../core/engine.js';
@@ -42,6 +42,9 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
           done = true;
           break;
         } catch (e) {
+          // only "not this kind of object" moves on to the next kind: a store that cannot be read
+          // (a full disk, a broken database) is that error, never "No such object"
+          if (!(e instanceof BerthError)) throw e;
           lastErr = e;
         }
       }

@@ -33,14 +33,7 @@ export class BuildCache {
     private readonly db: Db,
     private readonly content: ContentStore,
     private readonly layers: LayerStore,
-  ) {
-    db.exec(`CREATE TABLE IF NOT EXISTS build_cache (
-      key TEXT PRIMARY KEY,
-      layer TEXT,
-      created TEXT NOT NULL,
-      last_used TEXT NOT NULL
-    )`);
-  }
+  ) {}
 
   /** The step's result if cached and its layer (on top of parentChainId) is still there. */
   get(key: string, parentChainId: string | null): StepResult | undefined {
@@ -68,13 +61,7 @@ export class BuildCache {
  * hashed again.
  */
 export class FileDigestMemo {
-  constructor(private readonly db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS build_file_digests (
-      path TEXT PRIMARY KEY,
-      stat TEXT NOT NULL,
-      digest TEXT NOT NULL
-    )`);
-  }
+  constructor(private readonly db: Db) {}
 
   static statKey(st: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;

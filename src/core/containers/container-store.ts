@@ -1,5 +1,5 @@
 import { BerthError } from '../errors/berth-error.js';
-import { ensureColumn, immediate, type Db } from '../metadata/database.js';
+import { immediate, type Db } from '../metadata/database.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 import type { ContainerRecord, ContainerState } from './container-record.js';
 import { assertTransition } from './transitions.js';
@@ -24,22 +24,7 @@ const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
  * cannot both win). Lookups accept a full id, a unique id prefix, or a name, as docker does.
  */
 export class ContainerStore {
-  constructor(private readonly db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS containers (
-      id TEXT PRIMARY KEY,
-      name TEXT NOT NULL UNIQUE,
-      image_id TEXT NOT NULL,
-      created TEXT NOT NULL,
-      spec TEXT NOT NULL,
-      path TEXT NOT NULL,
-      args TEXT NOT NULL,
-      state TEXT NOT NULL,
-      pending_pid INTEGER NOT NULL DEFAULT 0,
-      image TEXT NOT NULL DEFAULT '{"chainIds":[],"config":{},"size":0}'
-    )`);
-    // stores made by berth before containers kept their image's layers
-    ensureColumn(db, 'containers', 'image', `TEXT NOT NULL DEFAULT '{"chainIds":[],"config":{},"size":0}'`);
-  }
+  constructor(private readonly db: Db) {}
 
   static validateName(name: string): void {
     if (!NAME_RE.test(name)) {

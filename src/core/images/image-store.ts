@@ -77,25 +77,7 @@ export class ImageStore {
     readonly db: Db,
     readonly content: ContentStore,
     readonly layers: LayerStore,
-  ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS images (
-        id TEXT PRIMARY KEY,
-        manifest_digest TEXT NOT NULL,
-        created TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        top_chain_id TEXT NOT NULL,
-        chain_ids TEXT NOT NULL,
-        layer_digests TEXT NOT NULL,
-        last_tag_time TEXT NOT NULL DEFAULT ''
-      );
-      CREATE TABLE IF NOT EXISTS image_tags (
-        name TEXT PRIMARY KEY,
-        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE
-      );
-      CREATE INDEX IF NOT EXISTS image_tags_by_image ON image_tags(image_id);
-    `);
-  }
+  ) {}
 
   /**
    * Record an image whose layer blobs and unpacked layers are already stored; stores the

@@ -3,23 +3,48 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isErrno } from '../errors/berth-error.js';
+import { migrate, type Migration } from './schema.js';
+import { isOutOfSpace, type SpaceReserve } from './space-reserve.js';
 
 export type Db = Database.Database;
 
 /**
  * Open the metadata database. WAL lets readers (`ps`) run beside a writer (`run`); the busy
- * timeout makes concurrent berth processes wait for each other instead of failing. Each store
- * creates its own tables (CREATE TABLE IF NOT EXISTS) so services stay independent.
+ * timeout makes concurrent berth processes wait for each other instead of failing. The tables
+ * are made and upgraded in one place, by the ordered migrations of schema.ts.
+ *
+ * With a `reserve`, a nearly full filesystem does not lock berth out: the reserve is given back
+ * before SQLite has to create its WAL and shared-memory index, and again when a transaction
+ * (see immediate) fails for lack of space, so reading, recording exits and removing still work.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, opts: { reserve?: SpaceReserve; migrations?: readonly Migration[] } = {}): Db {
+  const { reserve } = opts;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  if (!fs.existsSync(file)) createWalFile(file);
-  const db = new Database(file, { timeout: 30_000 });
-  setWal(db);
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  return db;
+  reserve?.releaseIfLow();
+  const open = (): Db => {
+    if (!fs.existsSync(file)) createWalFile(file);
+    const db = new Database(file, { timeout: 30_000 });
+    try {
+      setWal(db);
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      if (reserve) reserves.set(db, reserve);
+      migrate(db, opts.migrations);
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  };
+  try {
+    return open();
+  } catch (e) {
+    if (!reserve || !isOutOfSpace(e) || !reserve.releaseIfLow(true)) throw e;
+    return open();
+  }
 }
+
+const reserves = new WeakMap<Db, SpaceReserve>();
 
 /**
  * A new database is made in WAL mode under a temporary name and linked into place, so no process
@@ -60,22 +85,19 @@ function setWal(db: Db): void {
 /**
  * Run fn in an IMMEDIATE transaction: the write lock is taken up front, so two processes doing
  * read-then-write (name checks, reference counts) serialise instead of deadlocking on upgrade.
+ * On a filesystem that is (nearly) full, the store's space reserve is given back first, or after
+ * the transaction failed for lack of space, and the transaction is run once more: recording an
+ * exit or removing an object must not fail because a container filled the disk.
  */
 export function immediate<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn).immediate();
-}
-
-/**
- * Add a column a newer berth needs to a table an older berth created (CREATE TABLE IF NOT EXISTS
- * leaves old tables as they were). `definition` is the column's DDL after its name.
- */
-export function ensureColumn(db: Db, table: string, column: string, definition: string): void {
-  const cols = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
-  if (cols.some((c) => c.name === column)) return;
+  const reserve = reserves.get(db);
+  // a nested call is a savepoint of the caller's transaction: the caller retries, not this
+  if (!reserve || db.inTransaction) return db.transaction(fn).immediate();
+  reserve.releaseIfLow();
   try {
-    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    return db.transaction(fn).immediate();
   } catch (e) {
-    // another berth process added it first
-    if (!(e instanceof Error && /duplicate column/i.test(e.message))) throw e;
+    if (!isOutOfSpace(e) || !reserve.releaseIfLow(true)) throw e;
+    return db.transaction(fn).immediate();
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors/index.js';
-import { ensureColumn, immediate, type Db } from '../metadata/database.js';
+import { immediate, type Db } from '../metadata/database.js';
 import type { PortSpec } from '../spec/container-spec.js';
 import { DEFAULT_BRIDGE, DEFAULT_NETWORK, DEFAULT_SUBNET, type Endpoint, type NetworkRecord, type Sandbox } from './network-record.js';
 
@@ -75,22 +75,7 @@ function toEp(r: EpRow): Endpoint {
  * records them here for inspect, DNS and tear-down.
  */
 export class NetworkStore {
-  constructor(private readonly db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS networks (
-      id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, bridge TEXT NOT NULL, subnet TEXT NOT NULL,
-      gateway TEXT NOT NULL, internal INTEGER NOT NULL, labels TEXT NOT NULL, created TEXT NOT NULL, dns INTEGER NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS network_endpoints (
-      container_id TEXT NOT NULL, network_id TEXT NOT NULL, position INTEGER NOT NULL, aliases TEXT NOT NULL,
-      static_ip TEXT NOT NULL, ip TEXT NOT NULL DEFAULT '', mac TEXT NOT NULL DEFAULT '', if_name TEXT NOT NULL DEFAULT '', cni_result TEXT NOT NULL DEFAULT '',
-      PRIMARY KEY (container_id, network_id)
-    );
-    CREATE TABLE IF NOT EXISTS network_sandboxes (
-      container_id TEXT PRIMARY KEY, netns TEXT NOT NULL, ports TEXT NOT NULL, claim_pid INTEGER NOT NULL DEFAULT 0
-    )`);
-    // stores made before network options: one JSON column for what was added later
-    ensureColumn(db, 'networks', 'extra', `TEXT NOT NULL DEFAULT '{}'`);
-  }
+  constructor(private readonly db: Db) {}
 
   static validateName(name: string): void {
     if (!NAME_RE.test(name)) throw new BerthError('InvalidArgument', `invalid network name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);

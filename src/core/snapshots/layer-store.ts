@@ -62,14 +62,6 @@ export class LayerStore {
   ) {
     fs.mkdirSync(paths.layers, { recursive: true });
     fs.mkdirSync(paths.layerLinks, { recursive: true });
-    db.exec(`CREATE TABLE IF NOT EXISTS layers (
-      chain_id TEXT PRIMARY KEY,
-      diff_id TEXT NOT NULL,
-      parent TEXT,
-      link TEXT UNIQUE NOT NULL,
-      size INTEGER NOT NULL,
-      created TEXT NOT NULL
-    )`);
   }
 
   /** OCI ChainID: the diffID for a base layer, else sha256 of `<parent chainID> <diffID>`. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors/berth-error.js';
-import { ensureColumn, immediate, type Db } from '../metadata/database.js';
+import { immediate, type Db } from '../metadata/database.js';
 
 export interface VolumeRecord {
   name: string;
@@ -36,13 +36,7 @@ export class VolumeStore {
   constructor(
     private readonly db: Db,
     private readonly dir: string,
-  ) {
-    db.exec(`CREATE TABLE IF NOT EXISTS volumes (
-      name TEXT PRIMARY KEY, created TEXT NOT NULL, labels TEXT NOT NULL, anonymous INTEGER NOT NULL, populated INTEGER NOT NULL DEFAULT 0
-    )`);
-    // stores made before driver options had no column for them
-    ensureColumn(db, 'volumes', 'options', `TEXT NOT NULL DEFAULT '{}'`);
-  }
+  ) {}
 
   private fromRow(r: Row): VolumeRecord {
     return {
