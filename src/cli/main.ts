@@ -7,6 +7,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { commandsFor } from './commands/index.js';
 import { normalizeBooleanFlags } from './bool-flags.js';
 import { onInterrupt } from './interrupt.js';
+import { reportUncaught } from './crash.js';
 import { runHeldTeardowns } from '../core/host/teardown.js';
 import { debugging, parseLogLevel } from './diagnostics.js';
 
@@ -87,11 +88,7 @@ function fail(e: unknown): never {
   process.exit(exitStatus(e, ran));
 }
 
-/**
- * An error that escaped every caller (a bug) ends berth as any error does: one line (the stack
- * with BERTH_DEBUG), what it held undone. Without these, Node prints the source line that threw,
- * which in the bundle is a line of a megabyte.
- */
+/** An error that escaped every caller ends berth as any error does, what it held undone first. */
 function crash(e: unknown): never {
   runHeldTeardowns();
   try {
@@ -101,8 +98,7 @@ function crash(e: unknown): never {
   }
   return fail(e);
 }
-process.on('uncaughtException', crash);
-process.on('unhandledRejection', crash);
+reportUncaught(crash);
 
 async function main(): Promise<void> {
   // diagnostics to a stderr nobody reads any more (`2>&1 | head -1`) must not stop a command half-way

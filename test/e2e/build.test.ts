@@ -418,3 +418,71 @@ test('RUN steps are on the default bridge, not the host\'s network; --network ho
   assert.equal((await t.berth(['run', '--rm', hostBuild.stdout.trim(), 'cat', '/ns'])).stdout, `${host}\n`);
   await t.berth(['rmi', 'netns', hostBuild.stdout.trim()]);
 });
+
+/** Lines of this process's mount table under the test's storage root. */
+function mountsUnderRoot(): string[] {
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => (l.split(' ')[4] ?? '').startsWith(t.root));
+}
+
+test('a FIFO in the context is copied as a FIFO (never opened), and a build that copied one ends promptly on SIGINT with nothing left mounted', async () => {
+  const dir = context('fifo', { Containerfile: 'FROM busybox\nCOPY . /x\nRUN test -p /x/fifo && echo started; sleep 60\n', 'a.txt': 'a\n' });
+  execFileSync('mkfifo', [path.join(dir, 'fifo')]);
+  const child = spawn(BERTH_BIN, ['build', dir], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const started = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('started')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+  });
+  const t0 = Date.now();
+  child.kill('SIGINT');
+  // a build that ignores SIGINT is killed at last, so that the test ends
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await closed;
+  clearTimeout(killer);
+  const ms = Date.now() - t0;
+  assert.ok(started, `COPY of a FIFO did not get to the RUN step: ${out}${err}`);
+  assert.ok(ms < 10_000, `the build took ${ms} ms to end after SIGINT`);
+  assert.equal(code, 130, err);
+  assert.deepEqual(mountsUnderRoot(), []);
+  assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
+  await noBuildContainers();
+
+  // and the image has the FIFO, as docker's
+  fs.writeFileSync(path.join(dir, 'Containerfile'), 'FROM busybox\nCOPY . /x\n');
+  const b = await t.berth(['build', '-q', '-t', 'with-fifo', dir], { timeoutMs: 30_000 });
+  assert.equal(b.code, 0, b.stderr);
+  const ls = await t.berth(['run', '--rm', 'with-fifo', 'sh', '-c', 'test -p /x/fifo && cat /x/a.txt']);
+  assert.equal(ls.stdout, 'a\n', ls.stderr);
+});
+
+test('ADD of a tar whose entry climbs out (../../../../var/tmp/x) is a one-line error: nothing written outside, nothing left mounted', async () => {
+  const dir = context('evil', { Containerfile: 'FROM busybox\nADD evil.tar /\n' });
+  const name = `berth-evil-${process.pid}`;
+  fs.writeFileSync(path.join(work, name), 'evil\n');
+  // GNU tar keeps the ../ only with -P
+  execFileSync('tar', ['-C', work, '-P', '-cf', path.join(dir, 'evil.tar'), '--transform', 's|^|../../../../var/tmp/|', name]);
+  try {
+    const r = await t.berth(['build', '-t', 'evil', dir], { timeoutMs: 30_000 });
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr.slice(0, 2000));
+    assert.match(r.stderr, /^Error: Containerfile:2: ADD: evil\.tar: archive entry "\.\.\/\.\.\/\.\.\/\.\.\/var\/tmp\/berth-evil-\d+" is outside of the destination\n$/);
+    assert.equal(fs.existsSync(`/var/tmp/${name}`), false);
+    assert.deepEqual(mountsUnderRoot(), []);
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
+    assert.equal((await t.berth(['images', '-q', 'evil'])).stdout, '');
+  } finally {
+    fs.rmSync(`/var/tmp/${name}`, { force: true });
+  }
+});

@@ -225,6 +225,36 @@ describe('registry without auth', { skip }, () => {
     assert.equal(await imageId(t, `${reg.host}/killed:1`), img.configDigest);
   });
 
+  test('Ctrl-C or SIGTERM during a pull ends it at once and removes its half-written files (no prune needed)', async () => {
+    const img = await makeOciLayout(path.join(work, 'interrupted'), [
+      { size: 48_000_000, compression: 'gzip' },
+      { size: 24_000_000, compression: 'gzip' },
+    ]);
+    skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/interrupted:1`);
+    const t = fresh();
+    const halfWritten = () => [
+      ...(fs.existsSync(path.join(t.root, 'tmp')) ? fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => n.startsWith('blob-')) : []),
+      ...(fs.existsSync(path.join(t.root, 'layers')) ? fs.readdirSync(path.join(t.root, 'layers')).filter((n) => n.startsWith('.tmp-')) : []),
+    ];
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const child = spawn(BERTH_BIN, ['pull', '-q', `${reg.host}/interrupted:1`], { env: { ...t.env, ...baseEnv }, stdio: 'ignore' });
+      const closed = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (code, sig) => r([code, sig])));
+      // signalled once it has files half-written
+      for (let i = 0; i < 2000 && halfWritten().length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.notDeepEqual(halfWritten(), [], 'the pull wrote nothing to interrupt');
+      child.kill(signal);
+      const t0 = Date.now();
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const [code, sig] = await closed;
+      clearTimeout(killer);
+      assert.equal(sig, signal, `the pull ended with ${code}/${sig}, not by ${signal}`);
+      assert.ok(Date.now() - t0 < 5000, `the pull took ${Date.now() - t0} ms to end`);
+      assert.deepEqual(halfWritten(), []);
+    }
+    await ok(t, ['pull', '-q', `${reg.host}/interrupted:1`]);
+    assert.equal(await imageId(t, `${reg.host}/interrupted:1`), img.configDigest);
+  });
+
   test('a missing manifest, a refused connection and a bad name are one-line errors', async () => {
     const t = fresh();
     const r = await fails(t, ['pull', `${reg.host}/nothere:1`]);

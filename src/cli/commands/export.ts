@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
+import { holdTeardown } from '../../core/host/teardown.js';
 
 /** `berth export [-o FILE] CONTAINER`: the container's filesystem as a tar, to stdout or FILE. */
 export function registerExport(parent: Command, ctx: CliContext, name = 'export'): void {
@@ -22,6 +23,8 @@ export function registerExport(parent: Command, ctx: CliContext, name = 'export'
       }
       // written beside the target and renamed: a failed export leaves no half archive
       const tmp = `${f.output}.berth-${process.pid}.tmp`;
+      // an interrupted export leaves none either
+      const release = holdTeardown(() => fs.rmSync(tmp, { force: true }));
       const out = fs.createWriteStream(tmp, { flags: 'wx' });
       try {
         await exportContainer(engine, container, out);
@@ -31,6 +34,8 @@ export function registerExport(parent: Command, ctx: CliContext, name = 'export'
         out.destroy();
         fs.rmSync(tmp, { force: true });
         throw e;
+      } finally {
+        release();
       }
     });
 }

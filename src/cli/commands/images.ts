@@ -3,6 +3,7 @@ import { checkPlatform } from '../platform-check.js';
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
+import { holdTeardown } from '../../core/host/teardown.js';
 import type { CliContext } from '../context.js';
 import { collect, collectFilter } from '../options.js';
 import { registerInspect } from './inspect.js';
@@ -134,6 +135,8 @@ function registerSaveCmd(parent: Command, ctx: CliContext): void {
       for (const r of refs) engine.images.resolve(r);
       if (f.output) {
         const tmp = `${f.output}.berth-tmp-${process.pid}`;
+        // removed on failure, and when the save is interrupted
+        const release = holdTeardown(() => fs.rmSync(tmp, { force: true }));
         const out = fs.createWriteStream(tmp);
         try {
           await saveImages(engine.images, refs, out, format);
@@ -142,6 +145,8 @@ function registerSaveCmd(parent: Command, ctx: CliContext): void {
         } catch (e) {
           fs.rmSync(tmp, { force: true });
           throw e;
+        } finally {
+          release();
         }
       } else {
         await saveImages(engine.images, refs, ctx.stdout, format);

@@ -1,7 +1,7 @@
 import { jsonArray } from '../images/json-array.js';
 import { ContainerfileSyntaxError } from './containerfile-syntax-error.js';
 import type { CommandForm, Containerfile, Heredoc, Instruction } from './instructions.js';
-import { hasOpenQuote, splitRawWords } from './raw-words.js';
+import { ShellLex } from './shell-lex.js';
 
 /** Flags each instruction accepts (docker's names); anything else is a syntax error. */
 const FLAGS: Record<string, readonly string[]> = {
@@ -103,7 +103,7 @@ function joinContinuations(lines: string[], start: number, escape: string): Logi
 
 /** Heredoc bodies follow the instruction's line, one after the other in the order named. */
 function readHeredocs(lines: string[], i: number, logical: Logical, cf: Containerfile, out: Heredoc[]): number {
-  for (const w of splitRawWords(logical.text, cf.escape)) {
+  for (const w of rawWords(logical.text, cf.escape)) {
     const m = HEREDOC_RE.exec(w);
     if (!m) continue;
     const strip = m[1] === '-';
@@ -122,6 +122,11 @@ function readHeredocs(lines: string[], i: number, logical: Logical, cf: Containe
   return i;
 }
 
+/** The words of an instruction's arguments as written (quotes kept): they are expanded when the step runs. */
+function rawWords(s: string, escape: string): string[] {
+  return new ShellLex(escape).rawWords(s).words;
+}
+
 function firstWord(s: string): string {
   return /^\S*/.exec(s)?.[0] ?? '';
 }
@@ -136,7 +141,7 @@ function parseInstruction(l: Logical, heredocs: Heredoc[], cf: Containerfile, in
   const fail = (reason: string) => syntax(cf, l.line, reason, l.text, l.column);
   if (!KNOWN.has(kind)) throw fail(`unknown instruction: ${word}`);
   let rest = l.text.slice(word.length).trim();
-  if (hasOpenQuote(rest, cf.escape) && !['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'ONBUILD'].includes(kind)) {
+  if (new ShellLex(cf.escape).rawWords(rest).openQuote && !['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'ONBUILD'].includes(kind)) {
     throw fail('unterminated quote');
   }
   const flags: Record<string, string> = {};
@@ -154,7 +159,7 @@ function parseInstruction(l: Logical, heredocs: Heredoc[], cf: Containerfile, in
     }
   }
   const base = { line: l.line, endLine: l.endLine, original: l.text, flags };
-  const words = () => splitRawWords(rest, cf.escape);
+  const words = () => rawWords(rest, cf.escape);
   switch (kind) {
     case 'FROM': {
       const w = words();
@@ -245,7 +250,7 @@ function commandForm(rest: string): CommandForm {
 
 /** `K=V K2="v 2"`, or the legacy `K some value` form with one name (docker's parseNameVal). */
 function nameValues(kind: string, rest: string, escape: string, fail: (r: string) => Error): Array<[string, string]> {
-  const w = splitRawWords(rest, escape);
+  const w = rawWords(rest, escape);
   if (w.length === 0) throw fail(`${kind} requires at least one argument`);
   if (!(w[0] as string).includes('=')) {
     const m = /^(\S+)\s+([\s\S]+)$/.exec(rest);

@@ -35,3 +35,19 @@ test('vars() expands variables and keeps quotes (heredoc bodies)', () => {
 test('an unterminated quote is an error', () => {
   assert.throws(() => lex.word('"abc'), /double-quote/);
 });
+
+test('rawWords() splits as the parser does, before expansion: quotes, escapes and $ kept as written', () => {
+  const raw = new ShellLex('\\');
+  assert.deepEqual(raw.rawWords(`a="b c" d`), { words: ['a="b c"', 'd'], openQuote: false });
+  assert.deepEqual(raw.rawWords(`'x $Y' "\\" z" w\\ v $A`).words, [`'x $Y'`, `"\\" z"`, 'w\\ v', '$A']);
+  assert.deepEqual(raw.rawWords(`  ${'${A:-b c}'}  `).words, ['${A:-b', 'c}']);
+  assert.deepEqual(raw.rawWords(`a "b c`), { words: ['a', '"b c'], openQuote: true });
+  assert.deepEqual(raw.rawWords(`a 'b \\' c`), { words: ['a', `'b \\'`, 'c'], openQuote: false });
+  assert.equal(raw.rawWords(`it's`).openQuote, true);
+  assert.deepEqual(new ShellLex('`').rawWords('a` b "c`" d"').words, ['a` b', '"c`" d"']);
+});
+
+test('without a lookup nothing is substituted: $ is an ordinary character (commit and import --change)', () => {
+  const plain = new ShellLex('\\');
+  assert.deepEqual(plain.words(`A=$HOME "B=\${X:-y} z" 'c $d'`), ['A=$HOME', 'B=${X:-y} z', 'c $d']);
+});

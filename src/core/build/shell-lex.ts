@@ -12,21 +12,39 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
  * removes quotes (single: literal; double: `$` still expands) and escapes. This is what ENV,
  * ARG, LABEL, COPY, ADD, WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL and FROM do with their words;
  * RUN, CMD and ENTRYPOINT are left to the container's shell.
+ *
+ * It is berth's one tokenizer of Dockerfile-style words: the parser's split of an instruction's
+ * arguments into raw words (rawWords: quotes kept, nothing expanded, as docker's parser splits
+ * before it expands) and `commit`/`import --change` (no lookup: `$` is literal, as berth does
+ * not substitute in changes) use it too.
  */
 export class ShellLex {
+  /** lookup undefined: no substitution, `$` is an ordinary character */
   constructor(
     private readonly escape: string,
-    private readonly lookup: VarLookup,
+    private readonly lookup?: VarLookup,
   ) {}
 
   /** One word: the result is never split. */
   word(s: string): string {
-    return this.run(s, false).join('');
+    return this.run(s, 'word').join('');
   }
 
   /** Several words: split on unquoted whitespace, including inside unquoted expansions. */
   words(s: string): string[] {
-    return this.run(s, true);
+    return this.run(s, 'split');
+  }
+
+  /**
+   * Split on whitespace outside quotes, keeping quotes, escapes and `$` in the words; an
+   * unterminated quote runs to the end (openQuote says so, for the parser to report).
+   *
+   * @example
+   * new ShellLex('\\').rawWords(`a="b c" d`).words // ['a="b c"', 'd']
+   */
+  rawWords(s: string): { words: string[]; openQuote: boolean } {
+    const state = { openQuote: false };
+    return { words: this.run(s, 'raw', state), openQuote: state.openQuote };
   }
 
   /**
@@ -40,7 +58,7 @@ export class ShellLex {
       if (c === this.escape && s[i + 1] === '$') {
         out += '$';
         i += 2;
-      } else if (c === '$') {
+      } else if (c === '$' && this.lookup) {
         const r = this.variable(s, i);
         out += r.text;
         i = r.next;
@@ -52,7 +70,13 @@ export class ShellLex {
     return out;
   }
 
-  private run(s: string, split: boolean): string[] {
+  /**
+   * The one scanner: 'word' gives one word, 'split' splits on unquoted whitespace (and inside
+   * unquoted expansions), 'raw' splits as 'split' but keeps the text as written.
+   */
+  private run(s: string, mode: 'word' | 'split' | 'raw', state = { openQuote: false }): string[] {
+    const split = mode !== 'word';
+    const raw = mode === 'raw';
     const out: string[] = [];
     let cur = '';
     let inWord = false;
@@ -65,22 +89,27 @@ export class ShellLex {
     while (i < s.length) {
       const c = s[i] as string;
       if (c === this.escape) {
-        if (i + 1 < s.length) cur += s[i + 1];
+        if (i + 1 < s.length) cur += raw ? s.slice(i, i + 2) : s[i + 1];
         else cur += c;
         i += 2;
         inWord = true;
       } else if (c === "'") {
-        const end = s.indexOf("'", i + 1);
-        if (end < 0) throw new BerthError('InvalidArgument', `unexpected end of statement while looking for matching single-quote in "${s}"`);
-        cur += s.slice(i + 1, end);
+        let end = s.indexOf("'", i + 1);
+        if (end < 0) {
+          if (!raw) throw new BerthError('InvalidArgument', `unexpected end of statement while looking for matching single-quote in "${s}"`);
+          state.openQuote = true;
+          end = s.length;
+        }
+        cur += raw ? s.slice(i, end + 1) : s.slice(i + 1, end);
         i = end + 1;
         inWord = true;
       } else if (c === '"') {
-        const r = this.doubleQuoted(s, i + 1);
-        cur += r.text;
+        const r = this.doubleQuoted(s, i + 1, raw);
+        if (r.open) state.openQuote = true;
+        cur += raw ? `"${r.text}` : r.text;
         i = r.next;
         inWord = true;
-      } else if (c === '$') {
+      } else if (c === '$' && this.lookup && !raw) {
         const r = this.variable(s, i);
         i = r.next;
         if (split && r.expanded) {
@@ -111,14 +140,20 @@ export class ShellLex {
     return split ? out : [out.join('')];
   }
 
-  private doubleQuoted(s: string, start: number): { text: string; next: number } {
+  /** From after an opening `"` to after its closing one; raw keeps the text (and the closing quote) as written. */
+  private doubleQuoted(s: string, start: number, raw = false): { text: string; next: number; open?: boolean } {
     let text = '';
     let i = start;
     while (i < s.length) {
       const c = s[i] as string;
-      if (c === '"') return { text, next: i + 1 };
+      if (c === '"') return { text: raw ? `${text}"` : text, next: i + 1 };
       if (c === this.escape && i + 1 < s.length) {
         const n = s[i + 1] as string;
+        if (raw) {
+          text += c + n;
+          i += 2;
+          continue;
+        }
         if (n === '"' || n === '$' || n === this.escape) {
           text += n;
           i += 2;
@@ -128,7 +163,7 @@ export class ShellLex {
         i++;
         continue;
       }
-      if (c === '$') {
+      if (c === '$' && this.lookup && !raw) {
         const r = this.variable(s, i);
         text += r.text;
         i = r.next;
@@ -137,6 +172,7 @@ export class ShellLex {
       text += c;
       i++;
     }
+    if (raw) return { text, next: i, open: true };
     throw new BerthError('InvalidArgument', `unexpected end of statement while looking for matching double-quote in "${s}"`);
   }
 
@@ -147,7 +183,7 @@ export class ShellLex {
     if (n !== undefined && NAME_START.test(n)) {
       let j = at + 1;
       while (j < s.length && NAME_CHAR.test(s[j] as string)) j++;
-      return { text: this.lookup(s.slice(at + 1, j)) ?? '', next: j, expanded: true };
+      return { text: this.lookup?.(s.slice(at + 1, j)) ?? '', next: j, expanded: true };
     }
     return { text: '$', next: at + 1, expanded: false };
   }
@@ -157,7 +193,7 @@ export class ShellLex {
     while (j < s.length && NAME_CHAR.test(s[j] as string)) j++;
     const name = s.slice(start, j);
     if (name === '') throw new BerthError('InvalidArgument', `bad substitution in "${s}"`);
-    if (s[j] === '}') return { text: this.lookup(name) ?? '', next: j + 1, expanded: true };
+    if (s[j] === '}') return { text: this.lookup?.(name) ?? '', next: j + 1, expanded: true };
     let op = s[j] ?? '';
     let k = j + 1;
     if (op === ':') {
@@ -175,7 +211,7 @@ export class ShellLex {
     }
     if (e >= s.length) throw new BerthError('InvalidArgument', `missing '}' in substitution "${s}"`);
     const word = this.word(s.slice(k, e));
-    const value = this.lookup(name);
+    const value = this.lookup?.(name);
     const colon = op.startsWith(':');
     const unset = value === undefined || (colon && value === '');
     let text: string;

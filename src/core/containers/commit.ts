@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { holdTeardown } from '../host/teardown.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { applyChanges } from '../images/changes.js';
@@ -37,6 +39,8 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
   const baseManifest = ctx.images.manifest(rec.imageId);
   const pause = opts.pause !== false && rec.state.status === 'running';
   const runtime = ctx.runtime();
+  // an interrupted commit thaws the container too
+  const release = pause ? holdTeardown(() => spawnSync(runtime.path, [...runtime.globalArgs(), 'resume', rec.id], { stdio: 'ignore' })) : () => undefined;
   if (pause) await runtime.pause(rec.id);
   let layer;
   try {
@@ -45,6 +49,7 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
     layer = await storeLayer(ctx, rec.image.chainIds[rec.image.chainIds.length - 1] ?? null, packDiff(upper, { skip }));
   } finally {
     if (pause) await runtime.resume(rec.id).catch(() => undefined);
+    release();
   }
   const now = new Date().toISOString();
   const config: ImageConfig = {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BerthError, isErrno, wrap } from '../errors/index.js';
 import { DigestMismatchError } from './digest-mismatch-error.js';
+import { holdTeardown } from '../host/teardown.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import { digestHex, sha256Digest } from './digest.js';
 
@@ -61,6 +62,8 @@ export class ContentStore {
       }
     }
     const tmp = this.tempPath();
+    // an interrupted berth removes it too
+    const release = holdTeardown(() => fs.rmSync(tmp, { force: true }));
     let fh: FileHandle | undefined;
     try {
       fh = await fs.promises.open(tmp, 'wx', 0o444);
@@ -76,6 +79,8 @@ export class ContentStore {
       fs.rmSync(tmp, { force: true });
       if (e instanceof BerthError) throw e;
       throw wrap(e, 'writing blob');
+    } finally {
+      release();
     }
   }
 
@@ -89,6 +94,7 @@ export class ContentStore {
     }
     if (this.has(got.digest)) return got;
     const tmp = this.tempPath();
+    const release = holdTeardown(() => fs.rmSync(tmp, { force: true }));
     try {
       // written and fsynced off this thread: an image's manifest and config go side by side
       const fh = await fs.promises.open(tmp, 'wx', 0o444);
@@ -103,6 +109,8 @@ export class ContentStore {
     } catch (e) {
       fs.rmSync(tmp, { force: true });
       throw wrap(e, 'writing blob');
+    } finally {
+      release();
     }
   }
 

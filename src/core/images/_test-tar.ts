@@ -1,5 +1,5 @@
 import tar from 'tar-stream';
-import { Readable } from 'node:stream';
+import { readTarEntries } from '../snapshots/tar-entries.js';
 
 export interface TarFileEntry {
   name: string;
@@ -8,14 +8,12 @@ export interface TarFileEntry {
   linkname?: string;
 }
 
-/** All entries of a (small, test-made) tar in memory. */
+/** All entries of a (small, test-made) tar in memory, read by berth's tar reader. */
 export async function readTar(buf: Buffer): Promise<TarFileEntry[]> {
-  const ex = tar.extract();
-  Readable.from([buf]).pipe(ex as unknown as NodeJS.WritableStream);
   const out: TarFileEntry[] = [];
-  for await (const e of ex) {
+  for await (const e of readTarEntries([buf])) {
     const chunks: Buffer[] = [];
-    for await (const c of e) chunks.push(c as Buffer);
+    for await (const c of e.body) chunks.push(c);
     out.push({ name: e.header.name, type: e.header.type, data: Buffer.concat(chunks), ...(e.header.linkname ? { linkname: e.header.linkname } : {}) });
   }
   return out;

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline, type Readable } from 'node:stream';
-import tar from 'tar-stream';
+import { Readable } from 'node:stream';
 import type { BlobInfo, ContentStore } from '../content/content-store.js';
 import { DigestMismatchError } from '../content/digest-mismatch-error.js';
 import { BerthError, errorMessage, isErrno } from '../errors/index.js';
 import { openDecompressed } from '../snapshots/decompress.js';
+import { readTarEntries } from '../snapshots/tar-entries.js';
 import { asInputError } from './load-layers.js';
 
 /**
@@ -57,6 +57,7 @@ type TarFile = { kind: 'doc'; data: Buffer } | { kind: 'blob'; blob: BlobInfo };
  * its name is `blobs/sha256/<hex>`, so a layer of any size is never held in memory nor copied
  * to a second temp file. Symlinks and hard links (older `docker save` links shared layers) are
  * resolved by name only: nothing from the archive is ever written to a path it chose.
+ * Read by berth's one tar reader, the one that unpacks pulled layers (Go's archive/tar rules).
  * A truncated or corrupt archive is InvalidArgument.
  */
 export async function readTarArchive(
@@ -66,25 +67,18 @@ export async function readTarArchive(
 ): Promise<ArchiveFiles> {
   const files = new Map<string, TarFile>();
   const links = new Map<string, string>();
-  const extract = tar.extract();
-  let streamError: unknown;
   try {
-    pipeline(await openDecompressed(src), extract, (e) => {
-      if (e) streamError = e;
-    });
-    for await (const entry of extract) {
-      const h = entry.header;
+    for await (const { header: h, body } of readTarEntries(await openDecompressed(src))) {
       const name = cleanName(h.name);
       if (h.type === 'file' || h.type === 'contiguous-file') {
-        const size = h.size ?? 0;
-        if (isDocument(name, size)) {
+        if (isDocument(name, h.size)) {
           const chunks: Buffer[] = [];
-          for await (const c of entry) chunks.push(c as Buffer);
+          for await (const c of body) chunks.push(c);
           files.set(name, { kind: 'doc', data: Buffer.concat(chunks) });
         } else {
           const digest = digestOfName(name);
           const fresh = digest === undefined || !content.has(digest);
-          const blob = await content.ingest(entry as unknown as Readable, { size, ...(digest ? { digest } : {}) }).catch((e: unknown) => {
+          const blob = await content.ingest(Readable.from(body), { size: h.size, ...(digest ? { digest } : {}) }).catch((e: unknown) => {
             if (e instanceof DigestMismatchError) throw invalid(`archive file "${name}": ${e.message}`, e);
             throw asInputError(e, 'reading archive');
           });
@@ -96,16 +90,12 @@ export async function readTarArchive(
           ? h.linkname
           : path.posix.join(path.posix.dirname(name), h.linkname);
         links.set(name, cleanName(target));
-        entry.resume();
-      } else {
-        entry.resume();
       }
     }
   } catch (e) {
     if (e instanceof BerthError) throw e;
-    throw invalid(`reading archive: ${errorMessage(streamError ?? e)}`, e);
+    throw invalid(`reading archive: ${errorMessage(e)}`, e);
   }
-  if (streamError !== undefined) throw invalid(`reading archive: ${errorMessage(streamError)}`, streamError);
   return new TarArchiveFiles(content, files, links, ingested);
 }
 

@@ -91,7 +91,7 @@ describe('loadArchive on bad input', { skip: needsRoot }, () => {
   });
 
   test('a truncated archive is rejected', async () => {
-    await rejectsCleanly(dockerTar.subarray(0, Math.floor(dockerTar.length / 2)), /reading archive: unexpected end of data/i);
+    await rejectsCleanly(dockerTar.subarray(0, Math.floor(dockerTar.length / 2)), /reading archive: unexpected end of tar data/i);
   });
 
   test('a truncated gzip archive is rejected', async () => {

@@ -65,3 +65,9 @@ describe('splitWords', () => {
     assert.deepEqual(splitWords('  '), []);
   });
 });
+
+describe('splitWords is the build lexer without variables', () => {
+  test('a backslash in double quotes escapes only " $ and itself, as docker\'s lexer; $ stays', () => {
+    assert.deepEqual(splitWords(`"a\\b" "c\\"d" "\\$X" $Y`), ['a\\b', 'c"d', '$X', '$Y']);
+  });
+});

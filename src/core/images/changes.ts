@@ -2,6 +2,7 @@ import path from 'node:path';
 import { BerthError } from '../errors/index.js';
 import type { ImageRuntimeConfig } from '../oci/types.js';
 import { jsonArray } from './json-array.js';
+import { ShellLex } from '../build/shell-lex.js';
 
 /** The Dockerfile instructions `docker import --change` and `docker commit --change` accept. */
 const SUPPORTED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
@@ -12,37 +13,16 @@ function invalid(change: string, why: string): BerthError {
 
 /**
  * Split shell-like words, honouring single and double quotes and backslash escapes, the way
- * Dockerfile ENV and LABEL values are written (`A="b c" D=e`).
+ * Dockerfile ENV and LABEL values are written (`A="b c" D=e`): the build's lexer, with no
+ * variables (changes are not substituted).
  */
 export function splitWords(s: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
-      else cur += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
+  try {
+    return new ShellLex('\\').words(s);
+  } catch (e) {
+    if (e instanceof BerthError && /^unexpected end of statement/.test(e.message)) throw new BerthError('InvalidArgument', `unterminated quote in "${s}"`, { cause: e });
+    throw e;
   }
-  if (quote) throw new BerthError('InvalidArgument', `unterminated quote in "${s}"`);
-  if (inWord) words.push(cur);
-  return words;
 }
 
 /** Exec form as given, or shell form wrapped in `/bin/sh -c`. */

@@ -22,6 +22,7 @@ import { candidates } from './short-names.js';
 import { listTags } from './tags.js';
 import { readBody } from './transport.js';
 import { trace } from '../trace.js';
+import { holdTeardown } from '../host/teardown.js';
 
 export interface PullOptions extends RegistryOptions {
   /** `--platform`; the host's when absent (and then a single-platform image of another is accepted) */
@@ -416,13 +417,19 @@ function startPass(c: LaneContext, desc: { digest: string; size: number; mediaTy
       c.cancelled,
     );
   };
+  const discard = () => {
+    if (blobTemp !== undefined) fs.rmSync(blobTemp, { force: true });
+    if (unpackTmp !== undefined) store.layers.discardUnpacked(unpackTmp);
+  };
+  // an interrupted pull removes them too
+  const release = holdTeardown(discard);
   return {
     blobTemp,
     unpackTmp,
     result: run().catch((e: unknown) => ({ ok: false, message: errorMessage(e) })),
     dispose() {
-      if (blobTemp !== undefined) fs.rmSync(blobTemp, { force: true });
-      if (unpackTmp !== undefined) store.layers.discardUnpacked(unpackTmp);
+      discard();
+      release();
     },
   };
 }

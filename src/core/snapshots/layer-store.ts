@@ -10,6 +10,7 @@ import { immediate, type Db } from '../metadata/database.js';
 import { openDecompressed } from './decompress.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import type { OverlayMount } from './overlay-mount.js';
+import { holdTeardown } from '../host/teardown.js';
 
 /** One unpacked layer, identified by its OCI ChainID. */
 export interface LayerInfo {
@@ -93,6 +94,8 @@ export class LayerStore {
       if (existing) return existing;
     }
     const tmp = this.workDir('tmp');
+    // an interrupted berth removes it too
+    const release = holdTeardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
     try {
       fs.mkdirSync(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
       const { diffId, size } = await unpackHashed(await open(), path.join(tmp, 'diff'));
@@ -102,6 +105,7 @@ export class LayerStore {
       return this.commit(tmp, parentChainId, diffId, size);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+      release();
     }
   }
 

@@ -15,7 +15,7 @@ type Event = { kind: 'header'; header: TarHeader } | { kind: 'piece'; piece: Buf
  * chunk of src is parsed ahead of the consumer. A truncated or malformed tar throws.
  * The pieces of a body are views of src's chunks: src must not reuse its buffers.
  */
-export async function* readTarEntries(src: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
+export async function* readTarEntries(src: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<TarEntry> {
   const queue: Event[] = [];
   let head = 0;
   const reader = new TarReader({
@@ -25,7 +25,7 @@ export async function* readTarEntries(src: AsyncIterable<Buffer>): AsyncGenerato
     },
     entryEnd: () => queue.push({ kind: 'end' }),
   });
-  const it = src[Symbol.asyncIterator]();
+  const it: AsyncIterator<Buffer> | Iterator<Buffer> = Symbol.asyncIterator in src ? src[Symbol.asyncIterator]() : src[Symbol.iterator]();
   let done = false;
   const next = async (): Promise<Event | undefined> => {
     while (head === queue.length) {
