@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { holdTeardown } from '../host/teardown.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
@@ -40,7 +39,7 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
   const pause = opts.pause !== false && rec.state.status === 'running';
   const runtime = ctx.runtime();
   // an interrupted commit thaws the container too
-  const release = pause ? holdTeardown(() => spawnSync(runtime.path, [...runtime.globalArgs(), 'resume', rec.id], { stdio: 'ignore' })) : () => undefined;
+  const release = pause ? holdTeardown(() => runtime.resumeSync(rec.id)) : () => undefined;
   if (pause) await runtime.pause(rec.id);
   let layer;
   try {

@@ -86,6 +86,10 @@ class FakeRuntime implements RuntimeDriver {
   async pause(): Promise<void> {
     this.calls.push('pause');
   }
+  resumeSync(): void {
+    this.calls.push('resume');
+  }
+
   async resume(): Promise<void> {
     this.calls.push('resume');
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
@@ -35,6 +36,8 @@ export interface RuntimeDriver {
   update(id: string, resources: object): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** resume, blocking: for a teardown that runs while the process is being interrupted */
+  resumeSync(id: string): void;
   ps(id: string): Promise<number[]>;
   list(): Promise<RuntimeState[]>;
 }
@@ -139,6 +142,10 @@ export class OciRuntime implements RuntimeDriver {
   /** Thaw a paused container. */
   async resume(id: string): Promise<void> {
     await this.run(['resume', id], `resuming container ${JSON.stringify(id)}`);
+  }
+
+  resumeSync(id: string): void {
+    spawnSync(this.path, [...this.globalArgs(), 'resume', id], { stdio: 'ignore' });
   }
 
   /** Host pids of the processes in the container (empty once stopped). */
