@@ -22,6 +22,7 @@ import { withRootfsView } from './rootfs-view.js';
 import type { MountSpec } from '../spec/container-spec.js';
 import { ShellLex } from './shell-lex.js';
 import { stageRef, type BuildPlan, type Stage } from './stage-plan.js';
+import { makeOwnedTempDir } from '../host/owned-temp.js';
 
 /** What the stages of one build share. */
 export interface BuildSession {
@@ -316,7 +317,7 @@ class StageRunner {
   private async withRunMounts<T>(mounts: RunMount[], fn: (specs: MountSpec[]) => Promise<T>): Promise<T> {
     const { ctx, opts } = this.s;
     const specs: MountSpec[] = [];
-    const scratch = fs.mkdtempSync(path.join(ctx.paths.tmp, 'build-mounts-'));
+    const scratch = makeOwnedTempDir(ctx.paths.tmp, 'build-mounts-');
     const go = async (i: number): Promise<T> => {
       const m = mounts[i];
       if (m === undefined) return fn(specs);
