@@ -65,12 +65,12 @@ test('temporaries of killed builds and pulls are counted by system df and reclai
   // mount (rw, so a copy) is on disk
   const ctxDir = path.join(work, 'ctx');
   fs.mkdirSync(ctxDir);
-  fs.writeFileSync(path.join(ctxDir, 'Containerfile'), 'FROM busybox\nRUN --mount=type=bind,from=busybox,target=/mnt,rw sleep 3\n');
+  fs.writeFileSync(path.join(ctxDir, 'Containerfile'), 'FROM busybox\nRUN --mount=type=bind,from=busybox,target=/mnt,rw sleep 5\n');
   const build = spawn(BERTH_BIN, ['build', ctxDir], { env: t.env, stdio: 'ignore' });
   const closed = new Promise((r) => build.on('close', r));
   let view: string | undefined;
   let scratch: string | undefined;
-  for (let i = 0; i < 300 && !(view && scratch); i++) {
+  for (let i = 0; i < 600 && !(view && scratch); i++) {
     await new Promise((r) => setTimeout(r, 50));
     const names = fs.existsSync(tmp) ? fs.readdirSync(tmp) : [];
     const v = names.find((n) => n.startsWith('build-view-'));
@@ -85,6 +85,21 @@ test('temporaries of killed builds and pulls are counted by system df and reclai
   process.kill(build.pid, 'SIGKILL');
   await closed;
   assert.ok(isMounted(path.join(view, 'merged')), 'the killed build left its view mounted');
+
+  // an exec whose berth was killed while its process ran: its work dir (process.json, runtime log)
+  assert.equal((await t.berth(['run', '-d', '--name', 'holder', 'busybox', 'sleep', '1000'])).code, 0);
+  const exec = spawn(BERTH_BIN, ['exec', 'holder', 'sleep', '5'], { env: t.env, stdio: 'ignore' });
+  const execClosed = new Promise((r) => exec.on('close', r));
+  let execDir: string | undefined;
+  for (let i = 0; i < 600 && !execDir; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const n = fs.readdirSync(tmp).find((x) => x.startsWith('berth-exec-'));
+    if (n && fs.existsSync(path.join(tmp, n, 'process.json'))) execDir = path.join(tmp, n);
+  }
+  assert.ok(execDir && exec.pid, 'the exec started');
+  process.kill(exec.pid, 'SIGKILL');
+  await execClosed;
+  assert.ok(fs.existsSync(execDir), 'the killed exec left its work dir');
 
   // a killed pull's temp blob and unpack dir, named by an owner that is gone (a process that ran
   // and ended), and one of an older berth (pid only)
@@ -127,6 +142,8 @@ test('temporaries of killed builds and pulls are counted by system df and reclai
     'the dead pull left nothing',
   );
   assert.ok(fs.existsSync(liveBlob), 'a blob being written by a live process is kept');
+  assert.ok(!fs.existsSync(execDir), "the killed exec's work dir is gone");
+  assert.equal((await t.berth(['rm', '-f', 'holder'])).code, 0);
   const after = await dfSizes();
   assert.ok(after['Images'] && after['Images'].reclaimable < 4 * MB, JSON.stringify(after));
   fs.rmSync(liveBlob);
