@@ -99,3 +99,34 @@ test('a store on a full disk can be read, its containers and images removed, and
   assert.equal((await ok(['ps', '-aq'])).trim(), '');
   assert.equal((await ok(['images', '-q'])).trim(), '');
 });
+
+test('with no reserve left and not a byte free, the store can still be read and a container removed to free space', async () => {
+  await t.importBusybox();
+  await ok(['run', '--name', 'big', 'busybox', 'dd', 'if=/dev/zero', 'of=/big', 'bs=1M', 'count=10']);
+  // a store made before reserves (or one whose reserve is spent), filled to the last byte from outside
+  fs.rmSync(`${t.root}/.reserve`, { force: true });
+  const hog = `${t.root}/hog`;
+  const fd = fs.openSync(hog, 'w');
+  const chunk = Buffer.alloc(64 * 1024);
+  try {
+    for (;;) fs.writeSync(fd, chunk);
+  } catch (e) {
+    assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
+  } finally {
+    fs.closeSync(fd);
+  }
+  assert.ok(free() < 64 * 1024, `full: ${free()} bytes free`);
+  try {
+    assert.match(await ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}']), /^big Exited \(0\)/m);
+    assert.match(await ok(['images', '--format', '{{.Repository}}']), /busybox/);
+    assert.equal((await ok(['inspect', '-f', '{{.State.ExitCode}}', 'big'])).trim(), '0');
+    const before = free();
+    await ok(['rm', 'big']);
+    // berth takes its reserve back from what the removal freed
+    const reserve = fs.statSync(`${t.root}/.reserve`, { throwIfNoEntry: false })?.size ?? 0;
+    assert.ok(free() + reserve > before + 9 * MiB, `rm freed the space: ${before} -> ${free()} + ${reserve}`);
+    assert.equal((await ok(['ps', '-aq'])).trim(), '');
+  } finally {
+    fs.rmSync(hog, { force: true });
+  }
+});

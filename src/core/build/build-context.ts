@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { holdTeardown } from '../host/teardown.js';
 import { BerthError } from '../errors/berth-error.js';
 import { loadIgnoreRules, type IgnoreMatcher } from './ignore-rules.js';
+import { makeOwnedTempDir } from '../host/owned-temp.js';
 
 /** Where a build's files come from, ready to read: a directory, perhaps unpacked from a tar. */
 export interface BuildContext {
@@ -42,7 +43,7 @@ export async function openBuildContext(src: ContextSource): Promise<BuildContext
   let stdinFile: string | undefined;
   if (src.context === '-') {
     const data = await readAll(src.stdin);
-    dir = fs.mkdtempSync(path.join(src.tmpDir, 'build-context-'));
+    dir = makeOwnedTempDir(src.tmpDir, 'build-context-');
     owned = true;
     if (await isArchive(data)) await unpackArchive(Readable.from([data]), dir);
     else stdinFile = data.toString('utf8');
@@ -55,7 +56,7 @@ export async function openBuildContext(src: ContextSource): Promise<BuildContext
     }
     if (st.isDirectory()) dir = path.resolve(src.context);
     else {
-      dir = fs.mkdtempSync(path.join(src.tmpDir, 'build-context-'));
+      dir = makeOwnedTempDir(src.tmpDir, 'build-context-');
       owned = true;
       await unpackArchive(fs.createReadStream(src.context), dir).catch((e: unknown) => {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
 import { dirSize } from '../volumes/volume-store.js';
+import { reclaimLeftovers } from '../system/leftovers.js';
 
 /** Where RUN --mount=type=cache keeps its directories (run-mounts in stage-runner.ts). */
 export function cacheMountsDir(ctx: EngineContext): string {
@@ -128,7 +129,9 @@ export function pruneBuildCache(ctx: EngineContext, opts: BuildCachePruneOptions
   const live = ctx.containers.liveChainIds();
   ctx.images.collectLayers(ctx.layers.list().filter((l) => diffIds.has(l.diffId) && !live.has(l.chainId)).map((l) => l.chainId));
   ctx.images.collectBlobs(cached.filter((c) => diffIds.has(c.diffId)).map((c) => c.digest));
-  return { entries, reclaimed: Math.max(0, before.size - buildCacheUsage(ctx).size) };
+  // and what killed builds left: overlay views (still mounted), ADD downloads, RUN mount copies
+  const leftovers = reclaimLeftovers(ctx.paths, ['build']).reclaimed;
+  return { entries, reclaimed: Math.max(0, before.size - buildCacheUsage(ctx).size) + leftovers };
 }
 
 function tableExists(ctx: EngineContext): boolean {

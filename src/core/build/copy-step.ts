@@ -15,6 +15,7 @@ import type { BuildSession } from './stage-runner.js';
 import { stageRef } from './stage-plan.js';
 import { storeLayer } from './store-layer.js';
 import { holdTeardown } from '../host/teardown.js';
+import { makeOwnedTempDir } from '../host/owned-temp.js';
 
 export interface CopyStepInput {
   ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>;
@@ -42,7 +43,7 @@ export async function copyStep(s: BuildSession, c: CopyStepInput): Promise<void>
   const urls = sources.filter((w) => URL_RE.test(w) || /^git@|\.git(#.*)?$/.test(w));
   if (urls.length > 0 && ins.kind === 'COPY') throw new BerthError('InvalidArgument', `source can't be a URL for COPY: "${urls[0]}"`);
   const fromRef = flag('from');
-  const tmp = fs.mkdtempSync(path.join(s.ctx.paths.tmp, 'build-add-'));
+  const tmp = makeOwnedTempDir(s.ctx.paths.tmp, 'build-add-');
   const release = holdTeardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
   try {
     const downloads = new Map<string, { path: string; name: string; mtime: Date }>();

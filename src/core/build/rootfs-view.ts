@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
 import { isMountPoint, mountOverlay, unmount } from '../host/mount.js';
 import { holdTeardown } from '../host/teardown.js';
+import { makeOwnedTempDir } from '../host/owned-temp.js';
 
 /**
  * Run fn with the merged root filesystem of a layer chain mounted at a temporary directory
@@ -11,7 +12,8 @@ import { holdTeardown } from '../host/teardown.js';
  * reads its sources from it. An empty chain (scratch) is an empty directory.
  */
 export async function withRootfsView<T>(ctx: EngineContext, chainIds: readonly string[], fn: (root: string) => Promise<T>): Promise<T> {
-  const base = fs.mkdtempSync(path.join(ctx.paths.tmp, 'build-view-'));
+  // named by its owner: a build killed with its view mounted leaves what prune reclaims
+  const base = makeOwnedTempDir(ctx.paths.tmp, 'build-view-');
   const merged = path.join(base, 'merged');
   const upper = path.join(base, 'upper');
   const work = path.join(base, 'work');

@@ -23,6 +23,7 @@ import type { MountSpec } from '../spec/container-spec.js';
 import { ShellLex } from './shell-lex.js';
 import { holdTeardown } from '../host/teardown.js';
 import { stageRef, type BuildPlan, type Stage } from './stage-plan.js';
+import { makeOwnedTempDir } from '../host/owned-temp.js';
 
 /** What the stages of one build share. */
 export interface BuildSession {
@@ -319,7 +320,7 @@ class StageRunner {
   private async withRunMounts<T>(mounts: RunMount[], fn: (specs: MountSpec[]) => Promise<T>): Promise<T> {
     const { ctx, opts } = this.s;
     const specs: MountSpec[] = [];
-    const scratch = fs.mkdtempSync(path.join(ctx.paths.tmp, 'build-mounts-'));
+    const scratch = makeOwnedTempDir(ctx.paths.tmp, 'build-mounts-');
     const release = holdTeardown(() => fs.rmSync(scratch, { recursive: true, force: true }));
     const go = async (i: number): Promise<T> => {
       const m = mounts[i];

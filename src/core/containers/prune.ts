@@ -5,6 +5,7 @@ import { refreshContainer } from './exit.js';
 import { removeContainer } from './remove.js';
 import { repairContainers } from './repair.js';
 import { prunable, type PruneFilters } from '../prune/prune-filters.js';
+import { reclaimLeftovers } from '../system/leftovers.js';
 
 export type { PruneFilters } from '../prune/prune-filters.js';
 
@@ -25,6 +26,8 @@ export async function pruneContainers(ctx: EngineContext, opts: { filters?: Prun
     await removeContainer(ctx, c.id, {});
     removed.push(c.id);
   }
+  // the work dirs of execs whose berth was killed
+  reclaimed += reclaimLeftovers(ctx.paths, ['exec']).reclaimed;
   return { removed, reclaimed };
 }
 

@@ -128,15 +128,17 @@ describe('ContentStore', () => {
     assert.throws(() => store.has('md5:abc'), kind('InvalidArgument'));
   });
 
-  test('removeStaleTemp deletes only old temp files', () => {
-    const old = path.join(tmpDir(), 'blob-1-old');
-    const fresh = path.join(tmpDir(), 'blob-1-fresh');
-    fs.writeFileSync(old, 'x');
-    fs.writeFileSync(fresh, 'x');
+  test('removeStaleTemp deletes a temp without an owner once old, and never one whose owner lives', () => {
+    const old = path.join(tmpDir(), 'blob-old');
+    const fresh = path.join(tmpDir(), 'blob-fresh');
+    // pid 1 always runs: however old its temp, it is in use
+    const live = path.join(tmpDir(), 'blob-1-live');
+    for (const f of [old, fresh, live]) fs.writeFileSync(f, 'x');
     const past = new Date(Date.now() - 2 * 3600_000);
     fs.utimesSync(old, past, past);
+    fs.utimesSync(live, past, past);
     assert.equal(store.removeStaleTemp(), 1);
-    assert.deepEqual(fs.readdirSync(tmpDir()), ['blob-1-fresh']);
+    assert.deepEqual(fs.readdirSync(tmpDir()).sort(), ['blob-1-live', 'blob-fresh']);
   });
 });
 

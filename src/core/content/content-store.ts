@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { BerthError, isErrno, wrap } from '../errors/index.js';
 import { DigestMismatchError } from './digest-mismatch-error.js';
 import { holdTeardown } from '../host/teardown.js';
-import { isProcessAlive } from '../runtime/process-util.js';
+import { ownedTempName, ownerAlive, ownerOf } from '../host/owned-temp.js';
 import { digestHex, sha256Digest } from './digest.js';
 
 /** What a caller knows about a blob before it arrives (from a descriptor). */
@@ -116,7 +116,7 @@ export class ContentStore {
 
   /** A new temp file name for a blob written by someone else (a pull's worker thread). */
   tempPath(): string {
-    return path.join(this.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`);
+    return path.join(this.tmpDir, ownedTempName(TEMP_PREFIX));
   }
 
   /**
@@ -190,7 +190,8 @@ export class ContentStore {
 
   /**
    * Delete temp files left by crashed ingests: those of a process that is gone (the name carries
-   * its pid), and any unmodified for maxAgeMs (a file being written is touched on every chunk).
+   * its pid and start time, see owned-temp), never one whose writer still runs; a name without
+   * an owner only once unmodified for maxAgeMs.
    */
   removeStaleTemp(maxAgeMs = 60 * 60 * 1000): number {
     let removed = 0;
@@ -198,10 +199,9 @@ export class ContentStore {
     for (const name of fs.readdirSync(this.tmpDir)) {
       if (!name.startsWith(TEMP_PREFIX)) continue;
       const p = path.join(this.tmpDir, name);
-      const pid = Number(/^blob-(\d+)-/.exec(name)?.[1] ?? 0);
+      const owner = ownerOf(name, TEMP_PREFIX);
       try {
-        // a name without a pid (0) is judged by its age alone
-        if ((pid === 0 || pid === process.pid || isProcessAlive(pid)) && now - fs.lstatSync(p).mtimeMs < maxAgeMs) continue;
+        if (owner ? ownerAlive(owner) : now - fs.lstatSync(p).mtimeMs < maxAgeMs) continue;
         fs.rmSync(p, { force: true });
         removed++;
       } catch (e) {

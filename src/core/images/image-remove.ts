@@ -4,6 +4,7 @@ import { immediate } from '../metadata/database.js';
 import { familiarString, normalize, parseReference, repositoryName } from '../reference/reference.js';
 import type { ImageRecord, ImageUsage, ImageUser, RemoveResult } from './image-record.js';
 import { shortId } from './image-errors.js';
+import { reclaimLeftovers } from '../system/leftovers.js';
 import type { ImageStore } from './image-store.js';
 
 export interface RemoveOptions {
@@ -164,7 +165,9 @@ export function removeImage(store: ImageStore, refOrId: string, opts: RemoveOpti
 export function pruneImages(store: ImageStore, opts: PruneOptions = {}): PruneResult {
   const usedBy = opts.usedBy ?? noUsers;
   const result: PruneResult = { untagged: [], deleted: [], spaceReclaimed: 0 };
-  // what a killed pull, load or build left half-written: temp blobs and unpack dirs of dead processes
+  // what a killed pull, load or build left half-written: temp blobs and unpack dirs of dead
+  // processes, counted in what the prune reclaims
+  result.spaceReclaimed += reclaimLeftovers(store.layers.paths, ['pull']).reclaimed;
   store.content.removeStaleTemp();
   store.layers.repair();
   const sizes = new Map(store.layers.list().map((l) => [l.chainId, l.size]));

@@ -21,10 +21,12 @@ export function openDatabase(file: string, opts: { reserve?: SpaceReserve; migra
   const { reserve } = opts;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   reserve?.releaseIfLow();
-  const open = (): Db => {
+  const open = (exclusive: boolean): Db => {
     if (!fs.existsSync(file)) createWalFile(file);
     const db = new Database(file, { timeout: 30_000 });
     try {
+      // before the first read: an exclusive connection keeps WAL's index in its own memory
+      if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
       setWal(db);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
@@ -37,10 +39,15 @@ export function openDatabase(file: string, opts: { reserve?: SpaceReserve; migra
     }
   };
   try {
-    return open();
+    return open(false);
   } catch (e) {
-    if (!reserve || !isOutOfSpace(e) || !reserve.releaseIfLow(true)) throw e;
-    return open();
+    if (!reserve || !isOutOfSpace(e)) throw e;
+    if (reserve.releaseIfLow(true)) return open(false);
+    // Not a byte left and no reserve to give back (a store made before reserves, or a disk
+    // filled again): the shared-memory index of WAL cannot be created, so open the store for
+    // this process alone, whose index lives in memory. Reading works, and so does removing
+    // what frees space first; other berth processes wait until this one ends.
+    return open(true);
   }
 }
 

@@ -8,6 +8,7 @@ import type { SpecProcess } from '../oci/types.js';
 import { classifyStartError, OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { readPidFile } from './process-util.js';
 import { PROXIED_SIGNALS, relaySignals, signalNumber } from './signals.js';
+import { makeOwnedTempDir } from '../host/owned-temp.js';
 
 /** A process to run in a running container (`docker exec`). */
 export interface ExecOptions {
@@ -167,7 +168,7 @@ function globalArgs(opts: ExecOptions, logFile: string): string[] {
 function makeWorkDir(tmpDir: string | undefined): string {
   const base = tmpDir ?? os.tmpdir();
   fs.mkdirSync(base, { recursive: true });
-  return fs.mkdtempSync(path.join(base, 'berth-exec-'));
+  return makeOwnedTempDir(base, 'berth-exec-');
 }
 
 function writeProcessFile(dir: string, opts: ExecOptions, terminal: boolean): string {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { digestHex, sha256Digest } from '../content/digest.js';
 import { BerthError, isErrno } from '../errors/index.js';
 import { immediate, type Db } from '../metadata/database.js';
 import { openDecompressed } from './decompress.js';
-import { isProcessAlive } from '../runtime/process-util.js';
+import { ownedTempName, ownerAlive, ownerOf } from '../host/owned-temp.js';
 import type { OverlayMount } from './overlay-mount.js';
 import { holdTeardown } from '../host/teardown.js';
 
@@ -36,13 +36,13 @@ interface LayerRow {
 }
 
 const LINK_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-/** names of work dirs: `<kind>-<pid>-<random>`, so repair can tell a live writer from a dead one */
-const TEMP_RE = /^\.(tmp|trash)-(\d+)-[a-f0-9]+$/;
+/** names of work dirs: `.<kind>-<pid>.<start>-<random>` (owned-temp; older ones lack `.<start>`), so repair can tell a live writer from a dead one */
+const TEMP_RE = /^\.(tmp|trash)-\d+(\.\d+)?-[a-f0-9]+$/;
 
 /**
  * Unpacked layers, each once, in `layers/<chain-id-hex>/diff`, with a row in table `layers`.
  *
- * Lifecycle of ensureLayer: unpack into `layers/.tmp-<pid>-<rand>/diff` while hashing the
+ * Lifecycle of ensureLayer: unpack into `layers/.tmp-<pid>.<start>-<rand>/diff` while hashing the
  * uncompressed stream; check the diffID; then, inside one IMMEDIATE transaction (SQLite's write
  * lock doubles as a cross-process lock), rename the temp dir to `layers/<hex>`, make the link and
  * insert the row. So a visible row always has a complete dir, a crash leaves only a temp dir or
@@ -58,7 +58,7 @@ const TEMP_RE = /^\.(tmp|trash)-(\d+)-[a-f0-9]+$/;
  */
 export class LayerStore {
   constructor(
-    private readonly paths: Paths,
+    readonly paths: Paths,
     private readonly db: Db,
   ) {
     fs.mkdirSync(paths.layers, { recursive: true });
@@ -186,7 +186,8 @@ export class LayerStore {
       for (const name of fs.readdirSync(this.paths.layers)) {
         const m = TEMP_RE.exec(name);
         if (m) {
-          if (Number(m[2]) !== process.pid && !isProcessAlive(Number(m[2]))) {
+          const owner = ownerOf(name, `.${m[1] as string}-`);
+          if (owner && !ownerAlive(owner)) {
             trash.push(path.join(this.paths.layers, name));
             result.removedDirs++;
           }
@@ -286,7 +287,7 @@ export class LayerStore {
   }
 
   private workDir(kind: 'tmp' | 'trash'): string {
-    return path.join(this.paths.layers, `.${kind}-${process.pid}-${randomBytes(8).toString('hex')}`);
+    return path.join(this.paths.layers, ownedTempName(`.${kind}-`));
   }
 }
 

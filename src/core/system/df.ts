@@ -5,6 +5,7 @@ import { familiarName, parseReference } from '../reference/reference.js';
 import { containerPaths } from '../containers/container-paths.js';
 import { volumeUser } from '../containers/volumes.js';
 import { dirSize } from '../volumes/volume-store.js';
+import { leftoverBytes } from './leftovers.js';
 
 export interface UsageRow {
   type: 'Images' | 'Containers' | 'Local Volumes' | 'Build Cache';
@@ -47,11 +48,13 @@ export function diskUsage(ctx: EngineContext): UsageRow[] {
     else vReclaim += s;
   }
   const cache = buildCacheUsage(ctx);
+  // what killed pulls, execs and builds left: reclaimed by the prune of the same row
+  const left = leftoverBytes(ctx.paths);
   return [
-    { type: 'Images', total: images.length, active: [...imageSize.keys()].filter((id) => used.has(id)).length, size: imgTotal, reclaimable: imgReclaim },
-    { type: 'Containers', total: containers.length, active: cActive, size: cSize, reclaimable: cReclaim },
+    { type: 'Images', total: images.length, active: [...imageSize.keys()].filter((id) => used.has(id)).length, size: imgTotal + left.pull, reclaimable: imgReclaim + left.pull },
+    { type: 'Containers', total: containers.length, active: cActive, size: cSize + left.exec, reclaimable: cReclaim + left.exec },
     { type: 'Local Volumes', total: vols.length, active: vActive, size: vSize, reclaimable: vReclaim },
-    { type: 'Build Cache', total: cache.entries, active: 0, size: cache.size, reclaimable: cache.size },
+    { type: 'Build Cache', total: cache.entries, active: 0, size: cache.size + left.build, reclaimable: cache.size + left.build },
   ];
 }
 
