@@ -459,12 +459,14 @@ test('a FIFO in the context is copied as a FIFO (never opened), and a build that
   assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
   await noBuildContainers();
 
-  // and the image has the FIFO, as docker's
+  // and the image has the FIFO, as docker's, and a device node as one; a socket is skipped
   fs.writeFileSync(path.join(dir, 'Containerfile'), 'FROM busybox\nCOPY . /x\n');
+  execFileSync('mknod', [path.join(dir, 'null'), 'c', '1', '3']);
+  execFileSync('python3', ['-c', `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(path.join(dir, 'sock'))})`]);
   const b = await t.berth(['build', '-q', '-t', 'with-fifo', dir], { timeoutMs: 30_000 });
   assert.equal(b.code, 0, b.stderr);
-  const ls = await t.berth(['run', '--rm', 'with-fifo', 'sh', '-c', 'test -p /x/fifo && cat /x/a.txt']);
-  assert.equal(ls.stdout, 'a\n', ls.stderr);
+  const ls = await t.berth(['run', '--rm', 'with-fifo', 'sh', '-c', 'test -p /x/fifo && test -c /x/null && ! test -e /x/sock && stat -c %t,%T /x/null && cat /x/a.txt']);
+  assert.equal(ls.stdout, '1,3\na\n', ls.stderr);
 });
 
 test('ADD of a tar whose entry climbs out (../../../../var/tmp/x) is a one-line error: nothing written outside, nothing left mounted', async () => {
