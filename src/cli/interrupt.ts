@@ -28,7 +28,7 @@ export function onInterrupt(opts: { abort?: AbortController; graceMs?: number } 
   let timer: NodeJS.Timeout | undefined;
   const handler = (signal: NodeJS.Signals) => {
     if (opts.abort === undefined || opts.abort.signal.aborted || timer !== undefined) dieOf(signal);
-    opts.abort.abort();
+    opts.abort.abort(signal);
     timer = setTimeout(() => dieOf(signal), opts.graceMs ?? 3000);
     timer.unref();
   };

@@ -488,3 +488,34 @@ test('ADD of a tar whose entry climbs out (../../../../var/tmp/x) is a one-line 
     fs.rmSync(`/var/tmp/${name}`, { force: true });
   }
 });
+
+test('SIGTERM during an ADD of a URL that does not answer cancels the build (143), nothing left behind', async () => {
+  const http = await import('node:http');
+  const server = http.createServer(() => undefined); // never answers
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const dir = context('slow-add', { Containerfile: `FROM busybox\nADD http://127.0.0.1:${port}/file /x\n` });
+    const child = spawn(BERTH_BIN, ['build', dir], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 600 && !out.includes('STEP 2/2'); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await closed;
+    clearTimeout(killer);
+    assert.ok(Date.now() - t0 < 5000, `the build took ${Date.now() - t0} ms to end`);
+    assert.equal(code, 143, err);
+    assert.equal(err, 'Error: build cancelled\n');
+    assert.deepEqual(mountsUnderRoot(), []);
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});

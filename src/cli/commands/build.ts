@@ -185,7 +185,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
         for (let c: unknown = e; c instanceof Error; c = c.cause) if (c instanceof BuildCancelledError) cancelled = true;
         if (cancelled) {
           ctx.stderr.write('Error: build cancelled\n');
-          ctx.setExitCode(130);
+          ctx.setExitCode(abort.signal.reason === 'SIGTERM' ? 143 : 130);
           return;
         }
         throw e;
