@@ -519,3 +519,13 @@ test('SIGTERM during an ADD of a URL that does not answer cancels the build (143
     await new Promise((r) => server.close(r));
   }
 });
+
+test('--secret from a FIFO is refused in one line instead of blocking berth (and Ctrl-C) while a RUN step copies it', async () => {
+  const dir = context('secret-fifo', { Containerfile: 'FROM busybox\nRUN --mount=type=secret,id=s cat /run/secrets/s\n' });
+  const fifo = path.join(work, 'secret-fifo.pipe');
+  execFileSync('mkfifo', [fifo]);
+  const r = await t.berth(['build', '--secret', `id=s,src=${fifo}`, dir], { timeoutMs: 20_000 });
+  assert.notEqual(r.code, 0);
+  assert.equal(r.stderr, `Error: --secret id=s,src=${fifo}: ${fifo}: not a regular file\n`);
+  assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
+});
