@@ -9,7 +9,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * process.exit() would wait for it for ever.
  */
 export function dieOf(signal: NodeJS.Signals): never {
-  runHeldTeardowns();
+  // twice: a pull's worker threads go on while this runs, and may create a temporary just removed
+  runHeldTeardowns(2);
   for (const s of SIGNALS) process.removeAllListeners(s);
   process.kill(process.pid, signal);
   // the signal is delivered before kill(2) returns to a single-threaded caller; in case not:
@@ -27,7 +28,7 @@ export function onInterrupt(opts: { abort?: AbortController; graceMs?: number } 
   let timer: NodeJS.Timeout | undefined;
   const handler = (signal: NodeJS.Signals) => {
     if (opts.abort === undefined || opts.abort.signal.aborted || timer !== undefined) dieOf(signal);
-    opts.abort.abort();
+    opts.abort.abort(signal);
     timer = setTimeout(() => dieOf(signal), opts.graceMs ?? 3000);
     timer.unref();
   };

@@ -459,12 +459,14 @@ test('a FIFO in the context is copied as a FIFO (never opened), and a build that
   assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
   await noBuildContainers();
 
-  // and the image has the FIFO, as docker's
+  // and the image has the FIFO, as docker's, and a device node as one; a socket is skipped
   fs.writeFileSync(path.join(dir, 'Containerfile'), 'FROM busybox\nCOPY . /x\n');
+  execFileSync('mknod', [path.join(dir, 'null'), 'c', '1', '3']);
+  execFileSync('python3', ['-c', `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(path.join(dir, 'sock'))})`]);
   const b = await t.berth(['build', '-q', '-t', 'with-fifo', dir], { timeoutMs: 30_000 });
   assert.equal(b.code, 0, b.stderr);
-  const ls = await t.berth(['run', '--rm', 'with-fifo', 'sh', '-c', 'test -p /x/fifo && cat /x/a.txt']);
-  assert.equal(ls.stdout, 'a\n', ls.stderr);
+  const ls = await t.berth(['run', '--rm', 'with-fifo', 'sh', '-c', 'test -p /x/fifo && test -c /x/null && ! test -e /x/sock && stat -c %t,%T /x/null && cat /x/a.txt']);
+  assert.equal(ls.stdout, '1,3\na\n', ls.stderr);
 });
 
 test('ADD of a tar whose entry climbs out (../../../../var/tmp/x) is a one-line error: nothing written outside, nothing left mounted', async () => {
@@ -485,4 +487,45 @@ test('ADD of a tar whose entry climbs out (../../../../var/tmp/x) is a one-line 
   } finally {
     fs.rmSync(`/var/tmp/${name}`, { force: true });
   }
+});
+
+test('SIGTERM during an ADD of a URL that does not answer cancels the build (143), nothing left behind', async () => {
+  const http = await import('node:http');
+  const server = http.createServer(() => undefined); // never answers
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const dir = context('slow-add', { Containerfile: `FROM busybox\nADD http://127.0.0.1:${port}/file /x\n` });
+    const child = spawn(BERTH_BIN, ['build', dir], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 600 && !out.includes('STEP 2/2'); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await closed;
+    clearTimeout(killer);
+    assert.ok(Date.now() - t0 < 5000, `the build took ${Date.now() - t0} ms to end`);
+    assert.equal(code, 143, err);
+    assert.equal(err, 'Error: build cancelled\n');
+    assert.deepEqual(mountsUnderRoot(), []);
+    assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+test('--secret from a FIFO is refused in one line instead of blocking berth (and Ctrl-C) while a RUN step copies it', async () => {
+  const dir = context('secret-fifo', { Containerfile: 'FROM busybox\nRUN --mount=type=secret,id=s cat /run/secrets/s\n' });
+  const fifo = path.join(work, 'secret-fifo.pipe');
+  execFileSync('mkfifo', [fifo]);
+  const r = await t.berth(['build', '--secret', `id=s,src=${fifo}`, dir], { timeoutMs: 20_000 });
+  assert.notEqual(r.code, 0);
+  assert.equal(r.stderr, `Error: --secret id=s,src=${fifo}: ${fifo}: not a regular file\n`);
+  assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
 });

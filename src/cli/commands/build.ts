@@ -57,6 +57,8 @@ export function parseSecrets(values: readonly string[]): Map<string, string> {
     if (type !== 'file') throw new BerthError('InvalidArgument', `--secret ${v}: only type=file secrets are supported`);
     if (!src) throw new BerthError('InvalidArgument', `--secret ${v}: src=FILE is required`);
     if (!fs.existsSync(src)) throw new BerthError('NotFound', `--secret ${v}: ${src}: no such file`);
+    // a FIFO would block berth's one thread (and Ctrl-C with it) when the RUN step copies it
+    if (!fs.statSync(src).isFile()) throw new BerthError('InvalidArgument', `--secret ${v}: ${src}: not a regular file`);
     out.set(kv.get('id') ?? path.basename(src), path.resolve(src));
   }
   return out;
@@ -186,7 +188,7 @@ export function registerBuild(parent: Command, ctx: CliContext, name = 'build'):
         for (let c: unknown = e; c instanceof Error; c = c.cause) if (c instanceof BuildCancelledError) cancelled = true;
         if (cancelled) {
           ctx.stderr.write('Error: build cancelled\n');
-          ctx.setExitCode(130);
+          ctx.setExitCode(abort.signal.reason === 'SIGTERM' ? 143 : 130);
           return;
         }
         throw e;

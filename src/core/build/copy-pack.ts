@@ -92,6 +92,20 @@ async function writeStream(p: Pack, header: Headers, src: AsyncIterable<Buffer>)
 }
 
 /**
+ * The archive's extended attributes, kept as docker's ADD keeps them (PAX SCHILY.xattr records).
+ * tar-stream writes PAX values as UTF-8 text: a value that is not (a binary capability set) is left out
+ * rather than written mangled.
+ */
+function xattrRecords(xattrs: Record<string, Buffer>): { pax?: Record<string, string> } {
+  const pax: Record<string, string> = {};
+  for (const [k, v] of Object.entries(xattrs)) {
+    const text = v.toString('utf8');
+    if (Buffer.from(text, 'utf8').equals(v)) pax[`SCHILY.xattr.${k}`] = text;
+  }
+  return Object.keys(pax).length > 0 ? { pax } : {};
+}
+
+/**
  * ADD of a local archive: its entries re-written under destDir, read by berth's tar reader. A name
  * or hard-link target that climbs out of the archive's root refuses the archive (docker: "is
  * outside of"); nothing of it is written.
@@ -110,7 +124,7 @@ async function addArchive(p: Pack, destDir: string, file: string): Promise<void>
     for await (const { header: h, body } of readTarEntries(await openDecompressed(fs.createReadStream(file)))) {
       const rel = safeName(h.name);
       if (rel === '' || h.type === 'other') continue;
-      const base = { name: under(rel), mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime };
+      const base = { name: under(rel), mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime, ...xattrRecords(h.xattrs) };
       if (h.type === 'file' || h.type === 'contiguous-file') await writeStream(p, { ...base, type: 'file', size: h.size }, body);
       else if (h.type === 'directory') await write(p, { ...base, name: `${base.name}/`, type: 'directory' });
       else if (h.type === 'symlink') await write(p, { ...base, type: 'symlink', linkname: h.linkname });

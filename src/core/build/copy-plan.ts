@@ -5,6 +5,7 @@ import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
 import { resolveInRoot } from '../host/resolve-in-root.js';
 import { readRootfsFile } from '../spec/rootfs-file.js';
+import { splitDev } from '../spec/host-facts.js';
 import { globRegExp, hasWildcard } from './glob.js';
 import type { IgnoreMatcher } from './ignore-rules.js';
 
@@ -147,18 +148,10 @@ function toEntry(name: string, abs: string, st: fs.Stats, chmod: number | undefi
   if (st.isDirectory()) return { type: 'directory', name, mode: perm, uid, gid, mtime: st.mtime };
   if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
     const type = st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'character-device' : 'block-device';
-    return { type, name, mode: perm, uid, gid, mtime: st.mtime, devmajor: major(st.rdev), devminor: minor(st.rdev) };
+    const dev = splitDev(BigInt(st.rdev));
+    return { type, name, mode: perm, uid, gid, mtime: st.mtime, devmajor: dev.major, devminor: dev.minor };
   }
   return { type: 'file', name, mode: perm, uid, gid, mtime: st.mtime, size: st.size, src: { path: abs } };
-}
-
-/** glibc's gnu_dev_major/gnu_dev_minor of a dev_t */
-function major(dev: number): number {
-  return Number(((BigInt(dev) >> 8n) & 0xfffn) | ((BigInt(dev) >> 32n) & ~0xfffn));
-}
-
-function minor(dev: number): number {
-  return Number((BigInt(dev) & 0xffn) | ((BigInt(dev) >> 12n) & ~0xffn));
 }
 
 /** The paths a source word names, relative to the source root; globs match per component. */

@@ -14,6 +14,7 @@ import type { ShellLex } from './shell-lex.js';
 import type { BuildSession } from './stage-runner.js';
 import { stageRef } from './stage-plan.js';
 import { storeLayer } from './store-layer.js';
+import { BuildCancelledError } from './run-step.js';
 import { holdTeardown } from '../host/teardown.js';
 import { makeOwnedTempDir } from '../host/owned-temp.js';
 
@@ -106,6 +107,7 @@ async function download(url: string, file: string, signal?: AbortSignal): Promis
     const timeout = AbortSignal.timeout(120_000);
     res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
   } catch (e) {
+    if (signal?.aborted) throw new BuildCancelledError();
     const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : errorMessage(e);
     throw new BerthError('Unavailable', `ADD ${url}: cannot download: ${cause}`, {
       cause: e,
@@ -113,7 +115,9 @@ async function download(url: string, file: string, signal?: AbortSignal): Promis
     });
   }
   if (!res.ok || !res.body) throw new BerthError('Unavailable', `ADD ${url}: cannot download: HTTP ${res.status}`);
-  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), fs.createWriteStream(file, { mode: 0o600 }));
+  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), fs.createWriteStream(file, { mode: 0o600 })).catch((e: unknown) => {
+    throw signal?.aborted ? new BuildCancelledError() : e;
+  });
   const lm = res.headers.get('last-modified');
   const mtime = lm ? new Date(lm) : new Date();
   const name = path.posix.basename(new URL(url).pathname) || 'index.html';

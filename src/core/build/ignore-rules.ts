@@ -1,3 +1,4 @@
+import { BerthError } from '../errors/berth-error.js';
 import fs from 'node:fs';
 import path from 'node:path';
 // @balena/dockerignore rather than `ignore` or `@zeit/dockerignore`: `ignore` implements
@@ -29,6 +30,10 @@ export function loadIgnoreRules(contextDir: string, containerfilePath?: string):
     path.join(contextDir, '.dockerignore'),
   ];
   for (const c of candidates) {
+    const st = fs.statSync(c, { throwIfNoEntry: false });
+    if (!st || st.isDirectory()) continue;
+    // a FIFO would block this thread (and Ctrl-C with it) until someone writes to it
+    if (!st.isFile()) throw new BerthError('InvalidArgument', `ignore file "${c}" is not a regular file`);
     let text: string;
     try {
       text = fs.readFileSync(c, 'utf8');

@@ -16,15 +16,21 @@ export function holdTeardown(undo: () => void): () => void {
   };
 }
 
-/** Run every undo still held, newest first (a mount goes before the directory it is on); each at most once. */
-export function runHeldTeardowns(): void {
-  for (const id of [...held.keys()].reverse()) {
-    const undo = held.get(id);
-    held.delete(id);
-    try {
-      undo?.();
-    } catch {
-      // the process is ending: undo what can be undone
+/**
+ * Run every undo still held, newest first (a mount goes before the directory it is on), and
+ * release them. With passes > 1 the same undos run again: a worker thread that was about to
+ * create a held temporary may do it while the first pass runs (undos must be repeatable).
+ */
+export function runHeldTeardowns(passes = 1): void {
+  const undos = [...held.entries()].reverse();
+  held.clear();
+  for (let pass = 0; pass < passes; pass++) {
+    for (const [, undo] of undos) {
+      try {
+        undo();
+      } catch {
+        // the process is ending: undo what can be undone
+      }
     }
   }
 }
