@@ -69,7 +69,8 @@ test('system prune --volumes applies the label filters to volumes and refuses un
   const vb = (await ok(['inspect', '--format', '{{range .Mounts}}{{.Name}}{{end}}', c2])).trim();
   await ok(['rm', c1, c2]);
   const r = await t.berth(['system', 'prune', '-f', '--volumes', '--filter', 'until=1h']);
-  assert.equal(r.code, 125);
+  // docker's CLI refuses it itself, as a plain error: exit 1
+  assert.equal(r.code, 1);
   assert.match(r.stderr, /the "until" filter is not supported with "--volumes"/);
   assert.deepEqual(await volumes(), [va, vb].sort());
   // anonymous volumes carry no labels of their own: label!=tier selects both, label=tier none

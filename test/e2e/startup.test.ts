@@ -14,7 +14,7 @@ function install(): { dir: string; bin: string; cache: string; bundle: string } 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-'));
   fs.mkdirSync(path.join(dir, 'bin'));
   fs.mkdirSync(path.join(dir, 'dist', 'bundle'), { recursive: true });
-  for (const f of ['berth', 'package.json']) fs.copyFileSync(path.join(checkout, 'bin', f), path.join(dir, 'bin', f));
+  for (const f of ['berth', 'berth.cjs', 'package.json']) fs.copyFileSync(path.join(checkout, 'bin', f), path.join(dir, 'bin', f));
   fs.chmodSync(path.join(dir, 'bin', 'berth'), 0o755);
   const bundle = path.join(dir, 'dist', 'bundle', 'berth.cjs');
   fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'berth.cjs'), bundle);
