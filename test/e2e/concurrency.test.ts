@@ -199,3 +199,27 @@ test('volume rm racing run -v: one wins cleanly (10 times)', { timeout: 300_000 
     await ok(['volume', 'rm', vol]);
   }
 });
+
+test('exec racing rm -f, and restart racing stop: defined outcomes (5 times each)', { timeout: 300_000 }, async () => {
+  for (let i = 0; i < 5; i++) {
+    const id = await ok(['run', '-d', 'busybox', 'sleep', '60']);
+    const [exec, rm] = await atOnce([['exec', id, 'echo', 'in'], ['rm', '-f', id]]);
+    assert.equal(rm?.code, 0, rm?.stderr);
+    // ran before the removal, was killed with the container (128 + SIGKILL), or found the
+    // container stopping or gone: docker's words then
+    if (exec?.code === 0) assert.equal(exec.stdout, 'in\n');
+    // (the runtime's own complaint may come first, as it does for any exec it fails)
+    else if (exec?.code !== 137) assert.match(exec?.stderr ?? '', /^Error: (No such container: |container [0-9a-f]{64} is not running)/m, `exit ${exec?.code}: ${exec?.stderr}`);
+    await assertGone(id);
+  }
+  for (let i = 0; i < 5; i++) {
+    const id = await ok(['run', '-d', 'busybox', 'sleep', '60']);
+    const [restart, stop] = await atOnce([['restart', '-t', '1', id], ['stop', '-t', '1', id]]);
+    assert.equal(restart?.code, 0, restart?.stderr);
+    assert.equal(stop?.code, 0, stop?.stderr);
+    // the one that came last decides: running (restart after stop) or exited (stop after restart)
+    assert.match((await t.berth(['inspect', '--format', '{{.State.Status}}', id])).stdout, /^(running|exited)\n$/);
+    await ok(['rm', '-f', id]);
+    await assertGone(id);
+  }
+});

@@ -36,8 +36,7 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
       if (!f.detach) checkTty(ctx.stdin, !!f.interactive, !!f.tty);
       if (f.detachKeys !== undefined) (await import('../../core/runtime/detach-keys.js')).parseDetachKeys(f.detachKeys);
       const fs = await import('node:fs');
-      const { execProcess, execOptions } = await import('../../core/containers/exec.js');
-      const { execForeground, execDetached } = await import('../../core/runtime/exec.js');
+      const { prepareExec, execOptions, runExec } = await import('../../core/containers/exec.js');
       const parse = await import('../../core/spec/parse/index.js');
       const env: string[] = [];
       for (const file of f.envFile) env.push(...parse.parseEnvFile(fs.readFileSync(file, 'utf8'), process.env));
@@ -46,7 +45,7 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
         if (v !== undefined) env.push(v);
       }
       const engine = await ctx.engine();
-      const { rec, process: proc } = execProcess(engine, target, {
+      const { rec, process: proc } = await prepareExec(engine, target, {
         cmd: command,
         env,
         ...(f.user !== undefined ? { user: f.user } : {}),
@@ -63,10 +62,10 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
       containerEvent(engine, rec, `exec_create: ${described}`, { execID });
       containerEvent(engine, rec, `exec_start: ${described}`, { execID });
       if (f.detach) {
-        await execDetached(opts);
+        await runExec(engine, rec, opts, true);
         return;
       }
-      const code = await execForeground(opts);
+      const code = await runExec(engine, rec, opts, false);
       containerEvent(engine, rec, 'exec_die', { execID, exitCode: String(code) });
       ctx.setExitCode(code);
     });

@@ -6,7 +6,10 @@ import { resolveUser } from '../spec/resolve-user.js';
 import type { ExecOptions } from '../runtime/exec.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
-import { refreshContainer } from './exit.js';
+import { processLive, refreshContainer } from './exit.js';
+import { execDetached, execForeground } from '../runtime/exec.js';
+import { withContainer } from './locked.js';
+import { checkVerb } from './transitions.js';
 
 export interface ExecRequest {
   cmd: string[];
@@ -53,6 +56,42 @@ export function execProcess(ctx: EngineContext, ref: string, req: ExecRequest): 
   }
   delete proc.consoleSize;
   return { rec, process: proc };
+}
+
+/**
+ * execProcess for a new exec session, checked under the container's lock: an exec that comes
+ * while another command holds the container (a start, a removal) waits for it to finish, then
+ * gets what that command left (a running container, or docker's "No such container").
+ */
+export async function prepareExec(ctx: EngineContext, ref: string, req: ExecRequest): Promise<{ rec: ContainerRecord; process: SpecProcess }> {
+  return withContainer(ctx, ref, (rec) => {
+    checkVerb('exec', rec.state.status, rec);
+    return execProcess(ctx, rec.id, req);
+  });
+}
+
+/**
+ * Run an exec session (foreground: its exit code; detached: once started). A container that
+ * stopped between the check and the runtime's exec (a concurrent rm -f or kill) is docker's
+ * "is not running" rather than whatever the runtime said while it was going away.
+ */
+export async function runExec(ctx: EngineContext, rec: ContainerRecord, opts: ExecOptions, detach: boolean): Promise<number> {
+  try {
+    return detach ? await execDetached(opts) : await execForeground(opts);
+  } catch (e) {
+    // the runtime fails as soon as the container's namespaces go, a moment before its init is
+    // gone: give a dying container that moment
+    for (let i = 0; i < 10; i++) {
+      const now = ctx.containers.get(rec.id);
+      if (!now) throw new BerthError('NotFound', `No such container: ${rec.id}`, { cause: e });
+      const cur = refreshContainer(ctx, now);
+      if (cur.state.status !== 'running' || cur.state.runId !== rec.state.runId || !processLive(cur)) {
+        throw new BerthError('Conflict', `container ${rec.id} is not running`, { cause: e });
+      }
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    throw e;
+  }
 }
 
 /** The runtime's exec options for a process execProcess made (the CLI's exec, a healthcheck probe). */

@@ -101,7 +101,8 @@ export async function killContainer(ctx: EngineContext, ref: string, signal = 'S
   const locked = await withContainerIfFree(ctx, seen.id, async (rec) => {
     const r = await act(rec);
     // SIGKILL: docker returns once it is dead; record and tear down while holding the container
-    if (sig === 9 && isActive(r.state.status)) {
+    // (a frozen one dies only when thawed: it is not waited for)
+    if (sig === 9 && r.state.status === 'running') {
       await waitForStop(ctx, r, { timeoutMs: 15_000 })
         .then((code) => (code === null ? recordLostExit(ctx, ctx.containers.get(r.id) ?? r, 137) : undefined))
         .catch(() => undefined);

@@ -4,7 +4,7 @@ import type { ContainerRecord } from '../containers/container-record.js';
 import { containerPaths } from '../containers/container-paths.js';
 import { refreshContainer } from '../containers/exit.js';
 import type { RuntimeSpec } from '../oci/types.js';
-import { isProcessAlive } from '../runtime/process-util.js';
+import { isLive } from '../runtime/process-util.js';
 import { appliedConfig } from './applied-config.js';
 import { dirSize } from './dir-size.js';
 import { readHostSide, readNamespaces, type HostSide } from './host-reference.js';
@@ -85,7 +85,7 @@ function leftovers(ctx: EngineContext, rec: ContainerRecord): RuntimeLeftovers {
     stateDir,
     stateFiles,
     bundle: containerPaths(ctx.paths, rec.id).bundle,
-    conmon: { pid: conmonPid, binary: conmon, alive: conmonPid > 0 && isProcessAlive(conmonPid) },
+    conmon: { pid: conmonPid, binary: conmon, alive: conmonPid > 0 && isLive(conmonPid, rec.state.conmonStartTime) },
   };
 }
 
@@ -108,7 +108,7 @@ function readApplied(ctx: EngineContext, rec: ContainerRecord): AppliedConfig | 
 export function explainContainer(ctx: EngineContext, ref: string, opts: ExplainOptions = {}, host: HostSide = readHostSide(ctx.hostFacts())): ContainerExplanation {
   const rec = refreshContainer(ctx, ctx.containers.lookup(ref));
   const applied = readApplied(ctx, rec);
-  const live = (rec.state.status === 'running' || rec.state.status === 'paused') && rec.state.pid > 0 && isProcessAlive(rec.state.pid);
+  const live = (rec.state.status === 'running' || rec.state.status === 'paused') && rec.state.pid > 0 && isLive(rec.state.pid, rec.state.pidStartTime);
   let conmonPath: string | null = null;
   try {
     conmonPath = ctx.conmonPath();
