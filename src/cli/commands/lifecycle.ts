@@ -99,11 +99,8 @@ export function registerRename(parent: Command, ctx: CliContext, name = 'rename'
     .argument('<container>')
     .argument('<new-name>')
     .action(async (target: string, newName: string) => {
-      const engine = await ctx.engine();
-      const rec = engine.containers.lookup(target);
-      engine.containers.rename(rec.id, newName);
-      const { containerEvent } = await import('../../core/events/container-events.js');
-      containerEvent(engine, { ...rec, name: newName.replace(/^\//, '') }, 'rename', { oldName: `/${rec.name}` });
+      const { renameContainer } = await import('../../core/containers/rename.js');
+      renameContainer(await ctx.engine(), target, newName);
     });
 }
 

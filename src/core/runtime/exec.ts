@@ -111,6 +111,50 @@ export async function execDetached(opts: ExecOptions): Promise<number> {
   }
 }
 
+/** A process started by execPiped: its stdio as pipes, its host pid once known, its exit. */
+export interface PipedExec {
+  stdin: NodeJS.WritableStream;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** the process's host pid (read from runc's pid file), 0 when it never started */
+  pid(): number;
+  /** the exit status (128+N after signal N); rejects as execForeground when runc itself failed */
+  done: Promise<number>;
+}
+
+/**
+ * Run a process in a running container with its stdin, stdout and stderr as pipes (an API
+ * server relays them). With a terminal, runc allocates it and copies between it and the pipes,
+ * so everything arrives on stdout.
+ */
+export function execPiped(opts: ExecOptions): PipedExec {
+  const work = makeWorkDir(opts.tmpDir);
+  const processFile = writeProcessFile(work, opts, opts.tty);
+  const logFile = path.join(work, 'runtime.log');
+  const pidFile = path.join(work, 'pid');
+  const child = spawn(opts.runtime.path, [...globalArgs(opts, logFile), 'exec', '--pid-file', pidFile, '--process', processFile, opts.id], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let pid = 0;
+  const done = exitOf(child, opts.runtime.path)
+    .then((code) => {
+      throwIfRuntimeFailed(logFile, code, opts.id, false);
+      return code;
+    })
+    .finally(() => fs.rmSync(work, { recursive: true, force: true }));
+  child.stdin.on('error', () => undefined);
+  return {
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    pid: () => {
+      if (pid === 0) pid = readPidFile(pidFile) ?? 0;
+      return pid;
+    },
+    done,
+  };
+}
+
 /**
  * Run a process in a running container and collect its output (stdout and stderr together, the
  * first `maxOutput` bytes): a healthcheck probe. Past `timeoutMs` the process is killed (its pid
