@@ -32,6 +32,7 @@ import { parseSince } from '../core/format/time-arg.js';
 import { publishedPorts } from '../core/networks/index.js';
 import { dirSize } from '../core/volumes/volume-store.js';
 import { dockerCreateToSpec } from './create-spec.js';
+import { ensureImage } from '../core/registry/ensure-image.js';
 import { decodeFilters, filterArgs } from './filters.js';
 import { boolParam, frame, HttpError, intParam, readJson, sendEmpty, sendJson, type Request } from './http.js';
 import { hijackRoute, route, type ExecInstance, type Hijacked, type Route, type ServeContext } from './router.js';
@@ -89,8 +90,9 @@ async function create(s: ServeContext, req: Request, res: ServerResponse): Promi
   const spec = dockerCreateToSpec(body, name);
   const platform = req.query.get('platform');
   if (platform && !/^linux(\/(amd64|x86_64))?$/.test(platform)) throw new BerthError('NotFound', `image with reference ${spec.image} was found but does not match the specified platform: wanted ${platform}`);
-  const image = s.engine.images.resolve(spec.image);
-  const rec = createContainer(s.engine, { ...spec, imageId: image.id });
+  // a short name pulled from a search registry is found as the CLI finds it
+  const imageId = await ensureImage(s.engine.images, spec.image, { pull: 'never' });
+  const rec = createContainer(s.engine, s.engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
   sendJson(res, 201, { Id: rec.id, Warnings: [] });
 }
 
