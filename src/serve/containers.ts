@@ -35,7 +35,7 @@ import { dockerCreateToSpec } from './create-spec.js';
 import { ensureImage } from '../core/registry/ensure-image.js';
 import { decodeFilters, filterArgs } from './filters.js';
 import { boolParam, frame, HttpError, intParam, readJson, sendEmpty, sendJson, type Request } from './http.js';
-import { hijackRoute, route, type ExecInstance, type Hijacked, type Route, type ServeContext } from './router.js';
+import { hijackRoute, route, type ExecInstance, type Hijacked, type PendingAttach, type Route, type ServeContext } from './router.js';
 import { pruneFilters } from './prune.js';
 
 const RAW_STREAM = 'application/vnd.docker.raw-stream';
@@ -112,13 +112,25 @@ async function start(s: ServeContext, req: Request, res: ServerResponse): Promis
   req.raw.resume();
   const rec = lookup(s, req.params['id'] as string);
   if (rec.state.status === 'running' || rec.state.status === 'paused') return sendEmpty(res, 304);
-  await startContainer(s.engine, rec.id, {
-    beforeStart: async (info) => {
-      const waiting = s.pendingAttach.get(rec.id) ?? [];
+  let attached = false;
+  try {
+    await startContainer(s.engine, rec.id, {
+      beforeStart: async (info) => {
+        attached = true;
+        const waiting = s.pendingAttach.get(rec.id) ?? [];
+        s.pendingAttach.delete(rec.id);
+        await Promise.all(waiting.map((w) => w.connect(info).catch(() => w.abort())));
+      },
+    });
+  } catch (e) {
+    if (!attached) {
+      for (const w of s.pendingAttach.get(rec.id) ?? []) w.abort();
       s.pendingAttach.delete(rec.id);
-      await Promise.all(waiting.map((w) => w(info).catch(() => undefined)));
-    },
-  });
+    }
+    // as docker's daemon: a container that was to remove itself goes when it cannot start
+    if (rec.spec.autoRemove) await removeContainer(s.engine, rec.id, { force: true, volumes: true }).catch(() => undefined);
+    throw e;
+  }
   sendEmpty(res, 204);
 }
 
@@ -298,12 +310,12 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
     void session.done.then(() => conn.end());
   };
   if (rec.state.status === 'created') {
-    const list = s.pendingAttach.get(rec.id) ?? [];
-    list.push((info) => connect(attachSocketPath(s.engine.paths.sockets, info.id)));
-    s.pendingAttach.set(rec.id, list);
+    const waiter: PendingAttach = { connect: (info) => connect(attachSocketPath(s.engine.paths.sockets, info.id)), abort: () => conn.end() };
+    s.pendingAttach.set(rec.id, [...(s.pendingAttach.get(rec.id) ?? []), waiter]);
     void conn.gone.then(() => {
-      const l = s.pendingAttach.get(rec.id);
-      if (l) s.pendingAttach.set(rec.id, l.filter((x) => !list.includes(x) || false));
+      const l = s.pendingAttach.get(rec.id)?.filter((x) => x !== waiter);
+      if (l?.length) s.pendingAttach.set(rec.id, l);
+      else s.pendingAttach.delete(rec.id);
     });
     return;
   }

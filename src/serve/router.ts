@@ -7,11 +7,18 @@ import type { Request } from './http.js';
 export interface ServeContext {
   engine: Engine;
   /** attach requests waiting for their container's start (conmon keeps no replay buffer) */
-  pendingAttach: Map<string, Array<(info: { id: string; bundle: string }) => Promise<void>>>;
+  pendingAttach: Map<string, PendingAttach[]>;
   /** exec instances by id (docker keeps them in memory too, until the container goes) */
   execs: Map<string, ExecInstance>;
   /** aborted when the server shuts down: streaming handlers end */
   shutdown: AbortSignal;
+}
+
+/** An attach request waiting for its container's start: connected just before the process runs, or ended. */
+export interface PendingAttach {
+  connect(info: { id: string; bundle: string }): Promise<void>;
+  /** the start failed: end the stream */
+  abort(): void;
 }
 
 export interface ExecInstance {
