@@ -56,7 +56,16 @@ export function registerServe(parent: Command, ctx: CliContext): void {
       // one bad request must never take the server (and every client's stream) down
       process.on('uncaughtException', (e) => log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
       process.on('unhandledRejection', (e) => log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
-      const server = await startServer(engine, {
+      // from before the socket exists: a SIGTERM right after it appears must stop cleanly, not kill
+      let server: Awaited<ReturnType<typeof startServer>> | undefined;
+      let stopAsked = false;
+      const stop = () => {
+        stopAsked = true;
+        void server?.close();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      server = await startServer(engine, {
         host: f.host ?? DEFAULT_HOST,
         timeoutSeconds: Number(f.timeout),
         ...(tls ? { tls } : {}),
@@ -64,9 +73,7 @@ export function registerServe(parent: Command, ctx: CliContext): void {
         log,
       });
       log(`API listening on ${server.address}`);
-      const stop = () => void server.close();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      if (stopAsked) void server.close();
       await server.closed;
       log('stopped');
     });
