@@ -21,6 +21,9 @@ import { exportContainer } from '../core/containers/export.js';
 import { copyFromContainer, copyToContainer, statContainerPath } from '../core/containers/cp.js';
 import { execOptions, execProcess } from '../core/containers/exec.js';
 import { pruneContainers } from '../core/containers/prune.js';
+import { commitContainer } from '../core/containers/commit.js';
+import { updateContainer } from '../core/containers/update.js';
+import { parseRestart } from '../core/spec/parse/index.js';
 import { containerEvent } from '../core/events/container-events.js';
 import { EventCursor } from '../core/events/event-log.js';
 import { statusText } from '../core/format/index.js';
@@ -620,6 +623,64 @@ async function prune(s: ServeContext, req: Request, res: ServerResponse): Promis
   sendJson(res, 200, { ContainersDeleted: r.removed.length ? r.removed : null, SpaceReclaimed: r.reclaimed });
 }
 
+/** POST /commit?container=&repo=&tag=&comment=&author=&pause=&changes=: 201 {Id}. */
+async function commit(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
+  req.raw.resume();
+  const q = req.query;
+  const container = q.get('container');
+  if (!container) throw new BerthError('InvalidArgument', 'container is required');
+  const repo = q.get('repo');
+  const tag = q.get('tag');
+  const reference = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
+  const comment = q.get('comment');
+  const author = q.get('author');
+  const id = await commitContainer(s.engine, container, {
+    ...(reference ? { reference } : {}),
+    ...(comment ? { message: comment } : {}),
+    ...(author ? { author } : {}),
+    changes: q.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== ''),
+    pause: boolParam(q, 'pause', true),
+  });
+  sendJson(res, 201, { Id: id });
+}
+
+/** POST /containers/{id}/update: cgroup limits and the restart policy (docker's UpdateConfig). */
+async function update(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
+  const body = await readJson(req.raw);
+  const n = (k: string): number | undefined => {
+    const v = body[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number') throw new BerthError('InvalidArgument', `invalid JSON: ${k}: expected a number`);
+    return v === 0 ? undefined : v;
+  };
+  const str = (k: string): string | undefined => (typeof body[k] === 'string' && body[k] !== '' ? (body[k] as string) : undefined);
+  const r: Partial<ContainerRecord['spec']['resources']> = {};
+  const set = <K extends keyof ContainerRecord['spec']['resources']>(k: K, v: ContainerRecord['spec']['resources'][K] | undefined): void => {
+    if (v !== undefined) r[k] = v;
+  };
+  set('memory', n('Memory'));
+  set('memorySwap', n('MemorySwap'));
+  set('memoryReservation', n('MemoryReservation'));
+  set('nanoCpus', n('NanoCpus'));
+  set('cpuShares', n('CpuShares'));
+  set('cpuQuota', n('CpuQuota'));
+  set('cpuPeriod', n('CpuPeriod'));
+  set('cpusetCpus', str('CpusetCpus'));
+  set('cpusetMems', str('CpusetMems'));
+  set('pidsLimit', n('PidsLimit'));
+  for (const k of ['BlkioWeight', 'KernelMemory', 'CpuRealtimePeriod', 'CpuRealtimeRuntime']) {
+    if (n(k) !== undefined) throw new BerthError('NotImplemented', `updating ${k} is not supported by berth serve`);
+  }
+  const rp = body['RestartPolicy'] as { Name?: unknown; MaximumRetryCount?: unknown } | undefined;
+  let restartPolicy: ContainerRecord['spec']['restartPolicy'] | undefined;
+  if (rp && typeof rp.Name === 'string' && rp.Name !== '') {
+    const max = typeof rp.MaximumRetryCount === 'number' ? rp.MaximumRetryCount : 0;
+    restartPolicy = parseRestart(rp.Name === 'on-failure' && max > 0 ? `on-failure:${max}` : rp.Name);
+  }
+  await updateContainer(s.engine, req.params['id'] as string, { resources: r, ...(restartPolicy ? { restartPolicy } : {}) });
+  sendJson(res, 200, { Warnings: [] });
+}
+
 export const CONTAINER_ROUTES: Route[] = [
   route('GET', '/containers/json', list),
   route('POST', '/containers/create', create),
@@ -648,4 +709,6 @@ export const CONTAINER_ROUTES: Route[] = [
   route('PUT', '/containers/{id}/archive', archivePut),
   route('GET', '/containers/{id}/export', exportHandler),
   route('GET', '/containers/{id}/changes', changes),
+  route('POST', '/containers/{id}/update', update),
+  route('POST', '/commit', commit),
 ];

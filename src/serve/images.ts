@@ -155,12 +155,12 @@ export function registryAuth(req: Request): Credential | undefined {
 
 /** POST /images/create?fromImage=&tag=: a pull, streamed as docker's progress messages. */
 async function create(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
-  req.raw.resume();
   const from = req.query.get('fromImage');
   if (!from) {
-    if (req.query.get('fromSrc') !== null) throw new BerthError('NotImplemented', 'image import through the API (fromSrc) is not supported by berth serve yet: use berth import');
+    if (req.query.get('fromSrc') !== null) return importImage(s, req, res);
     throw new BerthError('InvalidArgument', 'fromImage is required');
   }
+  req.raw.resume();
   const t = req.query.get('tag');
   const name = t ? (t.startsWith('sha256:') ? `${from}@${t}` : `${from}:${t}`) : from;
   const platform = req.query.get('platform');
@@ -214,6 +214,25 @@ async function load(s: ServeContext, req: Request, res: ServerResponse): Promise
   res.writeHead(200, { 'Content-Type': 'application/json' });
   for (const l of r.loaded) res.write(`${JSON.stringify({ stream: `${l}\n` })}\n`);
   res.end();
+}
+
+/** POST /images/create?fromSrc=-&repo=&tag=&changes=&message=: the body is a root filesystem tar (docker import). */
+async function importImage(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
+  const q = req.query;
+  if (q.get('fromSrc') !== '-') throw new BerthError('NotImplemented', 'import from a URL is not supported by berth serve: send the tar as the body (fromSrc=-)');
+  const repo = q.get('repo');
+  const t = q.get('tag');
+  const message = q.get('message');
+  const platform = q.get('platform');
+  const { importRootfs } = await import('../core/images/import.js');
+  const id = await importRootfs(s.engine.images, req.raw, {
+    ...(repo ? { tag: t ? `${repo}:${t}` : repo } : {}),
+    changes: q.getAll('changes').filter((c) => c.trim() !== ''),
+    ...(message ? { message } : {}),
+    source: '-',
+    ...(platform ? { platform: parsePlatform(platform) } : {}),
+  });
+  sendJson(res, 200, { status: id });
 }
 
 export const IMAGE_ROUTES: Route[] = [

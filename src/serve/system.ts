@@ -7,7 +7,7 @@ import { eventMessage, matchEvent, parseEventFilters } from '../core/events/even
 import { parseSince } from '../core/format/time-arg.js';
 import { BerthError } from '../core/errors/berth-error.js';
 import { decodeFilters, filterArgs } from './filters.js';
-import { API_VERSION, MIN_API_VERSION, sendJson, type Request } from './http.js';
+import { API_VERSION, MIN_API_VERSION, readJson, sendJson, type Request } from './http.js';
 import { route, type Route, type ServeContext } from './router.js';
 
 const ARCH = os.arch() === 'x64' ? 'amd64' : os.arch();
@@ -132,10 +132,29 @@ async function df(s: ServeContext, _req: Request, res: ServerResponse): Promise<
   });
 }
 
+/** POST /auth: the credential checked against the registry; the client keeps it (docker login). */
+async function auth(_s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
+  const body = await readJson(req.raw);
+  const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
+  const { checkLogin } = await import('../core/registry/login.js');
+  try {
+    await checkLogin(str('serveraddress') || undefined, { username: str('username'), password: str('password') });
+  } catch (e) {
+    // docker answers a refused login with 401 and the registry's words
+    if (e instanceof BerthError && e.kind === 'PermissionDenied') {
+      sendJson(res, 401, { message: e.message });
+      return;
+    }
+    throw e;
+  }
+  sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
+}
+
 export const SYSTEM_ROUTES: Route[] = [
   route('GET', '/_ping', ping),
   route('GET', '/version', version),
   route('GET', '/info', info),
   route('GET', '/events', events),
   route('GET', '/system/df', df),
+  route('POST', '/auth', auth),
 ];
