@@ -130,6 +130,8 @@ async function build(s: ServeContext, req: Request, res: ServerResponse): Promis
           case 'done':
             say(` ---> ${short(e.imageId)}`);
             send({ aux: { ID: e.imageId } });
+            // quiet: the id is the whole output, as dockerd writes it
+            if (quiet) send({ stream: `${e.imageId}\n` });
             say(`Successfully built ${short(e.imageId)}`);
             for (const t of e.tags) say(`Successfully tagged ${familiarString(parseReference(t))}`);
             return undefined;

@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BERTH_BIN, makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { registryAvailable, startRegistry } from '../../src/testkit/registry.js';
 
 const DOCKER = '/usr/local/bin/docker';
 
@@ -39,7 +40,8 @@ before(async () => {
   await t.importBusybox();
   sock = path.join(t.runRoot, 'd.sock');
   dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-dockercfg-'));
-  server = startServe(['-H', `unix://${sock}`]);
+  // the server's own credentials file is empty: a push authenticates only with what the client sends
+  server = startServe(['-H', `unix://${sock}`], { ...t.env, BERTH_AUTH_FILE: path.join(dockerConfig, 'server-auth.json') });
   await waitForSocket(sock, server);
 });
 
@@ -470,6 +472,64 @@ test('networks and volumes: create, connect by name, inspect, rm, prune; system 
   await ok(['volume', 'rm', 'srvvol']);
   assert.equal((await request('GET', '/v1.41/networks/srvnet')).status, 404);
   assert.match(await ok(['system', 'df']), /Images/);
+});
+
+test('build (classic builder), commit, update, import and export through the CLI', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bctx-'));
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nARG WHO=nobody\nRUN echo "built by $WHO" > /built\nCOPY f /f\nCMD ["cat", "/built", "/f"]\n');
+  fs.writeFileSync(path.join(dir, 'f'), 'from the context\n');
+  const b = await docker(['build', '--build-arg', 'WHO=api', '-t', 'srvbuilt:1', dir], { env: { DOCKER_BUILDKIT: '0' } });
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stdout, /^Step 1\/5 : FROM busybox$/m);
+  assert.match(b.stdout, /^Successfully tagged srvbuilt:1$/m);
+  assert.equal(await ok(['run', '--rm', 'srvbuilt:1']), 'built by api\nfrom the context');
+  const q = await docker(['build', '-q', dir], { env: { DOCKER_BUILDKIT: '0' } });
+  assert.match(q.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nRUN exit 3\n');
+  const bad = await docker(['build', dir], { env: { DOCKER_BUILDKIT: '0' } });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /exit/);
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  await ok(['run', '-d', '--name', 'cm', 'busybox', 'sleep', '300']);
+  await ok(['exec', 'cm', 'sh', '-c', 'echo changed > /x']);
+  assert.match(await ok(['commit', '-c', 'CMD ["cat", "/x"]', 'cm', 'srvcommitted:1']), /^sha256:/);
+  assert.equal(await ok(['run', '--rm', 'srvcommitted:1']), 'changed');
+  assert.equal(await ok(['update', '--memory', '64m', '--restart', 'on-failure:2', 'cm']), 'cm');
+  assert.equal(await ok(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}', 'cm']), '67108864 on-failure');
+  const tar = path.join(dockerConfig, 'export.tar');
+  await ok(['export', '-o', tar, 'cm']);
+  await ok(['rm', '-f', 'cm']);
+  const imported = await docker(['import', '-c', 'CMD ["cat", "/x"]', tar, 'srvimported:1']);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.equal(await ok(['run', '--rm', 'srvimported:1']), 'changed');
+  await ok(['rmi', 'srvbuilt:1', 'srvcommitted:1', 'srvimported:1']);
+});
+
+test('login checks the credential; push sends it (X-Registry-Auth), pull gets the image back', { skip: !registryAvailable() }, async () => {
+  const reg = await startRegistry({ auth: 'htpasswd', users: { alice: 'api-secret' } });
+  try {
+    await ok(['tag', 'busybox', `${reg.host}/apitest:1`]);
+    const anon = await docker(['push', `${reg.host}/apitest:1`]);
+    assert.notEqual(anon.code, 0);
+    const wrong = await docker(['login', '-u', 'alice', '--password-stdin', reg.host], { input: 'nope\n' });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /unauthorized|401/i);
+    const login = await docker(['login', '-u', 'alice', '--password-stdin', reg.host], { input: 'api-secret\n' });
+    assert.equal(login.code, 0, login.stderr);
+    assert.match(login.stdout, /Login Succeeded/);
+    const push = await docker(['push', `${reg.host}/apitest:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /1: digest: sha256:[0-9a-f]{64} size: \d+/);
+    await ok(['rmi', `${reg.host}/apitest:1`]);
+    const pull = await docker(['pull', `${reg.host}/apitest:1`]);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.match(pull.stdout, /Status: Downloaded newer image for 127\.0\.0\.1:\d+\/apitest:1/);
+    assert.equal(await ok(['run', '--rm', `${reg.host}/apitest:1`, 'echo', 'pulled']), 'pulled');
+    await ok(['rmi', `${reg.host}/apitest:1`]);
+  } finally {
+    await reg.stop();
+  }
 });
 
 test('docker-compose 1.29: up -d, ps, logs, exec, a second up -d up to date, down', async () => {
