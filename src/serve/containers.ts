@@ -30,7 +30,7 @@ import { statusText } from '../core/format/index.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
 import { execDetached, execPiped } from '../core/runtime/exec.js';
 import { readLogs } from '../core/runtime/logs.js';
-import { readExitCode } from '../core/runtime/exit-file.js';
+import { readExitCode, waitForExit } from '../core/runtime/exit-file.js';
 import { parseSince } from '../core/format/time-arg.js';
 import { publishedPorts } from '../core/networks/index.js';
 import { dirSize } from '../core/volumes/volume-store.js';
@@ -116,8 +116,12 @@ async function start(s: ServeContext, req: Request, res: ServerResponse): Promis
   const rec = lookup(s, req.params['id'] as string);
   if (rec.state.status === 'running' || rec.state.status === 'paused') return sendEmpty(res, 304);
   let attached = false;
+  // an AutoRemove container is removed by the server as soon as it exits, as a foreground
+  // `berth run --rm` does (no exit hook process; if the server dies first, repair removes it)
+  const serverRemoves = rec.spec.autoRemove && rec.spec.restartPolicy.name === 'no';
   try {
     await startContainer(s.engine, rec.id, {
+      ...(serverRemoves ? { attachedPid: process.pid, noExitHook: true } : {}),
       beforeStart: async (info) => {
         attached = true;
         const waiting = s.pendingAttach.get(rec.id) ?? [];
@@ -134,7 +138,17 @@ async function start(s: ServeContext, req: Request, res: ServerResponse): Promis
     if (rec.spec.autoRemove) await removeContainer(s.engine, rec.id, { force: true, volumes: true }).catch(() => undefined);
     throw e;
   }
+  if (serverRemoves) void removeOnExit(s, rec.id);
   sendEmpty(res, 204);
+}
+
+async function removeOnExit(s: ServeContext, id: string): Promise<void> {
+  try {
+    await waitForExit(s.engine.paths.exits, id, { signal: s.shutdown, pollMs: 100 });
+  } catch {
+    return; // the server stops: the next berth command's repair removes it
+  }
+  await removeContainer(s.engine, id, { force: true, volumes: true }).catch(() => undefined);
 }
 
 function stopTimeoutParam(req: Request): { timeout?: number; signal?: string } {
