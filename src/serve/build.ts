@@ -4,7 +4,8 @@ import { BerthError, errorMessage } from '../core/errors/berth-error.js';
 import type { RunContainerSettings } from '../core/build/build-options.js';
 import { parsePlatform } from '../core/images/platform.js';
 import { familiarString, parseReference } from '../core/reference/reference.js';
-import { boolParam, intParam, type Request } from './http.js';
+import { decodeFilters } from './filters.js';
+import { boolParam, intParam, sendJson, type Request } from './http.js';
 import { route, type Route, type ServeContext } from './router.js';
 
 function jsonMap(q: URLSearchParams, name: string): Record<string, string | null> {
@@ -146,4 +147,19 @@ async function build(s: ServeContext, req: Request, res: ServerResponse): Promis
   res.end();
 }
 
-export const BUILD_ROUTES: Route[] = [route('POST', '/build', build)];
+/** POST /build/prune?keep-storage=&all=&filters=: the build cache (until= is the only filter). */
+async function buildPrune(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
+  const { pruneBuildCache } = await import('../core/build/cache-prune.js');
+  const { parseSince } = await import('../core/format/time-arg.js');
+  const f = decodeFilters(req.query.get('filters'));
+  let until: Date | undefined;
+  for (const [k, vs] of f) {
+    if (k !== 'until' && k !== 'unused-for') throw new BerthError('InvalidArgument', `invalid filter '${k}': the build cache prune takes until=<duration or timestamp>`);
+    for (const v of vs) until = parseSince(v);
+  }
+  const keep = intParam(req.query, 'keep-storage');
+  const r = pruneBuildCache(s.engine, { ...(until ? { until } : {}), ...(keep ? { keepStorage: keep } : {}) });
+  sendJson(res, 200, { CachesDeleted: null, SpaceReclaimed: r.reclaimed });
+}
+
+export const BUILD_ROUTES: Route[] = [route('POST', '/build', build), route('POST', '/build/prune', buildPrune)];
