@@ -341,6 +341,27 @@ test('attach is hijacked: 101 UPGRADED with docker\'s headers, frames without a 
   await request('DELETE', `/v1.41/containers/${id}`);
 });
 
+test('attach without Upgrade streams in the body; resize sizes a container\'s terminal; events since/until replay history', async () => {
+  const since = (Date.now() / 1000 - 1).toFixed(3);
+  const id = await createRaw({ Image: 'busybox', Cmd: ['sh', '-c', 'sleep 1; echo plain'] });
+  await request('POST', `/v1.41/containers/${id}/start`);
+  const plain = await request('POST', `/v1.41/containers/${id}/attach?stream=1&stdout=1&stderr=1`);
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers['content-type'], 'application/vnd.docker.raw-stream');
+  assert.deepEqual(demux(plain.body), [[1, 'plain\n']]);
+  const tty = await createRaw({ Image: 'busybox', Cmd: ['sh', '-c', 'sleep 1; stty size'], Tty: true });
+  await request('POST', `/v1.41/containers/${tty}/start`);
+  assert.equal((await request('POST', `/v1.41/containers/${tty}/resize?h=33&w=101`)).status, 200);
+  await request('POST', `/v1.41/containers/${tty}/wait`);
+  assert.equal((await request('GET', `/v1.41/containers/${tty}/logs?stdout=1`)).body.toString().trim(), '33 101');
+  const until = (Date.now() / 1000 + 0.5).toFixed(3);
+  const ev = await request('GET', `/v1.41/events?since=${since}&until=${until}&filters=${encodeURIComponent(JSON.stringify({ container: [id], event: ['start', 'die'] }))}`);
+  assert.equal(ev.status, 200);
+  const actions = ev.body.toString().trim().split('\n').map((l) => (JSON.parse(l) as { Action: string; Actor: { ID: string } }).Action);
+  assert.deepEqual(actions, ['start', 'die']);
+  for (const c of [id, tty]) await request('DELETE', `/v1.41/containers/${c}`);
+});
+
 test('exec over the API: create, start hijacked with frames, inspect with the exit code', async () => {
   const id = await createRaw({ Image: 'busybox', Cmd: ['sleep', '300'] });
   await request('POST', `/v1.41/containers/${id}/start`);
