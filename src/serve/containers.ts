@@ -43,6 +43,8 @@ import { pruneFilters } from './prune.js';
 
 const RAW_STREAM = 'application/vnd.docker.raw-stream';
 const LIVE = new Set(['running', 'paused', 'restarting']);
+/** how long an ended exec instance can still be inspected */
+const EXEC_KEEP_MS = 5 * 60 * 1000;
 
 function lookup(s: ServeContext, ref: string): ContainerRecord {
   return refreshContainer(s.engine, s.engine.containers.lookup(ref));
@@ -312,9 +314,11 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
   const wantIn = boolParam(q, 'stdin') && rec.spec.openStdin;
   const want = { stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr') };
   if (!boolParam(q, 'stream') && !boolParam(q, 'logs')) throw new BerthError('InvalidArgument', 'Bad parameters: you must choose at least one stream');
-  if (rec.state.status !== 'running' && rec.state.status !== 'created') {
-    throw new BerthError('Conflict', 'You cannot attach to a stopped container, start it first');
-  }
+  // as dockerd: a container not running yet (created, or exited: `docker start -a`) is attached
+  // to when it starts; the CLI's own `attach` refuses stopped ones before asking
+  if (rec.state.status === 'paused') throw new BerthError('Conflict', 'You cannot attach to a paused container, unpause it first');
+  if (rec.state.status === 'restarting') throw new BerthError('Conflict', 'You cannot attach to a restarting container, wait until it is running');
+  if (rec.state.status === 'removing' || rec.state.status === 'dead') throw new BerthError('Conflict', `You cannot attach to a container that is ${rec.state.status}`);
   conn.begin(RAW_STREAM);
   const out = outputStreams(conn.output, rec.spec.tty, want);
   if (boolParam(q, 'logs')) {
@@ -326,7 +330,7 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
     void conn.gone.then(() => session.close());
     void session.done.then(() => conn.end());
   };
-  if (rec.state.status === 'created') {
+  if (rec.state.status !== 'running') {
     const waiter: PendingAttach = { connect: (info) => connect(attachSocketPath(s.engine.paths.sockets, info.id)), abort: () => conn.end() };
     s.pendingAttach.set(rec.id, [...(s.pendingAttach.get(rec.id) ?? []), waiter]);
     void conn.gone.then(() => {
@@ -383,6 +387,9 @@ async function execCreate(s: ServeContext, req: Request, res: ServerResponse): P
   if (user) e.user = user;
   const workdir = str('WorkingDir');
   if (workdir) e.workdir = workdir;
+  // as dockerd, an exec instance that ended is forgotten a while later
+  const now = Date.now();
+  for (const [id, x] of s.execs) if (x.endedAt !== undefined && now - x.endedAt > EXEC_KEEP_MS) s.execs.delete(id);
   s.execs.set(e.id, e);
   containerEvent(s.engine, rec, `exec_create: ${cmd.join(' ')}`, { execID: e.id });
   sendJson(res, 201, { Id: e.id });
@@ -445,6 +452,7 @@ async function execStart(s: ServeContext, req: Request, conn: Hijacked): Promise
   e.pid = p.pid();
   e.running = false;
   e.exitCode = code;
+  e.endedAt = Date.now();
   containerEvent(s.engine, rec, 'exec_die', { execID: e.id, exitCode: String(code) });
   conn.end();
 }

@@ -36,6 +36,8 @@ export interface ExecInstance {
   running: boolean;
   exitCode: number | null;
   pid: number;
+  /** when it ended (ms since the epoch) */
+  endedAt?: number;
   /** set while running with a terminal: resize its pty */
   resize?: (rows: number, cols: number) => void;
 }

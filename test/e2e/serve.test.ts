@@ -334,11 +334,16 @@ test('attach is hijacked: 101 UPGRADED with docker\'s headers, frames without a 
     [1, 'got hello\n'],
     [2, 'bye\n'],
   ]);
-  // attach to a stopped container is a conflict
-  assert.equal((await request('POST', `/v1.41/containers/${id}/wait`)).status, 200);
-  const stopped = await hijack(`/v1.41/containers/${id}/attach?stream=1&stdout=1`);
-  assert.match(stopped.head, /^HTTP\/1\.1 409 /);
-  await request('DELETE', `/v1.41/containers/${id}`);
+  await request('DELETE', `/v1.41/containers/${id}?force=1`);
+  // docker start -a: attached to an exited container, which then starts again
+  const sa = await ok(['create', '--name', 'starta', 'busybox', 'echo', 'start-a']);
+  assert.equal(await ok(['start', '-a', 'starta']), 'start-a');
+  assert.equal(await ok(['start', '-a', 'starta']), 'start-a');
+  const paused = await ok(['run', '-d', 'busybox', 'sleep', '300']);
+  await ok(['pause', paused]);
+  const refused = await hijack(`/v1.41/containers/${paused}/attach?stream=1&stdout=1`);
+  assert.match(refused.head, /^HTTP\/1\.1 409 /);
+  await ok(['rm', '-f', sa, paused]);
 });
 
 test('attach without Upgrade streams in the body; resize sizes a container\'s terminal; events since/until replay history', async () => {
