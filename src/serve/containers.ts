@@ -427,6 +427,7 @@ async function execStart(s: ServeContext, req: Request, conn: Hijacked): Promise
   }
   const opts = execOptions(s.engine, rec.id, proc, { tty: e.tty, stdin: e.attachStdin });
   const p = execPiped(opts);
+  if (e.tty) e.resize = (rows, cols) => p.resize(rows, cols);
   e.running = true;
   containerEvent(s.engine, rec, `exec_start: ${described}`, { execID: e.id });
   conn.begin(RAW_STREAM);
@@ -434,9 +435,9 @@ async function execStart(s: ServeContext, req: Request, conn: Hijacked): Promise
   const copied = Promise.all([pipeTo(p.stdout, out.stdout), pipeTo(p.stderr, out.stderr)]);
   if (e.attachStdin) {
     conn.input.pipe(p.stdin as unknown as Writable);
-  } else {
+  } else if (!e.tty) {
     p.stdin.end();
-  }
+  } // a terminal's input stays open (its end would be typed into the terminal) until the client goes
   void conn.gone.then(() => {
     // the client went away: the process gets a hang-up on its input, as docker's does
     p.stdin.end();
@@ -450,6 +451,7 @@ async function execStart(s: ServeContext, req: Request, conn: Hijacked): Promise
   }
   await copied;
   e.pid = p.pid();
+  delete e.resize;
   e.running = false;
   e.exitCode = code;
   e.endedAt = Date.now();
@@ -523,11 +525,14 @@ async function execInspect(s: ServeContext, req: Request, res: ServerResponse): 
   });
 }
 
-async function execResize(s: ServeContext, req: Request, _res: ServerResponse): Promise<void> {
+async function execResize(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const e = execLookup(s, req.params['id'] as string);
+  const h = intParam(req.query, 'h') ?? 0;
+  const w = intParam(req.query, 'w') ?? 0;
   if (!e.tty) throw new BerthError('Conflict', `exec ${e.id} has no terminal to resize`);
-  // runc sizes an exec's terminal from its own stdin, which here is a pipe
-  throw new BerthError('NotImplemented', 'resizing the terminal of an exec is not supported by berth serve yet');
+  if (!e.resize) throw new BerthError('Conflict', `exec ${e.id} is not running`);
+  if (!(await e.resize(h, w))) throw new BerthError('InvalidArgument', `cannot resize exec ${e.id} to ${h}x${w}`);
+  sendEmpty(res, 200);
 }
 
 async function top(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {

@@ -39,7 +39,7 @@ export interface ExecInstance {
   /** when it ended (ms since the epoch) */
   endedAt?: number;
   /** set while running with a terminal: resize its pty */
-  resize?: (rows: number, cols: number) => void;
+  resize?: (rows: number, cols: number) => Promise<boolean>;
 }
 
 /**

@@ -367,7 +367,7 @@ test('attach without Upgrade streams in the body; resize sizes a container\'s te
   for (const c of [id, tty]) await request('DELETE', `/v1.41/containers/${c}`);
 });
 
-test('exec over the API: create, start hijacked with frames, inspect with the exit code', async () => {
+test('exec over the API: create, start hijacked with frames, inspect with the exit code; a terminal sized by resize', async () => {
   const id = await createRaw({ Image: 'busybox', Cmd: ['sleep', '300'] });
   await request('POST', `/v1.41/containers/${id}/start`);
   const ex = await request('POST', `/v1.41/containers/${id}/exec`, JSON.stringify({ Cmd: ['sh', '-c', 'echo a; echo b >&2; exit 9'], AttachStdout: true, AttachStderr: true }));
@@ -398,6 +398,30 @@ test('exec over the API: create, start hijacked with frames, inspect with the ex
   assert.equal(insp.ExitCode, 9);
   assert.equal(insp.ContainerID, id);
   assert.equal((await request('GET', '/v1.41/exec/nosuch/json')).status, 404);
+  // with a terminal: raw output, and the terminal takes the size the client sets
+  const tex = await request('POST', `/v1.41/containers/${id}/exec`, JSON.stringify({ Cmd: ['sh', '-c', 'sleep 1; stty size; tty'], Tty: true, AttachStdout: true, AttachStderr: true }));
+  const ttyId = (json(tex) as { Id: string }).Id;
+  const ttyBody = JSON.stringify({ Detach: false, Tty: true });
+  const ttyOut = new Promise<string>((resolve, reject) => {
+    const s = net.connect(sock);
+    const chunks: Buffer[] = [];
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('error', reject);
+    s.on('end', () => {
+      const all = Buffer.concat(chunks).toString();
+      resolve(all.slice(all.indexOf('\r\n\r\n') + 4));
+      s.end();
+    });
+    s.write(`POST /v1.41/exec/${ttyId}/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${ttyBody.length}\r\n\r\n${ttyBody}`);
+  });
+  let resized = 0;
+  for (let i = 0; i < 20 && resized !== 200; i++) {
+    await sleep(50);
+    resized = (await request('POST', `/v1.41/exec/${ttyId}/resize?h=40&w=120`)).status;
+  }
+  assert.equal(resized, 200);
+  assert.match(await ttyOut, /^40 120\r?\n\/dev\/pts\/\d+\r?\n$/);
+  assert.equal((await request('POST', `/v1.41/exec/${execId}/resize?h=40&w=120`)).status, 409, 'no terminal to resize');
   await request('DELETE', `/v1.41/containers/${id}?force=1`);
 });
 
