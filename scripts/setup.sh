@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 PKGS="runc conmon busybox-static tini attr zstd bzip2 xz-utils procps tar util-linux containernetworking-plugins aardvark-dns iproute2 iptables"
 # what the tests and `npm run bench` call besides: a registry on 127.0.0.1 with htpasswd users and
 # TLS certificates, skopeo and podman for interop checks and side-by-side figures, crun, debootstrap
-# for a Debian root filesystem. BERTH_SETUP_MINIMAL=1 leaves these out (berth itself runs without).
+# for a Debian root filesystem, docker-compose 1.29 against `berth serve`. BERTH_SETUP_MINIMAL=1 leaves these out (berth itself runs without).
 if [ "${BERTH_SETUP_MINIMAL:-0}" != 1 ]; then
-  PKGS="$PKGS docker-registry apache2-utils openssl skopeo podman crun debootstrap python3"
+  PKGS="$PKGS docker-registry apache2-utils openssl skopeo podman crun debootstrap python3 docker-compose"
 fi
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

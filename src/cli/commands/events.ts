@@ -45,43 +45,25 @@ export function registerEvents(parent: Command, ctx: CliContext, name = 'events'
               })();
       const engine = await ctx.engine();
       const file = engine.events.file;
-      const print = (text: string, history: boolean) => {
-        for (const e of parseLines(text)) {
-          const t = BigInt(e.timeNano);
-          if (since !== undefined && t < since) continue;
-          // without --since only what happens from now on is shown (docker), unless --until asks for the past
-          if (history && since === undefined && until === undefined) continue;
-          if (until !== undefined && t > until) continue;
-          if (matchEvent(e, filters)) ctx.stdout.write(`${render(e)}\n`);
-        }
+      const printText = (text: string, history: boolean) => {
+        for (const e of parseLines(text)) print(e, history);
       };
-      let offset = 0;
+      const print = (e: ReturnType<typeof parseLines>[number], history: boolean) => {
+        const t = BigInt(e.timeNano);
+        if (since !== undefined && t < since) return;
+        // without --since only what happens from now on is shown (docker), unless --until asks for the past
+        if (history && since === undefined && until === undefined) return;
+        if (until !== undefined && t > until) return;
+        if (matchEvent(e, filters)) ctx.stdout.write(`${render(e)}\n`);
+      };
+      const { EventCursor } = await import('../../core/events/event-log.js');
+      const cursor = new EventCursor(file, true);
       const readNew = (history: boolean) => {
-        let text = '';
-        try {
-          const size = fs.statSync(file).size;
-          if (size < offset) offset = 0; // rotated
-          if (size > offset) {
-            const fd = fs.openSync(file, 'r');
-            try {
-              const buf = Buffer.alloc(size - offset);
-              const n = fs.readSync(fd, buf, 0, buf.length, offset);
-              // only whole lines: a writer may be half-way through one
-              const upto = buf.subarray(0, n).lastIndexOf(0x0a) + 1;
-              text = buf.subarray(0, upto).toString('utf8');
-              offset += upto;
-            } finally {
-              fs.closeSync(fd);
-            }
-          }
-        } catch {
-          /* no events yet */
-        }
-        print(text, history);
+        for (const e of cursor.read()) print(e, history);
       };
       if (since !== undefined || until !== undefined) {
         try {
-          print(fs.readFileSync(`${file}.1`, 'utf8'), true);
+          printText(fs.readFileSync(`${file}.1`, 'utf8'), true);
         } catch {
           /* not rotated */
         }

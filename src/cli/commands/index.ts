@@ -30,6 +30,7 @@ import { registerVolume } from './volume.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
 import { registerSystemGroup, registerContainerPrune, registerBuilder } from './prune.js';
+import { registerServe } from './serve.js';
 
 export type CommandDefinition = (program: Command, ctx: CliContext) => void;
 
@@ -99,6 +100,7 @@ export const COMMANDS: CommandDefinition[] = [
   registerEvents,
   registerExplain,
   registerBuild,
+  registerServe,
 ];
 
 /** Global options that take a value, so the command word can be found after them. */
@@ -125,5 +127,6 @@ export function commandsFor(args: readonly string[]): CommandDefinition[] {
   if (word === 'push') return [registerPush];
   if (word === 'build') return [registerBuild];
   if (word === 'inspect') return [(p, c) => registerInspect(p, c, 'inspect')];
+  if (word === 'serve') return [registerServe];
   return COMMANDS;
 }

@@ -6,6 +6,9 @@ import { printObjects } from '../render.js';
 import type { Engine } from '../../core/engine.js';
 import { containerPaths } from '../../core/containers/container-paths.js';
 import { dirSize } from '../../core/volumes/volume-store.js';
+import { volumeJson } from '../../core/volumes/list.js';
+
+export { volumeJson };
 
 type Kind = 'container' | 'image' | 'volume' | 'network' | undefined;
 
@@ -56,19 +59,6 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
     await printObjects(ctx, objects, f.format);
     if (failed) ctx.setExitCode(1);
   });
-}
-
-export function volumeJson(v: { name: string; created: string; labels: Record<string, string>; mountpoint: string; anonymous: boolean; options: Record<string, string> }): Record<string, unknown> {
-  return {
-    // docker writes RFC 3339 to the second
-    CreatedAt: v.created.replace(/\.\d+Z$/, 'Z'),
-    Driver: 'local',
-    Labels: v.labels,
-    Mountpoint: v.mountpoint,
-    Name: v.name,
-    Options: Object.keys(v.options).length ? v.options : null,
-    Scope: 'local',
-  };
 }
 
 /**

@@ -48,33 +48,15 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
     .option('--no-trunc', "don't truncate output")
     .option('-s, --size', 'display total file sizes')
     .action(async (f: PsFlags) => {
-      const [{ parseFilters, matchContainer }, { refreshContainer }, fmt, { containerRows, containerNetworks }] = await Promise.all([
+      const [{ parseFilters }, { listContainers }, fmt, { containerRows }] = await Promise.all([
         import('../../core/containers/filter.js'),
-        import('../../core/containers/exit.js'),
+        import('../../core/containers/list.js'),
         import('../../core/format/index.js'),
         import('../../core/containers/ps-rows.js'),
       ]);
       const filters = parseFilters(f.filter);
       const engine = await ctx.engine();
-      const { healthOf } = await import('../../core/containers/health.js');
-      let list = engine.containers.list().map((c) => refreshContainer(engine, c));
-      const all = f.all || f.last !== undefined || f.latest;
-      if (!all && !filters.has('status') && !filters.has('exited')) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');
-      const names = (id: string) => engine.images.find(id)?.tags ?? [];
-      list = list.filter((c) =>
-        matchContainer(c, filters, {
-          imageNames: names,
-          health: (rec) => healthOf(engine, rec)?.Status ?? 'none',
-          networks: (rec) => containerNetworks(engine, rec, true),
-          created: (ref) => {
-            try {
-              return engine.containers.lookup(ref).created;
-            } catch {
-              return undefined;
-            }
-          },
-        }),
-      );
+      let list = listContainers(engine, { all: !!(f.all || f.last !== undefined || f.latest), filters });
       if (f.latest) list = list.slice(0, 1);
       else if (f.last !== undefined && f.last >= 0) list = list.slice(0, f.last);
       if (f.quiet) {

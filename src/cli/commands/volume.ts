@@ -36,17 +36,8 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; filter: string[]; format?: string }) => {
       const { formatRows } = await import('../../core/format/index.js');
-      const { volumeUser } = await import('../../core/containers/volumes.js');
-      const engine = await ctx.engine();
-      let list = engine.volumes.list();
-      for (const flt of f.filter) {
-        const [k, v = ''] = [flt.slice(0, flt.indexOf('=')), flt.slice(flt.indexOf('=') + 1)];
-        if (k === 'dangling') list = list.filter((x) => (volumeUser(engine, x.name) === undefined) === (v === 'true' || v === '1'));
-        else if (k === 'name') list = list.filter((x) => x.name.includes(v));
-        else if (k === 'label') list = list.filter((x) => (v.includes('=') ? x.labels[v.split('=')[0] ?? ''] === v.slice(v.indexOf('=') + 1) : v in x.labels));
-        else if (k === 'driver') list = list.filter(() => v === 'local');
-        else throw new Error(`invalid filter '${k}'`);
-      }
+      const { listVolumes } = await import('../../core/volumes/list.js');
+      const list = listVolumes(await ctx.engine(), f.filter);
       if (f.quiet) {
         for (const v of list) ctx.stdout.write(`${v.name}\n`);
         return;

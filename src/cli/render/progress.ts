@@ -1,5 +1,5 @@
 import { humanSizeWithPrecision } from '../../core/format/units.js';
-import type { LayerStatus, ProgressEvent, ProgressSink } from '../../core/registry/progress.js';
+import { layerText, headline, type ProgressSink } from '../../core/registry/progress.js';
 
 const BAR_WIDTH = 50;
 
@@ -10,55 +10,6 @@ export function progressBar(current: number, total: number): string {
   const n = current <= total ? Math.floor((BAR_WIDTH * current) / total) : 0;
   const box = n > 0 ? `[${'='.repeat(n)}>${' '.repeat(BAR_WIDTH - n)}] ` : '';
   return `${box} ${size(current)}/${size(total)}`;
-}
-
-function layerText(status: LayerStatus, pushing: boolean, from?: string): string {
-  switch (status) {
-    case 'waiting':
-      return 'Pulling fs layer';
-    case 'downloading':
-      return 'Downloading';
-    case 'verifying':
-      return 'Verifying Checksum';
-    case 'downloaded':
-      return 'Download complete';
-    case 'extracting':
-      return 'Extracting';
-    case 'pulled':
-      return 'Pull complete';
-    case 'exists':
-      return pushing ? 'Layer already exists' : 'Already exists';
-    case 'preparing':
-      return 'Preparing';
-    case 'pushing':
-      return 'Pushing';
-    case 'pushed':
-      return 'Pushed';
-    case 'mounted':
-      return `Mounted from ${from ?? ''}`;
-  }
-}
-
-/** The line docker prints for an event that is not a layer's, or undefined. */
-function headline(e: Exclude<ProgressEvent, { type: 'layer' }>): string | undefined {
-  switch (e.type) {
-    case 'default-tag':
-      return `Using default tag: ${e.tag}`;
-    case 'trying':
-      return `Trying to pull ${e.reference}...`;
-    case 'pulling':
-      return `${e.tag}: Pulling from ${e.repository}`;
-    case 'digest':
-      return `Digest: ${e.digest}`;
-    case 'pulled':
-      return e.upToDate ? `Status: Image is up to date for ${e.familiar}` : `Status: Downloaded newer image for ${e.familiar}`;
-    case 'push-start':
-      return `The push refers to repository [${e.repository}]`;
-    case 'pushed':
-      return `${e.tag}: digest: ${e.digest} size: ${e.size}`;
-    case 'not-found-locally':
-      return undefined; // printed to stderr by the caller's sink, always (docker does even with -q)
-  }
 }
 
 export interface ProgressOptions {

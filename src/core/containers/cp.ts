@@ -77,6 +77,46 @@ function isSymlink(p: string): boolean {
   }
 }
 
+/** What docker's archive API says of a container path (X-Docker-Container-Path-Stat). */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits: permissions plus its type flags (dir 1<<31, symlink 1<<27, …) */
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+/** docker's HEAD /containers/{id}/archive: the path as a copy from it would find it. */
+export async function statContainerPath(ctx: EngineContext, ref: string, ctrPath: string): Promise<PathStat> {
+  return withRootfs(ctx, ref, async (rootfs) => {
+    const p = resolveSource(rootfs, ctrPath);
+    const st = fs.lstatSync(p);
+    return {
+      name: path.basename(p),
+      size: st.size,
+      mode: goFileMode(st),
+      mtime: st.mtime.toISOString(),
+      linkTarget: st.isSymbolicLink() ? fs.readlinkSync(p) : '',
+    };
+  });
+}
+
+/** Go's FileMode from a stat: the permission and setuid/setgid/sticky bits moved to Go's flags. */
+function goFileMode(st: fs.Stats): number {
+  let m = st.mode & 0o777;
+  if (st.isDirectory()) m |= 2 ** 31;
+  if (st.isSymbolicLink()) m |= 2 ** 27;
+  if (st.isFIFO()) m |= 2 ** 25;
+  if (st.isSocket()) m |= 2 ** 24;
+  if (st.isBlockDevice()) m |= 2 ** 26;
+  if (st.isCharacterDevice()) m |= 2 ** 26 + 2 ** 21;
+  if (st.mode & 0o4000) m |= 2 ** 23;
+  if (st.mode & 0o2000) m |= 2 ** 22;
+  if (st.mode & 0o1000) m |= 2 ** 20;
+  return m >>> 0;
+}
+
 /** docker cp CONTAINER:SRC DEST (DEST "-" writes a tar stream). */
 export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath: string, dest: string | Writable, opts: { followLink?: boolean; archive?: boolean } = {}): Promise<void> {
   await withRootfs(ctx, ref, async (rootfs) => {

@@ -43,7 +43,8 @@ export function matchContainer(
   },
 ): boolean {
   for (const [k, vals] of f) {
-    const ok = vals.some((v) => {
+    // docker: values of a key are alternatives, except labels, which must all hold
+    const ok = (k === 'label' ? vals.every.bind(vals) : vals.some.bind(vals))((v) => {
       switch (k) {
         case 'id':
           return c.id.startsWith(v);

@@ -86,7 +86,8 @@ export function matchEvent(e: BerthEvent, f: EventFilters): boolean {
       const image = e.type === 'image' ? (name ?? e.id) : e.attributes['image'];
       return image !== undefined && (image === v || image === `${v}:latest` || e.id === v || (e.type === 'image' && e.id.startsWith(v)));
     }) &&
-    oneOf('label', (v) => {
+    // labels must all hold (docker's MatchKVList), unlike the other keys' alternatives
+    (f.get('label') ?? []).every((v) => {
       const i = v.indexOf('=');
       return i < 0 ? v in e.attributes : e.attributes[v.slice(0, i)] === v.slice(i + 1);
     })

@@ -77,3 +77,66 @@ export function nowNano(): string {
   lastNano = ns > lastNano ? ns : lastNano + 1n;
   return lastNano.toString();
 }
+
+/**
+ * A reader of the events appended to the log after a point (its size when made, or the start):
+ * each read() gives the whole lines written since the last one, across a rotation.
+ */
+export class EventCursor {
+  private offset: number;
+
+  constructor(
+    readonly file: string,
+    fromStart = false,
+  ) {
+    this.offset = fromStart ? 0 : sizeOf(file);
+  }
+
+  read(): BerthEvent[] {
+    let text = '';
+    try {
+      const size = fs.statSync(this.file).size;
+      if (size < this.offset) {
+        // rotated: the rest of the old file, then the new one from its start
+        text += readFrom(`${this.file}.1`, this.offset).text;
+        this.offset = 0;
+      }
+      if (size > this.offset) {
+        const r = readFrom(this.file, this.offset);
+        text += r.text;
+        this.offset += r.used;
+      }
+    } catch {
+      /* no events yet */
+    }
+    return parseLines(text);
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The whole lines of a file from offset (a writer may be half-way through the last one). */
+function readFrom(file: string, offset: number): { text: string; used: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return { text: '', used: 0 };
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size <= offset) return { text: '', used: 0 };
+    const buf = Buffer.alloc(size - offset);
+    const n = fs.readSync(fd, buf, 0, buf.length, offset);
+    const upto = buf.subarray(0, n).lastIndexOf(0x0a) + 1;
+    return { text: buf.subarray(0, upto).toString('utf8'), used: upto };
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -9,3 +9,4 @@ export { containerNetworkSettings } from './settings.js';
 export { checkHostPortsFree } from './listening.js';
 export { networkForStart, type StartNetwork } from './start-hooks.js';
 export { removeBridge } from './network-ops.js';
+export { listNetworks, type NetworkRow } from './list.js';

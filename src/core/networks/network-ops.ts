@@ -199,7 +199,8 @@ export function networkJson(ctx: EngineContext, n: NetworkRecord): Record<string
     ConfigFrom: { Network: '' },
     ConfigOnly: false,
     Containers: containers,
-    Options: { ...(n.options ?? {}), 'com.docker.network.bridge.name': n.bridge },
+    // docker shows the bridge name of its default network only; a user network's are the options it was given
+    Options: n.name === DEFAULT_NETWORK ? { ...(n.options ?? {}), 'com.docker.network.bridge.name': n.bridge } : { ...(n.options ?? {}) },
     Labels: n.labels,
   };
 }

@@ -17,6 +17,14 @@ export function registryOfServer(server: string | undefined): string {
  * A wrong password is PermissionDenied; nothing is written then.
  */
 export async function login(server: string | undefined, credential: Credential, opts: RegistryOptions = {}): Promise<{ registry: string; file: string; helper: string | undefined }> {
+  const registry = await checkLogin(server, credential, opts);
+  const file = authFilePath(opts.authFile);
+  const helper = storeCredential(file, registry, credential);
+  return { registry, file, helper };
+}
+
+/** Only the check of login (the API's /auth: the client keeps the credential): the registry's name. */
+export async function checkLogin(server: string | undefined, credential: Credential, opts: RegistryOptions = {}): Promise<string> {
   const registry = registryOfServer(server);
   if (credential.username === '') throw new BerthError('InvalidArgument', 'username is required');
   if (credential.password === '') throw new BerthError('InvalidArgument', 'password is required');
@@ -27,9 +35,7 @@ export async function login(server: string | undefined, credential: Credential, 
   } finally {
     client.close();
   }
-  const file = authFilePath(opts.authFile);
-  const helper = storeCredential(file, registry, credential);
-  return { registry, file, helper };
+  return registry;
 }
 
 /** Forget a registry's credential; false when there was none (docker prints "Not logged in to …"). */

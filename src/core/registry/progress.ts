@@ -36,3 +36,54 @@ export type ProgressSink = (e: ProgressEvent) => void;
 
 /** Byte progress is reported at most this often per blob, plus once at the end. */
 export const PROGRESS_INTERVAL_MS = 100;
+
+/** docker's words for a blob's state (jsonmessage status). */
+export function layerText(status: LayerStatus, pushing: boolean, from?: string): string {
+  switch (status) {
+    case 'waiting':
+      return 'Pulling fs layer';
+    case 'downloading':
+      return 'Downloading';
+    case 'verifying':
+      return 'Verifying Checksum';
+    case 'downloaded':
+      return 'Download complete';
+    case 'extracting':
+      return 'Extracting';
+    case 'pulled':
+      return 'Pull complete';
+    case 'exists':
+      return pushing ? 'Layer already exists' : 'Already exists';
+    case 'preparing':
+      return 'Preparing';
+    case 'pushing':
+      return 'Pushing';
+    case 'pushed':
+      return 'Pushed';
+    case 'mounted':
+      return `Mounted from ${from ?? ''}`;
+  }
+}
+
+/** The line docker prints for an event that is not a layer's, or undefined. */
+export function headline(e: Exclude<ProgressEvent, { type: 'layer' }>): string | undefined {
+  switch (e.type) {
+    case 'default-tag':
+      return `Using default tag: ${e.tag}`;
+    case 'trying':
+      return `Trying to pull ${e.reference}...`;
+    case 'pulling':
+      return `${e.tag}: Pulling from ${e.repository}`;
+    case 'digest':
+      return `Digest: ${e.digest}`;
+    case 'pulled':
+      return e.upToDate ? `Status: Image is up to date for ${e.familiar}` : `Status: Downloaded newer image for ${e.familiar}`;
+    case 'push-start':
+      return `The push refers to repository [${e.repository}]`;
+    case 'pushed':
+      return `${e.tag}: digest: ${e.digest} size: ${e.size}`;
+    case 'not-found-locally':
+      return undefined; // printed to stderr by the caller's sink, always (docker does even with -q)
+  }
+}
+

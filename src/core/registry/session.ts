@@ -13,6 +13,8 @@ export interface RegistryOptions {
   /** the registries.conf settings; read from the usual places when absent */
   config?: RegistriesConfig | undefined;
   onProgress?: ProgressSink | undefined;
+  /** a credential given with the request (the API's X-Registry-Auth), used instead of the auth file's */
+  credential?: Credential | undefined;
 }
 
 /** A client for one registry with the stored credential for it (if any). */
@@ -21,7 +23,7 @@ export function openClient(registry: string, opts: RegistryOptions, credential?:
   return new RegistryClient({
     registry,
     config,
-    credential: credential ?? readCredential(authFilePath(opts.authFile), registry),
+    credential: credential ?? opts.credential ?? readCredential(authFilePath(opts.authFile), registry),
     tlsVerify: opts.tlsVerify,
     certDir: opts.certDir,
     retry: retryPolicyFromEnv(),

@@ -112,6 +112,77 @@ export async function execDetached(opts: ExecOptions): Promise<number> {
   }
 }
 
+/** A process started by execPiped: its stdio as pipes, its host pid once known, its exit. */
+export interface PipedExec {
+  stdin: NodeJS.WritableStream;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** the process's host pid (read from runc's pid file), 0 when it never started */
+  pid(): number;
+  /** the exit status (128+N after signal N); rejects as execForeground when runc itself failed */
+  done: Promise<number>;
+  /** set the size of its terminal (tty only); false when there is none to size */
+  resize(rows: number, cols: number): Promise<boolean>;
+}
+
+/**
+ * Run a process in a running container with its stdin, stdout and stderr as pipes (an API
+ * server relays them). With a terminal, runc allocates the container's and copies between it
+ * and a pty of script(1)'s, whose ends are the pipes: everything arrives on stdout.
+ */
+export function execPiped(opts: ExecOptions): PipedExec {
+  const work = makeWorkDir(opts.tmpDir);
+  const processFile = writeProcessFile(work, opts, opts.tty);
+  const logFile = path.join(work, 'runtime.log');
+  const pidFile = path.join(work, 'pid');
+  const argv = [opts.runtime.path, ...globalArgs(opts, logFile), 'exec', '--pid-file', pidFile, '--process', processFile, opts.id];
+  // a terminal: runc needs one of its own stdio to be a terminal to copy the container's to and
+  // from (else it opens /dev/tty); util-linux's script(1) gives it a pty whose size stty sets
+  const child = opts.tty
+    ? spawn('script', ['-q', '-e', '-c', argv.map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  let pid = 0;
+  const done = exitOf(child, opts.runtime.path)
+    .then((code) => {
+      throwIfRuntimeFailed(logFile, code, opts.id, false);
+      return code;
+    })
+    .finally(() => fs.rmSync(work, { recursive: true, force: true }));
+  child.stdin.on('error', () => undefined);
+  return {
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    pid: () => {
+      if (pid === 0) pid = readPidFile(pidFile) ?? 0;
+      return pid;
+    },
+    resize: (rows, cols) => {
+      if (!opts.tty || child.pid === undefined || !(rows > 0 && cols > 0)) return Promise.resolve(false);
+      // the pty script gave runc: runc's stdin; the new size makes the kernel send runc a SIGWINCH,
+      // and runc sizes the container's terminal from it
+      let pts: string;
+      try {
+        const runc = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0];
+        pts = fs.readlinkSync(`/proc/${runc}/fd/0`);
+      } catch {
+        return Promise.resolve(false);
+      }
+      if (!/^\/dev\/pts\/\d+$/.test(pts)) return Promise.resolve(false);
+      return new Promise((resolve) => {
+        const stty = spawn('stty', ['-F', pts, 'rows', String(Math.floor(rows)), 'cols', String(Math.floor(cols))], { stdio: 'ignore' });
+        stty.on('error', () => resolve(false));
+        stty.on('exit', (code) => resolve(code === 0));
+      });
+    },
+    done,
+  };
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * Run a process in a running container and collect its output (stdout and stderr together, the
  * first `maxOutput` bytes): a healthcheck probe. Past `timeoutMs` the process is killed (its pid

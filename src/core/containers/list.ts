@@ -1,0 +1,31 @@
+import type { EngineContext } from '../engine-context.js';
+import type { ContainerRecord } from './container-record.js';
+import { refreshContainer } from './exit.js';
+import { matchContainer, type Filters } from './filter.js';
+import { healthOf } from './health.js';
+import { containerNetworks } from './ps-rows.js';
+
+/**
+ * docker ps's selection: every container brought up to date, only the live ones unless `all` (or
+ * a status/exited filter), matching the filters, newest first.
+ */
+export function listContainers(ctx: EngineContext, opts: { all: boolean; filters: Filters }): ContainerRecord[] {
+  let list = ctx.containers.list().map((c) => refreshContainer(ctx, c));
+  const f = opts.filters;
+  if (!opts.all && !f.has('status') && !f.has('exited')) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');
+  const names = (id: string) => ctx.images.find(id)?.tags ?? [];
+  return list.filter((c) =>
+    matchContainer(c, f, {
+      imageNames: names,
+      health: (rec) => healthOf(ctx, rec)?.Status ?? 'none',
+      networks: (rec) => containerNetworks(ctx, rec, true),
+      created: (ref) => {
+        try {
+          return ctx.containers.lookup(ref).created;
+        } catch {
+          return undefined;
+        }
+      },
+    }),
+  );
+}
