@@ -50,7 +50,7 @@ function leftovers(id: string): string[] {
     if (fs.existsSync(`/sys/fs/cgroup/${h}/berth/${id}`)) out.push(`cgroup ${h}`);
   }
   if (fs.existsSync(path.join(t.root, 'containers', id))) out.push('container dir');
-  if (fs.existsSync(path.join(t.runRoot, 'locks', `container-${id}`))) out.push('lock file');
+  for (const f of fs.readdirSync(path.join(t.runRoot, 'locks'))) if (f.includes(id)) out.push('lock file');
   const veths = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
   if (veths.includes(id.slice(0, 12))) out.push('veth');
   return out;

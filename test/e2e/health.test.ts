@@ -131,4 +131,9 @@ test('a health monitor killed with SIGKILL is noticed and replaced: the health d
   assert.equal((await t.berth(['rm', '-f', 'hk'])).code, 0);
   for (let i = 0; i < 20 && monitors(id).length > 0; i++) await sleep(100);
   assert.deepEqual(monitors(id), []);
+  // nothing of it left among the locks (the container's, the monitor replacement's; conmon's
+  // exit hook, still on its way, may hold the container's a moment before it finds it gone)
+  const locks = () => fs.readdirSync(path.join(t.runRoot, 'locks')).filter((f) => f.includes(id));
+  for (let i = 0; i < 40 && locks().length > 0; i++) await sleep(50);
+  assert.deepEqual(locks(), []);
 });

@@ -7,6 +7,7 @@ import { unmount, isMountPoint } from '../host/mount.js';
 import { containerPaths } from './container-paths.js';
 import { finalizeExit, refreshContainer } from './exit.js';
 import { withContainer } from './locked.js';
+import { lockFilePath } from '../locks.js';
 import { checkVerb, isActive } from './transitions.js';
 import { killAndWait } from './stop.js';
 import { anonymousVolumes, volumeUser } from './volumes.js';
@@ -75,6 +76,8 @@ export function removeContainerFiles(ctx: EngineContext, id: string): void {
   fs.rmSync(p.runDir, { recursive: true, force: true });
   fs.rmSync(p.exitFile, { force: true });
   fs.rmSync(path.join(ctx.paths.sockets, id), { recursive: true, force: true });
+  // the lock that picks who replaces a dead health monitor (health.ts)
+  fs.rmSync(lockFilePath(ctx.paths, 'container', `${id}.health`), { force: true });
 }
 
 /**

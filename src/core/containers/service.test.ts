@@ -16,6 +16,7 @@ import { removeContainer } from './remove.js';
 import { pauseContainer, unpauseContainer } from './pause.js';
 import { restartContainer, renameContainer } from './restart.js';
 import { waitContainer } from './wait.js';
+import { repairContainers } from './repair.js';
 import { lockFilePath } from '../locks.js';
 
 /**
@@ -259,6 +260,20 @@ describe('container verbs under locks, with a fake OCI runtime', () => {
     await restartContainer(engine, c.id, { timeout: 1 }).catch(() => undefined);
     assert.equal(status(c.id)?.stoppedByUser, true);
     assert.notEqual(status(c.id)?.status, 'running');
+  });
+
+  it('a removal killed part-way leaves removing: other verbs refuse, rm and repair finish it', async () => {
+    const a = running();
+    await stopContainer(engine, a.id);
+    engine.containers.updateState(a.id, (s) => ({ ...s, status: 'removing' }));
+    await assert.rejects(pauseContainer(engine, a.id), { message: `container "${a.name}" is being removed` });
+    await removeContainer(engine, a.id);
+    assert.equal(engine.containers.get(a.id), undefined);
+    const b = running();
+    await stopContainer(engine, b.id);
+    engine.containers.updateState(b.id, (s) => ({ ...s, status: 'removing' }));
+    await repairContainers(engine);
+    assert.equal(engine.containers.get(b.id), undefined);
   });
 
   it('the store refuses a status change the state machine does not have', () => {

@@ -53,8 +53,9 @@ export function cgroupsPathFor(rec: Pick<ContainerRecord, 'id' | 'spec'>): strin
 export async function startContainer(ctx: EngineContext, ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
   return withContainer(ctx, ref, (rec, seen) => {
     // a start that ran while this one waited for the lock did what was asked (it may even have
-    // ended already): starting once is what concurrent starts of one container mean
-    if (rec.state.runId !== seen.state.runId) return rec;
+    // ended already): starting once is what concurrent starts of one container mean. One that
+    // failed did not: this one tries again, and reports its own error
+    if (rec.state.runId !== seen.state.runId && rec.state.error === '') return rec;
     if (!checkVerb('start', rec.state.status, rec)) return rec;
     return startLocked(ctx, rec, opts);
   });
