@@ -1,3 +1,4 @@
+import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { volumeUser } from '../containers/volumes.js';
 import { prunable, type PruneFilters } from '../prune/prune-filters.js';
@@ -20,8 +21,15 @@ export function pruneVolumes(ctx: EngineContext, opts: VolumePruneOptions): { re
     if (!opts.all && !v.anonymous) continue;
     if (!prunable({ labels: opts.filters?.labels ?? [] }, v.created, v.labels)) continue;
     if (volumeUser(ctx, v.name)) continue;
-    reclaimed += ctx.volumes.size(v.name);
-    ctx.volumes.remove(v.name, undefined, true);
+    const size = ctx.volumes.size(v.name);
+    try {
+      // asked again inside the removal's transaction: a run that took the volume since is kept
+      ctx.volumes.remove(v.name, () => volumeUser(ctx, v.name), true);
+    } catch (e) {
+      if (e instanceof BerthError && e.kind === 'Conflict') continue;
+      throw e;
+    }
+    reclaimed += size;
     removed.push(v.name);
   }
   return { removed, reclaimed };
