@@ -99,6 +99,8 @@ export function makeTestEnv(): TestEnv {
       if (ids.length) await berth(['rm', '-f', ...ids]);
       // and what a test that killed berth left: half-created rows, their network namespaces
       await berth(['container', 'prune', '-f']);
+      // the test's networks (bridges, isolation rules) go before the root does
+      await berth(['network', 'prune', '-f']);
       // conmons and their exit hooks (`berth container cleanup`) of the containers just removed
       // may still run and would write into the root while it is deleted: wait for them to end
       for (let i = 0; i < 100 && processesUsing(root).length > 0; i++) await new Promise((r) => setTimeout(r, 100));

@@ -16,9 +16,6 @@ before(async () => {
   await t.importBusybox();
 });
 after(async () => {
-  const ids = (await t.berth(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await t.berth(['rm', '-f', ...ids]);
-  await t.berth(['network', 'prune', '-f']);
   await t.cleanup();
 });
 

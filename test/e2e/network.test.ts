@@ -15,10 +15,6 @@ before(async () => {
   await t.importBusybox();
 });
 after(async () => {
-  // the test's networks (bridges, isolation rules) go before the root does
-  const ids = (await t.berth(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await t.berth(['rm', '-f', ...ids]);
-  await t.berth(['network', 'prune', '-f']);
   await t.cleanup();
 });
 
