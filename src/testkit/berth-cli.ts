@@ -49,6 +49,29 @@ export function processesUsing(dir: string): number[] {
   return out;
 }
 
+/**
+ * Run a program to its end with `input` on its stdin, its output collected; killed with SIGKILL
+ * after `timeoutMs` (a client that proxies SIGTERM, as docker run does, ends only so). A signal's
+ * end is 128 + its number, as a shell reports it.
+ */
+export function runProgram(file: string, args: readonly string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
 /** One busybox rootfs tar per test process, from Debian's busybox-static. */
 export function busyboxTarPath(): string {
   if (!busyboxTar) {
@@ -64,22 +87,7 @@ export function makeTestEnv(): TestEnv {
   // short: conmon's attach socket path must fit in 108 bytes
   const runRoot = fs.mkdtempSync('/run/bt-');
   const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ROOT: root, BERTH_RUNROOT: runRoot };
-  const berth: TestEnv['berth'] = (args, opts = {}) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(BERTH_BIN, args, { env: { ...env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
-      });
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.input ?? '');
-    });
+  const berth: TestEnv['berth'] = (args, opts = {}) => runProgram(BERTH_BIN, args, { ...opts, env: { ...env, ...opts.env } });
   const berthSync: TestEnv['berthSync'] = (args, opts = {}) => {
     const r = spawnSync(BERTH_BIN, args, { env, input: opts.input ?? '', encoding: 'utf8' });
     return { code: r.status ?? 255, stdout: r.stdout, stderr: r.stderr };

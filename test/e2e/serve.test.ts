@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { BERTH_BIN, makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { BERTH_BIN, makeTestEnv, runProgram, type TestEnv } from '../../src/testkit/berth-cli.js';
 import { registryAvailable, startRegistry } from '../../src/testkit/registry.js';
 
 const DOCKER = '/usr/local/bin/docker';
@@ -62,28 +62,10 @@ interface Run {
 
 /** The real docker CLI against berth serve. */
 function docker(args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string; bin?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const bin = opts.bin ?? DOCKER;
-    const argv = bin === DOCKER ? ['-H', `unix://${sock}`, ...args] : args;
-    const child = spawn(bin, argv, {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dockerConfig, DOCKER_CONFIG: dockerConfig, DOCKER_HOST: `unix://${sock}`, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(opts.cwd ? { cwd: opts.cwd } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // docker run proxies SIGTERM to the container: only SIGKILL ends a hung client
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal === 'SIGKILL' ? -9 : -1), stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
-  });
+  const bin = opts.bin ?? DOCKER;
+  const argv = bin === DOCKER ? ['-H', `unix://${sock}`, ...args] : args;
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dockerConfig, DOCKER_CONFIG: dockerConfig, DOCKER_HOST: `unix://${sock}`, ...opts.env };
+  return runProgram(bin, argv, { ...opts, env });
 }
 
 async function ok(args: string[], opts: { input?: string } = {}): Promise<string> {
@@ -638,7 +620,7 @@ test('docker-compose 1.29: up -d, ps, logs, exec, a second up -d up to date, dow
 
 test('serve refuses tcp without TLS, exits after --timeout idle seconds, takes a socket from systemd (LISTEN_FDS), stops on SIGTERM', async () => {
   const tcp = await t.berth(['serve', '-H', 'tcp://127.0.0.1:0']);
-  assert.equal(tcp.code, 125);
+  assert.equal(tcp.code, 1);
   assert.match(tcp.stderr, /refusing to listen on tcp without --tlsverify/);
   const idleSock = path.join(t.runRoot, 'idle.sock');
   const t0 = Date.now();
