@@ -61,7 +61,7 @@ async function list(s: ServeContext, req: Request, res: ServerResponse): Promise
 }
 
 function summary(s: ServeContext, c: ContainerRecord, withSize: boolean): Record<string, unknown> {
-  const full = containerJson(s.engine, c);
+  const full = containerJson141(s, c);
   const st = c.state;
   const ports = publishedPorts(s.engine, c.id).map((p) => ({ IP: p.hostIp || '0.0.0.0', PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol }));
   const ns = full['NetworkSettings'] as { Networks?: unknown } | undefined;
@@ -101,9 +101,41 @@ async function create(s: ServeContext, req: Request, res: ServerResponse): Promi
   sendJson(res, 201, { Id: rec.id, Warnings: [] });
 }
 
+/**
+ * The core's ContainerJSON with the fields API 1.41 has besides (dockerd 20.10's answer, recorded
+ * in test/e2e/fixtures): the lower dirs, the IPv6 and legacy network fields, the limits berth
+ * does not set.
+ */
+function containerJson141(s: ServeContext, rec: ContainerRecord): Record<string, unknown> {
+  const out = containerJson(s.engine, rec);
+  const gd = out['GraphDriver'] as { Data?: Record<string, unknown> } | undefined;
+  if (gd?.Data) gd.Data = { LowerDir: [...rec.image.chainIds].reverse().map((c) => s.engine.layers.diffDir(c)).join(':'), ...gd.Data };
+  const hc = out['HostConfig'] as Record<string, unknown> | undefined;
+  if (hc) {
+    for (const k of ['BlkioDeviceReadBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteBps', 'BlkioDeviceWriteIOps', 'BlkioWeightDevice', 'DeviceRequests']) hc[k] ??= null;
+    hc['Cgroup'] ??= '';
+    hc['ConsoleSize'] ??= [0, 0];
+    hc['KernelMemory'] ??= 0;
+    hc['KernelMemoryTCP'] ??= 0;
+  }
+  const ns = out['NetworkSettings'] as Record<string, unknown> | undefined;
+  if (ns) {
+    const first = Object.values((ns['Networks'] ?? {}) as Record<string, { EndpointID?: string }>)[0];
+    ns['EndpointID'] ??= first?.EndpointID ?? '';
+    ns['GlobalIPv6Address'] ??= '';
+    ns['GlobalIPv6PrefixLen'] ??= 0;
+    ns['IPv6Gateway'] ??= '';
+    ns['LinkLocalIPv6Address'] ??= '';
+    ns['LinkLocalIPv6PrefixLen'] ??= 0;
+    ns['SecondaryIPAddresses'] ??= null;
+    ns['SecondaryIPv6Addresses'] ??= null;
+  }
+  return out;
+}
+
 async function inspect(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const rec = lookup(s, req.params['id'] as string);
-  const out = containerJson(s.engine, rec);
+  const out = containerJson141(s, rec);
   if (boolParam(req.query, 'size')) {
     const rw = dirSize(containerPaths(s.engine.paths, rec.id).upper);
     out['SizeRw'] = rw;
