@@ -28,6 +28,7 @@ import { containerEvent } from '../core/events/container-events.js';
 import { EventCursor } from '../core/events/event-log.js';
 import { statusText } from '../core/format/index.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../core/runtime/detach-keys.js';
 import { execDetached, execPiped } from '../core/runtime/exec.js';
 import { readLogs } from '../core/runtime/logs.js';
 import { readExitCode, waitForExit } from '../core/runtime/exit-file.js';
@@ -357,8 +358,10 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
     await readLogs(containerPaths(s.engine.paths, rec.id).log, { timestamps: false, follow: false, isRunning: () => false }, out);
   }
   if (!boolParam(q, 'stream')) return conn.end();
+  // ctrl-p ctrl-q (or ?detachKeys=) on a terminal's input leaves the container running, as dockerd does
+  const detachKeys = rec.spec.tty && wantIn ? parseDetachKeys(q.get('detachKeys') || DEFAULT_DETACH_KEYS) : undefined;
   const connect = async (socketPath: string): Promise<void> => {
-    const session = await attach({ socketPath, stdin: wantIn ? (conn.input as Readable) : null, stdout: out.stdout, stderr: out.stderr, tty: rec.spec.tty });
+    const session = await attach({ socketPath, stdin: wantIn ? (conn.input as Readable) : null, stdout: out.stdout, stderr: out.stderr, tty: rec.spec.tty, ...(detachKeys ? { detachKeys } : {}) });
     void conn.gone.then(() => session.close());
     void session.done.then(() => conn.end());
   };

@@ -339,6 +339,28 @@ test('attach is hijacked: 101 UPGRADED with docker\'s headers, frames without a 
   const sa = await ok(['create', '--name', 'starta', 'busybox', 'echo', 'start-a']);
   assert.equal(await ok(['start', '-a', 'starta']), 'start-a');
   assert.equal(await ok(['start', '-a', 'starta']), 'start-a');
+  // ctrl-p ctrl-q on a terminal's input detaches: the stream ends, the container runs on
+  const shell = await createRaw({ Image: 'busybox', Cmd: ['sh'], Tty: true, OpenStdin: true });
+  await request('POST', `/v1.41/containers/${shell}/start`);
+  const detached = await new Promise<string>((resolve, reject) => {
+    const c = net.connect(sock);
+    let seen = '';
+    let sentKeys = false;
+    c.on('data', (d: Buffer) => {
+      seen += d.toString();
+      if (!sentKeys && /still-here\r?\n/.test(seen.slice(seen.indexOf('\r\n\r\n')))) {
+        sentKeys = true;
+        c.write('\x10\x11');
+      }
+    });
+    c.on('error', reject);
+    c.on('end', () => resolve(seen));
+    c.write(`POST /v1.41/containers/${shell}/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`);
+    setTimeout(() => c.write('echo still-here\n'), 300);
+  });
+  assert.match(detached, /^HTTP\/1\.1 101 /);
+  assert.equal(await ok(['inspect', '-f', '{{.State.Status}}', shell]), 'running');
+  await ok(['rm', '-f', shell]);
   const paused = await ok(['run', '-d', 'busybox', 'sleep', '300']);
   await ok(['pause', paused]);
   const refused = await hijack(`/v1.41/containers/${paused}/attach?stream=1&stdout=1`);
