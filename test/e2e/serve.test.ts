@@ -178,6 +178,8 @@ test('errors are {"message"} with application/json and docker\'s status codes; m
   assert.equal((await request('GET', '/v1.41/containers/json?filters=%7Bbad')).status, 400);
   assert.equal((await request('GET', '/v1.41/containers/json?all=maybe')).status, 400);
   assert.equal((await request('GET', '/v1.41/containers/json?filters=' + encodeURIComponent('{"bogus":["1"]}'))).status, 400);
+  assert.equal((await request('GET', '/v1.41/images/%ZZ/json')).status, 400);
+  assert.equal((await request('GET', '/v1.41/../../../etc/passwd')).status, 404);
   const huge = await request('POST', '/v1.41/containers/create', Buffer.alloc(5 * 1024 * 1024, 0x20));
   assert.equal(huge.status, 413);
   // a conflict: the same name twice
