@@ -205,6 +205,13 @@ test('docker run through the socket: output, the container\'s exit code, 125/126
   assert.equal((await docker(['run', '--rm', 'nosuchimage-x:1', 'true'])).code, 125);
   // --rm removed each of them
   assert.equal(await ok(['ps', '-aq']), '');
+  // without --rm: the exit code from wait's next-exit, the container kept
+  const kept = await docker(['run', '--name', 'kept', 'busybox', 'sh', '-c', 'echo kept; exit 6']);
+  assert.equal(kept.code, 6);
+  assert.equal(kept.stdout, 'kept\n');
+  assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'kept']), 'exited 6');
+  assert.equal(await ok(['wait', 'kept']), '6');
+  await ok(['rm', 'kept']);
 });
 
 test('docker run -d, ps, logs, exec, inspect, top, stats, cp both ways, diff, stop, rm', async () => {
