@@ -2,7 +2,7 @@
 // the floor (runc run of a ready bundle; node -e 0). Prints medians and ratios; the README quotes
 // them. Sections: run, ps/memory, published-port throughput, registry pull/push, build.
 // BENCH_RUNS (default 15) sets the repetitions of the short measurements; BENCH_SECTIONS picks sections.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -287,6 +287,31 @@ try {
   });
 } finally {
   spawnSync(BERTH, ['system', 'prune', '-a', '-f'], { env });
+  await section('serve', async () => {
+    // the docker CLI through berth serve: the server is warm, each call is one HTTP exchange
+    const DOCKER = '/usr/local/bin/docker';
+    if (!fs.existsSync(DOCKER)) throw new Error('no docker CLI at /usr/local/bin/docker');
+    // the build section's system prune took the image away
+    sh(BERTH, ['import', path.join(work, 'busybox.tar'), 'busybox:latest'], { env });
+    const sock = path.join(env.BERTH_RUNROOT, 'bench.sock');
+    const server = spawn(BERTH, ['serve', '-H', `unix://${sock}`], { env, stdio: 'ignore' });
+    const ids = [];
+    try {
+      for (let i = 0; i < 100 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      const denv = { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: path.join(work, 'docker-config') };
+      results.serveRun = timeIt(DOCKER, ['run', '--rm', 'busybox', 'true'], { env: denv });
+      results.serveRunD = timeIt(DOCKER, ['run', '-d', '--network', 'none', 'busybox', 'true'], { env: denv });
+      for (let i = 0; i < 100; i++) ids.push(sh(DOCKER, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env: denv }).trim());
+      results.servePs100 = timeIt(DOCKER, ['ps'], { env: denv });
+      results.serveRssKiB = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0);
+    } finally {
+      if (ids.length) spawnSync(BERTH, ['rm', '-f', ...ids], { env });
+      spawnSync(BERTH, ['container', 'prune', '-f'], { env });
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+  });
+
   if (hasPodman) spawnSync('podman', [...podmanRoot, 'system', 'reset', '-f'], { env: podmanEnv });
   spawnSync('umount', ['-R', work]);
   fs.rmSync(work, { recursive: true, force: true });
@@ -313,6 +338,10 @@ const lines = [
   `  berth peak RSS during pull             ${results.pullRssMiB?.toFixed(1) ?? 'n/a'} MiB   (target < 150)`,
   `  push ~100 MB                           berth ${f(results.push)}  skopeo ${f(results.pushSkopeo)}   ratio ${ratio(results.push, results.pushSkopeo)} (target <= 1.0)`,
   `  build, 5 RUN + 20 MB COPY, first       berth ${f(results.buildFirst)}  podman ${f(results.podmanBuildFirst)}   ratio ${ratio(results.buildFirst, results.podmanBuildFirst)} (target <= 1.2)`,
+  `  docker run --rm busybox true (serve)  ${f(results.serveRun)}   (dockerd 20.10 here: ~320 ms; target <= 0.5x)`,
+  `  docker run -d (serve)                  ${f(results.serveRunD)}   (target <= 0.5x dockerd)`,
+  `  docker ps, 100 running (serve)         ${f(results.servePs100)}   (dockerd: ~15 ms; target <= 1.0x)`,
+  `  berth serve RSS, 100 running           ${results.serveRssKiB ? (results.serveRssKiB / 1024).toFixed(1) : 'n/a'} MiB   (target < 100)`,
   `  build, fully cached rebuild            berth ${f(results.buildCached)}  podman ${f(results.podmanBuildCached)}   ratio ${ratio(results.buildCached, results.podmanBuildCached)} (target <= 0.5)`,
 ];
 for (const [k, v] of Object.entries(results)) if (k.endsWith('Error')) lines.push(`  ${k.replace('Error', '')} section failed: ${v}`);

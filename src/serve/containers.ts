@@ -28,6 +28,7 @@ import { containerEvent } from '../core/events/container-events.js';
 import { EventCursor } from '../core/events/event-log.js';
 import { statusText } from '../core/format/index.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../core/runtime/detach-keys.js';
 import { execDetached, execPiped } from '../core/runtime/exec.js';
 import { readLogs } from '../core/runtime/logs.js';
 import { readExitCode, waitForExit } from '../core/runtime/exit-file.js';
@@ -61,7 +62,7 @@ async function list(s: ServeContext, req: Request, res: ServerResponse): Promise
 }
 
 function summary(s: ServeContext, c: ContainerRecord, withSize: boolean): Record<string, unknown> {
-  const full = containerJson(s.engine, c);
+  const full = containerJson141(s, c);
   const st = c.state;
   const ports = publishedPorts(s.engine, c.id).map((p) => ({ IP: p.hostIp || '0.0.0.0', PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol }));
   const ns = full['NetworkSettings'] as { Networks?: unknown } | undefined;
@@ -101,9 +102,41 @@ async function create(s: ServeContext, req: Request, res: ServerResponse): Promi
   sendJson(res, 201, { Id: rec.id, Warnings: [] });
 }
 
+/**
+ * The core's ContainerJSON with the fields API 1.41 has besides (dockerd 20.10's answer, recorded
+ * in test/e2e/fixtures): the lower dirs, the IPv6 and legacy network fields, the limits berth
+ * does not set.
+ */
+function containerJson141(s: ServeContext, rec: ContainerRecord): Record<string, unknown> {
+  const out = containerJson(s.engine, rec);
+  const gd = out['GraphDriver'] as { Data?: Record<string, unknown> } | undefined;
+  if (gd?.Data) gd.Data = { LowerDir: [...rec.image.chainIds].reverse().map((c) => s.engine.layers.diffDir(c)).join(':'), ...gd.Data };
+  const hc = out['HostConfig'] as Record<string, unknown> | undefined;
+  if (hc) {
+    for (const k of ['BlkioDeviceReadBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteBps', 'BlkioDeviceWriteIOps', 'BlkioWeightDevice', 'DeviceRequests']) hc[k] ??= null;
+    hc['Cgroup'] ??= '';
+    hc['ConsoleSize'] ??= [0, 0];
+    hc['KernelMemory'] ??= 0;
+    hc['KernelMemoryTCP'] ??= 0;
+  }
+  const ns = out['NetworkSettings'] as Record<string, unknown> | undefined;
+  if (ns) {
+    const first = Object.values((ns['Networks'] ?? {}) as Record<string, { EndpointID?: string }>)[0];
+    ns['EndpointID'] ??= first?.EndpointID ?? '';
+    ns['GlobalIPv6Address'] ??= '';
+    ns['GlobalIPv6PrefixLen'] ??= 0;
+    ns['IPv6Gateway'] ??= '';
+    ns['LinkLocalIPv6Address'] ??= '';
+    ns['LinkLocalIPv6PrefixLen'] ??= 0;
+    ns['SecondaryIPAddresses'] ??= null;
+    ns['SecondaryIPv6Addresses'] ??= null;
+  }
+  return out;
+}
+
 async function inspect(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const rec = lookup(s, req.params['id'] as string);
-  const out = containerJson(s.engine, rec);
+  const out = containerJson141(s, rec);
   if (boolParam(req.query, 'size')) {
     const rw = dirSize(containerPaths(s.engine.paths, rec.id).upper);
     out['SizeRw'] = rw;
@@ -325,8 +358,10 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
     await readLogs(containerPaths(s.engine.paths, rec.id).log, { timestamps: false, follow: false, isRunning: () => false }, out);
   }
   if (!boolParam(q, 'stream')) return conn.end();
+  // ctrl-p ctrl-q (or ?detachKeys=) on a terminal's input leaves the container running, as dockerd does
+  const detachKeys = rec.spec.tty && wantIn ? parseDetachKeys(q.get('detachKeys') || DEFAULT_DETACH_KEYS) : undefined;
   const connect = async (socketPath: string): Promise<void> => {
-    const session = await attach({ socketPath, stdin: wantIn ? (conn.input as Readable) : null, stdout: out.stdout, stderr: out.stderr, tty: rec.spec.tty });
+    const session = await attach({ socketPath, stdin: wantIn ? (conn.input as Readable) : null, stdout: out.stdout, stderr: out.stderr, tty: rec.spec.tty, ...(detachKeys ? { detachKeys } : {}) });
     void conn.gone.then(() => session.close());
     void session.done.then(() => conn.end());
   };

@@ -49,7 +49,30 @@ async function list(s: ServeContext, req: Request, res: ServerResponse): Promise
 
 async function inspect(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const img = s.engine.images.resolve(req.params['name'] as string);
-  sendJson(res, 200, s.engine.images.inspect(img.id));
+  const out: Record<string, unknown> = { ...s.engine.images.inspect(img.id) };
+  // API 1.41's fields of images made by a container (dockerd 20.10 answers them, empty for others)
+  out['Container'] ??= '';
+  out['ContainerConfig'] ??= {
+    Hostname: '',
+    Domainname: '',
+    User: '',
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    OpenStdin: false,
+    StdinOnce: false,
+    Env: null,
+    Cmd: null,
+    Image: '',
+    Volumes: null,
+    WorkingDir: '',
+    Entrypoint: null,
+    OnBuild: null,
+    Labels: null,
+  };
+  out['VirtualSize'] ??= out['Size'];
+  sendJson(res, 200, out);
 }
 
 async function history(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
+import { BerthError } from '../core/errors/berth-error.js';
 import type { Engine } from '../core/engine.js';
 import type { Request } from './http.js';
 
@@ -95,7 +96,13 @@ export function match(routes: readonly Route[], method: string, path: string): {
       continue;
     }
     const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
+    for (const [k, v] of Object.entries(m.groups ?? {})) {
+      try {
+        params[k] = decodeURIComponent(v);
+      } catch {
+        throw new BerthError('InvalidArgument', `malformed escape in the path: ${JSON.stringify(v)}`);
+      }
+    }
     return { route: r, params };
   }
   return wrongMethod ? 'method' : undefined;

@@ -209,14 +209,15 @@ function toRequest(req: IncomingMessage): Request {
 async function handle(s: ServeContext, routes: readonly Route[], raw: IncomingMessage, res: ServerResponse): Promise<void> {
   commonHeaders(res);
   let req: Request;
+  let m: ReturnType<typeof match>;
   try {
     req = toRequest(raw);
+    m = match(routes, req.method, req.path);
   } catch (e) {
     raw.resume();
     sendError(res, e);
     return;
   }
-  const m = match(routes, req.method, req.path);
   if (m === undefined || m === 'method') {
     raw.resume();
     sendJson(res, 404, { message: 'page not found' });
@@ -249,13 +250,14 @@ async function handle(s: ServeContext, routes: readonly Route[], raw: IncomingMe
 
 async function handleUpgrade(s: ServeContext, routes: readonly Route[], raw: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   let req: Request;
+  let m: ReturnType<typeof match>;
   try {
     req = toRequest(raw);
+    m = match(routes, req.method, req.path);
   } catch (e) {
     rawError(socket, 400, errorMessage(e));
     return;
   }
-  const m = match(routes, req.method, req.path);
   if (m === undefined || m === 'method' || !m.route.hijack) {
     rawError(socket, 404, 'page not found');
     return;

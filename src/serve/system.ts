@@ -21,7 +21,13 @@ async function ping(_s: ServeContext, req: Request, res: ServerResponse): Promis
 async function version(_s: ServeContext, _req: Request, res: ServerResponse): Promise<void> {
   sendJson(res, 200, {
     Platform: { Name: 'berth' },
-    Components: [{ Name: 'Engine', Version: BERTH_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: ARCH, KernelVersion: os.release() } }],
+    Components: [
+      {
+        Name: 'Engine',
+        Version: BERTH_VERSION,
+        Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, GitCommit: '', GoVersion: `node ${process.version}`, Os: 'linux', Arch: ARCH, KernelVersion: os.release(), Experimental: 'false', BuildTime: '' },
+      },
+    ],
     Version: BERTH_VERSION,
     ApiVersion: API_VERSION,
     MinAPIVersion: MIN_API_VERSION,

@@ -160,6 +160,8 @@ test('errors are {"message"} with application/json and docker\'s status codes; m
   assert.equal((await request('GET', '/v1.41/containers/json?filters=%7Bbad')).status, 400);
   assert.equal((await request('GET', '/v1.41/containers/json?all=maybe')).status, 400);
   assert.equal((await request('GET', '/v1.41/containers/json?filters=' + encodeURIComponent('{"bogus":["1"]}'))).status, 400);
+  assert.equal((await request('GET', '/v1.41/images/%ZZ/json')).status, 400);
+  assert.equal((await request('GET', '/v1.41/../../../etc/passwd')).status, 404);
   const huge = await request('POST', '/v1.41/containers/create', Buffer.alloc(5 * 1024 * 1024, 0x20));
   assert.equal(huge.status, 413);
   // a conflict: the same name twice
@@ -185,6 +187,13 @@ test('docker run through the socket: output, the container\'s exit code, 125/126
   assert.equal((await docker(['run', '--rm', 'nosuchimage-x:1', 'true'])).code, 125);
   // --rm removed each of them
   assert.equal(await ok(['ps', '-aq']), '');
+  // without --rm: the exit code from wait's next-exit, the container kept
+  const kept = await docker(['run', '--name', 'kept', 'busybox', 'sh', '-c', 'echo kept; exit 6']);
+  assert.equal(kept.code, 6);
+  assert.equal(kept.stdout, 'kept\n');
+  assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'kept']), 'exited 6');
+  assert.equal(await ok(['wait', 'kept']), '6');
+  await ok(['rm', 'kept']);
 });
 
 test('docker run -d, ps, logs, exec, inspect, top, stats, cp both ways, diff, stop, rm', async () => {
@@ -321,6 +330,28 @@ test('attach is hijacked: 101 UPGRADED with docker\'s headers, frames without a 
   const sa = await ok(['create', '--name', 'starta', 'busybox', 'echo', 'start-a']);
   assert.equal(await ok(['start', '-a', 'starta']), 'start-a');
   assert.equal(await ok(['start', '-a', 'starta']), 'start-a');
+  // ctrl-p ctrl-q on a terminal's input detaches: the stream ends, the container runs on
+  const shell = await createRaw({ Image: 'busybox', Cmd: ['sh'], Tty: true, OpenStdin: true });
+  await request('POST', `/v1.41/containers/${shell}/start`);
+  const detached = await new Promise<string>((resolve, reject) => {
+    const c = net.connect(sock);
+    let seen = '';
+    let sentKeys = false;
+    c.on('data', (d: Buffer) => {
+      seen += d.toString();
+      if (!sentKeys && /still-here\r?\n/.test(seen.slice(seen.indexOf('\r\n\r\n')))) {
+        sentKeys = true;
+        c.write('\x10\x11');
+      }
+    });
+    c.on('error', reject);
+    c.on('end', () => resolve(seen));
+    c.write(`POST /v1.41/containers/${shell}/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`);
+    setTimeout(() => c.write('echo still-here\n'), 300);
+  });
+  assert.match(detached, /^HTTP\/1\.1 101 /);
+  assert.equal(await ok(['inspect', '-f', '{{.State.Status}}', shell]), 'running');
+  await ok(['rm', '-f', shell]);
   const paused = await ok(['run', '-d', 'busybox', 'sleep', '300']);
   await ok(['pause', paused]);
   const refused = await hijack(`/v1.41/containers/${paused}/attach?stream=1&stdout=1`);
