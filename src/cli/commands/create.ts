@@ -28,7 +28,16 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     const { ensureImageForRun } = await import('./pull.js');
     const imageId = await ensureImageForRun(ctx, engine, image, { pull: f.pull, platform: f.platform, quiet: !!f.quiet });
     // a short name the search list resolved to another registry is known here by its id
-    const rec = createContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
+    // pods: --pod NAME|new:NAME (its namespaces, cgroup and ports)
+    const { podForContainer } = await import('../pod-flag.js');
+    const inPod = await podForContainer(engine, engine.images.find(spec.image) ? spec : { ...spec, image: imageId }, f);
+    let rec;
+    try {
+      rec = createContainer(engine, inPod.spec);
+    } catch (e) {
+      await inPod.undo();
+      throw e;
+    }
     await writeCidfile(engine, f.cidfile, rec.id);
     ctx.stdout.write(`${rec.id}\n`);
   });

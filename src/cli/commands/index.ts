@@ -27,6 +27,7 @@ import { registerLogin } from './login.js';
 import { registerLogout } from './logout.js';
 import { registerManifest } from './manifest.js';
 import { registerVolume } from './volume.js';
+import { registerPod } from './pod.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
 import { registerSystemGroup, registerContainerPrune, registerBuilder } from './prune.js';
@@ -91,6 +92,7 @@ export const COMMANDS: CommandDefinition[] = [
   registerHistory,
   registerImageGroup,
   registerVolume,
+  registerPod,
   registerNetwork,
   registerVersion,
   registerInfo,

@@ -9,11 +9,14 @@ import { refreshContainer, finalizeExit } from './exit.js';
 import { killAndWait } from './stop.js';
 import { anonymousVolumes, volumeUser } from './volumes.js';
 import { forgetContainerNetworks } from '../networks/index.js';
+import { checkRemovable } from '../pods/member.js';
 
 export interface RemoveOptions {
   force?: boolean;
   /** also remove the anonymous volumes the container created (docker rm -v) */
   volumes?: boolean;
+  /** pods: the pod itself is being removed, its infra container with it */
+  podRemoval?: boolean;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface RemoveOptions {
  */
 export async function removeContainer(ctx: EngineContext, ref: string, opts: RemoveOptions = {}): Promise<string> {
   let rec = refreshContainer(ctx, ctx.containers.lookup(ref));
+  if (!opts.podRemoval) checkRemovable(ctx, rec);
   if (rec.state.status === 'restarting' && opts.force) {
     // between two runs there is no process to kill: stopping the restart loop is enough
     ctx.containers.updateState(rec.id, (s) => (s.status === 'restarting' ? { ...s, status: 'exited', stoppedByUser: true } : null));

@@ -112,6 +112,10 @@ export interface ContainerSpec {
   annotations?: Record<string, string>;
   /** --expose, as "80/tcp": ports the container exposes besides its image's */
   expose?: string[];
+  /** pods: the id of the pod this container belongs to (src/core/pods) */
+  pod?: string;
+  /** pods: this is the pod's infra container (no image: an empty root with catatonit) */
+  podInfra?: boolean;
 }
 
 export interface MountSpec {

@@ -13,7 +13,8 @@ function invalid(message: string): BerthError {
 
 function checkMode(flag: string, value: string | undefined, allowed: readonly string[]): void {
   if (value === undefined || value === '' || allowed.includes(value)) return;
-  if (value.startsWith('container:') && value.length > 'container:'.length && flag !== '--uts') return;
+  // pods: a member joins its infra's uts namespace (the CLI's --uts still refuses container:)
+  if (value.startsWith('container:') && value.length > 'container:'.length) return;
   throw invalid(`invalid ${flag}: "${value}"`);
 }
 
