@@ -30,6 +30,7 @@ interface PsFlags {
   /** commander's negated --no-trunc: false when given */
   trunc: boolean;
   size?: boolean;
+  pod?: boolean;
 }
 
 /** `berth ps`: docker's columns, filters and --format. */
@@ -46,6 +47,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
     .option('-l, --latest', 'show the latest created container (includes all states)')
     .option('--no-trunc', "don't truncate output")
     .option('-s, --size', 'display total file sizes')
+    .option('--pod', 'show the pod of each container (POD ID and PODNAME columns)')
     .action(async (f: PsFlags) => {
       const [{ parseFilters, matchContainer }, { refreshContainer }, fmt, { containerRows, containerNetworks }] = await Promise.all([
         import('../../core/containers/filter.js'),
@@ -55,6 +57,12 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       ]);
       const filters = parseFilters(f.filter);
       const engine = await ctx.engine();
+      // pods: the pod of a container, for --pod and --filter pod=
+      const { podStore } = await import('../../core/pods/pod-store.js');
+      const podOf = (rec: { spec: { pod?: string } }): string[] => {
+        const p = rec.spec.pod ? podStore(engine).get(rec.spec.pod) : undefined;
+        return p ? [p.id, p.name] : [];
+      };
       const { healthOf } = await import('../../core/containers/health.js');
       let list = engine.containers.list().map((c) => refreshContainer(engine, c));
       const all = f.all || f.last !== undefined || f.latest;
@@ -65,6 +73,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
           imageNames: names,
           health: (rec) => healthOf(engine, rec)?.Status ?? 'none',
           networks: (rec) => containerNetworks(engine, rec, true),
+          pod: (rec) => podOf(rec),
           created: (ref) => {
             try {
               return engine.containers.lookup(ref).created;
@@ -86,7 +95,12 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       const rows = containerRows(engine, list, { noTrunc: !f.trunc, size });
       let table = DEFAULT_TABLE;
       if (f.size) table += '\t{{.Size}}';
-      const out = fmt.formatRows({ format: f.format, defaultTable: table, rows, headers: HEADERS });
+      if (f.pod) table += '\t{{.Pod}}\t{{.PodName}}';
+      const withPods = rows.map((r, i) => {
+        const [id = '', podName = ''] = podOf(list[i] as { spec: { pod?: string } });
+        return { ...r, Pod: f.trunc ? id.slice(0, 12) : id, PodName: podName };
+      });
+      const out = fmt.formatRows({ format: f.format, defaultTable: table, rows: withPods, headers: { ...HEADERS, Pod: 'POD ID', PodName: 'PODNAME' } });
       ctx.stdout.write(out);
     });
 }
