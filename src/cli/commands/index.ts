@@ -28,6 +28,7 @@ import { registerLogout } from './logout.js';
 import { registerManifest } from './manifest.js';
 import { registerVolume } from './volume.js';
 import { registerPod } from './pod.js';
+import { registerKube } from './kube.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
 import { registerSystemGroup, registerContainerPrune, registerBuilder } from './prune.js';
@@ -93,6 +94,7 @@ export const COMMANDS: CommandDefinition[] = [
   registerImageGroup,
   registerVolume,
   registerPod,
+  registerKube,
   registerNetwork,
   registerVersion,
   registerInfo,

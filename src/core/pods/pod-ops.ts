@@ -9,6 +9,9 @@ import { removeContainer } from '../containers/remove.js';
 import { startContainer } from '../containers/start.js';
 import { killContainer, stopContainer } from '../containers/stop.js';
 import { ContainerStore } from '../containers/container-store.js';
+import { waitContainer } from '../containers/wait.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import { podStore } from './pod-store.js';
 import { removePodCgroup, setUpPodCgroup } from './pod-cgroup.js';
 import { infraContainerSpec } from './infra.js';
@@ -104,12 +107,26 @@ function PodStore_validate(name: string): void {
   ContainerStore.validateName(name);
 }
 
-/** The pod's containers, its infra first, then the members in creation order. */
+/** The label that marks a pod's init container (kube play), with its place in the order. */
+export const INIT_LABEL = 'io.berth.kube.init';
+
+function initOrder(c: ContainerRecord): number {
+  const v = c.spec.labels[INIT_LABEL];
+  return v === undefined ? -1 : Number(v);
+}
+
+/** The pod's containers: its infra first, then its init containers in order, then the others in creation order. */
 export function podContainers(ctx: EngineContext, pod: PodRecord): ContainerRecord[] {
   const all = ctx.containers.list().filter((c) => c.spec.pod === pod.id).map((c) => refreshContainer(ctx, c));
   const infra = all.filter((c) => c.spec.podInfra);
   const members = all.filter((c) => !c.spec.podInfra).sort((a, b) => a.created.localeCompare(b.created));
-  return [...infra, ...members];
+  const init = members.filter((c) => initOrder(c) >= 0).sort((a, b) => initOrder(a) - initOrder(b));
+  return [...infra, ...init, ...members.filter((c) => initOrder(c) < 0)];
+}
+
+/** Where a pod keeps the volumes that live as long as it does (kube's emptyDir, configMap, secret). */
+export function podDataDir(ctx: EngineContext, podId: string): string {
+  return path.join(ctx.paths.root, 'pods', podId);
 }
 
 /** The members a user made (no infra). */
@@ -119,7 +136,8 @@ export function podMembers(ctx: EngineContext, pod: PodRecord): ContainerRecord[
 
 /** podman's pod status, from its containers' states (the infra alone counts when it is all). */
 export function podStatus(containers: readonly ContainerRecord[]): PodStatus {
-  const members = containers.filter((c) => !c.spec.podInfra);
+  // an init container that ran to completion is not a member that stopped
+  const members = containers.filter((c) => !c.spec.podInfra && !(initOrder(c) >= 0 && c.state.status === 'exited' && c.state.exitCode === 0));
   const list = members.length > 0 ? members : containers;
   if (list.length === 0) return 'Created';
   const st = list.map((c) => c.state.status);
@@ -148,11 +166,17 @@ export async function startPod(ctx: EngineContext, ref: string): Promise<PodReco
   const errors: Array<[ContainerRecord, unknown]> = [];
   for (const c of podContainers(ctx, pod)) {
     if (c.state.status === 'running' || c.state.status === 'paused') continue;
+    const init = initOrder(c) >= 0;
     try {
       await startContainer(ctx, c.id);
+      // an init container runs to completion before the next one (and the others) start
+      if (init) {
+        const code = await waitContainer(ctx, c.id);
+        if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
+      }
     } catch (e) {
       errors.push([c, e]);
-      if (c.spec.podInfra) break;
+      if (c.spec.podInfra || init) break;
     }
   }
   failures(pod, 'starting', errors);
@@ -237,6 +261,7 @@ export async function removePod(ctx: EngineContext, ref: string, opts: { force?:
   await Promise.all(members.map((c) => removeContainer(ctx, c.id, { force: true, podRemoval: true, ...(opts.volumes ? { volumes: true } : {}) })));
   for (const c of all.filter((x) => x.spec.podInfra)) await removeContainer(ctx, c.id, { force: true, podRemoval: true });
   removePodCgroup(pod.cgroupParent);
+  fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
   podStore(ctx).delete(pod.id);
   ctx.events.emit({ type: 'pod', action: 'remove', id: pod.id, attributes: { name: pod.name } });
   return pod.id;
