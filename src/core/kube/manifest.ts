@@ -193,7 +193,8 @@ async function validateObject(obj: Record<string, unknown>, where: string, warni
  */
 export async function parseManifest(text: string): Promise<Manifest> {
   const YAML = await import('yaml');
-  const docs = YAML.parseAllDocuments(text, { uniqueKeys: true });
+  // YAML 1.1, as Kubernetes reads it (go-yaml): 0644 is octal, as in a defaultMode
+  const docs = YAML.parseAllDocuments(text, { uniqueKeys: true, version: '1.1' });
   const objects: KubeObject[] = [];
   const warnings: string[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
