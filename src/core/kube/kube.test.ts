@@ -158,6 +158,7 @@ ${pod(`  containers:
     { volume: 's', target: '/s', readOnly: true },
   ]);
   const files = Object.fromEntries(pp.podVolumes.map((v) => [v.name, v.files.map((f) => [f.path, f.content.toString(), f.mode.toString(8)])]));
+  assert.deepEqual(pp.podVolumes.map((v) => v.emptyDir), [true, false, false]);
   // defaultMode 0400 is octal, as Kubernetes reads YAML
   assert.deepEqual(files, { e: [], cm: [['conf/app.conf', 'color=blue', '644']], s: [['password', 's3cret', '400']] });
 });

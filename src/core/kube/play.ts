@@ -105,6 +105,7 @@ function createMembers(ctx: EngineContext, pod: PodRecord, p: PodPlan): { contai
   for (const v of p.podVolumes) {
     const vdir = path.join(dir, v.name);
     fs.mkdirSync(vdir, { recursive: true, mode: 0o755 });
+    fs.chmodSync(vdir, v.emptyDir ? 0o777 : 0o755);
     for (const f of v.files) {
       const file = path.join(vdir, f.path);
       fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -22,6 +22,8 @@ export interface PodFile {
 /** A volume that lives as long as its pod, in the pod's directory (emptyDir, configMap, secret). */
 export interface PodVolume {
   name: string;
+  /** an emptyDir is writable by every user, as Kubernetes makes it (0777) */
+  emptyDir: boolean;
   files: PodFile[];
 }
 
@@ -284,20 +286,20 @@ function podVolumes(c: Context, spec: Obj, where: string, plan: PodPlan): Map<st
       } else {
         if (ed['medium'] !== undefined && ed['medium'] !== '') throw invalid(`${w}.emptyDir.medium`, `medium "${String(ed['medium'])}" is not supported (berth has "" and "Memory")`);
         if (ed['sizeLimit'] !== undefined) c.warnings.push(`${w}.emptyDir.sizeLimit is not supported by berth for a disk emptyDir and is ignored`);
-        plan.podVolumes.push({ name, files: [] });
+        plan.podVolumes.push({ name, emptyDir: true, files: [] });
         out.set(name, { kind: 'pod', source: name, options: [], readOnly: false });
       }
     } else if (v['configMap']) {
       const cm = obj(v['configMap']);
       const mode = typeof cm['defaultMode'] === 'number' ? cm['defaultMode'] : 0o644;
       const data = lookupData(c, 'configmap', str(cm['name']), `${w}.configMap`, cm['optional'] === true);
-      plan.podVolumes.push({ name, files: keyFiles(data, arr(cm['items']), mode, `${w}.configMap`) });
+      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(cm['items']), mode, `${w}.configMap`) });
       out.set(name, { kind: 'pod', source: name, options: [], readOnly: true });
     } else if (v['secret']) {
       const s = obj(v['secret']);
       const mode = typeof s['defaultMode'] === 'number' ? s['defaultMode'] : 0o644;
       const data = lookupData(c, 'secret', str(s['secretName']), `${w}.secret`, s['optional'] === true);
-      plan.podVolumes.push({ name, files: keyFiles(data, arr(s['items']), mode, `${w}.secret`) });
+      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(s['items']), mode, `${w}.secret`) });
       out.set(name, { kind: 'pod', source: name, options: [], readOnly: true });
     } else if (v['persistentVolumeClaim']) {
       const pvc = obj(v['persistentVolumeClaim']);
