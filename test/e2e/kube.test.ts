@@ -257,3 +257,62 @@ test('an invalid manifest creates nothing and names the field; a failing init co
   assert.match(r.stderr, /app-init-one: init container exited with code 3/);
   assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
 });
+
+test('kube generate: valid YAML for a pod (with --service), and playing it brings back an equivalent pod', async () => {
+  const port = await freePort();
+  const h = hostDir();
+  await ok(['pod', 'create', '--name', 'gen', '-p', `${port}:80`, '--label', 'tier=web']);
+  await ok(['run', '-d', '--pod', 'gen', '--name', 'gen-web', '-e', 'A=1', '-m', '64m', '--cpus', '0.5', '--cap-drop', 'NET_RAW', '--read-only',
+    '-v', `${h}:/host:ro`, '-v', 'gendata:/data', '--tmpfs', '/cache:size=1m', '-w', '/tmp', 'busybox', 'sh', '-c', 'cp /host/file.txt /tmp/index.html 2>/dev/null; exec httpd -f -p 80 -h /host']);
+  await ok(['create', '--pod', 'gen', '--name', 'gen-side', '-u', '1000:1000', 'busybox', 'sleep', '300']);
+  const file = path.join(dir, 'gen.yaml');
+  await ok(['kube', 'generate', '--service', '-f', file, 'gen']);
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+  assert.deepEqual(docs.map((d) => d['kind']), ['PersistentVolumeClaim', 'Pod', 'Service']);
+  // what a cluster takes: the API schema (kubernetes-models) with no unknown field
+  const { Pod } = await import('kubernetes-models/v1/Pod');
+  const { Service } = await import('kubernetes-models/v1/Service');
+  const { PersistentVolumeClaim } = await import('kubernetes-models/v1/PersistentVolumeClaim');
+  new PersistentVolumeClaim(docs[0] as never).validate();
+  new Pod(docs[1] as never).validate();
+  new Service(docs[2] as never).validate();
+  const podSpec = (docs[1] as { spec: { containers: Array<Record<string, unknown>>; volumes: Array<Record<string, unknown>> } }).spec;
+  assert.deepEqual(podSpec.containers.map((c) => c['name']), ['web', 'side']);
+  assert.deepEqual(podSpec.containers[0]?.['ports'], [{ containerPort: 80, hostPort: port }]);
+  assert.deepEqual(podSpec.containers[0]?.['resources'], { limits: { memory: '64Mi', cpu: '500m' } });
+  assert.deepEqual(podSpec.volumes, [
+    { name: 'host', hostPath: { path: h, type: 'Directory' } },
+    { name: 'data', persistentVolumeClaim: { claimName: 'gendata' } },
+    { name: 'cache', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+  ]);
+  // play it back in place of the original: the same pod again, and the same YAML from it
+  await ok(['pod', 'rm', '-f', 'gen']);
+  const played = await t.berth(['kube', 'play', file]);
+  assert.equal(played.code, 0, played.stderr);
+  assert.match(played.stderr, /Service "gen": services are not played/);
+  assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}} {{.Status}} {{.NumberOfContainers}}']), 'gen Running 3');
+  assert.equal((await retry(() => get(`http://127.0.0.1:${port}/file.txt`))).trim(), 'from-host');
+  assert.equal(await ok(['exec', 'gen-side', 'id', '-u']), '1000');
+  assert.equal(await ok(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.ReadonlyRootfs}}', 'gen-web']), `${64 * 1024 * 1024} 500000000 true`);
+  const again = path.join(dir, 'gen2.yaml');
+  await ok(['kube', 'generate', '--service', '-f', again, 'gen']);
+  assert.equal(fs.readFileSync(again, 'utf8'), fs.readFileSync(file, 'utf8'));
+  await ok(['kube', 'down', '--force', file]);
+  assert.equal(await ok(['volume', 'ls', '-q']), '');
+});
+
+test('kube generate of a container outside a pod: a Pod named after it with its ports; bad targets refused', async () => {
+  const port = await freePort();
+  await ok(['run', '-d', '--name', 'solo', '-p', `${port}:8080`, '--restart', 'always', 'busybox', 'sleep', '300']);
+  const text = await ok(['kube', 'generate', 'solo']);
+  const pod = YAML.parse(text.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { metadata: { name: string }; spec: { restartPolicy: string; containers: Array<Record<string, unknown>> } };
+  assert.equal(pod.metadata.name, 'solo-pod');
+  assert.equal(pod.spec.restartPolicy, 'Always');
+  assert.deepEqual(pod.spec.containers[0]?.['ports'], [{ containerPort: 8080, hostPort: port }]);
+  await ok(['rm', '-f', 'solo']);
+  const none = await t.berth(['kube', 'generate', 'nosuch']);
+  assert.equal(none.code, 125);
+  assert.match(none.stderr, /No such container: nosuch/);
+  const noPorts = await t.berth(['kube', 'generate', '--service', 'nosuch2']);
+  assert.notEqual(noPorts.code, 0);
+});

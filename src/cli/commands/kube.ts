@@ -50,6 +50,19 @@ export function registerKube(parent: Command, ctx: CliContext): void {
     });
 
   kube
+    .command('generate')
+    .description('Write Kubernetes YAML for pods or containers (containers not in a pod become one Pod)')
+    .argument('<targets...>', 'pods or containers')
+    .option('-s, --service', 'also write a Service for each pod\'s ports')
+    .option('-f, --filename <file>', 'write to this file instead of stdout')
+    .action(async (targets: string[], f: { service?: boolean; filename?: string }) => {
+      const { generateKube } = await import('../../core/kube/generate.js');
+      const text = await generateKube(await ctx.engine(), targets, { service: !!f.service });
+      if (f.filename) fs.writeFileSync(f.filename, text);
+      else ctx.stdout.write(text);
+    });
+
+  kube
     .command('down')
     .description('Remove the pods a Kubernetes manifest describes (their claims\' volumes too with --force)')
     .argument('<file>', 'the manifest, or - for stdin')
