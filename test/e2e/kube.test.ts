@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -315,4 +316,40 @@ test('kube generate of a container outside a pod: a Pod named after it with its 
   assert.match(none.stderr, /No such container: nosuch/);
   const noPorts = await t.berth(['kube', 'generate', '--service', 'nosuch2']);
   assert.notEqual(noPorts.code, 0);
+});
+
+test('interoperability: berth plays what podman kube generate wrote, and podman plays what berth generates', async () => {
+  const h = hostDir();
+  const fromPodman = fixture('podman-generate.yaml').replaceAll('/tmp/kdbg/host', h);
+  const r = await t.berth(['kube', 'play', '-'], { input: fromPodman });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /spec\.automountServiceAccountToken is not supported by berth and is ignored/);
+  assert.equal(await ok(['exec', 'ppod-pweb', 'sh', '-c', 'echo $GREETING; cat /host/file.txt']), 'hi\nfrom-host');
+  assert.equal(await ok(['inspect', '-f', '{{.HostConfig.Memory}}', 'ppod-pweb']), String(64 * 1024 * 1024));
+  const generated = path.join(dir, 'for-podman.yaml');
+  await ok(['kube', 'generate', '-f', generated, 'ppod']);
+  await ok(['kube', 'down', '-'], fromPodman);
+  // podman 4.3 in a store of its own: it takes berth's YAML (created, not started: podman cannot
+  // start containers on this host's rlimits)
+  const proot = path.join(dir, 'podman-root');
+  const prun = fs.mkdtempSync('/run/bt-podman-');
+  const podman = (args: string[]) => execFileSync('podman', ['--root', proot, '--runroot', prun, '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', ...args], { encoding: 'utf8', timeout: 120_000 });
+  try {
+    const tar = path.join(dir, 'busybox.tar');
+    await ok(['save', '-o', tar, 'busybox']);
+    podman(['load', '-i', tar]);
+    podman(['kube', 'play', '--start=false', generated]);
+    const ctrs = podman(['ps', '-a', '--pod', '--format', '{{.Names}}|{{.PodName}}']).trim().split('\n').filter((l) => !l.includes('-infra|'));
+    assert.deepEqual(ctrs, ['ppod-pweb|ppod']);
+    assert.equal(podman(['inspect', '-f', '{{.Path}} {{join .Args " "}}', 'ppod-pweb']).trim(), 'httpd -f -p 8080');
+    const env = podman(['inspect', '-f', '{{range .Config.Env}}{{println .}}{{end}}', 'ppod-pweb']);
+    assert.match(env, /^GREETING=hi$/m);
+  } finally {
+    try {
+      podman(['pod', 'rm', '-af']);
+    } catch {
+      /* nothing made */
+    }
+    fs.rmSync(prun, { recursive: true, force: true });
+  }
 });
