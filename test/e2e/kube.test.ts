@@ -353,3 +353,45 @@ test('interoperability: berth plays what podman kube generate wrote, and podman 
     fs.rmSync(prun, { recursive: true, force: true });
   }
 });
+
+test('probes: a failing liveness probe (exec, httpGet from the host) restarts the container; readiness (tcpSocket) reports health', async () => {
+  const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: exec
+    image: busybox
+    command: [sh, -c, 'touch /tmp/alive; sleep 4; rm /tmp/alive; exec sleep 300']
+    livenessProbe:
+      exec: {command: [test, -f, /tmp/alive]}
+      periodSeconds: 1
+      failureThreshold: 2
+  - name: http
+    image: busybox
+    command: [sh, -c, 'mkdir -p /www && echo ok > /www/healthz && (sleep 5; rm /www/healthz) & exec httpd -f -p 8080 -h /www']
+    ports: [{name: web, containerPort: 8080}]
+    livenessProbe:
+      httpGet: {path: /healthz, port: web}
+      periodSeconds: 1
+      failureThreshold: 2
+  - name: ready
+    image: busybox
+    command: [sh, -c, 'mkdir -p /w && exec httpd -f -p 9090 -h /w']
+    readinessProbe:
+      tcpSocket: {port: 9090}
+      periodSeconds: 1
+`;
+  await ok(['kube', 'play', '-'], manifest);
+  const inspect = (name: string, f: string) => ok(['inspect', '-f', f, name]);
+  // the httpGet probe reaches the pod from the host (busybox has no curl): healthy while /healthz exists
+  await retry(async () => assert.equal(await inspect('probed-http', '{{.State.Health.Status}}'), 'healthy'), 10_000);
+  const log = await inspect('probed-http', '{{range .State.Health.Log}}{{.Output}}{{"\\n"}}{{end}}');
+  assert.match(log, /HTTP 200 from http:\/\/[0-9.]+:8080\/healthz/);
+  await retry(async () => assert.equal(await inspect('probed-ready', '{{.State.Health.Status}}'), 'healthy'), 10_000);
+  // then each liveness probe fails twice in a row: killed, and restartPolicy Always brings it back
+  await retry(async () => assert.ok(Number(await inspect('probed-exec', '{{.RestartCount}}')) >= 1), 20_000);
+  await retry(async () => assert.ok(Number(await inspect('probed-http', '{{.RestartCount}}')) >= 1), 20_000);
+  assert.equal(await inspect('probed-ready', '{{.RestartCount}}'), '0');
+  await ok(['kube', 'down', '-'], manifest);
+});

@@ -70,6 +70,8 @@ function containerObject(c: ContainerRecord, podName: string, ports: PortSpec[],
   if (s.readOnly) sc['readOnlyRootFilesystem'] = true;
   if (s.security.noNewPrivileges) sc['allowPrivilegeEscalation'] = false;
   if (Object.keys(sc).length) out['securityContext'] = sc;
+  const probe = probeObject(s.healthcheck);
+  if (probe) out[s.healthOnFailure === 'kill' ? 'livenessProbe' : 'readinessProbe'] = probe;
   if (s.tty) out['tty'] = true;
   if (s.openStdin) out['stdin'] = true;
   const mounts: Obj[] = [];
@@ -86,6 +88,26 @@ function containerObject(c: ContainerRecord, podName: string, ports: PortSpec[],
   }
   if (mounts.length) out['volumeMounts'] = mounts;
   return out;
+}
+
+/** A health check as a Kubernetes probe (a liveness probe when it kills, else a readiness probe). */
+function probeObject(hc: ContainerRecord['spec']['healthcheck']): Obj | undefined {
+  const t = hc?.Test;
+  if (!hc || !t || t.length === 0 || t[0] === 'NONE') return undefined;
+  let check: Obj;
+  if (t[0] === 'CMD') check = { exec: { command: t.slice(1) } };
+  else if (t[0] === 'CMD-SHELL') check = { exec: { command: ['/bin/sh', '-c', t.slice(1).join(' ')] } };
+  else if (t[0] === 'BERTH-HTTP-GET') check = { httpGet: { ...(t[1] && t[1] !== 'HTTP' ? { scheme: t[1] } : {}), ...(t[2] ? { host: t[2] } : {}), port: Number(t[3]), path: t[4] ?? '/' } };
+  else if (t[0] === 'BERTH-TCP') check = { tcpSocket: { ...(t[1] ? { host: t[1] } : {}), port: Number(t[2]) } };
+  else return undefined;
+  const sec = (ns: number | undefined, d: number) => Math.max(1, Math.round((ns || d * 1e9) / 1e9));
+  return {
+    ...check,
+    ...(hc.StartPeriod ? { initialDelaySeconds: sec(hc.StartPeriod, 0) } : {}),
+    periodSeconds: sec(hc.Interval, 30),
+    timeoutSeconds: sec(hc.Timeout, 30),
+    failureThreshold: hc.Retries || 3,
+  };
 }
 
 /** A tmpfs's size= option in bytes (docker's units: 1m, 64k, or bytes). */

@@ -169,14 +169,53 @@ test('fields berth does not act on are warnings naming their path', async () => 
   - name: c
     image: busybox
     livenessProbe:
-      exec: {command: ["true"]}
+      grpc: {port: 9000}
     lifecycle:
       preStop: {exec: {command: ["true"]}}`));
   assert.deepEqual(p.warnings, [
     'Pod "p": spec.nodeSelector is not supported by berth and is ignored',
-    'Pod "p": spec.containers[0].livenessProbe is not supported by berth and is ignored',
+    'Pod "p": spec.containers[0].livenessProbe.grpc is not supported by berth and is ignored',
     'Pod "p": spec.containers[0].lifecycle is not supported by berth and is ignored',
+    'Pod "p": spec.containers[0].livenessProbe has no exec, httpGet or tcpSocket check that berth runs: it is ignored',
   ]);
+});
+
+test('probes: liveness kills (health check with healthOnFailure), readiness reports, startup becomes the start period', async () => {
+  const c = (await plan(pod(`  containers:
+  - name: c
+    image: busybox
+    ports: [{name: web, containerPort: 8080}]
+    livenessProbe:
+      httpGet: {path: /healthz, port: web}
+      periodSeconds: 2
+      failureThreshold: 2
+    readinessProbe:
+      tcpSocket: {port: 8080}
+    startupProbe:
+      exec: {command: ["true"]}
+      failureThreshold: 5
+      periodSeconds: 3
+  - name: d
+    image: busybox
+    readinessProbe:
+      exec: {command: [cat, /ready]}
+      initialDelaySeconds: 4
+      timeoutSeconds: 2`)));
+  const [live, ready] = c.pods[0]!.containers;
+  assert.deepEqual(live!.spec.healthcheck, { Test: ['BERTH-HTTP-GET', 'HTTP', '', '8080', '/healthz'], Interval: 2e9, Timeout: 1e9, Retries: 2, StartPeriod: 15e9, StartInterval: 2e9 });
+  assert.equal(live!.spec.healthOnFailure, 'kill');
+  assert.deepEqual(ready!.spec.healthcheck, { Test: ['CMD', 'cat', '/ready'], Interval: 10e9, Timeout: 2e9, Retries: 3, StartPeriod: 4e9, StartInterval: 10e9 });
+  assert.equal(ready!.spec.healthOnFailure, undefined);
+  assert.match(c.warnings.join('\n'), /readinessProbe: berth runs one health check per container/);
+  assert.match(c.warnings.join('\n'), /startupProbe: berth does not run it; it gives the liveness probe a start period of 15s instead/);
+  await refused(pod(`  containers:
+  - name: c
+    image: busybox
+    livenessProbe: {httpGet: {port: nope}}`), /spec\.containers\[0\]\.livenessProbe\.httpGet\.port: no container port is named "nope"/);
+  await refused(pod(`  containers:
+  - name: c
+    image: busybox
+    livenessProbe: {httpGet: {path: /}}`), /spec\.containers\[0\]\.livenessProbe\.httpGet\.port: required field is missing/);
 });
 
 test('bad manifests are refused with the object and the field path', async () => {

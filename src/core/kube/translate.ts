@@ -313,6 +313,71 @@ function podVolumes(c: Context, spec: Obj, where: string, plan: PodPlan): Map<st
   return out;
 }
 
+const SECOND = 1e9;
+
+/** A probe's check as a healthcheck test: exec in the container; httpGet and tcpSocket from the host. */
+function probeTest(p: Obj, ctr: Obj, where: string): string[] | undefined {
+  const port = (v: unknown, at: string): string => {
+    if (typeof v === 'number') return String(v);
+    const named = arr(ctr['ports']).find((x) => x['name'] === v);
+    if (!named) throw invalid(at, `no container port is named "${String(v)}"`);
+    return String(named['containerPort']);
+  };
+  if (p['exec']) {
+    const cmd = obj(p['exec'])['command'];
+    if (!Array.isArray(cmd) || cmd.length === 0) throw invalid(`${where}.exec.command`, 'required field is missing');
+    return ['CMD', ...cmd.map(String)];
+  }
+  if (p['httpGet']) {
+    const h = obj(p['httpGet']);
+    return ['BERTH-HTTP-GET', str(h['scheme']) ?? 'HTTP', str(h['host']) ?? '', port(h['port'], `${where}.httpGet.port`), str(h['path']) ?? '/'];
+  }
+  if (p['tcpSocket']) {
+    const t = obj(p['tcpSocket']);
+    return ['BERTH-TCP', str(t['host']) ?? '', port(t['port'], `${where}.tcpSocket.port`)];
+  }
+  return undefined;
+}
+
+/**
+ * Kubernetes' probes as the container's health check, run by its health monitor: the liveness
+ * probe (an unhealthy container is killed, and its restart policy brings it back), else the
+ * readiness probe (reported, as docker's health status); a startup probe becomes the start period.
+ */
+function probes(c: Context, spec: ContainerSpec, ctr: Obj, where: string): void {
+  const live = ctr['livenessProbe'] ? obj(ctr['livenessProbe']) : undefined;
+  const ready = ctr['readinessProbe'] ? obj(ctr['readinessProbe']) : undefined;
+  const startup = ctr['startupProbe'] ? obj(ctr['startupProbe']) : undefined;
+  const chosen = live ?? ready;
+  const at = `${where}.${live ? 'livenessProbe' : 'readinessProbe'}`;
+  if (live && ready) c.warnings.push(`${where}.readinessProbe: berth runs one health check per container: the liveness probe runs, the readiness probe does not`);
+  if (!chosen) {
+    if (startup) c.warnings.push(`${where}.startupProbe: without a liveness or readiness probe berth does not run it`);
+    return;
+  }
+  const test = probeTest(chosen, ctr, at);
+  if (!test) {
+    c.warnings.push(`${at} has no exec, httpGet or tcpSocket check that berth runs: it is ignored`);
+    return;
+  }
+  const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
+  let startPeriod = num(chosen['initialDelaySeconds'], 0);
+  if (startup) {
+    // the liveness probe's failures do not count while the startup probe would still be trying
+    startPeriod = Math.max(startPeriod, num(startup['initialDelaySeconds'], 0) + num(startup['failureThreshold'], 3) * num(startup['periodSeconds'], 10));
+    c.warnings.push(`${where}.startupProbe: berth does not run it; it gives the ${live ? 'liveness' : 'readiness'} probe a start period of ${startPeriod}s instead`);
+  }
+  const period = num(chosen['periodSeconds'], 10);
+  spec.healthcheck = {
+    Test: test,
+    Interval: period * SECOND,
+    Timeout: num(chosen['timeoutSeconds'], 1) * SECOND,
+    Retries: num(chosen['failureThreshold'], 3),
+    ...(startPeriod > 0 ? { StartPeriod: startPeriod * SECOND, StartInterval: period * SECOND } : {}),
+  };
+  if (live) spec.healthOnFailure = 'kill';
+}
+
 function containerPlan(c: Context, ctr: Obj, where: string, pod: { name: string; meta: Obj; spec: Obj; volumes: Map<string, VolumeInfo>; restart: ContainerSpec['restartPolicy'] }, init: boolean, plan: PodPlan): ContainerPlan {
   const name = str(ctr['name']) as string;
   const image = str(ctr['image']);
@@ -371,6 +436,7 @@ function containerPlan(c: Context, ctr: Obj, where: string, pod: { name: string;
       spec.mounts.push({ type: 'volume', source: v.source, target, readOnly, options: [] });
     }
   }
+  probes(c, spec, ctr, where);
   const policy = str(ctr['imagePullPolicy']);
   const pull = policy === 'Always' ? 'always' : policy === 'Never' ? 'never' : 'missing';
   return { name, spec, podMounts, init, pull };
@@ -427,6 +493,7 @@ function podPlan(c: Context, o: KubeObject): PodPlan {
   };
   if (Array.isArray(dns['searches']) || Array.isArray(dns['options'])) c.warnings.push(`${label}: ${prefix}.dnsConfig.searches and options are not supported by berth and are ignored`);
   const label2 = (w: string) => `${label}: ${w}`;
+  const firstWarning = c.warnings.length;
   try {
     const volumes = podVolumes(c, spec, prefix, plan);
     const pod = { name, meta, spec, volumes, restart };
@@ -446,6 +513,8 @@ function podPlan(c: Context, o: KubeObject): PodPlan {
     if (e instanceof BerthError) throw new BerthError(e.kind, label2(e.message));
     throw e;
   }
+  // the warnings about this object's fields name it
+  for (let i = firstWarning; i < c.warnings.length; i++) c.warnings[i] = label2(c.warnings[i] as string);
   return plan;
 }
 

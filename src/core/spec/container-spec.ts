@@ -116,6 +116,8 @@ export interface ContainerSpec {
   pod?: string;
   /** pods: this is the pod's infra container (no image: an empty root with catatonit) */
   podInfra?: boolean;
+  /** what an unhealthy container gets (podman's --health-on-failure; kube's liveness probe kills it) */
+  healthOnFailure?: 'none' | 'kill';
 }
 
 export interface MountSpec {
