@@ -89,6 +89,10 @@ test('members share net, ipc and uts with the infra and keep their own pid names
   assert.notEqual(ns(a, 'pid'), ns(infra, 'pid'));
   assert.notEqual(ns(a, 'mnt'), ns(b, 'mnt'));
   assert.equal(await ok(['exec', 'nsa', 'hostname']), 'podhost');
+  // explain names who a member shares its namespaces with
+  const explained = await ok(['explain', 'nsa']);
+  assert.match(explained, /^\s+net\s+\d+\s+\d+\s+shared with .*\bnsb\b.*-infra/m);
+  assert.match(explained, /^\s+pid\s+\d+\s+\d+\s+isolated/m);
   // the infra needs no image: an empty read-only root with only catatonit in it
   assert.deepEqual(fs.readFileSync(`/proc/${infra}/cmdline`, 'utf8').split('\0').filter(Boolean), ['/catatonit', '-P']);
   const rootEntries = fs.readdirSync(`/proc/${infra}/root`);
@@ -98,6 +102,8 @@ test('members share net, ipc and uts with the infra and keep their own pid names
   const rows = await ok(['ps', '--pod', '--filter', 'pod=nsp', '--format', '{{.Names}} {{.PodName}}']);
   assert.deepEqual(rows.split('\n').sort(), [`${podId.slice(0, 12)}-infra nsp`, 'nsa nsp', 'nsb nsp']);
   await ok(['pod', 'rm', '-f', 'nsp']);
+  const events = await ok(['events', '--since', '5m', '--until', '0s', '--filter', 'type=pod', '--filter', 'pod=nsp', '--format', '{{.Type}} {{.Action}}']);
+  assert.deepEqual(events.split('\n'), ['pod create', 'pod remove']);
 });
 
 test('--share +pid: members share the pid namespace too', async () => {
@@ -204,6 +210,11 @@ test('pod lifecycle: ps with status and filters, stop, start, restart, pause, un
   assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}}', '--filter', 'ctr-names=life2']), 'life');
   const bad = await t.berth(['pod', 'ps', '--filter', 'colour=red']);
   assert.notEqual(bad.code, 0);
+  const stats = await ok(['pod', 'stats', '--no-stream', '--format', '{{.PodName}} {{.Name}} {{.PIDS}}', 'life']);
+  const statRows = stats.split('\n').sort();
+  assert.equal(statRows.length, 3);
+  assert.match(statRows.join('\n'), /^life life1 [1-9]\d*$/m);
+  assert.match(stats, /^life life2 [1-9]\d*$/m);
   const top = await ok(['pod', 'top', 'life']);
   assert.match(top, /^CONTAINER\s+UID\s+PID/m);
   assert.match(top, /^life1\s.*sleep 300$/m);

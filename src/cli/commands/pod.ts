@@ -253,6 +253,56 @@ export function registerPod(parent: Command, ctx: CliContext): void {
     });
 
   pod
+    .command('stats')
+    .description('Display resource usage of the containers in pods (all running pods by default)')
+    .argument('[pods...]')
+    .option('--no-stream', 'print one reading and exit')
+    .option('--format <format>', 'format output using a Go template')
+    .action(async (targets: string[], f: { stream: boolean; format?: string }) => {
+      const p = await pods();
+      const { sampleStats, cpuPercent } = await import('../../core/containers/stats.js');
+      const { formatRows, humanSize, bytesSize } = await import('../../core/format/index.js');
+      const engine = await ctx.engine();
+      const chosen = targets.length ? targets.map((t) => p.lookupPod(engine, t)) : p.podStore(engine).list();
+      const pick = () => chosen.flatMap((rec) => p.podContainers(engine, rec).filter((c) => c.state.status === 'running' || c.state.status === 'paused').map((c) => ({ pod: rec, c })));
+      type Sample = ReturnType<typeof sampleStats>;
+      let prev = new Map<string, Sample>();
+      for (const { c } of pick()) prev.set(c.id, sampleStats(engine, c));
+      for (;;) {
+        await new Promise((r) => setTimeout(r, f.stream ? 1000 : 500));
+        const next = new Map<string, Sample>();
+        const rows = pick().map(({ pod: rec, c }) => {
+          const s = sampleStats(engine, c);
+          next.set(c.id, s);
+          const before = prev.get(c.id);
+          return {
+            Pod: rec.id.slice(0, 12),
+            PodName: rec.name,
+            CID: c.id.slice(0, 12),
+            Name: c.name,
+            CPU: before ? `${cpuPercent(before, s).toFixed(2)}%` : '0.00%',
+            MemUsage: `${bytesSize(s.memUsage)} / ${bytesSize(s.memLimit)}`,
+            Mem: s.memLimit ? `${((s.memUsage / s.memLimit) * 100).toFixed(2)}%` : '0.00%',
+            NetIO: `${humanSize(s.netRx)} / ${humanSize(s.netTx)}`,
+            BlockIO: `${humanSize(s.blkRead)} / ${humanSize(s.blkWrite)}`,
+            PIDS: String(s.pids),
+          };
+        });
+        prev = next;
+        if (f.stream && ctx.stdout.isTTY) ctx.stdout.write('\x1b[2J\x1b[H');
+        ctx.stdout.write(
+          formatRows({
+            format: f.format,
+            defaultTable: 'table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}',
+            rows,
+            headers: { Pod: 'POD', PodName: 'POD NAME', CID: 'CID', Name: 'NAME', CPU: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', Mem: 'MEM %', NetIO: 'NET IO', BlockIO: 'BLOCK IO', PIDS: 'PIDS' },
+          }),
+        );
+        if (!f.stream) return;
+      }
+    });
+
+  pod
     .command('logs')
     .description('Show the logs of the containers in a pod, each line after its container\'s name')
     .argument('<pod>')
