@@ -257,7 +257,7 @@ test('run --pod new:NAME makes the pod and gives it the container\'s ports; bad 
   await ok(['run', '-d', '--pod', 'new:fresh', '-p', `${port}:8081`, '--name', 'freshweb', 'busybox', 'sh', '-c', 'mkdir /w && echo fresh > /w/index.html && exec httpd -f -p 8081 -h /w']);
   const pod = inspectOne(await ok(['pod', 'inspect', 'fresh']));
   assert.deepEqual(pod['InfraConfig'] && (pod['InfraConfig'] as Record<string, unknown>)['PortBindings'], { '8081/tcp': [{ HostIp: '', HostPort: String(port) }] });
-  assert.equal((await retry(() => get(`http://127.0.0.1:${port}/`))).body.trim(), 'fresh');
+  assert.equal((await retry(() => get(`http://127.0.0.1:${port}/`), 15_000)).body.trim(), 'fresh');
   // a name that is taken, a bad --share, a member's --hostname, an unknown pod
   const dup = await t.berth(['pod', 'create', '--name', 'fresh']);
   assert.equal(dup.code, 125);
@@ -284,4 +284,22 @@ test('a pod without infra: members keep their own namespaces; ports and sharing 
   const r = await t.berth(['pod', 'create', '--infra=false', '-p', '8000:80']);
   assert.match(r.stderr, /without infra/);
   await ok(['pod', 'rm', '-f', 'noinfra']);
+});
+
+test('a pod on a user-defined network answers to its name there', async () => {
+  await ok(['network', 'create', 'podnet-e2e']);
+  try {
+    await ok(['pod', 'create', '--name', 'namedpod', '--network', 'podnet-e2e']);
+    await ok(['run', '-d', '--pod', 'namedpod', '--name', 'namedweb', 'busybox', 'sh', '-c', 'mkdir /w && echo by-name > /w/index.html && exec httpd -f -p 80 -h /w']);
+    const body = await retry(async () => {
+      const r = await t.berth(['run', '--rm', '--network', 'podnet-e2e', 'busybox', 'timeout', '5', 'wget', '-qO-', 'http://namedpod/']);
+      if (r.code !== 0) throw new Error(r.stderr);
+      return r.stdout.trim();
+    });
+    assert.equal(body, 'by-name');
+    assert.equal(await ok(['pod', 'ps', '--filter', 'network=podnet-e2e', '--format', '{{.Name}}']), 'namedpod');
+    await ok(['pod', 'rm', '-f', 'namedpod']);
+  } finally {
+    await t.berth(['network', 'rm', 'podnet-e2e']);
+  }
 });

@@ -30,6 +30,8 @@ export function infraContainerSpec(pod: PodRecord): ContainerSpec {
   spec.mounts = [{ type: 'bind', source: findCatatonit(), target: INFRA_BINARY, readOnly: true, options: [] }];
   spec.readOnly = true;
   spec.network = s.network;
+  // on a user-defined network the pod answers to its name (aardvark-dns), as podman's pods do
+  if (!['bridge', 'none', 'host'].includes(s.network)) spec.networkAliases = [pod.name];
   spec.publish = s.publish.map((p) => ({ ...p }));
   spec.extraHosts = [...s.extraHosts];
   spec.dns = [...s.dns];
