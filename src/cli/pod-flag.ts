@@ -12,6 +12,7 @@ export async function podForContainer(engine: EngineContext, spec: ContainerSpec
   const none = { spec, undo: async () => undefined };
   if (f.pod === undefined || f.pod === '') return none;
   const pods = await import('../core/pods/index.js');
+  await pods.repairPods(engine);
   const explicit = { network: f.network !== undefined || f.net !== undefined };
   if (f.pod.startsWith('new:')) {
     const name = f.pod.slice('new:'.length);

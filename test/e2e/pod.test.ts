@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -302,4 +303,18 @@ test('a pod on a user-defined network answers to its name there', async () => {
   } finally {
     await t.berth(['network', 'rm', 'podnet-e2e']);
   }
+});
+
+test('a pod creation killed half-way is undone by the next pod command: its name is free again', async () => {
+  await ok(['pod', 'ps']); // the store and its pods table exist
+  // a berth that died while creating pod "halfmade": its row is still pending, with a dead pid
+  const dead = spawnSync('true').pid as number;
+  const db = new Database(`${t.root}/berth.db`);
+  db.prepare("INSERT INTO pods (id, name, created, spec, infra_id, cgroup_parent, pending_pid) VALUES (?, 'halfmade', ?, '{}', '', ?, ?)").run('f'.repeat(64), new Date().toISOString(), `/berth/pod-${'f'.repeat(64)}`, dead);
+  db.close();
+  assert.equal((await t.berth(['pod', 'exists', 'halfmade'])).code, 1);
+  assert.equal(await ok(['pod', 'ps', '-q', '--filter', 'name=halfmade']), '');
+  await ok(['pod', 'create', '--name', 'halfmade']);
+  assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}}', '--filter', 'name=halfmade']), 'halfmade');
+  await ok(['pod', 'rm', '-f', 'halfmade']);
 });

@@ -35,6 +35,7 @@ export function registerKube(parent: Command, ctx: CliContext): void {
       const { ensureImageForRun } = await import('./pull.js');
       const engine = await ctx.engine();
       await repairContainers(engine);
+      await (await import('../../core/pods/index.js')).repairPods(engine);
       const r = await playKube(engine, text, {
         ...(f.replace ? { replace: true } : {}),
         start: f.start,

@@ -21,6 +21,13 @@ function labelsOf(values: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** The engine, after undoing pod creations a killed berth left half-way. */
+async function podEngine(ctx: CliContext): Promise<Awaited<ReturnType<CliContext['engine']>>> {
+  const engine = await ctx.engine();
+  await (await pods()).repairPods(engine);
+  return engine;
+}
+
 /** `berth pod …`: pods of containers sharing namespaces, as podman's pod commands. */
 export function registerPod(parent: Command, ctx: CliContext): void {
   const pod = parent.command('pod').description('Manage pods (containers sharing network, ipc and uts namespaces)');
@@ -54,7 +61,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
       for (const h of f.addHost) if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
       let network = f.network;
       if (network === 'default' || network === '') network = 'bridge';
-      const engine = await ctx.engine();
+      const engine = await podEngine(ctx);
       const rec = p.createPod(engine, {
         ...(name !== undefined ? { name } : {}),
         labels: labelsOf(f.label),
@@ -82,7 +89,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
     .action(async (f: { quiet?: boolean; filter: string[]; format?: string; trunc: boolean; ctrNames?: boolean }) => {
       const p = await pods();
       const fmt = await import('../../core/format/index.js');
-      const engine = await ctx.engine();
+      const engine = await podEngine(ctx);
       const filters = f.filter.map((x) => {
         const i = x.indexOf('=');
         if (i <= 0) throw new BerthError('InvalidArgument', 'bad format of filter (expected name=value)');
@@ -164,7 +171,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
     .option('-f, --format <format>', 'format output using a Go template')
     .action(async (targets: string[], f: { format?: string }) => {
       const p = await pods();
-      const engine = await ctx.engine();
+      const engine = await podEngine(ctx);
       const objects: unknown[] = [];
       let failed = false;
       for (const t of targets) {
@@ -184,7 +191,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
     if (extra) c = extra(c);
     c.action(async (targets: string[], f: Record<string, unknown>) => {
       const p = await pods();
-      const engine = await ctx.engine();
+      const engine = await podEngine(ctx);
       const list = f['all'] ? p.podStore(engine).list().map((x) => x.id) : targets;
       if (!f['all'] && list.length === 0) throw new BerthError('InvalidArgument', `"berth pod ${name}" requires at least 1 pod (or --all)`);
       await forEachTarget(ctx, list, (ref) => run(engine, ref, f), name === 'rm' && f['force'] ? { ignoreNotFound: true } : {});
@@ -210,7 +217,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
     .option('-f, --force', 'do not prompt for confirmation')
     .action(async () => {
       const p = await pods();
-      for (const id of await p.prunePods(await ctx.engine())) ctx.stdout.write(`${id}\n`);
+      for (const id of await p.prunePods(await podEngine(ctx))) ctx.stdout.write(`${id}\n`);
     });
 
   pod
@@ -220,7 +227,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
     .action(async (ref: string) => {
       const p = await pods();
       try {
-        p.lookupPod(await ctx.engine(), ref);
+        p.lookupPod(await podEngine(ctx), ref);
       } catch (e) {
         if (e instanceof BerthError && e.kind === 'NotFound') return ctx.setExitCode(1);
         throw e;
@@ -238,7 +245,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
       const p = await pods();
       const { topContainer } = await import('../../core/containers/top.js');
       const { formatTable } = await import('../../core/format/index.js');
-      const engine = await ctx.engine();
+      const engine = await podEngine(ctx);
       const rec = p.lookupPod(engine, ref);
       const running = p.podContainers(engine, rec).filter((c) => c.state.status === 'running' || c.state.status === 'paused');
       if (running.length === 0) throw new BerthError('Conflict', `pod "${rec.name}" has no running container`);
@@ -262,7 +269,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
       const p = await pods();
       const { sampleStats, cpuPercent } = await import('../../core/containers/stats.js');
       const { formatRows, humanSize, bytesSize } = await import('../../core/format/index.js');
-      const engine = await ctx.engine();
+      const engine = await podEngine(ctx);
       const chosen = targets.length ? targets.map((t) => p.lookupPod(engine, t)) : p.podStore(engine).list();
       const pick = () => chosen.flatMap((rec) => p.podContainers(engine, rec).filter((c) => c.state.status === 'running' || c.state.status === 'paused').map((c) => ({ pod: rec, c })));
       type Sample = ReturnType<typeof sampleStats>;
@@ -315,7 +322,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
       const { readLogs } = await import('../../core/runtime/logs.js');
       const { readExitCode } = await import('../../core/runtime/exit-file.js');
       const { containerPaths } = await import('../../core/containers/container-paths.js');
-      const engine = await ctx.engine();
+      const engine = await podEngine(ctx);
       const rec = p.lookupPod(engine, ref);
       let members = p.podMembers(engine, rec);
       if (f.container !== undefined) {

@@ -10,6 +10,7 @@ import { startContainer } from '../containers/start.js';
 import { killContainer, stopContainer } from '../containers/stop.js';
 import { ContainerStore } from '../containers/container-store.js';
 import { waitContainer } from '../containers/wait.js';
+import { isProcessAlive } from '../runtime/process-util.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { podStore } from './pod-store.js';
@@ -85,7 +86,8 @@ export function createPod(ctx: EngineContext, opts: CreatePodOptions): PodRecord
     ...(opts.restartPolicy ? { restartPolicy: opts.restartPolicy } : {}),
     ...(opts.kube ? { kube: opts.kube } : {}),
   };
-  const rec: PodRecord = { id, name, created: new Date().toISOString(), spec, infraId: '', cgroupParent: `/berth/pod-${id}` };
+  // written first as pending (hidden): a berth killed half-way leaves a row repairPods removes
+  const rec: PodRecord = { id, name, created: new Date().toISOString(), spec, infraId: '', cgroupParent: `/berth/pod-${id}`, pendingPid: process.pid };
   store.insert(rec);
   try {
     setUpPodCgroup(rec);
@@ -94,8 +96,9 @@ export function createPod(ctx: EngineContext, opts: CreatePodOptions): PodRecord
       store.setInfra(id, ctr.id);
       rec.infraId = ctr.id;
     }
+    store.markReady(id);
     ctx.events.emit({ type: 'pod', action: 'create', id, attributes: { name } });
-    return rec;
+    return { ...rec, pendingPid: 0 };
   } catch (e) {
     removePodCgroup(rec.cgroupParent);
     store.delete(id);
@@ -265,6 +268,22 @@ export async function removePod(ctx: EngineContext, ref: string, opts: { force?:
   podStore(ctx).delete(pod.id);
   ctx.events.emit({ type: 'pod', action: 'remove', id: pod.id, attributes: { name: pod.name } });
   return pod.id;
+}
+
+/**
+ * Undo pods whose creating berth died half-way (kill -9): their infra container, cgroup, own
+ * volumes and row. Pod commands run it first, so a dead creation never holds a name.
+ */
+export async function repairPods(ctx: EngineContext): Promise<void> {
+  for (const pod of podStore(ctx).list(true)) {
+    if (pod.pendingPid === 0 || pod.pendingPid === process.pid || isProcessAlive(pod.pendingPid)) continue;
+    for (const c of ctx.containers.list(true).filter((x) => x.spec.pod === pod.id)) {
+      await removeContainer(ctx, c.id, { force: true, podRemoval: true }).catch(() => undefined);
+    }
+    removePodCgroup(pod.cgroupParent);
+    fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
+    podStore(ctx).delete(pod.id);
+  }
 }
 
 /** Remove every pod with no container running. */

@@ -39,6 +39,8 @@ export interface PodRecord {
   infraId: string;
   /** the cgroup the members (and the infra) go under, e.g. /berth/pod-<id> */
   cgroupParent: string;
+  /** PID of the berth process still creating it; hidden, and repaired if that process dies */
+  pendingPid: number;
 }
 
 /** podman's pod statuses, derived from the members' states. */

@@ -1,5 +1,5 @@
 import { BerthError } from '../errors/berth-error.js';
-import type { Db } from '../metadata/database.js';
+import { ensureColumn, type Db } from '../metadata/database.js';
 import type { EngineContext } from '../engine-context.js';
 import type { PodRecord, PodSpec } from './pod-record.js';
 
@@ -10,6 +10,7 @@ interface Row {
   spec: string;
   infra_id: string;
   cgroup_parent: string;
+  pending_pid: number;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -27,8 +28,11 @@ export class PodStore {
       created TEXT NOT NULL,
       spec TEXT NOT NULL,
       infra_id TEXT NOT NULL DEFAULT '',
-      cgroup_parent TEXT NOT NULL DEFAULT ''
+      cgroup_parent TEXT NOT NULL DEFAULT '',
+      pending_pid INTEGER NOT NULL DEFAULT 0
     )`);
+    // stores made before pods had a pending state
+    ensureColumn(db, 'pods', 'pending_pid', 'INTEGER NOT NULL DEFAULT 0');
   }
 
   static validateName(name: string): void {
@@ -39,8 +43,8 @@ export class PodStore {
     PodStore.validateName(rec.name);
     try {
       this.db
-        .prepare('INSERT INTO pods (id, name, created, spec, infra_id, cgroup_parent) VALUES (?,?,?,?,?,?)')
-        .run(rec.id, rec.name, rec.created, JSON.stringify(rec.spec), rec.infraId, rec.cgroupParent);
+        .prepare('INSERT INTO pods (id, name, created, spec, infra_id, cgroup_parent, pending_pid) VALUES (?,?,?,?,?,?,?)')
+        .run(rec.id, rec.name, rec.created, JSON.stringify(rec.spec), rec.infraId, rec.cgroupParent, rec.pendingPid);
     } catch (e) {
       if (e instanceof Error && /UNIQUE constraint failed: pods.name/.test(e.message)) {
         const other = this.findByName(rec.name);
@@ -51,7 +55,7 @@ export class PodStore {
   }
 
   private fromRow(r: Row): PodRecord {
-    return { id: r.id, name: r.name, created: r.created, spec: JSON.parse(r.spec) as PodSpec, infraId: r.infra_id, cgroupParent: r.cgroup_parent };
+    return { id: r.id, name: r.name, created: r.created, spec: JSON.parse(r.spec) as PodSpec, infraId: r.infra_id, cgroupParent: r.cgroup_parent, pendingPid: r.pending_pid };
   }
 
   get(id: string): PodRecord | undefined {
@@ -64,20 +68,24 @@ export class PodStore {
     return r ? this.fromRow(r) : undefined;
   }
 
-  /** A name, full id or unique id prefix. */
+  /** A name, full id or unique id prefix (pods still being created are not found). */
   lookup(ref: string): PodRecord {
     const exact = this.get(ref) ?? this.findByName(ref);
-    if (exact) return exact;
+    if (exact && exact.pendingPid === 0) return exact;
     if (/^[a-f0-9]+$/.test(ref)) {
-      const rows = this.db.prepare("SELECT * FROM pods WHERE id LIKE ? || '%' LIMIT 2").all(ref) as Row[];
+      const rows = this.db.prepare("SELECT * FROM pods WHERE id LIKE ? || '%' AND pending_pid = 0 LIMIT 2").all(ref) as Row[];
       if (rows.length > 1) throw new BerthError('InvalidArgument', `multiple pods found with provided prefix: ${ref}`);
       if (rows[0]) return this.fromRow(rows[0]);
     }
     throw new BerthError('NotFound', `no such pod: ${ref}`);
   }
 
-  list(): PodRecord[] {
-    return (this.db.prepare('SELECT * FROM pods ORDER BY created DESC, rowid DESC').all() as Row[]).map((r) => this.fromRow(r));
+  list(includePending = false): PodRecord[] {
+    return (this.db.prepare('SELECT * FROM pods ORDER BY created DESC, rowid DESC').all() as Row[]).map((r) => this.fromRow(r)).filter((p) => includePending || p.pendingPid === 0);
+  }
+
+  markReady(id: string): void {
+    this.db.prepare('UPDATE pods SET pending_pid = 0 WHERE id = ?').run(id);
   }
 
   setInfra(id: string, infraId: string): void {

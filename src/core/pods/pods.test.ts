@@ -13,6 +13,7 @@ const pod: PodRecord = {
   created: '2026-01-01T00:00:00Z',
   infraId: 'b'.repeat(64),
   cgroupParent: `/berth/pod-${'a'.repeat(64)}`,
+  pendingPid: 0,
   spec: { name: 'web', labels: {}, hostname: 'webhost', share: ['ipc', 'net', 'uts'], network: 'bridge', publish: [], extraHosts: [], dns: [], resources: {}, infra: true },
 };
 
