@@ -61,7 +61,12 @@ await build({
   // native addons are loaded from node_modules at run time; better-sqlite3's JavaScript is
   // bundled (6 ms of loading its modules on every command, now under the code cache) and only
   // its compiled addon is required, from where npm built it
-  external: ['berth-linux', 'better-sqlite3/package.json'],
+  // kube's YAML parser and Kubernetes schemas (~1 MB) are loaded from node_modules by the kube
+  // commands only: in the bundle they would double what every command loads
+  external: ['berth-linux', 'better-sqlite3/package.json', 'yaml', 'kubernetes-models', 'kubernetes-models/*'],
+  // the bundle runs from a vm.Script with a code cache, where import() has no loader: an external
+  // module's import() becomes a require()
+  supported: { 'dynamic-import': false },
   plugins: [sqliteAddon, builtinsOnce],
 });
 // a pull's worker threads (layer-lanes.ts) load this beside the bundle: only what a layer needs
