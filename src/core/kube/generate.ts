@@ -210,7 +210,7 @@ export async function generateKube(ctx: EngineContext, refs: readonly string[], 
   const claimObjects = [...claims].map((name) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }));
   if (opts.service) for (const o of [...objects]) objects.push(serviceObject(o));
   objects.unshift(...claimObjects);
-  const YAML = await import('yaml');
+  const { YAML } = await import('./deps.js');
   const text =
     `# Save the output of this file and use kubectl create -f to import it into Kubernetes.\n#\n# Created with berth ${BERTH_VERSION}\n` +
     objects.map((o) => YAML.stringify(o, { version: '1.1' })).join('---\n');

@@ -138,20 +138,16 @@ type Validator = { validate(): void };
 type ModelClass = new (data: Record<string, unknown>) => Validator;
 
 async function modelFor(kind: string): Promise<ModelClass> {
-  switch (kind) {
-    case 'v1/Pod':
-      return (await import('kubernetes-models/v1/Pod')).Pod as unknown as ModelClass;
-    case 'apps/v1/Deployment':
-      return (await import('kubernetes-models/apps/v1/Deployment')).Deployment as unknown as ModelClass;
-    case 'v1/ConfigMap':
-      return (await import('kubernetes-models/v1/ConfigMap')).ConfigMap as unknown as ModelClass;
-    case 'v1/Secret':
-      return (await import('kubernetes-models/v1/Secret')).Secret as unknown as ModelClass;
-    case 'v1/PersistentVolumeClaim':
-      return (await import('kubernetes-models/v1/PersistentVolumeClaim')).PersistentVolumeClaim as unknown as ModelClass;
-    default:
-      return (await import('kubernetes-models/v1/Service')).Service as unknown as ModelClass;
-  }
+  const d = await import('./deps.js');
+  const models: Record<string, unknown> = {
+    'v1/Pod': d.Pod,
+    'apps/v1/Deployment': d.Deployment,
+    'v1/ConfigMap': d.ConfigMap,
+    'v1/Secret': d.Secret,
+    'v1/PersistentVolumeClaim': d.PersistentVolumeClaim,
+    'v1/Service': d.Service,
+  };
+  return models[kind] as ModelClass;
 }
 
 /** Validate one object against the Kubernetes schema (kubernetes-models) and the field table. */
@@ -196,7 +192,7 @@ async function validateObject(obj: Record<string, unknown>, where: string, warni
  * error naming the object and the field's path.
  */
 export async function parseManifest(text: string): Promise<Manifest> {
-  const YAML = await import('yaml');
+  const { YAML } = await import('./deps.js');
   // YAML 1.1, as Kubernetes reads it (go-yaml): 0644 is octal, as in a defaultMode
   const docs = YAML.parseAllDocuments(text, { uniqueKeys: true, version: '1.1' });
   const objects: KubeObject[] = [];

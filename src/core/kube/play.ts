@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
+import { trace } from '../trace.js';
 import type { EngineContext } from '../engine-context.js';
 import { createContainer } from '../containers/create.js';
 import { createPod, lookupPod, podContainers, podDataDir, podMemberSpec, podStore, removePod, startPod, INIT_LABEL, type PodRecord } from '../pods/index.js';
@@ -38,6 +39,7 @@ export async function planPlay(ctx: EngineContext, text: string): Promise<PlayPl
  */
 export async function playKube(ctx: EngineContext, text: string, opts: PlayOptions): Promise<PlayResult> {
   const plan = await planPlay(ctx, text);
+  trace('kube manifest planned');
   for (const w of plan.warnings) opts.onWarning?.(w);
   const store = podStore(ctx);
   for (const p of plan.pods) {
@@ -52,6 +54,7 @@ export async function playKube(ctx: EngineContext, text: string, opts: PlayOptio
   for (const p of plan.pods) {
     for (const c of [...p.initContainers, ...p.containers]) c.spec.imageId = await opts.ensureImage(c.spec.image, c.pull);
   }
+  trace('kube images ready');
   if (opts.replace) {
     for (const p of plan.pods) {
       const existing = store.findByName(p.pod.name);
@@ -79,6 +82,7 @@ export async function playKube(ctx: EngineContext, text: string, opts: PlayOptio
       made.push(pod);
       result.pods.push({ id: pod.id, name: pod.name, ...createMembers(ctx, pod, p) });
     }
+    trace('kube pods created');
     if (opts.start !== false) {
       for (const [i, p] of plan.pods.entries()) {
         if (p.start) await startPod(ctx, (made[i] as PodRecord).id);

@@ -167,20 +167,27 @@ export async function startPod(ctx: EngineContext, ref: string): Promise<PodReco
   const pod = lookupPod(ctx, ref);
   setUpPodCgroup(pod);
   const errors: Array<[ContainerRecord, unknown]> = [];
-  for (const c of podContainers(ctx, pod)) {
-    if (c.state.status === 'running' || c.state.status === 'paused') continue;
-    const init = initOrder(c) >= 0;
+  const all = podContainers(ctx, pod).filter((c) => c.state.status !== 'running' && c.state.status !== 'paused');
+  // the infra, then the init containers one by one, each to completion
+  for (const c of all.filter((x) => x.spec.podInfra || initOrder(x) >= 0)) {
     try {
       await startContainer(ctx, c.id);
-      // an init container runs to completion before the next one (and the others) start
-      if (init) {
+      if (!c.spec.podInfra) {
         const code = await waitContainer(ctx, c.id);
         if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
       }
     } catch (e) {
       errors.push([c, e]);
-      if (c.spec.podInfra || init) break;
+      break;
     }
+  }
+  // then the others side by side (each start waits on conmon and the runtime most of its time)
+  if (errors.length === 0) {
+    await Promise.all(
+      all
+        .filter((x) => !x.spec.podInfra && initOrder(x) < 0)
+        .map((c) => startContainer(ctx, c.id).catch((e: unknown) => void errors.push([c, e]))),
+    );
   }
   failures(pod, 'starting', errors);
   ctx.events.emit({ type: 'pod', action: 'start', id: pod.id, attributes: { name: pod.name } });
