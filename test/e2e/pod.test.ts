@@ -248,6 +248,10 @@ test('pod lifecycle: ps with status and filters, stop, start, restart, pause, un
   await ok(['start', 'life1']);
   assert.equal(await ok(['pod', 'ps', '--format', '{{.Status}}', '--filter', 'name=^life$']), 'Degraded');
   await ok(['pod', 'stop', '-t', '1', 'life']);
+  // container prune takes the stopped members, never the infra of a pod that exists
+  const pruned = await ok(['container', 'prune', '-f']);
+  assert.match(pruned, /Deleted Containers:/);
+  assert.equal(await ok(['ps', '-a', '--filter', 'pod=life', '--format', '{{.Names}}']), `${lifeId.slice(0, 12)}-infra`);
   assert.ok((await ok(['pod', 'prune', '-f'])).split('\n').includes(lifeId));
   assert.equal((await t.berth(['pod', 'exists', 'life'])).code, 1);
   assert.equal(await ok(['ps', '-aq', '--filter', 'name=life']), '');

@@ -8,12 +8,11 @@ import { pauseContainer, unpauseContainer } from '../containers/pause.js';
 import { removeContainer } from '../containers/remove.js';
 import { startContainer } from '../containers/start.js';
 import { killContainer, stopContainer } from '../containers/stop.js';
-import { ContainerStore } from '../containers/container-store.js';
 import { waitContainer } from '../containers/wait.js';
 import { isProcessAlive } from '../runtime/process-util.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { podStore } from './pod-store.js';
+import { PodStore, podStore } from './pod-store.js';
 import { removePodCgroup, setUpPodCgroup } from './pod-cgroup.js';
 import { infraContainerSpec } from './infra.js';
 import { DEFAULT_SHARE, type PodNamespace, type PodRecord, type PodSpec, type PodStatus } from './pod-record.js';
@@ -69,7 +68,7 @@ export function createPod(ctx: EngineContext, opts: CreatePodOptions): PodRecord
   if (infra && !share.includes('net') && (opts.publish ?? []).length > 0) throw new BerthError('InvalidArgument', 'published ports need the pod to share its network namespace (--share net)');
   if (opts.network?.startsWith('container:')) throw new BerthError('InvalidArgument', `invalid --network ${opts.network} for a pod: a pod's network is its own`);
   const name = opts.name ?? generateName((n) => store.findByName(n) !== undefined);
-  PodStore_validate(name);
+  PodStore.validateName(name);
   if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(opts.hostname)) throw new BerthError('InvalidArgument', `invalid hostname "${opts.hostname}"`);
   const id = newContainerId();
   const spec: PodSpec = {
@@ -104,10 +103,6 @@ export function createPod(ctx: EngineContext, opts: CreatePodOptions): PodRecord
     store.delete(id);
     throw e;
   }
-}
-
-function PodStore_validate(name: string): void {
-  ContainerStore.validateName(name);
 }
 
 /** The label that marks a pod's init container (kube play), with its place in the order. */
