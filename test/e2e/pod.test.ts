@@ -322,3 +322,17 @@ test('a pod creation killed half-way is undone by the next pod command: its name
   assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}}', '--filter', 'name=halfmade']), 'halfmade');
   await ok(['pod', 'rm', '-f', 'halfmade']);
 });
+
+test('pod logs -f follows every member, each line after its container\'s name, until they stop', async () => {
+  await ok(['pod', 'create', '--name', 'follow']);
+  await ok(['run', '-d', '--pod', 'follow', '--name', 'fa', 'busybox', 'sh', '-c', 'echo a-start; sleep 1; echo a-later; sleep 300']);
+  await ok(['run', '-d', '--pod', 'follow', '--name', 'fbb', 'busybox', 'sh', '-c', 'echo b-start; sleep 300']);
+  const following = t.berth(['pod', 'logs', '-f', 'follow'], { timeoutMs: 30_000 });
+  await new Promise((r) => setTimeout(r, 2500));
+  await ok(['pod', 'stop', '-t', '0', 'follow']);
+  const r = await following;
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter(Boolean).sort();
+  assert.deepEqual(lines, ['fa  a-later', 'fa  a-start', 'fbb b-start']);
+  await ok(['pod', 'rm', 'follow']);
+});
