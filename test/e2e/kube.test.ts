@@ -209,15 +209,27 @@ test('a pod with init containers (in order, to completion, first), every volume 
     ? fs.readFileSync(`/sys/fs/cgroup/berth/pod-${podId}/${id}/memory.max`, 'utf8')
     : fs.readFileSync(`/sys/fs/cgroup/memory/berth/pod-${podId}/${id}/memory.limit_in_bytes`, 'utf8');
   assert.equal(limit.trim(), String(64 * 1024 * 1024));
+  // generate gives the configMap and secret volumes back with their objects, rebuilt from the files
+  const generated = write('full-generated.yaml', await ok(['kube', 'generate', 'app']));
+  const docs = YAML.parseAllDocuments(fs.readFileSync(generated, 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: { volumes?: unknown[] } });
+  assert.deepEqual(docs.map((d) => `${d.kind}/${d.metadata.name}`), ['ConfigMap/app-config', 'Secret/app-secret', 'PersistentVolumeClaim/app-data', 'Pod/app']);
+  assert.deepEqual(docs[0]?.data, { 'app.conf': 'color=blue\n' });
+  assert.deepEqual(docs[1]?.data, { password: Buffer.from('s3cret').toString('base64') });
+  const vols = docs[3]?.spec?.volumes as Array<Record<string, unknown>>;
+  assert.deepEqual(vols.find((v) => v['configMap']), { name: 'app', configMap: { name: 'app-config' } });
+  assert.deepEqual(vols.find((v) => v['secret']), { name: 'secret', secret: { secretName: 'app-secret', defaultMode: 0o444 } });
+  assert.equal(vols.filter((v) => v['emptyDir'] && !(v['emptyDir'] as Record<string, unknown>)['medium']).length, 1, 'one emptyDir shared by the init containers and main');
   // kube down keeps the claim's volume; --force removes it
   await ok(['kube', 'down', file]);
   assert.equal(await ok(['pod', 'ps', '-q']), '');
   assert.equal(await ok(['ps', '-aq']), '');
   assert.equal(await ok(['volume', 'ls', '-q']), 'app-data');
   assert.ok(!fs.existsSync(path.join(t.root, 'pods', podId)), 'the pod\'s own volumes are gone');
-  await ok(['kube', 'play', file]);
+  // the generated manifest plays back the same pod, files and modes included
+  await ok(['kube', 'play', generated]);
   assert.equal(await ok(['exec', 'app-main', 'cat', '/data/mark']), 'persisted');
-  assert.match(await ok(['kube', 'down', '--force', file]), /Volumes removed:\napp-data/);
+  assert.equal(await exec('cat /etc/app/app.conf; cat /etc/secret/password; echo; stat -L -c %a /etc/secret/password; cat /work/order'), 'color=blue\ns3cret\n444\none\ntwo\nstarted');
+  assert.match(await ok(['kube', 'down', '--force', generated]), /Volumes removed:\napp-data/);
   assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
 });
 

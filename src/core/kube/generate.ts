@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
@@ -8,6 +8,7 @@ import { podContainers, podDataDir, podStore, INIT_LABEL, type PodRecord } from 
 import type { PortSpec } from '../spec/container-spec.js';
 import { BERTH_VERSION } from '../system/info.js';
 import { parseManifest } from './manifest.js';
+import { VOLUMES_META, type PodVolumeMeta } from './play.js';
 import { formatBytesQuantity, formatCpuQuantity } from './quantity.js';
 
 type Obj = Record<string, unknown>;
@@ -25,6 +26,55 @@ function restartPolicy(name: string): 'Always' | 'OnFailure' | 'Never' {
 interface Volumes {
   list: Obj[];
   names: Set<string>;
+  /** a pod's own volumes (kube play's emptyDir, configMap, secret): their origin, and the name given */
+  metas: Record<string, PodVolumeMeta>;
+  given: Map<string, string>;
+  /** the ConfigMaps and Secrets those volumes came from, rebuilt from their files */
+  sources: Map<string, Obj>;
+}
+
+/** Every file under dir, by its path relative to dir. */
+function filesUnder(dir: string, rel = ''): Array<{ path: string; content: Buffer; mode: number }> {
+  const out: Array<{ path: string; content: Buffer; mode: number }> = [];
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...filesUnder(dir, p));
+    else if (e.isFile()) out.push({ path: p, content: readFileSync(path.join(dir, p)), mode: statSync(path.join(dir, p)).mode & 0o777 });
+  }
+  return out;
+}
+
+/** A pod's own volume as Kubernetes has it: an emptyDir, or a configMap or secret with its object. */
+function podVolume(vols: Volumes, dataDir: string, volName: string, vname: string): Obj {
+  const meta = vols.metas[volName];
+  if (!meta || meta.kind === 'emptyDir') return { name: vname, emptyDir: {} };
+  const files = filesUnder(path.join(dataDir, volName)).sort((a, b) => a.path.localeCompare(b.path));
+  const keyOf = (p: string) => p.replace(/[^-._a-zA-Z0-9]/g, '_');
+  const items = files.some((f) => keyOf(f.path) !== f.path || f.mode !== meta.defaultMode)
+    ? files.map((f) => ({ key: keyOf(f.path), path: f.path, ...(f.mode !== meta.defaultMode ? { mode: f.mode } : {}) }))
+    : undefined;
+  const mode = meta.defaultMode !== 0o644 ? { defaultMode: meta.defaultMode } : {};
+  const key = `${meta.kind}/${meta.name}`;
+  if (!vols.sources.has(key)) {
+    const utf8 = (b: Buffer) => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+    const data: Record<string, string> = {};
+    const binaryData: Record<string, string> = {};
+    for (const f of files) {
+      if (meta.kind === 'secret') data[keyOf(f.path)] = f.content.toString('base64');
+      else if (utf8(f.content)) data[keyOf(f.path)] = f.content.toString('utf8');
+      else binaryData[keyOf(f.path)] = f.content.toString('base64');
+    }
+    vols.sources.set(key, {
+      apiVersion: 'v1',
+      kind: meta.kind === 'secret' ? 'Secret' : 'ConfigMap',
+      metadata: { name: meta.name },
+      ...(Object.keys(data).length ? { data } : {}),
+      ...(Object.keys(binaryData).length ? { binaryData } : {}),
+    });
+  }
+  return meta.kind === 'secret'
+    ? { name: vname, secret: { secretName: meta.name, ...mode, ...(items ? { items } : {}) } }
+    : { name: vname, configMap: { name: meta.name, ...mode, ...(items ? { items } : {}) } };
 }
 
 function volumeName(v: Volumes, target: string): string {
@@ -82,8 +132,16 @@ function containerObject(c: ContainerRecord, podName: string, ports: PortSpec[],
       const size = tmpfsSize(m.options);
       vols.list.push({ name: vname, emptyDir: { medium: 'Memory', ...(size ? { sizeLimit: formatBytesQuantity(size) } : {}) } });
     } else if (m.type === 'volume') vols.list.push({ name: vname, persistentVolumeClaim: { claimName: m.source } });
-    else if (dataDir && m.source.startsWith(`${dataDir}/`)) vols.list.push({ name: vname, emptyDir: {} });
-    else vols.list.push({ name: vname, hostPath: { path: m.source, type: hostPathType(m.source) } });
+    else if (dataDir && m.source.startsWith(`${dataDir}/`)) {
+      // one of the pod's own volumes (several containers may mount it: one volume)
+      const [volName = '', ...sub] = path.relative(dataDir, m.source).split('/');
+      const given = vols.given.get(volName);
+      if (given) vols.names.delete(vname);
+      else vols.list.push(podVolume(vols, dataDir, volName, vname));
+      vols.given.set(volName, given ?? vname);
+      mounts.push({ name: given ?? vname, mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}), ...(sub.length ? { subPath: sub.join('/') } : {}) });
+      continue;
+    } else vols.list.push({ name: vname, hostPath: { path: m.source, type: hostPathType(m.source) } });
     mounts.push({ name: vname, mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
   }
   if (mounts.length) out['volumeMounts'] = mounts;
@@ -128,8 +186,14 @@ function hostPathType(p: string): string {
 }
 
 /** The Pod object of a berth pod (its members, init containers first) or of loose containers. */
-function podObject(ctx: EngineContext, name: string, pod: PodRecord | undefined, members: ContainerRecord[]): Obj {
-  const vols: Volumes = { list: [], names: new Set() };
+function podObject(ctx: EngineContext, name: string, pod: PodRecord | undefined, members: ContainerRecord[], sources: Map<string, Obj>): Obj {
+  let metas: Record<string, PodVolumeMeta> = {};
+  try {
+    if (pod) metas = JSON.parse(readFileSync(path.join(podDataDir(ctx, pod.id), VOLUMES_META), 'utf8')) as Record<string, PodVolumeMeta>;
+  } catch {
+    /* a pod of no kube volumes */
+  }
+  const vols: Volumes = { list: [], names: new Set(), metas, given: new Map(), sources };
   const init = members.filter((c) => c.spec.labels[INIT_LABEL] !== undefined);
   const regular = members.filter((c) => c.spec.labels[INIT_LABEL] === undefined);
   if (regular.length === 0) throw new BerthError('InvalidArgument', `pod "${name}" has no container to generate (a Kubernetes pod needs one)`);
@@ -186,6 +250,7 @@ export async function generateKube(ctx: EngineContext, refs: readonly string[], 
   if (refs.length === 0) throw new BerthError('InvalidArgument', 'kube generate needs at least one pod or container');
   const objects: Obj[] = [];
   const loose: ContainerRecord[] = [];
+  const sources = new Map<string, Obj>();
   for (const ref of refs) {
     let pod: PodRecord | undefined;
     try {
@@ -194,14 +259,14 @@ export async function generateKube(ctx: EngineContext, refs: readonly string[], 
       pod = undefined;
     }
     if (pod) {
-      objects.push(podObject(ctx, pod.name, pod, podContainers(ctx, pod).filter((c) => !c.spec.podInfra)));
+      objects.push(podObject(ctx, pod.name, pod, podContainers(ctx, pod).filter((c) => !c.spec.podInfra), sources));
       continue;
     }
     const c = ctx.containers.lookup(ref);
     if (c.spec.podInfra) throw new BerthError('InvalidArgument', `container "${c.name}" is a pod's infra container: generate the pod instead`);
     loose.push(c);
   }
-  if (loose.length > 0) objects.push(podObject(ctx, `${(loose[0] as ContainerRecord).name}-pod`, undefined, loose));
+  if (loose.length > 0) objects.push(podObject(ctx, `${(loose[0] as ContainerRecord).name}-pod`, undefined, loose, sources));
   // the named volumes the pods use, as claims (kube play binds a claim to the volume of its name)
   const claims = new Set<string>();
   for (const o of objects) {
@@ -209,7 +274,7 @@ export async function generateKube(ctx: EngineContext, refs: readonly string[], 
   }
   const claimObjects = [...claims].map((name) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }));
   if (opts.service) for (const o of [...objects]) objects.push(serviceObject(o));
-  objects.unshift(...claimObjects);
+  objects.unshift(...sources.values(), ...claimObjects);
   const { YAML } = await import('./deps.js');
   const text =
     `# Save the output of this file and use kubectl create -f to import it into Kubernetes.\n#\n# Created with berth ${BERTH_VERSION}\n` +

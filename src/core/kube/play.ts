@@ -106,6 +106,13 @@ export async function playKube(ctx: EngineContext, text: string, opts: PlayOptio
 /** The pod's own volumes (files written), then its containers in its namespaces. */
 function createMembers(ctx: EngineContext, pod: PodRecord, p: PodPlan): { containers: string[]; initContainers: string[] } {
   const dir = podDataDir(ctx, pod.id);
+  // what each of the pod's own volumes was made from, for `kube generate` (beside, not in, the volumes)
+  const meta: Record<string, PodVolumeMeta> = {};
+  for (const v of p.podVolumes) meta[v.name] = v.source ?? { kind: 'emptyDir' };
+  if (p.podVolumes.length > 0) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+    fs.writeFileSync(path.join(dir, VOLUMES_META), JSON.stringify(meta));
+  }
   for (const v of p.podVolumes) {
     const vdir = path.join(dir, v.name);
     fs.mkdirSync(vdir, { recursive: true, mode: 0o755 });
@@ -131,6 +138,10 @@ function createMembers(ctx: EngineContext, pod: PodRecord, p: PodPlan): { contai
   }
   return out;
 }
+
+/** `<pod data dir>/volumes.json`: each own volume's origin. */
+export const VOLUMES_META = 'volumes.json';
+export type PodVolumeMeta = { kind: 'emptyDir' } | { kind: 'configMap' | 'secret'; name: string; defaultMode: number };
 
 export interface DownResult {
   pods: string[];

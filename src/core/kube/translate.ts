@@ -24,6 +24,8 @@ export interface PodVolume {
   name: string;
   /** an emptyDir is writable by every user, as Kubernetes makes it (0777) */
   emptyDir: boolean;
+  /** for `kube generate`: where the files came from (a configMap's or secret's name) */
+  source?: { kind: 'configMap' | 'secret'; name: string; defaultMode: number };
   files: PodFile[];
 }
 
@@ -293,13 +295,13 @@ function podVolumes(c: Context, spec: Obj, where: string, plan: PodPlan): Map<st
       const cm = obj(v['configMap']);
       const mode = typeof cm['defaultMode'] === 'number' ? cm['defaultMode'] : 0o644;
       const data = lookupData(c, 'configmap', str(cm['name']), `${w}.configMap`, cm['optional'] === true);
-      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(cm['items']), mode, `${w}.configMap`) });
+      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(cm['items']), mode, `${w}.configMap`), source: { kind: 'configMap', name: str(cm['name']) as string, defaultMode: mode } });
       out.set(name, { kind: 'pod', source: name, options: [], readOnly: true });
     } else if (v['secret']) {
       const s = obj(v['secret']);
       const mode = typeof s['defaultMode'] === 'number' ? s['defaultMode'] : 0o644;
       const data = lookupData(c, 'secret', str(s['secretName']), `${w}.secret`, s['optional'] === true);
-      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(s['items']), mode, `${w}.secret`) });
+      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(s['items']), mode, `${w}.secret`), source: { kind: 'secret', name: str(s['secretName']) as string, defaultMode: mode } });
       out.set(name, { kind: 'pod', source: name, options: [], readOnly: true });
     } else if (v['persistentVolumeClaim']) {
       const pvc = obj(v['persistentVolumeClaim']);
