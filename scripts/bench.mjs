@@ -123,6 +123,32 @@ try {
     results.berthRssKiB = timed(BERTH, ['run', '--rm', 'busybox', 'true'], { env }).rssKiB;
   });
 
+  await section('kube', () => {
+    // kube play of a two-container pod and kube down, on the same manifest (podman on its own bridge)
+    const manifest = path.join(work, 'pod.yaml');
+    fs.writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: bench-pod}\nspec:\n  containers:\n' +
+        '  - {name: web, image: busybox, command: [/bin/httpd, -f, -p, "8080"]}\n' +
+        '  - {name: side, image: busybox, command: [/bin/sleep, "600"]}\n',
+    );
+    const pair = (cmd, prefix, opts) => {
+      const play = [];
+      const down = [];
+      for (let i = 0; i < Math.max(5, Math.floor(N / 3)) + 1; i++) {
+        const p = once(cmd, [...prefix, 'kube', 'play', manifest], opts);
+        const d = once(cmd, [...prefix, 'kube', 'down', manifest], opts);
+        if (i > 0) {
+          play.push(p);
+          down.push(d);
+        }
+      }
+      return [median(play), median(down)];
+    };
+    [results.kubePlay, results.kubeDown] = pair(BERTH, [], { env });
+    if (hasPodman) [results.podmanKubePlay, results.podmanKubeDown] = pair('podman', podmanRoot, { env: podmanEnv });
+  });
+
   await section('ps', () => {
     // ps with 100 running containers, and what each running container costs in memory
     const ids = [];
@@ -342,6 +368,8 @@ const lines = [
   `  docker run -d (serve)                  ${f(results.serveRunD)}   (target <= 0.5x dockerd)`,
   `  docker ps, 100 running (serve)         ${f(results.servePs100)}   (dockerd: ~15 ms; target <= 1.0x)`,
   `  berth serve RSS, 100 running           ${results.serveRssKiB ? (results.serveRssKiB / 1024).toFixed(1) : 'n/a'} MiB   (target < 100)`,
+  `  kube play, 2-container pod            berth ${f(results.kubePlay)}  podman ${f(results.podmanKubePlay)}   ratio ${ratio(results.kubePlay, results.podmanKubePlay)} (target <= 0.5)`,
+  `  kube down, same pod                    berth ${f(results.kubeDown)}  podman ${f(results.podmanKubeDown)}   ratio ${ratio(results.kubeDown, results.podmanKubeDown)} (target <= 0.5)`,
   `  build, fully cached rebuild            berth ${f(results.buildCached)}  podman ${f(results.podmanBuildCached)}   ratio ${ratio(results.buildCached, results.podmanBuildCached)} (target <= 0.5)`,
 ];
 for (const [k, v] of Object.entries(results)) if (k.endsWith('Error')) lines.push(`  ${k.replace('Error', '')} section failed: ${v}`);

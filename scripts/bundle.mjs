@@ -42,6 +42,14 @@ const builtinsOnce = {
   },
 };
 
+/** src/core/kube/deps.ts is not bundled: kube's modules require the separate kube-deps.cjs. */
+const kubeDeps = {
+  name: 'kube-deps',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/deps\.js$/ }, (a) => (a.importer.endsWith(path.join('core', 'kube', 'manifest.ts')) || a.importer.endsWith(path.join('core', 'kube', 'generate.ts')) ? { path: './kube-deps.cjs', external: true } : undefined));
+  },
+};
+
 const outfile = process.argv[2] ?? 'dist/bundle/berth.cjs';
 if (!process.argv[2]) fs.rmSync('dist/bundle', { recursive: true, force: true });
 const common = {
@@ -62,7 +70,18 @@ await build({
   // bundled (6 ms of loading its modules on every command, now under the code cache) and only
   // its compiled addon is required, from where npm built it
   external: ['berth-linux', 'better-sqlite3/package.json'],
-  plugins: [sqliteAddon, builtinsOnce],
+  // the bundle runs from a vm.Script with a code cache, where import() has no loader: an external
+  // module's import() becomes a require()
+  supported: { 'dynamic-import': false },
+  plugins: [sqliteAddon, builtinsOnce, kubeDeps],
+});
+// kube's YAML parser and Kubernetes schemas (~1 MB, which would double what every command loads)
+// in a file of their own beside the bundle, required by the kube commands only
+await build({
+  ...common,
+  entryPoints: ['src/core/kube/deps.ts'],
+  outfile: path.join(path.dirname(outfile), 'kube-deps.cjs'),
+  plugins: [builtinsOnce],
 });
 // a pull's worker threads (layer-lanes.ts) load this beside the bundle: only what a layer needs
 await build({

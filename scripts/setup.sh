@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # what berth needs to run containers
-PKGS="runc conmon busybox-static tini attr zstd bzip2 xz-utils procps tar util-linux containernetworking-plugins aardvark-dns iproute2 iptables"
+PKGS="runc conmon busybox-static tini attr zstd bzip2 xz-utils procps tar util-linux containernetworking-plugins aardvark-dns iproute2 iptables catatonit"
 # what the tests and `npm run bench` call besides: a registry on 127.0.0.1 with htpasswd users and
 # TLS certificates, skopeo and podman for interop checks and side-by-side figures, crun, debootstrap
 # for a Debian root filesystem, docker-compose 1.29 against `berth serve`. BERTH_SETUP_MINIMAL=1 leaves these out (berth itself runs without).

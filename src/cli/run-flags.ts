@@ -23,6 +23,7 @@ export function addResourceFlags(cmd: Command): Command {
 export function addContainerFlags(cmd: Command): Command {
   return addResourceFlags(cmd)
     .option('--name <name>', 'assign a name to the container')
+    .option('--pod <name>', 'run the container in a pod (new:NAME makes the pod, with the container\'s -p)')
     .option('-e, --env <KEY=VALUE>', 'set environment variables', collect, [])
     .option('--env-file <file>', 'read in a file of environment variables', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
@@ -129,6 +130,8 @@ export interface ResourceFlags {
 
 export interface ContainerFlags extends ResourceFlags {
   name?: string;
+  /** pods: --pod NAME or new:NAME */
+  pod?: string;
   env: string[];
   envFile: string[];
   workdir?: string;

@@ -24,9 +24,12 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     const engine = await ctx.engine();
     // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
     const { ensureImageForRun } = await import('./pull.js');
+    // pods: --pod NAME|new:NAME (its namespaces, cgroup and ports)
+    const { podForContainer } = await import('../pod-flag.js');
     const rec = await createForRun(engine, spec, {
       resolveImage: (ref) => ensureImageForRun(ctx, engine, ref, { pull: f.pull, platform: f.platform, quiet: !!f.quiet }),
       onCreated: (id) => writeCidfile(engine, f.cidfile, id),
+      place: (s) => podForContainer(engine, s, f),
     });
     ctx.stdout.write(`${rec.id}\n`);
   });

@@ -27,6 +27,8 @@ import { registerLogin } from './login.js';
 import { registerLogout } from './logout.js';
 import { registerManifest } from './manifest.js';
 import { registerVolume } from './volume.js';
+import { registerPod } from './pod.js';
+import { registerKube } from './kube.js';
 import { registerVersion, registerInfo } from './system.js';
 import { registerImages, registerImageGroup, registerImport, registerLoad, registerSave, registerTag, registerRmi, registerHistory } from './images.js';
 import { registerSystemGroup, registerContainerPrune, registerBuilder } from './prune.js';
@@ -92,6 +94,8 @@ export const COMMANDS: CommandDefinition[] = [
   registerHistory,
   registerImageGroup,
   registerVolume,
+  registerPod,
+  registerKube,
   registerNetwork,
   registerVersion,
   registerInfo,

@@ -31,6 +31,7 @@ interface PsFlags {
   /** commander's negated --no-trunc: false when given */
   trunc: boolean;
   size?: boolean;
+  pod?: boolean;
 }
 
 /** `berth ps`: docker's columns, filters and --format. */
@@ -47,8 +48,9 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
     .option('-l, --latest', 'show the latest created container (includes all states)')
     .option('--no-trunc', "don't truncate output")
     .option('-s, --size', 'display total file sizes')
+    .option('--pod', 'show the pod of each container (POD ID and PODNAME columns)')
     .action(async (f: PsFlags) => {
-      const [{ parseFilters }, { listContainers }, fmt, { containerRows }] = await Promise.all([
+      const [{ parseFilters }, { listContainers, podOfContainer }, fmt, { containerRows }] = await Promise.all([
         import('../../core/containers/filter.js'),
         import('../../core/containers/list.js'),
         import('../../core/format/index.js'),
@@ -69,7 +71,12 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       const rows = containerRows(engine, list, { noTrunc: !f.trunc, size });
       let table = DEFAULT_TABLE;
       if (f.size) table += '\t{{.Size}}';
-      const out = fmt.formatRows({ format: f.format, defaultTable: table, rows, headers: HEADERS });
+      if (f.pod) table += '\t{{.Pod}}\t{{.PodName}}';
+      const withPods = rows.map((r, i) => {
+        const [id = '', podName = ''] = podOfContainer(engine, list[i] as { spec: { pod?: string } });
+        return { ...r, Pod: f.trunc ? id.slice(0, 12) : id, PodName: podName };
+      });
+      const out = fmt.formatRows({ format: f.format, defaultTable: table, rows: withPods, headers: { ...HEADERS, Pod: 'POD ID', PodName: 'PODNAME' } });
       ctx.stdout.write(out);
     });
 }

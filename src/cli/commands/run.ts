@@ -4,6 +4,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { addContainerFlags, type ContainerFlags } from '../run-flags.js';
 import { checkTty, ClientError } from '../exit-status.js';
+import type { ContainerSpec } from '../../core/spec/container-spec.js';
 
 interface RunFlags extends ContainerFlags {
   detach?: boolean;
@@ -42,9 +43,12 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     trace('engine open');
     // docker's pull policy: a missing image is pulled ("Unable to find image … locally"), or always, or never
     const { ensureImageForRun } = await import('./pull.js');
+    // pods: --pod NAME|new:NAME (its namespaces, cgroup and ports)
+    const { podForContainer } = await import('../pod-flag.js');
     const how = {
       resolveImage: (ref: string) => ensureImageForRun(ctx, engine, ref, { pull: f.pull, platform: f.platform, quiet: f.quiet }),
       onCreated: (id: string) => writeCidfile(engine, f.cidfile, id),
+      place: (s: ContainerSpec) => podForContainer(engine, s, f),
     };
     if (f.detach) {
       const rec = await runDetached(engine, spec, how);

@@ -27,8 +27,9 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   checkCpus(input.resources.nanoCpus);
   if (input.resources.cpusetCpus) checkCpusetAvailable('cpus', input.resources.cpusetCpus);
   if (input.resources.cpusetMems) checkCpusetAvailable('mems', input.resources.cpusetMems);
-  const image = ctx.images.resolve(input.image);
-  const imageConfig = ctx.images.config(image.id);
+  // pods: an infra container has no image (an empty root with catatonit bound in)
+  const image = input.podInfra ? { id: '', chainIds: [], size: 0 } : ctx.images.resolve(input.image);
+  const imageConfig: Partial<ReturnType<typeof ctx.images.config>> = input.podInfra ? {} : ctx.images.config(image.id);
   const spec: ContainerSpec = { ...input, imageId: image.id, mounts: [...input.mounts] };
   for (const l of input.links ?? []) {
     const target = ctx.containers.lookup(l.split(':')[0] as string);

@@ -1,7 +1,7 @@
 import { BerthError } from '../errors/berth-error.js';
 import type { ContainerRecord } from './container-record.js';
 
-const KEYS = new Set(['id', 'name', 'label', 'exited', 'status', 'ancestor', 'before', 'since', 'volume', 'health', 'network', 'publish', 'expose', 'is-task']);
+const KEYS = new Set(['id', 'name', 'label', 'exited', 'status', 'ancestor', 'before', 'since', 'volume', 'health', 'network', 'publish', 'expose', 'is-task', 'pod']);
 const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
 
 export type Filters = Map<string, string[]>;
@@ -40,6 +40,8 @@ export function matchContainer(
     health?: (c: ContainerRecord) => string;
     /** names and ids of the networks the container is on (default: its --network) */
     networks?: (c: ContainerRecord) => string[];
+    /** pods: the id and name of the container's pod, [] for none */
+    pod?: (c: ContainerRecord) => string[];
   },
 ): boolean {
   for (const [k, vals] of f) {
@@ -85,6 +87,10 @@ export function matchContainer(
           return c.spec.publish.some((p) => portMatches(v, p.containerPort, p.protocol));
         case 'health':
           return (opts.health?.(c) ?? 'none') === v;
+        case 'pod': {
+          const [id, name] = opts.pod?.(c) ?? [];
+          return id !== undefined && (name === v || (v.length > 0 && id.startsWith(v)));
+        }
         case 'expose':
           return exposedPorts(c).some(([port, proto]) => portMatches(v, port, proto));
         default:

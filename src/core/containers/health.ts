@@ -12,6 +12,7 @@ import { lockFilePath } from '../locks.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { execOptions, execProcess } from './exec.js';
+import { isNetProbe, netProbe } from './health-net.js';
 
 /** docker's defaults (daemon/health.go), in nanoseconds as image configs keep them. */
 const SECOND = 1_000_000_000;
@@ -195,6 +196,11 @@ export async function probe(ctx: EngineContext, rec: ContainerRecord, hc: Health
   const timeoutMs = (hc.Timeout || HEALTH_DEFAULTS.Timeout) / 1e6;
   let exitCode: number;
   let output: string;
+  // kube's httpGet and tcpSocket probes: from the host into the container's network namespace
+  if (isNetProbe(hc.Test)) {
+    const r = await netProbe(ctx, rec, hc.Test, timeoutMs);
+    return { Start: start.toISOString(), End: new Date().toISOString(), ExitCode: r.exitCode, Output: r.output };
+  }
   try {
     const { process: proc } = execProcess(ctx, rec.id, { cmd, env: [], tty: false, interactive: false, privileged: false });
     const r = await execCaptured(execOptions(ctx, rec.id, proc, { tty: false, stdin: false }), timeoutMs, MAX_OUTPUT);
@@ -243,5 +249,10 @@ export async function monitorHealth(ctx: EngineContext, id: string, runId: strin
     const next = applyProbe(before, entry, hc, inPeriod);
     writeFile(ctx, id, { ...next, runId, monitorPid: process.pid, monitorStartTime: startTimeOf(process.pid) });
     if (next.Status !== before.Status) containerEvent(ctx, still, `health_status: ${next.Status}`);
+    // podman's --health-on-failure=kill (kube's liveness probe): the restart policy takes it from there
+    if (next.Status === 'unhealthy' && before.Status !== 'unhealthy' && still.spec.healthOnFailure === 'kill') {
+      await ctx.runtime().kill(id, 9, true).catch(() => undefined);
+      return;
+    }
   }
 }

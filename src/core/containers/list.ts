@@ -4,6 +4,13 @@ import { refreshContainer } from './exit.js';
 import { matchContainer, type Filters } from './filter.js';
 import { healthOf } from './health.js';
 import { containerNetworks } from './ps-rows.js';
+import { podStore } from '../pods/pod-store.js';
+
+/** The pod of a container as [id, name] (empty for one outside a pod): for ps --pod and --filter pod=. */
+export function podOfContainer(ctx: EngineContext, rec: { spec: { pod?: string } }): string[] {
+  const p = rec.spec.pod ? podStore(ctx).get(rec.spec.pod) : undefined;
+  return p ? [p.id, p.name] : [];
+}
 
 /**
  * docker ps's selection: every container brought up to date, only the live ones unless `all` (or
@@ -19,6 +26,7 @@ export function listContainers(ctx: EngineContext, opts: { all: boolean; filters
       imageNames: names,
       health: (rec) => healthOf(ctx, rec)?.Status ?? 'none',
       networks: (rec) => containerNetworks(ctx, rec, true),
+      pod: (rec) => podOfContainer(ctx, rec),
       created: (ref) => {
         try {
           return ctx.containers.lookup(ref).created;

@@ -4,6 +4,7 @@ import { containerPaths } from './container-paths.js';
 import { refreshContainer } from './exit.js';
 import { removeContainer } from './remove.js';
 import { repairContainers } from './repair.js';
+import { podStore } from '../pods/pod-store.js';
 import { prunable, type PruneFilters } from '../prune/prune-filters.js';
 import { reclaimLeftovers } from '../system/leftovers.js';
 
@@ -21,6 +22,8 @@ export async function pruneContainers(ctx: EngineContext, opts: { filters?: Prun
   for (const c0 of ctx.containers.list()) {
     const c = refreshContainer(ctx, c0);
     if (['running', 'paused', 'restarting', 'removing'].includes(c.state.status)) continue;
+    // pods: a pod's infra goes with its pod (pod rm, pod prune), never alone
+    if (c.spec.podInfra && c.spec.pod && podStore(ctx).get(c.spec.pod)) continue;
     if (!prunable(f, c.created, c.spec.labels)) continue;
     reclaimed += dirSize(containerPaths(ctx.paths, c.id).upper);
     await removeContainer(ctx, c.id, {});

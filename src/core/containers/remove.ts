@@ -12,11 +12,14 @@ import { checkVerb, isActive } from './transitions.js';
 import { killAndWait } from './stop.js';
 import { anonymousVolumes, volumeUser } from './volumes.js';
 import { forgetContainerNetworks } from '../networks/index.js';
+import { checkRemovable } from '../pods/member.js';
 
 export interface RemoveOptions {
   force?: boolean;
   /** also remove the anonymous volumes the container created (docker rm -v) */
   volumes?: boolean;
+  /** pods: the pod itself is being removed, its infra container with it */
+  podRemoval?: boolean;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface RemoveOptions {
  * file; conmon's exit hook, waiting for the lock meanwhile, then finds nothing to do.
  */
 export async function removeContainer(ctx: EngineContext, ref: string, opts: RemoveOptions = {}): Promise<string> {
+  // pods: an infra container goes only with its pod
+  if (!opts.podRemoval) checkRemovable(ctx, refreshContainer(ctx, ctx.containers.lookup(ref)));
   if (opts.force) {
     // the kill goes out at once, even while another command holds the container (a stop waiting
     // out its timeout): only the removal waits for the lock

@@ -23,6 +23,11 @@ export interface CreateForRunOptions {
   resolveImage: (image: string) => Promise<string>;
   /** once the container exists (the CLI writes --cidfile); a throw removes the container again */
   onCreated?: (id: string) => Promise<void> | void;
+  /**
+   * Where the container goes, once its image is known (a pod: its namespaces, cgroup and ports);
+   * `undo` takes back what placing it made when the container cannot be created.
+   */
+  place?: (spec: ContainerSpec) => Promise<{ spec: ContainerSpec; undo: () => Promise<void> }>;
 }
 
 export async function createForRun(ctx: EngineContext, spec: ContainerSpec, opts: CreateForRunOptions): Promise<ContainerRecord> {
@@ -30,7 +35,15 @@ export async function createForRun(ctx: EngineContext, spec: ContainerSpec, opts
   trace('repaired');
   const imageId = await opts.resolveImage(spec.image);
   // a short name the search list resolved to another registry is known here by its id
-  const rec = createContainer(ctx, ctx.images.find(spec.image) ? spec : { ...spec, image: imageId });
+  const resolved = ctx.images.find(spec.image) ? spec : { ...spec, image: imageId };
+  const placed = opts.place ? await opts.place(resolved) : undefined;
+  let rec: ContainerRecord;
+  try {
+    rec = createContainer(ctx, placed?.spec ?? resolved);
+  } catch (e) {
+    await placed?.undo();
+    throw e;
+  }
   trace('created');
   if (opts.onCreated) {
     try {

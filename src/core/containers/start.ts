@@ -23,6 +23,7 @@ import { withContainer } from './locked.js';
 import { checkVerb } from './transitions.js';
 import { startTimeOf } from '../runtime/process-util.js';
 import { networkForStart, type StartNetwork } from '../networks/index.js';
+import { beforePodContainerStart } from '../pods/member.js';
 
 export interface StartOptions {
   /**
@@ -82,10 +83,13 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
 
   let net: StartNetwork | undefined;
   try {
+    // pods: the pod's cgroup (its limits) and, for a member, its infra running
+    await beforePodContainerStart(ctx, rec);
     // networks: the namespace now, the CNI chain once conmon is under way
     net = await networkForStart(ctx, rec);
     trace('netns made');
-    if (!isMountPoint(p.rootfs)) {
+    // pods: an infra's root is its empty directory (catatonit is bound in), no overlay
+    if (!rec.spec.podInfra && !isMountPoint(p.rootfs)) {
       mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
     }
     const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
@@ -201,11 +205,16 @@ function runningPeer(ctx: EngineContext, mode: string | undefined, what: string)
   return other;
 }
 
-/** --pid/--ipc container:NAME: the other container's namespaces, by its process's /proc entry. */
-function joinedNamespaces(ctx: EngineContext, rec: ContainerRecord): { pid?: string; ipc?: string } {
+/** --pid/--ipc container:NAME (and a pod member's uts): the other container's namespaces, by its process's /proc entry. */
+function joinedNamespaces(ctx: EngineContext, rec: ContainerRecord): { pid?: string; ipc?: string; uts?: string } {
   const pid = runningPeer(ctx, rec.spec.pidMode, 'PID');
   const ipc = runningPeer(ctx, rec.spec.ipcMode, 'IPC');
-  return { ...(pid ? { pid: `/proc/${pid.state.pid}/ns/pid` } : {}), ...(ipc ? { ipc: `/proc/${ipc.state.pid}/ns/ipc` } : {}) };
+  const uts = runningPeer(ctx, rec.spec.utsMode, 'UTS');
+  return {
+    ...(pid ? { pid: `/proc/${pid.state.pid}/ns/pid` } : {}),
+    ...(ipc ? { ipc: `/proc/${ipc.state.pid}/ns/ipc` } : {}),
+    ...(uts ? { uts: `/proc/${uts.state.pid}/ns/uts` } : {}),
+  };
 }
 
 /**

@@ -49,8 +49,9 @@ export function formatNano(timeNano: string): string {
   return `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
 }
 
-const FILTER_KEYS = new Set(['container', 'event', 'image', 'label', 'type', 'volume', 'network', 'scope', 'daemon', 'plugin', 'node', 'service', 'secret', 'config']);
-const TYPES = new Set(['container', 'image', 'volume', 'network', 'daemon', 'plugin', 'node', 'service', 'secret', 'config']);
+const FILTER_KEYS = new Set(['container', 'event', 'image', 'label', 'type', 'volume', 'network', 'scope', 'daemon', 'plugin', 'node', 'service', 'secret', 'config', 'pod']);
+// pods: berth's (and podman's) pod events beside docker's types
+const TYPES = new Set(['container', 'image', 'volume', 'network', 'daemon', 'plugin', 'node', 'service', 'secret', 'config', 'pod']);
 
 export type EventFilters = Map<string, string[]>;
 
@@ -82,6 +83,7 @@ export function matchEvent(e: BerthEvent, f: EventFilters): boolean {
     forType('container', 'container', (v) => e.id.startsWith(v) || name === v) &&
     forType('volume', 'volume', (v) => e.id === v) &&
     forType('network', 'network', (v) => e.id.startsWith(v) || name === v) &&
+    forType('pod', 'pod', (v) => e.id.startsWith(v) || name === v) &&
     oneOf('image', (v) => {
       const image = e.type === 'image' ? (name ?? e.id) : e.attributes['image'];
       return image !== undefined && (image === v || image === `${v}:latest` || e.id === v || (e.type === 'image' && e.id.startsWith(v)));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type EventType = 'container' | 'image' | 'volume' | 'network';
+export type EventType = 'container' | 'image' | 'volume' | 'network' | 'pod';
 
 /** One thing that happened, as docker's events API reports it (Type, Action, Actor). */
 export interface BerthEvent {

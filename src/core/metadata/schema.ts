@@ -113,6 +113,21 @@ export const MIGRATIONS: readonly Migration[] = [
       addColumn(db, 'networks', 'extra', `TEXT NOT NULL DEFAULT '{}'`);
     },
   },
+  {
+    version: 5,
+    description: 'pods (members are containers whose spec names the pod)',
+    up(db) {
+      db.exec(`CREATE TABLE pods (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        infra_id TEXT NOT NULL DEFAULT '',
+        cgroup_parent TEXT NOT NULL DEFAULT '',
+        pending_pid INTEGER NOT NULL DEFAULT 0
+      )`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -114,6 +114,12 @@ export interface ContainerSpec {
   annotations?: Record<string, string>;
   /** --expose, as "80/tcp": ports the container exposes besides its image's */
   expose?: string[];
+  /** pods: the id of the pod this container belongs to (src/core/pods) */
+  pod?: string;
+  /** pods: this is the pod's infra container (no image: an empty root with catatonit) */
+  podInfra?: boolean;
+  /** what an unhealthy container gets (podman's --health-on-failure; kube's liveness probe kills it) */
+  healthOnFailure?: 'none' | 'kill';
 }
 
 export interface MountSpec {

@@ -106,8 +106,9 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
     }),
     linux,
   };
-  // runc refuses a hostname without a UTS namespace of our own
-  if (spec.utsMode !== 'host') out.hostname = hostname;
+  // runc refuses a hostname without a UTS namespace of our own; a pod member joining its infra's
+  // must not set it either (runc would rename the whole pod)
+  if (spec.utsMode !== 'host' && !spec.utsMode?.startsWith('container:')) out.hostname = hostname;
   const stop = stopSignal(spec, image);
   if (stop || spec.annotations) out.annotations = { ...(spec.annotations ?? {}), ...(stop ? { 'org.opencontainers.image.stopSignal': stop } : {}) };
   return out;

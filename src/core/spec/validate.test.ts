@@ -15,6 +15,8 @@ test('validateContainerSpec() accepts the empty spec and a busy valid one', () =
     ulimits: [{ name: 'nofile', soft: 1, hard: 2 }],
     mounts: [{ type: 'tmpfs', source: '', target: '/a', readOnly: false, options: [] }],
   })));
+  // a pod member joins its infra's uts namespace (never a plain container)
+  assert.doesNotThrow(() => validateContainerSpec(spec({ pod: 'p', utsMode: 'container:infra', ipcMode: 'container:infra', network: 'container:infra' })));
 });
 
 test('validateContainerSpec() rejects each conflicting or out-of-range setting', () => {

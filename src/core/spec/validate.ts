@@ -11,9 +11,10 @@ function invalid(message: string): BerthError {
   return new BerthError('InvalidArgument', message);
 }
 
-function checkMode(flag: string, value: string | undefined, allowed: readonly string[]): void {
+function checkMode(flag: string, value: string | undefined, allowed: readonly string[], inPod = false): void {
   if (value === undefined || value === '' || allowed.includes(value)) return;
-  if (value.startsWith('container:') && value.length > 'container:'.length && flag !== '--uts') return;
+  // pods: a member joins its infra's uts namespace too (docker's --uts never joins a container's)
+  if (value.startsWith('container:') && value.length > 'container:'.length && (flag !== '--uts' || inPod)) return;
   throw invalid(`invalid ${flag}: "${value}"`);
 }
 
@@ -69,7 +70,7 @@ export function validateContainerSpec(spec: ContainerSpec): void {
   }
   checkMode('--pid', spec.pidMode, ['private', 'host']);
   checkMode('--ipc', spec.ipcMode, ['private', 'shareable', 'host', 'none']);
-  checkMode('--uts', spec.utsMode, ['private', 'host']);
+  checkMode('--uts', spec.utsMode, ['private', 'host'], spec.pod !== undefined);
   checkMode('--cgroupns', spec.cgroupnsMode, ['private', 'host']);
   if (spec.utsMode === 'host' && (spec.hostname || spec.domainname)) {
     throw invalid('conflicting options: hostname and the UTS mode');
