@@ -238,7 +238,7 @@ test('--start=false creates without starting; a second play is refused unless --
   await ok(['kube', 'play', '--start=false', file]);
   assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}} {{.Status}}']), 'many-pod Created');
   const again = await t.berth(['kube', 'play', file]);
-  assert.equal(again.code, 125);
+  assert.equal(again.code, 1);
   assert.match(again.stderr, /pod "many-pod" already exists \(remove it, or play with --replace\)/);
   const before = await ok(['pod', 'inspect', '-f', '{{.Id}}', 'many-pod']);
   await ok(['kube', 'play', '--replace', file]);
@@ -259,14 +259,14 @@ test('an invalid manifest creates nothing and names the field; a failing init co
   ];
   for (const [text, pattern] of cases) {
     const r = await t.berth(['kube', 'play', '-'], { input: text });
-    assert.equal(r.code, 125, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, pattern);
     assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('Error')).length, 1);
     assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
   }
   const failing = fullManifest(h).replace("'sleep 0.3; echo one >> /work/order'", "'echo one >> /work/order; exit 3'");
   const r = await t.berth(['kube', 'play', '-'], { input: failing });
-  assert.equal(r.code, 125);
+  assert.equal(r.code, 1);
   assert.match(r.stderr, /app-init-one: init container exited with code 3/);
   assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
 });
@@ -324,7 +324,7 @@ test('kube generate of a container outside a pod: a Pod named after it with its 
   assert.deepEqual(pod.spec.containers[0]?.['ports'], [{ containerPort: 8080, hostPort: port }]);
   await ok(['rm', '-f', 'solo']);
   const none = await t.berth(['kube', 'generate', 'nosuch']);
-  assert.equal(none.code, 125);
+  assert.equal(none.code, 1);
   assert.match(none.stderr, /No such container: nosuch/);
   const noPorts = await t.berth(['kube', 'generate', '--service', 'nosuch2']);
   assert.notEqual(noPorts.code, 0);

@@ -134,9 +134,12 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   const deleted = ctx.runtime().delete(rec.id, true).catch(() => undefined);
   // networks: rules, lease, veth, DNS entry and namespace go with the process (retried by repair)
   const netDown = tearDownNetwork(ctx, rec.id).catch(() => undefined);
-  if (isMountPoint(p.rootfs)) {
+  // and a shareable container's host-side /dev/shm goes with its run (peers joined it while it
+  // ran), before the first wait: a removal deletes the container's files meanwhile
+  for (const m of [p.rootfs, ...(rec.spec.ipcMode === 'shareable' ? [`${p.dir}/shm`] : [])]) {
+    if (!isMountPoint(m)) continue;
     try {
-      unmount(p.rootfs);
+      unmount(m);
     } catch {
       /* busy mounts are retried by the next cleanup */
     }
@@ -144,14 +147,5 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   await deleted;
   await netDown;
   releaseVolumes(ctx, rec);
-  // a shareable container's host-side /dev/shm goes with its run (peers joined it while it ran)
-  const shm = `${p.dir}/shm`;
-  if (rec.spec.ipcMode === 'shareable' && isMountPoint(shm)) {
-    try {
-      unmount(shm);
-    } catch {
-      /* busy: the next cleanup tries again */
-    }
-  }
   return ctx.containers.get(rec.id) ?? refreshed;
 }

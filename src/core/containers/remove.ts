@@ -76,7 +76,8 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
 /** Everything on disk a container owns, removed idempotently. */
 export function removeContainerFiles(ctx: EngineContext, id: string): void {
   const p = containerPaths(ctx.paths, id);
-  if (isMountPoint(p.rootfs)) unmount(p.rootfs);
+  // the root filesystem and a shareable /dev/shm: never delete through a mount
+  for (const m of [p.rootfs, path.join(p.dir, 'shm')]) if (isMountPoint(m)) unmount(m);
   fs.rmSync(p.dir, { recursive: true, force: true });
   fs.rmSync(p.runDir, { recursive: true, force: true });
   fs.rmSync(p.exitFile, { force: true });
