@@ -624,6 +624,8 @@ test('docker-compose 1.29: up -d, ps, logs, exec, a second up -d up to date, dow
       '    image: busybox',
       '    command: sh -c "echo hello > /data/index.html; echo db-up; exec httpd -f -p 8080 -h /data"',
       '    stop_grace_period: 1s',
+      '    ports:',
+      '      - "127.0.0.1::8080"',
       '    volumes:',
       '      - data:/data',
       '  web:',
@@ -650,6 +652,14 @@ test('docker-compose 1.29: up -d, ps, logs, exec, a second up -d up to date, dow
       await sleep(200);
     }
     assert.match(logs, /web_1 +\| hello/, 'web reached db by its service name');
+    // the published port answers on the host
+    const port = (await compose(['port', 'db', '8080'])).stdout.trim();
+    assert.match(port, /^127\.0\.0\.1:\d+$/);
+    let body = '';
+    for (let i = 0; i < 40 && body === ''; i++) {
+      body = await fetch(`http://${port}/index.html`).then((r) => r.text(), () => new Promise<string>((r) => setTimeout(() => r(''), 100)));
+    }
+    assert.equal(body, 'hello\n');
     const ex = await compose(['exec', '-T', 'db', 'cat', '/data/index.html']);
     assert.equal(ex.code, 0, ex.stderr);
     assert.equal(ex.stdout, 'hello\n');
