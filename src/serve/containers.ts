@@ -314,7 +314,8 @@ async function logs(s: ServeContext, req: Request, res: ServerResponse): Promise
   const until = q.get('until');
   const ac = new AbortController();
   res.on('close', () => ac.abort());
-  s.shutdown.addEventListener('abort', () => ac.abort(), { once: true });
+  const onShutdown = (): void => ac.abort();
+  s.shutdown.addEventListener('abort', onShutdown, { once: true });
   res.writeHead(200, { 'Content-Type': RAW_STREAM });
   res.flushHeaders();
   const out = outputStreams(res, rec.spec.tty, { stdout: wantOut, stderr: wantErr });
@@ -333,7 +334,7 @@ async function logs(s: ServeContext, req: Request, res: ServerResponse): Promise
       signal: ac.signal,
     },
     out,
-  );
+  ).finally(() => s.shutdown.removeEventListener('abort', onShutdown));
   res.end();
 }
 

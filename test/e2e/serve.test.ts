@@ -196,6 +196,20 @@ test('docker run through the socket: output, the container\'s exit code, 125/126
   await ok(['rm', 'kept']);
 });
 
+test('Debian\'s docker.io 20.10 CLI too: run with the exit code, exec, cp, logs', { skip: !fs.existsSync('/usr/bin/docker') }, async () => {
+  const old = (args: string[], input?: string) => docker(['-H', `unix://${sock}`, ...args], { bin: '/usr/bin/docker', ...(input !== undefined ? { input } : {}) });
+  const r = await old(['run', '--rm', 'busybox', 'sh', '-c', 'echo old-cli; exit 4']);
+  assert.equal(r.code, 4, r.stderr);
+  assert.equal(r.stdout, 'old-cli\n');
+  assert.equal((await old(['run', '-d', '--name', 'o1', 'busybox', 'sleep', '300'])).code, 0);
+  assert.equal((await old(['exec', '-i', 'o1', 'cat'], 'exec-old\n')).stdout, 'exec-old\n');
+  const src = path.join(dockerConfig, 'old.txt');
+  fs.writeFileSync(src, 'old-cp\n');
+  assert.equal((await old(['cp', src, 'o1:/tmp/'])).code, 0);
+  assert.equal((await old(['exec', 'o1', 'cat', '/tmp/old.txt'])).stdout, 'old-cp\n');
+  assert.equal((await old(['rm', '-f', 'o1'])).code, 0);
+});
+
 test('docker run -d, ps, logs, exec, inspect, top, stats, cp both ways, diff, stop, rm', async () => {
   const id = await ok(['run', '-d', '--name', 'web', '--label', 'tier=front', 'busybox', 'sh', '-c', 'echo started; echo oops >&2; exec sleep 300']);
   assert.match(id, /^[0-9a-f]{64}$/);
@@ -606,6 +620,8 @@ test('docker-compose 1.29: up -d, ps, logs, exec, a second up -d up to date, dow
       '    image: busybox',
       '    command: sh -c "echo hello > /data/index.html; echo db-up; exec httpd -f -p 8080 -h /data"',
       '    stop_grace_period: 1s',
+      '    ports:',
+      '      - "127.0.0.1::8080"',
       '    volumes:',
       '      - data:/data',
       '  web:',
@@ -632,6 +648,14 @@ test('docker-compose 1.29: up -d, ps, logs, exec, a second up -d up to date, dow
       await sleep(200);
     }
     assert.match(logs, /web_1 +\| hello/, 'web reached db by its service name');
+    // the published port answers on the host
+    const port = (await compose(['port', 'db', '8080'])).stdout.trim();
+    assert.match(port, /^127\.0\.0\.1:\d+$/);
+    let body = '';
+    for (let i = 0; i < 40 && body === ''; i++) {
+      body = await fetch(`http://${port}/index.html`).then((r) => r.text(), () => new Promise<string>((r) => setTimeout(() => r(''), 100)));
+    }
+    assert.equal(body, 'hello\n');
     const ex = await compose(['exec', '-T', 'db', 'cat', '/data/index.html']);
     assert.equal(ex.code, 0, ex.stderr);
     assert.equal(ex.stdout, 'hello\n');
