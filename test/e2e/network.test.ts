@@ -268,7 +268,7 @@ test('a host port already in use is named in the error and nothing is left behin
     const c = await ok(['create', '-p', `${other}:80`, 'busybox', 'true']);
     assert.match(c, /^[0-9a-f]{64}$/);
     const s = await t.berth(['start', c]);
-    assert.equal(s.code, 125);
+    assert.equal(s.code, 1); // docker's CLI: a refused start exits 1 (125 is run's)
     assert.match(s.stderr, new RegExp(`${other}/tcp failed`));
     assert.equal(await ok(['inspect', '--format', '{{.State.Running}}', c]), 'false');
     await ok(['rm', c]);
@@ -282,9 +282,8 @@ test('a network whose iptables rules do not go in: the container is not started,
   const fake = fs.mkdtempSync('/tmp/berth-fake-ipt-');
   fs.writeFileSync(`${fake}/iptables`, '#!/bin/sh\necho "iptables: injected failure" >&2\nexit 4\n', { mode: 0o755 });
   try {
-    await ok(['network', 'create', 'nt-noipt']);
-    const bridge = await ok(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.name"}}', 'nt-noipt']);
-    assert.match(bridge, /^berth-[0-9a-f]{8}$/);
+    // the bridge a network was not given a name for is berth-<the id's first 8 digits>
+    const bridge = `berth-${(await ok(['network', 'create', 'nt-noipt'])).slice(0, 8)}`;
     const r = await t.berth(['run', '--rm', '--network', 'nt-noipt', 'busybox', 'echo', 'reached'], { env: { PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
     assert.equal(r.code, 125);
     assert.doesNotMatch(r.stdout, /reached/);
