@@ -7,6 +7,7 @@ import { unmount, isMountPoint } from '../host/mount.js';
 import { containerPaths } from './container-paths.js';
 import { finalizeExit, refreshContainer } from './exit.js';
 import { withContainer } from './locked.js';
+import { isOutOfSpace } from '../metadata/space-reserve.js';
 import { lockFilePath } from '../locks.js';
 import { checkVerb, isActive } from './transitions.js';
 import { killAndWait } from './stop.js';
@@ -48,8 +49,14 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
       ctx.containers.updateState(rec.id, (s) => ({ ...s, stoppedByUser: true }));
       rec = await killAndWait(ctx, rec, 'SIGKILL', 10_000);
     }
-    const removing = ctx.containers.updateState(rec.id, (s) => ({ ...s, status: 'removing' }));
-    if (removing) rec = { ...rec, state: removing };
+    // `removing` marks a removal a crash interrupted; on a full disk it cannot be written, and
+    // the removal (which frees the space) goes on without it, under the lock all the same
+    try {
+      const removing = ctx.containers.updateState(rec.id, (s) => ({ ...s, status: 'removing' }));
+      if (removing) rec = { ...rec, state: removing };
+    } catch (e) {
+      if (!isOutOfSpace(e)) throw e;
+    }
     // the runtime's delete and the network's tear-down run while the files go (finalizeExit has
     // unmounted the root filesystem before its first wait); the kernel deleting a veth alone
     // takes 15-25 ms
