@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { rootlessRoots } from '../core/config/paths.js';
+import { ROOTLESS_ENV } from '../core/rootless/mode.js';
+import { ensurePause, ensurePrivateDir, enterCommand, planRootless, userName } from '../core/rootless/pause.js';
+
+/** Arguments that never open a store: they run where they are, rootless or not. */
+const NO_STORE = new Set(['--help', '-h', 'help', '--version', '-v', 'version']);
+
+/**
+ * Rootless berth, the outside half: an ordinary user's berth checks the host, enters the user's
+ * namespace (made on first use) and runs the same command there as its root, with the user's
+ * own storage and run roots. Returns the exit status to end with, or undefined for root (and for
+ * help and version), which go on here exactly as before.
+ */
+export async function relaunchRootless(args: readonly string[], stderr: NodeJS.WriteStream): Promise<number | undefined> {
+  const uid = process.geteuid?.() ?? 0;
+  if (uid === 0) return undefined;
+  if (args.length === 0 || NO_STORE.has(args[0] as string)) return undefined;
+  const gid = process.getegid?.() ?? uid;
+  const user = userName();
+  const plan = planRootless({ uid, gid, user });
+  if (plan.warning) stderr.write(`WARNING: ${plan.warning}\n`);
+  let home: string | undefined;
+  try {
+    home = os.userInfo().homedir;
+  } catch {
+    home = undefined;
+  }
+  const roots = rootlessRoots(uid, process.env, home);
+  ensurePrivateDir(roots.runRoot, uid);
+  const pid = ensurePause(roots.runRoot, plan);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    [ROOTLESS_ENV]: `${uid}:${gid}:${user}`,
+    BERTH_ROOT: process.env['BERTH_ROOT'] ?? roots.root,
+    BERTH_RUNROOT: process.env['BERTH_RUNROOT'] ?? roots.runRoot,
+  };
+  const [cmd, ...rest] = enterCommand(pid, [process.execPath, '--', process.argv[1] ?? 'berth', ...args]);
+  const child = spawn(cmd as string, rest, { stdio: 'inherit', env });
+  // the terminal's Ctrl-C and Ctrl-\ reach the inner berth itself (one process group)
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const) process.on(sig, forward(sig));
+  return await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (signal) {
+        process.removeAllListeners(signal);
+        process.kill(process.pid, signal);
+      }
+      resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0));
+    });
+  });
+}
