@@ -1,4 +1,6 @@
 import { checkCpusetAvailable } from '../spec/cpuset.js';
+import { checkRootlessSpec } from '../rootless/limits.js';
+import { rootlessMode } from '../rootless/mode.js';
 import { containerEvent } from '../events/container-events.js';
 import { mergeHealthcheck } from './health.js';
 import fs from 'node:fs';
@@ -24,6 +26,8 @@ import { planEndpoint, networkStore, checkHostPortsFree } from '../networks/inde
  */
 export function createContainer(ctx: EngineContext, input: ContainerSpec): ContainerRecord {
   validateContainerSpec(input);
+  const rootless = rootlessMode();
+  if (rootless || input.usernsMode === 'keep-id') checkRootlessSpec(input, rootless, rootless ? ctx.hostFacts().cgroupVersion : 1);
   checkCpus(input.resources.nanoCpus);
   if (input.resources.cpusetCpus) checkCpusetAvailable('cpus', input.resources.cpusetCpus);
   if (input.resources.cpusetMems) checkCpusetAvailable('mems', input.resources.cpusetMems);

@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import { BerthError, wrap } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mount.js';
-import { generateRuntimeSpec } from '../spec/generate.js';
+import { generateRuntimeSpec, type GenerateInput } from '../spec/generate.js';
+import { rootlessMode, rootlessEnv } from '../rootless/mode.js';
+import { keepIdMapping, mappedCount, type IdMapping } from '../rootless/id-map.js';
 import { keepsStdinOpen } from '../spec/container-spec.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
@@ -92,8 +94,10 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     trace('rootfs mounted');
     const rt = rec.spec.resources.cpuRealtimeRuntime;
     if (rt && ctx.hostFacts().cgroupVersion === 1) ensureRealtimeBudget(path.dirname(cgroupsPathFor(rec)), rt);
+    const rootless = rootlessSpecInput(rec);
     const spec = generateRuntimeSpec({
-      spec: rec.spec,
+      spec: rootless?.spec ?? rec.spec,
+      ...(rootless ? { rootless: rootless.input } : {}),
       image: rec.image.config,
       rootfs: p.rootfs,
       containerId: rec.id,
@@ -128,6 +132,8 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
       terminal: rec.spec.tty,
       stdin: rec.spec.openStdin,
       leaveStdinOpen: keepsStdinOpen(rec.spec),
+      // the exit hook is berth in the user's namespace, rootless as the command that started it
+      env: rootlessEnv(),
       ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
     });
     // the CNI chain runs while the runtime creates the container (conmon is already spawned)
@@ -182,6 +188,22 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
   }
 }
 
+
+/**
+ * A rootless container's part of the runtime config: the host's /sys for host networking, and
+ * for --userns=keep-id a user namespace of its own keeping the user's uid and gid inside (the
+ * process runs as them unless --user says otherwise).
+ */
+function rootlessSpecInput(rec: ContainerRecord): { spec: ContainerRecord['spec']; input: NonNullable<GenerateInput['rootless']> } | undefined {
+  const mode = rootlessMode();
+  if (!mode) return undefined;
+  const input: NonNullable<GenerateInput['rootless']> = { hostNetwork: rec.spec.network === 'host' };
+  if (rec.spec.usernsMode !== 'keep-id') return { spec: rec.spec, input };
+  const oci = (m: IdMapping) => ({ containerID: m.containerId, hostID: m.hostId, size: m.size });
+  input.uidMappings = keepIdMapping(mode.uid, mappedCount(mode.uidMap)).map(oci);
+  input.gidMappings = keepIdMapping(mode.gid, mappedCount(mode.gidMap)).map(oci);
+  return { spec: { ...rec.spec, user: rec.spec.user || `${mode.uid}:${mode.gid}` }, input };
+}
 
 /** --log-opt max-size (json-file, local): docker's units, as conmon's --log-size-max takes bytes. */
 function logSizeMax(spec: ContainerRecord['spec']): number | undefined {

@@ -41,6 +41,19 @@ export interface GenerateInput {
   shmPath?: string;
   /** told about limits the host cannot apply (docker prints these as warnings) */
   onWarning?: (message: string) => void;
+  /**
+   * Rootless berth (runc runs as root of the user's namespace): no cgroup (an ordinary user gets
+   * none on cgroup v1; limits were refused at create), and for `--userns=keep-id` a user
+   * namespace of the container's own with these mappings (relative to the user's namespace).
+   */
+  rootless?: { uidMappings?: IdMappingSpec[]; gidMappings?: IdMappingSpec[]; hostNetwork?: boolean };
+}
+
+/** One OCI uidMappings/gidMappings entry. */
+export interface IdMappingSpec {
+  containerID: number;
+  hostID: number;
+  size: number;
 }
 
 /**
@@ -106,11 +119,33 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
     }),
     linux,
   };
+  if (input.rootless) applyRootless(out, input.rootless);
   // runc refuses a hostname without a UTS namespace of our own
   if (spec.utsMode !== 'host') out.hostname = hostname;
   const stop = stopSignal(spec, image);
   if (stop || spec.annotations) out.annotations = { ...(spec.annotations ?? {}), ...(stop ? { 'org.opencontainers.image.stopSignal': stop } : {}) };
   return out;
+}
+
+/**
+ * What changes for a rootless container: no cgroup path or resources (runc would make cgroups the
+ * user may not), no cgroup filesystem (none of the user's to show), sysfs bound from the host when
+ * the network namespace is the host's (sysfs can only be mounted by the owner of the netns), and
+ * the keep-id user namespace.
+ */
+function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless']>): void {
+  const linux = out.linux as SpecLinux;
+  delete linux.cgroupsPath;
+  delete linux.resources;
+  out.mounts = (out.mounts ?? []).filter((m) => m.type !== 'cgroup');
+  if (r.hostNetwork) {
+    out.mounts = out.mounts.map((m) => (m.type === 'sysfs' ? { destination: m.destination, type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] } : m));
+  }
+  if (r.uidMappings && r.gidMappings) {
+    linux.namespaces = [...(linux.namespaces ?? []).filter((n) => n.type !== 'user'), { type: 'user' }];
+    linux.uidMappings = r.uidMappings;
+    linux.gidMappings = r.gidMappings;
+  }
 }
 
 /** The --stop-signal (validated already) or the image's STOPSIGNAL, which a bad image may spell wrong. */
