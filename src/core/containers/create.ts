@@ -1,6 +1,7 @@
 import { checkCpusetAvailable } from '../spec/cpuset.js';
 import { checkRootlessSpec } from '../rootless/limits.js';
 import { rootlessMode } from '../rootless/mode.js';
+import { rootlessNetwork } from '../rootless/slirp.js';
 import { containerEvent } from '../events/container-events.js';
 import { mergeHealthcheck } from './health.js';
 import fs from 'node:fs';
@@ -48,6 +49,8 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   else delete spec.healthcheck;
   const args = resolveCommand(spec, imageConfig.config ?? {});
   if (spec.name !== undefined) ContainerStore.validateName(spec.name);
+  // rootless: the default network is slirp4netns, and berth's own networks are root's
+  if (rootless) spec.network = rootlessNetwork(spec.network);
   // networks: unknown network, bad --ip or --network-alias fail before anything exists
   const endpoint = planEndpoint(ctx, spec);
   if (endpoint) checkHostPortsFree(spec.publish);

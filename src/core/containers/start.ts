@@ -12,6 +12,7 @@ import type { EngineContext } from '../engine-context.js';
 import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mount.js';
 import { generateRuntimeSpec, type GenerateInput } from '../spec/generate.js';
 import { rootlessMode, rootlessEnv } from '../rootless/mode.js';
+import { isSlirp, startSlirp, stopSlirp } from '../rootless/slirp.js';
 import { keepIdMapping, mappedCount, type IdMapping } from '../rootless/id-map.js';
 import { keepsStdinOpen } from '../spec/container-spec.js';
 import { createWithConmon } from '../runtime/conmon.js';
@@ -142,6 +143,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     const created = await creating;
     trace('runtime created');
     await net.ready();
+    if (isSlirp(rec.spec.network)) await startSlirp(ctx, rec.id, created.pid, rec.spec.publish);
     trace('network ready');
     if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
     trace('attached');
@@ -177,6 +179,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     const err = e instanceof BerthError ? e : wrap(e, `starting container "${rec.name}"`);
     await runtime.delete(rec.id, true).catch(() => undefined);
     await net?.abort();
+    if (isSlirp(rec.spec.network)) stopSlirp(ctx, rec.id);
     if (isMountPoint(p.rootfs)) unmount(p.rootfs);
     ctx.containers.updateState(rec.id, (s) => ({
       ...s,
