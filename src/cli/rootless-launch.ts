@@ -36,7 +36,7 @@ export async function relaunchRootless(args: readonly string[], stderr: NodeJS.W
     BERTH_ROOT: process.env['BERTH_ROOT'] ?? roots.root,
     BERTH_RUNROOT: process.env['BERTH_RUNROOT'] ?? roots.runRoot,
   };
-  const [cmd, ...rest] = enterCommand(pid, [process.execPath, '--', process.argv[1] ?? 'berth', ...args]);
+  const [cmd, ...rest] = enterCommand(pid, [process.execPath, '--', process.argv[1] ?? 'berth', ...args], plan.uidMap.length === 1);
   const child = spawn(cmd as string, rest, { stdio: 'inherit', env });
   // the terminal's Ctrl-C and Ctrl-\ reach the inner berth itself (one process group)
   const ignore = () => undefined;

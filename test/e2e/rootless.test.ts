@@ -23,6 +23,9 @@ let uid = 0;
 let gid = 0;
 let subStart = 0;
 let root: TestEnv;
+/** a second user without subordinate ids: the single-id mapping */
+const USER2 = `${USER}s`;
+let uid2 = 0;
 
 function sh(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -31,10 +34,12 @@ function sh(cmd: string, args: string[]): string {
 }
 
 /** berth as the user, from its home, with the environment a login would give it. */
-function ub(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
-  const env = [`HOME=${HOME}`, `USER=${USER}`, `LOGNAME=${USER}`, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+function ub(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; user?: string } = {}): Promise<RunResult> {
+  const user = opts.user ?? USER;
+  const home = `/home/${user}`;
+  const env = [`HOME=${home}`, `USER=${user}`, `LOGNAME=${user}`, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`)];
   return new Promise((resolve, reject) => {
-    const child = spawn('runuser', ['-u', USER, '--', 'env', '-i', ...env, BERTH_BIN, ...args], { cwd: HOME, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, BERTH_BIN, ...args], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -70,7 +75,7 @@ function userProcesses(): number[] {
     try {
       const m = /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${d}/status`, 'utf8'));
       const u = Number(m?.[1]);
-      if (u === uid || (u >= subStart && u < subStart + 65536)) out.push(Number(d));
+      if (u === uid || u === uid2 || (u >= subStart && u < subStart + 65536)) out.push(Number(d));
     } catch {
       // gone
     }
@@ -116,6 +121,13 @@ before(async () => {
   fs.chownSync(path.join(HOME, 'busybox.tar'), uid, gid);
   root = makeTestEnv();
   await root.importBusybox('rootonly:latest');
+  sh('useradd', ['-m', '-s', '/bin/sh', USER2]);
+  uid2 = Number(sh('id', ['-u', USER2]).trim());
+  for (const [file, flag] of [['/etc/subuid', '--del-subuids'], ['/etc/subgid', '--del-subgids']] as const) {
+    for (const r of parseSubIds(fs.readFileSync(file, 'utf8'), USER2, uid2)) sh('usermod', [flag, `${r.start}-${r.start + r.count - 1}`, USER2]);
+  }
+  fs.copyFileSync(busyboxTarPath(), `/home/${USER2}/busybox.tar`);
+  fs.chownSync(`/home/${USER2}/busybox.tar`, uid2, uid2);
 });
 
 after(async () => {
@@ -136,9 +148,11 @@ after(async () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    spawnSync('userdel', ['-r', '-f', USER]);
-    fs.rmSync(HOME, { recursive: true, force: true });
-    fs.rmSync(`/tmp/berth-${uid}`, { recursive: true, force: true });
+    for (const [u, id] of [[USER, uid], [USER2, uid2]] as const) {
+      spawnSync('userdel', ['-r', '-f', u]);
+      fs.rmSync(`/home/${u}`, { recursive: true, force: true });
+      if (id > 0) fs.rmSync(`/tmp/berth-${id}`, { recursive: true, force: true });
+    }
     await root.cleanup();
   }
 });
@@ -228,7 +242,14 @@ test('--network host and the default network (slirp4netns) with a published port
   }
   assert.equal(body, 'hello-rootless\n');
   // slirp4netns goes with the container
-  const slirps = () => userProcesses().filter((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('/usr/bin/slirp4netns') && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8')));
+  const slirps = () =>
+    userProcesses().filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('/usr/bin/slirp4netns') && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      } catch {
+        return false; // ended meanwhile
+      }
+    });
   assert.equal(slirps().length, 1);
   await ok(['rm', '-f', 'web']);
   assert.equal(slirps().length, 0);
@@ -293,8 +314,23 @@ test('a hostile layer (../../x, an absolute symlink escape) writes nothing outsi
   }
   assert.deepEqual(fs.readdirSync(victim), []);
   // nothing named x anywhere in the user's home but inside the store
-  const stray = spawnSync('find', [HOME, '/tmp', '-xdev', '-name', 'x', '-newer', path.join(HOME, 'dotdot.tar'), '-not', '-path', `${HOME}/.local/share/berth/*`], { encoding: 'utf8' }).stdout.trim();
+  // (the home and the run dir: /tmp itself is shared with other users' files)
+  const stray = spawnSync('find', [HOME, `/tmp/berth-${uid}`, '-xdev', '-name', 'x', '-not', '-path', `${HOME}/.local/share/berth/*`], { encoding: 'utf8' }).stdout.trim();
   assert.equal(stray, '');
   assert.equal(fs.existsSync(path.join(HOME, '.local/share/x')), false);
   assert.equal(fs.existsSync(path.join(HOME, '.local/x')), false);
+});
+
+test('a user without subordinate ids gets the single-id mapping, with a warning saying what will not work', async () => {
+  const warning = new RegExp(`^WARNING: no subordinate ids for ${USER2} in /etc/subuid: containers get only uid and gid 0, .*usermod --add-subuids`, 'm');
+  const imp = await ub(['import', 'busybox.tar', 'busybox'], { user: USER2 });
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.match(imp.stderr, warning);
+  const r = await ub(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'id -u; cat /proc/self/uid_map'], { user: USER2 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^0\n\\s+0\\s+${uid2}\\s+1\n$`));
+  assert.match(r.stderr, warning);
+  const k = await ub(['run', '--rm', '--network', 'none', '--userns=keep-id', 'busybox', 'true'], { user: USER2 });
+  assert.equal(k.code, 125);
+  assert.match(k.stderr, /^Error: --userns=keep-id needs subordinate ids for /m);
 });

@@ -200,7 +200,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
 function rootlessSpecInput(rec: ContainerRecord): { spec: ContainerRecord['spec']; input: NonNullable<GenerateInput['rootless']> } | undefined {
   const mode = rootlessMode();
   if (!mode) return undefined;
-  const input: NonNullable<GenerateInput['rootless']> = { hostNetwork: rec.spec.network === 'host' };
+  const input: NonNullable<GenerateInput['rootless']> = { hostNetwork: rec.spec.network === 'host', ...(mode.singleId ? { singleId: true } : {}) };
   if (rec.spec.usernsMode !== 'keep-id') return { spec: rec.spec, input };
   const oci = (m: IdMapping) => ({ containerID: m.containerId, hostID: m.hostId, size: m.size });
   input.uidMappings = keepIdMapping(mode.uid, mappedCount(mode.uidMap)).map(oci);

@@ -23,4 +23,5 @@ test('rootless without limits passes; root is never refused a limit here', () =>
 test('--userns=keep-id is refused for root', () => {
   assert.throws(() => checkRootlessSpec(spec({ usernsMode: 'keep-id' }), undefined, 1), /keep-id is for rootless berth/);
   checkRootlessSpec(spec({ usernsMode: 'keep-id' }), user, 1);
+  assert.throws(() => checkRootlessSpec(spec({ usernsMode: 'keep-id' }), { ...user, singleId: true }, 1), /keep-id needs subordinate ids for alice/);
 });

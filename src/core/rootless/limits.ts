@@ -38,6 +38,9 @@ export function checkRootlessSpec(spec: ContainerSpec, rootless: RootlessMode | 
     if (spec.usernsMode === 'keep-id') throw new BerthError('InvalidArgument', '--userns=keep-id is for rootless berth (an ordinary user) only: root runs containers in the host user namespace');
     return;
   }
+  if (spec.usernsMode === 'keep-id' && rootless.singleId) {
+    throw new BerthError('InvalidArgument', `--userns=keep-id needs subordinate ids for ${rootless.user} in /etc/subuid and /etc/subgid (without them root inside is already ${rootless.user})`);
+  }
   const set = (Object.keys(spec.resources) as Array<keyof ContainerSpec['resources']>).filter((k) => {
     const v = spec.resources[k];
     return v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);

@@ -80,7 +80,7 @@ export function planRootless(opts: { uid: number; gid: number; user: string; sub
       user: opts.user,
       uidMap: [{ containerId: 0, hostId: opts.uid, size: 1 }],
       gidMap: [{ containerId: 0, hostId: opts.gid, size: 1 }],
-      warning: `no subordinate ids for ${opts.user} in ${which}: containers get only uid and gid 0, files of images owned by other ids are unpacked as root's and processes cannot change user (fix, as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 ${opts.user})`,
+      warning: `no subordinate ids for ${opts.user} in ${which}: containers get only uid and gid 0, files of images owned by other ids are unpacked as root's and processes cannot change user (fix, as root, with a range no other user has: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 ${opts.user})`,
     };
   }
   for (const p of ['newuidmap', 'newgidmap']) {
@@ -181,15 +181,19 @@ function startPause(runDir: string, plan: RootlessPlan): number {
   return pid;
 }
 
-/** The command that runs `argv` in the user's namespace as its root, in the current directory. */
-export function enterCommand(pausePid: number, argv: readonly string[]): string[] {
+/**
+ * The command that runs `argv` in the user's namespace as its root, in the current directory.
+ * With the single-id mapping the namespace denies setgroups (unshare --map-root-user), so the
+ * user's own credentials are kept: its uid is the namespace's 0 there anyway.
+ */
+export function enterCommand(pausePid: number, argv: readonly string[], singleId = false): string[] {
   let cwd = '/';
   try {
     cwd = process.cwd();
   } catch {
     // a removed working directory: / inside
   }
-  return [findProgram('nsenter') ?? 'nsenter', `--target=${pausePid}`, '--user', '--mount', `--wd=${cwd}`, '--', ...argv];
+  return [findProgram('nsenter') ?? 'nsenter', `--target=${pausePid}`, '--user', '--mount', ...(singleId ? ['--preserve-credentials'] : []), `--wd=${cwd}`, '--', ...argv];
 }
 
 /** The login name of a uid, or the number when it has none. */

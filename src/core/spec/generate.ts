@@ -46,7 +46,7 @@ export interface GenerateInput {
    * none on cgroup v1; limits were refused at create), and for `--userns=keep-id` a user
    * namespace of the container's own with these mappings (relative to the user's namespace).
    */
-  rootless?: { uidMappings?: IdMappingSpec[]; gidMappings?: IdMappingSpec[]; hostNetwork?: boolean };
+  rootless?: { uidMappings?: IdMappingSpec[]; gidMappings?: IdMappingSpec[]; hostNetwork?: boolean; singleId?: boolean };
 }
 
 /** One OCI uidMappings/gidMappings entry. */
@@ -141,6 +141,8 @@ function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless'
   if (r.hostNetwork) {
     out.mounts = out.mounts.map((m) => (m.type === 'sysfs' ? { destination: m.destination, type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] } : m));
   }
+  // one id in the namespace: devpts cannot give its ptys the tty group (gid 5 is not mapped)
+  if (r.singleId) out.mounts = out.mounts.map((m) => (m.type === 'devpts' ? { ...m, options: (m.options ?? []).filter((o) => !o.startsWith('gid=')) } : m));
   if (r.uidMappings && r.gidMappings) {
     linux.namespaces = [...(linux.namespaces ?? []).filter((n) => n.type !== 'user'), { type: 'user' }];
     linux.uidMappings = r.uidMappings;
