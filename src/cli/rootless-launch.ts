@@ -38,11 +38,11 @@ export async function relaunchRootless(args: readonly string[], stderr: NodeJS.W
   };
   const [cmd, ...rest] = enterCommand(pid, [process.execPath, '--', process.argv[1] ?? 'berth', ...args], plan.uidMap.length === 1);
   const child = spawn(cmd as string, rest, { stdio: 'inherit', env });
-  // the terminal's Ctrl-C and Ctrl-\ reach the inner berth itself (one process group)
-  const ignore = () => undefined;
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
+  // A terminal's Ctrl-C and Ctrl-\ reach the inner berth itself (one process group): passed on
+  // only when there is no terminal, as when a script or a test runner signals this process
   const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+  const fromTerminal = process.stdin.isTTY === true;
+  for (const sig of ['SIGINT', 'SIGQUIT'] as const) process.on(sig, fromTerminal ? () => undefined : forward(sig));
   for (const sig of ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const) process.on(sig, forward(sig));
   return await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
