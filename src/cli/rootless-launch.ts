@@ -1,8 +1,29 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { readProcStartTime } from '../core/runtime/process-util.js';
 import { rootlessRoots } from '../core/config/paths.js';
 import { ROOTLESS_ENV } from '../core/rootless/mode.js';
 import { ensurePause, ensurePrivateDir, enterCommand, planRootless, userName } from '../core/rootless/pause.js';
+
+/**
+ * What bin/berth needs to enter the namespace itself next time, without this first Node process
+ * (one Node start, ~0.1 s, less per command): `PID STARTTIME SINGLE UID:GID:USER`, then the
+ * warning to repeat. bin/berth uses it only while that pause process is alive, from a run dir
+ * that is the user's own.
+ */
+function writeEnterFile(runRoot: string, pid: number, plan: { uid: number; gid: number; user: string; uidMap: unknown[]; warning?: string }): void {
+  const text = `${pid} ${readProcStartTime(pid) ?? 0} ${plan.uidMap.length === 1 ? 1 : 0} ${plan.uid}:${plan.gid}:${plan.user}\n${plan.warning ?? ''}\n`;
+  const file = path.join(runRoot, 'enter');
+  try {
+    if (fs.readFileSync(file, 'utf8') === text) return;
+  } catch {
+    // not there yet
+  }
+  fs.writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+}
 
 /** Arguments that never open a store: they run where they are, rootless or not. */
 const NO_STORE = new Set(['--help', '-h', 'help', '--version', '-v', 'version']);
@@ -30,6 +51,7 @@ export async function relaunchRootless(args: readonly string[], stderr: NodeJS.W
   const roots = rootlessRoots(uid, process.env, home);
   ensurePrivateDir(roots.runRoot, uid);
   const pid = ensurePause(roots.runRoot, plan);
+  writeEnterFile(roots.runRoot, pid, plan);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     [ROOTLESS_ENV]: `${uid}:${gid}:${user}`,

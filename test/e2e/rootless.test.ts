@@ -164,6 +164,12 @@ test('an ordinary user gets a store of its own under ~/.local/share/berth and ru
   const run = fs.statSync(`/tmp/berth-${uid}`);
   assert.equal(run.uid, uid);
   assert.equal(run.mode & 0o777, 0o700);
+  // the user's namespace is held by a pause process of the user's, which later commands enter
+  // straight from bin/berth (the enter file names it)
+  const [pausePid, , , who] = fs.readFileSync(`/tmp/berth-${uid}/enter`, 'utf8').split('\n')[0]?.split(' ') ?? [];
+  assert.equal(who, `${uid}:${gid}:${USER}`);
+  assert.match(fs.readFileSync(`/proc/${pausePid}/status`, 'utf8'), new RegExp(`^Uid:\\s+${uid}\\s`, 'm'));
+  assert.notEqual(fs.readlinkSync(`/proc/${pausePid}/ns/user`), fs.readlinkSync('/proc/self/ns/user'));
   // the layer's files are root's inside, so the user's on the host
   const layers = fs.readdirSync(path.join(store, 'layers'));
   assert.ok(layers.length > 0);
