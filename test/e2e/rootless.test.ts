@@ -247,6 +247,9 @@ test('--network host and the default network (slirp4netns) with a published port
     if (body === '') await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(body, 'hello-rootless\n');
+  assert.equal(await ok(['port', 'web']), `8080/tcp -> 0.0.0.0:${port}\n`);
+  assert.match(await ok(['ps', '--format', '{{.Names}} {{.Ports}}']), new RegExp(`^web 0\\.0\\.0\\.0:${port}->8080/tcp$`, 'm'));
+  assert.equal(await ok(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'web']), '10.0.2.100\n');
   // slirp4netns goes with the container
   const slirps = () =>
     userProcesses().filter((p) => {
@@ -257,6 +260,10 @@ test('--network host and the default network (slirp4netns) with a published port
       }
     });
   assert.equal(slirps().length, 1);
+  // -P: every exposed port on a port the host picks
+  await ok(['run', '-d', '--name', 'all', '-P', '--expose', '9000', 'busybox', 'sleep', '60']);
+  assert.match(await ok(['port', 'all']), /^9000\/tcp -> 0\.0\.0\.0:\d+\n$/);
+  await ok(['rm', '-f', 'all']);
   await ok(['rm', '-f', 'web']);
   assert.equal(slirps().length, 0);
   await assert.rejects(httpGet(port));

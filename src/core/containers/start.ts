@@ -18,7 +18,8 @@ import { keepsStdinOpen } from '../spec/container-spec.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
 import { findInit } from '../runtime/runtime-select.js';
-import { ZERO_TIME, type ContainerRecord } from './container-record.js';
+import { ZERO_TIME, exposedPorts, type ContainerRecord } from './container-record.js';
+import type { PortSpec } from '../spec/container-spec.js';
 import { containerPaths } from './container-paths.js';
 import { prepareVolumes } from './volumes.js';
 import { died, refreshContainer } from './exit.js';
@@ -143,7 +144,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     const created = await creating;
     trace('runtime created');
     await net.ready();
-    if (isSlirp(rec.spec.network)) await startSlirp(ctx, rec.id, created.pid, rec.spec.publish);
+    if (isSlirp(rec.spec.network)) await startSlirp(ctx, rec.id, created.pid, slirpPublish(rec));
     trace('network ready');
     if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
     trace('attached');
@@ -206,6 +207,19 @@ function rootlessSpecInput(rec: ContainerRecord): { spec: ContainerRecord['spec'
   input.uidMappings = keepIdMapping(mode.uid, mappedCount(mode.uidMap)).map(oci);
   input.gidMappings = keepIdMapping(mode.gid, mappedCount(mode.gidMap)).map(oci);
   return { spec: { ...rec.spec, user: rec.spec.user || `${mode.uid}:${mode.gid}` }, input };
+}
+
+/** -p, and for -P every exposed port not published already, on a host port the kernel picks. */
+function slirpPublish(rec: ContainerRecord): PortSpec[] {
+  const out = [...rec.spec.publish];
+  if (!rec.spec.publishAll) return out;
+  for (const e of exposedPorts(rec)) {
+    const [port, proto = 'tcp'] = e.split('/');
+    const containerPort = Number(port);
+    if (!Number.isInteger(containerPort) || out.some((p) => p.containerPort === containerPort && p.protocol === proto)) continue;
+    out.push({ hostIp: '', hostPort: 0, containerPort, protocol: proto as PortSpec['protocol'] });
+  }
+  return out;
 }
 
 /** --log-opt max-size (json-file, local): docker's units, as conmon's --log-size-max takes bytes. */

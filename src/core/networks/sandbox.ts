@@ -1,5 +1,5 @@
 import { rootlessMode } from '../rootless/mode.js';
-import { stopSlirp } from '../rootless/slirp.js';
+import { slirpPorts, stopSlirp } from '../rootless/slirp.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -244,5 +244,6 @@ export async function forgetContainerNetworks(ctx: EngineContext, id: string): P
 
 /** The ports a running container publishes, host ports resolved. */
 export function publishedPorts(ctx: EngineContext, id: string): PortSpec[] {
-  return networkStore(ctx).sandbox(id)?.ports ?? [];
+  // a rootless container's ports are slirp4netns's
+  return networkStore(ctx).sandbox(id)?.ports ?? (rootlessMode() ? slirpPorts(ctx, id) : undefined) ?? [];
 }

@@ -30,8 +30,21 @@ export function isSlirp(network: string): boolean {
   return network === SLIRP_NETWORK && rootlessMode() !== undefined;
 }
 
-function files(ctx: EngineContext, id: string): { pid: string; socket: string } {
-  return { pid: path.join(ctx.paths.runContainers, id, 'slirp.pid'), socket: path.join(ctx.paths.sockets, `${id.slice(0, 16)}.slirp`) };
+/** The container's address on its slirp4netns network, and the gateway (podman's defaults). */
+export const SLIRP_ADDRESS = { ip: '10.0.2.100', gateway: '10.0.2.2', prefixLen: 24 };
+
+function files(ctx: EngineContext, id: string): { pid: string; socket: string; ports: string } {
+  const dir = path.join(ctx.paths.runContainers, id);
+  return { pid: path.join(dir, 'slirp.pid'), socket: path.join(ctx.paths.sockets, `${id.slice(0, 16)}.slirp`), ports: path.join(dir, 'slirp.ports') };
+}
+
+/** The ports slirp4netns forwards for a running container (host port 0 resolved), or undefined. */
+export function slirpPorts(ctx: EngineContext, id: string): PortSpec[] | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(files(ctx, id).ports, 'utf8')) as PortSpec[];
+  } catch {
+    return undefined;
+  }
 }
 
 /** /dev/net/tun usable by this user, or a one-line error naming the fix. */
@@ -83,11 +96,15 @@ export async function startSlirp(ctx: EngineContext, id: string, pid: number, po
     stopSlirp(ctx, id);
     throw new BerthError('Unavailable', `slirp4netns could not connect the container's network namespace (pid ${pid}) to the host`);
   }
+  const bound: PortSpec[] = [];
   for (const p of ports) {
     if (p.protocol === 'sctp') throw new BerthError('InvalidArgument', 'publishing an sctp port is not available to rootless containers (slirp4netns forwards tcp and udp)');
     const hostPort = p.hostPort || (await freePort());
     await slirpApi(f.socket, { execute: 'add_hostfwd', arguments: { proto: p.protocol, host_addr: p.hostIp || '0.0.0.0', host_port: hostPort, guest_port: p.containerPort } });
+    bound.push({ ...p, hostPort });
   }
+  // for ps, port and inspect
+  fs.writeFileSync(f.ports, JSON.stringify(bound));
 }
 
 /** A port the host's kernel says is free now (for -p with no host port). */
@@ -142,4 +159,5 @@ export function stopSlirp(ctx: EngineContext, id: string): void {
   }
   fs.rmSync(f.pid, { force: true });
   fs.rmSync(f.socket, { force: true });
+  fs.rmSync(f.ports, { force: true });
 }
