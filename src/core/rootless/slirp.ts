@@ -48,17 +48,17 @@ export function slirpPorts(ctx: EngineContext, id: string): PortSpec[] | undefin
 }
 
 /** /dev/net/tun usable by this user, or a one-line error naming the fix. */
-export function checkTun(): void {
+export function checkTun(tun = '/dev/net/tun'): void {
   try {
-    fs.accessSync('/dev/net/tun', fs.constants.R_OK | fs.constants.W_OK);
+    fs.accessSync(tun, fs.constants.R_OK | fs.constants.W_OK);
   } catch {
     let mode = '';
     try {
-      mode = ` (it is mode ${(fs.statSync('/dev/net/tun').mode & 0o777).toString(8).padStart(4, '0')})`;
+      mode = ` (it is mode ${(fs.statSync(tun).mode & 0o777).toString(8).padStart(4, '0')})`;
     } catch {
       mode = ' (it does not exist)';
     }
-    throw new BerthError('FailedPrecondition', `rootless networking needs /dev/net/tun usable by users${mode}: as root, chmod 0666 /dev/net/tun; or use --network none|host`);
+    throw new BerthError('FailedPrecondition', `rootless networking needs ${tun} usable by users${mode}: as root, chmod 0666 ${tun}; or use --network none|host`);
   }
 }
 
