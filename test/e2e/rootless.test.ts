@@ -277,6 +277,10 @@ test('the stores of root and the user are apart', async () => {
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /permission denied|EACCES/i);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  // nor is another user's
+  const other = await ub(['images'], { user: USER2, env: { BERTH_ROOT: path.join(HOME, '.local/share/berth'), BERTH_RUNROOT: `/tmp/berth-${uid}` } });
+  assert.notEqual(other.code, 0);
+  assert.match(other.stderr, /permission denied|EACCES/i);
 });
 
 test('resource limits are refused on cgroup v1 with the reason, and nothing is created', async () => {
