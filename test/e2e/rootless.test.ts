@@ -351,3 +351,17 @@ test('a user without subordinate ids gets the single-id mapping, with a warning 
   assert.equal(k.code, 125);
   assert.match(k.stderr, /^Error: --userns=keep-id needs subordinate ids for /m);
 });
+
+test('containers outlive a killed pause process: the next command holds their namespace again and reaches them', async () => {
+  await ok(['run', '-d', '--name', 'survivor', '--network', 'none', 'busybox', 'sleep', '300']);
+  const enter = () => fs.readFileSync(`/tmp/berth-${uid}/enter`, 'utf8').split(' ');
+  const oldPause = Number(enter()[0]);
+  const ns = fs.readlinkSync(`/proc/${oldPause}/ns/user`);
+  process.kill(oldPause, 'SIGKILL');
+  assert.match(await ok(['ps', '--format', '{{.Names}} {{.State}}']), /^survivor running$/m);
+  const newPause = Number(enter()[0]);
+  assert.notEqual(newPause, oldPause);
+  assert.equal(fs.readlinkSync(`/proc/${newPause}/ns/user`), ns);
+  assert.equal(await ok(['exec', 'survivor', 'echo', 'reached']), 'reached\n');
+  await ok(['rm', '-f', 'survivor']);
+});

@@ -119,6 +119,8 @@ export function livePause(runDir: string): number | undefined {
   const [p, t] = text.trim().split(' ');
   const pid = Number(p);
   if (!Number.isInteger(pid) || pid <= 0 || String(readProcStartTime(pid)) !== t) return undefined;
+  // a killed pause process can stay a zombie for a while here (pid 1 reaps slowly): it holds nothing
+  if (/^State:\s+[ZX]/m.test(readOr(`/proc/${pid}/status`, 'State: X'))) return undefined;
   const ns = nsOf(pid);
   return ns && ns !== nsOf('self') ? pid : undefined;
 }
@@ -141,10 +143,48 @@ export function ensurePause(runDir: string, plan: RootlessPlan): number {
   try {
     const again = livePause(runDir);
     if (again) return again;
-    return startPause(runDir, plan);
+    // containers outlived the pause process (it was killed): hold their namespace again rather
+    // than make a new one, where berth could no longer reach them
+    return rejoinPause(runDir) ?? startPause(runDir, plan);
   } finally {
     lock.release();
   }
+}
+
+/**
+ * A new pause process in the namespace of a live conmon of the user's (conmon runs where berth
+ * ran: in the namespace the dead pause process held), or undefined when none is left.
+ */
+function rejoinPause(runDir: string): number | undefined {
+  const own = nsOf('self');
+  const uid = process.geteuid?.();
+  let dirs: string[] = [];
+  try {
+    dirs = fs.readdirSync(path.join(runDir, 'containers'));
+  } catch {
+    return undefined;
+  }
+  for (const d of dirs) {
+    const conmon = Number(readOr(path.join(runDir, 'containers', d, 'conmon.pid'), '').trim());
+    if (!Number.isInteger(conmon) || conmon <= 0) continue;
+    const ns = nsOf(conmon);
+    if (!ns || ns === own) continue;
+    try {
+      if (fs.statSync(`/proc/${conmon}`).uid !== uid || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${conmon}/status`, 'utf8'))) continue;
+    } catch {
+      continue;
+    }
+    const pause = findProgram('catatonit') ? ['catatonit', '-P'] : ['sleep', 'infinity'];
+    const child = spawn(findProgram('nsenter') ?? 'nsenter', [`--target=${conmon}`, '--user', '--mount', '--preserve-credentials', '--', ...pause], { detached: true, stdio: 'ignore', cwd: '/' });
+    const pid = child.pid;
+    child.unref();
+    if (pid === undefined) continue;
+    for (let i = 0; i < 400 && nsOf(pid) !== ns; i++) sleepMs(5);
+    if (nsOf(pid) !== ns) continue;
+    fs.writeFileSync(path.join(runDir, 'pause.pid'), `${pid} ${readProcStartTime(pid)}`, { mode: 0o600 });
+    return pid;
+  }
+  return undefined;
 }
 
 function startPause(runDir: string, plan: RootlessPlan): number {
