@@ -291,6 +291,18 @@ test('resource limits are refused on cgroup v1 with the reason, and nothing is c
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
   assert.equal(await ok(['ps', '-aq']), '');
+  // and on a running container: update's limits and pause (the freezer) are refused alike; top works
+  await ok(['run', '-d', '--name', 'lim', '--network', 'none', 'busybox', 'sh', '-c', 'sleep 300 & exec sleep 301']);
+  const u = await ub(['update', '--memory', '64m', 'lim']);
+  assert.equal(u.code, 1);
+  assert.match(u.stderr, /^Error: --memory: resource limits are not available to rootless containers here: /);
+  const p = await ub(['pause', 'lim']);
+  assert.equal(p.code, 1);
+  assert.match(p.stderr, /^Error: pausing a rootless container needs its own cgroup \(the freezer\), which it does not have here: /);
+  const top = await ok(['top', 'lim']);
+  assert.match(top, /sleep 301\n/);
+  assert.match(top, /sleep 300\n/);
+  await ok(['rm', '-f', 'lim']);
 });
 
 test('a layer with other owners is shifted into the subordinate range on the host', async () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { BerthError } from '../errors/berth-error.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 import type { RootlessMode } from './mode.js';
@@ -52,4 +53,33 @@ export function checkRootlessSpec(spec: ContainerSpec, rootless: RootlessMode | 
   if (flags.length && why) {
     throw new BerthError('InvalidArgument', `${[...new Set(flags)].join(', ')}: resource limits are not available to rootless containers here: ${why}`);
   }
+}
+
+/** pause and unpause need the cgroup freezer: refused with the reason when a rootless container has no cgroup. */
+export function checkRootlessPause(rootless: RootlessMode | undefined, cgroupVersion: 1 | 2): void {
+  const why = rootless ? rootlessLimitsUnavailable(cgroupVersion) : undefined;
+  if (why) throw new BerthError('FailedPrecondition', `pausing a rootless container needs its own cgroup (the freezer), which it does not have here: ${why}`);
+}
+
+/**
+ * The processes of a container without a cgroup to list them by (rootless): every process in
+ * the pid namespace of its pid 1, read from /proc.
+ */
+export function pidsInNamespaceOf(pid: number): number[] {
+  let ns: string;
+  try {
+    ns = fs.readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${d}/ns/pid`) === ns) out.push(Number(d));
+    } catch {
+      // gone, or not ours to see
+    }
+  }
+  return out;
 }
