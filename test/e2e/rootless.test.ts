@@ -302,6 +302,8 @@ test('resource limits are refused on cgroup v1 with the reason, and nothing is c
   const top = await ok(['top', 'lim']);
   assert.match(top, /sleep 301\n/);
   assert.match(top, /sleep 300\n/);
+  // stats from the processes' own counters (no cgroup to read)
+  assert.match(await ok(['stats', '--no-stream', '--format', '{{.PIDs}} {{.MemUsage}}', 'lim']), /^2 [1-9][0-9.]*[kMG]i?B \/ /);
   await ok(['rm', '-f', 'lim']);
 });
 
