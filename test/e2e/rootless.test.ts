@@ -379,3 +379,16 @@ test('containers outlive a killed pause process: the next command holds their na
   assert.equal(await ok(['exec', 'survivor', 'echo', 'reached']), 'reached\n');
   await ok(['rm', '-f', 'survivor']);
 });
+
+test('run flags work rootless or are refused with the reason', async () => {
+  for (const flags of [['--privileged'], ['--tmpfs', '/x'], ['-v', 'vol1:/data'], ['--read-only'], ['--init'], ['--ulimit', 'nofile=512:512'], ['--cap-add', 'NET_ADMIN'], ['--pid', 'host'], ['--ipc', 'host'], ['--uts', 'host'], ['--oom-score-adj', '500'], ['-u', '1000']]) {
+    const r = await ub(['run', '--rm', '--network', 'none', ...flags, 'busybox', 'true']);
+    assert.equal(r.code, 0, `${flags.join(' ')}: ${r.stderr}`);
+  }
+  // --pid host sees the host's processes
+  assert.ok(Number((await ok(['run', '--rm', '--network', 'none', '--pid', 'host', 'busybox', 'sh', '-c', 'ls -d /proc/[0-9]* | wc -l'])).trim()) > 20);
+  const r = await ub(['run', '--rm', '--network', 'none', '--oom-score-adj', '-500', 'busybox', 'true']);
+  assert.equal(r.code, 125);
+  assert.match(r.stderr, /^Error: --oom-score-adj -500: a rootless container cannot have a lower OOM score adjustment than its user's \(0\)\n$/);
+  await ok(['volume', 'rm', 'vol1']);
+});

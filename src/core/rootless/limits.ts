@@ -42,6 +42,10 @@ export function checkRootlessSpec(spec: ContainerSpec, rootless: RootlessMode | 
   if (spec.usernsMode === 'keep-id' && rootless.singleId) {
     throw new BerthError('InvalidArgument', `--userns=keep-id needs subordinate ids for ${rootless.user} in /etc/subuid and /etc/subgid (without them root inside is already ${rootless.user})`);
   }
+  const own = ownOomScoreAdj();
+  if (spec.oomScoreAdj !== undefined && spec.oomScoreAdj < own) {
+    throw new BerthError('InvalidArgument', `--oom-score-adj ${spec.oomScoreAdj}: a rootless container cannot have a lower OOM score adjustment than its user's (${own})`);
+  }
   const set = (Object.keys(spec.resources) as Array<keyof ContainerSpec['resources']>).filter((k) => {
     const v = spec.resources[k];
     return v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
@@ -82,4 +86,12 @@ export function pidsInNamespaceOf(pid: number): number[] {
     }
   }
   return out;
+}
+
+function ownOomScoreAdj(): number {
+  try {
+    return Number(fs.readFileSync('/proc/self/oom_score_adj', 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
 }

@@ -279,3 +279,10 @@ test('rootless keep-id: a user namespace of the container own with the given map
   assert.deepEqual(out.linux?.uidMappings, uidMappings);
   assert.deepEqual(out.linux?.gidMappings, uidMappings);
 });
+
+test('rootless --pid host and --ipc host: the host proc is bound, not mounted (its pid namespace is not the user own)', () => {
+  const out = generate({ ...typicalSpec(), resources: {}, pidMode: 'host', ipcMode: 'host' }, fakeHost({ cgroupVersion: 1 }), { rootless: {} });
+  assert.deepEqual(out.mounts?.find((m) => m.destination === '/proc'), { destination: '/proc', type: 'bind', source: '/proc', options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+  assert.equal(out.mounts?.some((m) => m.type === 'mqueue'), false);
+  assert.equal(out.mounts?.some((m) => m.type === 'proc'), false);
+});

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { ImageRuntimeConfig, RuntimeSpec, SpecLinux, SpecProcess } from '../oci/types.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { HostFacts } from './host-facts.js';
@@ -119,7 +120,7 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
     }),
     linux,
   };
-  if (input.rootless) applyRootless(out, input.rootless);
+  if (input.rootless) applyRootless(out, input.rootless, spec);
   // runc refuses a hostname without a UTS namespace of our own
   if (spec.utsMode !== 'host') out.hostname = hostname;
   const stop = stopSignal(spec, image);
@@ -133,8 +134,16 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
  * the network namespace is the host's (sysfs can only be mounted by the owner of the netns), and
  * the keep-id user namespace.
  */
-function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless']>): void {
+function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless']>, spec: ContainerSpec): void {
   const linux = out.linux as SpecLinux;
+  // the host's pid and ipc namespaces are not the user's: their proc and mqueue are bound, not mounted
+  const bind = (m: NonNullable<RuntimeSpec['mounts']>[number], source: string) => ({ destination: m.destination, type: 'bind', source, options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+  out.mounts = (out.mounts ?? []).flatMap((m) => {
+    if (m.type === 'proc' && spec.pidMode === 'host') return [bind(m, '/proc')];
+    // (a host without a mounted /dev/mqueue has none to give)
+    if (m.type === 'mqueue' && spec.ipcMode === 'host') return fs.existsSync('/dev/mqueue') ? [bind(m, '/dev/mqueue')] : [];
+    return [m];
+  });
   delete linux.cgroupsPath;
   delete linux.resources;
   out.mounts = (out.mounts ?? []).filter((m) => m.type !== 'cgroup');
