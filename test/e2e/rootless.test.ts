@@ -392,3 +392,17 @@ test('run flags work rootless or are refused with the reason', async () => {
   assert.match(r.stderr, /^Error: --oom-score-adj -500: a rootless container cannot have a lower OOM score adjustment than its user's \(0\)\n$/);
   await ok(['volume', 'rm', 'vol1']);
 });
+
+test('diff, commit (not paused: no freezer) and export keep owners as the container sees them', async () => {
+  await ok(['run', '-d', '--name', 'src', '--network', 'none', 'busybox', 'sh', '-c', 'echo hi > /f; chown 33:33 /f; exec sleep 300']);
+  for (let i = 0; i < 50 && !(await ok(['diff', 'src'])).includes('A /f'); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(await ok(['diff', 'src']), /^A \/f$/m);
+  assert.match(await ok(['commit', 'src', 'committed']), /^sha256:[0-9a-f]{64}\n$/);
+  assert.equal(await ok(['run', '--rm', '--network', 'none', 'committed', 'stat', '-c', '%u:%g %s', '/f']), '33:33 3\n');
+  const exported = spawnSync('runuser', ['-u', USER, '--', 'env', '-i', `HOME=${HOME}`, 'PATH=/usr/bin:/bin', BERTH_BIN, 'export', 'src'], { cwd: HOME, maxBuffer: 64 << 20 });
+  assert.equal(exported.status, 0, String(exported.stderr));
+  const listing = spawnSync('tar', ['-tvf', '-'], { input: exported.stdout, encoding: 'utf8' }).stdout;
+  assert.match(listing, /^-rw-r--r-- 33\/33 +3 .* f$/m);
+  await ok(['rm', '-f', 'src']);
+  await ok(['rmi', 'committed']);
+});
