@@ -149,6 +149,51 @@ try {
     if (hasPodman) [results.podmanKubePlay, results.podmanKubeDown] = pair('podman', podmanRoot, { env: podmanEnv });
   });
 
+  await section('rootless', () => {
+    // run --rm as an ordinary user, berth and rootless podman (runc, slirp4netns), through runuser
+    // both: a user made for it (useradd gives it subordinate ids), removed with what it started
+    const user = `brlbench${crypto.randomBytes(2).toString('hex')}`;
+    sh('useradd', ['-m', '-s', '/bin/sh', user]);
+    const uid = Number(sh('id', ['-u', user]).trim());
+    const home = `/home/${user}`;
+    const sub = Number(fs.readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`))?.split(':')[1] ?? -1);
+    try {
+      if ((fs.statSync('/dev/net/tun').mode & 0o777) !== 0o666) fs.chmodSync('/dev/net/tun', 0o666);
+      for (let d = path.dirname(BERTH); d !== '/'; d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o001);
+      fs.copyFileSync(tar, path.join(home, 'busybox.tar'));
+      fs.writeFileSync(path.join(home, 'containers.conf'), '[containers]\ndefault_ulimits = []\n');
+      for (const f of ['busybox.tar', 'containers.conf']) fs.chownSync(path.join(home, f), uid, uid);
+      const as = (args) => ['-u', user, '--', 'env', '-i', `HOME=${home}`, 'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', `CONTAINERS_CONF=${home}/containers.conf`, ...args];
+      const opts = { cwd: home };
+      sh('runuser', as([BERTH, 'import', 'busybox.tar', 'busybox']), opts);
+      results.rootlessBerth = timeIt('runuser', as([BERTH, 'run', '--rm', 'busybox', 'true']), opts);
+      results.rootlessBerthNone = timeIt('runuser', as([BERTH, 'run', '--rm', '--network', 'none', 'busybox', 'true']), opts);
+      if (hasPodman) {
+        sh('runuser', as(['podman', '--runtime', 'runc', 'import', '-q', 'busybox.tar', 'busybox']), opts);
+        results.rootlessPodman = timeIt('runuser', as(['podman', '--runtime', 'runc', 'run', '--rm', 'busybox', 'true']), opts);
+        results.rootlessPodmanNone = timeIt('runuser', as(['podman', '--runtime', 'runc', 'run', '--rm', '--network', 'none', 'busybox', 'true']), opts);
+      }
+    } finally {
+      // the user's pause processes, conmons, slirp4netns: by pid
+      for (let i = 0; i < 20; i++) {
+        const left = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+          try {
+            const u = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
+            return u === uid || (sub > 0 && u >= sub && u < sub + 65536);
+          } catch {
+            return false;
+          }
+        });
+        if (left.length === 0) break;
+        for (const d of left) try { process.kill(Number(d), 'SIGKILL'); } catch { /* gone */ }
+        spawnSync('sleep', ['0.1']);
+      }
+      spawnSync('userdel', ['-r', '-f', user]);
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(`/tmp/berth-${uid}`, { recursive: true, force: true });
+    }
+  });
+
   await section('ps', () => {
     // ps with 100 running containers, and what each running container costs in memory
     const ids = [];
@@ -355,6 +400,10 @@ const lines = [
   `  berth run --rm busybox true            ${f(results.berth)}   (its default bridge network)   ratio ${ratio(results.berth, results.podman)} (target <= 0.5)`,
   `  podman run --rm --network none         ${f(results.podmanNone)}`,
   `  berth run --rm --network none          ${f(results.berthNone)}   ratio ${ratio(results.berthNone, results.podmanNone)}`,
+  `  rootless podman run --rm busybox true  ${f(results.rootlessPodman)}   (slirp4netns)`,
+  `  rootless berth run --rm busybox true   ${f(results.rootlessBerth)}   (slirp4netns)   ratio ${ratio(results.rootlessBerth, results.rootlessPodman)} (target <= 0.5)`,
+  `  rootless podman run --rm --network none ${f(results.rootlessPodmanNone)}`,
+  `  rootless berth run --rm --network none ${f(results.rootlessBerthNone)}   ratio ${ratio(results.rootlessBerthNone, results.rootlessPodmanNone)} (target <= 0.5)`,
   `  berth peak RSS (run --rm)              ${results.berthRssKiB ? (results.berthRssKiB / 1024).toFixed(1) : 'n/a'} MiB   (target <= 80)`,
   `  berth ps, 100 running containers       ${f(results.ps100)}   (target < 300 ms)`,
   `  per running container                  conmon ${results.conmonRssKiB ? (results.conmonRssKiB / 1024).toFixed(1) : 'n/a'} MiB RSS; berth processes alive: ${results.berthProcsWhileRunning ?? 'n/a'}`,

@@ -10,6 +10,7 @@ import { onInterrupt } from './interrupt.js';
 import { reportUncaught } from './crash.js';
 import { runHeldTeardowns } from '../core/host/teardown.js';
 import { debugging, parseLogLevel } from './diagnostics.js';
+import { relaunchRootless } from './rootless-launch.js';
 
 let exitCode = 0;
 let engine: Engine | undefined;
@@ -109,6 +110,9 @@ async function main(): Promise<void> {
     if (e.code === 'EPIPE') process.exit(141);
   });
   try {
+    // an ordinary user's berth runs in the user's namespace (rootless); root's goes on here
+    const rootless = await relaunchRootless(process.argv.slice(2), process.stderr);
+    if (rootless !== undefined) process.exit(rootless);
     await program.parseAsync([...process.argv.slice(0, 2), ...normalizeBooleanFlags(program, process.argv.slice(2))]);
     engine?.close();
     process.exitCode = exitCode;

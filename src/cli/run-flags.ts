@@ -102,7 +102,7 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--oom-score-adj <n>', "tune the host's OOM preferences (-1000 to 1000)")
     .option('--memory-swappiness <n>', 'tune container memory swappiness (0 to 100)', '-1')
     .option('--annotation <key=value>', 'add an annotation to the container (passed through to the OCI runtime)', collect, [])
-    .option('--userns <mode>', 'user namespace to use (only the host\'s: berth does not remap users)')
+    .option('--userns <mode>', 'user namespace: host (root\'s containers), or keep-id (rootless: your own uid inside)')
     .option('--mac-address <mac>', 'container MAC address (e.g., 92:d0:c6:0a:29:33)')
     .option('--cgroup-parent <path>', 'optional parent cgroup for the container')
     .option('--link <name[:alias]>', 'add a link to another container (its address in /etc/hosts)', collect, [])

@@ -86,8 +86,9 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
       spec.annotations[a.slice(0, i)] = a.slice(i + 1);
     }
   }
-  if (f.userns !== undefined && f.userns !== '' && f.userns !== 'host') {
-    throw new BerthError('InvalidArgument', `--userns=${f.userns}: user namespace remapping is not supported (only "host")`);
+  if (f.userns === 'keep-id') spec.usernsMode = 'keep-id';
+  else if (f.userns !== undefined && f.userns !== '' && f.userns !== 'host') {
+    throw new BerthError('InvalidArgument', `--userns=${f.userns}: user namespace remapping is not supported (only "host", and "keep-id" for rootless berth)`);
   }
   if (f.volumesFrom.length > 0) spec.volumesFrom = f.volumesFrom;
   if (f.link.length > 0) spec.links = f.link;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import type { RootlessInfo } from '../../core/system/info.js';
 import type { CliContext } from '../context.js';
 import { printObjects } from '../render.js';
 import { warn } from '../diagnostics.js';
@@ -34,6 +35,19 @@ export function registerVersion(parent: Command, ctx: CliContext): void {
     });
 }
 
+/** `berth info` of an ordinary user: rootless mode, its id mappings, network helper and limits. */
+function rootlessLines(r: RootlessInfo | undefined): string[] {
+  if (!r) return [];
+  return [
+    ' Rootless: true',
+    `  User: ${r.User} (uid ${r.UID}, gid ${r.GID})`,
+    `  UID Map: ${r.UIDMap.join(' ')} (container:host:size)`,
+    `  GID Map: ${r.GIDMap.join(' ')}`,
+    `  Network Helper: ${r.NetworkHelper}`,
+    `  Resource Limits: ${r.Limits}`,
+  ];
+}
+
 export function registerInfo(parent: Command, ctx: CliContext): void {
   parent
     .command('info')
@@ -58,7 +72,7 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ...(info['DriverStatus'] as Array<[string, string]>).map(([k, v]) => `  ${k}: ${v}`),
         ` Storage Root: ${info['StorageRoot']}`,
         ` Run Root: ${info['RunRoot']}`,
-        ` Cgroup Driver: cgroupfs`,
+        ` Cgroup Driver: ${info['CgroupDriver']}`,
         ` Cgroup Version: ${info['CgroupVersion']}`,
         ` Cgroup Controllers: ${(info['CgroupControllers'] as string[]).join(' ')}`,
         ` Runtimes: ${Object.keys(rt).join(' ')}`,
@@ -75,6 +89,7 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ` Total Memory: ${((info['MemTotal'] as number) / 2 ** 30).toFixed(2)}GiB`,
         ` Rlimit nofile (hard): ${info['RlimitNofileHard']}`,
         ` Name: ${info['Name']}`,
+        ...rootlessLines(info['Rootless'] as RootlessInfo | undefined),
       ];
       ctx.stdout.write(lines.join('\n') + '\n');
       // docker's warnings for what the host's cgroups cannot limit

@@ -15,7 +15,7 @@ import { attach, attachSocketPath } from '../runtime/attach.js';
 import { waitForExit } from '../runtime/exit-file.js';
 import { emptyContainerSpec, type MountSpec } from '../spec/container-spec.js';
 import { findXattrs } from '../host/special-files.js';
-import { isWhiteoutDevice, OPAQUE_XATTR } from '../snapshots/whiteouts.js';
+import { isWhiteoutDevice, opaqueXattr } from '../snapshots/whiteouts.js';
 import { isEmptyStub } from '../snapshots/list-changes.js';
 import type { StepLayer } from './build-cache.js';
 import type { RunContainerSettings } from './build-options.js';
@@ -167,7 +167,7 @@ function dropMountStubs(ctx: EngineContext, chainIds: readonly string[], upper: 
     const st = fs.lstatSync(p);
     if (!existsInLowers(ctx, chainIds, rel)) fs.rmSync(p, { recursive: true, force: true });
     // a directory copied up only to hold a mount point: the same as below, but for its times
-    else if (st.isDirectory() && sameAsLower(ctx, chainIds, rel, st) && !findXattrs(p, OPAQUE_XATTR).has(p)) fs.rmdirSync(p);
+    else if (st.isDirectory() && sameAsLower(ctx, chainIds, rel, st) && !findXattrs(p, opaqueXattr()).has(p)) fs.rmdirSync(p);
   }
 }
 

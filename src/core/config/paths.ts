@@ -59,3 +59,20 @@ export function makePaths(root: string = DEFAULT_ROOT, runRoot: string = DEFAULT
     locks: path.join(rr, 'locks'),
   };
 }
+
+/**
+ * The storage and run roots of an ordinary user (rootless berth), as podman's: the store under
+ * $XDG_DATA_HOME/berth (default ~/.local/share/berth), run state under $XDG_RUNTIME_DIR/berth, or
+ * a private directory /tmp/berth-<uid> (made 0700 and checked by the launcher) when there is no
+ * runtime dir. Root keeps DEFAULT_ROOT and DEFAULT_RUN_ROOT.
+ *
+ * @example
+ * rootlessRoots(1000, { HOME: '/home/alice' }); // { root: '/home/alice/.local/share/berth', runRoot: '/tmp/berth-1000' }
+ */
+export function rootlessRoots(uid: number, env: Readonly<Record<string, string | undefined>>, home?: string): { root: string; runRoot: string } {
+  const abs = (v: string | undefined) => (v && path.isAbsolute(v) ? v : undefined);
+  const h = abs(env['HOME']) ?? home ?? `/tmp/berth-home-${uid}`;
+  const data = abs(env['XDG_DATA_HOME']) ?? path.join(h, '.local', 'share');
+  const run = abs(env['XDG_RUNTIME_DIR']);
+  return { root: path.join(data, 'berth'), runRoot: run ? path.join(run, 'berth') : `/tmp/berth-${uid}` };
+}

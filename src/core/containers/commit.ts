@@ -1,3 +1,5 @@
+import { rootlessMode } from '../rootless/mode.js';
+import { rootlessLimitsUnavailable } from '../rootless/limits.js';
 import { holdTeardown } from '../host/teardown.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
@@ -36,7 +38,9 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
   if (!base) throw new BerthError('NotFound', `the image of container "${rec.name}" is no longer stored`);
   const baseConfig = ctx.images.config(rec.imageId);
   const baseManifest = ctx.images.manifest(rec.imageId);
-  const pause = opts.pause !== false && rec.state.status === 'running';
+  // a rootless container without a cgroup cannot be frozen: committed as it runs (--pause=false)
+  const frozen = !(rootlessMode() && rootlessLimitsUnavailable(ctx.hostFacts().cgroupVersion));
+  const pause = opts.pause !== false && rec.state.status === 'running' && frozen;
   const runtime = ctx.runtime();
   // an interrupted commit thaws the container too
   const release = pause ? holdTeardown(() => runtime.resumeSync(rec.id)) : () => undefined;

@@ -1,4 +1,7 @@
 import { checkCpusetAvailable } from '../spec/cpuset.js';
+import { checkRootlessSpec } from '../rootless/limits.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { rootlessNetwork } from '../rootless/slirp.js';
 import { containerEvent } from '../events/container-events.js';
 import { mergeHealthcheck } from './health.js';
 import fs from 'node:fs';
@@ -24,6 +27,8 @@ import { planEndpoint, networkStore, checkHostPortsFree } from '../networks/inde
  */
 export function createContainer(ctx: EngineContext, input: ContainerSpec): ContainerRecord {
   validateContainerSpec(input);
+  const rootless = rootlessMode();
+  if (rootless || input.usernsMode === 'keep-id') checkRootlessSpec(input, rootless, rootless ? ctx.hostFacts().cgroupVersion : 1);
   checkCpus(input.resources.nanoCpus);
   if (input.resources.cpusetCpus) checkCpusetAvailable('cpus', input.resources.cpusetCpus);
   if (input.resources.cpusetMems) checkCpusetAvailable('mems', input.resources.cpusetMems);
@@ -45,6 +50,8 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   else delete spec.healthcheck;
   const args = resolveCommand(spec, imageConfig.config ?? {});
   if (spec.name !== undefined) ContainerStore.validateName(spec.name);
+  // rootless: the default network is slirp4netns, and berth's own networks are root's
+  if (rootless) spec.network = rootlessNetwork(spec.network);
   // networks: unknown network, bad --ip or --network-alias fail before anything exists
   const endpoint = planEndpoint(ctx, spec);
   if (endpoint) checkHostPortsFree(spec.publish);

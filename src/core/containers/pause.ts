@@ -3,11 +3,14 @@ import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from './container-record.js';
 import { withContainer } from './locked.js';
 import { checkVerb } from './transitions.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { checkRootlessPause } from '../rootless/limits.js';
 
 /** Freeze every process of a container through the cgroup freezer (runc pause). */
 export async function pauseContainer(ctx: EngineContext, ref: string): Promise<ContainerRecord> {
   return withContainer(ctx, ref, async (rec) => {
     checkVerb('pause', rec.state.status, rec);
+    if (rootlessMode()) checkRootlessPause(rootlessMode(), ctx.hostFacts().cgroupVersion);
     await ctx.runtime().pause(rec.id);
     ctx.containers.updateState(rec.id, (s) => (s.status === 'running' ? { ...s, status: 'paused' } : null));
     containerEvent(ctx, rec, 'pause');

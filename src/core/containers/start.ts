@@ -10,12 +10,16 @@ import fs from 'node:fs';
 import { BerthError, wrap } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mount.js';
-import { generateRuntimeSpec } from '../spec/generate.js';
+import { generateRuntimeSpec, type GenerateInput } from '../spec/generate.js';
+import { rootlessMode, rootlessEnv } from '../rootless/mode.js';
+import { isSlirp, startSlirp, stopSlirp } from '../rootless/slirp.js';
+import { keepIdMapping, mappedCount, type IdMapping } from '../rootless/id-map.js';
 import { keepsStdinOpen } from '../spec/container-spec.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
 import { findInit } from '../runtime/runtime-select.js';
-import { ZERO_TIME, type ContainerRecord } from './container-record.js';
+import { ZERO_TIME, exposedPorts, type ContainerRecord } from './container-record.js';
+import type { PortSpec } from '../spec/container-spec.js';
 import { containerPaths } from './container-paths.js';
 import { prepareVolumes } from './volumes.js';
 import { died, refreshContainer } from './exit.js';
@@ -97,8 +101,10 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     trace('rootfs mounted');
     const rt = rec.spec.resources.cpuRealtimeRuntime;
     if (rt && ctx.hostFacts().cgroupVersion === 1) ensureRealtimeBudget(path.dirname(cgroupsPathFor(rec)), rt);
+    const rootless = rootlessSpecInput(rec);
     const spec = generateRuntimeSpec({
-      spec: rec.spec,
+      spec: rootless?.spec ?? rec.spec,
+      ...(rootless ? { rootless: rootless.input } : {}),
       image: rec.image.config,
       rootfs: p.rootfs,
       containerId: rec.id,
@@ -133,6 +139,8 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
       terminal: rec.spec.tty,
       stdin: rec.spec.openStdin,
       leaveStdinOpen: keepsStdinOpen(rec.spec),
+      // the exit hook is berth in the user's namespace, rootless as the command that started it
+      env: rootlessEnv(),
       ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
     });
     // the CNI chain runs while the runtime creates the container (conmon is already spawned)
@@ -141,6 +149,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     const created = await creating;
     trace('runtime created');
     await net.ready();
+    if (isSlirp(rec.spec.network)) await startSlirp(ctx, rec.id, created.pid, slirpPublish(rec));
     trace('network ready');
     if (opts.beforeStart) await opts.beforeStart({ id: rec.id, bundle: p.bundle });
     trace('attached');
@@ -176,6 +185,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     const err = e instanceof BerthError ? e : wrap(e, `starting container "${rec.name}"`);
     await runtime.delete(rec.id, true).catch(() => undefined);
     await net?.abort();
+    if (isSlirp(rec.spec.network)) stopSlirp(ctx, rec.id);
     if (isMountPoint(p.rootfs)) unmount(p.rootfs);
     ctx.containers.updateState(rec.id, (s) => ({
       ...s,
@@ -187,6 +197,35 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
   }
 }
 
+
+/**
+ * A rootless container's part of the runtime config: the host's /sys for host networking, and
+ * for --userns=keep-id a user namespace of its own keeping the user's uid and gid inside (the
+ * process runs as them unless --user says otherwise).
+ */
+function rootlessSpecInput(rec: ContainerRecord): { spec: ContainerRecord['spec']; input: NonNullable<GenerateInput['rootless']> } | undefined {
+  const mode = rootlessMode();
+  if (!mode) return undefined;
+  const input: NonNullable<GenerateInput['rootless']> = { hostNetwork: rec.spec.network === 'host', ...(mode.singleId ? { singleId: true } : {}) };
+  if (rec.spec.usernsMode !== 'keep-id') return { spec: rec.spec, input };
+  const oci = (m: IdMapping) => ({ containerID: m.containerId, hostID: m.hostId, size: m.size });
+  input.uidMappings = keepIdMapping(mode.uid, mappedCount(mode.uidMap)).map(oci);
+  input.gidMappings = keepIdMapping(mode.gid, mappedCount(mode.gidMap)).map(oci);
+  return { spec: { ...rec.spec, user: rec.spec.user || `${mode.uid}:${mode.gid}` }, input };
+}
+
+/** -p, and for -P every exposed port not published already, on a host port the kernel picks. */
+function slirpPublish(rec: ContainerRecord): PortSpec[] {
+  const out = [...rec.spec.publish];
+  if (!rec.spec.publishAll) return out;
+  for (const e of exposedPorts(rec)) {
+    const [port, proto = 'tcp'] = e.split('/');
+    const containerPort = Number(port);
+    if (!Number.isInteger(containerPort) || out.some((p) => p.containerPort === containerPort && p.protocol === proto)) continue;
+    out.push({ hostIp: '', hostPort: 0, containerPort, protocol: proto as PortSpec['protocol'] });
+  }
+  return out;
+}
 
 /** --log-opt max-size (json-file, local): docker's units, as conmon's --log-size-max takes bytes. */
 function logSizeMax(spec: ContainerRecord['spec']): number | undefined {

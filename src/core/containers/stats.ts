@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
 import { cgroupsPathFor } from './start.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { pidsInNamespaceOf } from '../rootless/limits.js';
 import type { ContainerRecord } from './container-record.js';
 
 export interface StatsSample {
@@ -77,7 +79,16 @@ export function sampleStats(ctx: EngineContext, rec: ContainerRecord): StatsSamp
   let pids: number;
   let blkRead = 0;
   let blkWrite = 0;
-  if (v2) {
+  if (rootlessMode() && rec.spec.pidMode !== 'host') {
+    // a rootless container has no cgroup: its processes' own counters, from /proc
+    const p = procTotals(pidsInNamespaceOf(rec.state.pid));
+    cpuNs = p.cpuNs;
+    memUsage = p.rss;
+    memLimit = hostMem;
+    pids = p.count;
+    blkRead = p.read;
+    blkWrite = p.write;
+  } else if (v2) {
     const dir = path.join('/sys/fs/cgroup', rel);
     cpuNs = (readKv(path.join(dir, 'cpu.stat')).get('usage_usec') ?? 0) * 1000;
     const inactive = readKv(path.join(dir, 'memory.stat')).get('inactive_file') ?? 0;
@@ -111,6 +122,27 @@ export function sampleStats(ctx: EngineContext, rec: ContainerRecord): StatsSamp
   }
   if (!Number.isFinite(memLimit) || memLimit <= 0 || memLimit > hostMem) memLimit = hostMem;
   return { cpuNs, systemNs: systemNs(), onlineCpus, memUsage, memLimit, pids, netRx: net.rx, netTx: net.tx, blkRead, blkWrite };
+}
+
+/** CPU time, resident memory and I/O of a set of processes, summed from /proc (USER_HZ is 100). */
+function procTotals(pids: readonly number[]): { cpuNs: number; rss: number; count: number; read: number; write: number } {
+  const t = { cpuNs: 0, rss: 0, count: 0, read: 0, write: 0 };
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields 14 and 15 (utime, stime) are f[11] and f[12]; 24 (rss, pages) is f[21]
+      t.cpuNs += ((Number(f[11]) + Number(f[12])) * 1e9) / 100;
+      t.rss += Number(f[21]) * 4096;
+      t.count++;
+      const io = readKv(`/proc/${pid}/io`);
+      t.read += io.get('read_bytes:') ?? 0;
+      t.write += io.get('write_bytes:') ?? 0;
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return t;
 }
 
 /** docker's CPU %: container delta over system delta, times the number of CPUs. */

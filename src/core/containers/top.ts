@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { refreshContainer } from './exit.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { pidsInNamespaceOf } from '../rootless/limits.js';
 
 /**
  * docker top: run the host's `ps` with the user's options (default -ef) and keep the rows of the
@@ -12,7 +14,8 @@ export async function topContainer(ctx: EngineContext, ref: string, psArgs: stri
   if (rec.state.status !== 'running' && rec.state.status !== 'paused') {
     throw new BerthError('Conflict', `container ${rec.id} is not running`);
   }
-  const pids = new Set((await ctx.runtime().ps(rec.id)).map(String));
+  // a rootless container has no cgroup for the runtime to list: its pid namespace instead
+  const pids = new Set((rootlessMode() && rec.spec.pidMode !== 'host' ? pidsInNamespaceOf(rec.state.pid) : await ctx.runtime().ps(rec.id)).map(String));
   const args = psArgs.length ? psArgs : ['-ef'];
   let out: string;
   try {

@@ -1,7 +1,9 @@
 import { checkCpusetAvailable } from '../spec/cpuset.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { checkRootlessSpec } from '../rootless/limits.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
-import type { ContainerSpec } from '../spec/container-spec.js';
+import { emptyContainerSpec, type ContainerSpec } from '../spec/container-spec.js';
 import { validateContainerSpec } from '../spec/generate.js';
 import { resources } from '../spec/opts/resources.js';
 import { refreshContainer } from './exit.js';
@@ -32,6 +34,9 @@ export async function updateContainer(ctx: EngineContext, ref: string, changes: 
     delete spec.resources.cpuPeriod;
   }
   validateContainerSpec(spec);
+  // rootless without a cgroup: limits refused with the reason, as at create
+  const rootless = rootlessMode();
+  if (rootless && changes.resources) checkRootlessSpec({ ...emptyContainerSpec(rec.spec.image, rec.spec.imageId), resources: changes.resources }, rootless, ctx.hostFacts().cgroupVersion);
   if (changes.resources?.cpusetCpus) checkCpusetAvailable('cpus', changes.resources.cpusetCpus);
   if (changes.resources?.cpusetMems) checkCpusetAvailable('mems', changes.resources.cpusetMems);
   if (changes.resources && Object.keys(changes.resources).length > 0 && (rec.state.status === 'running' || rec.state.status === 'paused')) {

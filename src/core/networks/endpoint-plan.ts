@@ -1,4 +1,5 @@
 import { BerthError } from '../errors/index.js';
+import { isSlirp } from '../rootless/slirp.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 import { DEFAULT_NETWORK } from './network-record.js';
@@ -8,7 +9,8 @@ import { contains, isUsableHost, parseIPv4, parseSubnet } from './subnet.js';
 
 /** What a container asks of its network mode: its own namespace on a berth network, or not. */
 export function isBridgeMode(network: string): boolean {
-  return network !== 'none' && network !== 'host' && !network.startsWith('container:');
+  // a rootless container's default network is slirp4netns, no berth network
+  return network !== 'none' && network !== 'host' && !network.startsWith('container:') && !isSlirp(network);
 }
 
 export interface PlannedEndpoint {

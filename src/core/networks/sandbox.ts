@@ -1,3 +1,5 @@
+import { rootlessMode } from '../rootless/mode.js';
+import { slirpPorts, stopSlirp } from '../rootless/slirp.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -175,6 +177,7 @@ export async function detachEndpoint(ctx: EngineContext, id: string, netnsName: 
  * A failed DEL keeps the row (and the namespace, which DEL needs) for the next attempt.
  */
 export async function tearDownNetwork(ctx: EngineContext, id: string): Promise<boolean> {
+  if (rootlessMode()) stopSlirp(ctx, id);
   const store = networkStore(ctx);
   if (!store.claimSandbox(id, isProcessAlive)) return !store.sandbox(id);
   const sb = store.sandbox(id);
@@ -241,5 +244,6 @@ export async function forgetContainerNetworks(ctx: EngineContext, id: string): P
 
 /** The ports a running container publishes, host ports resolved. */
 export function publishedPorts(ctx: EngineContext, id: string): PortSpec[] {
-  return networkStore(ctx).sandbox(id)?.ports ?? [];
+  // a rootless container's ports are slirp4netns's
+  return networkStore(ctx).sandbox(id)?.ports ?? (rootlessMode() ? slirpPorts(ctx, id) : undefined) ?? [];
 }

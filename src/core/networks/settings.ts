@@ -2,6 +2,7 @@ import type { EngineContext } from '../engine-context.js';
 import { exposedPorts, type ContainerRecord } from '../containers/container-record.js';
 import { isBridgeMode } from './endpoint-plan.js';
 import { networkStore } from './store-for.js';
+import { isSlirp, slirpPorts, SLIRP_ADDRESS } from '../rootless/slirp.js';
 
 type Bindings = Record<string, Array<{ HostIp: string; HostPort: string }> | null>;
 
@@ -15,9 +16,11 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
   const sb = store.sandbox(rec.id);
   const ports: Bindings = {};
   const exposed = exposedPorts(rec);
-  if (sb) {
+  const slirp = isSlirp(rec.spec.network) ? slirpPorts(ctx, rec.id) : undefined;
+  const bound = sb?.ports ?? slirp;
+  if (bound) {
     for (const e of exposed) ports[e.includes('/') ? e : `${e}/tcp`] = null;
-    for (const p of sb.ports) {
+    for (const p of bound) {
       const key = `${p.containerPort}/${p.protocol}`;
       (ports[key] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
     }
@@ -49,6 +52,11 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
       };
       if (live && top.IPAddress === '') top = { EndpointID: endpointId, IPAddress: ep.ip, Gateway: n.gateway, IPPrefixLen: prefix, MacAddress: ep.mac };
     }
+  } else if (slirp) {
+    // a running rootless container on slirp4netns: its fixed address there
+    const a = SLIRP_ADDRESS;
+    networks[rec.spec.network] = { IPAMConfig: null, Links: null, Aliases: null, NetworkID: rec.spec.network, EndpointID: '', Gateway: a.gateway, IPAddress: a.ip, IPPrefixLen: a.prefixLen, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null };
+    top = { EndpointID: '', IPAddress: a.ip, Gateway: a.gateway, IPPrefixLen: a.prefixLen, MacAddress: '' };
   } else {
     networks[rec.spec.network] = {
       IPAMConfig: null,

@@ -1,3 +1,4 @@
+import { rootlessMode } from '../rootless/mode.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,7 +104,9 @@ export class OciRuntime implements RuntimeDriver {
    * except with `all`, which runc treats as done.
    */
   async kill(id: string, signal: number | string, all = false): Promise<void> {
-    const args = ['kill', ...(all ? ['--all'] : []), id, String(signalNumber(signal))];
+    // rootless containers have no cgroup for runc to list their processes by: the signal goes to
+    // pid 1, whose end takes the rest of its pid namespace with it
+    const args = ['kill', ...(all && !rootlessMode() ? ['--all'] : []), id, String(signalNumber(signal))];
     await this.run(args, `killing container ${JSON.stringify(id)}`);
   }
 

@@ -1,3 +1,4 @@
+import { rootlessMode } from '../rootless/mode.js';
 import { createHash, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -242,6 +243,8 @@ export class LayerStore {
         `workdir=${path.resolve(workDir)}`,
         // one lower dir serves many containers' overlays; the inode index would tie it to one
         'index=off',
+        // rootless: an overlay in the user's namespace keeps its bookkeeping in user.* xattrs
+        ...(rootlessMode() ? ['userxattr'] : []),
       ],
     };
   }

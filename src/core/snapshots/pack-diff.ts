@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pack, type Header, type Pack } from 'tar-stream';
 import { findXattrs } from '../host/special-files.js';
 import { devMajorMinor, walkTree, type TreeEntry } from './tree-walk.js';
-import { OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX, isWhiteoutDevice } from './whiteouts.js';
+import { OPAQUE_MARKER, opaqueXattr, WHITEOUT_PREFIX, isWhiteoutDevice } from './whiteouts.js';
 
 
 /**
@@ -28,7 +28,7 @@ export function packDiff(upperDir: string, opts: { skip?: ReadonlySet<string> } 
 
 async function produce(p: Pack, upperDir: string, skip: ReadonlySet<string>): Promise<void> {
   const opaque = new Set<string>();
-  for (const [abs, value] of findXattrs(upperDir, OPAQUE_XATTR)) {
+  for (const [abs, value] of findXattrs(upperDir, opaqueXattr())) {
     if (value === 'y') opaque.add(path.relative(upperDir, abs));
   }
   const firstLink = new Map<string, string>();

@@ -5,7 +5,8 @@ import { BerthError } from '../errors/index.js';
 import { mknod, setXattr } from '../host/special-files.js';
 import { SafeTree, normalizeEntryName } from './safe-path.js';
 import { TarReader, type TarHeader } from './tar-reader.js';
-import { OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX } from './whiteouts.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { OPAQUE_MARKER, opaqueXattr, WHITEOUT_PREFIX } from './whiteouts.js';
 
 // the reverse directions live in their own files; re-exported so callers find them with unpack
 export { packDiff } from './pack-diff.js';
@@ -151,7 +152,7 @@ function applyEntry(tree: SafeTree, h: TarHeader, dirTimes: Array<[string, Date]
       tree.clear(rel);
       if (!h.linkname) throw new BerthError('InvalidArgument', `symlink "${rel}" in layer has no target`);
       fs.symlinkSync(h.linkname, p);
-      fs.lchownSync(p, h.uid, h.gid);
+      chownEntry(p, h);
       setTimes(p, h);
       return undefined;
     }
@@ -167,6 +168,8 @@ function applyEntry(tree: SafeTree, h: TarHeader, dirTimes: Array<[string, Date]
     case 'fifo': {
       tree.clear(rel);
       const kind = h.type === 'fifo' ? 'fifo' : h.type === 'block-device' ? 'block' : 'char';
+      // rootless: a user namespace may not make devices (runc binds the standard ones in)
+      if (kind !== 'fifo' && rootlessMode()) return undefined;
       mknod(p, kind, mode, h.devmajor, h.devminor);
       setMetadata(p, h, mode);
       setTimes(p, h);
@@ -183,7 +186,7 @@ function whiteout(tree: SafeTree, rel: string, base: string): void {
   const dir = path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel);
   tree.ensureParents(rel);
   if (base === OPAQUE_MARKER) {
-    setXattr(tree.abs(dir), OPAQUE_XATTR, 'y');
+    setXattr(tree.abs(dir), opaqueXattr(), 'y');
     return;
   }
   // other .wh..wh.* names are aufs bookkeeping (hardlink dirs), meaningless here
@@ -223,8 +226,8 @@ function hardlinkTarget(tree: SafeTree, linkname: string): string {
  * capability, which chmod and the xattrs then restore.
  */
 function setMetadata(p: string, h: TarHeader, mode: number): void {
-  fs.lchownSync(p, h.uid, h.gid);
-  fs.chmodSync(p, mode);
+  // an owner the namespace cannot hold keeps root's, without setuid/setgid on its behalf
+  fs.chmodSync(p, chownEntry(p, h) ? mode : mode & ~0o6000);
   setLayerXattrs(p, h);
 }
 
@@ -243,6 +246,22 @@ function setLayerXattrs(p: string, h: TarHeader): void {
       const code = (e as { cause?: { code?: unknown } }).cause?.code;
       if (code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EPERM') throw e;
     }
+  }
+}
+
+/**
+ * The entry's owner, as root gets it. Rootless berth unpacks as root of the user's namespace, so
+ * the kernel shifts every id into the user's subordinate range (container 0 → the user, 1 → the
+ * first subordinate id…); an id the namespace does not map (beyond 65536, or any but 0 with the
+ * single-id mapping) fails with EINVAL there: false, and the file stays root's.
+ */
+function chownEntry(p: string, h: TarHeader): boolean {
+  try {
+    fs.lchownSync(p, h.uid, h.gid);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EINVAL' && rootlessMode()) return false;
+    throw e;
   }
 }
 

@@ -92,6 +92,8 @@ export interface ContainerSpec {
   ipcMode?: string;
   pidMode?: string;
   utsMode?: string;
+  /** --userns: unset or 'host' (the host's, root); 'keep-id' (rootless: the user's own uid inside) */
+  usernsMode?: string;
   /** --cgroupns host|private; unset: docker's default for the host's cgroup version */
   cgroupnsMode?: string;
   /** run --health-* / --no-healthcheck merged over the image's HEALTHCHECK (Test ["NONE"]: off); absent: the image's */

@@ -252,3 +252,37 @@ test('an image STOPSIGNAL that does not parse is left out rather than failing th
   });
   assert.equal(config.annotations, undefined);
 });
+
+test('rootless: no cgroup path, resources or cgroup mount; the rest as for root', () => {
+  const host = fakeHost({ cgroupVersion: 1 });
+  const spec = { ...typicalSpec(), resources: {} };
+  const rootful = generate(spec, host);
+  const out = generate(spec, host, { rootless: {} });
+  assert.equal(out.linux?.cgroupsPath, undefined);
+  assert.equal(out.linux?.resources, undefined);
+  assert.equal(out.mounts?.some((m) => m.type === 'cgroup'), false);
+  assert.deepEqual(out.process, rootful.process);
+  assert.deepEqual(out.linux?.namespaces, rootful.linux?.namespaces);
+  assert.equal(out.linux?.uidMappings, undefined);
+  // sysfs of the host's network namespace is not the user's to mount: bound read-only instead
+  const hostNet = generate({ ...spec, network: 'host', sysctls: {} }, host, { rootless: { hostNetwork: true } });
+  assert.deepEqual(hostNet.mounts?.find((m) => m.destination === '/sys'), { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
+});
+
+test('rootless keep-id: a user namespace of the container own with the given mappings', () => {
+  const uidMappings = [
+    { containerID: 0, hostID: 1, size: 1000 },
+    { containerID: 1000, hostID: 0, size: 1 },
+  ];
+  const out = generate({ ...typicalSpec(), resources: {} }, fakeHost({ cgroupVersion: 1 }), { rootless: { uidMappings, gidMappings: uidMappings } });
+  assert.equal(out.linux?.namespaces?.filter((n) => n.type === 'user').length, 1);
+  assert.deepEqual(out.linux?.uidMappings, uidMappings);
+  assert.deepEqual(out.linux?.gidMappings, uidMappings);
+});
+
+test('rootless --pid host and --ipc host: the host proc is bound, not mounted (its pid namespace is not the user own)', () => {
+  const out = generate({ ...typicalSpec(), resources: {}, pidMode: 'host', ipcMode: 'host' }, fakeHost({ cgroupVersion: 1 }), { rootless: {} });
+  assert.deepEqual(out.mounts?.find((m) => m.destination === '/proc'), { destination: '/proc', type: 'bind', source: '/proc', options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+  assert.equal(out.mounts?.some((m) => m.type === 'mqueue'), false);
+  assert.equal(out.mounts?.some((m) => m.type === 'proc'), false);
+});

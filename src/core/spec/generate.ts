@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { ImageRuntimeConfig, RuntimeSpec, SpecLinux, SpecProcess } from '../oci/types.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { HostFacts } from './host-facts.js';
@@ -41,6 +42,19 @@ export interface GenerateInput {
   shmPath?: string;
   /** told about limits the host cannot apply (docker prints these as warnings) */
   onWarning?: (message: string) => void;
+  /**
+   * Rootless berth (runc runs as root of the user's namespace): no cgroup (an ordinary user gets
+   * none on cgroup v1; limits were refused at create), and for `--userns=keep-id` a user
+   * namespace of the container's own with these mappings (relative to the user's namespace).
+   */
+  rootless?: { uidMappings?: IdMappingSpec[]; gidMappings?: IdMappingSpec[]; hostNetwork?: boolean; singleId?: boolean };
+}
+
+/** One OCI uidMappings/gidMappings entry. */
+export interface IdMappingSpec {
+  containerID: number;
+  hostID: number;
+  size: number;
 }
 
 /**
@@ -106,12 +120,44 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
     }),
     linux,
   };
+  if (input.rootless) applyRootless(out, input.rootless, spec);
   // runc refuses a hostname without a UTS namespace of our own; a pod member joining its infra's
   // must not set it either (runc would rename the whole pod)
   if (spec.utsMode !== 'host' && !spec.utsMode?.startsWith('container:')) out.hostname = hostname;
   const stop = stopSignal(spec, image);
   if (stop || spec.annotations) out.annotations = { ...(spec.annotations ?? {}), ...(stop ? { 'org.opencontainers.image.stopSignal': stop } : {}) };
   return out;
+}
+
+/**
+ * What changes for a rootless container: no cgroup path or resources (runc would make cgroups the
+ * user may not), no cgroup filesystem (none of the user's to show), sysfs bound from the host when
+ * the network namespace is the host's (sysfs can only be mounted by the owner of the netns), and
+ * the keep-id user namespace.
+ */
+function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless']>, spec: ContainerSpec): void {
+  const linux = out.linux as SpecLinux;
+  // the host's pid and ipc namespaces are not the user's: their proc and mqueue are bound, not mounted
+  const bind = (m: NonNullable<RuntimeSpec['mounts']>[number], source: string) => ({ destination: m.destination, type: 'bind', source, options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+  out.mounts = (out.mounts ?? []).flatMap((m) => {
+    if (m.type === 'proc' && spec.pidMode === 'host') return [bind(m, '/proc')];
+    // (a host without a mounted /dev/mqueue has none to give)
+    if (m.type === 'mqueue' && spec.ipcMode === 'host') return fs.existsSync('/dev/mqueue') ? [bind(m, '/dev/mqueue')] : [];
+    return [m];
+  });
+  delete linux.cgroupsPath;
+  delete linux.resources;
+  out.mounts = (out.mounts ?? []).filter((m) => m.type !== 'cgroup');
+  if (r.hostNetwork) {
+    out.mounts = out.mounts.map((m) => (m.type === 'sysfs' ? { destination: m.destination, type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] } : m));
+  }
+  // one id in the namespace: devpts cannot give its ptys the tty group (gid 5 is not mapped)
+  if (r.singleId) out.mounts = out.mounts.map((m) => (m.type === 'devpts' ? { ...m, options: (m.options ?? []).filter((o) => !o.startsWith('gid=')) } : m));
+  if (r.uidMappings && r.gidMappings) {
+    linux.namespaces = [...(linux.namespaces ?? []).filter((n) => n.type !== 'user'), { type: 'user' }];
+    linux.uidMappings = r.uidMappings;
+    linux.gidMappings = r.gidMappings;
+  }
 }
 
 /** The --stop-signal (validated already) or the image's STOPSIGNAL, which a bad image may spell wrong. */

@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { EngineContext } from '../engine-context.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { findProgram } from '../rootless/pause.js';
+import { checkTun } from '../rootless/slirp.js';
+import { rootlessLimitsUnavailable } from '../rootless/limits.js';
 import { backingFilesystem, cgroupFeatures, supportsDType } from './storage-facts.js';
 
 function firstLine(cmd: string, args: string[]): string {
@@ -24,6 +28,7 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
   const count = (s: string) => list.filter((c) => c.state.status === s).length;
   const filesystems = fs.readFileSync('/proc/filesystems', 'utf8');
   const seccomp = /Seccomp:\s*\d/.test(fs.readFileSync('/proc/self/status', 'utf8'));
+  const rootless = rootlessInfo(facts.cgroupVersion);
   const cgroupControllers = facts.cgroupVersion === 2
     ? (fs.readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').trim().split(/\s+/))
     : fs.readdirSync('/sys/fs/cgroup').filter((d) => !['unified', 'systemd'].includes(d) && !d.includes(','));
@@ -41,6 +46,8 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     RunRoot: ctx.paths.runRoot,
     DockerRootDir: ctx.paths.root,
     ...cgroupFeatures(facts.cgroupVersion),
+    // a rootless container on cgroup v1 has no cgroup: nothing can be limited (docker's rootless says so too)
+    ...(rootless && rootless.Limits !== 'available' ? { MemoryLimit: false, SwapLimit: false, CpuCfsPeriod: false, CpuCfsQuota: false, PidsLimit: false } : {}),
     KernelVersion: os.release(),
     OperatingSystem: osName(),
     OSType: 'linux',
@@ -48,7 +55,7 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     NCPU: os.cpus().length,
     MemTotal: os.totalmem(),
     Name: os.hostname(),
-    CgroupDriver: 'cgroupfs',
+    CgroupDriver: rootless && rootless.Limits !== 'available' ? 'none' : 'cgroupfs',
     CgroupVersion: String(facts.cgroupVersion),
     CgroupControllers: cgroupControllers,
     DefaultRuntime: rt.name,
@@ -56,6 +63,7 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     Monitor: { path: ctx.conmonPath(), version: firstLine(ctx.conmonPath(), ['--version']) },
     SecurityOptions: [
       ...(seccomp ? ['name=seccomp,profile=builtin'] : []),
+      ...(rootless ? ['name=rootless'] : []),
       ...(has('/sys/module/apparmor/parameters/enabled') && fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y' ? ['name=apparmor'] : []),
       ...(has('/sys/fs/selinux/enforce') ? ['name=selinux'] : []),
     ],
@@ -68,6 +76,48 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     },
     RlimitNofileHard: facts.rlimitHard['RLIMIT_NOFILE'] ?? facts.rlimitHard['nofile'] ?? null,
     ServerVersion: BERTH_VERSION,
+    ...(rootless ? { Rootless: rootless } : {}),
+  };
+}
+
+/** The rootless part of `berth info`: who, the id mappings, the network helper, the limits. */
+export interface RootlessInfo {
+  User: string;
+  UID: number;
+  GID: number;
+  /** `container:host:size` lines of the user namespace, as /proc/self/uid_map has them */
+  UIDMap: string[];
+  GIDMap: string[];
+  /** slirp4netns and its version, or why there is no network helper */
+  NetworkHelper: string;
+  /** 'available', or 'unavailable: <why>' */
+  Limits: string;
+}
+
+function rootlessInfo(cgroupVersion: 1 | 2): RootlessInfo | undefined {
+  const mode = rootlessMode();
+  if (!mode) return undefined;
+  const lines = (map: typeof mode.uidMap) => map.map((m) => `${m.containerId}:${m.hostId}:${m.size}`);
+  const slirp = findProgram('slirp4netns');
+  let helper: string;
+  if (!slirp) helper = 'none: slirp4netns is not installed (only --network none|host)';
+  else {
+    try {
+      checkTun();
+      helper = `slirp4netns ${slirp} (${firstLine(slirp, ['--version'])})`;
+    } catch (e) {
+      helper = `none: ${(e as Error).message}`;
+    }
+  }
+  const why = rootlessLimitsUnavailable(cgroupVersion);
+  return {
+    User: mode.user,
+    UID: mode.uid,
+    GID: mode.gid,
+    UIDMap: lines(mode.uidMap),
+    GIDMap: lines(mode.gidMap),
+    NetworkHelper: helper,
+    Limits: why ? `unavailable: ${why}` : 'available',
   };
 }
 
