@@ -14,7 +14,7 @@ function install(): { dir: string; bin: string; cache: string; bundle: string } 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-'));
   fs.mkdirSync(path.join(dir, 'bin'));
   fs.mkdirSync(path.join(dir, 'dist', 'bundle'), { recursive: true });
-  for (const f of ['berth', 'package.json']) fs.copyFileSync(path.join(checkout, 'bin', f), path.join(dir, 'bin', f));
+  for (const f of ['berth', 'berth.cjs', 'package.json']) fs.copyFileSync(path.join(checkout, 'bin', f), path.join(dir, 'bin', f));
   fs.chmodSync(path.join(dir, 'bin', 'berth'), 0o755);
   const bundle = path.join(dir, 'dist', 'bundle', 'berth.cjs');
   fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'berth.cjs'), bundle);
@@ -23,9 +23,15 @@ function install(): { dir: string; bin: string; cache: string; bundle: string } 
   return { dir, bin: path.join(dir, 'bin', 'berth'), cache: `${bundle}.cache`, bundle };
 }
 
+/** The command words a code cache says it holds the functions of (the names after its 20-byte header). */
+function coveredBy(cache: string): string[] {
+  const buf = fs.readFileSync(cache);
+  return buf.toString('utf8', 20, 20 + buf.readUInt32LE(16)).split('\n').filter(Boolean);
+}
+
 const version = (bin: string) => spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, BERTH_ROOT: '/nonexistent-startup-root' } });
 
-test('the code cache is written by the first command, used by the next, and never trusted for another bundle', () => {
+test('the code cache is written by the first command, grown once by each other command word, and never trusted for another bundle', () => {
   const { dir, bin, cache, bundle } = install();
   try {
     assert.equal(fs.existsSync(cache), false);
@@ -39,6 +45,16 @@ test('the code cache is written by the first command, used by the next, and neve
     assert.equal(header.readDoubleLE(0), fs.statSync(bundle).size);
     assert.equal(version(bin).stdout, first.stdout);
     assert.equal(fs.statSync(cache).mtimeMs, written.mtimeMs, 'a good cache is left alone');
+    assert.deepEqual(coveredBy(cache), ['version']);
+
+    // another command word grows it once (what that command compiled is added), then it is left alone
+    const info = spawnSync(bin, ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', env: { ...process.env, BERTH_ROOT: '/nonexistent-startup-root' } });
+    assert.equal(info.status, 0, info.stderr);
+    assert.deepEqual(coveredBy(cache), ['version', 'info']);
+    const grown = fs.statSync(cache);
+    assert.ok(grown.size > written.size, `cache of ${grown.size} bytes after info, ${written.size} before`);
+    assert.equal(version(bin).stdout, first.stdout);
+    assert.equal(fs.statSync(cache).mtimeMs, grown.mtimeMs, 'a word the cache covers leaves it alone');
 
     // a rebuilt bundle (new mtime) makes the old cache stale: ignored and replaced
     const later = new Date(Date.now() + 5000);
@@ -83,8 +99,15 @@ test('a pull as the first command leaves a code cache every later command takes 
     const pull = spawnSync(bin, ['pull', '-q', `${reg.host}/cache:1`], { encoding: 'utf8', env });
     assert.equal(pull.status, 0, pull.stderr);
     assert.match(pull.stderr, /passed through a lane/);
+    assert.deepEqual(coveredBy(cache), ['pull']);
+    // each new command word adds to it once; after that, every command takes it as it is
+    for (const args of [['images', '-q'], ['rmi', `${reg.host}/cache:1`]]) {
+      const r = spawnSync(bin, args, { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    assert.deepEqual(coveredBy(cache), ['pull', 'images', 'rmi']);
     const written = fs.statSync(cache).mtimeMs;
-    for (const args of [['images', '-q'], ['rmi', `${reg.host}/cache:1`], ['pull', '-q', `${reg.host}/cache:1`], ['images', '-q']]) {
+    for (const args of [['pull', '-q', `${reg.host}/cache:1`], ['images', '-q'], ['rmi', `${reg.host}/cache:1`]]) {
       const r = spawnSync(bin, args, { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(fs.statSync(cache).mtimeMs, written, `berth ${args[0]} took the cache as it was`);
