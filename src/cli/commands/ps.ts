@@ -84,9 +84,11 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       }
       // docker computes sizes when the template uses .Size, even without --size
       const size = !!f.size || (f.format !== undefined && /\.Size\b/.test(f.format));
-      const rows = containerRows(engine, list, { noTrunc: !f.trunc, size });
       let table = DEFAULT_TABLE;
       if (f.size) table += '\t{{.Size}}';
+      // the default table needs only its own columns; any other format may show any field
+      const fields = f.format === undefined || f.format === '' || f.format === 'table' ? new Set([...table.matchAll(/\{\{\.(\w+)\}\}/g)].map((m) => m[1] ?? '')) : undefined;
+      const rows = containerRows(engine, list, { noTrunc: !f.trunc, size, ...(fields ? { fields } : {}) });
       const out = fmt.formatRows({ format: f.format, defaultTable: table, rows, headers: HEADERS });
       ctx.stdout.write(out);
     });
