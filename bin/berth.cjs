@@ -1,10 +1,9 @@
 // berth's command line, started by bin/berth (which keeps the caller's NODE_* variables and
 // berth's own arguments away from node's option parsing). `npm run build` bundles src/cli into
-// dist/bundle/berth.cjs, and this loads it through V8's code cache (berth.cjs.cache beside it), which skips compiling the 1 MB
-// bundle on every command (~15 ms of a ~60 ms start). The cache is written when missing or
-// refused (another node) and once more for each command word it does not cover yet, atomically,
-// and names the bundle it was made from (size and mtime in its header): V8 itself would only
-// compare lengths.
+// dist/bundle/berth.cjs, and this loads it through V8's code cache (berth.cjs.<command>.cache beside
+// it), which skips compiling the 1 MB bundle on every command (~15 ms of a ~60 ms start). A cache
+// is written when missing or refused (another node), atomically, and names the bundle it was made
+// from (size and mtime in a 16-byte header): V8 itself would only compare lengths.
 'use strict';
 // Variables node reads only while it runs (NODE_TLS_REJECT_UNAUTHORIZED, NODE_DEBUG's lazy users…)
 // and any that a later node adds: none of the caller's may change what berth does, nor reach
@@ -16,40 +15,33 @@ const vm = require('node:vm');
 const Module = require('node:module');
 
 const file = path.join(__dirname, '..', 'dist', 'bundle', 'berth.cjs');
-const cacheFile = `${file}.cache`;
+// One cache per command word (`run`, `ps`, …; berth.cjs.cache without one): V8's cache made at
+// exit holds the functions that command compiled on its way, so `run` finds its own (compiled
+// lazily they cost ~15 ms of CPU; a cache made by `import` or `version` lacked them) and `ps`
+// does not deserialize run's (a cache of every command cost each ~2 ms of CPU more).
+const word = commandWord(process.argv.slice(2));
+const cacheFile = word === '' ? `${file}.cache` : `${file}.${word}.cache`;
 const source = fs.readFileSync(file, 'utf8');
 const st = fs.statSync(file);
-// The command word (`run`, `ps`, …): the cache lists the commands whose functions it holds. V8's
-// cache made at exit holds what the cache had plus what this command compiled, so each new word
-// rewrites it once and it grows to cover the commands used (`run` compiled lazily costs ~15 ms
-// of CPU more than from a cache made by `run`; a cache made by `import` or `--version` lacks it).
-const word = commandWord(process.argv.slice(2));
 let cachedData;
-let covered = [];
 try {
   const buf = fs.readFileSync(cacheFile);
-  const namesLength = buf.length > 20 ? buf.readUInt32LE(16) : 0;
-  if (buf.length > 20 + namesLength && buf.readDoubleLE(0) === st.size && buf.readDoubleLE(8) === st.mtimeMs) {
-    covered = buf.toString('utf8', 20, 20 + namesLength).split('\n').filter(Boolean);
-    cachedData = buf.subarray(20 + namesLength);
-  }
+  if (buf.length > 16 && buf.readDoubleLE(0) === st.size && buf.readDoubleLE(8) === st.mtimeMs) cachedData = buf.subarray(16);
 } catch {
-  // first run after a build
+  // first run of this command after a build
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-const rejected = cachedData === undefined || script.cachedDataRejected;
-if (rejected) covered = [];
-if (rejected || (word !== '' && !covered.includes(word) && covered.length < 40)) {
-  // at exit, so the cache also holds the functions this command compiled on its way
-  process.once('exit', () => {
+if (cachedData === undefined || script.cachedDataRejected) {
+  // at exit, so the cache also holds the functions this command compiled on its way; only after
+  // a success, so that a mistyped command word leaves no cache of its own behind
+  process.once('exit', (code) => {
+    if (code !== 0) return;
     try {
-      const names = Buffer.from([...covered, word].filter(Boolean).join('\n'), 'utf8');
-      const header = Buffer.alloc(20);
+      const header = Buffer.alloc(16);
       header.writeDoubleLE(st.size, 0);
       header.writeDoubleLE(st.mtimeMs, 8);
-      header.writeUInt32LE(names.length, 16);
       const tmp = `${cacheFile}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, Buffer.concat([header, names, script.createCachedData()]));
+      fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
       fs.renameSync(tmp, cacheFile);
     } catch {
       // a read-only install runs without the cache
@@ -57,7 +49,7 @@ if (rejected || (word !== '' && !covered.includes(word) && covered.length < 40))
   });
 }
 
-/** The first word that is not a global option (or its value): what the cache covers. */
+/** The first word that is not a global option (or its value): the command the cache is for. */
 function commandWord(args) {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
