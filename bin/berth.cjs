@@ -1,9 +1,9 @@
 // berth's command line, started by bin/berth (which keeps the caller's NODE_* variables and
 // berth's own arguments away from node's option parsing). `npm run build` bundles src/cli into
-// dist/bundle/berth.cjs, and this loads it through V8's code cache (berth.cjs.cache beside it), which skips compiling the 1 MB
-// bundle on every command (~15 ms of a ~60 ms start). The cache is written when missing or
-// refused (another node), atomically, and names the bundle it was made from (size and mtime in
-// a 16-byte header): V8 itself would only compare lengths.
+// dist/bundle/berth.cjs, and this loads it through V8's code cache (berth.cjs.<command>.cache beside
+// it), which skips compiling the 1 MB bundle on every command (~15 ms of a ~60 ms start). A cache
+// is written when missing or refused (another node), atomically, and names the bundle it was made
+// from (size and mtime in a 16-byte header): V8 itself would only compare lengths.
 'use strict';
 // Variables node reads only while it runs (NODE_TLS_REJECT_UNAUTHORIZED, NODE_DEBUG's lazy users…)
 // and any that a later node adds: none of the caller's may change what berth does, nor reach
@@ -15,7 +15,12 @@ const vm = require('node:vm');
 const Module = require('node:module');
 
 const file = path.join(__dirname, '..', 'dist', 'bundle', 'berth.cjs');
-const cacheFile = `${file}.cache`;
+// One cache per command word (`run`, `ps`, …; berth.cjs.cache without one): V8's cache made at
+// exit holds the functions that command compiled on its way, so `run` finds its own (compiled
+// lazily they cost ~15 ms of CPU; a cache made by `import` or `version` lacked them) and `ps`
+// does not deserialize run's (a cache of every command cost each ~2 ms of CPU more).
+const word = commandWord(process.argv.slice(2));
+const cacheFile = word === '' ? `${file}.cache` : `${file}.${word}.cache`;
 const source = fs.readFileSync(file, 'utf8');
 const st = fs.statSync(file);
 let cachedData;
@@ -23,12 +28,14 @@ try {
   const buf = fs.readFileSync(cacheFile);
   if (buf.length > 16 && buf.readDoubleLE(0) === st.size && buf.readDoubleLE(8) === st.mtimeMs) cachedData = buf.subarray(16);
 } catch {
-  // first run after a build
+  // first run of this command after a build
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
-  // at exit, so the cache also holds the functions this command compiled on its way
-  process.once('exit', () => {
+  // at exit, so the cache also holds the functions this command compiled on its way; only after
+  // a success, so that a mistyped command word leaves no cache of its own behind
+  process.once('exit', (code) => {
+    if (code !== 0) return;
     try {
       const header = Buffer.alloc(16);
       header.writeDoubleLE(st.size, 0);
@@ -40,6 +47,16 @@ if (cachedData === undefined || script.cachedDataRejected) {
       // a read-only install runs without the cache
     }
   });
+}
+
+/** The first word that is not a global option (or its value): the command the cache is for. */
+function commandWord(args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--root' || a === '--runroot' || a === '--runtime' || a === '--log-level') i++;
+    else if (!a.startsWith('-')) return /^[a-z]{1,20}$/.test(a) ? a : '';
+  }
+  return '';
 }
 const mod = { exports: {} };
 try {

@@ -1,6 +1,7 @@
 // `npm run bench`: berth side by side with podman (same busybox image, same runc, cgroupfs) and
 // the floor (runc run of a ready bundle; node -e 0). Prints medians and ratios; the README quotes
-// them. Sections: run, ps/memory, published-port throughput, registry pull/push, build.
+// them. Sections: run, rund (100 detached starts), ps/memory, published-port throughput, registry
+// pull/push, pull6 (issue 18's image), build.
 // BENCH_RUNS (default 15) sets the repetitions of the short measurements; BENCH_SECTIONS picks sections.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -14,7 +15,9 @@ const N = Number(process.env.BENCH_RUNS ?? 15);
 const BERTH = path.resolve('bin/berth');
 const work = fs.mkdtempSync('/tmp/berth-bench-');
 const env = { ...process.env, BERTH_ROOT: `${work}/berth`, BERTH_RUNROOT: fs.mkdtempSync('/run/bb-') };
-const podmanRoot = ['--root', `${work}/podman`, '--runroot', fs.mkdtempSync('/run/bp-'), '--cgroup-manager', 'cgroupfs', '--runtime', 'runc', '--events-backend', 'file'];
+// --tmpdir of its own: podman's default (/run/libpod) is shared by every podman on the host, and
+// another one's `system reset` there made this one "refresh" its containers as after a reboot
+const podmanRoot = ['--root', `${work}/podman`, '--runroot', fs.mkdtempSync('/run/bp-'), '--tmpdir', fs.mkdtempSync('/run/bpt-'), '--cgroup-manager', 'cgroupfs', '--runtime', 'runc', '--events-backend', 'file'];
 // podman asks for RLIMIT_NOFILE 1048576 by default, which this host's hard limit (no CAP_SYS_RESOURCE) refuses
 const podmanConf = path.join(work, 'containers.conf');
 fs.writeFileSync(podmanConf, '[containers]\ndefault_ulimits = []\n');
@@ -194,12 +197,50 @@ try {
     }
   });
 
+  // issue 18: `run -d --name N -e X=Y busybox sleep 3600` 100 times in a row (the default
+  // network), berth's hundred and podman's in alternating rounds; the median of each start
+  await section('rund', () => {
+    const rounds = Number(process.env.BENCH_RUND_ROUNDS ?? 3);
+    const per = Number(process.env.BENCH_RUND_COUNT ?? 100);
+    const t = { berth: [], podman: [] };
+    const engines = [{ name: 'berth', cmd: BERTH, pre: [], env }];
+    if (hasPodman) engines.push({ name: 'podman', cmd: 'podman', pre: podmanRoot, env: podmanEnv });
+    for (let r = 0; r < rounds; r++) {
+      for (const e of r % 2 === 0 ? engines : [...engines].reverse()) {
+        const names = [];
+        try {
+          for (let i = 0; i < per; i++) {
+            const name = `bench-d-${r}-${i}`;
+            names.push(name);
+            t[e.name].push(once(e.cmd, [...e.pre, 'run', '-d', '--name', name, '-e', 'X=Y', 'busybox', 'sleep', '3600'], { env: e.env }));
+          }
+        } finally {
+          spawnSync(e.cmd, [...e.pre, 'rm', '-f', ...(e.name === 'podman' ? ['-t', '0'] : []), ...names], { env: e.env });
+        }
+      }
+    }
+    results.rund = median(t.berth);
+    if (t.podman.length) results.rundPodman = median(t.podman);
+  });
+
   await section('ps', () => {
-    // ps with 100 running containers, and what each running container costs in memory
+    // ps with 100 running containers (beside podman's ps with as many), and what each running
+    // container costs in memory
     const ids = [];
+    const pids = [];
     try {
       for (let i = 0; i < 100; i++) ids.push(sh(BERTH, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env }).trim());
-      results.ps100 = timeIt(BERTH, ['ps'], { env });
+      if (hasPodman) for (let i = 0; i < 100; i++) pids.push(sh('podman', [...podmanRoot, 'run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env: podmanEnv }).trim());
+      const t = { berth: [], podman: [] };
+      for (let i = 0; i < N + 2; i++) {
+        const b = once(BERTH, ['ps'], { env });
+        const p = hasPodman ? once('podman', [...podmanRoot, 'ps'], { env: podmanEnv }) : undefined;
+        if (i < 2) continue;
+        t.berth.push(b);
+        if (p !== undefined) t.podman.push(p);
+      }
+      results.ps100 = median(t.berth);
+      if (t.podman.length) results.ps100Podman = median(t.podman);
       const conmons = ids.map((id) => {
         const pid = Number(sh(BERTH, ['inspect', '--format', '{{.State.Pid}}', id], { env }).trim());
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -218,6 +259,7 @@ try {
       }).length;
     } finally {
       if (ids.length) spawnSync(BERTH, ['rm', '-f', ...ids], { env });
+      if (pids.length) spawnSync('podman', [...podmanRoot, 'rm', '-f', '-t', '0', ...pids], { env: podmanEnv });
     }
   });
 
@@ -387,7 +429,7 @@ try {
   spawnSync('umount', ['-R', work]);
   fs.rmSync(work, { recursive: true, force: true });
   // the run roots live in /run (tmpfs, as berth's and podman's defaults do)
-  for (const d of [env.BERTH_RUNROOT, podmanRoot[3]]) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of [env.BERTH_RUNROOT, podmanRoot[3], podmanRoot[5]]) fs.rmSync(d, { recursive: true, force: true });
 }
 
 const f = (ms) => (ms === undefined ? 'n/a' : `${ms.toFixed(0)} ms`);
@@ -399,13 +441,16 @@ const lines = [
   `  podman run --rm busybox true           ${f(results.podman)}   (its default bridge network)`,
   `  berth run --rm busybox true            ${f(results.berth)}   (its default bridge network)   ratio ${ratio(results.berth, results.podman)} (target <= 0.5)`,
   `  podman run --rm --network none         ${f(results.podmanNone)}`,
-  `  berth run --rm --network none          ${f(results.berthNone)}   ratio ${ratio(results.berthNone, results.podmanNone)}`,
   `  rootless podman run --rm busybox true  ${f(results.rootlessPodman)}   (slirp4netns)`,
   `  rootless berth run --rm busybox true   ${f(results.rootlessBerth)}   (slirp4netns)   ratio ${ratio(results.rootlessBerth, results.rootlessPodman)} (target <= 0.5)`,
   `  rootless podman run --rm --network none ${f(results.rootlessPodmanNone)}`,
   `  rootless berth run --rm --network none ${f(results.rootlessBerthNone)}   ratio ${ratio(results.rootlessBerthNone, results.rootlessPodmanNone)} (target <= 0.5)`,
+  `  berth run --rm --network none          ${f(results.berthNone)}   ratio ${ratio(results.berthNone, results.podmanNone)} (target <= 0.7)`,
   `  berth peak RSS (run --rm)              ${results.berthRssKiB ? (results.berthRssKiB / 1024).toFixed(1) : 'n/a'} MiB   (target <= 80)`,
-  `  berth ps, 100 running containers       ${f(results.ps100)}   (target < 300 ms)`,
+  `  podman run -d --name N -e X=Y (x100)   ${f(results.rundPodman)}   (each, its default bridge network)`,
+  `  berth run -d --name N -e X=Y (x100)    ${f(results.rund)}   (each, its default bridge network)   ratio ${ratio(results.rund, results.rundPodman)} (target <= 0.6)`,
+  `  podman ps, 100 running containers      ${f(results.ps100Podman)}`,
+  `  berth ps, 100 running containers       ${f(results.ps100)}   ratio ${ratio(results.ps100, results.ps100Podman)} (target <= 0.7)`,
   `  per running container                  conmon ${results.conmonRssKiB ? (results.conmonRssKiB / 1024).toFixed(1) : 'n/a'} MiB RSS; berth processes alive: ${results.berthProcsWhileRunning ?? 'n/a'}`,
   `  published port, wrk req/s              berth ${results.wrkBerth?.toFixed(0) ?? 'n/a'}  podman ${results.wrkPodman?.toFixed(0) ?? 'n/a'}   ratio ${ratio(results.wrkBerth, results.wrkPodman)} (target >= 0.9)`,
   `  pull ~100 MB, 5 layers                 berth ${f(results.pull)}  skopeo ${f(results.pullSkopeo)}  podman ${f(results.pullPodman)}   ratios ${ratio(results.pull, results.pullSkopeo)} / ${ratio(results.pull, results.pullPodman)} (target <= 1.0)`,

@@ -4,6 +4,7 @@
 // in dist/src stays what the unit tests run; bin/berth loads this bundle.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 // `node scripts/bundle.mjs OUTFILE` builds elsewhere (helpers testing side by side use their own)
@@ -35,10 +36,11 @@ const builtinsOnce = {
     b.onResolve({ filter: /^node:/ }, (a) =>
       a.namespace === 'builtin-once' ? { path: a.path, external: true } : { path: a.path, namespace: 'builtin-once' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (a) => ({
-      contents: `export * from '${a.path}'; export { default } from '${a.path}';`,
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (a) =>
+      LAZY.has(a.path)
+        ? { contents: lazyBuiltin(a.path), loader: 'js' }
+        : { contents: `export * from '${a.path}'; export { default } from '${a.path}';`, loader: 'js' },
+    );
   },
 };
 
@@ -49,6 +51,24 @@ const kubeDeps = {
     b.onResolve({ filter: /^\.\/deps\.js$/ }, (a) => (a.importer.endsWith(path.join('core', 'kube', 'manifest.ts')) || a.importer.endsWith(path.join('core', 'kube', 'generate.ts')) ? { path: './kube-deps.cjs', external: true } : undefined));
   },
 };
+/**
+ * Built-ins node does not load for itself, loaded on first use: a module object whose properties
+ * are getters that require the built-in when one is read. Every command paid for child_process,
+ * net, dgram, crypto, zlib and stream/promises at start-up, which `ps` or `inspect` never use
+ * (~8 ms of CPU of each command's start). The names are node's own, read here at build time.
+ */
+const LAZY = new Set(['node:child_process', 'node:net', 'node:dgram', 'node:crypto', 'node:zlib', 'node:stream/promises', 'node:http', 'node:https', 'node:tls', 'node:worker_threads', 'node:tty', 'node:fs/promises', 'node:os', 'node:dns', 'node:readline', 'node:v8', 'node:perf_hooks']);
+const require = createRequire(import.meta.url);
+function lazyBuiltin(name) {
+  const keys = Object.getOwnPropertyNames(require(name)).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
+  return [
+    'let m;',
+    `const load = () => m ?? (m = require(${JSON.stringify(name)}));`,
+    'const o = {};',
+    `for (const k of ${JSON.stringify(keys)}) Object.defineProperty(o, k, { get: () => load()[k], enumerable: true });`,
+    'module.exports = o;',
+  ].join('\n');
+}
 
 const outfile = process.argv[2] ?? 'dist/bundle/berth.cjs';
 if (!process.argv[2]) fs.rmSync('dist/bundle', { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { makeOciLayout, registryAvailable, skopeoCopy, startRegistry } from '../
 const checkout = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** bin/berth and the bundle copied to a directory of their own, so the cache can be played with. */
-function install(): { dir: string; bin: string; cache: string; bundle: string } {
+function install(): { dir: string; bin: string; cache: (word: string) => string; bundle: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-'));
   fs.mkdirSync(path.join(dir, 'bin'));
   fs.mkdirSync(path.join(dir, 'dist', 'bundle'), { recursive: true });
@@ -20,13 +20,14 @@ function install(): { dir: string; bin: string; cache: string; bundle: string } 
   fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'berth.cjs'), bundle);
   fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'layer-worker.cjs'), path.join(dir, 'dist', 'bundle', 'layer-worker.cjs'));
   fs.symlinkSync(path.join(checkout, 'node_modules'), path.join(dir, 'node_modules'));
-  return { dir, bin: path.join(dir, 'bin', 'berth'), cache: `${bundle}.cache`, bundle };
+  return { dir, bin: path.join(dir, 'bin', 'berth'), cache: (word) => `${bundle}.${word}.cache`, bundle };
 }
 
 const version = (bin: string) => spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, BERTH_ROOT: '/nonexistent-startup-root' } });
 
-test('the code cache is written by the first command, used by the next, and never trusted for another bundle', () => {
-  const { dir, bin, cache, bundle } = install();
+test('each command word has a code cache, written by its first run, used by the next, and never trusted for another bundle', () => {
+  const { dir, bin, cache: cacheOf, bundle } = install();
+  const cache = cacheOf('version');
   try {
     assert.equal(fs.existsSync(cache), false);
     const first = version(bin);
@@ -40,6 +41,17 @@ test('the code cache is written by the first command, used by the next, and neve
     assert.equal(version(bin).stdout, first.stdout);
     assert.equal(fs.statSync(cache).mtimeMs, written.mtimeMs, 'a good cache is left alone');
 
+    // another command has its own, and leaves version's as it was
+    const env = { ...process.env, BERTH_ROOT: '/nonexistent-startup-root' };
+    const info = spawnSync(bin, ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', env });
+    assert.equal(info.status, 0, info.stderr);
+    assert.ok(fs.statSync(cacheOf('info')).size > 100_000);
+    assert.equal(fs.statSync(cache).mtimeMs, written.mtimeMs);
+    // a mistyped command fails and leaves no cache of its own
+    const typo = spawnSync(bin, ['verison'], { encoding: 'utf8', env });
+    assert.notEqual(typo.status, 0);
+    assert.equal(fs.existsSync(cacheOf('verison')), false);
+
     // a rebuilt bundle (new mtime) makes the old cache stale: ignored and replaced
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(bundle, later, later);
@@ -52,7 +64,7 @@ test('the code cache is written by the first command, used by the next, and neve
     fs.writeFileSync(cache, garbage);
     assert.equal(version(bin).stdout, first.stdout);
     assert.notDeepEqual(fs.readFileSync(cache).subarray(16, 64), garbage.subarray(16, 64));
-    assert.deepEqual(fs.readdirSync(path.dirname(bundle)).sort(), ['berth.cjs', 'berth.cjs.cache', 'layer-worker.cjs'], 'no temporary file left');
+    assert.deepEqual(fs.readdirSync(path.dirname(bundle)).sort(), ['berth.cjs', 'berth.cjs.info.cache', 'berth.cjs.version.cache', 'layer-worker.cjs'], 'no temporary file left');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -83,12 +95,17 @@ test('a pull as the first command leaves a code cache every later command takes 
     const pull = spawnSync(bin, ['pull', '-q', `${reg.host}/cache:1`], { encoding: 'utf8', env });
     assert.equal(pull.status, 0, pull.stderr);
     assert.match(pull.stderr, /passed through a lane/);
-    const written = fs.statSync(cache).mtimeMs;
-    for (const args of [['images', '-q'], ['rmi', `${reg.host}/cache:1`], ['pull', '-q', `${reg.host}/cache:1`], ['images', '-q']]) {
+    // each command writes its own once; after that, every command takes its cache as it is
+    for (const args of [['images', '-q'], ['rmi', `${reg.host}/cache:1`]]) {
       const r = spawnSync(bin, args, { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
-      assert.equal(fs.statSync(cache).mtimeMs, written, `berth ${args[0]} took the cache as it was`);
     }
+    const written = ['pull', 'images', 'rmi'].map((w) => fs.statSync(cache(w)).mtimeMs);
+    for (const args of [['pull', '-q', `${reg.host}/cache:1`], ['images', '-q'], ['rmi', `${reg.host}/cache:1`]]) {
+      const r = spawnSync(bin, args, { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    assert.deepEqual(['pull', 'images', 'rmi'].map((w) => fs.statSync(cache(w)).mtimeMs), written, 'each took its cache as it was');
   } finally {
     await reg.stop();
     fs.rmSync(dir, { recursive: true, force: true });

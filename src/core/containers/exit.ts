@@ -32,12 +32,12 @@ export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): Cont
 }
 
 /** The container's conmon is no longer the process that was started for it (kill -9, a reboot). */
-export function monitorGone(rec: ContainerRecord): boolean {
+export function monitorGone(rec: Pick<ContainerRecord, 'state'>): boolean {
   return rec.state.conmonPid > 0 && !isLive(rec.state.conmonPid, rec.state.conmonStartTime);
 }
 
 /** The container's init process is still the one its run started. */
-export function processLive(rec: ContainerRecord): boolean {
+export function processLive(rec: Pick<ContainerRecord, 'state'>): boolean {
   return rec.state.pid > 0 && isLive(rec.state.pid, rec.state.pidStartTime);
 }
 

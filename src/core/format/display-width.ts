@@ -39,6 +39,8 @@ function isWide(cp: number): boolean {
   return false;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
 
 /** Width of one character as docker's Ellipsis counts it (x/text/width). */
@@ -48,6 +50,8 @@ export function charWidth(ch: string): number {
 
 /** Width of a string as docker's tabwriter counts it (go-runewidth). */
 export function stringWidth(s: string): number {
+  // printable ASCII, nearly every cell of a table: one column per character
+  if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;

@@ -140,3 +140,10 @@ it("images and ps CreatedAt is Go's time.String() in UTC", async () => {
   const { formatCreatedAt } = await import('./units.js');
   assert.equal(formatCreatedAt(new Date('2024-03-05T07:08:09.123Z')), '2024-03-05 07:08:09 +0000 UTC');
 });
+
+it('a template of plain {{.Field}} actions prints what the template engine prints, for any field type', () => {
+  const mixed = [{ Name: 'v1', Size: 12.5, Ok: true, Tags: ['a', 'b'] }, { Name: 'wide 漢字', Size: 3, Ok: false, Tags: [] }];
+  assert.equal(formatRows({ format: 'table {{.Name}}\t{{.Size}}\t{{.Ok}}\t{{.Tags}}', defaultTable: '', rows: mixed, headers: {} }), 'NAME        SIZE      OK        TAGS\nv1          12.5      true      [a b]\nwide 漢字   3         false     []\n');
+  // a field the row lacks is the template's error, as before
+  assert.throws(() => formatRows({ format: '{{.Nope}}', defaultTable: '', rows: [{ Name: 'x' }], headers: {} }), BerthError);
+});

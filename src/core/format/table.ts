@@ -98,7 +98,13 @@ export function formatRows(opts: FormatRowsOptions): string {
     throw parsingError(e);
   }
   let body = '';
+  const plain = plainFields(templateString(format));
   for (const row of opts.rows) {
+    const fast = plain ? substitute(plain, row) : undefined;
+    if (fast !== undefined) {
+      body += fast + '\n';
+      continue;
+    }
     const result = tmpl.execute(goStruct(withLabelMethod(row), opts.rowType ?? 'row'));
     if (result.error) throw parsingError(result.error);
     body += result.output + '\n';
@@ -107,6 +113,33 @@ export function formatRows(opts: FormatRowsOptions): string {
   // docker ignores a header error and keeps what was written before it
   const header = tmpl.execute(headerContext(tmpl, opts.headers), { functions: DOCKER_HEADER_FUNCTIONS }).output;
   return tabwrite(header + '\n' + body, DOCKER_TABWRITER);
+}
+
+/**
+ * A template of text and `{{.Field}}` actions only (docker's default tables): its pieces, the
+ * fields at odd positions. Such a template prints a string field as it is, so a row whose fields
+ * are all strings is rendered by substitution, without running the template engine (`ps` with
+ * 100 containers spent ~5 ms of its CPU there).
+ */
+function plainFields(template: string): string[] | undefined {
+  if (!/^(?:[^{}]|\{\{\.[A-Za-z_][A-Za-z0-9_]*\}\})*$/.test(template)) return undefined;
+  return template.split(/\{\{\.([A-Za-z_][A-Za-z0-9_]*)\}\}/);
+}
+
+/** The row rendered through a plain template, or undefined when a field is absent or not a string. */
+function substitute(pieces: readonly string[], row: object): string | undefined {
+  let out = '';
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] as string;
+    if (i % 2 === 0) {
+      out += piece;
+      continue;
+    }
+    const value: unknown = Object.hasOwn(row, piece) ? (row as Record<string, unknown>)[piece] : undefined;
+    if (typeof value !== 'string') return undefined;
+    out += value;
+  }
+  return out;
 }
 
 /**

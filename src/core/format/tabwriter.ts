@@ -102,11 +102,13 @@ export function tabwrite(text: string, opts: TabwriterOptions = DOCKER_TABWRITER
     cell = '';
     return line.length;
   };
-  for (const ch of text) {
-    if (ch !== '\t' && ch !== '\v' && ch !== '\n' && ch !== '\f') {
-      cell += ch;
-      continue;
-    }
+  // from one separator to the next (a cell is the text between them)
+  const separators = /[\t\v\n\f]/g;
+  let from = 0;
+  for (let m = separators.exec(text); m !== null; m = separators.exec(text)) {
+    const ch = m[0];
+    cell += text.slice(from, m.index);
+    from = m.index + 1;
     const ncells = terminateCell(ch === '\t');
     if (ch === '\n' || ch === '\f') {
       lines.push([]);
@@ -114,6 +116,7 @@ export function tabwrite(text: string, opts: TabwriterOptions = DOCKER_TABWRITER
       if (ch === '\f' || ncells === 1) flush('');
     }
   }
+  cell += text.slice(from);
   if (cell !== '') terminateCell(false);
   flush('');
   return out;

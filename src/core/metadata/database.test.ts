@@ -222,3 +222,22 @@ test('openDatabase() uses WAL so readers never block on a writer', () => {
   db.close();
   fs.rmSync(dir, { recursive: true });
 });
+
+test('each SQL text is compiled once per connection, and pragma() keeps its own statements', () => {
+  const { dir, file } = tempDb();
+  const db = openDatabase(file);
+  try {
+    const sql = 'SELECT name FROM sqlite_master WHERE name = ?';
+    assert.equal(db.prepare(sql), db.prepare(sql), 'the second prepare reuses the first statement');
+    // pragma() prepares with more arguments and switches its statement to pluck mode: not shared
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.deepEqual(db.pragma('journal_mode'), [{ journal_mode: 'wal' }]);
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const insert = 'INSERT INTO t (v) VALUES (?)';
+    for (const v of [1, 2, 3]) db.prepare(insert).run(v);
+    assert.deepEqual(db.prepare('SELECT v FROM t ORDER BY v').all(), [{ v: 1 }, { v: 2 }, { v: 3 }]);
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true });
+  }
+});

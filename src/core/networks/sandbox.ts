@@ -227,11 +227,11 @@ export async function repairNetworks(ctx: EngineContext, isLive: (id: string) =>
   const store = networkStore(ctx);
   for (const sb of store.sandboxes()) {
     if (sb.claimPid !== 0 && sb.claimPid !== process.pid && isProcessAlive(sb.claimPid)) continue;
-    if (ctx.containers.get(sb.containerId) && isLive(sb.containerId)) continue;
+    if (isLive(sb.containerId)) continue;
     await tearDownNetwork(ctx, sb.containerId).catch(() => undefined);
   }
   for (const ep of store.allEndpoints()) {
-    if (!ctx.containers.get(ep.containerId) && !store.sandbox(ep.containerId)) store.removeEndpoint(ep.containerId, ep.networkId);
+    if (!ctx.containers.has(ep.containerId) && !store.sandbox(ep.containerId)) store.removeEndpoint(ep.containerId, ep.networkId);
   }
 }
 

@@ -11,9 +11,12 @@ import { isProcessAlive } from './process-util.js';
  * readExitCode('/run/berth/exits', id); // 7, or null while running
  */
 export function readExitCode(exitDir: string, id: string): number | null {
+  const file = path.join(exitDir, id);
+  // the common case (still running) without an exception: `ps` asks for every running container
+  if (!fs.existsSync(file)) return null;
   let text: string;
   try {
-    text = fs.readFileSync(path.join(exitDir, id), 'utf8').trim();
+    text = fs.readFileSync(file, 'utf8').trim();
   } catch (e) {
     if (isErrno(e, 'ENOENT')) return null;
     throw new BerthError('Internal', `reading exit file of ${JSON.stringify(id)}`, { cause: e });

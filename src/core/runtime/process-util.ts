@@ -48,8 +48,13 @@ export function readProcStartTime(pid: number): number | null {
 
 /** Whether pid is alive and is still the process that had startTime (see readProcStartTime). */
 export function isSameProcessAlive(pid: number, startTime: number | null): boolean {
-  if (!isProcessAlive(pid)) return false;
-  return startTime === null || readProcStartTime(pid) === startTime;
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  // one read of /proc/PID/stat for both (ps checks every running container's conmon)
+  const fields = statFields(pid);
+  if (fields === null) return false;
+  const state = fields[0];
+  if (state === 'Z' || state === 'X' || state === 'x') return false;
+  return startTime === null || fields[19] === String(startTime);
 }
 
 /**
