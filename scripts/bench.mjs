@@ -17,7 +17,20 @@ const work = fs.mkdtempSync('/tmp/berth-bench-');
 const env = { ...process.env, BERTH_ROOT: `${work}/berth`, BERTH_RUNROOT: fs.mkdtempSync('/run/bb-') };
 // --tmpdir of its own: podman's default (/run/libpod) is shared by every podman on the host, and
 // another one's `system reset` there made this one "refresh" its containers as after a reboot
-const podmanRoot = ['--root', `${work}/podman`, '--runroot', fs.mkdtempSync('/run/bp-'), '--tmpdir', fs.mkdtempSync('/run/bpt-'), '--cgroup-manager', 'cgroupfs', '--runtime', 'runc', '--events-backend', 'file'];
+const podmanRoot = [
+  '--root',
+  `${work}/podman`,
+  '--runroot',
+  fs.mkdtempSync('/run/bp-'),
+  '--tmpdir',
+  fs.mkdtempSync('/run/bpt-'),
+  '--cgroup-manager',
+  'cgroupfs',
+  '--runtime',
+  'runc',
+  '--events-backend',
+  'file',
+];
 // podman asks for RLIMIT_NOFILE 1048576 by default, which this host's hard limit (no CAP_SYS_RESOURCE) refuses
 const podmanConf = path.join(work, 'containers.conf');
 fs.writeFileSync(podmanConf, '[containers]\ndefault_ulimits = []\n');
@@ -159,14 +172,30 @@ try {
     sh('useradd', ['-m', '-s', '/bin/sh', user]);
     const uid = Number(sh('id', ['-u', user]).trim());
     const home = `/home/${user}`;
-    const sub = Number(fs.readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`))?.split(':')[1] ?? -1);
+    const sub = Number(
+      fs
+        .readFileSync('/etc/subuid', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(`${user}:`))
+        ?.split(':')[1] ?? -1,
+    );
     try {
       if ((fs.statSync('/dev/net/tun').mode & 0o777) !== 0o666) fs.chmodSync('/dev/net/tun', 0o666);
       for (let d = path.dirname(BERTH); d !== '/'; d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o001);
       fs.copyFileSync(tar, path.join(home, 'busybox.tar'));
       fs.writeFileSync(path.join(home, 'containers.conf'), '[containers]\ndefault_ulimits = []\n');
       for (const f of ['busybox.tar', 'containers.conf']) fs.chownSync(path.join(home, f), uid, uid);
-      const as = (args) => ['-u', user, '--', 'env', '-i', `HOME=${home}`, 'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', `CONTAINERS_CONF=${home}/containers.conf`, ...args];
+      const as = (args) => [
+        '-u',
+        user,
+        '--',
+        'env',
+        '-i',
+        `HOME=${home}`,
+        'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+        `CONTAINERS_CONF=${home}/containers.conf`,
+        ...args,
+      ];
       const opts = { cwd: home };
       sh('runuser', as([BERTH, 'import', 'busybox.tar', 'busybox']), opts);
       results.rootlessBerth = timeIt('runuser', as([BERTH, 'run', '--rm', 'busybox', 'true']), opts);
@@ -179,16 +208,24 @@ try {
     } finally {
       // the user's pause processes, conmons, slirp4netns: by pid
       for (let i = 0; i < 20; i++) {
-        const left = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-          try {
-            const u = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
-            return u === uid || (sub > 0 && u >= sub && u < sub + 65536);
-          } catch {
-            return false;
-          }
-        });
+        const left = fs
+          .readdirSync('/proc')
+          .filter((d) => /^\d+$/.test(d))
+          .filter((d) => {
+            try {
+              const u = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
+              return u === uid || (sub > 0 && u >= sub && u < sub + 65536);
+            } catch {
+              return false;
+            }
+          });
         if (left.length === 0) break;
-        for (const d of left) try { process.kill(Number(d), 'SIGKILL'); } catch { /* gone */ }
+        for (const d of left)
+          try {
+            process.kill(Number(d), 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         spawnSync('sleep', ['0.1']);
       }
       spawnSync('userdel', ['-r', '-f', user]);
@@ -230,7 +267,9 @@ try {
     const pids = [];
     try {
       for (let i = 0; i < 100; i++) ids.push(sh(BERTH, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env }).trim());
-      if (hasPodman) for (let i = 0; i < 100; i++) pids.push(sh('podman', [...podmanRoot, 'run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env: podmanEnv }).trim());
+      if (hasPodman)
+        for (let i = 0; i < 100; i++)
+          pids.push(sh('podman', [...podmanRoot, 'run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env: podmanEnv }).trim());
       const t = { berth: [], podman: [] };
       for (let i = 0; i < N + 2; i++) {
         const b = once(BERTH, ['ps'], { env });
@@ -249,14 +288,17 @@ try {
       const rss = conmons.map((p) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0));
       results.conmonRssKiB = Math.round(rss.reduce((a, b) => a + b, 0) / rss.length);
       // no berth (node) process stays behind for a running container: conmon is the only monitor
-      results.berthProcsWhileRunning = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-        try {
-          const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-          return path.basename(argv[0] ?? '') === 'node' && argv.some((a) => a.endsWith('bin/berth.cjs'));
-        } catch {
-          return false;
-        }
-      }).length;
+      results.berthProcsWhileRunning = fs
+        .readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+            return path.basename(argv[0] ?? '') === 'node' && argv.some((a) => a.endsWith('bin/berth.cjs'));
+          } catch {
+            return false;
+          }
+        }).length;
     } finally {
       if (ids.length) spawnSync(BERTH, ['rm', '-f', ...ids], { env });
       if (pids.length) spawnSync('podman', [...podmanRoot, 'rm', '-f', '-t', '0', ...pids], { env: podmanEnv });
@@ -282,7 +324,10 @@ try {
   await section('registry', async () => {
     const reg = await startRegistry();
     try {
-      const img = await makeOciLayout(path.join(work, 'layout'), [40e6, 25e6, 20e6, 10e6, 5e6].map((size) => ({ size, compression: 'gzip' })));
+      const img = await makeOciLayout(
+        path.join(work, 'layout'),
+        [40e6, 25e6, 20e6, 10e6, 5e6].map((size) => ({ size, compression: 'gzip' })),
+      );
       skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/bench:1`);
       const ref = `${reg.host}/bench:1`;
       const r = { berth: [], skopeo: [], podman: [], rss: [], berthPush: [], skopeoPush: [] };
@@ -336,7 +381,10 @@ try {
     try {
       const bbTar = path.join(work, 'bb-layer.tar');
       makeBusyboxTar(bbTar);
-      const layers = [{ tar: fs.readFileSync(bbTar), compression: 'gzip' }, ...Array.from({ length: 5 }, () => ({ size: 20 * 1024 * 1024, compression: 'gzip' }))];
+      const layers = [
+        { tar: fs.readFileSync(bbTar), compression: 'gzip' },
+        ...Array.from({ length: 5 }, () => ({ size: 20 * 1024 * 1024, compression: 'gzip' })),
+      ];
       const img = await makeOciLayout(path.join(work, 'layout6'), layers);
       const ref = `${reg.host}/bench6:1`;
       skopeoCopy(`oci:${img.dir}:latest`, `docker://${ref}`);
@@ -387,7 +435,9 @@ try {
       t.bf.push(once(BERTH, ['build', '-q', '--no-cache', '--network', 'host', '-t', 'bench-build', ctxDir], { env }));
       t.bc.push(once(BERTH, ['build', '-q', '--network', 'host', '-t', 'bench-build', ctxDir], { env }));
       if (hasPodman) {
-        t.pf.push(once('podman', [...podmanRoot, 'build', '--no-cache', '-q', '--layers', '--network', 'host', '-t', 'bench-build', ctxDir], { env: podmanEnv }));
+        t.pf.push(
+          once('podman', [...podmanRoot, 'build', '--no-cache', '-q', '--layers', '--network', 'host', '-t', 'bench-build', ctxDir], { env: podmanEnv }),
+        );
         t.pc.push(once('podman', [...podmanRoot, 'build', '-q', '--layers', '--network', 'host', '-t', 'bench-build', ctxDir], { env: podmanEnv }));
       }
     }

@@ -33,9 +33,7 @@ const sqliteAddon = {
 const builtinsOnce = {
   name: 'builtins-once',
   setup(b) {
-    b.onResolve({ filter: /^node:/ }, (a) =>
-      a.namespace === 'builtin-once' ? { path: a.path, external: true } : { path: a.path, namespace: 'builtin-once' },
-    );
+    b.onResolve({ filter: /^node:/ }, (a) => (a.namespace === 'builtin-once' ? { path: a.path, external: true } : { path: a.path, namespace: 'builtin-once' }));
     b.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (a) =>
       LAZY.has(a.path)
         ? { contents: lazyBuiltin(a.path), loader: 'js' }
@@ -48,7 +46,11 @@ const builtinsOnce = {
 const kubeDeps = {
   name: 'kube-deps',
   setup(b) {
-    b.onResolve({ filter: /^\.\/deps\.js$/ }, (a) => (a.importer.endsWith(path.join('core', 'kube', 'manifest.ts')) || a.importer.endsWith(path.join('core', 'kube', 'generate.ts')) ? { path: './kube-deps.cjs', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/deps\.js$/ }, (a) =>
+      a.importer.endsWith(path.join('core', 'kube', 'manifest.ts')) || a.importer.endsWith(path.join('core', 'kube', 'generate.ts'))
+        ? { path: './kube-deps.cjs', external: true }
+        : undefined,
+    );
   },
 };
 /**
@@ -57,7 +59,25 @@ const kubeDeps = {
  * net, dgram, crypto, zlib and stream/promises at start-up, which `ps` or `inspect` never use
  * (~8 ms of CPU of each command's start). The names are node's own, read here at build time.
  */
-const LAZY = new Set(['node:child_process', 'node:net', 'node:dgram', 'node:crypto', 'node:zlib', 'node:stream/promises', 'node:http', 'node:https', 'node:tls', 'node:worker_threads', 'node:tty', 'node:fs/promises', 'node:os', 'node:dns', 'node:readline', 'node:v8', 'node:perf_hooks']);
+const LAZY = new Set([
+  'node:child_process',
+  'node:net',
+  'node:dgram',
+  'node:crypto',
+  'node:zlib',
+  'node:stream/promises',
+  'node:http',
+  'node:https',
+  'node:tls',
+  'node:worker_threads',
+  'node:tty',
+  'node:fs/promises',
+  'node:os',
+  'node:dns',
+  'node:readline',
+  'node:v8',
+  'node:perf_hooks',
+]);
 const require = createRequire(import.meta.url);
 function lazyBuiltin(name) {
   const keys = Object.getOwnPropertyNames(require(name)).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));

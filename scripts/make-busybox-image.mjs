@@ -2,4 +2,3 @@
 import { makeBusyboxTar } from '../dist/src/testkit/busybox-rootfs.js';
 const out = process.argv[2] ?? 'busybox.tar';
 makeBusyboxTar(out);
-

@@ -8,7 +8,10 @@ import path from 'node:path';
 const dir = 'native/linux';
 const built = path.join(dir, 'build', 'Release', 'berth_linux.node');
 const mtime = (f) => fs.statSync(f).mtimeMs;
-const sources = fs.readdirSync(dir).filter((f) => /\.(c|h|gyp)$/.test(f)).map((f) => path.join(dir, f));
+const sources = fs
+  .readdirSync(dir)
+  .filter((f) => /\.(c|h|gyp)$/.test(f))
+  .map((f) => path.join(dir, f));
 const stale = !fs.existsSync(built) || sources.some((f) => mtime(f) > mtime(built));
 if (stale) {
   const r = spawnSync('npm', ['rebuild', 'berth-linux', '--no-audit', '--no-fund'], { stdio: ['ignore', 'ignore', 'inherit'] });

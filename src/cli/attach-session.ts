@@ -108,12 +108,7 @@ export async function attachToRunning(
  * While attached: a terminal in raw mode that follows resizes, or signals relayed to the
  * container (docker's --sig-proxy). Returns the undo.
  */
-function bindTerminal(
-  cli: CliContext,
-  engine: Engine,
-  id: string,
-  opts: { rawTty: boolean; proxySignals: boolean; onResize: () => void },
-): () => void {
+function bindTerminal(cli: CliContext, engine: Engine, id: string, opts: { rawTty: boolean; proxySignals: boolean; onResize: () => void }): () => void {
   if (opts.rawTty) {
     cli.stdin.setRawMode(true);
     rawOutput(cli.stdin);
@@ -121,7 +116,10 @@ function bindTerminal(
   }
   const stopRelay = opts.proxySignals
     ? relaySignals(PROXIED_SIGNALS, (sig) => {
-        void engine.runtime().kill(id, sig, false).catch(() => undefined);
+        void engine
+          .runtime()
+          .kill(id, sig, false)
+          .catch(() => undefined);
       })
     : () => {};
   return () => {

@@ -7,7 +7,7 @@ import { exitStatus, commandOf, checkTty, ClientError, FlagError } from './exit-
 
 const notFound = new BerthError('NotFound', 'no such container: "x"');
 
-test('run and create keep docker run\'s codes: 125 for the engine, 126/127 for the command', () => {
+test("run and create keep docker run's codes: 125 for the engine, 126/127 for the command", () => {
   for (const path of [['run'], ['create'], ['container', 'run'], ['container', 'create']]) {
     assert.equal(exitStatus(notFound, path), 125, path.join(' '));
     assert.equal(exitStatus(new BerthError('Conflict', 'name in use'), path), 125);
@@ -17,8 +17,23 @@ test('run and create keep docker run\'s codes: 125 for the engine, 126/127 for t
   assert.equal(exitStatus(new BerthError('CannotInvoke', 'exec: "/etc": permission denied'), ['container', 'run']), 126);
 });
 
-test('every other command exits 1 when refused, as docker\'s CLI does for a daemon error', () => {
-  for (const path of [['rm'], ['stop'], ['container', 'start'], ['logs'], ['tag'], ['network', 'rm'], ['volume', 'rm'], ['network', 'create'], ['volume', 'create'], ['build'], ['kill'], ['cp'], ['port'], []]) {
+test("every other command exits 1 when refused, as docker's CLI does for a daemon error", () => {
+  for (const path of [
+    ['rm'],
+    ['stop'],
+    ['container', 'start'],
+    ['logs'],
+    ['tag'],
+    ['network', 'rm'],
+    ['volume', 'rm'],
+    ['network', 'create'],
+    ['volume', 'create'],
+    ['build'],
+    ['kill'],
+    ['cp'],
+    ['port'],
+    [],
+  ]) {
     assert.equal(exitStatus(notFound, path), 1, path.join(' '));
     assert.equal(exitStatus(new BerthError('InvalidArgument', 'invalid subnet'), path), 1, path.join(' '));
     assert.equal(exitStatus(new Error('unexpected'), path), 1, path.join(' '));
@@ -65,7 +80,7 @@ test('the command is found from the arguments as commander dispatches them', () 
   assert.deepEqual(commandOf(p, ['--log-level', 'run', 'rm']), ['rm']);
 });
 
-test('the client\'s own refusals exit 1, run included; a terminal needs a terminal on stdin', () => {
+test("the client's own refusals exit 1, run included; a terminal needs a terminal on stdin", () => {
   assert.equal(exitStatus(new ClientError('the input device is not a TTY'), ['run']), 1);
   assert.equal(exitStatus(new ClientError('the input device is not a TTY'), ['exec']), 1);
   assert.throws(() => checkTty({ isTTY: false }, true, true), { message: 'the input device is not a TTY' });

@@ -14,7 +14,10 @@ const modules = {
 };
 
 /** Run an ES module script in a fresh node; resolves with how it ended and what it printed. */
-function runScript(source: string, opts: { signalAfterMs?: number; timeoutMs?: number } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
+function runScript(
+  source: string,
+  opts: { signalAfterMs?: number; timeoutMs?: number } = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'interrupt-script-')), 'script.mjs');

@@ -21,7 +21,11 @@ const program = new Command('berth')
   .option('--root <dir>', 'storage root (default /var/lib/berth, or $BERTH_ROOT)')
   .option('--runroot <dir>', 'run state root (default /run/berth, or $BERTH_RUNROOT)')
   .option('--runtime <name|path>', 'OCI runtime: runc or crun (default: runc), or $BERTH_RUNTIME')
-  .option('--log-level <level>', 'debug, info, warn, error or fatal (default warn): error and fatal hide warnings, debug shows the stack of an unexpected error', parseLogLevel)
+  .option(
+    '--log-level <level>',
+    'debug, info, warn, error or fatal (default warn): error and fatal hide warnings, debug shows the stack of an unexpected error',
+    parseLogLevel,
+  )
   .version('berth version 0.1.0', '-v, --version', 'print version information and quit')
   .showSuggestionAfterError(true)
   .exitOverride()

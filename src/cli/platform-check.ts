@@ -14,7 +14,10 @@ export async function checkPlatform(engine: Engine, refs: readonly string[], pla
     const c = engine.images.config(img.id);
     const actual = `${c.os}/${c.architecture}${c.variant ? `/${c.variant}` : ''}`;
     if (c.os !== want.os || c.architecture !== want.architecture || (want.variant !== undefined && c.variant !== want.variant)) {
-      throw new BerthError('NotFound', `image with reference ${ref} was found but does not match the specified platform: wanted ${platform}, actual: ${actual}`);
+      throw new BerthError(
+        'NotFound',
+        `image with reference ${ref} was found but does not match the specified platform: wanted ${platform}, actual: ${actual}`,
+      );
     }
   }
 }

@@ -4,11 +4,7 @@ import type { CliContext } from './context.js';
  * Print inspect-style output: the JSON array docker prints, or one rendered template per object.
  * Failures for individual targets are reported on stderr and the exit code set, as docker does.
  */
-export async function printObjects(
-  ctx: CliContext,
-  objects: unknown[],
-  format: string | undefined,
-): Promise<void> {
+export async function printObjects(ctx: CliContext, objects: unknown[], format: string | undefined): Promise<void> {
   if (!format || format === 'json') {
     ctx.stdout.write(`${JSON.stringify(objects, null, 4)}\n`);
     return;

@@ -23,7 +23,7 @@ export function addResourceFlags(cmd: Command): Command {
 export function addContainerFlags(cmd: Command): Command {
   return addResourceFlags(cmd)
     .option('--name <name>', 'assign a name to the container')
-    .option('--pod <name>', 'run the container in a pod (new:NAME makes the pod, with the container\'s -p)')
+    .option('--pod <name>', "run the container in a pod (new:NAME makes the pod, with the container's -p)")
     .option('-e, --env <KEY=VALUE>', 'set environment variables', collect, [])
     .option('--env-file <file>', 'read in a file of environment variables', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
@@ -89,20 +89,20 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--io-maxbandwidth <bytes>', 'maximum IO bandwidth (Windows only: refused on Linux, as docker does)')
     .option('--io-maxiops <n>', 'maximum IOps (Windows only: refused on Linux, as docker does)')
     .option('--volume-driver <driver>', 'volume driver for the container\'s volumes (only "local")')
-    .option('--link-local-ip <ip>', 'container IPv4/IPv6 link-local addresses (not supported by berth\'s networks)', collect, [])
-    .option('--use-api-socket', 'bind mount the engine\'s API socket (berth has none)')
+    .option('--link-local-ip <ip>', "container IPv4/IPv6 link-local addresses (not supported by berth's networks)", collect, [])
+    .option('--use-api-socket', "bind mount the engine's API socket (berth has none)")
     .option('--kernel-memory <bytes>', 'kernel memory limit (deprecated by docker: ignored with a warning)')
     .option('--storage-opt <opt>', 'storage driver options for the container', collect, [])
     .option('--ip6 <address>', 'IPv6 address (no berth network has IPv6)')
-    .option('--runtime <runtime>', 'runtime to use for this container (the engine\'s: --runtime before the command chooses it)')
+    .option('--runtime <runtime>', "runtime to use for this container (the engine's: --runtime before the command chooses it)")
     .option('--isolation <technology>', 'container isolation technology (only "default" on Linux)')
-    .option('--disable-content-trust', 'skip image verification (berth does no content trust: accepted as docker\'s default)')
-    .option('--log-driver <driver>', 'logging driver for the container: json-file, local, k8s-file (one format, berth\'s), or none')
+    .option('--disable-content-trust', "skip image verification (berth does no content trust: accepted as docker's default)")
+    .option('--log-driver <driver>', "logging driver for the container: json-file, local, k8s-file (one format, berth's), or none")
     .option('--log-opt <key=value>', 'log driver options (max-size, max-file, …)', collect, [])
     .option('--oom-score-adj <n>', "tune the host's OOM preferences (-1000 to 1000)")
     .option('--memory-swappiness <n>', 'tune container memory swappiness (0 to 100)', '-1')
     .option('--annotation <key=value>', 'add an annotation to the container (passed through to the OCI runtime)', collect, [])
-    .option('--userns <mode>', 'user namespace: host (root\'s containers), or keep-id (rootless: your own uid inside)')
+    .option('--userns <mode>', "user namespace: host (root's containers), or keep-id (rootless: your own uid inside)")
     .option('--mac-address <mac>', 'container MAC address (e.g., 92:d0:c6:0a:29:33)')
     .option('--cgroup-parent <path>', 'optional parent cgroup for the container')
     .option('--link <name[:alias]>', 'add a link to another container (its address in /etc/hosts)', collect, [])
@@ -218,4 +218,3 @@ export interface ContainerFlags extends ResourceFlags {
   pull: string;
   platform?: string;
 }
-

@@ -10,7 +10,8 @@ import type { RunContainerSettings } from '../core/build/build-options.js';
 import { warn } from './diagnostics.js';
 
 function int(flag: string, v: string): number {
-  if (!/^-?\d+$/.test(v.trim())) throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  if (!/^-?\d+$/.test(v.trim()))
+    throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
   return Number(v);
 }
 
@@ -95,7 +96,8 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   if (f.macAddress !== undefined) {
     if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(f.macAddress)) throw new BerthError('InvalidArgument', `${f.macAddress} is not a valid mac address`);
     // a multicast address (low bit of the first byte) cannot be an interface's
-    if (parseInt(f.macAddress.slice(0, 2), 16) & 1) throw new BerthError('InvalidArgument', `${f.macAddress} is a multicast address, not a valid mac address for a container`);
+    if (parseInt(f.macAddress.slice(0, 2), 16) & 1)
+      throw new BerthError('InvalidArgument', `${f.macAddress} is a multicast address, not a valid mac address for a container`);
     spec.macAddress = f.macAddress.toLowerCase();
   }
   if (f.cgroupParent !== undefined && f.cgroupParent !== '') spec.cgroupParent = parseCgroupParent(f.cgroupParent);
@@ -105,16 +107,23 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     if (blkioWeightSupported()) spec.resources.blkioWeightDevice = list;
     else warn(process.stderr, 'WARNING: Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.\n');
   }
-  for (const [v, what] of [[f.cpuCount, 'count'], [f.cpuPercent, 'percent']] as const) {
-    if (v !== undefined && int(`--cpu-${what}`, v) > 0) warn(process.stderr, `WARNING: linux does not support CPU ${what}. ${what === 'count' ? 'Count' : 'Percent'} discarded.\n`);
+  for (const [v, what] of [
+    [f.cpuCount, 'count'],
+    [f.cpuPercent, 'percent'],
+  ] as const) {
+    if (v !== undefined && int(`--cpu-${what}`, v) > 0)
+      warn(process.stderr, `WARNING: linux does not support CPU ${what}. ${what === 'count' ? 'Count' : 'Percent'} discarded.\n`);
   }
-  if ((f.ioMaxbandwidth !== undefined && parse.parseBytes(f.ioMaxbandwidth, '--io-maxbandwidth') > 0) || (f.ioMaxiops !== undefined && int('--io-maxiops', f.ioMaxiops) > 0)) {
+  if (
+    (f.ioMaxbandwidth !== undefined && parse.parseBytes(f.ioMaxbandwidth, '--io-maxbandwidth') > 0) ||
+    (f.ioMaxiops !== undefined && int('--io-maxiops', f.ioMaxiops) > 0)
+  ) {
     throw new BerthError('InvalidArgument', 'invalid QoS settings: linux does not support configuration of maximum bandwidth or maximum IOps');
   }
   if (f.volumeDriver !== undefined && f.volumeDriver !== '' && f.volumeDriver !== 'local') {
     throw new BerthError('NotFound', `error looking up volume plugin ${f.volumeDriver}: plugin "${f.volumeDriver}" not found (berth has the "local" driver)`);
   }
-  if (f.linkLocalIp.length > 0) throw new BerthError('InvalidArgument', '--link-local-ip: berth\'s networks do not assign link-local addresses');
+  if (f.linkLocalIp.length > 0) throw new BerthError('InvalidArgument', "--link-local-ip: berth's networks do not assign link-local addresses");
   if (f.useApiSocket) throw new BerthError('InvalidArgument', '--use-api-socket: berth has no engine API socket to mount (it runs without a daemon)');
   const throttles = [
     ...f.deviceReadBps.map((v) => throttleFlag('readBps', '--device-read-bps', v, true)),
@@ -133,7 +142,8 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   if (f.isolation !== undefined && f.isolation !== '' && f.isolation !== 'default') {
     throw new BerthError('InvalidArgument', `invalid isolation "${f.isolation}": Linux only supports "default"`);
   }
-  if (f.runtime !== undefined && !['runc', 'crun'].includes(f.runtime)) throw new BerthError('InvalidArgument', `unknown or invalid runtime name: ${f.runtime}`);
+  if (f.runtime !== undefined && !['runc', 'crun'].includes(f.runtime))
+    throw new BerthError('InvalidArgument', `unknown or invalid runtime name: ${f.runtime}`);
   if (f.logDriver !== undefined || f.logOpt.length > 0) spec.logConfig = parseLogConfig(f.logDriver ?? 'k8s-file', f.logOpt);
   spec.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
   spec.devices = f.device.map((d) => parse.parseDevice(d));
@@ -190,7 +200,11 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     if (i <= 0) throw new BerthError('InvalidArgument', `invalid argument "${s}" for "--sysctl" flag: sysctl '${s}' is not allowed`);
     spec.sysctls[s.slice(0, i)] = s.slice(i + 1);
   }
-  for (const [flag, v] of [['--ipc', f.ipc], ['--pid', f.pid], ['--uts', f.uts]] as const) {
+  for (const [flag, v] of [
+    ['--ipc', f.ipc],
+    ['--pid', f.pid],
+    ['--uts', f.uts],
+  ] as const) {
     // --pid and --ipc may join another container's namespace, as docker's container:NAME
     const joins = flag !== '--uts' && v !== undefined && /^container:.+/.test(v);
     if (v !== undefined && !joins && !['host', 'private', 'shareable', ''].includes(v)) {
@@ -214,7 +228,8 @@ function parseCgroupParent(value: string): string {
   if (parent.split('/').some((c) => c === '..' || c === '.') || /[\s:]/.test(parent)) {
     throw new BerthError('InvalidArgument', `invalid --cgroup-parent "${value}"`);
   }
-  if (parent.endsWith('.slice')) throw new BerthError('InvalidArgument', `--cgroup-parent "${value}": a systemd slice needs the systemd cgroup driver; berth uses cgroupfs`);
+  if (parent.endsWith('.slice'))
+    throw new BerthError('InvalidArgument', `--cgroup-parent "${value}": a systemd slice needs the systemd cgroup driver; berth uses cgroupfs`);
   return parent;
 }
 
@@ -287,7 +302,8 @@ const LOG_OPTS = new Set(['max-size', 'max-file', 'compress', 'labels', 'labels-
 
 /** --log-driver/--log-opt as docker checks them: a known driver, known options, a valid max-size. */
 export function parseLogConfig(driver: string, opts: readonly string[]): { type: string; config: Record<string, string> } {
-  if (!LOG_DRIVERS.has(driver)) throw new BerthError('InvalidArgument', `logger: no log driver named '${driver}' is registered (berth has json-file, local, k8s-file and none)`);
+  if (!LOG_DRIVERS.has(driver))
+    throw new BerthError('InvalidArgument', `logger: no log driver named '${driver}' is registered (berth has json-file, local, k8s-file and none)`);
   const config: Record<string, string> = {};
   for (const o of opts) {
     const i = o.indexOf('=');
@@ -302,7 +318,9 @@ export function parseLogConfig(driver: string, opts: readonly string[]): { type:
 
 /** Whether the host's block I/O controller has a weight to set (CFQ or BFQ), as docker checks. */
 function blkioWeightSupported(): boolean {
-  return ['/sys/fs/cgroup/blkio/blkio.weight', '/sys/fs/cgroup/blkio/blkio.bfq.weight', '/sys/fs/cgroup/io.weight', '/sys/fs/cgroup/io.bfq.weight'].some((f) => fs.existsSync(f));
+  return ['/sys/fs/cgroup/blkio/blkio.weight', '/sys/fs/cgroup/blkio/blkio.bfq.weight', '/sys/fs/cgroup/io.weight', '/sys/fs/cgroup/io.bfq.weight'].some((f) =>
+    fs.existsSync(f),
+  );
 }
 
 /** `--blkio-weight-device /dev/sda:200`: the device's numbers and a weight of 10 to 1000. */
@@ -317,7 +335,12 @@ function weightDeviceFlag(value: string): { major: number; minor: number; weight
 }
 
 /** `--device-read-bps /dev/sda:1mb`: the device's numbers, and the rate (bytes with units, or IOs). */
-function throttleFlag(kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops', flag: string, value: string, bytes: boolean): { kind: typeof kind; major: number; minor: number; rate: number; path: string } {
+function throttleFlag(
+  kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops',
+  flag: string,
+  value: string,
+  bytes: boolean,
+): { kind: typeof kind; major: number; minor: number; rate: number; path: string } {
   const i = value.lastIndexOf(':');
   if (i <= 0) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: bad format: ${value}`);
   const { major, minor } = deviceNumbers(value.slice(0, i), value, flag);
@@ -337,7 +360,7 @@ function deviceNumbers(device: string, value: string, flag: string): { major: nu
   }
   if (!st.isBlockDevice()) throw new BerthError('InvalidArgument', `invalid argument "${value}" for "${flag}" flag: ${device} is not a block device`);
   // st.rdev: major in bits 8-19 (and 32+), minor in 0-7 and 20-31, as glibc's gnu_dev_major/minor
-  const major = ((st.rdev >> 8) & 0xfff) | Math.floor(st.rdev / 2 ** 32) & ~0xfff;
+  const major = ((st.rdev >> 8) & 0xfff) | (Math.floor(st.rdev / 2 ** 32) & ~0xfff);
   const minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00);
   return { major, minor };
 }

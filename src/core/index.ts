@@ -14,7 +14,15 @@ export { BerthError, type ErrorKind } from './errors/berth-error.js';
 export type { ContainerRecord, ContainerState, ContainerStatus } from './containers/container-record.js';
 export type { ContainerSpec } from './spec/container-spec.js';
 export { createContainer } from './containers/create.js';
-export { createForRun, runDetached, runForeground, type CreateForRunOptions, type ForegroundEnd, type ForegroundHooks, type ForegroundIo } from './containers/run.js';
+export {
+  createForRun,
+  runDetached,
+  runForeground,
+  type CreateForRunOptions,
+  type ForegroundEnd,
+  type ForegroundHooks,
+  type ForegroundIo,
+} from './containers/run.js';
 export { startContainer, type StartOptions } from './containers/start.js';
 export { stopContainer, killContainer } from './containers/stop.js';
 export { restartContainer, renameContainer } from './containers/restart.js';

@@ -61,9 +61,11 @@ function runSettings(q: URLSearchParams): RunContainerSettings {
  */
 async function build(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const q = req.query;
-  if (boolParam(q, 'squash')) throw new BerthError('InvalidArgument', 'squash is not supported: a multi-stage build that COPYs into a fresh stage gives one layer');
+  if (boolParam(q, 'squash'))
+    throw new BerthError('InvalidArgument', 'squash is not supported: a multi-stage build that COPYs into a fresh stage gives one layer');
   const remote = q.get('remote');
-  if (remote) throw new BerthError('NotImplemented', 'building from a remote context (git or URL) is not supported by berth serve: send the context as the body');
+  if (remote)
+    throw new BerthError('NotImplemented', 'building from a remote context (git or URL) is not supported by berth serve: send the context as the body');
   const outputs = q.get('outputs');
   if (outputs) throw new BerthError('NotImplemented', 'build outputs are not supported by the classic builder API');
   const isolation = q.get('isolation');
@@ -154,7 +156,8 @@ async function buildPrune(s: ServeContext, req: Request, res: ServerResponse): P
   const f = decodeFilters(req.query.get('filters'));
   let until: Date | undefined;
   for (const [k, vs] of f) {
-    if (k !== 'until' && k !== 'unused-for') throw new BerthError('InvalidArgument', `invalid filter '${k}': the build cache prune takes until=<duration or timestamp>`);
+    if (k !== 'until' && k !== 'unused-for')
+      throw new BerthError('InvalidArgument', `invalid filter '${k}': the build cache prune takes until=<duration or timestamp>`);
     for (const v of vs) until = parseSince(v);
   }
   const keep = intParam(req.query, 'keep-storage');

@@ -58,13 +58,22 @@ async function list(s: ServeContext, req: Request, res: ServerResponse): Promise
   const withSize = boolParam(req.query, 'size');
   let recs = listContainers(s.engine, { all: boolParam(req.query, 'all') || (limit !== undefined && limit > 0), filters });
   if (limit !== undefined && limit > 0) recs = recs.slice(0, limit);
-  sendJson(res, 200, recs.map((c) => summary(s, c, withSize)));
+  sendJson(
+    res,
+    200,
+    recs.map((c) => summary(s, c, withSize)),
+  );
 }
 
 function summary(s: ServeContext, c: ContainerRecord, withSize: boolean): Record<string, unknown> {
   const full = containerJson141(s, c);
   const st = c.state;
-  const ports = publishedPorts(s.engine, c.id).map((p) => ({ IP: p.hostIp || '0.0.0.0', PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol }));
+  const ports = publishedPorts(s.engine, c.id).map((p) => ({
+    IP: p.hostIp || '0.0.0.0',
+    PrivatePort: p.containerPort,
+    PublicPort: p.hostPort,
+    Type: p.protocol,
+  }));
   const ns = full['NetworkSettings'] as { Networks?: unknown } | undefined;
   const out: Record<string, unknown> = {
     Id: c.id,
@@ -95,7 +104,8 @@ async function create(s: ServeContext, req: Request, res: ServerResponse): Promi
   const name = req.query.get('name') ?? undefined;
   const spec = dockerCreateToSpec(body, name);
   const platform = req.query.get('platform');
-  if (platform && !/^linux(\/(amd64|x86_64))?$/.test(platform)) throw new BerthError('NotFound', `image with reference ${spec.image} was found but does not match the specified platform: wanted ${platform}`);
+  if (platform && !/^linux(\/(amd64|x86_64))?$/.test(platform))
+    throw new BerthError('NotFound', `image with reference ${spec.image} was found but does not match the specified platform: wanted ${platform}`);
   // a short name pulled from a search registry is found as the CLI finds it
   const imageId = await ensureImage(s.engine.images, spec.image, { pull: 'never' });
   const rec = createContainer(s.engine, s.engine.images.find(spec.image) ? spec : { ...spec, image: imageId });
@@ -110,10 +120,18 @@ async function create(s: ServeContext, req: Request, res: ServerResponse): Promi
 function containerJson141(s: ServeContext, rec: ContainerRecord): Record<string, unknown> {
   const out = containerJson(s.engine, rec);
   const gd = out['GraphDriver'] as { Data?: Record<string, unknown> } | undefined;
-  if (gd?.Data) gd.Data = { LowerDir: [...rec.image.chainIds].reverse().map((c) => s.engine.layers.diffDir(c)).join(':'), ...gd.Data };
+  if (gd?.Data)
+    gd.Data = {
+      LowerDir: [...rec.image.chainIds]
+        .reverse()
+        .map((c) => s.engine.layers.diffDir(c))
+        .join(':'),
+      ...gd.Data,
+    };
   const hc = out['HostConfig'] as Record<string, unknown> | undefined;
   if (hc) {
-    for (const k of ['BlkioDeviceReadBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteBps', 'BlkioDeviceWriteIOps', 'BlkioWeightDevice', 'DeviceRequests']) hc[k] ??= null;
+    for (const k of ['BlkioDeviceReadBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteBps', 'BlkioDeviceWriteIOps', 'BlkioWeightDevice', 'DeviceRequests'])
+      hc[k] ??= null;
     hc['Cgroup'] ??= '';
     hc['ConsoleSize'] ??= [0, 0];
     hc['KernelMemory'] ??= 0;
@@ -362,7 +380,14 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
   // ctrl-p ctrl-q (or ?detachKeys=) on a terminal's input leaves the container running, as dockerd does
   const detachKeys = rec.spec.tty && wantIn ? parseDetachKeys(q.get('detachKeys') || DEFAULT_DETACH_KEYS) : undefined;
   const connect = async (socketPath: string): Promise<void> => {
-    const session = await attach({ socketPath, stdin: wantIn ? (conn.input as Readable) : null, stdout: out.stdout, stderr: out.stderr, tty: rec.spec.tty, ...(detachKeys ? { detachKeys } : {}) });
+    const session = await attach({
+      socketPath,
+      stdin: wantIn ? (conn.input as Readable) : null,
+      stdout: out.stdout,
+      stderr: out.stderr,
+      tty: rec.spec.tty,
+      ...(detachKeys ? { detachKeys } : {}),
+    });
     void conn.gone.then(() => session.close());
     void session.done.then(() => conn.end());
   };
@@ -399,7 +424,8 @@ async function execCreate(s: ServeContext, req: Request, res: ServerResponse): P
   const strings = (v: unknown, field: string): string[] => {
     if (v === undefined || v === null) return [];
     if (typeof v === 'string') return [v];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new BerthError('InvalidArgument', `invalid JSON: ${field}: expected a list of strings`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      throw new BerthError('InvalidArgument', `invalid JSON: ${field}: expected a list of strings`);
     return v as string[];
   };
   const cmd = strings(body['Cmd'], 'Cmd');
@@ -605,7 +631,13 @@ async function stats(s: ServeContext, req: Request, res: ServerResponse): Promis
   res.end();
 }
 
-function statsJson(c: ContainerRecord, cur: ReturnType<typeof sampleStats> | undefined, prev: ReturnType<typeof sampleStats> | undefined, read: Date, preread: Date): Record<string, unknown> {
+function statsJson(
+  c: ContainerRecord,
+  cur: ReturnType<typeof sampleStats> | undefined,
+  prev: ReturnType<typeof sampleStats> | undefined,
+  read: Date,
+  preread: Date,
+): Record<string, unknown> {
   const cpu = (x: ReturnType<typeof sampleStats> | undefined) => ({
     cpu_usage: { total_usage: x?.cpuNs ?? 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
     system_cpu_usage: x?.systemNs ?? 0,
@@ -624,13 +656,24 @@ function statsJson(c: ContainerRecord, cur: ReturnType<typeof sampleStats> | und
     id: c.id,
     name: `/${c.name}`,
     pids_stats: cur ? { current: cur.pids } : {},
-    blkio_stats: { io_service_bytes_recursive: blk, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null },
+    blkio_stats: {
+      io_service_bytes_recursive: blk,
+      io_serviced_recursive: null,
+      io_queue_recursive: null,
+      io_service_time_recursive: null,
+      io_wait_time_recursive: null,
+      io_merged_recursive: null,
+      io_time_recursive: null,
+      sectors_recursive: null,
+    },
     num_procs: 0,
     storage_stats: {},
     cpu_stats: cpu(cur),
     precpu_stats: cpu(prev),
     memory_stats: cur ? { usage: cur.memUsage, limit: Number.isFinite(cur.memLimit) ? cur.memLimit : 0, stats: {} } : {},
-    networks: cur ? { eth0: { rx_bytes: cur.netRx, tx_bytes: cur.netTx, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } } : undefined,
+    networks: cur
+      ? { eth0: { rx_bytes: cur.netRx, tx_bytes: cur.netTx, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } }
+      : undefined,
   };
 }
 
@@ -701,7 +744,10 @@ async function commit(s: ServeContext, req: Request, res: ServerResponse): Promi
     ...(reference ? { reference } : {}),
     ...(comment ? { message: comment } : {}),
     ...(author ? { author } : {}),
-    changes: q.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== ''),
+    changes: q
+      .getAll('changes')
+      .flatMap((c) => c.split('\n'))
+      .filter((c) => c.trim() !== ''),
     pause: boolParam(q, 'pause', true),
   });
   sendJson(res, 201, { Id: id });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dockerCreateToSpec } from './create-spec.js';
 
-test('create body: docker CLI fields become berth\'s spec', () => {
+test("create body: docker CLI fields become berth's spec", () => {
   const s = dockerCreateToSpec(
     {
       Image: 'busybox',
@@ -32,7 +32,10 @@ test('create body: docker CLI fields become berth\'s spec', () => {
         Privileged: false,
         ReadonlyRootfs: true,
         Init: true,
-        Mounts: [{ Type: 'tmpfs', Target: '/scratch', TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1777 } }, { Type: 'volume', Source: 'vol', Target: '/v', VolumeOptions: { NoCopy: true } }],
+        Mounts: [
+          { Type: 'tmpfs', Target: '/scratch', TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1777 } },
+          { Type: 'volume', Source: 'vol', Target: '/v', VolumeOptions: { NoCopy: true } },
+        ],
         RestartPolicy: { Name: '', MaximumRetryCount: 0 },
       },
     },
@@ -82,12 +85,19 @@ test('create body: entrypoint [""] clears the image\'s, [] keeps it; a string Cm
 });
 
 test('create body: a network named in NetworkingConfig (compose) with its aliases and address', () => {
-  const s = dockerCreateToSpec({ Image: 'x', HostConfig: { NetworkMode: 'proj_default' }, NetworkingConfig: { EndpointsConfig: { proj_default: { Aliases: ['web', 'abc'], IPAMConfig: { IPv4Address: '10.1.0.5' } } } } });
+  const s = dockerCreateToSpec({
+    Image: 'x',
+    HostConfig: { NetworkMode: 'proj_default' },
+    NetworkingConfig: { EndpointsConfig: { proj_default: { Aliases: ['web', 'abc'], IPAMConfig: { IPv4Address: '10.1.0.5' } } } },
+  });
   assert.equal(s.network, 'proj_default');
   assert.deepEqual(s.networkAliases, ['web', 'abc']);
   assert.equal(s.ip, '10.1.0.5');
   assert.equal(dockerCreateToSpec({ Image: 'x', HostConfig: { NetworkMode: 'host' } }).network, 'host');
-  assert.equal(dockerCreateToSpec({ Image: 'x', HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } } }).restartPolicy.maximumRetryCount, 3);
+  assert.equal(
+    dockerCreateToSpec({ Image: 'x', HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } } }).restartPolicy.maximumRetryCount,
+    3,
+  );
 });
 
 test('create body: wrong types and bad values are InvalidArgument with the field named', () => {
@@ -106,6 +116,10 @@ test('create body: wrong types and bad values are InvalidArgument with the field
     [{ Image: 'x', HostConfig: { CgroupParent: '../../escape' } }, /CgroupParent/],
   ];
   for (const [body, re] of bad) {
-    assert.throws(() => dockerCreateToSpec(body), (e: Error & { kind?: string }) => e.kind === 'InvalidArgument' && re.test(e.message), JSON.stringify(body));
+    assert.throws(
+      () => dockerCreateToSpec(body),
+      (e: Error & { kind?: string }) => e.kind === 'InvalidArgument' && re.test(e.message),
+      JSON.stringify(body),
+    );
   }
 });

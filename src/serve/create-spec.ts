@@ -170,7 +170,8 @@ export function dockerCreateToSpec(body: Json, name?: string): ContainerSpec {
       spec.mounts.push(parsed);
     });
   }
-  for (const [target, opts] of Object.entries(strMap(hc['Tmpfs'], 'HostConfig.Tmpfs') ?? {})) spec.mounts.push(parse.parseTmpfs(opts ? `${target}:${opts}` : target));
+  for (const [target, opts] of Object.entries(strMap(hc['Tmpfs'], 'HostConfig.Tmpfs') ?? {}))
+    spec.mounts.push(parse.parseTmpfs(opts ? `${target}:${opts}` : target));
   spec.publish = portBindings(hc['PortBindings']);
   spec.publishAll = bool(hc['PublishAllPorts'], 'HostConfig.PublishAllPorts') ?? false;
   let network = str(hc['NetworkMode'], 'HostConfig.NetworkMode') ?? 'bridge';
@@ -180,7 +181,8 @@ export function dockerCreateToSpec(body: Json, name?: string): ContainerSpec {
   spec.networkAliases = [];
   const endpoints = obj(obj(body['NetworkingConfig'], 'NetworkingConfig')?.['EndpointsConfig'], 'NetworkingConfig.EndpointsConfig') ?? {};
   const names = Object.keys(endpoints);
-  if (names.length > 1) throw new BerthError('InvalidArgument', 'Container cannot be connected to network endpoints: ' + names.join(', ') + ' (connect the others after create)');
+  if (names.length > 1)
+    throw new BerthError('InvalidArgument', `Container cannot be connected to network endpoints: ${names.join(', ')} (connect the others after create)`);
   for (const [net, ep] of Object.entries(endpoints)) {
     const e = obj(ep, `NetworkingConfig.EndpointsConfig.${net}`) ?? {};
     // the endpoint of the container's own network mode (compose names it by name)
@@ -259,7 +261,12 @@ export function dockerCreateToSpec(body: Json, name?: string): ContainerSpec {
   const shm = positive('ShmSize');
   if (shm !== undefined) spec.shmSize = shm;
   spec.sysctls = { ...(strMap(hc['Sysctls'], 'HostConfig.Sysctls') ?? {}) };
-  for (const [k, field] of [['ipcMode', 'IpcMode'], ['pidMode', 'PidMode'], ['utsMode', 'UTSMode'], ['cgroupnsMode', 'CgroupnsMode']] as const) {
+  for (const [k, field] of [
+    ['ipcMode', 'IpcMode'],
+    ['pidMode', 'PidMode'],
+    ['utsMode', 'UTSMode'],
+    ['cgroupnsMode', 'CgroupnsMode'],
+  ] as const) {
     const v = str(hc[field], `HostConfig.${field}`);
     if (v) spec[k] = v;
   }
@@ -276,7 +283,8 @@ export function dockerCreateToSpec(body: Json, name?: string): ContainerSpec {
   const logType = str(log?.['Type'], 'HostConfig.LogConfig.Type');
   if (logType) {
     const config = strMap(log?.['Config'], 'HostConfig.LogConfig.Config') ?? {};
-    if (!['json-file', 'local', 'k8s-file', 'none'].includes(logType)) throw new BerthError('InvalidArgument', `logger: no log driver named '${logType}' is registered`);
+    if (!['json-file', 'local', 'k8s-file', 'none'].includes(logType))
+      throw new BerthError('InvalidArgument', `logger: no log driver named '${logType}' is registered`);
     spec.logConfig = { type: logType, config };
   }
   return spec;

@@ -2,11 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boolParam, compareVersions, frame, splitVersion } from './http.js';
 
-test('versioned paths: /v1.24 to /v1.41 and unversioned are served; higher and lower are refused in docker\'s words', () => {
+test("versioned paths: /v1.24 to /v1.41 and unversioned are served; higher and lower are refused in docker's words", () => {
   assert.deepEqual(splitVersion('/v1.41/containers/json'), { version: '1.41', path: '/containers/json' });
   assert.deepEqual(splitVersion('/v1.24/_ping'), { version: '1.24', path: '/_ping' });
   assert.deepEqual(splitVersion('/containers/json'), { version: '1.41', path: '/containers/json' });
-  assert.throws(() => splitVersion('/v1.43/version'), (e: Error) => e.message === 'client version 1.43 is too new. Maximum supported API version is 1.41');
+  assert.throws(
+    () => splitVersion('/v1.43/version'),
+    (e: Error) => e.message === 'client version 1.43 is too new. Maximum supported API version is 1.41',
+  );
   assert.throws(() => splitVersion('/v1.12/version'), /client version 1.12 is too old. Minimum supported API version is 1.24/);
   assert.equal(compareVersions('1.9', '1.10'), -1);
 });

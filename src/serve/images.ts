@@ -90,7 +90,10 @@ async function tag(s: ServeContext, req: Request, res: ServerResponse): Promise<
 }
 
 async function remove(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
-  const r = s.engine.images.remove(req.params['name'] as string, { force: boolParam(req.query, 'force'), usedBy: (id: string) => s.engine.containers.usersOf(id) });
+  const r = s.engine.images.remove(req.params['name'] as string, {
+    force: boolParam(req.query, 'force'),
+    usedBy: (id: string) => s.engine.containers.usersOf(id),
+  });
   sendJson(res, 200, [...r.untagged.map((u) => ({ Untagged: familiar(u) })), ...r.deleted.map((d) => ({ Deleted: d }))]);
 }
 
@@ -100,7 +103,7 @@ async function prune(s: ServeContext, req: Request, res: ServerResponse): Promis
   raw.delete('dangling');
   const filters = pruneFilters({ ...req, query: new URLSearchParams(raw.size ? { filters: JSON.stringify(Object.fromEntries(raw)) } : {}) });
   const r = s.engine.images.prune({
-    all: dangling !== undefined && dangling.some((d) => d === 'false' || d === '0'),
+    all: dangling?.some((d) => d === 'false' || d === '0') ?? false,
     usedBy: (id: string) => s.engine.containers.usersOf(id),
     liveChainIds: s.engine.containers.liveChainIds(),
     filters,
@@ -172,7 +175,8 @@ export function registryAuth(req: Request): Credential | undefined {
   }
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
-  if (typeof o['username'] === 'string' && typeof o['password'] === 'string' && o['username'] !== '') return { username: o['username'], password: o['password'] };
+  if (typeof o['username'] === 'string' && typeof o['password'] === 'string' && o['username'] !== '')
+    return { username: o['username'], password: o['password'] };
   return undefined;
 }
 
@@ -242,7 +246,8 @@ async function load(s: ServeContext, req: Request, res: ServerResponse): Promise
 /** POST /images/create?fromSrc=-&repo=&tag=&changes=&message=: the body is a root filesystem tar (docker import). */
 async function importImage(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const q = req.query;
-  if (q.get('fromSrc') !== '-') throw new BerthError('NotImplemented', 'import from a URL is not supported by berth serve: send the tar as the body (fromSrc=-)');
+  if (q.get('fromSrc') !== '-')
+    throw new BerthError('NotImplemented', 'import from a URL is not supported by berth serve: send the tar as the body (fromSrc=-)');
   const repo = q.get('repo');
   const t = q.get('tag');
   const message = q.get('message');

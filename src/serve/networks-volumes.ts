@@ -1,7 +1,17 @@
 import type { ServerResponse } from 'node:http';
 import { BerthError } from '../core/errors/berth-error.js';
 import { volumeUser } from '../core/containers/volumes.js';
-import { builtinNetworkJson, connectContainer, createNetwork, disconnectContainer, listNetworks, networkJson, networkStore, pruneNetworks, removeNetwork } from '../core/networks/index.js';
+import {
+  builtinNetworkJson,
+  connectContainer,
+  createNetwork,
+  disconnectContainer,
+  listNetworks,
+  networkJson,
+  networkStore,
+  pruneNetworks,
+  removeNetwork,
+} from '../core/networks/index.js';
 import { listVolumes, volumeJson } from '../core/volumes/list.js';
 import { pruneVolumes } from '../core/volumes/prune.js';
 import { parseVolumePruneFilters } from '../core/prune/prune-filters.js';
@@ -32,7 +42,11 @@ function networkByRef(s: ServeContext, ref: string): Json {
 
 async function networkList(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const rows = listNetworks(s.engine, filterArgs(decodeFilters(req.query.get('filters'))));
-  sendJson(res, 200, rows.map((r) => networkByRef(s, r.ID)));
+  sendJson(
+    res,
+    200,
+    rows.map((r) => networkByRef(s, r.ID)),
+  );
 }
 
 async function networkInspect(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
@@ -104,7 +118,12 @@ async function volumeCreate(s: ServeContext, req: Request, res: ServerResponse):
   const body = await readJson(req.raw);
   const name = optString(body['Name'], 'Name');
   const driver = optString(body['Driver'], 'Driver') ?? 'local';
-  const v = s.engine.volumes.create({ ...(name ? { name } : {}), driver, labels: strMap(body['Labels'], 'Labels'), options: strMap(body['DriverOpts'], 'DriverOpts') });
+  const v = s.engine.volumes.create({
+    ...(name ? { name } : {}),
+    driver,
+    labels: strMap(body['Labels'], 'Labels'),
+    options: strMap(body['DriverOpts'], 'DriverOpts'),
+  });
   sendJson(res, 201, volumeJson(v));
 }
 

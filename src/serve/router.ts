@@ -82,7 +82,10 @@ export function hijackRoute(method: string, template: string, h: HijackHandler):
 
 function compile(template: string): RegExp {
   // {name*} takes the rest of the path (image names contain slashes)
-  const re = template.replace(/[.]/g, '\\.').replace(/\{(\w+)\*\}/g, '(?<$1>.+)').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+  const re = template
+    .replace(/[.]/g, '\\.')
+    .replace(/\{(\w+)\*\}/g, '(?<$1>.+)')
+    .replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
   return new RegExp(`^${re}/?$`);
 }
 

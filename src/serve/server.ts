@@ -243,7 +243,8 @@ async function handle(s: ServeContext, routes: readonly Route[], raw: IncomingMe
     }
   } catch (e) {
     raw.resume();
-    if (!(e instanceof HttpError) && !(e instanceof BerthError)) process.stderr.write(`berth serve: ${req.method} ${req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    if (!(e instanceof HttpError) && !(e instanceof BerthError))
+      process.stderr.write(`berth serve: ${req.method} ${req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     sendError(res, e);
   }
 }
@@ -284,7 +285,8 @@ async function handleUpgrade(s: ServeContext, routes: readonly Route[], raw: Inc
       gone,
     });
   } catch (e) {
-    if (!(e instanceof HttpError) && !(e instanceof BerthError)) process.stderr.write(`berth serve: ${req.method} ${req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    if (!(e instanceof HttpError) && !(e instanceof BerthError))
+      process.stderr.write(`berth serve: ${req.method} ${req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     if (begun) socket.destroy();
     else rawError(socket, e instanceof HttpError ? e.status : httpStatusOf(e), errorMessage(e));
   }

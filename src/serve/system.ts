@@ -14,7 +14,12 @@ const ARCH = os.arch() === 'x64' ? 'amd64' : os.arch();
 
 /** GET|HEAD /_ping: "OK" with the version headers the CLI negotiates from. */
 async function ping(_s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache, no-store, must-revalidate', Pragma: 'no-cache', 'Content-Length': 2 });
+  res.writeHead(200, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    Pragma: 'no-cache',
+    'Content-Length': 2,
+  });
   res.end(req.method === 'HEAD' ? undefined : 'OK');
 }
 
@@ -25,7 +30,17 @@ async function version(_s: ServeContext, _req: Request, res: ServerResponse): Pr
       {
         Name: 'Engine',
         Version: BERTH_VERSION,
-        Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, GitCommit: '', GoVersion: `node ${process.version}`, Os: 'linux', Arch: ARCH, KernelVersion: os.release(), Experimental: 'false', BuildTime: '' },
+        Details: {
+          ApiVersion: API_VERSION,
+          MinAPIVersion: MIN_API_VERSION,
+          GitCommit: '',
+          GoVersion: `node ${process.version}`,
+          Os: 'linux',
+          Arch: ARCH,
+          KernelVersion: os.release(),
+          Experimental: 'false',
+          BuildTime: '',
+        },
       },
     ],
     Version: BERTH_VERSION,
@@ -133,7 +148,15 @@ async function df(s: ServeContext, _req: Request, res: ServerResponse): Promise<
       SizeRootFs: c.size,
       Mounts: [],
     })),
-    Volumes: v.volumes.map((x) => ({ Name: x.name, Driver: 'local', Mountpoint: '', Labels: {}, Scope: 'local', Options: null, UsageData: { Size: x.size, RefCount: x.links } })),
+    Volumes: v.volumes.map((x) => ({
+      Name: x.name,
+      Driver: 'local',
+      Mountpoint: '',
+      Labels: {},
+      Scope: 'local',
+      Options: null,
+      UsageData: { Size: x.size, RefCount: x.links },
+    })),
     BuildCache: [],
   });
 }

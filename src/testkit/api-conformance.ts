@@ -54,7 +54,10 @@ export function keyPaths(v: unknown, prefix = '', out: string[] = []): string[] 
     return out;
   }
   if (v === null || typeof v !== 'object') return out;
-  const dataKeyed = /(^|\.)(Labels|Ports|ExposedPorts|Networks|Volumes|Options|Containers|Config\.Labels|PortBindings|Tmpfs|Sysctls|Runtimes|DriverOpts|Annotations|Health)$/.test(prefix);
+  const dataKeyed =
+    /(^|\.)(Labels|Ports|ExposedPorts|Networks|Volumes|Options|Containers|Config\.Labels|PortBindings|Tmpfs|Sysctls|Runtimes|DriverOpts|Annotations|Health)$/.test(
+      prefix,
+    );
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     const p = dataKeyed ? `${prefix}.*` : prefix ? `${prefix}.${k}` : k;
     if (!out.includes(p)) out.push(p);
@@ -100,10 +103,32 @@ export async function converse(sock: string): Promise<Observation[]> {
   obs.push(observe('no such container', await request(sock, 'GET', `${v}/containers/conformance-nosuch/json`)));
   obs.push(observe('no such route', await request(sock, 'GET', `${v}/conformance/nothing`)));
   obs.push(observe('create bad json', await request(sock, 'POST', `${v}/containers/create`, '{bad')));
-  const created = await request(sock, 'POST', `${v}/containers/create?name=conformance1`, JSON.stringify({ Image: 'busybox', Cmd: ['sh', '-c', 'echo out; echo err >&2; exit 3'], Labels: { conformance: '1' }, HostConfig: { NetworkMode: 'none' } }));
+  const created = await request(
+    sock,
+    'POST',
+    `${v}/containers/create?name=conformance1`,
+    JSON.stringify({
+      Image: 'busybox',
+      Cmd: ['sh', '-c', 'echo out; echo err >&2; exit 3'],
+      Labels: { conformance: '1' },
+      HostConfig: { NetworkMode: 'none' },
+    }),
+  );
   obs.push(observe('create', created));
-  obs.push(observe('create same name', await request(sock, 'POST', `${v}/containers/create?name=conformance1`, JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } }))));
-  obs.push(observe('create no such image', await request(sock, 'POST', `${v}/containers/create`, JSON.stringify({ Image: 'conformance-nosuch:1', Cmd: ['true'] }))));
+  obs.push(
+    observe(
+      'create same name',
+      await request(
+        sock,
+        'POST',
+        `${v}/containers/create?name=conformance1`,
+        JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } }),
+      ),
+    ),
+  );
+  obs.push(
+    observe('create no such image', await request(sock, 'POST', `${v}/containers/create`, JSON.stringify({ Image: 'conformance-nosuch:1', Cmd: ['true'] }))),
+  );
   const list = await request(sock, 'GET', `${v}/containers/json?all=1&filters=${encodeURIComponent('{"label":["conformance=1"]}')}`);
   obs.push(observe('list', list));
   obs.push(observe('inspect created', await request(sock, 'GET', `${v}/containers/conformance1/json`)));

@@ -54,7 +54,11 @@ export function processesUsing(dir: string): number[] {
  * after `timeoutMs` (a client that proxies SIGTERM, as docker run does, ends only so). A signal's
  * end is 128 + its number, as a shell reports it.
  */
-export function runProgram(file: string, args: readonly string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+export function runProgram(
+  file: string,
+  args: readonly string[],
+  opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';

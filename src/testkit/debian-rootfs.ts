@@ -17,7 +17,10 @@ export function debianMirrorReachable(): boolean {
   if (r.status !== 0) return false;
   const probe = spawnSync(
     process.execPath,
-    ['-e', `fetch(${JSON.stringify(`${DEBIAN_MIRROR}/dists/bookworm/Release`)}, { method: 'HEAD', signal: AbortSignal.timeout(8000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+    [
+      '-e',
+      `fetch(${JSON.stringify(`${DEBIAN_MIRROR}/dists/bookworm/Release`)}, { method: 'HEAD', signal: AbortSignal.timeout(8000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+    ],
     { encoding: 'utf8' },
   );
   return probe.status === 0;

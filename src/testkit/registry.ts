@@ -63,11 +63,44 @@ function run(cmd: string, args: string[], cwd?: string): string {
 export function makeTlsFiles(dir: string): { caCert: string; cert: string; key: string } {
   fs.mkdirSync(dir, { recursive: true });
   const p = (n: string) => path.join(dir, n);
-  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '2', '-subj', '/CN=berth-test-ca',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=berth-test-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=127.0.0.1']);
   fs.writeFileSync(p('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  run('openssl', ['x509', '-req', '-in', p('server.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('server.crt'), '-days', '2', '-extfile', p('ext.cnf')]);
+  run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    p('server.crt'),
+    '-days',
+    '2',
+    '-extfile',
+    p('ext.cnf'),
+  ]);
   return { caCert: p('ca.crt'), cert: p('server.crt'), key: p('server.key') };
 }
 
@@ -80,12 +113,20 @@ function b64url(b: Buffer | string): string {
  * credentials, grants every scope asked for to a known user and nothing to anonymous callers,
  * signs an RS256 JWT with a self-signed certificate the registry trusts (sent as x5c).
  */
-async function startTokenIssuer(dir: string, users: Record<string, string>, service: string, issuer: string): Promise<{ realm: string; certFile: string; server: http.Server }> {
+async function startTokenIssuer(
+  dir: string,
+  users: Record<string, string>,
+  service: string,
+  issuer: string,
+): Promise<{ realm: string; certFile: string; server: http.Server }> {
   const keyFile = path.join(dir, 'token.key');
   const certFile = path.join(dir, 'token.crt');
   run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=berth-test-token']);
   const key = fs.readFileSync(keyFile);
-  const der = fs.readFileSync(certFile, 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  const der = fs
+    .readFileSync(certFile, 'utf8')
+    .replace(/-----[^-]+-----/g, '')
+    .replace(/\s+/g, '');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const auth = req.headers.authorization;
@@ -99,10 +140,14 @@ async function startTokenIssuer(dir: string, users: Record<string, string>, serv
       user = u;
     }
     const access = user
-      ? url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean).map((s) => {
-          const parts = s.split(':');
-          return { type: parts[0], name: parts.slice(1, -1).join(':'), actions: (parts[parts.length - 1] ?? '').split(',') };
-        })
+      ? url.searchParams
+          .getAll('scope')
+          .flatMap((s) => s.split(' '))
+          .filter(Boolean)
+          .map((s) => {
+            const parts = s.split(':');
+            return { type: parts[0], name: parts.slice(1, -1).join(':'), actions: (parts[parts.length - 1] ?? '').split(',') };
+          })
       : [];
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'RS256', typ: 'JWT', x5c: [der] };
@@ -177,7 +222,14 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   } else if (opts.auth === 'token') {
     const t = await startTokenIssuer(dir, users, 'berth-test-registry', 'berth-test-issuer');
     tokenServer = t.server;
-    lines.push('auth:', '  token:', `    realm: ${t.realm}`, '    service: berth-test-registry', '    issuer: berth-test-issuer', `    rootcertbundle: ${t.certFile}`);
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${t.realm}`,
+      '    service: berth-test-registry',
+      '    issuer: berth-test-issuer',
+      `    rootcertbundle: ${t.certFile}`,
+    );
   }
   const config = path.join(dir, 'config.yml');
   fs.writeFileSync(config, `${lines.join('\n')}\n`);
@@ -284,27 +336,41 @@ export async function makeOciLayout(dir: string, layers: Array<LayoutLayer>, tag
     }
     descs.push({ mediaType, digest: put(blob), size: blob.length });
   }
-  const config = Buffer.from(JSON.stringify({
-    created: '2024-01-01T00:00:00Z',
-    architecture: 'amd64',
-    os: 'linux',
-    config: { Cmd: ['/layer0.bin'] },
-    rootfs: { type: 'layers', diff_ids: diffIds },
-    history: layers.map(() => ({ created: '2024-01-01T00:00:00Z', created_by: 'makeOciLayout' })),
-  }));
+  const config = Buffer.from(
+    JSON.stringify({
+      created: '2024-01-01T00:00:00Z',
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Cmd: ['/layer0.bin'] },
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: layers.map(() => ({ created: '2024-01-01T00:00:00Z', created_by: 'makeOciLayout' })),
+    }),
+  );
   const configDigest = put(config);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-    layers: descs,
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: descs,
+    }),
+  );
   const manifestDigest = put(manifest);
   fs.writeFileSync(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  fs.writeFileSync(path.join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': tag } }],
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': tag },
+        },
+      ],
+    }),
+  );
   return { dir, manifestDigest, configDigest, layerDigests: descs.map((d) => d.digest) };
 }
 

@@ -129,7 +129,13 @@ test('COPY --chown and --chmod, globs, and .dockerignore with an exception', asy
 test('ADD unpacks local tar archives in every compression docker accepts', async () => {
   const dir = context('add', { Containerfile: '', 'payload/hello.txt': 'hi\n' });
   const files: string[] = [];
-  for (const [name, flag] of [['p.tar', ''], ['p.tar.gz', '-z'], ['p.tar.bz2', '-j'], ['p.tar.xz', '-J'], ['p.tar.zst', '--zstd']] as const) {
+  for (const [name, flag] of [
+    ['p.tar', ''],
+    ['p.tar.gz', '-z'],
+    ['p.tar.bz2', '-j'],
+    ['p.tar.xz', '-J'],
+    ['p.tar.zst', '--zstd'],
+  ] as const) {
     execFileSync('tar', ['-C', path.join(dir, 'payload'), ...(flag ? [flag] : []), '-cf', path.join(dir, name), 'hello.txt']);
     files.push(`ADD ${name} /out/${name.replace(/\./g, '_')}/`);
   }
@@ -240,9 +246,19 @@ test('RUN --mount: cache kept between builds, tmpfs, binds from the context and 
   assert.match(r.stdout, /^secret-len=13$/m);
   assert.match(r.stdout, /^optional-secret-skipped$/m);
   // what the steps wrote stays; their mount points and the secret do not
-  const ls = await t.berth(['run', '--rm', 'mounts', 'sh', '-c', 'cat /copied; ls -a /app; ls -d /var/cache/tool /scratch /rw /from-base /run/secrets 2>&1 | grep -c "No such file"']);
+  const ls = await t.berth([
+    'run',
+    '--rm',
+    'mounts',
+    'sh',
+    '-c',
+    'cat /copied; ls -a /app; ls -d /var/cache/tool /scratch /rw /from-base /run/secrets 2>&1 | grep -c "No such file"',
+  ]);
   assert.equal(ls.stdout, 'made-in-base\n.\n..\n5\n');
-  assert.ok(!fs.readFileSync(path.join(dir, 'data', 'conf.txt'), 'utf8').includes('new') && !fs.existsSync(path.join(dir, 'data', 'new')), 'an rw bind does not write to the context');
+  assert.ok(
+    !fs.readFileSync(path.join(dir, 'data', 'conf.txt'), 'utf8').includes('new') && !fs.existsSync(path.join(dir, 'data', 'new')),
+    'an rw bind does not write to the context',
+  );
   const saved = execFileSync(BERTH_BIN, ['save', 'mounts'], { env: { ...process.env, BERTH_ROOT: t.root, BERTH_RUNROOT: t.runRoot }, maxBuffer: 64 << 20 });
   assert.ok(!saved.includes('s3cr3t-value'), 'the secret is in no layer');
 
@@ -261,7 +277,7 @@ test('RUN --mount: cache kept between builds, tmpfs, binds from the context and 
   await noBuildContainers();
 });
 
-test('build -o writes the result\'s files to a directory or as a tar, and keeps no unnamed image', async () => {
+test("build -o writes the result's files to a directory or as a tar, and keeps no unnamed image", async () => {
   const dir = context('output', {
     Containerfile: 'FROM busybox AS b\nRUN mkdir /out && echo artifact > /out/result.txt && ln -s result.txt /out/link\nFROM scratch\nCOPY --from=b /out/ /\n',
   });
@@ -274,7 +290,10 @@ test('build -o writes the result\'s files to a directory or as a tar, and keeps 
   const tarFile = path.join(work, 'output.tar');
   assert.equal((await t.berth(['build', '--output', `type=tar,dest=${tarFile}`, dir])).code, 0);
   assert.deepEqual(execFileSync('tar', ['-tf', tarFile], { encoding: 'utf8' }).trim().split('\n').sort(), ['link', 'result.txt']);
-  const piped = execFileSync(BERTH_BIN, ['build', '-o', '-', dir], { env: { ...process.env, BERTH_ROOT: t.root, BERTH_RUNROOT: t.runRoot }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const piped = execFileSync(BERTH_BIN, ['build', '-o', '-', dir], {
+    env: { ...process.env, BERTH_ROOT: t.root, BERTH_RUNROOT: t.runRoot },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   assert.deepEqual(execFileSync('tar', ['-t'], { input: piped, encoding: 'utf8' }).trim().split('\n').sort(), ['link', 'result.txt']);
   assert.equal((await t.berth(['images', '-q'])).stdout, before);
   assert.equal((await t.berth(['build', '-o', 'type=registry', dir])).code, 1);
@@ -357,7 +376,10 @@ test('Ctrl-C during a RUN stops the build and removes its container', async () =
   assert.equal(code, 130, err);
   assert.match(err, /build cancelled/);
   await noBuildContainers();
-  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(t.root));
+  const mounts = fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(t.root));
   assert.deepEqual(mounts, []);
 });
 
@@ -369,7 +391,8 @@ test('FROM a debootstrap Debian, RUN apt-get install over the host network', { t
   const tar = debianRootfsTar();
   assert.equal((await t.berth(['import', tar, 'debian:bookworm'])).code, 0);
   const dir = context('debian', {
-    Containerfile: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends hello && rm -rf /var/lib/apt/lists/*\nCMD ["hello"]\n',
+    Containerfile:
+      'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends hello && rm -rf /var/lib/apt/lists/*\nCMD ["hello"]\n',
   });
   const r = await t.berth(['build', '--network', 'host', '-t', 'debian-hello', dir], { timeoutMs: 540_000 });
   assert.equal(r.code, 0, r.stderr);
@@ -384,7 +407,27 @@ test('build passes --memory, --ulimit, --shm-size and --add-host to RUN steps; i
   const dir = context('runflags', {
     Dockerfile: 'FROM busybox\nRUN ulimit -n > /u && grep -c myhost /etc/hosts > /h && df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2 > /s\n',
   });
-  const r = await t.berth(['image', 'build', '-t', 'runflags', '-m', '64m', '--ulimit', 'nofile=123:123', '--shm-size', '8m', '--add-host', 'myhost:10.1.2.3', '--cache-from', 'whatever', '--compress', dir], { timeoutMs: 60000 });
+  const r = await t.berth(
+    [
+      'image',
+      'build',
+      '-t',
+      'runflags',
+      '-m',
+      '64m',
+      '--ulimit',
+      'nofile=123:123',
+      '--shm-size',
+      '8m',
+      '--add-host',
+      'myhost:10.1.2.3',
+      '--cache-from',
+      'whatever',
+      '--compress',
+      dir,
+    ],
+    { timeoutMs: 60000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /--cache-from is not used/);
   const out = await t.berth(['run', '--rm', 'runflags', 'cat', '/u', '/h', '/s']);
@@ -401,19 +444,27 @@ test('build passes --memory, --ulimit, --shm-size and --add-host to RUN steps; i
   await t.berth(['rmi', 'runflags']);
 });
 
-test('RUN steps are on the default bridge, not the host\'s network; --network host and RUN --network=none|host choose', async () => {
+test("RUN steps are on the default bridge, not the host's network; --network host and RUN --network=none|host choose", async () => {
   const dir = context('netns', {
-    Dockerfile: 'FROM busybox\nRUN readlink /proc/self/ns/net > /ns-default && ip -4 -o addr show eth0 | wc -l > /eth0\nRUN --network=host readlink /proc/self/ns/net > /ns-host\nRUN --network=none sh -c "ip -o link | wc -l" > /links-none\n',
+    Dockerfile:
+      'FROM busybox\nRUN readlink /proc/self/ns/net > /ns-default && ip -4 -o addr show eth0 | wc -l > /eth0\nRUN --network=host readlink /proc/self/ns/net > /ns-host\nRUN --network=none sh -c "ip -o link | wc -l" > /links-none\n',
   });
   const r = await t.berth(['build', '--no-cache', '-t', 'netns', dir], { timeoutMs: 60000 });
   assert.equal(r.code, 0, r.stderr);
   const host = fs.readlinkSync('/proc/self/ns/net');
   const out = (await t.berth(['run', '--rm', 'netns', 'cat', '/ns-default', '/eth0', '/ns-host', '/links-none'])).stdout.split('\n');
-  assert.notEqual(out[0], host, 'a RUN step shared the host\'s network namespace');
+  assert.notEqual(out[0], host, "a RUN step shared the host's network namespace");
   assert.equal(out[1], '1', 'the default RUN network has an eth0 with an address');
   assert.equal(out[2], host);
   assert.equal(out[3], '1', 'RUN --network=none has only lo');
-  const hostBuild = await t.berth(['build', '--no-cache', '--network', 'host', '-q', context('netns2', { Dockerfile: 'FROM busybox\nRUN readlink /proc/self/ns/net > /ns\n' })]);
+  const hostBuild = await t.berth([
+    'build',
+    '--no-cache',
+    '--network',
+    'host',
+    '-q',
+    context('netns2', { Dockerfile: 'FROM busybox\nRUN readlink /proc/self/ns/net > /ns\n' }),
+  ]);
   assert.equal(hostBuild.code, 0, hostBuild.stderr);
   assert.equal((await t.berth(['run', '--rm', hostBuild.stdout.trim(), 'cat', '/ns'])).stdout, `${host}\n`);
   await t.berth(['rmi', 'netns', hostBuild.stdout.trim()]);
@@ -465,7 +516,14 @@ test('a FIFO in the context is copied as a FIFO (never opened), and a build that
   execFileSync('python3', ['-c', `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(path.join(dir, 'sock'))})`]);
   const b = await t.berth(['build', '-q', '-t', 'with-fifo', dir], { timeoutMs: 30_000 });
   assert.equal(b.code, 0, b.stderr);
-  const ls = await t.berth(['run', '--rm', 'with-fifo', 'sh', '-c', 'test -p /x/fifo && test -c /x/null && ! test -e /x/sock && stat -c %t,%T /x/null && cat /x/a.txt']);
+  const ls = await t.berth([
+    'run',
+    '--rm',
+    'with-fifo',
+    'sh',
+    '-c',
+    'test -p /x/fifo && test -c /x/null && ! test -e /x/sock && stat -c %t,%T /x/null && cat /x/a.txt',
+  ]);
   assert.equal(ls.stdout, '1,3\na\n', ls.stderr);
 });
 
@@ -479,7 +537,10 @@ test('ADD of a tar whose entry climbs out (../../../../var/tmp/x) is a one-line 
     const r = await t.berth(['build', '-t', 'evil', dir], { timeoutMs: 30_000 });
     assert.notEqual(r.code, 0);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr.slice(0, 2000));
-    assert.match(r.stderr, /^Error: Containerfile:2: ADD: evil\.tar: archive entry "\.\.\/\.\.\/\.\.\/\.\.\/var\/tmp\/berth-evil-\d+" is outside of the destination\n$/);
+    assert.match(
+      r.stderr,
+      /^Error: Containerfile:2: ADD: evil\.tar: archive entry "\.\.\/\.\.\/\.\.\/\.\.\/var\/tmp\/berth-evil-\d+" is outside of the destination\n$/,
+    );
     assert.equal(fs.existsSync(`/var/tmp/${name}`), false);
     assert.deepEqual(mountsUnderRoot(), []);
     assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);

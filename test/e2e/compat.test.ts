@@ -23,7 +23,7 @@ async function names(): Promise<string> {
   return (await t.berth(['ps', '-a', '--format', '{{.Names}}'])).stdout;
 }
 
-test('--env-file then -e KEY with KEY unset on the host keeps the file\'s value, as docker', async () => {
+test("--env-file then -e KEY with KEY unset on the host keeps the file's value, as docker", async () => {
   const file = path.join(work, 'x.env');
   fs.writeFileSync(file, 'ADVX=fromfile\nOTHER=o\n');
   const env = { ADVX: undefined, OTHER: undefined };
@@ -39,7 +39,7 @@ test('--env-file then -e KEY with KEY unset on the host keeps the file\'s value,
   await t.berth(['rm', 'envs']);
 });
 
-test('inspect has docker 20.10\'s keys with its value types', async () => {
+test("inspect has docker 20.10's keys with its value types", async () => {
   const r = await t.berth(['run', '-d', '--name', 'shape', '-m', '128m', '-v', 'shapevol:/d', 'busybox', 'sleep', '60']);
   assert.equal(r.code, 0, r.stderr);
   const [c] = JSON.parse((await t.berth(['inspect', 'shape'])).stdout) as Array<Record<string, Record<string, unknown>>>;
@@ -66,19 +66,36 @@ test('inspect has docker 20.10\'s keys with its value types', async () => {
   assert.match(String(bridge['EndpointID']), /^[0-9a-f]+$/);
   assert.equal(ns['EndpointID'], bridge['EndpointID']);
   const data = (c?.['GraphDriver']?.['Data'] ?? {}) as Record<string, string>;
-  assert.ok(data['LowerDir'] && data['LowerDir'].split(':').every((d) => fs.existsSync(d)), JSON.stringify(data));
+  assert.ok(
+    data['LowerDir']?.split(':').every((d) => fs.existsSync(d)),
+    JSON.stringify(data),
+  );
   // without a bind or a limit: Binds null, MemorySwap 0; no network: every key still there
   await t.berth(['create', '--name', 'plain', '--network', 'none', 'busybox', 'true']);
   const [p] = JSON.parse((await t.berth(['inspect', 'plain'])).stdout) as Array<Record<string, Record<string, unknown>>>;
   assert.equal(p?.['HostConfig']?.['Binds'], null);
   assert.equal(p?.['HostConfig']?.['MemorySwap'], 0);
-  const none = (p?.['NetworkSettings']?.['Networks'] as Record<string, Record<string, unknown>>)['none'] ?? {};
-  assert.deepEqual(Object.keys(none).sort(), ['Aliases', 'DriverOpts', 'EndpointID', 'Gateway', 'GlobalIPv6Address', 'GlobalIPv6PrefixLen', 'IPAMConfig', 'IPAddress', 'IPPrefixLen', 'IPv6Gateway', 'Links', 'MacAddress', 'NetworkID']);
+  const none = ((p?.['NetworkSettings']?.['Networks'] ?? {}) as Record<string, Record<string, unknown>>)['none'] ?? {};
+  assert.deepEqual(Object.keys(none).sort(), [
+    'Aliases',
+    'DriverOpts',
+    'EndpointID',
+    'Gateway',
+    'GlobalIPv6Address',
+    'GlobalIPv6PrefixLen',
+    'IPAMConfig',
+    'IPAddress',
+    'IPPrefixLen',
+    'IPv6Gateway',
+    'Links',
+    'MacAddress',
+    'NetworkID',
+  ]);
   await t.berth(['rm', '-f', 'shape', 'plain']);
   await t.berth(['volume', 'rm', 'shapevol']);
 });
 
-test('--dns takes IP addresses only, refused as docker\'s flag parser does', async () => {
+test("--dns takes IP addresses only, refused as docker's flag parser does", async () => {
   const r = await t.berth(['run', '--rm', '--name', 'dnsbad', '--dns', 'bogus', 'busybox', 'true']);
   assert.equal(r.code, 125);
   assert.match(r.stderr, /invalid argument "bogus" for "--dns" flag: bogus is not an ip address/);
@@ -112,7 +129,11 @@ test('pull UPPER/x is an invalid reference (upper case repository), not a regist
 
 test('a terminal needs a terminal: exec -it, run -it and attach with a piped stdin are refused, exit 1', async () => {
   assert.equal((await t.berth(['run', '-dit', '--name', 'term', 'busybox', 'sh'])).code, 0);
-  for (const args of [['exec', '-it', 'term', 'true'], ['run', '-it', '--rm', '--name', 'term2', 'busybox', 'true'], ['attach', 'term']]) {
+  for (const args of [
+    ['exec', '-it', 'term', 'true'],
+    ['run', '-it', '--rm', '--name', 'term2', 'busybox', 'true'],
+    ['attach', 'term'],
+  ]) {
     const r = await t.berth(args, { input: 'echo hi\n' });
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr, 'Error: the input device is not a TTY\n');

@@ -78,7 +78,14 @@ test('six concurrent starts of one created container all succeed, and it runs on
 
 test('concurrent stops and kills of one running container all succeed', async () => {
   const id = await ok(['run', '-d', 'busybox', 'sleep', '60']);
-  const rs = await atOnce([['stop', '-t', '1', id], ['kill', id], ['stop', '-t', '1', id], ['kill', id], ['stop', id], ['kill', '-s', 'TERM', id]]);
+  const rs = await atOnce([
+    ['stop', '-t', '1', id],
+    ['kill', id],
+    ['stop', '-t', '1', id],
+    ['kill', id],
+    ['stop', id],
+    ['kill', '-s', 'TERM', id],
+  ]);
   for (const r of rs) assert.equal(r.code, 0, r.stderr);
   assert.equal((await t.berth(['inspect', '--format', '{{.State.Status}}', id])).stdout, 'exited\n');
   await ok(['rm', id]);
@@ -88,7 +95,10 @@ test('concurrent stops and kills of one running container all succeed', async ()
 test('start racing rm -f ends with the container gone and nothing of it left (20 times)', { timeout: 300_000 }, async () => {
   for (let i = 0; i < 20; i++) {
     const id = await ok(['create', 'busybox', 'sleep', '30']);
-    const [start, rm] = await atOnce([['start', id], ['rm', '-f', id]]);
+    const [start, rm] = await atOnce([
+      ['start', id],
+      ['rm', '-f', id],
+    ]);
     assert.equal(rm?.code, 0, rm?.stderr);
     // started before the removal, or found it gone: docker's answer for either order
     if (start?.code !== 0) assert.match(start?.stderr ?? '', /No such container/);
@@ -139,7 +149,7 @@ test('a berth process killed with SIGKILL while holding a container leaves no lo
   await assertGone(id);
 });
 
-test('stop after the container\'s conmon was killed: at once, and the container is exited', { timeout: 60_000 }, async () => {
+test("stop after the container's conmon was killed: at once, and the container is exited", { timeout: 60_000 }, async () => {
   const id = await ok(['run', '-d', 'busybox', 'sleep', '60']);
   const conmon = Number(fs.readFileSync(path.join(t.runRoot, 'containers', id, 'conmon.pid'), 'utf8'));
   assert.ok(conmon > 0);
@@ -160,7 +170,10 @@ test('network rm racing run --network: one wins cleanly (10 times)', { timeout: 
   for (let i = 0; i < 10; i++) {
     const net = `race-net-${i}`;
     await ok(['network', 'create', '--subnet', '10.91.78.0/24', net]);
-    const [run, rm] = await atOnce([['run', '-d', '--network', net, 'busybox', 'sleep', '30'], ['network', 'rm', net]]);
+    const [run, rm] = await atOnce([
+      ['run', '-d', '--network', net, 'busybox', 'sleep', '30'],
+      ['network', 'rm', net],
+    ]);
     if (run?.code === 0) {
       // the container came first: the network stays, with its endpoint
       assert.notEqual(rm?.code, 0, 'network rm succeeded under a running container');
@@ -183,7 +196,10 @@ test('volume rm racing run -v: one wins cleanly (10 times)', { timeout: 300_000 
   for (let i = 0; i < 10; i++) {
     const vol = `race-vol-${i}`;
     await ok(['volume', 'create', vol]);
-    const [run, rm] = await atOnce([['run', '-d', '-v', `${vol}:/d`, 'busybox', 'sleep', '30'], ['volume', 'rm', vol]]);
+    const [run, rm] = await atOnce([
+      ['run', '-d', '-v', `${vol}:/d`, 'busybox', 'sleep', '30'],
+      ['volume', 'rm', vol],
+    ]);
     assert.equal(run?.code, 0, run?.stderr);
     const id = run?.stdout.trim() ?? '';
     // the volume was in use (rm refused) or removed first (the run made a new one): either way
@@ -200,18 +216,25 @@ test('volume rm racing run -v: one wins cleanly (10 times)', { timeout: 300_000 
 test('exec racing rm -f, and restart racing stop: defined outcomes (5 times each)', { timeout: 300_000 }, async () => {
   for (let i = 0; i < 5; i++) {
     const id = await ok(['run', '-d', 'busybox', 'sleep', '60']);
-    const [exec, rm] = await atOnce([['exec', id, 'echo', 'in'], ['rm', '-f', id]]);
+    const [exec, rm] = await atOnce([
+      ['exec', id, 'echo', 'in'],
+      ['rm', '-f', id],
+    ]);
     assert.equal(rm?.code, 0, rm?.stderr);
     // ran before the removal, was killed with the container (128 + SIGKILL), or found the
     // container stopping or gone: docker's words then
     if (exec?.code === 0) assert.equal(exec.stdout, 'in\n');
     // (the runtime's own complaint may come first, as it does for any exec it fails)
-    else if (exec?.code !== 137) assert.match(exec?.stderr ?? '', /^Error: (No such container: |container [0-9a-f]{64} is not running)/m, `exit ${exec?.code}: ${exec?.stderr}`);
+    else if (exec?.code !== 137)
+      assert.match(exec?.stderr ?? '', /^Error: (No such container: |container [0-9a-f]{64} is not running)/m, `exit ${exec?.code}: ${exec?.stderr}`);
     await assertGone(id);
   }
   for (let i = 0; i < 5; i++) {
     const id = await ok(['run', '-d', 'busybox', 'sleep', '60']);
-    const [restart, stop] = await atOnce([['restart', '-t', '1', id], ['stop', '-t', '1', id]]);
+    const [restart, stop] = await atOnce([
+      ['restart', '-t', '1', id],
+      ['stop', '-t', '1', id],
+    ]);
     assert.equal(restart?.code, 0, restart?.stderr);
     assert.equal(stop?.code, 0, stop?.stderr);
     // the one that came last decides: running (restart after stop) or exited (stop after restart)

@@ -34,7 +34,17 @@ test('events --since/--until lists what berth did: container life, exec, images,
     }
   };
   seq('container create ev1', 'container start ev1', 'container die ev1', 'container destroy ev1');
-  seq('container create ev2', 'container start ev2', 'container exec_create: true ev2', 'container exec_start: true ev2', 'container exec_die ev2', 'container kill ev2', 'container die ev2', 'container stop ev2', 'container destroy ev2');
+  seq(
+    'container create ev2',
+    'container start ev2',
+    'container exec_create: true ev2',
+    'container exec_start: true ev2',
+    'container exec_die ev2',
+    'container kill ev2',
+    'container die ev2',
+    'container stop ev2',
+    'container destroy ev2',
+  );
   seq('image tag evtag:1');
 
   const dies = await t.berth(['events', '--since', since, '--until', '0s', '--filter', 'event=die', '--filter', 'label=tier=front', '--format', '{{json .}}']);
@@ -49,7 +59,11 @@ test('events --since/--until lists what berth did: container life, exec, images,
 });
 
 test('events without --since streams what happens from now on, until interrupted', async () => {
-  const child = spawn(BERTH_BIN, ['--root', t.root, '--runroot', t.runRoot, 'events', '--filter', 'type=container', '--format', '{{.Action}} {{.Actor.Attributes.name}}'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    BERTH_BIN,
+    ['--root', t.root, '--runroot', t.runRoot, 'events', '--filter', 'type=container', '--format', '{{.Action}} {{.Actor.Attributes.name}}'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await sleep(700);

@@ -27,7 +27,7 @@ after(async () => {
   await t.cleanup();
 });
 
-test('every case exits as docker\'s CLI does, with a one-line error', async () => {
+test("every case exits as docker's CLI does, with a one-line error", async () => {
   const failedBuild = path.join(work, 'ctx');
   fs.mkdirSync(failedBuild);
   fs.writeFileSync(path.join(failedBuild, 'Dockerfile'), 'FROM busybox\nRUN exit 3\n');
@@ -92,7 +92,7 @@ test('every case exits as docker\'s CLI does, with a one-line error', async () =
   assert.doesNotMatch((await t.berth(['network', 'ls', '--format', '{{.Name}}'])).stdout, /ec-net/);
 });
 
-test('the container\'s own status still comes through run, start -a, exec and wait', async () => {
+test("the container's own status still comes through run, start -a, exec and wait", async () => {
   assert.equal((await t.berth(['run', '--rm', 'busybox', 'sh', '-c', 'exit 3'])).code, 3);
   assert.equal((await t.berth(['exec', 'ec-up', 'sh', '-c', 'exit 4'])).code, 4);
   await t.berth(['create', '--name', 'ec-five', 'busybox', 'sh', '-c', 'exit 5']);

@@ -34,7 +34,10 @@ test('limits: --pids-limit 42 and --memory 64m show in the cgroup; --network non
   assert.equal(e.process?.cgroup.memory.limit, 64 * 1024 * 1024);
   assert.ok((e.process?.cgroup.memory.usage ?? 0) > 0);
   assert.ok(e.process?.cgroup.paths.some((p) => p.path.endsWith(e.container.id)));
-  assert.deepEqual(e.network?.interfaces.map((i) => i.name), ['lo']);
+  assert.deepEqual(
+    e.network?.interfaces.map((i) => i.name),
+    ['lo'],
+  );
   assert.deepEqual(e.network?.routes, []);
   assert.deepEqual(e.network?.publishedPorts, []);
   // the default profile is applied and reported; seccomp is on
@@ -86,7 +89,7 @@ test('--privileged shows seccomp off and the full bounding set; --diff shows wha
   assert.match(text.stdout, /≠\s+seccomp/);
 });
 
-test('a container\'s namespaces differ from the host\'s, and two containers\' from each other', async () => {
+test("a container's namespaces differ from the host's, and two containers' from each other", async () => {
   const a = await explain(['lim']);
   const b = await explain(['nocaps']);
   for (const type of ISOLATED) {
@@ -107,14 +110,17 @@ test('--pid of a host process shows it shares every namespace with the host', as
   for (const n of e.process.namespaces) {
     if (n.inode !== null) assert.equal(n.sharedWith, 'host', n.type);
   }
-  assert.ok(e.process.libraries.some((l) => /libc[.-]/.test(l)), 'node maps libc');
+  assert.ok(
+    e.process.libraries.some((l) => /libc[.-]/.test(l)),
+    'node maps libc',
+  );
   const text = await t.berth(['explain', '--pid', String(process.pid)]);
   assert.equal(text.code, 0, text.stderr);
   assert.doesNotMatch(text.stdout, /\x1b\[/, 'no colour when stdout is not a terminal');
   assert.match(text.stdout, /pid\s+\d+\s+\d+\s+.*shared with the host/);
 });
 
-test('--pid of a container\'s process finds the container', async () => {
+test("--pid of a container's process finds the container", async () => {
   const c = await explain(['lim']);
   const e = await explain<PidExplanation>(['--pid', String(c.container.pid)]);
   assert.equal(e.process.containerId, c.container.id);
@@ -167,7 +173,10 @@ test('on the default bridge: eth0 with its address and route, and the published 
   const r = await t.berth(['run', '-d', '--name', 'pub', '-p', '127.0.0.1:18391:80', 'busybox', 'httpd', '-f', '-p', '80']);
   assert.equal(r.code, 0, r.stderr);
   const e = await explain(['pub']);
-  assert.ok(e.network?.interfaces.some((i) => i.name === 'eth0'), 'eth0 is listed');
+  assert.ok(
+    e.network?.interfaces.some((i) => i.name === 'eth0'),
+    'eth0 is listed',
+  );
   assert.deepEqual(e.network?.publishedPorts, [{ hostIp: '127.0.0.1', hostPort: 18391, containerPort: 80, protocol: 'tcp' }]);
   await t.berth(['rm', '-f', 'pub']);
 });

@@ -42,7 +42,21 @@ function monitors(id: string): number[] {
 }
 
 test('--health-cmd: starting, then unhealthy after the retries, healthy once the check passes; ps shows it', async () => {
-  const r = await t.berth(['run', '-d', '--name', 'hc', '--health-cmd', 'test -f /tmp/ready && echo fine', '--health-interval', '1s', '--health-retries', '2', 'busybox', 'sleep', '60']);
+  const r = await t.berth([
+    'run',
+    '-d',
+    '--name',
+    'hc',
+    '--health-cmd',
+    'test -f /tmp/ready && echo fine',
+    '--health-interval',
+    '1s',
+    '--health-retries',
+    '2',
+    'busybox',
+    'sleep',
+    '60',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const id = r.stdout.trim();
   assert.equal((await health('hc'))?.Status, 'starting');
@@ -68,8 +82,24 @@ test('--health-cmd: starting, then unhealthy after the retries, healthy once the
   assert.equal((await t.berth(['rm', 'hc'])).code, 0);
 });
 
-test('a check that outlives --health-timeout fails with docker\'s message; the image\'s HEALTHCHECK applies, --no-healthcheck turns it off', async () => {
-  const r = await t.berth(['run', '-d', '--name', 'slow', '--health-cmd', 'sleep 5', '--health-timeout', '300ms', '--health-interval', '500ms', '--health-retries', '1', 'busybox', 'sleep', '60']);
+test("a check that outlives --health-timeout fails with docker's message; the image's HEALTHCHECK applies, --no-healthcheck turns it off", async () => {
+  const r = await t.berth([
+    'run',
+    '-d',
+    '--name',
+    'slow',
+    '--health-cmd',
+    'sleep 5',
+    '--health-timeout',
+    '300ms',
+    '--health-interval',
+    '500ms',
+    '--health-retries',
+    '1',
+    'busybox',
+    'sleep',
+    '60',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const h = await until('slow', 'unhealthy');
   assert.equal(h.Log.at(-1)?.ExitCode, -1);
@@ -113,7 +143,21 @@ test('bad healthcheck flags are one-line errors', async () => {
 });
 
 test('a health monitor killed with SIGKILL is noticed and replaced: the health does not stay frozen at healthy', async () => {
-  const r = await t.berth(['run', '-d', '--name', 'hk', '--health-cmd', 'test ! -f /tmp/broken', '--health-interval', '1s', '--health-retries', '1', 'busybox', 'sleep', '60']);
+  const r = await t.berth([
+    'run',
+    '-d',
+    '--name',
+    'hk',
+    '--health-cmd',
+    'test ! -f /tmp/broken',
+    '--health-interval',
+    '1s',
+    '--health-retries',
+    '1',
+    'busybox',
+    'sleep',
+    '60',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const id = r.stdout.trim();
   await until('hk', 'healthy');

@@ -36,7 +36,7 @@ test('every command and subcommand answers --help with a usage line and exit 0, 
   assert.equal(fs.existsSync('/nonexistent-help-root'), false, 'help opened no store');
 });
 
-test('an unknown flag is a usage error with exit 125, an unknown command exits 1, in docker\'s words', () => {
+test("an unknown flag is a usage error with exit 125, an unknown command exits 1, in docker's words", () => {
   const r = berth(['frobnicate']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^berth: unknown command: frobnicate\n\nRun 'berth --help' for more information/);
@@ -48,7 +48,7 @@ test('an unknown flag is a usage error with exit 125, an unknown command exits 1
   assert.match(s.stderr, /^unknown shorthand flag: 'Z' in -Z/);
 });
 
-test('--version and version print berth\'s version', () => {
+test("--version and version print berth's version", () => {
   assert.match(berth(['--version']).stdout, /^berth version \d+\.\d+\.\d+/);
   assert.equal(berth(['version']).code, 0);
 });

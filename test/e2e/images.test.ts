@@ -79,7 +79,9 @@ test('save and load round-trip in docker-archive and OCI formats', async () => {
   }
 });
 
-test('skopeo reads what berth saves, and berth loads what skopeo writes', { skip: !fs.existsSync('/usr/bin/skopeo') && 'skopeo is not installed' }, async () => {
+test('skopeo reads what berth saves, and berth loads what skopeo writes', {
+  skip: !fs.existsSync('/usr/bin/skopeo') && 'skopeo is not installed',
+}, async () => {
   const file = path.join(work, 'bb-docker.tar');
   await t.berth(['save', '-o', file, 'busybox']);
   const oci = path.join(work, 'skopeo-oci');
@@ -156,7 +158,10 @@ test('image prune, system df and system prune', async () => {
   assert.equal(v.code, 0, v.stderr);
   assert.match(v.stdout, /^Images space usage:\n\nREPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\s+SHARED SIZE\s+UNIQUE SIZE\s+CONTAINERS\n/);
   assert.match(v.stdout, /^busybox\s+latest\s+[0-9a-f]{12}\s.*\s1\n/m);
-  assert.match(v.stdout, /^Containers space usage:\n\nCONTAINER ID\s+IMAGE\s+COMMAND\s+LOCAL VOLUMES\s+SIZE\s+CREATED\s+STATUS\s+NAMES\n[0-9a-f]{12}\s+busybox\s.*\s1\s.*Exited \(0\).*dfuser\n/m);
+  assert.match(
+    v.stdout,
+    /^Containers space usage:\n\nCONTAINER ID\s+IMAGE\s+COMMAND\s+LOCAL VOLUMES\s+SIZE\s+CREATED\s+STATUS\s+NAMES\n[0-9a-f]{12}\s+busybox\s.*\s1\s.*Exited \(0\).*dfuser\n/m,
+  );
   assert.match(v.stdout, /^Local Volumes space usage:\n\nVOLUME NAME\s+LINKS\s+SIZE\n(?:.*\n)*dfvol\s+1\s+2\.048kB\n/m);
   assert.match(v.stdout, /^Build cache usage: 0B$/m);
   await t.berth(['rm', '-v', 'dfuser']);
@@ -190,14 +195,18 @@ test('image prune, system df and system prune', async () => {
   assert.match((await t.berth(['images'])).stdout, /busybox/);
 });
 
-test('images --filter: reference globs, dangling, before/since, label and until, as docker\'s', async () => {
+test("images --filter: reference globs, dangling, before/since, label and until, as docker's", async () => {
   await t.berth(['import', busyboxTarPath(), 'flt-old:1']);
   await new Promise((r) => setTimeout(r, 1100));
   const ctxDir = path.join(t.root, 'flt-ctx');
   fs.mkdirSync(ctxDir, { recursive: true });
   fs.writeFileSync(path.join(ctxDir, 'Dockerfile'), 'FROM flt-old:1\nLABEL flt=yes\n');
   assert.equal((await t.berth(['build', '-q', '-t', 'team/flt-new:2', ctxDir])).code, 0);
-  const list = async (...f: string[]) => (await t.berth(['images', ...f.flatMap((x) => ['--filter', x]), '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((l) => l.includes('flt')).sort();
+  const list = async (...f: string[]) =>
+    (await t.berth(['images', ...f.flatMap((x) => ['--filter', x]), '--format', '{{.Repository}}:{{.Tag}}'])).stdout
+      .split('\n')
+      .filter((l) => l.includes('flt'))
+      .sort();
   assert.deepEqual(await list('reference=flt-old'), ['flt-old:1']);
   assert.deepEqual(await list('reference=*/flt-*'), ['team/flt-new:2']);
   assert.deepEqual(await list('reference=flt-old:*'), ['flt-old:1']);

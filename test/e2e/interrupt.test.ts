@@ -34,7 +34,11 @@ const tmpBlobs = () => fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => n.
  * Run berth with args; once ready() holds (polled), send signal. Resolves with how it ended and
  * how long it took after the signal; a berth that ignores the signal is killed after 20 s.
  */
-async function interrupt(args: string[], signal: NodeJS.Signals, ready: () => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string }> {
+async function interrupt(
+  args: string[],
+  signal: NodeJS.Signals,
+  ready: () => boolean,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string }> {
   const child = spawn(BERTH_BIN, args, { env: t.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -52,7 +56,16 @@ async function interrupt(args: string[], signal: NodeJS.Signals, ready: () => bo
 }
 
 test('commit, export -o and cp of a container with a large change end on SIGINT/SIGTERM: the container thawed, nothing mounted, no half-written file', async () => {
-  const run = await t.berth(['run', '-d', '--name', 'big', 'busybox', 'sh', '-c', 'dd if=/dev/urandom of=/big bs=1M count=200 2>/dev/null && touch /done && sleep 1000']);
+  const run = await t.berth([
+    'run',
+    '-d',
+    '--name',
+    'big',
+    'busybox',
+    'sh',
+    '-c',
+    'dd if=/dev/urandom of=/big bs=1M count=200 2>/dev/null && touch /done && sleep 1000',
+  ]);
   assert.equal(run.code, 0, run.stderr);
   for (let i = 0; i < 600; i++) {
     if ((await t.berth(['exec', 'big', 'test', '-e', '/done'])).code === 0) break;

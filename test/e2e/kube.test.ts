@@ -82,7 +82,7 @@ async function state(): Promise<{ pods: string; containers: string; volumes: str
   };
 }
 
-test('kubectl\'s deployment with its configmap and secret: played, reachable on its hostPort, and kube down removes it', async () => {
+test("kubectl's deployment with its configmap and secret: played, reachable on its hostPort, and kube down removes it", async () => {
   const port = await freePort();
   // kubectl's output, with the env and hostPort a user adds
   const deployment = YAML.parse(fixture('kubectl-deployment.yaml')) as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
@@ -188,11 +188,14 @@ test('a pod with init containers (in order, to completion, first), every volume 
   assert.match(out, /Init Containers:\n[0-9a-f]{64}\n[0-9a-f]{64}\nContainers:\n[0-9a-f]{64}/);
   assert.match(out, /Volumes:\napp-data$/);
   const exec = (cmd: string) => ok(['exec', 'app-main', 'sh', '-c', cmd]);
-  assert.equal(await retry(async () => {
-    const o = await exec('cat /work/order');
-    if (!o.includes('started')) throw new Error(o);
-    return o;
-  }), 'one\ntwo\nstarted');
+  assert.equal(
+    await retry(async () => {
+      const o = await exec('cat /work/order');
+      if (!o.includes('started')) throw new Error(o);
+      return o;
+    }),
+    'one\ntwo\nstarted',
+  );
   assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}} {{.Status}}']), 'app Running');
   assert.equal(await exec('cat /etc/app/app.conf'), 'color=blue');
   assert.equal(await exec('cat /etc/secret/password'), 's3cret');
@@ -211,24 +214,42 @@ test('a pod with init containers (in order, to completion, first), every volume 
   assert.equal(limit.trim(), String(64 * 1024 * 1024));
   // generate gives the configMap and secret volumes back with their objects, rebuilt from the files
   const generated = write('full-generated.yaml', await ok(['kube', 'generate', 'app']));
-  const docs = YAML.parseAllDocuments(fs.readFileSync(generated, 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: { volumes?: unknown[] } });
-  assert.deepEqual(docs.map((d) => `${d.kind}/${d.metadata.name}`), ['ConfigMap/app-config', 'Secret/app-secret', 'PersistentVolumeClaim/app-data', 'Pod/app']);
+  const docs = YAML.parseAllDocuments(fs.readFileSync(generated, 'utf8')).map(
+    (d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: { volumes?: unknown[] } },
+  );
+  assert.deepEqual(
+    docs.map((d) => `${d.kind}/${d.metadata.name}`),
+    ['ConfigMap/app-config', 'Secret/app-secret', 'PersistentVolumeClaim/app-data', 'Pod/app'],
+  );
   assert.deepEqual(docs[0]?.data, { 'app.conf': 'color=blue\n' });
   assert.deepEqual(docs[1]?.data, { password: Buffer.from('s3cret').toString('base64') });
   const vols = docs[3]?.spec?.volumes as Array<Record<string, unknown>>;
-  assert.deepEqual(vols.find((v) => v['configMap']), { name: 'app', configMap: { name: 'app-config' } });
-  assert.deepEqual(vols.find((v) => v['secret']), { name: 'secret', secret: { secretName: 'app-secret', defaultMode: 0o444 } });
-  assert.equal(vols.filter((v) => v['emptyDir'] && !(v['emptyDir'] as Record<string, unknown>)['medium']).length, 1, 'one emptyDir shared by the init containers and main');
+  assert.deepEqual(
+    vols.find((v) => v['configMap']),
+    { name: 'app', configMap: { name: 'app-config' } },
+  );
+  assert.deepEqual(
+    vols.find((v) => v['secret']),
+    { name: 'secret', secret: { secretName: 'app-secret', defaultMode: 0o444 } },
+  );
+  assert.equal(
+    vols.filter((v) => v['emptyDir'] && !(v['emptyDir'] as Record<string, unknown>)['medium']).length,
+    1,
+    'one emptyDir shared by the init containers and main',
+  );
   // kube down keeps the claim's volume; --force removes it
   await ok(['kube', 'down', file]);
   assert.equal(await ok(['pod', 'ps', '-q']), '');
   assert.equal(await ok(['ps', '-aq']), '');
   assert.equal(await ok(['volume', 'ls', '-q']), 'app-data');
-  assert.ok(!fs.existsSync(path.join(t.root, 'pods', podId)), 'the pod\'s own volumes are gone');
+  assert.ok(!fs.existsSync(path.join(t.root, 'pods', podId)), "the pod's own volumes are gone");
   // the generated manifest plays back the same pod, files and modes included
   await ok(['kube', 'play', generated]);
   assert.equal(await ok(['exec', 'app-main', 'cat', '/data/mark']), 'persisted');
-  assert.equal(await exec('cat /etc/app/app.conf; cat /etc/secret/password; echo; stat -L -c %a /etc/secret/password; cat /work/order'), 'color=blue\ns3cret\n444\none\ntwo\nstarted');
+  assert.equal(
+    await exec('cat /etc/app/app.conf; cat /etc/secret/password; echo; stat -L -c %a /etc/secret/password; cat /work/order'),
+    'color=blue\ns3cret\n444\none\ntwo\nstarted',
+  );
   assert.match(await ok(['kube', 'down', '--force', generated]), /Volumes removed:\napp-data/);
   assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
 });
@@ -261,7 +282,13 @@ test('an invalid manifest creates nothing and names the field; a failing init co
     const r = await t.berth(['kube', 'play', '-'], { input: text });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, pattern);
-    assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('Error')).length, 1);
+    assert.equal(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('Error')).length,
+      1,
+    );
     assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
   }
   const failing = fullManifest(h).replace("'sleep 0.3; echo one >> /work/order'", "'echo one >> /work/order; exit 3'");
@@ -275,13 +302,43 @@ test('kube generate: valid YAML for a pod (with --service), and playing it bring
   const port = await freePort();
   const h = hostDir();
   await ok(['pod', 'create', '--name', 'gen', '-p', `${port}:80`, '--label', 'tier=web']);
-  await ok(['run', '-d', '--pod', 'gen', '--name', 'gen-web', '-e', 'A=1', '-m', '64m', '--cpus', '0.5', '--cap-drop', 'NET_RAW', '--read-only',
-    '-v', `${h}:/host:ro`, '-v', 'gendata:/data', '--tmpfs', '/cache:size=1m', '-w', '/tmp', 'busybox', 'sh', '-c', 'cp /host/file.txt /tmp/index.html 2>/dev/null; exec httpd -f -p 80 -h /host']);
+  await ok([
+    'run',
+    '-d',
+    '--pod',
+    'gen',
+    '--name',
+    'gen-web',
+    '-e',
+    'A=1',
+    '-m',
+    '64m',
+    '--cpus',
+    '0.5',
+    '--cap-drop',
+    'NET_RAW',
+    '--read-only',
+    '-v',
+    `${h}:/host:ro`,
+    '-v',
+    'gendata:/data',
+    '--tmpfs',
+    '/cache:size=1m',
+    '-w',
+    '/tmp',
+    'busybox',
+    'sh',
+    '-c',
+    'cp /host/file.txt /tmp/index.html 2>/dev/null; exec httpd -f -p 80 -h /host',
+  ]);
   await ok(['create', '--pod', 'gen', '--name', 'gen-side', '-u', '1000:1000', 'busybox', 'sleep', '300']);
   const file = path.join(dir, 'gen.yaml');
   await ok(['kube', 'generate', '--service', '-f', file, 'gen']);
   const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
-  assert.deepEqual(docs.map((d) => d['kind']), ['PersistentVolumeClaim', 'Pod', 'Service']);
+  assert.deepEqual(
+    docs.map((d) => d['kind']),
+    ['PersistentVolumeClaim', 'Pod', 'Service'],
+  );
   // what a cluster takes: the API schema (kubernetes-models) with no unknown field
   const { Pod } = await import('kubernetes-models/v1/Pod');
   const { Service } = await import('kubernetes-models/v1/Service');
@@ -290,7 +347,10 @@ test('kube generate: valid YAML for a pod (with --service), and playing it bring
   new Pod(docs[1] as never).validate();
   new Service(docs[2] as never).validate();
   const podSpec = (docs[1] as { spec: { containers: Array<Record<string, unknown>>; volumes: Array<Record<string, unknown>> } }).spec;
-  assert.deepEqual(podSpec.containers.map((c) => c['name']), ['web', 'side']);
+  assert.deepEqual(
+    podSpec.containers.map((c) => c['name']),
+    ['web', 'side'],
+  );
   assert.deepEqual(podSpec.containers[0]?.['ports'], [{ containerPort: 80, hostPort: port }]);
   assert.deepEqual(podSpec.containers[0]?.['resources'], { limits: { memory: '64Mi', cpu: '500m' } });
   assert.deepEqual(podSpec.volumes, [
@@ -306,7 +366,10 @@ test('kube generate: valid YAML for a pod (with --service), and playing it bring
   assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}} {{.Status}} {{.NumberOfContainers}}']), 'gen Running 3');
   assert.equal((await retry(() => get(`http://127.0.0.1:${port}/file.txt`))).trim(), 'from-host');
   assert.equal(await ok(['exec', 'gen-side', 'id', '-u']), '1000');
-  assert.equal(await ok(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.ReadonlyRootfs}}', 'gen-web']), `${64 * 1024 * 1024} 500000000 true`);
+  assert.equal(
+    await ok(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.ReadonlyRootfs}}', 'gen-web']),
+    `${64 * 1024 * 1024} 500000000 true`,
+  );
   const again = path.join(dir, 'gen2.yaml');
   await ok(['kube', 'generate', '--service', '-f', again, 'gen']);
   assert.equal(fs.readFileSync(again, 'utf8'), fs.readFileSync(file, 'utf8'));
@@ -318,7 +381,12 @@ test('kube generate of a container outside a pod: a Pod named after it with its 
   const port = await freePort();
   await ok(['run', '-d', '--name', 'solo', '-p', `${port}:8080`, '--restart', 'always', 'busybox', 'sleep', '300']);
   const text = await ok(['kube', 'generate', 'solo']);
-  const pod = YAML.parse(text.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { metadata: { name: string }; spec: { restartPolicy: string; containers: Array<Record<string, unknown>> } };
+  const pod = YAML.parse(
+    text
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n'),
+  ) as { metadata: { name: string }; spec: { restartPolicy: string; containers: Array<Record<string, unknown>> } };
   assert.equal(pod.metadata.name, 'solo-pod');
   assert.equal(pod.spec.restartPolicy, 'Always');
   assert.deepEqual(pod.spec.containers[0]?.['ports'], [{ containerPort: 8080, hostPort: port }]);
@@ -345,13 +413,20 @@ test('interoperability: berth plays what podman kube generate wrote, and podman 
   // start containers on this host's rlimits)
   const proot = path.join(dir, 'podman-root');
   const prun = fs.mkdtempSync('/run/bt-podman-');
-  const podman = (args: string[]) => execFileSync('podman', ['--root', proot, '--runroot', prun, '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const podman = (args: string[]) =>
+    execFileSync('podman', ['--root', proot, '--runroot', prun, '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', ...args], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
   try {
     const tar = path.join(dir, 'busybox.tar');
     await ok(['save', '-o', tar, 'busybox']);
     podman(['load', '-i', tar]);
     podman(['kube', 'play', '--start=false', generated]);
-    const ctrs = podman(['ps', '-a', '--pod', '--format', '{{.Names}}|{{.PodName}}']).trim().split('\n').filter((l) => !l.includes('-infra|'));
+    const ctrs = podman(['ps', '-a', '--pod', '--format', '{{.Names}}|{{.PodName}}'])
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('-infra|'));
     assert.deepEqual(ctrs, ['ppod-pweb|ppod']);
     assert.equal(podman(['inspect', '-f', '{{.Path}} {{join .Args " "}}', 'ppod-pweb']).trim(), 'httpd -f -p 8080');
     const env = podman(['inspect', '-f', '{{range .Config.Env}}{{println .}}{{end}}', 'ppod-pweb']);

@@ -178,20 +178,20 @@ test('cp copies in both directions, diff shows the changes', async () => {
   await t.berth(['rm', 'cpc']);
 });
 
-test('cp SRC/. copies a directory\'s content, SRC a directory itself, in both directions (docker\'s rules)', async () => {
+test("cp SRC/. copies a directory's content, SRC a directory itself, in both directions (docker's rules)", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cpdot-'));
   fs.mkdirSync(path.join(dir, 'd'));
   fs.writeFileSync(path.join(dir, 'd', 'a'), 'a\n');
   await t.berth(['run', '-d', '--name', 'cpdot', 'busybox', 'sh', '-c', 'mkdir /exist && sleep 60']);
   await sleep(300);
   const ls = async (p: string) => (await t.berth(['exec', 'cpdot', 'ls', p])).stdout;
-  assert.equal((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/exist'])).code, 0);
+  assert.equal((await t.berth(['cp', `${path.join(dir, 'd')}/.`, 'cpdot:/exist'])).code, 0);
   assert.equal(await ls('/exist'), 'a\n');
   assert.equal((await t.berth(['cp', path.join(dir, 'd'), 'cpdot:/exist'])).code, 0);
   assert.equal(await ls('/exist'), 'a\nd\n');
-  assert.equal((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/made'])).code, 0);
+  assert.equal((await t.berth(['cp', `${path.join(dir, 'd')}/.`, 'cpdot:/made'])).code, 0);
   assert.equal(await ls('/made'), 'a\n');
-  assert.match((await t.berth(['cp', path.join(dir, 'd') + '/.', 'cpdot:/etc/hostname'])).stderr, /cannot copy a directory to a file/);
+  assert.match((await t.berth(['cp', `${path.join(dir, 'd')}/.`, 'cpdot:/etc/hostname'])).stderr, /cannot copy a directory to a file/);
   assert.match((await t.berth(['cp', path.join(dir, 'd'), 'cpdot:/etc/hostname'])).stderr, /cannot copy a directory to a file/);
   fs.mkdirSync(path.join(dir, 'out'));
   assert.equal((await t.berth(['cp', 'cpdot:/made/.', path.join(dir, 'out')])).code, 0);
@@ -242,7 +242,7 @@ test('cp to and from a running container sees what its processes see: volumes, /
   await t.berth(['volume', 'rm', 'cpvol']);
 });
 
-test('commit makes an image of a container\'s changes and configuration; export tars its filesystem', async () => {
+test("commit makes an image of a container's changes and configuration; export tars its filesystem", async () => {
   const r = await t.berth(['run', '--name', 'cm', '-e', 'FOO=bar', '-w', '/tmp', 'busybox', 'sh', '-c', 'echo hello > /tmp/made; rm /bin/vi']);
   assert.equal(r.code, 0, r.stderr);
   const c = await t.berth(['commit', '-m', 'my change', '-a', 'me', '-c', 'CMD ["cat", "/tmp/made"]', 'cm', 'committed:1']);
@@ -282,7 +282,17 @@ test('commit makes an image of a container\'s changes and configuration; export 
 });
 
 test('inspect -s, cp -L, container prune --filter, and a closed stdout end quietly', async () => {
-  await t.berth(['run', '--name', 'sl', '--label', 'keep=yes', 'busybox', 'sh', '-c', 'head -c 100000 /dev/zero > /big; echo target > /t.txt; ln -s /t.txt /link']);
+  await t.berth([
+    'run',
+    '--name',
+    'sl',
+    '--label',
+    'keep=yes',
+    'busybox',
+    'sh',
+    '-c',
+    'head -c 100000 /dev/zero > /big; echo target > /t.txt; ln -s /t.txt /link',
+  ]);
   const sizes = (await t.berth(['inspect', '-s', '-f', '{{.SizeRw}} {{.SizeRootFs}}', 'sl'])).stdout.trim().split(' ').map(Number);
   assert.ok((sizes[0] ?? 0) >= 100000 && (sizes[1] ?? 0) > (sizes[0] ?? 0), String(sizes));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cpl-'));
@@ -324,10 +334,13 @@ test('ps filters, formats and quiet output', async () => {
   const q = await t.berth(['ps', '-aq']);
   assert.equal(q.stdout.trim().split('\n').length, 2);
   const qf = await t.berth(['ps', '-aq', '--format', '{{.Names}}']);
-  assert.equal(qf.stdout, q.stdout, '-q wins over --format, as docker\'s');
+  assert.equal(qf.stdout, q.stdout, "-q wins over --format, as docker's");
   assert.match(qf.stderr, /Ignoring custom format, because both --format and --quiet are set/);
   // a template that uses .Size gets sizes without --size, as docker's
-  assert.match((await t.berth(['ps', '-a', '--filter', 'name=f2', '--format', '{{.Names}} {{.Size}}'])).stdout, /^f2 \d+(\.\d+)?k?B \(virtual [\d.]+[kM]B\)\n$/);
+  assert.match(
+    (await t.berth(['ps', '-a', '--filter', 'name=f2', '--format', '{{.Names}} {{.Size}}'])).stdout,
+    /^f2 \d+(\.\d+)?k?B \(virtual [\d.]+[kM]B\)\n$/,
+  );
   // --no-trunc: whole IDs and the whole command, quoted as docker quotes it
   assert.match((await t.berth(['ps', '-q', '--no-trunc'])).stdout, /^[0-9a-f]{64}\n$/);
   assert.match((await t.berth(['ps', '--no-trunc', '--format', '{{.ID}} {{.Command}}'])).stdout, /^[0-9a-f]{64} "sleep 60"\n$/);
@@ -371,7 +384,10 @@ test('a process that exits before its start is recorded still gets --rm and its 
     await sleep(100);
   }
   assert.doesNotMatch(left, /rm\b/);
-  assert.deepEqual(counts, names.map(() => '1 exited'));
+  assert.deepEqual(
+    counts,
+    names.map(() => '1 exited'),
+  );
   await t.berth(['rm', '-f', ...names.map((n) => `${n}rp`)]);
 });
 

@@ -59,7 +59,10 @@ function freePort(): Promise<number> {
 
 function hostAddress(): string | undefined {
   const out = execFileSync('ip', ['-4', '-o', 'addr', 'show', 'scope', 'global'], { encoding: 'utf8' });
-  return out.split('\n').map((l) => /inet (\d+\.\d+\.\d+\.\d+)/.exec(l)?.[1]).find((x) => x && !x.startsWith('10.90.') && !x.startsWith('10.88.') && !x.startsWith('10.89.'));
+  return out
+    .split('\n')
+    .map((l) => /inet (\d+\.\d+\.\d+\.\d+)/.exec(l)?.[1])
+    .find((x) => x && !x.startsWith('10.90.') && !x.startsWith('10.88.') && !x.startsWith('10.89.'));
 }
 
 /** wget bounded by timeout; not as PID 1, which ignores the TERM that timeout sends */
@@ -89,7 +92,7 @@ test('busybox httpd published with -p answers on 127.0.0.1 and the host address;
   await assert.rejects(get(`http://127.0.0.1:${port}/`));
 });
 
-test('ps --filter publish= and expose= match the container\'s side of ports, with ranges and protocols, as docker\'s', async () => {
+test("ps --filter publish= and expose= match the container's side of ports, with ranges and protocols, as docker's", async () => {
   const r = await ok(['run', '-d', '-p', '0:80', '--expose', '9000-9001/udp', 'busybox', 'sleep', '60']);
   const names = async (f: string) => (await ok(['ps', '-q', '--no-trunc', '--filter', f])).split('\n').includes(r);
   assert.equal(await names('publish=80'), true);
@@ -125,7 +128,10 @@ test('two containers on a user-defined network reach each other by name and by a
     const out = await retry(() => ok(['run', '--rm', '--network', 'nt-app', 'busybox', ...wget(`http://${name}/`, 5)]));
     assert.equal(out, want);
   }
-  const insp = JSON.parse(await ok(['network', 'inspect', 'nt-app'])) as Array<{ Containers: Record<string, { Name: string }>; IPAM: { Config: Array<{ Subnet: string }> } }>;
+  const insp = JSON.parse(await ok(['network', 'inspect', 'nt-app'])) as Array<{
+    Containers: Record<string, { Name: string }>;
+    IPAM: { Config: Array<{ Subnet: string }> };
+  }>;
   assert.equal(insp[0]?.Containers[id]?.Name, 'srv');
   assert.match(insp[0]?.IPAM.Config[0]?.Subnet ?? '', /^10\.90\.\d+\.0\/24$/);
   const resolv = await ok(['run', '--rm', '--network', 'nt-app', 'busybox', 'cat', '/etc/resolv.conf']);
@@ -154,15 +160,28 @@ test('network connect and disconnect attach a running container to a second netw
   await ok(['network', 'rm', 'nt-a', 'nt-b']);
 });
 
-test('network ls --filter type=, dangling= and scope=, as docker\'s', async () => {
+test("network ls --filter type=, dangling= and scope=, as docker's", async () => {
   await ok(['network', 'create', 'nf-used']);
   await ok(['network', 'create', 'nf-free']);
   const c = await ok(['run', '-d', '--network', 'nf-used', 'busybox', 'sleep', '60']);
-  const names = async (f: string) => (await ok(['network', 'ls', '--filter', f, '--format', '{{.Name}}'])).split('\n').filter((n) => n !== '' && !n.startsWith('nt-')).sort();
+  const names = async (f: string) =>
+    (await ok(['network', 'ls', '--filter', f, '--format', '{{.Name}}']))
+      .split('\n')
+      .filter((n) => n !== '' && !n.startsWith('nt-'))
+      .sort();
   assert.deepEqual(await names('type=builtin'), ['bridge', 'host', 'none']);
-  assert.deepEqual((await names('type=custom')).filter((n) => n.startsWith('nf-')), ['nf-free', 'nf-used']);
-  assert.deepEqual((await names('dangling=true')).filter((n) => n.startsWith('nf-')), ['nf-free']);
-  assert.deepEqual((await names('dangling=false')).filter((n) => !n.startsWith('nf-') || n === 'nf-used'), ['bridge', 'host', 'nf-used', 'none']);
+  assert.deepEqual(
+    (await names('type=custom')).filter((n) => n.startsWith('nf-')),
+    ['nf-free', 'nf-used'],
+  );
+  assert.deepEqual(
+    (await names('dangling=true')).filter((n) => n.startsWith('nf-')),
+    ['nf-free'],
+  );
+  assert.deepEqual(
+    (await names('dangling=false')).filter((n) => !n.startsWith('nf-') || n === 'nf-used'),
+    ['bridge', 'host', 'nf-used', 'none'],
+  );
   assert.deepEqual(await names('scope=swarm'), []);
   // the predefined host and none have ids and inspect as docker's do
   assert.match(await ok(['network', 'ls', '-q', '--filter', 'name=none']), /^[0-9a-f]{12}$/);
@@ -174,7 +193,20 @@ test('network ls --filter type=, dangling= and scope=, as docker\'s', async () =
 });
 
 test('network create --ip-range, -o bridge name and mtu: addresses from the range, the bridge so named; IPv6 refused', async () => {
-  await ok(['network', 'create', '--subnet', '10.123.0.0/24', '--ip-range', '10.123.0.128/26', '-o', 'com.docker.network.bridge.name=berth-ntopt', '-o', 'com.docker.network.driver.mtu=1400', '--attachable', 'nt-opt']);
+  await ok([
+    'network',
+    'create',
+    '--subnet',
+    '10.123.0.0/24',
+    '--ip-range',
+    '10.123.0.128/26',
+    '-o',
+    'com.docker.network.bridge.name=berth-ntopt',
+    '-o',
+    'com.docker.network.driver.mtu=1400',
+    '--attachable',
+    'nt-opt',
+  ]);
   const cfg = JSON.parse(await ok(['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'nt-opt'])) as Array<{ IPRange?: string }>;
   assert.equal(cfg[0]?.IPRange, '10.123.0.128/26');
   assert.equal(await ok(['network', 'inspect', '-f', '{{index .Options "com.docker.network.driver.mtu"}}', 'nt-opt']), '1400');
@@ -195,7 +227,7 @@ test('network create --ip-range, -o bridge name and mtu: addresses from the rang
   assert.ok(!fs.existsSync('/sys/class/net/berth-ntopt'));
 });
 
-test('--mac-address sets the container\'s interface address (inspect shows it); a bad or multicast one is refused', async () => {
+test("--mac-address sets the container's interface address (inspect shows it); a bad or multicast one is refused", async () => {
   const out = await ok(['run', '--name', 'macd', '--mac-address', '92:d0:c6:0a:29:33', 'busybox', 'cat', '/sys/class/net/eth0/address']);
   assert.equal(out, '92:d0:c6:0a:29:33');
   for (const bad of ['zz', '01:00:5e:00:00:01']) assert.equal((await t.berth(['run', '--rm', '--mac-address', bad, 'busybox', 'true'])).code, 125);
@@ -209,11 +241,16 @@ test('--internal has no way out: peers answer, the gateway and host published po
   await ok(['network', 'create', '--internal', '--subnet', '10.90.200.0/24', 'nt-int']);
   await ok(['run', '-d', '--name', 'peer', '--network', 'nt-int', 'busybox', ...HTTPD]);
   const fetchIn = (url: string) => t.berth(['run', '--rm', '--network', 'nt-int', 'busybox', ...wget(url, 4)]);
-  assert.equal((await retry(async () => {
-    const r = await fetchIn('http://peer/');
-    if (r.code !== 0) throw new Error(r.stderr);
-    return r;
-  })).code, 0);
+  assert.equal(
+    (
+      await retry(async () => {
+        const r = await fetchIn('http://peer/');
+        if (r.code !== 0) throw new Error(r.stderr);
+        return r;
+      })
+    ).code,
+    0,
+  );
   const routes = await ok(['run', '--rm', '--network', 'nt-int', 'busybox', 'ip', 'route']);
   assert.doesNotMatch(routes, /default/);
   assert.notEqual((await fetchIn(`http://10.90.200.1:${port}/`)).code, 0, 'published port through the gateway');
@@ -316,8 +353,12 @@ interface Footprint {
 
 /** What a network's containers hold on the host, counted by its bridge and subnet. */
 function footprint(bridge: string, subnetPrefix: string, ids: Set<string>): Footprint {
-  const veths = execFileSync('ip', ['-o', 'link', 'show', 'master', bridge], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('veth')).length;
-  const rules = execFileSync('iptables-save', { encoding: 'utf8' }).split('\n').filter((l) => l.includes(subnetPrefix) && !l.includes(`${subnetPrefix}0/24`) || [...ids].some((id) => l.includes(id))).length;
+  const veths = execFileSync('ip', ['-o', 'link', 'show', 'master', bridge], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('veth')).length;
+  const rules = execFileSync('iptables-save', { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => (l.includes(subnetPrefix) && !l.includes(`${subnetPrefix}0/24`)) || [...ids].some((id) => l.includes(id))).length;
   let leases = 0;
   try {
     leases = fs.readdirSync(`/run/berth-ipam/${bridge}`).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f)).length;

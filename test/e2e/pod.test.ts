@@ -119,10 +119,21 @@ test('--share +pid: members share the pid namespace too', async () => {
   await ok(['pod', 'rm', '-f', 'pidp']);
 });
 
-test('members reach each other on localhost; the pod\'s published port reaches a member', async () => {
+test("members reach each other on localhost; the pod's published port reaches a member", async () => {
   const port = await freePort();
   await ok(['pod', 'create', '--name', 'webp', '-p', `${port}:8080`]);
-  await ok(['run', '-d', '--pod', 'webp', '--name', 'web', 'busybox', 'sh', '-c', 'mkdir /www && echo hello-from-pod > /www/index.html && exec httpd -f -p 8080 -h /www']);
+  await ok([
+    'run',
+    '-d',
+    '--pod',
+    'webp',
+    '--name',
+    'web',
+    'busybox',
+    'sh',
+    '-c',
+    'mkdir /www && echo hello-from-pod > /www/index.html && exec httpd -f -p 8080 -h /www',
+  ]);
   await ok(['run', '-d', '--pod', 'webp', '--name', 'client', 'busybox', 'sleep', '300']);
   const body = await retry(async () => {
     const r = await t.berth(['exec', 'client', 'timeout', '5', 'wget', '-qO-', 'http://localhost:8080/']);
@@ -177,7 +188,7 @@ test('pod rm -f leaves nothing: no container, mount, network namespace, veth, cg
   const eth0 = JSON.parse(execFileSync('ip', ['-n', netns, '-j', 'link', 'show', 'eth0'], { encoding: 'utf8' })) as Array<{ link_index: number }>;
   const hostIfindex = eth0[0]?.link_index;
   assert.ok(hostIfindex, 'eth0 has a peer on the host');
-  const hostLinks = () => (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifindex: number; ifname: string }>);
+  const hostLinks = () => JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifindex: number; ifname: string }>;
   const veth = hostLinks().find((l) => l.ifindex === hostIfindex)?.ifname;
   assert.ok(veth);
   // a plain rm refuses while a member runs
@@ -192,13 +203,16 @@ test('pod rm -f leaves nothing: no container, mount, network namespace, veth, cg
   assert.equal((await t.berth(['pod', 'exists', 'gone'])).code, 1);
   const names = (await ok(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}}'])).split('\n');
   assert.ok(!names.some((n) => /gone[12]$/.test(n) || n.startsWith(infraId)), names.join('\n'));
-  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => ids.some((i) => l.includes(i)));
+  const mounts = fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => ids.some((i) => l.includes(i)));
   assert.deepEqual(mounts, []);
   assert.ok(!fs.existsSync(`/run/netns/${netns}`), `netns ${netns} left`);
   assert.ok(!hostLinks().some((l) => l.ifname === veth), `veth ${veth} left`);
   const leftCgroups = fs.readdirSync('/sys/fs/cgroup').filter((h) => fs.existsSync(`/sys/fs/cgroup/${h}/berth/pod-${id}`));
   assert.deepEqual(leftCgroups, []);
-  assert.ok(!fs.readdirSync(`${t.root}/containers`).some((d) => d === infraId), 'the infra\'s files are gone');
+  assert.ok(!fs.readdirSync(`${t.root}/containers`).some((d) => d === infraId), "the infra's files are gone");
 });
 
 test('pod lifecycle: ps with status and filters, stop, start, restart, pause, unpause, kill, top, logs, prune', async () => {
@@ -257,11 +271,26 @@ test('pod lifecycle: ps with status and filters, stop, start, restart, pause, un
   assert.equal(await ok(['ps', '-aq', '--filter', 'name=life']), '');
 });
 
-test('run --pod new:NAME makes the pod and gives it the container\'s ports; bad pod input is refused', async () => {
+test("run --pod new:NAME makes the pod and gives it the container's ports; bad pod input is refused", async () => {
   const port = await freePort();
-  await ok(['run', '-d', '--pod', 'new:fresh', '-p', `${port}:8081`, '--name', 'freshweb', 'busybox', 'sh', '-c', 'mkdir /w && echo fresh > /w/index.html && exec httpd -f -p 8081 -h /w']);
+  await ok([
+    'run',
+    '-d',
+    '--pod',
+    'new:fresh',
+    '-p',
+    `${port}:8081`,
+    '--name',
+    'freshweb',
+    'busybox',
+    'sh',
+    '-c',
+    'mkdir /w && echo fresh > /w/index.html && exec httpd -f -p 8081 -h /w',
+  ]);
   const pod = inspectOne(await ok(['pod', 'inspect', 'fresh']));
-  assert.deepEqual(pod['InfraConfig'] && (pod['InfraConfig'] as Record<string, unknown>)['PortBindings'], { '8081/tcp': [{ HostIp: '', HostPort: String(port) }] });
+  assert.deepEqual(pod['InfraConfig'] && (pod['InfraConfig'] as Record<string, unknown>)['PortBindings'], {
+    '8081/tcp': [{ HostIp: '', HostPort: String(port) }],
+  });
   assert.equal((await retry(() => get(`http://127.0.0.1:${port}/`), 15_000)).body.trim(), 'fresh');
   // a name that is taken, a bad --share, a member's --hostname, an unknown pod
   const dup = await t.berth(['pod', 'create', '--name', 'fresh']);
@@ -295,7 +324,18 @@ test('a pod on a user-defined network answers to its name there', async () => {
   await ok(['network', 'create', 'podnet-e2e']);
   try {
     await ok(['pod', 'create', '--name', 'namedpod', '--network', 'podnet-e2e']);
-    await ok(['run', '-d', '--pod', 'namedpod', '--name', 'namedweb', 'busybox', 'sh', '-c', 'mkdir /w && echo by-name > /w/index.html && exec httpd -f -p 80 -h /w']);
+    await ok([
+      'run',
+      '-d',
+      '--pod',
+      'namedpod',
+      '--name',
+      'namedweb',
+      'busybox',
+      'sh',
+      '-c',
+      'mkdir /w && echo by-name > /w/index.html && exec httpd -f -p 80 -h /w',
+    ]);
     const body = await retry(async () => {
       const r = await t.berth(['run', '--rm', '--network', 'podnet-e2e', 'busybox', 'timeout', '5', 'wget', '-qO-', 'http://namedpod/']);
       if (r.code !== 0) throw new Error(r.stderr);
@@ -314,7 +354,12 @@ test('a pod creation killed half-way is undone by the next pod command: its name
   // a berth that died while creating pod "halfmade": its row is still pending, with a dead pid
   const dead = spawnSync('true').pid as number;
   const db = new Database(`${t.root}/berth.db`);
-  db.prepare("INSERT INTO pods (id, name, created, spec, infra_id, cgroup_parent, pending_pid) VALUES (?, 'halfmade', ?, '{}', '', ?, ?)").run('f'.repeat(64), new Date().toISOString(), `/berth/pod-${'f'.repeat(64)}`, dead);
+  db.prepare("INSERT INTO pods (id, name, created, spec, infra_id, cgroup_parent, pending_pid) VALUES (?, 'halfmade', ?, '{}', '', ?, ?)").run(
+    'f'.repeat(64),
+    new Date().toISOString(),
+    `/berth/pod-${'f'.repeat(64)}`,
+    dead,
+  );
   db.close();
   assert.equal((await t.berth(['pod', 'exists', 'halfmade'])).code, 1);
   assert.equal(await ok(['pod', 'ps', '-q', '--filter', 'name=halfmade']), '');
@@ -323,7 +368,7 @@ test('a pod creation killed half-way is undone by the next pod command: its name
   await ok(['pod', 'rm', '-f', 'halfmade']);
 });
 
-test('pod logs -f follows every member, each line after its container\'s name, until they stop', async () => {
+test("pod logs -f follows every member, each line after its container's name, until they stop", async () => {
   await ok(['pod', 'create', '--name', 'follow']);
   await ok(['run', '-d', '--pod', 'follow', '--name', 'fa', 'busybox', 'sh', '-c', 'echo a-start; sleep 1; echo a-later; sleep 300']);
   await ok(['run', '-d', '--pod', 'follow', '--name', 'fbb', 'busybox', 'sh', '-c', 'echo b-start; sleep 300']);

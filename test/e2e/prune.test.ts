@@ -84,7 +84,10 @@ test('system df and system df -v count the build cache the same way (one computa
   const fs = await import('node:fs');
   const path = await import('node:path');
   const dir = fs.mkdtempSync(path.join(t.root, 'ctx-'));
-  fs.writeFileSync(path.join(dir, 'Containerfile'), 'FROM busybox\nRUN --mount=type=cache,target=/c,id=dfcount head -c 300000 /dev/zero > /c/blob && echo made > /made\n');
+  fs.writeFileSync(
+    path.join(dir, 'Containerfile'),
+    'FROM busybox\nRUN --mount=type=cache,target=/c,id=dfcount head -c 300000 /dev/zero > /c/blob && echo made > /made\n',
+  );
   await ok(['build', '-t', 'dfcount', dir]);
   const row = (await ok(['system', 'df', '--format', '{{.Type}}|{{.TotalCount}}|{{.Size}}'])).split('\n').find((l) => l.startsWith('Build Cache|'));
   const [, count, size] = (row ?? '').split('|');
@@ -96,7 +99,10 @@ test('system df and system df -v count the build cache the same way (one computa
   const table = v.slice(v.indexOf('Build cache usage:')).split('\n').slice(2).filter(Boolean);
   assert.match(table[0] ?? '', /^CACHE ID\s+CACHE TYPE\s+SIZE\s+CREATED\s+LAST USED\s+SHARED$/);
   assert.equal(table.length - 1, Number(count));
-  assert.ok(table.some((l) => /^\S+\s+exec\.cachemount\s+300kB\s/.test(l)), table.join('\n'));
+  assert.ok(
+    table.some((l) => /^\S+\s+exec\.cachemount\s+300kB\s/.test(l)),
+    table.join('\n'),
+  );
   await ok(['builder', 'prune', '-f']);
   assert.match(await ok(['system', 'df', '-v']), /^Build cache usage: 0B$/m);
   await ok(['rmi', 'dfcount']);

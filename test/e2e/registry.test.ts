@@ -32,7 +32,14 @@ async function ok(t: TestEnv, args: string[], env: NodeJS.ProcessEnv = {}, input
 async function fails(t: TestEnv, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
   const r = await t.berth(args, { env: { ...baseEnv, ...env }, ...(input !== undefined ? { input } : {}) });
   assert.equal(r.code, 1, `berth ${args.join(' ')} should fail: ${r.stdout} ${r.stderr}`);
-  assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('hint:')).length, 1, `one-line error: ${r.stderr}`);
+  assert.equal(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('hint:')).length,
+    1,
+    `one-line error: ${r.stderr}`,
+  );
   return r;
 }
 
@@ -136,7 +143,10 @@ describe('registry without auth', { skip }, () => {
   test('a tampered config fails the pull while its layers stream in: nothing is kept, no temporary file is left', async () => {
     // the layers the store lacks start before the config has come; a config that fails its
     // digest must still leave the store as it was
-    const img = await makeOciLayout(path.join(work, 'badconfig'), [{ size: 3_000_000, compression: 'gzip' }, { size: 2_000_000, compression: 'none' }]);
+    const img = await makeOciLayout(path.join(work, 'badconfig'), [
+      { size: 3_000_000, compression: 'gzip' },
+      { size: 2_000_000, compression: 'none' },
+    ]);
     skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/badconfig:1`);
     const config = reg.blobPath(img.configDigest);
     fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('amd64', 'AMD64'));
@@ -146,7 +156,10 @@ describe('registry without auth', { skip }, () => {
     assert.equal((await ok(t, ['images', '-q'])).stdout, '');
     assert.deepEqual(fs.readdirSync(path.join(t.root, 'blobs', 'sha256')), []);
     assert.deepEqual(fs.readdirSync(path.join(t.root, 'layers')), []);
-    assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => !n.startsWith('.')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => !n.startsWith('.')),
+      [],
+    );
   });
 
   test('a blob transfer cut half-way, then a 503, is fetched again: the pull completes and verifies', async () => {
@@ -197,7 +210,10 @@ describe('registry without auth', { skip }, () => {
       assert.deepEqual(layerGets, [3, 3]);
       // nothing half-written is left in the store's temp dirs
       assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
-      assert.deepEqual(fs.readdirSync(path.join(t.root, 'layers')).filter((n) => n.startsWith('.')), []);
+      assert.deepEqual(
+        fs.readdirSync(path.join(t.root, 'layers')).filter((n) => n.startsWith('.')),
+        [],
+      );
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }
@@ -219,8 +235,14 @@ describe('registry without auth', { skip }, () => {
       assert.equal((await t.berth(['images'])).code, 0);
     }
     await ok(t, ['image', 'prune', '-f']);
-    assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => n.startsWith('blob-')), []);
-    assert.deepEqual(fs.readdirSync(path.join(t.root, 'layers')).filter((n) => n.startsWith('.tmp-')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(t.root, 'tmp')).filter((n) => n.startsWith('blob-')),
+      [],
+    );
+    assert.deepEqual(
+      fs.readdirSync(path.join(t.root, 'layers')).filter((n) => n.startsWith('.tmp-')),
+      [],
+    );
     await ok(t, ['pull', '-q', `${reg.host}/killed:1`]);
     assert.equal(await imageId(t, `${reg.host}/killed:1`), img.configDigest);
   });
@@ -320,7 +342,10 @@ describe('registry without auth', { skip }, () => {
     await ok(src, ['push', `${reg.host}/library/hubonly:1`]);
     const conf = path.join(work, 'mirrors.conf');
     // the registry itself refuses connections: only the mirror can serve
-    fs.writeFileSync(conf, `registry-mirrors = ["http://${reg.host}"]\n[[registry]]\nlocation = "127.0.0.1:1"\n[[registry.mirror]]\nlocation = "127.0.0.1:2"\n[[registry.mirror]]\nlocation = "${reg.host}/cache"\n`);
+    fs.writeFileSync(
+      conf,
+      `registry-mirrors = ["http://${reg.host}"]\n[[registry]]\nlocation = "127.0.0.1:1"\n[[registry.mirror]]\nlocation = "127.0.0.1:2"\n[[registry.mirror]]\nlocation = "${reg.host}/cache"\n`,
+    );
     const t = fresh();
     const r = await ok(t, ['pull', '127.0.0.1:1/bb:1'], { BERTH_REGISTRIES_CONF: conf });
     assert.match(r.stdout, /^127\.0\.0\.1:1\/bb:1$/m);
@@ -371,8 +396,13 @@ describe('registry without auth', { skip }, () => {
     await ok(src, ['manifest', 'create', '--amend', list, `${H}/bb:1`]);
     await ok(src, ['manifest', 'annotate', '--os-features', 'sse4', '--variant', 'v1', list, `${H}/bb:1`]);
     assert.match((await fails(src, ['manifest', 'annotate', '--arch', 'arm', list, `${H}/nothere:1`])).stderr, /does not exist in/);
-    const local = JSON.parse((await ok(src, ['manifest', 'inspect', list])).stdout) as { manifests: Array<{ platform: { architecture: string; variant?: string; 'os.features'?: string[] } }> };
-    assert.deepEqual(local.manifests.map((m) => `${m.platform.architecture}/${m.platform.variant ?? ''}`), ['amd64/v1', 'arm64/v8']);
+    const local = JSON.parse((await ok(src, ['manifest', 'inspect', list])).stdout) as {
+      manifests: Array<{ platform: { architecture: string; variant?: string; 'os.features'?: string[] } }>;
+    };
+    assert.deepEqual(
+      local.manifests.map((m) => `${m.platform.architecture}/${m.platform.variant ?? ''}`),
+      ['amd64/v1', 'arm64/v8'],
+    );
     assert.deepEqual(local.manifests[0]?.platform['os.features'], ['sse4']);
     const pushed = await ok(src, ['manifest', 'push', '--purge', list]);
     assert.match(pushed.stdout, /^sha256:[0-9a-f]{64}\n$/);

@@ -22,7 +22,9 @@ after(async () => {
 });
 
 test('Ctrl-C (SIGINT) to a foreground run reaches the container', async () => {
-  const child = spawn(BERTH_BIN, ['run', '--rm', 'busybox', 'sh', '-c', 'trap "echo got-int; exit 9" INT; echo ready; while true; do sleep 0.1; done'], { env: t.env });
+  const child = spawn(BERTH_BIN, ['run', '--rm', 'busybox', 'sh', '-c', 'trap "echo got-int; exit 9" INT; echo ready; while true; do sleep 0.1; done'], {
+    env: t.env,
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
@@ -47,7 +49,15 @@ test('a seccomp profile file given with --security-opt is applied', async () => 
 });
 
 test('import --change sets the stop signal and command that stop and run use', async () => {
-  const r = await t.berth(['import', '--change', 'STOPSIGNAL SIGUSR1', '--change', 'CMD ["sh", "-c", "trap \\"exit 17\\" USR1; while true; do sleep 0.1; done"]', busyboxTarPath(), 'sigbox:1']);
+  const r = await t.berth([
+    'import',
+    '--change',
+    'STOPSIGNAL SIGUSR1',
+    '--change',
+    'CMD ["sh", "-c", "trap \\"exit 17\\" USR1; while true; do sleep 0.1; done"]',
+    busyboxTarPath(),
+    'sigbox:1',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   await t.berth(['run', '-d', '--name', 'sig', 'sigbox:1']);
   await new Promise((res) => setTimeout(res, 300));
@@ -85,7 +95,11 @@ test('an image of 120 layers loads and runs, the top layer winning', async () =>
     entries.push({ name, type: 'file', data: l });
     return name;
   });
-  entries.push({ name: 'manifest.json', type: 'file', data: Buffer.from(JSON.stringify([{ Config: configName, RepoTags: ['tall:120'], Layers: layerNames }])) });
+  entries.push({
+    name: 'manifest.json',
+    type: 'file',
+    data: Buffer.from(JSON.stringify([{ Config: configName, RepoTags: ['tall:120'], Layers: layerNames }])),
+  });
   const archive = path.join(work, 'tall.tar');
   fs.writeFileSync(archive, await writeTar(entries));
   const l = await t.berth(['load', '-i', archive]);
@@ -149,7 +163,12 @@ test('device nodes shipped in an image are not usable inside the container', asy
   assert.equal((await t.berth(['import', devTar, 'devs:1'])).code, 0);
   // a layer of its own on top of busybox: the device files exist in the image…
   const base = fs.readFileSync(busyboxTarPath());
-  const config = { architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256Digest(base), sha256Digest(Buffer.concat(chunks))] } };
+  const config = {
+    architecture: 'amd64',
+    os: 'linux',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [sha256Digest(base), sha256Digest(Buffer.concat(chunks))] },
+  };
   const configJson = Buffer.from(JSON.stringify(config));
   const archive = path.join(work, 'devimg.tar');
   fs.writeFileSync(
@@ -158,11 +177,22 @@ test('device nodes shipped in an image are not usable inside the container', asy
       { name: 'c.json', type: 'file', data: configJson },
       { name: 'base/layer.tar', type: 'file', data: base },
       { name: 'devs/layer.tar', type: 'file', data: Buffer.concat(chunks) },
-      { name: 'manifest.json', type: 'file', data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['devimg:1'], Layers: ['base/layer.tar', 'devs/layer.tar'] }])) },
+      {
+        name: 'manifest.json',
+        type: 'file',
+        data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['devimg:1'], Layers: ['base/layer.tar', 'devs/layer.tar'] }])),
+      },
     ]),
   );
   assert.equal((await t.berth(['load', '-i', archive])).code, 0);
-  const r = await t.berth(['run', '--rm', 'devimg:1', 'sh', '-c', 'ls -l /hostdisk /mem; head -c 16 /hostdisk >/dev/null && echo READ-DISK; head -c 16 /mem >/dev/null && echo READ-MEM; echo done']);
+  const r = await t.berth([
+    'run',
+    '--rm',
+    'devimg:1',
+    'sh',
+    '-c',
+    'ls -l /hostdisk /mem; head -c 16 /hostdisk >/dev/null && echo READ-DISK; head -c 16 /mem >/dev/null && echo READ-MEM; echo done',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /hostdisk/);
   // …but the devices cgroup refuses to open them

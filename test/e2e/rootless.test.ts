@@ -37,7 +37,13 @@ function sh(cmd: string, args: string[]): string {
 function ub(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; user?: string } = {}): Promise<RunResult> {
   const user = opts.user ?? USER;
   const home = `/home/${user}`;
-  const env = [`HOME=${home}`, `USER=${user}`, `LOGNAME=${user}`, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+  const env = [
+    `HOME=${home}`,
+    `USER=${user}`,
+    `LOGNAME=${user}`,
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, BERTH_BIN, ...args], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -123,7 +129,10 @@ before(async () => {
   await root.importBusybox('rootonly:latest');
   sh('useradd', ['-m', '-s', '/bin/sh', USER2]);
   uid2 = Number(sh('id', ['-u', USER2]).trim());
-  for (const [file, flag] of [['/etc/subuid', '--del-subuids'], ['/etc/subgid', '--del-subgids']] as const) {
+  for (const [file, flag] of [
+    ['/etc/subuid', '--del-subuids'],
+    ['/etc/subgid', '--del-subgids'],
+  ] as const) {
     for (const r of parseSubIds(fs.readFileSync(file, 'utf8'), USER2, uid2)) sh('usermod', [flag, `${r.start}-${r.start + r.count - 1}`, USER2]);
   }
   fs.copyFileSync(busyboxTarPath(), `/home/${USER2}/busybox.tar`);
@@ -148,7 +157,10 @@ after(async () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    for (const [u, id] of [[USER, uid], [USER2, uid2]] as const) {
+    for (const [u, id] of [
+      [USER, uid],
+      [USER2, uid2],
+    ] as const) {
       spawnSync('userdel', ['-r', '-f', u]);
       fs.rmSync(`/home/${u}`, { recursive: true, force: true });
       if (id > 0) fs.rmSync(`/tmp/berth-${id}`, { recursive: true, force: true });
@@ -227,7 +239,19 @@ test('--userns=keep-id: the user own uid inside, and files in a bind mount stay 
   const data = path.join(HOME, 'keep');
   fs.mkdirSync(data);
   fs.chownSync(data, uid, gid);
-  const out = await ok(['run', '--rm', '--network', 'none', '--userns=keep-id', '-v', `${data}:/data`, 'busybox', 'sh', '-c', 'id -u; id -g; touch /data/made-inside']);
+  const out = await ok([
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--userns=keep-id',
+    '-v',
+    `${data}:/data`,
+    'busybox',
+    'sh',
+    '-c',
+    'id -u; id -g; touch /data/made-inside',
+  ]);
   assert.equal(out, `${uid}\n${gid}\n`);
   assert.equal(fs.statSync(path.join(data, 'made-inside')).uid, uid);
   // root refuses it: it is a rootless mode
@@ -254,7 +278,9 @@ test('--network host and the default network (slirp4netns) with a published port
   const slirps = () =>
     userProcesses().filter((p) => {
       try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('/usr/bin/slirp4netns') && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+        return (
+          fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('/usr/bin/slirp4netns') && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8'))
+        );
       } catch {
         return false; // ended meanwhile
       }
@@ -284,10 +310,19 @@ test('the stores of root and the user are apart', async () => {
 });
 
 test('resource limits are refused on cgroup v1 with the reason, and nothing is created', async () => {
-  for (const flags of [['--memory', '64m'], ['--cpus', '0.5'], ['--pids-limit', '10']]) {
+  for (const flags of [
+    ['--memory', '64m'],
+    ['--cpus', '0.5'],
+    ['--pids-limit', '10'],
+  ]) {
     const r = await ub(['run', '--rm', '--network', 'none', ...flags, 'busybox', 'true']);
     assert.equal(r.code, 125, r.stderr);
-    assert.match(r.stderr, new RegExp(`^Error: ${flags[0]}: resource limits are not available to rootless containers here: an ordinary user gets no cgroup of its own on a cgroup v1 host`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^Error: ${flags[0]}: resource limits are not available to rootless containers here: an ordinary user gets no cgroup of its own on a cgroup v1 host`,
+      ),
+    );
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
   assert.equal(await ok(['ps', '-aq']), '');
@@ -309,11 +344,17 @@ test('resource limits are refused on cgroup v1 with the reason, and nothing is c
 
 test('a layer with other owners is shifted into the subordinate range on the host', async () => {
   const tar = path.join(HOME, 'owners.tar');
-  fs.writeFileSync(tar, await makeTar([{ header: { name: 'srv/', type: 'directory', uid: 33, gid: 33 } }, { header: { name: 'srv/www', uid: 33, gid: 33 }, body: 'www' }]));
+  fs.writeFileSync(
+    tar,
+    await makeTar([{ header: { name: 'srv/', type: 'directory', uid: 33, gid: 33 } }, { header: { name: 'srv/www', uid: 33, gid: 33 }, body: 'www' }]),
+  );
   fs.chownSync(tar, uid, gid);
   await ok(['import', 'owners.tar', 'owners:latest']);
   const store = path.join(HOME, '.local/share/berth/layers');
-  const found = fs.readdirSync(store).map((l) => path.join(store, l, 'diff/srv/www')).filter((f) => fs.existsSync(f));
+  const found = fs
+    .readdirSync(store)
+    .map((l) => path.join(store, l, 'diff/srv/www'))
+    .filter((f) => fs.existsSync(f));
   assert.equal(found.length, 1);
   const st = fs.statSync(found[0] as string);
   assert.deepEqual([st.uid, st.gid], [subStart + 32, Number(/* subgid */ parseSubIds(fs.readFileSync('/etc/subgid', 'utf8'), USER, uid)[0]?.start) + 32]);
@@ -324,13 +365,16 @@ test('a hostile layer (../../x, an absolute symlink escape) writes nothing outsi
   fs.mkdirSync(victim);
   fs.chownSync(victim, uid, gid);
   const cases: Array<{ name: string; entries: Parameters<typeof makeTar>[0] }> = [
-    { name: 'dotdot', entries: [{ header: { name: '../../x' }, body: 'pwned' }, { header: { name: '../../../../../../x' }, body: 'pwned' }] },
+    {
+      name: 'dotdot',
+      entries: [
+        { header: { name: '../../x' }, body: 'pwned' },
+        { header: { name: '../../../../../../x' }, body: 'pwned' },
+      ],
+    },
     {
       name: 'symlink',
-      entries: [
-        { header: { name: 'esc', type: 'symlink', linkname: victim } },
-        { header: { name: 'esc/pwned' }, body: 'pwned' },
-      ],
+      entries: [{ header: { name: 'esc', type: 'symlink', linkname: victim } }, { header: { name: 'esc/pwned' }, body: 'pwned' }],
     },
   ];
   for (const c of cases) {
@@ -346,7 +390,9 @@ test('a hostile layer (../../x, an absolute symlink escape) writes nothing outsi
   assert.deepEqual(fs.readdirSync(victim), []);
   // nothing named x anywhere in the user's home but inside the store
   // (the home and the run dir: /tmp itself is shared with other users' files)
-  const stray = spawnSync('find', [HOME, `/tmp/berth-${uid}`, '-xdev', '-name', 'x', '-not', '-path', `${HOME}/.local/share/berth/*`], { encoding: 'utf8' }).stdout.trim();
+  const stray = spawnSync('find', [HOME, `/tmp/berth-${uid}`, '-xdev', '-name', 'x', '-not', '-path', `${HOME}/.local/share/berth/*`], {
+    encoding: 'utf8',
+  }).stdout.trim();
   assert.equal(stray, '');
   assert.equal(fs.existsSync(path.join(HOME, '.local/share/x')), false);
   assert.equal(fs.existsSync(path.join(HOME, '.local/x')), false);
@@ -381,7 +427,20 @@ test('containers outlive a killed pause process: the next command holds their na
 });
 
 test('run flags work rootless or are refused with the reason', async () => {
-  for (const flags of [['--privileged'], ['--tmpfs', '/x'], ['-v', 'vol1:/data'], ['--read-only'], ['--init'], ['--ulimit', 'nofile=512:512'], ['--cap-add', 'NET_ADMIN'], ['--pid', 'host'], ['--ipc', 'host'], ['--uts', 'host'], ['--oom-score-adj', '500'], ['-u', '1000']]) {
+  for (const flags of [
+    ['--privileged'],
+    ['--tmpfs', '/x'],
+    ['-v', 'vol1:/data'],
+    ['--read-only'],
+    ['--init'],
+    ['--ulimit', 'nofile=512:512'],
+    ['--cap-add', 'NET_ADMIN'],
+    ['--pid', 'host'],
+    ['--ipc', 'host'],
+    ['--uts', 'host'],
+    ['--oom-score-adj', '500'],
+    ['-u', '1000'],
+  ]) {
     const r = await ub(['run', '--rm', '--network', 'none', ...flags, 'busybox', 'true']);
     assert.equal(r.code, 0, `${flags.join(' ')}: ${r.stderr}`);
   }
@@ -399,7 +458,10 @@ test('diff, commit (not paused: no freezer) and export keep owners as the contai
   assert.match(await ok(['diff', 'src']), /^A \/f$/m);
   assert.match(await ok(['commit', 'src', 'committed']), /^sha256:[0-9a-f]{64}\n$/);
   assert.equal(await ok(['run', '--rm', '--network', 'none', 'committed', 'stat', '-c', '%u:%g %s', '/f']), '33:33 3\n');
-  const exported = spawnSync('runuser', ['-u', USER, '--', 'env', '-i', `HOME=${HOME}`, 'PATH=/usr/bin:/bin', BERTH_BIN, 'export', 'src'], { cwd: HOME, maxBuffer: 64 << 20 });
+  const exported = spawnSync('runuser', ['-u', USER, '--', 'env', '-i', `HOME=${HOME}`, 'PATH=/usr/bin:/bin', BERTH_BIN, 'export', 'src'], {
+    cwd: HOME,
+    maxBuffer: 64 << 20,
+  });
   assert.equal(exported.status, 0, String(exported.stderr));
   const listing = spawnSync('tar', ['-tvf', '-'], { input: exported.stdout, encoding: 'utf8' }).stdout;
   assert.match(listing, /^-rw-r--r-- 33\/33 +3 .* f$/m);

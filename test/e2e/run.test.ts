@@ -41,7 +41,14 @@ test('an unknown image is a clear error with exit 125 and nothing created', asyn
   const r = await t.berth(['run', '--rm', '--pull', 'never', 'no-such-image:1', 'true']);
   assert.equal(r.code, 125);
   // one error line (a `hint:` line may follow it)
-  assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('hint:')).length, 1, r.stderr);
+  assert.equal(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('hint:')).length,
+    1,
+    r.stderr,
+  );
   assert.match(r.stderr, /no-such-image/);
   // a registry that is not there (a closed loopback port): docker's two lines, exit 125
   const p = await t.berth(['run', '--rm', '127.0.0.1:9/nope:1', 'true']);
@@ -68,7 +75,14 @@ test('a bad flag value is refused with exit 125 and nothing created', async () =
 });
 
 test('the default isolation matches docker: capabilities, seccomp, namespaces, hostname', async () => {
-  const r = await t.berth(['run', '--rm', 'busybox', 'sh', '-c', 'grep -E "^(CapEff|CapBnd|Seccomp|NoNewPrivs):" /proc/self/status; hostname; for n in pid net mnt uts ipc; do readlink /proc/self/ns/$n; done']);
+  const r = await t.berth([
+    'run',
+    '--rm',
+    'busybox',
+    'sh',
+    '-c',
+    'grep -E "^(CapEff|CapBnd|Seccomp|NoNewPrivs):" /proc/self/status; hostname; for n in pid net mnt uts ipc; do readlink /proc/self/ns/$n; done',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /CapEff:\s+00000000a80425fb/);
   assert.match(r.stdout, /CapBnd:\s+00000000a80425fb/);
@@ -84,10 +98,25 @@ test('the default isolation matches docker: capabilities, seccomp, namespaces, h
 });
 
 test('the default seccomp profile blocks mount and new user namespaces; --privileged lifts it', async () => {
-  const r = await t.berth(['run', '--rm', 'busybox', 'sh', '-c', 'mkdir -p /mnt; mount -t tmpfs none /mnt && echo MOUNTED; unshare -U true && echo USERNS; echo done']);
+  const r = await t.berth([
+    'run',
+    '--rm',
+    'busybox',
+    'sh',
+    '-c',
+    'mkdir -p /mnt; mount -t tmpfs none /mnt && echo MOUNTED; unshare -U true && echo USERNS; echo done',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout, /MOUNTED|USERNS/);
-  const p = await t.berth(['run', '--rm', '--privileged', 'busybox', 'sh', '-c', 'grep Seccomp: /proc/self/status; mkdir -p /mnt; mount -t tmpfs none /mnt && echo MOUNTED']);
+  const p = await t.berth([
+    'run',
+    '--rm',
+    '--privileged',
+    'busybox',
+    'sh',
+    '-c',
+    'grep Seccomp: /proc/self/status; mkdir -p /mnt; mount -t tmpfs none /mnt && echo MOUNTED',
+  ]);
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /Seccomp:\s+0/);
   assert.match(p.stdout, /MOUNTED/);
@@ -113,7 +142,24 @@ test('--cap-drop ALL and --cap-add change the capability set', async () => {
 
 test('environment, working dir, user and hostname flags apply', async () => {
   fs.writeFileSync('/tmp/berth-test-envfile', 'FROM_FILE=yes\n# comment\n');
-  const r = await t.berth(['run', '--rm', '-e', 'A=1', '--env-file', '/tmp/berth-test-envfile', '-w', '/tmp', '-u', 'nobody', '-h', 'myhost', 'busybox', 'sh', '-c', 'echo $A $FROM_FILE; pwd; id -u; hostname']);
+  const r = await t.berth([
+    'run',
+    '--rm',
+    '-e',
+    'A=1',
+    '--env-file',
+    '/tmp/berth-test-envfile',
+    '-w',
+    '/tmp',
+    '-u',
+    'nobody',
+    '-h',
+    'myhost',
+    'busybox',
+    'sh',
+    '-c',
+    'echo $A $FROM_FILE; pwd; id -u; hostname',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '1 yes\n/tmp\n65534\nmyhost\n');
 });
@@ -123,7 +169,8 @@ test('resource limits land in the cgroup and rlimits never exceed the host', asy
   assert.match(id, /^[0-9a-f]{64}$/);
   try {
     const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
-    const read = (ctrl: string, f: string) => fs.readFileSync(v2 ? `/sys/fs/cgroup/berth/${id}/${f}` : `/sys/fs/cgroup/${ctrl}/berth/${id}/${f}`, 'utf8').trim();
+    const read = (ctrl: string, f: string) =>
+      fs.readFileSync(v2 ? `/sys/fs/cgroup/berth/${id}/${f}` : `/sys/fs/cgroup/${ctrl}/berth/${id}/${f}`, 'utf8').trim();
     assert.equal(read('memory', v2 ? 'memory.max' : 'memory.limit_in_bytes'), '67108864');
     assert.equal(read('pids', 'pids.max'), '42');
     if (!v2) assert.equal(read('cpu', 'cpu.cfs_quota_us'), '50000');
@@ -138,7 +185,19 @@ test('resource limits land in the cgroup and rlimits never exceed the host', asy
 test('--read-only, --tmpfs and bind mounts', async () => {
   fs.mkdirSync('/tmp/berth-test-bind', { recursive: true });
   fs.writeFileSync('/tmp/berth-test-bind/in.txt', 'from host\n');
-  const r = await t.berth(['run', '--rm', '--read-only', '--tmpfs', '/scratch', '-v', '/tmp/berth-test-bind:/data', 'busybox', 'sh', '-c', 'touch /x 2>/dev/null && echo ROOTWRITE; touch /scratch/ok && echo TMPFS; cat /data/in.txt; echo back > /data/out.txt']);
+  const r = await t.berth([
+    'run',
+    '--rm',
+    '--read-only',
+    '--tmpfs',
+    '/scratch',
+    '-v',
+    '/tmp/berth-test-bind:/data',
+    'busybox',
+    'sh',
+    '-c',
+    'touch /x 2>/dev/null && echo ROOTWRITE; touch /scratch/ok && echo TMPFS; cat /data/in.txt; echo back > /data/out.txt',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout, /ROOTWRITE/);
   assert.match(r.stdout, /TMPFS/);
@@ -207,11 +266,13 @@ test('a non-root user can use the root filesystem and has no effective capabilit
   assert.match(r.stdout, /CapEff:\s+0000000000000000/);
 });
 
-test('--cidfile, --label-file, --expose (with -P), --cgroupns, --uts host and docker\'s --flag=false forms', async () => {
+test("--cidfile, --label-file, --expose (with -P), --cgroupns, --uts host and docker's --flag=false forms", async () => {
   const dir = fs.mkdtempSync('/tmp/berth-runflags-');
   const cid = `${dir}/cid`;
   fs.writeFileSync(`${dir}/labels`, 'a=1\n# a comment\n\nb=two\n');
-  const id = (await t.berth(['run', '-d', '--cidfile', cid, '--label-file', `${dir}/labels`, '--expose', '7000-7001', '-P', 'busybox', 'sleep', '30'])).stdout.trim();
+  const id = (
+    await t.berth(['run', '-d', '--cidfile', cid, '--label-file', `${dir}/labels`, '--expose', '7000-7001', '-P', 'busybox', 'sleep', '30'])
+  ).stdout.trim();
   assert.equal(fs.readFileSync(cid, 'utf8'), id);
   assert.equal((await t.berth(['inspect', '-f', '{{json .Config.Labels}}', id])).stdout, '{"a":"1","b":"two"}\n');
   const ports = (await t.berth(['port', id])).stdout;
@@ -228,27 +289,41 @@ test('--cidfile, --label-file, --expose (with -P), --cgroupns, --uts host and do
   assert.notEqual((await t.berth(['run', '--rm', '--cgroupns', 'private', 'busybox', 'readlink', '/proc/self/ns/cgroup'])).stdout.trim(), hostNs);
   assert.equal((await t.berth(['run', '--rm', '--cgroupns', 'host', 'busybox', 'readlink', '/proc/self/ns/cgroup'])).stdout.trim(), hostNs);
   const os = await import('node:os');
-  assert.equal((await t.berth(['run', '--rm', '--uts', 'host', 'busybox', 'sh', '-c', 'hostname; cat /etc/hostname'])).stdout, `${os.hostname()}\n${os.hostname()}\n`);
+  assert.equal(
+    (await t.berth(['run', '--rm', '--uts', 'host', 'busybox', 'sh', '-c', 'hostname; cat /etc/hostname'])).stdout,
+    `${os.hostname()}\n${os.hostname()}\n`,
+  );
 
   const fg = await t.berth(['run', '--rm=true', '-d=false', '--tty=false', 'busybox', 'echo', '--rm=false']);
   assert.equal(fg.code, 0, fg.stderr);
-  assert.equal(fg.stdout, '--rm=false\n', 'after the image, arguments are the command\'s');
+  assert.equal(fg.stdout, '--rm=false\n', "after the image, arguments are the command's");
   assert.equal((await t.berth(['ps', '-aq'])).stdout, '');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('update changes a running container\'s limits in its cgroup and its restart policy; bad values change nothing', async () => {
+test("update changes a running container's limits in its cgroup and its restart policy; bad values change nothing", async () => {
   const id = (await t.berth(['run', '-d', '--memory', '64m', 'busybox', 'sleep', '30'])).stdout.trim();
   try {
     const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
-    const read = (ctrl: string, f: string) => fs.readFileSync(v2 ? `/sys/fs/cgroup/berth/${id}/${f}` : `/sys/fs/cgroup/${ctrl}/berth/${id}/${f}`, 'utf8').trim();
+    const read = (ctrl: string, f: string) =>
+      fs.readFileSync(v2 ? `/sys/fs/cgroup/berth/${id}/${f}` : `/sys/fs/cgroup/${ctrl}/berth/${id}/${f}`, 'utf8').trim();
     const u = await t.berth(['update', '-m', '128m', '--pids-limit', '50', id]);
     assert.equal(u.code, 0, u.stderr);
     assert.equal(u.stdout, `${id}\n`);
     assert.equal(read('memory', v2 ? 'memory.max' : 'memory.limit_in_bytes'), '134217728');
     assert.equal(read('pids', 'pids.max'), '50');
     assert.equal((await t.berth(['update', '--restart', 'on-failure:3', id])).code, 0);
-    assert.equal((await t.berth(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}', id])).stdout, '134217728 50 on-failure:3\n');
+    assert.equal(
+      (
+        await t.berth([
+          'inspect',
+          '-f',
+          '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}',
+          id,
+        ])
+      ).stdout,
+      '134217728 50 on-failure:3\n',
+    );
     const bad = await t.berth(['update', '-m', 'lots', id]);
     assert.equal(bad.code, 125);
     assert.equal(read('memory', v2 ? 'memory.max' : 'memory.limit_in_bytes'), '134217728');
@@ -263,18 +338,40 @@ test('update changes a running container\'s limits in its cgroup and its restart
 });
 
 test('--volumes-from (ro, rw), --oom-score-adj, --memory-swappiness, --annotation, --log-driver/--log-opt and -a', async () => {
-  assert.equal((await t.berth(['run', '-d', '--name', 'vsrc', '-v', '/data', '-v', 'vfnamed:/named', 'busybox', 'sh', '-c', 'echo shared > /data/f; sleep 30'])).code, 0);
-  const ro = await t.berth(['run', '--rm', '--volumes-from', 'vsrc:ro', 'busybox', 'sh', '-c', 'cat /data/f; ls -d /named; touch /data/x 2>/dev/null || echo read-only']);
+  assert.equal(
+    (await t.berth(['run', '-d', '--name', 'vsrc', '-v', '/data', '-v', 'vfnamed:/named', 'busybox', 'sh', '-c', 'echo shared > /data/f; sleep 30'])).code,
+    0,
+  );
+  const ro = await t.berth([
+    'run',
+    '--rm',
+    '--volumes-from',
+    'vsrc:ro',
+    'busybox',
+    'sh',
+    '-c',
+    'cat /data/f; ls -d /named; touch /data/x 2>/dev/null || echo read-only',
+  ]);
   assert.equal(ro.stdout, 'shared\n/named\nread-only\n');
-  assert.equal((await t.berth(['run', '--rm', '--volumes-from', 'vsrc', 'busybox', 'sh', '-c', 'echo more >> /data/f && cat /data/f'])).stdout, 'shared\nmore\n');
+  assert.equal(
+    (await t.berth(['run', '--rm', '--volumes-from', 'vsrc', 'busybox', 'sh', '-c', 'echo more >> /data/f && cat /data/f'])).stdout,
+    'shared\nmore\n',
+  );
   const missing = await t.berth(['run', '--rm', '--volumes-from', 'nosuch', 'busybox', 'true']);
   assert.equal(missing.code, 125);
 
   assert.equal((await t.berth(['run', '--rm', '--oom-score-adj', '321', 'busybox', 'cat', '/proc/self/oom_score_adj'])).stdout, '321\n');
   assert.equal((await t.berth(['run', '--rm', '--oom-score-adj', '2000', 'busybox', 'true'])).code, 125);
   assert.equal((await t.berth(['run', '--rm', '--memory-swappiness', '101', 'busybox', 'true'])).code, 125);
-  assert.equal((await t.berth(['create', '--name', 'annotated', '--annotation', 'team=infra', '--volumes-from', 'vsrc', '--memory-swappiness', '20', 'busybox', 'true'])).code, 0);
-  assert.equal((await t.berth(['inspect', '-f', '{{.HostConfig.Annotations.team}} {{.HostConfig.VolumesFrom}} {{.HostConfig.MemorySwappiness}}', 'annotated'])).stdout, 'infra [vsrc] 20\n');
+  assert.equal(
+    (await t.berth(['create', '--name', 'annotated', '--annotation', 'team=infra', '--volumes-from', 'vsrc', '--memory-swappiness', '20', 'busybox', 'true']))
+      .code,
+    0,
+  );
+  assert.equal(
+    (await t.berth(['inspect', '-f', '{{.HostConfig.Annotations.team}} {{.HostConfig.VolumesFrom}} {{.HostConfig.MemorySwappiness}}', 'annotated'])).stdout,
+    'infra [vsrc] 20\n',
+  );
 
   // --log-driver none: the output is shown attached, kept nowhere, and logs says so
   const quiet = await t.berth(['run', '--name', 'nolog', '--log-driver', 'none', 'busybox', 'echo', 'seen']);
@@ -282,11 +379,31 @@ test('--volumes-from (ro, rw), --oom-score-adj, --memory-swappiness, --annotatio
   const logs = await t.berth(['logs', 'nolog']);
   assert.equal(logs.code, 1);
   assert.match(logs.stderr, /configured logging driver does not support reading/);
-  assert.equal((await t.berth(['run', '--name', 'capped', '--log-driver', 'json-file', '--log-opt', 'max-size=8k', 'busybox', 'sh', '-c', 'i=0; while [ $i -lt 1000 ]; do echo line-$i-with-some-padding; i=$((i+1)); done'])).code, 0);
+  assert.equal(
+    (
+      await t.berth([
+        'run',
+        '--name',
+        'capped',
+        '--log-driver',
+        'json-file',
+        '--log-opt',
+        'max-size=8k',
+        'busybox',
+        'sh',
+        '-c',
+        'i=0; while [ $i -lt 1000 ]; do echo line-$i-with-some-padding; i=$((i+1)); done',
+      ])
+    ).code,
+    0,
+  );
   const kept = (await t.berth(['logs', 'capped'])).stdout.split('\n').filter(Boolean);
   assert.ok(kept.length > 0 && kept.length < 1000, `max-size keeps the log short: ${kept.length} lines`);
   assert.equal(kept.at(-1), 'line-999-with-some-padding');
-  assert.equal((await t.berth(['inspect', '-f', '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}}', 'capped'])).stdout, 'json-file 8k\n');
+  assert.equal(
+    (await t.berth(['inspect', '-f', '{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}}', 'capped'])).stdout,
+    'json-file 8k\n',
+  );
   assert.equal((await t.berth(['run', '--rm', '--log-driver', 'syslog', 'busybox', 'true'])).code, 125);
   assert.equal((await t.berth(['run', '--rm', '--log-opt', 'bogus=1', 'busybox', 'true'])).code, 125);
 
@@ -318,18 +435,53 @@ test('--device-cgroup-rule reaches the devices cgroup; flags berth cannot honour
     assert.equal(r.code, 125, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
-  const kept = await t.berth(['run', '--rm', '--kernel-memory', '10m', '--runtime', 'runc', '--isolation', 'default', '--disable-content-trust', '--detach-keys', 'ctrl-x,x', 'busybox', 'echo', 'ran']);
+  const kept = await t.berth([
+    'run',
+    '--rm',
+    '--kernel-memory',
+    '10m',
+    '--runtime',
+    'runc',
+    '--isolation',
+    'default',
+    '--disable-content-trust',
+    '--detach-keys',
+    'ctrl-x,x',
+    'busybox',
+    'echo',
+    'ran',
+  ]);
   assert.equal(kept.stdout, 'ran\n');
   assert.match(kept.stderr, /kernel memory limit is deprecated/);
 });
 
 test('--cpuset-mems and --cpu-rt-* reach the cgroup (the parent gets a real-time budget); unavailable CPUs and Windows-only flags are answered as docker does', async () => {
   const v1 = fs.existsSync('/sys/fs/cgroup/cpu/cpu.rt_runtime_us');
-  const r = await t.berth(['run', '--name', 'cg1', '--cpuset-cpus', '0', '--cpuset-mems', '0', ...(v1 ? ['--cpu-rt-period', '1000000', '--cpu-rt-runtime', '10000'] : []), 'busybox', 'sh', '-c',
-    v1 ? 'cat /sys/fs/cgroup/cpuset/cpuset.mems /sys/fs/cgroup/cpu/cpu.rt_runtime_us' : 'cat /sys/fs/cgroup/cpuset.mems'], { timeoutMs: 20000 });
+  const r = await t.berth(
+    [
+      'run',
+      '--name',
+      'cg1',
+      '--cpuset-cpus',
+      '0',
+      '--cpuset-mems',
+      '0',
+      ...(v1 ? ['--cpu-rt-period', '1000000', '--cpu-rt-runtime', '10000'] : []),
+      'busybox',
+      'sh',
+      '-c',
+      v1 ? 'cat /sys/fs/cgroup/cpuset/cpuset.mems /sys/fs/cgroup/cpu/cpu.rt_runtime_us' : 'cat /sys/fs/cgroup/cpuset.mems',
+    ],
+    { timeoutMs: 20000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, v1 ? '0\n10000\n' : '0\n');
-  const hc = await t.berth(['inspect', '--format', '{{.HostConfig.CpusetMems}} {{.HostConfig.CpuRealtimeRuntime}} {{.HostConfig.CpuCount}} {{len .HostConfig.MaskedPaths}}', 'cg1']);
+  const hc = await t.berth([
+    'inspect',
+    '--format',
+    '{{.HostConfig.CpusetMems}} {{.HostConfig.CpuRealtimeRuntime}} {{.HostConfig.CpuCount}} {{len .HostConfig.MaskedPaths}}',
+    'cg1',
+  ]);
   assert.match(hc.stdout, new RegExp(`^0 ${v1 ? 10000 : 0} 0 [1-9]\\d*\\n$`));
   await t.berth(['rm', 'cg1']);
   for (const [args, message] of [
@@ -351,14 +503,25 @@ test('--cpuset-mems and --cpu-rt-* reach the cgroup (the parent gets a real-time
   assert.match(warned.stderr, /linux does not support CPU percent\. Percent discarded/);
 });
 
-test('--network host: /etc/hosts is a copy of the host\'s with --add-host appended, /etc/hostname the host\'s name', async () => {
-  const r = await t.berth(['run', '--rm', '--network', 'host', '--add-host', 'extra.example:10.9.8.7', 'busybox', 'sh', '-c', 'cat /etc/hosts; echo =; cat /etc/hostname']);
+test("--network host: /etc/hosts is a copy of the host's with --add-host appended, /etc/hostname the host's name", async () => {
+  const r = await t.berth([
+    'run',
+    '--rm',
+    '--network',
+    'host',
+    '--add-host',
+    'extra.example:10.9.8.7',
+    'busybox',
+    'sh',
+    '-c',
+    'cat /etc/hosts; echo =; cat /etc/hostname',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const [hosts, name] = r.stdout.split('=\n');
   assert.ok((hosts ?? '').startsWith(fs.readFileSync('/etc/hosts', 'utf8').trimEnd()), hosts);
   assert.match(hosts ?? '', /^10\.9\.8\.7\textra\.example$/m);
   assert.equal(name, `${os.hostname()}\n`);
-  assert.equal(fs.readFileSync('/etc/hosts', 'utf8').includes('extra.example'), false, 'the host\'s file is untouched');
+  assert.equal(fs.readFileSync('/etc/hosts', 'utf8').includes('extra.example'), false, "the host's file is untouched");
 });
 
 test('rm --link forgets a link; create -q/-a, exec --detach-keys, start --checkpoint, --platform on image commands and network flags are answered as docker does', async () => {
@@ -401,7 +564,22 @@ test('rm --link forgets a link; create -q/-a, exec --detach-keys, start --checkp
 
 test('a container killed for memory is OOMKilled with 137 and an oom event; its next run starts clean', async () => {
   // the first run eats memory; the next ones (the file is in the container's layer) sleep
-  const r = await t.berth(['run', '--name', 'oomer', '-m', '8m', '--memory-swap', '8m', 'busybox', 'sh', '-c', 'if [ -f /oomed ]; then sleep 30; else touch /oomed; tail /dev/zero; fi'], { timeoutMs: 30000 });
+  const r = await t.berth(
+    [
+      'run',
+      '--name',
+      'oomer',
+      '-m',
+      '8m',
+      '--memory-swap',
+      '8m',
+      'busybox',
+      'sh',
+      '-c',
+      'if [ -f /oomed ]; then sleep 30; else touch /oomed; tail /dev/zero; fi',
+    ],
+    { timeoutMs: 30000 },
+  );
   assert.equal(r.code, 137, r.stderr);
   assert.equal((await t.berth(['inspect', '-f', '{{.State.OOMKilled}} {{.State.ExitCode}}', 'oomer'])).stdout, 'true 137\n');
   const ev = await t.berth(['events', '--since', '1m', '--until', '0s', '--filter', 'container=oomer', '--format', '{{.Action}}']);
@@ -439,7 +617,16 @@ test('volume create -o: a tmpfs shared by the containers using it, gone with the
     fs.rmSync(host, { recursive: true, force: true });
   }
   // the same through --mount's volume-opt, for a volume the container creates
-  const viaMount = await t.berth(['run', '--rm', '--mount', 'type=volume,src=mountv,dst=/m,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=2m,volume-label=team=a', 'busybox', 'df', '-k', '/m']);
+  const viaMount = await t.berth([
+    'run',
+    '--rm',
+    '--mount',
+    'type=volume,src=mountv,dst=/m,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=2m,volume-label=team=a',
+    'busybox',
+    'df',
+    '-k',
+    '/m',
+  ]);
   assert.match(viaMount.stdout, /^tmpfs\s+2048\s/m);
   assert.equal((await t.berth(['volume', 'inspect', '-f', '{{.Options.type}} {{.Labels.team}}', 'mountv'])).stdout, 'tmpfs a\n');
   await t.berth(['volume', 'rm', 'mountv']);
@@ -458,7 +645,16 @@ test('--link NAME:ALIAS puts the linked container in /etc/hosts (alias, short id
   const db = await t.berth(['run', '-d', '--name', 'linkdb', 'busybox', 'sleep', '30']);
   assert.equal(db.code, 0, db.stderr);
   const ip = (await t.berth(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'linkdb'])).stdout.trim();
-  const r = await t.berth(['run', '--rm', '--link', 'linkdb:database', 'busybox', 'sh', '-c', 'grep database /etc/hosts; ping -c1 -W2 database >/dev/null && echo reachable']);
+  const r = await t.berth([
+    'run',
+    '--rm',
+    '--link',
+    'linkdb:database',
+    'busybox',
+    'sh',
+    '-c',
+    'grep database /etc/hosts; ping -c1 -W2 database >/dev/null && echo reachable',
+  ]);
   assert.equal(r.stdout, `${ip}\tdatabase ${db.stdout.trim().slice(0, 12)} linkdb\nreachable\n`);
   await t.berth(['stop', '-t', '0', 'linkdb']);
   const refused = await t.berth(['run', '--rm', '--link', 'linkdb', 'busybox', 'true']);
@@ -467,7 +663,7 @@ test('--link NAME:ALIAS puts the linked container in /etc/hosts (alias, short id
   await t.berth(['rm', '-f', 'linkdb']);
 });
 
-test('--cgroup-parent puts the container\'s cgroup under that parent; a relative climb or a systemd slice is refused', async () => {
+test("--cgroup-parent puts the container's cgroup under that parent; a relative climb or a systemd slice is refused", async () => {
   const parent = `berthtest${process.pid}`;
   try {
     const r = await t.berth(['run', '--rm', '--cgroup-parent', parent, 'busybox', 'cat', '/proc/self/cgroup']);
@@ -486,7 +682,7 @@ test('--cgroup-parent puts the container\'s cgroup under that parent; a relative
   }
 });
 
-test('cp gives copied files to root in the container and to the caller on the host, or keeps owners with -a; a running container\'s / is a destination', async () => {
+test("cp gives copied files to root in the container and to the caller on the host, or keeps owners with -a; a running container's / is a destination", async () => {
   const dir = fs.mkdtempSync('/var/tmp/berth-cpown-');
   try {
     fs.writeFileSync(`${dir}/f`, 'x\n');
@@ -508,17 +704,35 @@ test('cp gives copied files to root in the container and to the caller on the ho
 test('--device-read-bps/--device-write-iops reach the blkio cgroup; a missing device and --gpus are refused', async () => {
   const disk = ['/dev/vda', '/dev/sda', '/dev/nvme0n1', '/dev/xvda'].find((d) => fs.existsSync(d) && fs.statSync(d).isBlockDevice());
   if (disk && fs.existsSync('/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device')) {
-    const r = await t.berth(['run', '--rm', '--device-read-bps', `${disk}:1mb`, '--device-write-iops', `${disk}:100`, 'busybox', 'cat', '/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device', '/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device']);
+    const r = await t.berth([
+      'run',
+      '--rm',
+      '--device-read-bps',
+      `${disk}:1mb`,
+      '--device-write-iops',
+      `${disk}:100`,
+      'busybox',
+      'cat',
+      '/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device',
+      '/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^\d+:\d+ 1048576\n\d+:\d+ 100\n$/);
   }
-  for (const args of [['--device-read-bps', '/dev/nope:1mb'], ['--device-write-bps', '/dev/null:1mb'], ['--gpus', 'all']]) {
+  for (const args of [
+    ['--device-read-bps', '/dev/nope:1mb'],
+    ['--device-write-bps', '/dev/null:1mb'],
+    ['--gpus', 'all'],
+  ]) {
     assert.equal((await t.berth(['run', '--rm', ...args, 'busybox', 'true'])).code, 125, args.join(' '));
   }
 });
 
-test('--pid container:NAME sees that container\'s processes; --ipc container:NAME shares a shareable one\'s /dev/shm', async () => {
-  assert.equal((await t.berth(['run', '-d', '--name', 'donor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo shared > /dev/shm/marker; exec sleep 30'])).code, 0);
+test("--pid container:NAME sees that container's processes; --ipc container:NAME shares a shareable one's /dev/shm", async () => {
+  assert.equal(
+    (await t.berth(['run', '-d', '--name', 'donor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo shared > /dev/shm/marker; exec sleep 30'])).code,
+    0,
+  );
   for (let i = 0; i < 30 && (await t.berth(['exec', 'donor', 'test', '-f', '/dev/shm/marker'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
   const ps = await t.berth(['run', '--rm', '--pid', 'container:donor', 'busybox', 'ps', '-o', 'pid,comm']);
   assert.match(ps.stdout, /^\s*1 sleep$/m);

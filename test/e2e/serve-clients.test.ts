@@ -53,7 +53,10 @@ test('dockerode: version, create, start, wait, logs demuxed, inspect, remove', a
   assert.equal(info.State.Status, 'exited');
   assert.equal(info.Config.Labels['by'], 'dockerode');
   const listed = await docker.listContainers({ all: true, filters: { label: ['by=dockerode'] } });
-  assert.deepEqual(listed.map((x) => x.Id), [c.id]);
+  assert.deepEqual(
+    listed.map((x) => x.Id),
+    [c.id],
+  );
   await c.remove();
   await assert.rejects(c.inspect(), (x: { statusCode?: number }) => x.statusCode === 404);
 });
@@ -71,7 +74,10 @@ test('testcontainers: exposed ports, log-message, listening-port and health-chec
     // "ready" is printed just before httpd binds: give it a moment
     let body = '';
     for (let i = 0; i < 40 && body === ''; i++) {
-      body = await fetch(`http://127.0.0.1:${port}/www`).then((r) => r.text(), () => new Promise<string>((r) => setTimeout(() => r(''), 50)));
+      body = await fetch(`http://127.0.0.1:${port}/www`).then(
+        (r) => r.text(),
+        () => new Promise<string>((r) => setTimeout(() => r(''), 50)),
+      );
     }
     assert.equal(body, 'hello-tc\n');
     const r = await web.exec(['sh', '-c', 'echo tc-exec; exit 3']);
@@ -86,7 +92,11 @@ test('testcontainers: exposed ports, log-message, listening-port and health-chec
   } finally {
     await web.stop();
   }
-  const listening = await new GenericContainer('busybox').withCommand(['httpd', '-f', '-p', '8081']).withExposedPorts(8081).withWaitStrategy(Wait.forListeningPorts()).start();
+  const listening = await new GenericContainer('busybox')
+    .withCommand(['httpd', '-f', '-p', '8081'])
+    .withExposedPorts(8081)
+    .withWaitStrategy(Wait.forListeningPorts())
+    .start();
   await listening.stop();
   const healthy = await new GenericContainer('busybox')
     .withCommand(['sleep', '300'])

@@ -83,12 +83,15 @@ interface Reply {
 /** A raw HTTP request on the socket, for the wire details. */
 function request(method: string, urlPath: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: sock, method, path: urlPath, headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { socketPath: sock, method, path: urlPath, headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -118,9 +121,12 @@ async function createRaw(body: Record<string, unknown>, name?: string): Promise<
   return (json(r) as { Id: string }).Id;
 }
 
-test('the socket is the API: mode 0660 to the docker group (or 0600), version headers on /_ping, docker\'s version prefixes', async () => {
+test("the socket is the API: mode 0660 to the docker group (or 0600), version headers on /_ping, docker's version prefixes", async () => {
   const st = fs.statSync(sock);
-  const group = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith('docker:') || l.startsWith('berth:'));
+  const group = fs
+    .readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('docker:') || l.startsWith('berth:'));
   assert.equal(st.mode & 0o777, group ? 0o660 : 0o600);
   if (group) assert.equal(st.gid, Number(group.split(':')[2]));
   for (const method of ['GET', 'HEAD']) {
@@ -159,7 +165,7 @@ test('errors are {"message"} with application/json and docker\'s status codes; m
   assert.match((json(noImage) as { message: string }).message, /No such image: nosuchimage:1/);
   assert.equal((await request('GET', '/v1.41/containers/json?filters=%7Bbad')).status, 400);
   assert.equal((await request('GET', '/v1.41/containers/json?all=maybe')).status, 400);
-  assert.equal((await request('GET', '/v1.41/containers/json?filters=' + encodeURIComponent('{"bogus":["1"]}'))).status, 400);
+  assert.equal((await request('GET', `/v1.41/containers/json?filters=${encodeURIComponent('{"bogus":["1"]}')}`)).status, 400);
   assert.equal((await request('GET', '/v1.41/images/%ZZ/json')).status, 400);
   assert.equal((await request('GET', '/v1.41/../../../etc/passwd')).status, 404);
   const huge = await request('POST', '/v1.41/containers/create', Buffer.alloc(5 * 1024 * 1024, 0x20));
@@ -172,7 +178,7 @@ test('errors are {"message"} with application/json and docker\'s status codes; m
   assert.equal((await request('GET', '/_ping')).status, 200);
 });
 
-test('docker run through the socket: output, the container\'s exit code, 125/126/127, stdin, a terminal', async () => {
+test("docker run through the socket: output, the container's exit code, 125/126/127, stdin, a terminal", async () => {
   assert.equal(await ok(['run', '--rm', 'busybox', 'echo', 'hi']), 'hi');
   const r = await docker(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
   assert.equal(r.code, 3);
@@ -196,8 +202,9 @@ test('docker run through the socket: output, the container\'s exit code, 125/126
   await ok(['rm', 'kept']);
 });
 
-test('Debian\'s docker.io 20.10 CLI too: run with the exit code, exec, cp, logs', { skip: !fs.existsSync('/usr/bin/docker') }, async () => {
-  const old = (args: string[], input?: string) => docker(['-H', `unix://${sock}`, ...args], { bin: '/usr/bin/docker', ...(input !== undefined ? { input } : {}) });
+test("Debian's docker.io 20.10 CLI too: run with the exit code, exec, cp, logs", { skip: !fs.existsSync('/usr/bin/docker') }, async () => {
+  const old = (args: string[], input?: string) =>
+    docker(['-H', `unix://${sock}`, ...args], { bin: '/usr/bin/docker', ...(input !== undefined ? { input } : {}) });
   const r = await old(['run', '--rm', 'busybox', 'sh', '-c', 'echo old-cli; exit 4']);
   assert.equal(r.code, 4, r.stderr);
   assert.equal(r.stdout, 'old-cli\n');
@@ -229,7 +236,10 @@ test('docker run -d, ps, logs, exec, inspect, top, stats, cp both ways, diff, st
   assert.equal(await ok(['exec', '-e', 'X=1', '-w', '/tmp', 'web', 'sh', '-c', 'echo $X $(pwd)']), '1 /tmp');
   assert.equal((await docker(['exec', 'web', 'nosuchcmd'])).code, 127);
   assert.equal(await ok(['exec', '-d', 'web', 'touch', '/tmp/detached']), '');
-  assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.Name}} {{.Config.Labels.tier}} {{.Image}}', 'web']), `running /web front ${await ok(['image', 'inspect', '-f', '{{.Id}}', 'busybox'])}`);
+  assert.equal(
+    await ok(['inspect', '-f', '{{.State.Status}} {{.Name}} {{.Config.Labels.tier}} {{.Image}}', 'web']),
+    `running /web front ${await ok(['image', 'inspect', '-f', '{{.Id}}', 'busybox'])}`,
+  );
   assert.match(await ok(['top', 'web']), /sleep 300/);
   assert.match(await ok(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'web']), /^web \d+$/);
   const src = path.join(dockerConfig, 'in.txt');
@@ -325,8 +335,16 @@ function hijack(urlPath: string, input?: string): Promise<{ head: string; stream
   });
 }
 
-test('attach is hijacked: 101 UPGRADED with docker\'s headers, frames without a TTY, all output after the client half-closes', async () => {
-  const id = await createRaw({ Image: 'busybox', Cmd: ['sh', '-c', 'read line; echo got $line; echo bye >&2'], OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+test("attach is hijacked: 101 UPGRADED with docker's headers, frames without a TTY, all output after the client half-closes", async () => {
+  const id = await createRaw({
+    Image: 'busybox',
+    Cmd: ['sh', '-c', 'read line; echo got $line; echo bye >&2'],
+    OpenStdin: true,
+    StdinOnce: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+  });
   const attached = hijack(`/v1.41/containers/${id}/attach?stream=1&stdin=1&stdout=1&stderr=1`, 'hello\n');
   await sleep(300);
   assert.equal((await request('POST', `/v1.41/containers/${id}/start`)).status, 204);
@@ -360,7 +378,9 @@ test('attach is hijacked: 101 UPGRADED with docker\'s headers, frames without a 
     });
     c.on('error', reject);
     c.on('end', () => resolve(seen));
-    c.write(`POST /v1.41/containers/${shell}/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`);
+    c.write(
+      `POST /v1.41/containers/${shell}/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`,
+    );
     setTimeout(() => c.write('echo still-here\n'), 300);
   });
   assert.match(detached, /^HTTP\/1\.1 101 /);
@@ -373,7 +393,7 @@ test('attach is hijacked: 101 UPGRADED with docker\'s headers, frames without a 
   await ok(['rm', '-f', sa, paused]);
 });
 
-test('attach without Upgrade streams in the body; resize sizes a container\'s terminal; events since/until replay history', async () => {
+test("attach without Upgrade streams in the body; resize sizes a container's terminal; events since/until replay history", async () => {
   const since = (Date.now() / 1000 - 1).toFixed(3);
   const id = await createRaw({ Image: 'busybox', Cmd: ['sh', '-c', 'sleep 1; echo plain'] });
   await request('POST', `/v1.41/containers/${id}/start`);
@@ -387,9 +407,16 @@ test('attach without Upgrade streams in the body; resize sizes a container\'s te
   await request('POST', `/v1.41/containers/${tty}/wait`);
   assert.equal((await request('GET', `/v1.41/containers/${tty}/logs?stdout=1`)).body.toString().trim(), '33 101');
   const until = (Date.now() / 1000 + 0.5).toFixed(3);
-  const ev = await request('GET', `/v1.41/events?since=${since}&until=${until}&filters=${encodeURIComponent(JSON.stringify({ container: [id], event: ['start', 'die'] }))}`);
+  const ev = await request(
+    'GET',
+    `/v1.41/events?since=${since}&until=${until}&filters=${encodeURIComponent(JSON.stringify({ container: [id], event: ['start', 'die'] }))}`,
+  );
   assert.equal(ev.status, 200);
-  const actions = ev.body.toString().trim().split('\n').map((l) => (JSON.parse(l) as { Action: string; Actor: { ID: string } }).Action);
+  const actions = ev.body
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { Action: string; Actor: { ID: string } }).Action);
   assert.deepEqual(actions, ['start', 'die']);
   for (const c of [id, tty]) await request('DELETE', `/v1.41/containers/${c}`);
 });
@@ -397,7 +424,11 @@ test('attach without Upgrade streams in the body; resize sizes a container\'s te
 test('exec over the API: create, start hijacked with frames, inspect with the exit code; a terminal sized by resize', async () => {
   const id = await createRaw({ Image: 'busybox', Cmd: ['sleep', '300'] });
   await request('POST', `/v1.41/containers/${id}/start`);
-  const ex = await request('POST', `/v1.41/containers/${id}/exec`, JSON.stringify({ Cmd: ['sh', '-c', 'echo a; echo b >&2; exit 9'], AttachStdout: true, AttachStderr: true }));
+  const ex = await request(
+    'POST',
+    `/v1.41/containers/${id}/exec`,
+    JSON.stringify({ Cmd: ['sh', '-c', 'echo a; echo b >&2; exit 9'], AttachStdout: true, AttachStderr: true }),
+  );
   assert.equal(ex.status, 201);
   const execId = (json(ex) as { Id: string }).Id;
   const body = JSON.stringify({ Detach: false, Tty: false });
@@ -412,7 +443,9 @@ test('exec over the API: create, start hijacked with frames, inspect with the ex
       resolve({ head: all.subarray(0, i).toString(), stream: all.subarray(i + 4) });
       s.end();
     });
-    s.write(`POST /v1.41/exec/${execId}/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    s.write(
+      `POST /v1.41/exec/${execId}/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     s.end();
   });
   assert.match(got.head, /^HTTP\/1\.1 101 UPGRADED/);
@@ -426,7 +459,11 @@ test('exec over the API: create, start hijacked with frames, inspect with the ex
   assert.equal(insp.ContainerID, id);
   assert.equal((await request('GET', '/v1.41/exec/nosuch/json')).status, 404);
   // with a terminal: raw output, and the terminal takes the size the client sets
-  const tex = await request('POST', `/v1.41/containers/${id}/exec`, JSON.stringify({ Cmd: ['sh', '-c', 'sleep 1; stty size; tty'], Tty: true, AttachStdout: true, AttachStderr: true }));
+  const tex = await request(
+    'POST',
+    `/v1.41/containers/${id}/exec`,
+    JSON.stringify({ Cmd: ['sh', '-c', 'sleep 1; stty size; tty'], Tty: true, AttachStdout: true, AttachStderr: true }),
+  );
   const ttyId = (json(tex) as { Id: string }).Id;
   const ttyBody = JSON.stringify({ Detach: false, Tty: true });
   const ttyOut = new Promise<string>((resolve, reject) => {
@@ -439,7 +476,9 @@ test('exec over the API: create, start hijacked with frames, inspect with the ex
       resolve(all.slice(all.indexOf('\r\n\r\n') + 4));
       s.end();
     });
-    s.write(`POST /v1.41/exec/${ttyId}/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${ttyBody.length}\r\n\r\n${ttyBody}`);
+    s.write(
+      `POST /v1.41/exec/${ttyId}/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${ttyBody.length}\r\n\r\n${ttyBody}`,
+    );
   });
   let resized = 0;
   for (let i = 0; i < 20 && resized !== 200; i++) {
@@ -457,17 +496,23 @@ test('archive: HEAD/GET carry X-Docker-Container-Path-Stat; paths stay inside th
   await request('POST', `/v1.41/containers/${id}/start`);
   const head = await request('HEAD', `/v1.41/containers/${id}/archive?path=/etc/hostname`);
   assert.equal(head.status, 200);
-  const stat = JSON.parse(Buffer.from(String(head.headers['x-docker-container-path-stat']), 'base64').toString()) as { name: string; mode: number; size: number };
+  const stat = JSON.parse(Buffer.from(String(head.headers['x-docker-container-path-stat']), 'base64').toString()) as {
+    name: string;
+    mode: number;
+    size: number;
+  };
   assert.equal(stat.name, 'hostname');
   assert.equal(stat.size, 13);
-  const dir = JSON.parse(Buffer.from(String((await request('HEAD', `/v1.41/containers/${id}/archive?path=/etc`)).headers['x-docker-container-path-stat']), 'base64').toString()) as { mode: number };
-  assert.equal(dir.mode >>> 31, 1, 'a directory has Go\'s ModeDir bit');
+  const dir = JSON.parse(
+    Buffer.from(String((await request('HEAD', `/v1.41/containers/${id}/archive?path=/etc`)).headers['x-docker-container-path-stat']), 'base64').toString(),
+  ) as { mode: number };
+  assert.equal(dir.mode >>> 31, 1, "a directory has Go's ModeDir bit");
   assert.equal((await request('HEAD', `/v1.41/containers/${id}/archive?path=/nosuch`)).status, 404);
   assert.equal((await request('GET', `/v1.41/containers/${id}/archive`)).status, 400);
   // .. cannot climb out of the container's root: this is the container's /etc/hostname
   const climb = await request('GET', `/v1.41/containers/${id}/archive?path=${encodeURIComponent('/../../../../etc/hostname')}`);
   assert.equal(climb.status, 200);
-  assert.ok(climb.body.includes(Buffer.from(`${id.slice(0, 12)}\n`)), 'the container\'s own file');
+  assert.ok(climb.body.includes(Buffer.from(`${id.slice(0, 12)}\n`)), "the container's own file");
   // a tar whose entries climb with .. or are absolute lands inside the container or is refused
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-evil-'));
   const marker = `berth-evil-${process.pid}`;
@@ -477,7 +522,11 @@ test('archive: HEAD/GET carry X-Docker-Container-Path-Stat; paths stay inside th
   assert.ok(put.status === 200 || (put.status >= 400 && put.status < 500), `status ${put.status}`);
   assert.ok(!fs.existsSync(`/tmp/${marker}`), 'nothing written outside the container');
   fs.rmSync(work, { recursive: true, force: true });
-  assert.equal((await request('PUT', `/v1.41/containers/${id}/archive?path=/tmp`, Buffer.from('not a tar at all, not at all'), { 'Content-Type': 'application/x-tar' })).status >= 400, true);
+  assert.equal(
+    (await request('PUT', `/v1.41/containers/${id}/archive?path=/tmp`, Buffer.from('not a tar at all, not at all'), { 'Content-Type': 'application/x-tar' }))
+      .status >= 400,
+    true,
+  );
   assert.equal((await request('GET', '/_ping')).status, 200);
   const exp = await request('GET', `/v1.41/containers/${id}/export`);
   assert.equal(exp.status, 200);
@@ -487,20 +536,33 @@ test('archive: HEAD/GET carry X-Docker-Container-Path-Stat; paths stay inside th
 
 test('container list filters in both encodings; events stream what the CLI and the server do', async () => {
   const events: string[] = [];
-  const req = http.request({ socketPath: sock, method: 'GET', path: `/v1.41/events?filters=${encodeURIComponent('{"type":["container"],"event":["create","destroy"]}')}` }, (res) => {
-    assert.equal(res.headers['content-type'], 'application/json');
-    res.on('data', (c: Buffer) => events.push(...c.toString().split('\n').filter(Boolean)));
-  });
+  const req = http.request(
+    { socketPath: sock, method: 'GET', path: `/v1.41/events?filters=${encodeURIComponent('{"type":["container"],"event":["create","destroy"]}')}` },
+    (res) => {
+      assert.equal(res.headers['content-type'], 'application/json');
+      res.on('data', (c: Buffer) => events.push(...c.toString().split('\n').filter(Boolean)));
+    },
+  );
   req.end();
   await sleep(300);
   const a = await createRaw({ Image: 'busybox', Cmd: ['true'], Labels: { k: 'v1' } }, 'fa');
   // berth's own CLI on the same store: its events reach the server's stream
   const b = (await t.berth(['create', '--name', 'fb', '--label', 'k=v2', 'busybox', 'true'])).stdout.trim();
-  const list = async (filters: string) => (json(await request('GET', `/v1.41/containers/json?all=1&filters=${encodeURIComponent(filters)}`)) as Array<{ Id: string; Names: string[]; Ports: unknown[]; Labels: Record<string, string> }>).map((c) => c.Names[0]);
+  const list = async (filters: string) =>
+    (
+      json(await request('GET', `/v1.41/containers/json?all=1&filters=${encodeURIComponent(filters)}`)) as Array<{
+        Id: string;
+        Names: string[];
+        Ports: unknown[];
+        Labels: Record<string, string>;
+      }>
+    ).map((c) => c.Names[0]);
   assert.deepEqual(await list('{"label":["k=v1"]}'), ['/fa']);
   assert.deepEqual(await list('{"label":{"k=v2":true}}'), ['/fb']);
   assert.deepEqual((await list('{"name":["^f[ab]$"]}')).sort(), ['/fa', '/fb']);
-  const one = (json(await request('GET', '/v1.41/containers/json?all=1&filters=' + encodeURIComponent('{"id":["' + a + '"]}'))) as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+  const one = (
+    json(await request('GET', `/v1.41/containers/json?all=1&filters=${encodeURIComponent(`{"id":["${a}"]}`)}`)) as Array<Record<string, unknown>>
+  )[0] as Record<string, unknown>;
   assert.deepEqual(one['Ports'], []);
   assert.equal(one['State'], 'created');
   assert.equal(one['Image'], 'busybox');
@@ -508,7 +570,9 @@ test('container list filters in both encodings; events stream what the CLI and t
   await request('DELETE', `/v1.41/containers/${a}`);
   for (let i = 0; i < 30 && events.length < 4; i++) await sleep(100);
   req.destroy();
-  const seen = events.map((l) => JSON.parse(l) as { Action: string; Actor: { Attributes: { name: string } } }).map((e) => `${e.Action} ${e.Actor.Attributes.name}`);
+  const seen = events
+    .map((l) => JSON.parse(l) as { Action: string; Actor: { Attributes: { name: string } } })
+    .map((e) => `${e.Action} ${e.Actor.Attributes.name}`);
   assert.deepEqual(seen, ['create fa', 'create fb', 'destroy fb', 'destroy fa']);
 });
 
@@ -653,7 +717,10 @@ test('docker-compose 1.29: up -d, ps, logs, exec, a second up -d up to date, dow
     assert.match(port, /^127\.0\.0\.1:\d+$/);
     let body = '';
     for (let i = 0; i < 40 && body === ''; i++) {
-      body = await fetch(`http://${port}/index.html`).then((r) => r.text(), () => new Promise<string>((r) => setTimeout(() => r(''), 100)));
+      body = await fetch(`http://${port}/index.html`).then(
+        (r) => r.text(),
+        () => new Promise<string>((r) => setTimeout(() => r(''), 100)),
+      );
     }
     assert.equal(body, 'hello\n');
     const ex = await compose(['exec', '-T', 'db', 'cat', '/data/index.html']);
@@ -685,7 +752,11 @@ test('serve refuses tcp without TLS, exits after --timeout idle seconds, takes a
   assert.ok(!fs.existsSync(idleSock), 'the socket goes with the server');
   // socket activation: systemd-socket-activate holds the socket and passes it as fd 3
   const actSock = path.join(t.runRoot, 'act.sock');
-  const act = spawn('systemd-socket-activate', ['-l', actSock, '-E', `BERTH_ROOT=${t.root}`, '-E', `BERTH_RUNROOT=${t.runRoot}`, '-E', `PATH=${process.env['PATH'] ?? ''}`, BERTH_BIN, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const act = spawn(
+    'systemd-socket-activate',
+    ['-l', actSock, '-E', `BERTH_ROOT=${t.root}`, '-E', `BERTH_RUNROOT=${t.runRoot}`, '-E', `PATH=${process.env['PATH'] ?? ''}`, BERTH_BIN, 'serve'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let actLog = '';
   act.stderr.on('data', (d: Buffer) => (actLog += d.toString()));
   try {

@@ -64,7 +64,11 @@ test('each command word has a code cache, written by its first run, used by the 
     fs.writeFileSync(cache, garbage);
     assert.equal(version(bin).stdout, first.stdout);
     assert.notDeepEqual(fs.readFileSync(cache).subarray(16, 64), garbage.subarray(16, 64));
-    assert.deepEqual(fs.readdirSync(path.dirname(bundle)).sort(), ['berth.cjs', 'berth.cjs.info.cache', 'berth.cjs.version.cache', 'layer-worker.cjs'], 'no temporary file left');
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(bundle)).sort(),
+      ['berth.cjs', 'berth.cjs.info.cache', 'berth.cjs.version.cache', 'layer-worker.cjs'],
+      'no temporary file left',
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -81,7 +85,9 @@ test('bin/berth starts node without $NODE_EXTRA_CA_CERTS (node would read the fi
   assert.doesNotMatch(r.stderr, /extra certs/i);
 });
 
-test('a pull as the first command leaves a code cache every later command takes as it is', { skip: registryAvailable() ? false : 'docker-registry is not installed' }, async () => {
+test('a pull as the first command leaves a code cache every later command takes as it is', {
+  skip: registryAvailable() ? false : 'docker-registry is not installed',
+}, async () => {
   // V8 refuses a cache made under other flags than its own: a pull once turned on --expose-gc
   // as it went, and the cache it wrote was refused, and written again, by every command after it
   const { dir, bin, cache } = install();
@@ -89,23 +95,37 @@ test('a pull as the first command leaves a code cache every later command takes 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-root-'));
   const runRoot = fs.mkdtempSync('/run/berth-startup-');
   try {
-    const img = await makeOciLayout(path.join(dir, 'layout'), [{ size: 6_000_000, compression: 'gzip' }, { size: 5_000_000, compression: 'gzip' }]);
+    const img = await makeOciLayout(path.join(dir, 'layout'), [
+      { size: 6_000_000, compression: 'gzip' },
+      { size: 5_000_000, compression: 'gzip' },
+    ]);
     skopeoCopy(`oci:${img.dir}:latest`, `docker://${reg.host}/cache:1`);
     const env = { ...process.env, BERTH_ROOT: root, BERTH_RUNROOT: runRoot, BERTH_TRACE: '1' };
     const pull = spawnSync(bin, ['pull', '-q', `${reg.host}/cache:1`], { encoding: 'utf8', env });
     assert.equal(pull.status, 0, pull.stderr);
     assert.match(pull.stderr, /passed through a lane/);
     // each command writes its own once; after that, every command takes its cache as it is
-    for (const args of [['images', '-q'], ['rmi', `${reg.host}/cache:1`]]) {
+    for (const args of [
+      ['images', '-q'],
+      ['rmi', `${reg.host}/cache:1`],
+    ]) {
       const r = spawnSync(bin, args, { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
     }
     const written = ['pull', 'images', 'rmi'].map((w) => fs.statSync(cache(w)).mtimeMs);
-    for (const args of [['pull', '-q', `${reg.host}/cache:1`], ['images', '-q'], ['rmi', `${reg.host}/cache:1`]]) {
+    for (const args of [
+      ['pull', '-q', `${reg.host}/cache:1`],
+      ['images', '-q'],
+      ['rmi', `${reg.host}/cache:1`],
+    ]) {
       const r = spawnSync(bin, args, { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
     }
-    assert.deepEqual(['pull', 'images', 'rmi'].map((w) => fs.statSync(cache(w)).mtimeMs), written, 'each took its cache as it was');
+    assert.deepEqual(
+      ['pull', 'images', 'rmi'].map((w) => fs.statSync(cache(w)).mtimeMs),
+      written,
+      'each took its cache as it was',
+    );
   } finally {
     await reg.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -19,13 +19,16 @@ test('info reads the backing filesystem and d_type support of the storage root f
     const text = await t.berth(['--root', onShm, 'info']);
     assert.match(text.stdout, /^ Storage Driver: overlay\n {2}Backing Filesystem: tmpfs\n {2}Supports d_type: true$/m);
     // nothing of the d_type probe is left in the root
-    assert.deepEqual(fs.readdirSync(onShm).filter((f) => f.startsWith('.d_type')), []);
+    assert.deepEqual(
+      fs.readdirSync(onShm).filter((f) => f.startsWith('.d_type')),
+      [],
+    );
   } finally {
     fs.rmSync(onShm, { recursive: true, force: true });
   }
 });
 
-test('info\'s MemoryLimit, PidsLimit and CPU CFS flags say what the host\'s cgroups have', async () => {
+test("info's MemoryLimit, PidsLimit and CPU CFS flags say what the host's cgroups have", async () => {
   const r = await t.berth(['info', '--format', '{{.CgroupVersion}} {{.MemoryLimit}} {{.PidsLimit}} {{.CpuCfsQuota}}']);
   assert.equal(r.code, 0, r.stderr);
   const [version, memory, pids, cfs] = r.stdout.trim().split(' ');
@@ -36,7 +39,7 @@ test('info\'s MemoryLimit, PidsLimit and CPU CFS flags say what the host\'s cgro
   assert.equal(cfs, String(v1 ? fs.existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') : controllers.includes('cpu')));
 });
 
-test('--log-level is one of docker\'s levels; error and fatal hide warnings, warn (the default), info and debug show them', async () => {
+test("--log-level is one of docker's levels; error and fatal hide warnings, warn (the default), info and debug show them", async () => {
   const warning = /^WARNING: Ignoring custom format, because both --format and --quiet are set\.$/m;
   const ps = ['ps', '-q', '--format', '{{.ID}}'];
   assert.match((await t.berth(ps)).stderr, warning);
@@ -56,7 +59,7 @@ test('--log-level is one of docker\'s levels; error and fatal hide warnings, war
   assert.equal(bad.stdout, '');
 });
 
-test('history -H=false prints sizes in bytes and dates in RFC 3339, as docker\'s; -H (the default) human ones', async () => {
+test("history -H=false prints sizes in bytes and dates in RFC 3339, as docker's; -H (the default) human ones", async () => {
   await t.importBusybox();
   const bytes = (await t.berth(['image', 'inspect', '--format', '{{.Size}}', 'busybox'])).stdout.trim();
   assert.match(bytes, /^\d{6,}$/);
@@ -67,5 +70,5 @@ test('history -H=false prints sizes in bytes and dates in RFC 3339, as docker\'s
   }
   const human = await t.berth(['history', '--format', '{{.CreatedSince}}|{{.Size}}|{{.CreatedAt}}', 'busybox']);
   assert.match(human.stdout, /^(\d+ \w+|Less than a second|About an? \w+) ago\|\d+(\.\d+)?[kM]B\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)\n$/);
-  assert.equal((await t.berth(['history', '-H', '--format', '{{.Size}}', 'busybox'])).stdout, human.stdout.split('|')[1] + '\n');
+  assert.equal((await t.berth(['history', '-H', '--format', '{{.Size}}', 'busybox'])).stdout, `${human.stdout.split('|')[1]}\n`);
 });

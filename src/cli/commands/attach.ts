@@ -5,7 +5,7 @@ import type { CliContext } from '../context.js';
 export function registerAttach(parent: Command, ctx: CliContext, name = 'attach'): void {
   parent
     .command(name)
-    .description("Attach local standard input, output, and error streams to a running container")
+    .description('Attach local standard input, output, and error streams to a running container')
     .argument('<container>')
     .option('--no-stdin', 'do not attach STDIN')
     .option('--no-sig-proxy', 'do not proxy received signals to the process')

@@ -27,7 +27,10 @@ export function registerCp(parent: Command, ctx: CliContext, name = 'cp'): void 
       if (!src.container && !dest.container) throw new BerthError('InvalidArgument', 'must specify at least one container source');
       const engine = await ctx.engine();
       if (src.container) {
-        await copyFromContainer(engine, src.container, src.path, dest.path === '-' ? ctx.stdout : dest.path, { followLink: f.followLink === true, archive: f.archive === true });
+        await copyFromContainer(engine, src.container, src.path, dest.path === '-' ? ctx.stdout : dest.path, {
+          followLink: f.followLink === true,
+          archive: f.archive === true,
+        });
       } else if (dest.container) {
         await copyToContainer(engine, dest.container, src.path === '-' ? ctx.stdin : src.path, dest.path, { archive: f.archive === true });
       }

@@ -9,7 +9,12 @@ export function registerCreate(parent: Command, ctx: CliContext, name = 'create'
     .description('Create a new container')
     .argument('<image>', 'image to create the container from')
     .argument('[command...]', 'command and arguments')
-    .option('-a, --attach <stream>', 'attach to STDIN, STDOUT or STDERR when started with start -a (checked; start -a attaches the output streams)', (v: string, acc: string[]) => [...acc, v], [])
+    .option(
+      '-a, --attach <stream>',
+      'attach to STDIN, STDOUT or STDERR when started with start -a (checked; start -a attaches the output streams)',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .option('-q, --quiet', 'suppress the pull output')
     .passThroughOptions();
   addContainerFlags(cmd).action(async (image: string, command: string[], f: ContainerFlags & { attach: string[]; quiet?: boolean }) => {

@@ -30,7 +30,10 @@ export function registerExec(parent: Command, ctx: CliContext, name = 'exec'): v
     .option('-u, --user <user>', 'username or UID (format: "<name|uid>[:<group|gid>]")')
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('--privileged', 'give extended privileges to the command')
-    .option('--detach-keys <keys>', 'override the key sequence for detaching (checked; an exec with a terminal is the terminal\'s own: it ends with its command)')
+    .option(
+      '--detach-keys <keys>',
+      "override the key sequence for detaching (checked; an exec with a terminal is the terminal's own: it ends with its command)",
+    )
     .passThroughOptions()
     .action(async (target: string, command: string[], f: ExecFlags) => {
       if (!f.detach) checkTty(ctx.stdin, !!f.interactive, !!f.tty);

@@ -33,7 +33,8 @@ export function registerExplain(parent: Command, ctx: CliContext, name = 'explai
       const print = (obj: unknown, text: () => string) => ctx.stdout.write(format === 'json' ? `${JSON.stringify(obj, null, 2)}\n` : text());
 
       if (flags.host) {
-        if (target !== undefined || flags.pid !== undefined || flags.diff !== undefined) throw new BerthError('InvalidArgument', '--host takes no container, --pid or --diff');
+        if (target !== undefined || flags.pid !== undefined || flags.diff !== undefined)
+          throw new BerthError('InvalidArgument', '--host takes no container, --pid or --diff');
         const h = x.explainHost(engine);
         print(h, () => x.renderHost(h, style));
         return;

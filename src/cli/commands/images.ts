@@ -11,7 +11,15 @@ import { registerPull } from './pull.js';
 import { registerPush } from './push.js';
 
 const IMAGES_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
-const IMAGES_HEADERS = { Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE' };
+const IMAGES_HEADERS = {
+  Repository: 'REPOSITORY',
+  Tag: 'TAG',
+  Digest: 'DIGEST',
+  ID: 'IMAGE ID',
+  CreatedSince: 'CREATED',
+  CreatedAt: 'CREATED AT',
+  Size: 'SIZE',
+};
 
 /** A function that tells image removal which containers use an image. */
 async function usedBy(ctx: CliContext) {
@@ -38,7 +46,7 @@ function registerImagesList(parent: Command, ctx: CliContext, name: string, alia
       const rows = imageRows(engine, { repository: repo, filters: f.filter, noTrunc: !f.trunc });
       if (f.quiet) {
         const seen = new Set<string>();
-        for (const r of rows) if (!seen.has(r.ID)) (seen.add(r.ID), ctx.stdout.write(`${r.ID}\n`));
+        for (const r of rows) if (!seen.has(r.ID)) seen.add(r.ID), ctx.stdout.write(`${r.ID}\n`);
         return;
       }
       const table = f.digests ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}' : IMAGES_TABLE;
@@ -87,7 +95,7 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
     .description('Load an image from a tar archive (docker-archive or OCI archive) or STDIN')
     .option('-i, --input <file>', 'read from tar archive file, instead of STDIN')
     .option('-q, --quiet', 'suppress the load output')
-    .option('--platform <os/arch[/variant]>', 'the platform to load from a multi-platform archive (default: this host\'s)')
+    .option('--platform <os/arch[/variant]>', "the platform to load from a multi-platform archive (default: this host's)")
     .action(async (f: { input?: string; quiet?: boolean; platform?: string }) => {
       const { loadArchive, loadOciLayoutDir } = await import('../../core/images/archive-load.js');
       const { parsePlatform } = await import('../../core/images/platform.js');
@@ -237,7 +245,8 @@ function registerHistoryCmd(parent: Command, ctx: CliContext): void {
       const img = engine.images.resolve(ref);
       const items = engine.images.history(img.id);
       if (f.quiet) {
-        for (const h of items as Array<{ Id: string }>) ctx.stdout.write(`${f.trunc && h.Id !== '<missing>' ? h.Id.replace('sha256:', '').slice(0, 12) : h.Id}\n`);
+        for (const h of items as Array<{ Id: string }>)
+          ctx.stdout.write(`${f.trunc && h.Id !== '<missing>' ? h.Id.replace('sha256:', '').slice(0, 12) : h.Id}\n`);
         return;
       }
       const now = new Date();

@@ -3,7 +3,18 @@ import type { CliContext } from '../context.js';
 import { registerRun } from './run.js';
 import { registerCreate } from './create.js';
 import { registerStart } from './start.js';
-import { registerStop, registerRestart, registerKill, registerPause, registerUnpause, registerWait, registerRename, registerRm, registerCleanup, registerHealthMonitor } from './lifecycle.js';
+import {
+  registerStop,
+  registerRestart,
+  registerKill,
+  registerPause,
+  registerUnpause,
+  registerWait,
+  registerRename,
+  registerRm,
+  registerCleanup,
+  registerHealthMonitor,
+} from './lifecycle.js';
 import { registerPs } from './ps.js';
 import { registerInspect } from './inspect.js';
 import { registerLogs } from './logs.js';

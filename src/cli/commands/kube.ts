@@ -13,7 +13,10 @@ async function readManifest(file: string): Promise<string> {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new BerthError('InvalidArgument', `cannot read the manifest ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new BerthError(
+      'InvalidArgument',
+      `cannot read the manifest ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
 }
 
@@ -54,7 +57,7 @@ export function registerKube(parent: Command, ctx: CliContext): void {
     .command('generate')
     .description('Write Kubernetes YAML for pods or containers (containers not in a pod become one Pod)')
     .argument('<targets...>', 'pods or containers')
-    .option('-s, --service', 'also write a Service for each pod\'s ports')
+    .option('-s, --service', "also write a Service for each pod's ports")
     .option('-f, --filename <file>', 'write to this file instead of stdout')
     .action(async (targets: string[], f: { service?: boolean; filename?: string }) => {
       const { generateKube } = await import('../../core/kube/generate.js');
@@ -65,9 +68,9 @@ export function registerKube(parent: Command, ctx: CliContext): void {
 
   kube
     .command('down')
-    .description('Remove the pods a Kubernetes manifest describes (their claims\' volumes too with --force)')
+    .description("Remove the pods a Kubernetes manifest describes (their claims' volumes too with --force)")
     .argument('<file>', 'the manifest, or - for stdin')
-    .option('--force', 'also remove the volumes of the manifest\'s PersistentVolumeClaims')
+    .option('--force', "also remove the volumes of the manifest's PersistentVolumeClaims")
     .action(async (file: string, f: { force?: boolean }) => {
       const text = await readManifest(file);
       const { downKube } = await import('../../core/kube/play.js');

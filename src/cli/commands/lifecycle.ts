@@ -115,14 +115,19 @@ export function registerRm(parent: Command, ctx: CliContext, name = 'rm'): void 
     .action(async (targets: string[], f: { force?: boolean; volumes?: boolean; link?: boolean }) => {
       const { removeContainer, removeLink } = await import('../../core/containers/remove.js');
       const engine = await ctx.engine();
-      await forEachTarget(ctx, targets, async (t) => {
-        if (f.link) {
-          removeLink(engine, t);
+      await forEachTarget(
+        ctx,
+        targets,
+        async (t) => {
+          if (f.link) {
+            removeLink(engine, t);
+            return t;
+          }
+          await removeContainer(engine, t, { force: !!f.force, volumes: !!f.volumes });
           return t;
-        }
-        await removeContainer(engine, t, { force: !!f.force, volumes: !!f.volumes });
-        return t;
-      }, { ignoreNotFound: !!f.force });
+        },
+        { ignoreNotFound: !!f.force },
+      );
     });
 }
 

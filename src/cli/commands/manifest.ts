@@ -30,7 +30,9 @@ export function registerManifest(program: Command, ctx: CliContext): void {
     const list = readList(root, name);
     if (list && manifest !== undefined) {
       const e = listEntry(list, name, manifest);
-      ctx.stdout.write(`${JSON.stringify({ Ref: e.ref, Descriptor: { mediaType: e.mediaType, digest: e.digest, size: e.size, platform: e.platform } }, null, '\t')}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify({ Ref: e.ref, Descriptor: { mediaType: e.mediaType, digest: e.digest, size: e.size, platform: e.platform } }, null, '\t')}\n`,
+      );
       return;
     }
     if (list) {

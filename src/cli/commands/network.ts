@@ -32,11 +32,14 @@ interface NetworkCreateFlags {
 function checkUnsupportedCreateFlags(f: NetworkCreateFlags): void {
   if (f.ipv6) throw new BerthError('InvalidArgument', 'IPv6 networks are not supported by berth');
   if (f.ipv4 === false || f.ipv4 === 'false') throw new BerthError('InvalidArgument', '--ipv4=false: berth networks are IPv4 networks');
-  if (f.ipamDriver !== undefined && f.ipamDriver !== 'default') throw new BerthError('NotFound', `IPAM driver "${f.ipamDriver}" not found (berth has "default")`);
+  if (f.ipamDriver !== undefined && f.ipamDriver !== 'default')
+    throw new BerthError('NotFound', `IPAM driver "${f.ipamDriver}" not found (berth has "default")`);
   if (f.ipamOpt.length > 0) throw new BerthError('InvalidArgument', `--ipam-opt ${f.ipamOpt[0]}: the default IPAM driver takes no options`);
-  if (f.auxAddress.length > 0) throw new BerthError('InvalidArgument', '--aux-address is not supported: use --ip-range to keep container addresses away from others');
+  if (f.auxAddress.length > 0)
+    throw new BerthError('InvalidArgument', '--aux-address is not supported: use --ip-range to keep container addresses away from others');
   if (f.scope !== undefined && f.scope !== 'local') throw new BerthError('InvalidArgument', `--scope ${f.scope}: berth networks are local (there is no swarm)`);
-  if (f.configOnly || f.configFrom !== undefined || f.ingress) throw new BerthError('InvalidArgument', 'config-only, config-from and ingress networks belong to swarm, which berth does not have');
+  if (f.configOnly || f.configFrom !== undefined || f.ingress)
+    throw new BerthError('InvalidArgument', 'config-only, config-from and ingress networks belong to swarm, which berth does not have');
 }
 
 /** `berth network create|ls|inspect|rm|connect|disconnect|prune` (docker's verbs and wording). */
@@ -101,13 +104,31 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         for (const r of rows) ctx.stdout.write(`${id(r.ID)}\n`);
         return;
       }
-      const out = rows.map((r) => ({ ...r, ID: id(r.ID), Labels: Object.entries(r.Labels).map(([k, v]) => `${k}=${v}`).join(','), Internal: String(r.Internal), IPv6: 'false', CreatedAt: r.Created }));
+      const out = rows.map((r) => ({
+        ...r,
+        ID: id(r.ID),
+        Labels: Object.entries(r.Labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+        Internal: String(r.Internal),
+        IPv6: 'false',
+        CreatedAt: r.Created,
+      }));
       ctx.stdout.write(
         formatRows({
           format: f.format,
           defaultTable: 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}',
           rows: out,
-          headers: { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', Labels: 'LABELS', Internal: 'INTERNAL', IPv6: 'IPV6', CreatedAt: 'CREATED' },
+          headers: {
+            ID: 'NETWORK ID',
+            Name: 'NAME',
+            Driver: 'DRIVER',
+            Scope: 'SCOPE',
+            Labels: 'LABELS',
+            Internal: 'INTERNAL',
+            IPv6: 'IPV6',
+            CreatedAt: 'CREATED',
+          },
         }),
       );
     });
@@ -118,7 +139,10 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('-f, --format <format>', 'format output using a Go template')
     .option('-v, --verbose', 'verbose output for diagnostics (swarm services and peers: none on a local network)')
     .action(async (names: string[], f: { format?: string }) => {
-      const [{ networkStore, networkJson, builtinNetworkJson }, { errorMessage }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/errors/berth-error.js')]);
+      const [{ networkStore, networkJson, builtinNetworkJson }, { errorMessage }] = await Promise.all([
+        import('../../core/networks/index.js'),
+        import('../../core/errors/berth-error.js'),
+      ]);
       const engine = await ctx.engine();
       const objects: unknown[] = [];
       let failed = false;
@@ -163,17 +187,25 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('--link <name[:alias]>', 'add a link to another container (use a network alias: berth supports --link on run)', collect, [])
     .option('--link-local-ip <ip>', 'link-local addresses (not supported)', collect, [])
     .option('--driver-opt <key=value>', 'driver options for the endpoint (none for bridge networks)', collect, [])
-    .option('--gw-priority <n>', 'gateway priority (the container\'s first network is its gateway)')
-    .action(async (network: string, container: string, f: { alias: string[]; ip?: string; ip6?: string; link: string[]; linkLocalIp: string[]; driverOpt: string[]; gwPriority?: string }) => {
-      if (f.ip6 !== undefined) throw new BerthError('InvalidArgument', `--ip6 ${f.ip6}: no berth network has an IPv6 subnet`);
-      if (f.link.length > 0) throw new BerthError('InvalidArgument', '--link on network connect is not supported: containers on one network find each other by name and --alias');
-      if (f.linkLocalIp.length > 0) throw new BerthError('InvalidArgument', '--link-local-ip: berth\'s networks do not assign link-local addresses');
-      if (f.driverOpt.length > 0) throw new BerthError('InvalidArgument', `--driver-opt ${f.driverOpt[0]}: the bridge driver takes no endpoint options`);
-      if (f.gwPriority !== undefined && f.gwPriority !== '0') throw new BerthError('InvalidArgument', '--gw-priority: the container\'s first network is its default gateway; priorities are not supported');
-      const { connectContainer } = await import('../../core/networks/index.js');
-      const engine = await ctx.engine();
-      await connectContainer(engine, network, container, { aliases: f.alias, ...(f.ip ? { ip: f.ip } : {}) });
-    });
+    .option('--gw-priority <n>', "gateway priority (the container's first network is its gateway)")
+    .action(
+      async (
+        network: string,
+        container: string,
+        f: { alias: string[]; ip?: string; ip6?: string; link: string[]; linkLocalIp: string[]; driverOpt: string[]; gwPriority?: string },
+      ) => {
+        if (f.ip6 !== undefined) throw new BerthError('InvalidArgument', `--ip6 ${f.ip6}: no berth network has an IPv6 subnet`);
+        if (f.link.length > 0)
+          throw new BerthError('InvalidArgument', '--link on network connect is not supported: containers on one network find each other by name and --alias');
+        if (f.linkLocalIp.length > 0) throw new BerthError('InvalidArgument', "--link-local-ip: berth's networks do not assign link-local addresses");
+        if (f.driverOpt.length > 0) throw new BerthError('InvalidArgument', `--driver-opt ${f.driverOpt[0]}: the bridge driver takes no endpoint options`);
+        if (f.gwPriority !== undefined && f.gwPriority !== '0')
+          throw new BerthError('InvalidArgument', "--gw-priority: the container's first network is its default gateway; priorities are not supported");
+        const { connectContainer } = await import('../../core/networks/index.js');
+        const engine = await ctx.engine();
+        await connectContainer(engine, network, container, { aliases: f.alias, ...(f.ip ? { ip: f.ip } : {}) });
+      },
+    );
   net
     .command('disconnect')
     .description('Disconnect a container from a network')

@@ -35,47 +35,66 @@ export function registerPod(parent: Command, ctx: CliContext): void {
   pod
     .command('create')
     .description('Create a new empty pod')
-    .argument('[name]', 'the pod\'s name (or --name)')
+    .argument('[name]', "the pod's name (or --name)")
     .option('--name <name>', 'assign a name to the pod')
     .option('-p, --publish <spec>', 'publish a port of the pod to the host', collect, [])
     .option('--share <namespaces>', 'namespaces the members share: net, ipc, uts, pid (a list replaces the default ipc,net,uts; +pid adds)', collect, [])
-    .option('--hostname <name>', 'the pod\'s hostname (default: its name)')
-    .option('--network <mode>', 'the pod\'s network: bridge (default), a network name, none or host')
+    .option('--hostname <name>', "the pod's hostname (default: its name)")
+    .option('--network <mode>', "the pod's network: bridge (default), a network name, none or host")
     .option('-l, --label <KEY=VALUE>', 'set metadata on the pod', collect, [])
     .option('--no-infra', 'create the pod without an infra process (no shared namespaces, no ports)')
-    .option('--cpus <number>', 'CPUs all the pod\'s containers may use together')
-    .option('-m, --memory <bytes>', 'memory all the pod\'s containers may use together')
-    .option('--add-host <host:ip>', 'add a custom host-to-IP mapping to the pod\'s /etc/hosts', collect, [])
-    .option('--dns <ip>', 'set the pod\'s DNS servers', collect, [])
-    .action(async (nameArg: string | undefined, f: { name?: string; publish: string[]; share: string[]; hostname?: string; network?: string; label: string[]; infra: boolean; cpus?: string; memory?: string; addHost: string[]; dns: string[] }) => {
-      const parse = await import('../../core/spec/parse/index.js');
-      const p = await pods();
-      if (nameArg !== undefined && f.name !== undefined && nameArg !== f.name) throw new BerthError('InvalidArgument', 'the pod\'s name is given twice (argument and --name)');
-      const name = f.name ?? nameArg;
-      const resources: { nanoCpus?: number; memory?: number } = {};
-      if (f.cpus !== undefined) resources.nanoCpus = parse.parseCpus(f.cpus);
-      if (f.memory !== undefined) {
-        resources.memory = parse.parseBytes(f.memory, '-m, --memory');
-        if (resources.memory < 6 * 1024 * 1024) throw new BerthError('InvalidArgument', 'minimum memory limit allowed is 6MB');
-      }
-      for (const h of f.addHost) if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
-      let network = f.network;
-      if (network === 'default' || network === '') network = 'bridge';
-      const engine = await podEngine(ctx);
-      const rec = p.createPod(engine, {
-        ...(name !== undefined ? { name } : {}),
-        labels: labelsOf(f.label),
-        ...(f.hostname !== undefined ? { hostname: f.hostname } : {}),
-        ...(f.share.length > 0 ? { share: p.parseShare(f.share) } : {}),
-        ...(network !== undefined ? { network } : {}),
-        publish: f.publish.flatMap((x) => parse.parsePublish(x)),
-        extraHosts: f.addHost,
-        dns: f.dns,
-        resources,
-        infra: f.infra,
-      });
-      ctx.stdout.write(`${rec.id}\n`);
-    });
+    .option('--cpus <number>', "CPUs all the pod's containers may use together")
+    .option('-m, --memory <bytes>', "memory all the pod's containers may use together")
+    .option('--add-host <host:ip>', "add a custom host-to-IP mapping to the pod's /etc/hosts", collect, [])
+    .option('--dns <ip>', "set the pod's DNS servers", collect, [])
+    .action(
+      async (
+        nameArg: string | undefined,
+        f: {
+          name?: string;
+          publish: string[];
+          share: string[];
+          hostname?: string;
+          network?: string;
+          label: string[];
+          infra: boolean;
+          cpus?: string;
+          memory?: string;
+          addHost: string[];
+          dns: string[];
+        },
+      ) => {
+        const parse = await import('../../core/spec/parse/index.js');
+        const p = await pods();
+        if (nameArg !== undefined && f.name !== undefined && nameArg !== f.name)
+          throw new BerthError('InvalidArgument', "the pod's name is given twice (argument and --name)");
+        const name = f.name ?? nameArg;
+        const resources: { nanoCpus?: number; memory?: number } = {};
+        if (f.cpus !== undefined) resources.nanoCpus = parse.parseCpus(f.cpus);
+        if (f.memory !== undefined) {
+          resources.memory = parse.parseBytes(f.memory, '-m, --memory');
+          if (resources.memory < 6 * 1024 * 1024) throw new BerthError('InvalidArgument', 'minimum memory limit allowed is 6MB');
+        }
+        for (const h of f.addHost)
+          if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
+        let network = f.network;
+        if (network === 'default' || network === '') network = 'bridge';
+        const engine = await podEngine(ctx);
+        const rec = p.createPod(engine, {
+          ...(name !== undefined ? { name } : {}),
+          labels: labelsOf(f.label),
+          ...(f.hostname !== undefined ? { hostname: f.hostname } : {}),
+          ...(f.share.length > 0 ? { share: p.parseShare(f.share) } : {}),
+          ...(network !== undefined ? { network } : {}),
+          publish: f.publish.flatMap((x) => parse.parsePublish(x)),
+          extraHosts: f.addHost,
+          dns: f.dns,
+          resources,
+          infra: f.infra,
+        });
+        ctx.stdout.write(`${rec.id}\n`);
+      },
+    );
 
   pod
     .command('ps')
@@ -85,7 +104,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
     .option('-f, --filter <filter>', 'filter: id, name, label, status, ctr-names, ctr-ids, ctr-number, network', collect, [])
     .option('--format <format>', 'format output using a Go template, "table" or "json"')
     .option('--no-trunc', 'do not truncate the ids')
-    .option('--ctr-names', 'show the names of the pod\'s containers')
+    .option('--ctr-names', "show the names of the pod's containers")
     .action(async (f: { quiet?: boolean; filter: string[]; format?: string; trunc: boolean; ctrNames?: boolean }) => {
       const p = await pods();
       const fmt = await import('../../core/format/index.js');
@@ -96,7 +115,8 @@ export function registerPod(parent: Command, ctx: CliContext): void {
         const k = x.slice(0, i);
         const v = x.slice(i + 1);
         if (!POD_FILTERS.has(k)) throw new BerthError('InvalidArgument', `invalid filter '${k}'`);
-        if (k === 'status' && !POD_STATUSES.has(v)) throw new BerthError('InvalidArgument', `invalid filter 'status=${v}': a pod is created, running, degraded, paused, exited or stopped`);
+        if (k === 'status' && !POD_STATUSES.has(v))
+          throw new BerthError('InvalidArgument', `invalid filter 'status=${v}': a pod is created, running, degraded, paused, exited or stopped`);
         return [k, v] as const;
       });
       const now = new Date();
@@ -150,7 +170,9 @@ export function registerPod(parent: Command, ctx: CliContext): void {
         NumberOfContainers: String(ctrs.length),
         ContainerNames: ctrs.map((c) => c.name).join(','),
         ContainerIds: ctrs.map((c) => (f.trunc ? c.id.slice(0, 12) : c.id)).join(','),
-        Labels: Object.entries(rec.spec.labels).map(([k, v]) => `${k}=${v}`).join(','),
+        Labels: Object.entries(rec.spec.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
         Networks: rec.spec.infra ? rec.spec.network : '',
       }));
       const table = `table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}\t${f.ctrNames ? '{{.ContainerNames}}' : '{{.NumberOfContainers}}'}`;
@@ -159,7 +181,19 @@ export function registerPod(parent: Command, ctx: CliContext): void {
           format: f.format,
           defaultTable: table,
           rows: out,
-          headers: { ID: 'POD ID', Name: 'NAME', Status: 'STATUS', Created: 'CREATED', CreatedAt: 'CREATED AT', InfraID: 'INFRA ID', NumberOfContainers: '# OF CONTAINERS', ContainerNames: 'NAMES', ContainerIds: 'IDS', Labels: 'LABELS', Networks: 'NETWORKS' },
+          headers: {
+            ID: 'POD ID',
+            Name: 'NAME',
+            Status: 'STATUS',
+            Created: 'CREATED',
+            CreatedAt: 'CREATED AT',
+            InfraID: 'INFRA ID',
+            NumberOfContainers: '# OF CONTAINERS',
+            ContainerNames: 'NAMES',
+            ContainerIds: 'IDS',
+            Labels: 'LABELS',
+            Networks: 'NETWORKS',
+          },
         }),
       );
     });
@@ -186,29 +220,48 @@ export function registerPod(parent: Command, ctx: CliContext): void {
       if (failed) ctx.setExitCode(125);
     });
 
-  const verb = (name: string, description: string, run: (engine: Awaited<ReturnType<CliContext['engine']>>, ref: string, f: Record<string, unknown>) => Promise<string>, extra?: (c: Command) => Command) => {
+  const verb = (
+    name: string,
+    description: string,
+    run: (engine: Awaited<ReturnType<CliContext['engine']>>, ref: string, f: Record<string, unknown>) => Promise<string>,
+    extra?: (c: Command) => Command,
+  ) => {
     let c = pod.command(name).description(description).argument('[pods...]').option('-a, --all', `${name} all pods`);
     if (extra) c = extra(c);
     c.action(async (targets: string[], f: Record<string, unknown>) => {
       const p = await pods();
       const engine = await podEngine(ctx);
-      const list = f['all'] ? p.podStore(engine).list().map((x) => x.id) : targets;
+      const list = f['all']
+        ? p
+            .podStore(engine)
+            .list()
+            .map((x) => x.id)
+        : targets;
       if (!f['all'] && list.length === 0) throw new BerthError('InvalidArgument', `"berth pod ${name}" requires at least 1 pod (or --all)`);
       await forEachTarget(ctx, list, (ref) => run(engine, ref, f), name === 'rm' && f['force'] ? { ignoreNotFound: true } : {});
     });
   };
   verb('start', 'Start one or more pods', async (e, ref) => (await (await pods()).startPod(e, ref)).id);
-  verb('stop', 'Stop one or more pods', async (e, ref, f) => (await (await pods()).stopPod(e, ref, f['timeout'] !== undefined ? { timeout: f['timeout'] as number } : {})).id, (c) =>
-    c.option('-t, --timeout <seconds>', 'seconds to wait for each container before killing it', intArg('-t, --timeout')),
+  verb(
+    'stop',
+    'Stop one or more pods',
+    async (e, ref, f) => (await (await pods()).stopPod(e, ref, f['timeout'] !== undefined ? { timeout: f['timeout'] as number } : {})).id,
+    (c) => c.option('-t, --timeout <seconds>', 'seconds to wait for each container before killing it', intArg('-t, --timeout')),
   );
   verb('restart', 'Restart one or more pods', async (e, ref) => (await (await pods()).restartPod(e, ref)).id);
-  verb('kill', 'Send a signal to the containers of one or more pods', async (e, ref, f) => (await (await pods()).killPod(e, ref, (f['signal'] as string | undefined) ?? 'SIGKILL')).id, (c) =>
-    c.option('-s, --signal <signal>', 'signal to send (default SIGKILL)'),
+  verb(
+    'kill',
+    'Send a signal to the containers of one or more pods',
+    async (e, ref, f) => (await (await pods()).killPod(e, ref, (f['signal'] as string | undefined) ?? 'SIGKILL')).id,
+    (c) => c.option('-s, --signal <signal>', 'signal to send (default SIGKILL)'),
   );
   verb('pause', 'Pause the containers of one or more pods', async (e, ref) => (await (await pods()).pausePod(e, ref)).id);
   verb('unpause', 'Unpause the containers of one or more pods', async (e, ref) => (await (await pods()).unpausePod(e, ref)).id);
-  verb('rm', 'Remove one or more pods and their containers', async (e, ref, f) => (await pods()).removePod(e, ref, { force: !!f['force'] }), (c) =>
-    c.alias('remove').option('-f, --force', 'stop and remove running containers of the pod too'),
+  verb(
+    'rm',
+    'Remove one or more pods and their containers',
+    async (e, ref, f) => (await pods()).removePod(e, ref, { force: !!f['force'] }),
+    (c) => c.alias('remove').option('-f, --force', 'stop and remove running containers of the pod too'),
   );
 
   pod
@@ -271,7 +324,13 @@ export function registerPod(parent: Command, ctx: CliContext): void {
       const { formatRows, humanSize, bytesSize } = await import('../../core/format/index.js');
       const engine = await podEngine(ctx);
       const chosen = targets.length ? targets.map((t) => p.lookupPod(engine, t)) : p.podStore(engine).list();
-      const pick = () => chosen.flatMap((rec) => p.podContainers(engine, rec).filter((c) => c.state.status === 'running' || c.state.status === 'paused').map((c) => ({ pod: rec, c })));
+      const pick = () =>
+        chosen.flatMap((rec) =>
+          p
+            .podContainers(engine, rec)
+            .filter((c) => c.state.status === 'running' || c.state.status === 'paused')
+            .map((c) => ({ pod: rec, c })),
+        );
       type Sample = ReturnType<typeof sampleStats>;
       let prev = new Map<string, Sample>();
       for (const { c } of pick()) prev.set(c.id, sampleStats(engine, c));
@@ -302,7 +361,18 @@ export function registerPod(parent: Command, ctx: CliContext): void {
             format: f.format,
             defaultTable: 'table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}',
             rows,
-            headers: { Pod: 'POD', PodName: 'POD NAME', CID: 'CID', Name: 'NAME', CPU: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', Mem: 'MEM %', NetIO: 'NET IO', BlockIO: 'BLOCK IO', PIDS: 'PIDS' },
+            headers: {
+              Pod: 'POD',
+              PodName: 'POD NAME',
+              CID: 'CID',
+              Name: 'NAME',
+              CPU: 'CPU %',
+              MemUsage: 'MEM USAGE / LIMIT',
+              Mem: 'MEM %',
+              NetIO: 'NET IO',
+              BlockIO: 'BLOCK IO',
+              PIDS: 'PIDS',
+            },
           }),
         );
         if (!f.stream) return;
@@ -311,7 +381,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
 
   pod
     .command('logs')
-    .description('Show the logs of the containers in a pod, each line after its container\'s name')
+    .description("Show the logs of the containers in a pod, each line after its container's name")
     .argument('<pod>')
     .option('-c, --container <name>', 'only this container of the pod')
     .option('-f, --follow', 'follow the output')
@@ -337,7 +407,12 @@ export function registerPod(parent: Command, ctx: CliContext): void {
           const prefix = `${c.name.padEnd(width)} `;
           return readLogs(
             containerPaths(engine.paths, c.id).log,
-            { timestamps: !!f.timestamps, follow: !!f.follow, ...(tail !== undefined ? { tail } : {}), isRunning: () => readExitCode(engine.paths.exits, c.id) === null && c.state.status === 'running' },
+            {
+              timestamps: !!f.timestamps,
+              follow: !!f.follow,
+              ...(tail !== undefined ? { tail } : {}),
+              isRunning: () => readExitCode(engine.paths.exits, c.id) === null && c.state.status === 'running',
+            },
             { stdout: prefixed(ctx.stdout, prefix), stderr: prefixed(ctx.stderr, prefix) },
           );
         }),

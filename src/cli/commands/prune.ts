@@ -45,8 +45,26 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
           section(
             'Images space usage:',
             'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}',
-            v.images.map((i) => ({ Repository: i.repository, Tag: i.tag, ID: i.id.replace(/^sha256:/, '').slice(0, 12), CreatedSince: ago(i.created), Size: humanSize(i.size), SharedSize: humanSize(i.sharedSize), UniqueSize: humanSize(i.uniqueSize), Containers: String(i.containers) })),
-            { Repository: 'REPOSITORY', Tag: 'TAG', ID: 'IMAGE ID', CreatedSince: 'CREATED', Size: 'SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE', Containers: 'CONTAINERS' },
+            v.images.map((i) => ({
+              Repository: i.repository,
+              Tag: i.tag,
+              ID: i.id.replace(/^sha256:/, '').slice(0, 12),
+              CreatedSince: ago(i.created),
+              Size: humanSize(i.size),
+              SharedSize: humanSize(i.sharedSize),
+              UniqueSize: humanSize(i.uniqueSize),
+              Containers: String(i.containers),
+            })),
+            {
+              Repository: 'REPOSITORY',
+              Tag: 'TAG',
+              ID: 'IMAGE ID',
+              CreatedSince: 'CREATED',
+              Size: 'SIZE',
+              SharedSize: 'SHARED SIZE',
+              UniqueSize: 'UNIQUE SIZE',
+              Containers: 'CONTAINERS',
+            },
           ) +
             section(
               'Containers space usage:',
@@ -61,7 +79,16 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
                 Status: statusText({ status: c.state, exitCode: c.exitCode, startedAt: new Date(c.startedAt), finishedAt: new Date(c.finishedAt), now }),
                 Names: c.name,
               })),
-              { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', LocalVolumes: 'LOCAL VOLUMES', Size: 'SIZE', RunningFor: 'CREATED', Status: 'STATUS', Names: 'NAMES' },
+              {
+                ID: 'CONTAINER ID',
+                Image: 'IMAGE',
+                Command: 'COMMAND',
+                LocalVolumes: 'LOCAL VOLUMES',
+                Size: 'SIZE',
+                RunningFor: 'CREATED',
+                Status: 'STATUS',
+                Names: 'NAMES',
+              },
             ) +
             section(
               'Local Volumes space usage:',
@@ -74,7 +101,14 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
             formatRows({
               format: undefined,
               defaultTable: 'table {{.ID}}\t{{.Type}}\t{{.Size}}\t{{.Created}}\t{{.LastUsed}}\t{{.Shared}}',
-              rows: v.buildCache.map((r) => ({ ID: r.id.replace(/^sha256:/, '').slice(0, 12), Type: r.type, Size: humanSize(r.size), Created: ago(r.created), LastUsed: ago(r.lastUsed), Shared: String(r.shared) })),
+              rows: v.buildCache.map((r) => ({
+                ID: r.id.replace(/^sha256:/, '').slice(0, 12),
+                Type: r.type,
+                Size: humanSize(r.size),
+                Created: ago(r.created),
+                LastUsed: ago(r.lastUsed),
+                Shared: String(r.shared),
+              })),
               headers: { ID: 'CACHE ID', Type: 'CACHE TYPE', Size: 'SIZE', Created: 'CREATED', LastUsed: 'LAST USED', Shared: 'SHARED' },
             }),
         );
@@ -98,7 +132,9 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
       );
     });
   g.command('prune')
-    .description('Remove unused data: stopped containers, unused networks, dangling images (all unused with -a), the build cache, and with --volumes unused anonymous volumes')
+    .description(
+      'Remove unused data: stopped containers, unused networks, dangling images (all unused with -a), the build cache, and with --volumes unused anonymous volumes',
+    )
     .option('-a, --all', 'remove all unused images not just dangling ones')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--volumes', 'prune anonymous volumes')

@@ -72,14 +72,16 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       if (f.size) table += '\t{{.Size}}';
       if (f.pod) table += '\t{{.Pod}}\t{{.PodName}}';
       // the default table needs only its own columns; any other format may show any field
-      const fields = f.format === undefined || f.format === '' || f.format === 'table' ? new Set([...table.matchAll(/\{\{\.(\w+)\}\}/g)].map((m) => m[1] ?? '')) : undefined;
+      const fields =
+        f.format === undefined || f.format === '' || f.format === 'table' ? new Set([...table.matchAll(/\{\{\.(\w+)\}\}/g)].map((m) => m[1] ?? '')) : undefined;
       const rows = containerRows(engine, list, { noTrunc: !f.trunc, size, ...(fields ? { fields } : {}) });
-      const withPods = f.pod || (f.format !== undefined && /\.Pod/.test(f.format))
-        ? rows.map((r, i) => {
-            const [id = '', podName = ''] = podOfContainer(engine, list[i] as { spec: { pod?: string } });
-            return { ...r, Pod: f.trunc ? id.slice(0, 12) : id, PodName: podName };
-          })
-        : rows;
+      const withPods =
+        f.pod || (f.format !== undefined && /\.Pod/.test(f.format))
+          ? rows.map((r, i) => {
+              const [id = '', podName = ''] = podOfContainer(engine, list[i] as { spec: { pod?: string } });
+              return { ...r, Pod: f.trunc ? id.slice(0, 12) : id, PodName: podName };
+            })
+          : rows;
       const out = fmt.formatRows({ format: f.format, defaultTable: table, rows: withPods, headers: { ...HEADERS, Pod: 'POD ID', PodName: 'PODNAME' } });
       ctx.stdout.write(out);
     });

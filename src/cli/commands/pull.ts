@@ -86,10 +86,7 @@ export async function ensureImageForRun(
   image: string,
   f: { pull: string; platform?: string | undefined; quiet?: boolean | undefined },
 ): Promise<string> {
-  const [{ ensureImage }, { progressRenderer }] = await Promise.all([
-    import('../../core/registry/ensure-image.js'),
-    import('../render/progress.js'),
-  ]);
+  const [{ ensureImage }, { progressRenderer }] = await Promise.all([import('../../core/registry/ensure-image.js'), import('../render/progress.js')]);
   const pull = f.pull === 'always' || f.pull === 'never' ? f.pull : 'missing';
   return ensureImage(engine.images, image, {
     pull,

@@ -29,9 +29,13 @@ export function registerPush(parent: Command, ctx: CliContext, name = 'push'): v
       const { parseReference, normalizeReference, repositoryName } = await import('../../core/reference/reference.js');
       if (dest !== undefined) throw new BerthError('InvalidArgument', 'a destination cannot be used with --all-tags/-a');
       const parsed = parseReference(source);
-      if (parsed.tag !== undefined || parsed.digest !== undefined) throw new BerthError('InvalidArgument', 'tag can\'t be used with --all-tags/-a');
+      if (parsed.tag !== undefined || parsed.digest !== undefined) throw new BerthError('InvalidArgument', "tag can't be used with --all-tags/-a");
       const repo = repositoryName(normalizeReference(source));
-      const tags = engine.images.list().flatMap((i) => i.tags).filter((t) => t.slice(0, t.lastIndexOf(':')) === repo).sort();
+      const tags = engine.images
+        .list()
+        .flatMap((i) => i.tags)
+        .filter((t) => t.slice(0, t.lastIndexOf(':')) === repo)
+        .sort();
       if (tags.length === 0) throw new BerthError('NotFound', `An image does not exist locally with the tag: ${source}`);
       for (const t of tags) {
         const r = await pushImage(engine.images, t, undefined, opts);

@@ -24,7 +24,12 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     .option('-d, --detach', 'run container in background and print container ID')
     .option('--no-sig-proxy', 'do not proxy received signals to the process')
     .option('--detach-keys <keys>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
-    .option('-a, --attach <stream>', 'attach to STDIN, STDOUT or STDERR (repeatable; default the output streams)', (v: string, acc: string[]) => [...acc, v], [])
+    .option(
+      '-a, --attach <stream>',
+      'attach to STDIN, STDOUT or STDERR (repeatable; default the output streams)',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .option('-q, --quiet', 'suppress the pull output')
     .passThroughOptions();
   addContainerFlags(cmd).action(async (image: string, command: string[], f: RunFlags) => {
@@ -84,7 +89,10 @@ export function attachStreams(values: readonly string[], detach: boolean): { std
   const names = values.map((v) => v.toLowerCase());
   for (const n of names) {
     if (!['stdin', 'stdout', 'stderr'].includes(n)) {
-      throw new BerthError('InvalidArgument', `invalid argument "${values[names.indexOf(n)] ?? n}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
+      throw new BerthError(
+        'InvalidArgument',
+        `invalid argument "${values[names.indexOf(n)] ?? n}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`,
+      );
     }
   }
   return { stdout: names.includes('stdout'), stderr: names.includes('stderr') };

@@ -9,7 +9,7 @@ export function registerStart(parent: Command, ctx: CliContext, name = 'start'):
     .command(name)
     .description('Start one or more stopped containers')
     .argument('<containers...>')
-    .option('-a, --attach', "attach STDOUT/STDERR and forward signals")
+    .option('-a, --attach', 'attach STDOUT/STDERR and forward signals')
     .option('-i, --interactive', "attach container's STDIN")
     .option('--detach-keys <keys>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
     .option('--checkpoint <name>', 'restore from this checkpoint (docker experimental: not supported)')

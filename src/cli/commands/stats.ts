@@ -2,7 +2,17 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
 const TABLE = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
-const HEADERS = { ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS' };
+const HEADERS = {
+  ID: 'CONTAINER ID',
+  Container: 'CONTAINER',
+  Name: 'NAME',
+  CPUPerc: 'CPU %',
+  MemUsage: 'MEM USAGE / LIMIT',
+  MemPerc: 'MEM %',
+  NetIO: 'NET I/O',
+  BlockIO: 'BLOCK I/O',
+  PIDs: 'PIDS',
+};
 
 /** `berth stats [--no-stream] [--format]`: cgroup counters, sampled twice for the CPU rate. */
 export function registerStats(parent: Command, ctx: CliContext, name = 'stats'): void {
@@ -40,7 +50,7 @@ export function registerStats(parent: Command, ctx: CliContext, name = 'stats'):
             Name: c.name,
             CPUPerc: s && p ? `${cpuPercent(p, s).toFixed(2)}%` : '0.00%',
             MemUsage: s ? `${bytesSize(s.memUsage)} / ${bytesSize(s.memLimit)}` : '0B / 0B',
-            MemPerc: s && s.memLimit ? `${((s.memUsage / s.memLimit) * 100).toFixed(2)}%` : '0.00%',
+            MemPerc: s?.memLimit ? `${((s.memUsage / s.memLimit) * 100).toFixed(2)}%` : '0.00%',
             NetIO: s ? `${humanSize(s.netRx)} / ${humanSize(s.netTx)}` : '0B / 0B',
             BlockIO: s ? `${humanSize(s.blkRead)} / ${humanSize(s.blkWrite)}` : '0B / 0B',
             PIDs: s ? String(s.pids) : '0',

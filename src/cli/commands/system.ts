@@ -20,9 +20,33 @@ export function registerVersion(parent: Command, ctx: CliContext): void {
         return o;
       };
       const data = {
-        Client: goNames({ Version: VERSION, ApiVersion: '1.43', DefaultAPIVersion: '1.43', GitCommit: '', GoVersion: `node ${process.version}`, Os: 'linux', Arch: arch, BuildTime: '', Context: 'default' }, { APIVersion: '1.43' }),
+        Client: goNames(
+          {
+            Version: VERSION,
+            ApiVersion: '1.43',
+            DefaultAPIVersion: '1.43',
+            GitCommit: '',
+            GoVersion: `node ${process.version}`,
+            Os: 'linux',
+            Arch: arch,
+            BuildTime: '',
+            Context: 'default',
+          },
+          { APIVersion: '1.43' },
+        ),
         Server: goNames(
-          { Platform: { Name: 'berth' }, Version: VERSION, ApiVersion: '1.43', MinAPIVersion: '1.24', GitCommit: '', GoVersion: `node ${process.version}`, Os: 'linux', Arch: arch, KernelVersion: os.release(), BuildTime: '' },
+          {
+            Platform: { Name: 'berth' },
+            Version: VERSION,
+            ApiVersion: '1.43',
+            MinAPIVersion: '1.24',
+            GitCommit: '',
+            GoVersion: `node ${process.version}`,
+            Os: 'linux',
+            Arch: arch,
+            KernelVersion: os.release(),
+            BuildTime: '',
+          },
           { APIVersion: '1.43' },
         ),
       };
@@ -81,7 +105,9 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ` Monitor: conmon ${mon.path} (${mon.version})`,
         ` Security Options: ${(info['SecurityOptions'] as string[]).join(' ')}`,
         ` Kernel Version: ${info['KernelVersion']}`,
-        ` Kernel Features: ${Object.entries(feats).map(([k, v]) => `${k}=${v ? 'yes' : 'no'}`).join(' ')}`,
+        ` Kernel Features: ${Object.entries(feats)
+          .map(([k, v]) => `${k}=${v ? 'yes' : 'no'}`)
+          .join(' ')}`,
         ` Operating System: ${info['OperatingSystem']}`,
         ` OSType: linux`,
         ` Architecture: ${info['Architecture']}`,
@@ -91,9 +117,15 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         ` Name: ${info['Name']}`,
         ...rootlessLines(info['Rootless'] as RootlessInfo | undefined),
       ];
-      ctx.stdout.write(lines.join('\n') + '\n');
+      ctx.stdout.write(`${lines.join('\n')}\n`);
       // docker's warnings for what the host's cgroups cannot limit
-      const missing: Array<[string, string]> = [['MemoryLimit', 'No memory limit support'], ['SwapLimit', 'No swap limit support'], ['CpuCfsQuota', 'No cpu cfs quota support'], ['CpuCfsPeriod', 'No cpu cfs period support'], ['PidsLimit', 'No pids limit support']];
+      const missing: Array<[string, string]> = [
+        ['MemoryLimit', 'No memory limit support'],
+        ['SwapLimit', 'No swap limit support'],
+        ['CpuCfsQuota', 'No cpu cfs quota support'],
+        ['CpuCfsPeriod', 'No cpu cfs period support'],
+        ['PidsLimit', 'No pids limit support'],
+      ];
       for (const [k, w] of missing) if (info[k] === false) warn(ctx.stderr, `WARNING: ${w}`);
     });
 }

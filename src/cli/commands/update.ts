@@ -16,23 +16,23 @@ export function registerUpdate(parent: Command, ctx: CliContext, name = 'update'
     .argument('<containers...>')
     .option('--restart <policy>', 'restart policy to apply when a container exits');
   addResourceFlags(cmd).action(async (containers: string[], f: UpdateFlags) => {
-      const { resourceFlags } = await import('../run-spec.js');
-      const { parseRestart } = await import('../../core/spec/parse/index.js');
-      const { updateContainer } = await import('../../core/containers/update.js');
-      const { errorMessage } = await import('../../core/errors/berth-error.js');
-      const changes = { resources: typedFlags(() => resourceFlags(f)), ...(f.restart !== undefined ? { restartPolicy: parseRestart(f.restart) } : {}) };
-      const engine = await ctx.engine();
-      for (const c of containers) {
-        try {
-          await updateContainer(engine, c, changes);
-          ctx.stdout.write(`${c}\n`);
-        } catch (e) {
-          // docker goes on with the others and fails at the end
-          ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
-          ctx.setExitCode(1);
-        }
+    const { resourceFlags } = await import('../run-spec.js');
+    const { parseRestart } = await import('../../core/spec/parse/index.js');
+    const { updateContainer } = await import('../../core/containers/update.js');
+    const { errorMessage } = await import('../../core/errors/berth-error.js');
+    const changes = { resources: typedFlags(() => resourceFlags(f)), ...(f.restart !== undefined ? { restartPolicy: parseRestart(f.restart) } : {}) };
+    const engine = await ctx.engine();
+    for (const c of containers) {
+      try {
+        await updateContainer(engine, c, changes);
+        ctx.stdout.write(`${c}\n`);
+      } catch (e) {
+        // docker goes on with the others and fails at the end
+        ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
+        ctx.setExitCode(1);
       }
-    });
+    }
+  });
 }
 
 /**

@@ -42,8 +42,24 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
         for (const v of list) ctx.stdout.write(`${v.name}\n`);
         return;
       }
-      const rows = list.map((v) => ({ Driver: 'local', Name: v.name, Mountpoint: v.mountpoint, Scope: 'local', Labels: Object.entries(v.labels).map(([k, x]) => `${k}=${x}`).join(','), CreatedAt: v.created }));
-      ctx.stdout.write(formatRows({ format: f.format, defaultTable: 'table {{.Driver}}\t{{.Name}}', rows, headers: { Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', Scope: 'SCOPE', Labels: 'LABELS', CreatedAt: 'CREATED' } }));
+      const rows = list.map((v) => ({
+        Driver: 'local',
+        Name: v.name,
+        Mountpoint: v.mountpoint,
+        Scope: 'local',
+        Labels: Object.entries(v.labels)
+          .map(([k, x]) => `${k}=${x}`)
+          .join(','),
+        CreatedAt: v.created,
+      }));
+      ctx.stdout.write(
+        formatRows({
+          format: f.format,
+          defaultTable: 'table {{.Driver}}\t{{.Name}}',
+          rows,
+          headers: { Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', Scope: 'SCOPE', Labels: 'LABELS', CreatedAt: 'CREATED' },
+        }),
+      );
     });
   registerInspect(vol, ctx, 'inspect', 'volume');
   vol
@@ -55,10 +71,15 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .action(async (names: string[], f: { force?: boolean }) => {
       const { volumeUser } = await import('../../core/containers/volumes.js');
       const engine = await ctx.engine();
-      await forEachTarget(ctx, names, async (n) => {
-        engine.volumes.remove(n, () => volumeUser(engine, n), !!f.force);
-        return n;
-      }, { ignoreNotFound: !!f.force });
+      await forEachTarget(
+        ctx,
+        names,
+        async (n) => {
+          engine.volumes.remove(n, () => volumeUser(engine, n), !!f.force);
+          return n;
+        },
+        { ignoreNotFound: !!f.force },
+      );
     });
   vol
     .command('prune')

@@ -3,14 +3,25 @@ import type { Platform } from '../oci/types.js';
 
 /** Args docker passes to RUN without an ARG line (proxy settings), when --build-arg gives them. */
 export const PREDEFINED_ARGS: ReadonlySet<string> = new Set([
-  'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy',
-  'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
 ]);
 
 /** BuildKit's automatic platform args, in the global scope (a stage reads them with `ARG NAME`). */
 export function platformArgs(target: Platform, build: Platform): Map<string, string> {
   const m = new Map<string, string>();
-  for (const [prefix, p] of [['TARGET', target], ['BUILD', build]] as const) {
+  for (const [prefix, p] of [
+    ['TARGET', target],
+    ['BUILD', build],
+  ] as const) {
     m.set(`${prefix}PLATFORM`, formatPlatform(p));
     m.set(`${prefix}OS`, p.os);
     m.set(`${prefix}ARCH`, p.architecture);

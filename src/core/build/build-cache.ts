@@ -37,9 +37,7 @@ export class BuildCache {
 
   /** The step's result if cached and its layer (on top of parentChainId) is still there. */
   get(key: string, parentChainId: string | null): StepResult | undefined {
-    const row = this.db.prepare('SELECT layer, created FROM build_cache WHERE key = ?').get(key) as
-      | { layer: string | null; created: string }
-      | undefined;
+    const row = this.db.prepare('SELECT layer, created FROM build_cache WHERE key = ?').get(key) as { layer: string | null; created: string } | undefined;
     if (!row) return undefined;
     const layer = row.layer === null ? undefined : (JSON.parse(row.layer) as StepLayer);
     if (layer && (!this.content.has(layer.digest) || !this.layers.has(LayerStore.chainId(parentChainId, layer.diffId)))) return undefined;

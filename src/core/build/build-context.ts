@@ -60,7 +60,9 @@ export async function openBuildContext(src: ContextSource): Promise<BuildContext
       owned = true;
       await unpackArchive(fs.createReadStream(src.context), dir).catch((e: unknown) => {
         fs.rmSync(dir, { recursive: true, force: true });
-        throw e instanceof BerthError ? e : new BerthError('InvalidArgument', `context "${src.context}" is neither a directory nor a tar archive`, { cause: e });
+        throw e instanceof BerthError
+          ? e
+          : new BerthError('InvalidArgument', `context "${src.context}" is neither a directory nor a tar archive`, { cause: e });
       });
     }
   }
@@ -87,9 +89,8 @@ async function readContainerfile(
 ): Promise<{ text: string; name: string; filePath?: string }> {
   if (stdinFile !== undefined) return { text: stdinFile, name: 'Containerfile' };
   if (src.file === '-') return { text: (await readAll(src.stdin)).toString('utf8'), name: 'Containerfile' };
-  const candidates = src.file !== undefined
-    ? [unpacked ? path.join(dir, src.file) : path.resolve(src.file)]
-    : [path.join(dir, 'Containerfile'), path.join(dir, 'Dockerfile')];
+  const candidates =
+    src.file !== undefined ? [unpacked ? path.join(dir, src.file) : path.resolve(src.file)] : [path.join(dir, 'Containerfile'), path.join(dir, 'Dockerfile')];
   for (const c of candidates) {
     if (fs.existsSync(c) && fs.statSync(c).isFile()) {
       return { text: fs.readFileSync(c, 'utf8'), name: src.file ?? path.basename(c), filePath: c };

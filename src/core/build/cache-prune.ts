@@ -56,7 +56,14 @@ export function buildCacheRecords(ctx: EngineContext): BuildCacheRecord[] {
   for (const m of mounts) {
     const dir = path.join(cacheMountsDir(ctx), m);
     const st = fs.statSync(dir);
-    out.push({ id: m, type: 'exec.cachemount', size: dirSize(dir), created: (st.birthtimeMs > 0 ? st.birthtime : st.ctime).toISOString(), lastUsed: st.mtime.toISOString(), shared: false });
+    out.push({
+      id: m,
+      type: 'exec.cachemount',
+      size: dirSize(dir),
+      created: (st.birthtimeMs > 0 ? st.birthtime : st.ctime).toISOString(),
+      lastUsed: st.mtime.toISOString(),
+      shared: false,
+    });
   }
   return out;
 }
@@ -123,11 +130,18 @@ export function pruneBuildCache(ctx: EngineContext, opts: BuildCachePruneOptions
   // only what the forgotten steps named, of that only what no image, container or kept step
   // holds: a pull or load running meanwhile keeps its new layers
   const kept = new Set(
-    (tableExists(ctx) ? (ctx.db.prepare('SELECT layer FROM build_cache').all() as CacheRow[]) : []).flatMap((r) => (r.layer ? [(JSON.parse(r.layer) as { diffId: string }).diffId] : [])),
+    (tableExists(ctx) ? (ctx.db.prepare('SELECT layer FROM build_cache').all() as CacheRow[]) : []).flatMap((r) =>
+      r.layer ? [(JSON.parse(r.layer) as { diffId: string }).diffId] : [],
+    ),
   );
   const diffIds = new Set(cached.map((c) => c.diffId).filter((d) => !kept.has(d)));
   const live = ctx.containers.liveChainIds();
-  ctx.images.collectLayers(ctx.layers.list().filter((l) => diffIds.has(l.diffId) && !live.has(l.chainId)).map((l) => l.chainId));
+  ctx.images.collectLayers(
+    ctx.layers
+      .list()
+      .filter((l) => diffIds.has(l.diffId) && !live.has(l.chainId))
+      .map((l) => l.chainId),
+  );
   ctx.images.collectBlobs(cached.filter((c) => diffIds.has(c.diffId)).map((c) => c.digest));
   // and what killed builds left: overlay views (still mounted), ADD downloads, RUN mount copies
   const leftovers = reclaimLeftovers(ctx.paths, ['build']).reclaimed;

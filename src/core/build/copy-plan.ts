@@ -15,7 +15,16 @@ export type CopyEntry =
   | { type: 'directory'; name: string; mode: number; uid: number; gid: number; mtime: Date }
   | { type: 'symlink'; name: string; mode: number; uid: number; gid: number; mtime: Date; linkname: string }
   /** a FIFO or a device node of the source: copied as such (never opened), as docker's tar of the context does */
-  | { type: 'fifo' | 'character-device' | 'block-device'; name: string; mode: number; uid: number; gid: number; mtime: Date; devmajor: number; devminor: number }
+  | {
+      type: 'fifo' | 'character-device' | 'block-device';
+      name: string;
+      mode: number;
+      uid: number;
+      gid: number;
+      mtime: Date;
+      devmajor: number;
+      devminor: number;
+    }
   /** ADD of a local archive: its entries land under destDir */
   | { type: 'archive'; name: string; path: string };
 
@@ -101,7 +110,16 @@ export function planCopy(r: CopyRequest): CopyEntry[] {
       const name = fileTarget(m.name);
       ensureParents(name);
       const data = Buffer.from(r.inline.get(m.name) ?? '');
-      entries.push({ type: 'file', name, mode: mode ?? 0o644, uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mtime: new Date(0), size: data.length, src: { data } });
+      entries.push({
+        type: 'file',
+        name,
+        mode: mode ?? 0o644,
+        uid: owner?.uid ?? 0,
+        gid: owner?.gid ?? 0,
+        mtime: new Date(0),
+        size: data.length,
+        src: { data },
+      });
       continue;
     }
     if (m.kind === 'url') {
@@ -165,7 +183,10 @@ function matchSources(from: CopySourceRoot, word: string): Array<{ rel: string; 
     const abs = resolveInRoot(from.root, rel);
     const st = fs.statSync(abs, { throwIfNoEntry: false });
     if (!st || (from.ignore?.ignores(rel) ?? false)) {
-      throw new BerthError('NotFound', `file not found in ${from.label}${from.ignore ? ' or excluded by .dockerignore' : ''}: stat ${word}: file does not exist`);
+      throw new BerthError(
+        'NotFound',
+        `file not found in ${from.label}${from.ignore ? ' or excluded by .dockerignore' : ''}: stat ${word}: file does not exist`,
+      );
     }
     return [{ rel, abs, st }];
   }

@@ -11,18 +11,24 @@ const only = (text: string): Instruction => {
   return ins[1] as Instruction;
 };
 const syntaxError = (text: string, line: number, re: RegExp) => {
-  assert.throws(() => parse(text), (e: unknown) => {
-    assert.ok(e instanceof ContainerfileSyntaxError, String(e));
-    assert.equal(e.line, line);
-    assert.match(e.message, re);
-    assert.match(e.message, /^Containerfile:\d+: /);
-    return true;
-  });
+  assert.throws(
+    () => parse(text),
+    (e: unknown) => {
+      assert.ok(e instanceof ContainerfileSyntaxError, String(e));
+      assert.equal(e.line, line);
+      assert.match(e.message, re);
+      assert.match(e.message, /^Containerfile:\d+: /);
+      return true;
+    },
+  );
 };
 
 test('parseContainerfile() reads FROM with AS and --platform', () => {
   const cf = parse('from --platform=linux/amd64 busybox:1 AS Build\nFROM build\n');
-  assert.deepEqual(cf.instructions.map((i) => i.kind), ['FROM', 'FROM']);
+  assert.deepEqual(
+    cf.instructions.map((i) => i.kind),
+    ['FROM', 'FROM'],
+  );
   const f = cf.instructions[0] as Extract<Instruction, { kind: 'FROM' }>;
   assert.equal(f.image, 'busybox:1');
   assert.equal(f.stageName, 'build');
@@ -50,7 +56,10 @@ test('line continuations join lines and drop comment and empty lines inside them
 
 test('comments and blank lines are skipped; instruction words are case-insensitive', () => {
   const cf = parse('# hello\n\nfrom busybox\n   # indented comment\nrun true\n');
-  assert.deepEqual(cf.instructions.map((i) => i.kind), ['FROM', 'RUN']);
+  assert.deepEqual(
+    cf.instructions.map((i) => i.kind),
+    ['FROM', 'RUN'],
+  );
 });
 
 test('the escape directive switches the continuation and escape character', () => {
@@ -94,7 +103,11 @@ test('COPY and ADD take flags, globs and the JSON form', () => {
 });
 
 test('ENV and LABEL take key=value pairs and the legacy one-pair form', () => {
-  assert.deepEqual((only('ENV A=1 B="two words" C=') as { pairs: unknown }).pairs, [['A', '1'], ['B', '"two words"'], ['C', '']]);
+  assert.deepEqual((only('ENV A=1 B="two words" C=') as { pairs: unknown }).pairs, [
+    ['A', '1'],
+    ['B', '"two words"'],
+    ['C', ''],
+  ]);
   assert.deepEqual((only('ENV PATH /usr/bin:/bin  ') as { pairs: unknown }).pairs, [['PATH', '/usr/bin:/bin']]);
   assert.deepEqual((only('LABEL "com.x y"=z') as { pairs: unknown }).pairs, [['"com.x y"', 'z']]);
   syntaxError('FROM a\nENV A=1 B\n', 2, /can't find = in "B"/);
@@ -144,16 +157,19 @@ test('ONBUILD holds a parsed trigger and refuses ONBUILD, FROM and MAINTAINER', 
 });
 
 test('an unknown instruction is an error with file, line, column and the instruction', () => {
-  assert.throws(() => parseContainerfile('FROM a\n  FORM b\n', 'sub/Dockerfile'), (e: unknown) => {
-    assert.ok(e instanceof ContainerfileSyntaxError);
-    assert.equal(e.file, 'sub/Dockerfile');
-    assert.equal(e.line, 2);
-    assert.equal(e.column, 3);
-    assert.equal(e.instruction, 'FORM b');
-    assert.equal(e.message, 'sub/Dockerfile:2: unknown instruction: FORM: "FORM b"');
-    assert.equal(e.kind, 'InvalidArgument');
-    return true;
-  });
+  assert.throws(
+    () => parseContainerfile('FROM a\n  FORM b\n', 'sub/Dockerfile'),
+    (e: unknown) => {
+      assert.ok(e instanceof ContainerfileSyntaxError);
+      assert.equal(e.file, 'sub/Dockerfile');
+      assert.equal(e.line, 2);
+      assert.equal(e.column, 3);
+      assert.equal(e.instruction, 'FORM b');
+      assert.equal(e.message, 'sub/Dockerfile:2: unknown instruction: FORM: "FORM b"');
+      assert.equal(e.kind, 'InvalidArgument');
+      return true;
+    },
+  );
 });
 
 test('RUN --mount repeats, one value per line; RUN --security is refused rather than ignored', () => {

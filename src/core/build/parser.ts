@@ -13,8 +13,24 @@ const FLAGS: Record<string, readonly string[]> = {
 };
 
 const KNOWN = new Set([
-  'FROM', 'RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'ENV', 'LABEL', 'ARG', 'WORKDIR', 'USER',
-  'STOPSIGNAL', 'MAINTAINER', 'EXPOSE', 'VOLUME', 'SHELL', 'HEALTHCHECK', 'ONBUILD',
+  'FROM',
+  'RUN',
+  'CMD',
+  'ENTRYPOINT',
+  'COPY',
+  'ADD',
+  'ENV',
+  'LABEL',
+  'ARG',
+  'WORKDIR',
+  'USER',
+  'STOPSIGNAL',
+  'MAINTAINER',
+  'EXPOSE',
+  'VOLUME',
+  'SHELL',
+  'HEALTHCHECK',
+  'ONBUILD',
 ]);
 
 const HEREDOC_RE = /^<<(-?)(["']?)([A-Za-z0-9_.\-/]+)\2$/;
@@ -72,7 +88,7 @@ function readDirectives(lines: string[], cf: Containerfile): number {
     if (seen.has(key)) throw syntax(cf, i + 1, `only one ${key} parser directive can be used`, lines[i] as string);
     seen.add(key);
     if (key === 'escape') {
-      if (value !== '\\' && value !== '`') throw syntax(cf, i + 1, `invalid escape token '${value}' does not match ` + '` or \\', lines[i] as string);
+      if (value !== '\\' && value !== '`') throw syntax(cf, i + 1, `invalid escape token '${value}' does not match \` or \\`, lines[i] as string);
       cf.escape = value;
     } else if (key === 'syntax') cf.syntax = value;
   }

@@ -7,7 +7,14 @@ import { insideRoot, parseRunMount, treeDigest } from './run-mounts.js';
 
 test("RUN --mount specs as BuildKit writes them: defaults per type, docker's key aliases", () => {
   assert.deepEqual(parseRunMount('type=cache,target=/root/.cache,id=pip,sharing=locked,mode=0700,uid=10'), {
-    type: 'cache', target: '/root/.cache', source: '.', readonly: false, id: 'pip', mode: 0o700, uid: 10, required: false,
+    type: 'cache',
+    target: '/root/.cache',
+    source: '.',
+    readonly: false,
+    id: 'pip',
+    mode: 0o700,
+    uid: 10,
+    required: false,
   });
   const bind = parseRunMount('target=/src,source=app,from=builder');
   assert.deepEqual([bind.type, bind.readonly, bind.from, bind.source], ['bind', true, 'builder', 'app']);

@@ -53,7 +53,29 @@ export function parseRunMount(spec: string): RunMount {
     return n;
   };
   for (const k of kv.keys()) {
-    if (!['type', 'target', 'dst', 'destination', 'source', 'src', 'from', 'ro', 'readonly', 'rw', 'readwrite', 'id', 'sharing', 'mode', 'uid', 'gid', 'size', 'required', 'env'].includes(k)) {
+    if (
+      ![
+        'type',
+        'target',
+        'dst',
+        'destination',
+        'source',
+        'src',
+        'from',
+        'ro',
+        'readonly',
+        'rw',
+        'readwrite',
+        'id',
+        'sharing',
+        'mode',
+        'uid',
+        'gid',
+        'size',
+        'required',
+        'env',
+      ].includes(k)
+    ) {
       throw new BerthError('InvalidArgument', `RUN --mount: unknown key "${k}"`);
     }
   }

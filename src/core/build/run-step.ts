@@ -86,7 +86,12 @@ export async function runStep(ctx: EngineContext, state: ImageState, o: RunStepO
       throw new BerthError('FailedPrecondition', `running "${o.argv.join(' ')}": exit status ${code}`);
     }
     const upper = containerPaths(ctx.paths, id).upper;
-    dropMountStubs(ctx, state.chainIds, upper, (o.mounts ?? []).map((m) => m.target));
+    dropMountStubs(
+      ctx,
+      state.chainIds,
+      upper,
+      (o.mounts ?? []).map((m) => m.target),
+    );
     const { packDiff } = await import('../snapshots/unpack.js');
     return await storeLayer(ctx, state.chainIds[state.chainIds.length - 1] ?? null, packDiff(upper));
   } finally {
@@ -96,7 +101,11 @@ export async function runStep(ctx: EngineContext, state: ImageState, o: RunStepO
 
 async function runAttached(ctx: EngineContext, id: string, o: RunStepOptions): Promise<number> {
   let session: Awaited<ReturnType<typeof attach>> | undefined;
-  const onAbort = () => void ctx.runtime().kill(id, 'SIGKILL', true).catch(() => undefined);
+  const onAbort = () =>
+    void ctx
+      .runtime()
+      .kill(id, 'SIGKILL', true)
+      .catch(() => undefined);
   try {
     await startContainer(ctx, id, {
       attachedPid: process.pid,

@@ -37,7 +37,12 @@ export function planStages(cf: Containerfile, target: string | undefined, global
       stages.push({ index: stages.length, ...(ins.stageName ? { name: ins.stageName } : {}), from: ins, body: [] });
     } else if (stages.length === 0) {
       if (ins.kind !== 'ARG') {
-        throw new ContainerfileSyntaxError({ file: cf.file, line: ins.line, reason: `no build stage in current context: ${ins.kind} must come after FROM`, instruction: ins.original });
+        throw new ContainerfileSyntaxError({
+          file: cf.file,
+          line: ins.line,
+          reason: `no build stage in current context: ${ins.kind} must come after FROM`,
+          instruction: ins.original,
+        });
       }
       globalArgs.push(ins);
     } else (stages[stages.length - 1] as Stage).body.push(ins);
@@ -46,7 +51,8 @@ export function planStages(cf: Containerfile, target: string | undefined, global
   const seen = new Set<string>();
   for (const s of stages) {
     if (s.name !== undefined) {
-      if (seen.has(s.name)) throw new ContainerfileSyntaxError({ file: cf.file, line: s.from.line, reason: `duplicate stage name "${s.name}"`, instruction: s.from.original });
+      if (seen.has(s.name))
+        throw new ContainerfileSyntaxError({ file: cf.file, line: s.from.line, reason: `duplicate stage name "${s.name}"`, instruction: s.from.original });
       seen.add(s.name);
     }
   }

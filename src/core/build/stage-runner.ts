@@ -272,7 +272,8 @@ class StageRunner {
     // BuildKit's RUN --network=default|none|host; default is the build's --network, else the
     // default bridge: a RUN step is isolated from the host's network as docker's and podman's are
     const flag = ins.flags['network'];
-    if (flag !== undefined && !['host', 'none', 'default'].includes(flag)) throw new BerthError('InvalidArgument', `RUN --network=${flag}: only default, none and host are supported`);
+    if (flag !== undefined && !['host', 'none', 'default'].includes(flag))
+      throw new BerthError('InvalidArgument', `RUN --network=${flag}: only default, none and host are supported`);
     const network = flag === undefined || flag === 'default' ? (this.s.opts.network ?? 'bridge') : flag;
     const createdBy = `RUN ${args.length ? `|${args.length} ${args.join(' ')} ` : ''}${argv.join(' ')}`;
     const lex = this.lex();
@@ -338,7 +339,11 @@ class StageRunner {
       } else if (m.type === 'secret') {
         const src = opts.secrets?.get(m.id);
         if (src === undefined) {
-          if (m.required) throw new BerthError('InvalidArgument', `RUN --mount=type=secret: secret "${m.id}" is required but was not given (berth build --secret id=${m.id},src=FILE)`);
+          if (m.required)
+            throw new BerthError(
+              'InvalidArgument',
+              `RUN --mount=type=secret: secret "${m.id}" is required but was not given (berth build --secret id=${m.id},src=FILE)`,
+            );
         } else {
           // a copy the RUN can read (mode 0400 unless asked), removed with the step
           const file = path.join(scratch, `secret-${i}`);

@@ -63,7 +63,12 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
     rootfs: { type: 'layers', diff_ids: [...(baseConfig.rootfs?.diff_ids ?? []), layer.diffId] },
     history: [
       ...(baseConfig.history ?? []),
-      { created: now, created_by: [rec.path, ...rec.args].join(' '), ...(opts.author ? { author: opts.author } : {}), ...(opts.message ? { comment: opts.message } : {}) },
+      {
+        created: now,
+        created_by: [rec.path, ...rec.args].join(' '),
+        ...(opts.author ? { author: opts.author } : {}),
+        ...(opts.message ? { comment: opts.message } : {}),
+      },
     ],
   };
   const layers = [...(baseManifest.layers ?? []), { mediaType: MEDIA_TYPES.ociLayer, digest: layer.digest, size: layer.size }];

@@ -36,9 +36,7 @@ export class ContainerStore {
     ContainerStore.validateName(rec.name);
     try {
       this.db
-        .prepare(
-          'INSERT INTO containers (id, name, image_id, created, spec, path, args, state, pending_pid, image) VALUES (?,?,?,?,?,?,?,?,?,?)',
-        )
+        .prepare('INSERT INTO containers (id, name, image_id, created, spec, path, args, state, pending_pid, image) VALUES (?,?,?,?,?,?,?,?,?,?)')
         .run(
           rec.id,
           rec.name,

@@ -118,7 +118,13 @@ function goFileMode(st: fs.Stats): number {
 }
 
 /** docker cp CONTAINER:SRC DEST (DEST "-" writes a tar stream). */
-export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath: string, dest: string | Writable, opts: { followLink?: boolean; archive?: boolean } = {}): Promise<void> {
+export async function copyFromContainer(
+  ctx: EngineContext,
+  ref: string,
+  ctrPath: string,
+  dest: string | Writable,
+  opts: { followLink?: boolean; archive?: boolean } = {},
+): Promise<void> {
   await withRootfs(ctx, ref, async (rootfs) => {
     const src = resolveSource(rootfs, ctrPath, opts.followLink);
     if (typeof dest !== 'string') {
@@ -139,7 +145,13 @@ export async function copyFromContainer(ctx: EngineContext, ref: string, ctrPath
 }
 
 /** docker cp SRC CONTAINER:DEST (SRC "-" reads a tar stream). Everything lands inside the rootfs. */
-export async function copyToContainer(ctx: EngineContext, ref: string, src: string | Readable, ctrPath: string, opts: { archive?: boolean } = {}): Promise<void> {
+export async function copyToContainer(
+  ctx: EngineContext,
+  ref: string,
+  src: string | Readable,
+  ctrPath: string,
+  opts: { archive?: boolean } = {},
+): Promise<void> {
   await withRootfs(ctx, ref, async (rootfs) => {
     const target = resolveInRoot(rootfs, ctrPath);
     const targetIsDir = fs.existsSync(target) && fs.statSync(target).isDirectory();
@@ -181,9 +193,22 @@ export async function copyToContainer(ctx: EngineContext, ref: string, src: stri
     }
     // tar the host source under its new name and unpack it with the hostile-input-safe unpacker
     // (unpack.js is imported above, before spawning: node discards a child's unread output once it exits)
-    const child = spawn('tar', ['-C', path.dirname(abs), ...owners, '--transform', `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`, '-cf', '-', path.basename(abs)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      'tar',
+      [
+        '-C',
+        path.dirname(abs),
+        ...owners,
+        '--transform',
+        `s|^${escapeSedPattern(path.basename(abs))}|${escapeSedReplacement(name)}|`,
+        '-cf',
+        '-',
+        path.basename(abs),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await unpackLayer(child.stdout, destDir);
   });
 }

@@ -39,7 +39,10 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   for (const l of input.links ?? []) {
     const target = ctx.containers.lookup(l.split(':')[0] as string);
     if (target.state.status !== 'running' && target.state.status !== 'paused') {
-      throw new BerthError('FailedPrecondition', `Cannot link to a non running container: /${target.name} AS /${input.name ?? 'new'}/${l.split(':')[1] ?? target.name}`);
+      throw new BerthError(
+        'FailedPrecondition',
+        `Cannot link to a non running container: /${target.name} AS /${input.name ?? 'new'}/${l.split(':')[1] ?? target.name}`,
+      );
     }
   }
   for (const m of volumesFrom(ctx, input.volumesFrom ?? [])) {
@@ -81,10 +84,15 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     for (const m of spec.mounts) {
       if (m.type !== 'volume') continue;
       // --mount volume-opt/volume-label: how a volume this container creates is made (an existing one keeps its own)
-      const pairs = (prefix: string) => Object.fromEntries(m.options.filter((o) => o.startsWith(prefix)).map((o) => [o.slice(prefix.length, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
+      const pairs = (prefix: string) =>
+        Object.fromEntries(m.options.filter((o) => o.startsWith(prefix)).map((o) => [o.slice(prefix.length, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
       const options = pairs('volume-opt:');
       const labels = pairs('volume-label:');
-      const v = ctx.volumes.create({ ...(m.source ? { name: m.source } : {}), ...(Object.keys(options).length ? { options } : {}), ...(Object.keys(labels).length ? { labels } : {}) });
+      const v = ctx.volumes.create({
+        ...(m.source ? { name: m.source } : {}),
+        ...(Object.keys(options).length ? { options } : {}),
+        ...(Object.keys(labels).length ? { labels } : {}),
+      });
       m.options = m.options.filter((o) => !o.startsWith('volume-opt:') && !o.startsWith('volume-label:'));
       m.source = v.name;
     }

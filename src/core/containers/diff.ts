@@ -8,7 +8,21 @@ import { containerPaths } from './container-paths.js';
  * empty files and directories the runtime creates in the upper dir to mount on are not the
  * container's changes, and docker diff never lists them.
  */
-const INIT_PATHS = new Set(['/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/etc/mtab', '/dev/pts', '/dev/shm', '/dev/mqueue', '/dev/console', '/proc', '/sys', '/sys/fs/cgroup', '/run/.containerenv', '/.dockerenv']);
+const INIT_PATHS = new Set([
+  '/etc/hostname',
+  '/etc/hosts',
+  '/etc/resolv.conf',
+  '/etc/mtab',
+  '/dev/pts',
+  '/dev/shm',
+  '/dev/mqueue',
+  '/dev/console',
+  '/proc',
+  '/sys',
+  '/sys/fs/cgroup',
+  '/run/.containerenv',
+  '/.dockerenv',
+]);
 
 /** docker diff: what the container changed, read from its overlay upper dir against the image layers. */
 export function containerDiff(ctx: EngineContext, ref: string): Change[] {

@@ -16,7 +16,7 @@ export function hostsFile(hostname: string, extraHosts: string[], net: { ip?: st
   ];
   lines.push(...extraHostLines(extraHosts, net.gateway ?? '127.0.0.1'));
   lines.push(`${net.ip || '127.0.1.1'}\t${hostname}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** docker's --add-host host:ip (the ip may itself hold colons for IPv6) as /etc/hosts lines. */
@@ -64,5 +64,5 @@ export function resolvConf(dns: string[], search: string[], options: string[]): 
   for (const d of dns) out.push(`nameserver ${d}`);
   if (search.length) out.push(`search ${search.join(' ')}`);
   if (options.length) out.push(`options ${options.join(' ')}`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -131,7 +131,10 @@ export async function finalizeExit(ctx: EngineContext, rec: ContainerRecord): Pr
   stopHealthMonitor(ctx, rec.id);
   // the runtime's delete (a process) and the unmount run side by side
   trace('finalize begin');
-  const deleted = ctx.runtime().delete(rec.id, true).catch(() => undefined);
+  const deleted = ctx
+    .runtime()
+    .delete(rec.id, true)
+    .catch(() => undefined);
   // networks: rules, lease, veth, DNS entry and namespace go with the process (retried by repair)
   const netDown = tearDownNetwork(ctx, rec.id).catch(() => undefined);
   // and a shareable container's host-side /dev/shm goes with its run (peers joined it while it

@@ -1,7 +1,23 @@
 import { BerthError } from '../errors/berth-error.js';
 import type { ContainerRecord } from './container-record.js';
 
-const KEYS = new Set(['id', 'name', 'label', 'exited', 'status', 'ancestor', 'before', 'since', 'volume', 'health', 'network', 'publish', 'expose', 'is-task', 'pod']);
+const KEYS = new Set([
+  'id',
+  'name',
+  'label',
+  'exited',
+  'status',
+  'ancestor',
+  'before',
+  'since',
+  'volume',
+  'health',
+  'network',
+  'publish',
+  'expose',
+  'is-task',
+  'pod',
+]);
 const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
 
 export type Filters = Map<string, string[]>;
@@ -66,7 +82,7 @@ export function matchContainer(
             c.imageId === v ||
             c.imageId.replace('sha256:', '').startsWith(v.replace('sha256:', '')) ||
             c.spec.image === v ||
-            opts.imageNames(c.imageId).some((n) => n === v || n === `${v}:latest` || n.startsWith(`${v}:`) && !v.includes(':'))
+            opts.imageNames(c.imageId).some((n) => n === v || n === `${v}:latest` || (n.startsWith(`${v}:`) && !v.includes(':')))
           );
         case 'before': {
           const t = opts.created(v);

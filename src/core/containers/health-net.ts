@@ -26,10 +26,17 @@ function containerAddress(ctx: EngineContext, rec: ContainerRecord): string | un
     mode = other.spec.network;
   }
   if (mode === 'host') return '127.0.0.1';
-  return networkStore(ctx).endpoints(id).find((e) => e.ip)?.ip;
+  return networkStore(ctx)
+    .endpoints(id)
+    .find((e) => e.ip)?.ip;
 }
 
-export async function netProbe(ctx: EngineContext, rec: ContainerRecord, test: readonly string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+export async function netProbe(
+  ctx: EngineContext,
+  rec: ContainerRecord,
+  test: readonly string[],
+  timeoutMs: number,
+): Promise<{ exitCode: number; output: string }> {
   const host = (test[0] === 'BERTH-HTTP-GET' ? test[2] : test[1]) || containerAddress(ctx, rec);
   if (!host) return { exitCode: 1, output: 'the container has no address the host can reach (network none)' };
   if (test[0] === 'BERTH-TCP') {
@@ -52,12 +59,15 @@ export async function netProbe(ctx: EngineContext, rec: ContainerRecord, test: r
   const path = test[4] || '/';
   const lib = scheme === 'https' ? https : http;
   return new Promise((resolve) => {
-    const req = lib.get({ host, port, path, timeout: timeoutMs, headers: { 'User-Agent': 'kube-probe/berth' }, ...(scheme === 'https' ? { rejectUnauthorized: false } : {}) }, (res) => {
-      res.resume();
-      const code = res.statusCode ?? 0;
-      // Kubernetes: 200 <= status < 400 succeeds
-      resolve({ exitCode: code >= 200 && code < 400 ? 0 : 1, output: `HTTP ${code} from ${scheme}://${host}:${port}${path}` });
-    });
+    const req = lib.get(
+      { host, port, path, timeout: timeoutMs, headers: { 'User-Agent': 'kube-probe/berth' }, ...(scheme === 'https' ? { rejectUnauthorized: false } : {}) },
+      (res) => {
+        res.resume();
+        const code = res.statusCode ?? 0;
+        // Kubernetes: 200 <= status < 400 succeeds
+        resolve({ exitCode: code >= 200 && code < 400 ? 0 : 1, output: `HTTP ${code} from ${scheme}://${host}:${port}${path}` });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (e) => resolve({ exitCode: 1, output: `${scheme}://${host}:${port}${path}: ${e.message}` }));
   });

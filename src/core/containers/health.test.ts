@@ -7,14 +7,18 @@ const probe = (code: number) => ({ Start: '2026-01-01T00:00:00Z', End: '2026-01-
 
 test('--health-* flags make a healthcheck; --no-healthcheck is NONE and goes alone', () => {
   assert.equal(healthcheckFromFlags({}), undefined);
-  assert.deepEqual(healthcheckFromFlags({ cmd: 'curl -f http://x/', interval: 2 * S, retries: 5 }), { Test: ['CMD-SHELL', 'curl -f http://x/'], Interval: 2 * S, Retries: 5 });
+  assert.deepEqual(healthcheckFromFlags({ cmd: 'curl -f http://x/', interval: 2 * S, retries: 5 }), {
+    Test: ['CMD-SHELL', 'curl -f http://x/'],
+    Interval: 2 * S,
+    Retries: 5,
+  });
   assert.deepEqual(healthcheckFromFlags({ none: true }), { Test: ['NONE'] });
   assert.throws(() => healthcheckFromFlags({ none: true, retries: 1 }), /--no-healthcheck conflicts with --health-\* options/);
   assert.throws(() => healthcheckFromFlags({ interval: 500 }), /--health-interval cannot be less than 1ms/);
   assert.throws(() => healthcheckFromFlags({ retries: -1 }), /--health-retries cannot be negative/);
 });
 
-test('the container\'s settings replace the image\'s one by one; NONE and an empty test mean none', () => {
+test("the container's settings replace the image's one by one; NONE and an empty test mean none", () => {
   const image = { Test: ['CMD', 'true'], Interval: 5 * S, Timeout: 3 * S, Retries: 2 };
   assert.deepEqual(mergeHealthcheck({ Retries: 7 }, image), { Test: ['CMD', 'true'], Interval: 5 * S, Timeout: 3 * S, Retries: 7 });
   assert.deepEqual(mergeHealthcheck({ Test: ['NONE'] }, image), { Test: ['NONE'] });
@@ -25,7 +29,7 @@ test('the container\'s settings replace the image\'s one by one; NONE and an emp
   assert.equal(effectiveHealthcheck(rec(undefined, { Test: [] })), undefined);
 });
 
-test('probes fold into docker\'s states: retries failures make unhealthy, a success heals, the start period forgives', () => {
+test("probes fold into docker's states: retries failures make unhealthy, a success heals, the start period forgives", () => {
   const hc = { Retries: 2 };
   let s: HealthState = { Status: 'starting', FailingStreak: 0, Log: [] };
   s = applyProbe(s, probe(1), hc, true);

@@ -67,13 +67,24 @@ export function healthcheckFromFlags(f: {
   retries?: number | undefined;
   none?: boolean | undefined;
 }): HealthConfig | undefined {
-  const any = f.cmd !== undefined || f.interval !== undefined || f.timeout !== undefined || f.startPeriod !== undefined || f.startInterval !== undefined || f.retries !== undefined;
+  const any =
+    f.cmd !== undefined ||
+    f.interval !== undefined ||
+    f.timeout !== undefined ||
+    f.startPeriod !== undefined ||
+    f.startInterval !== undefined ||
+    f.retries !== undefined;
   if (f.none) {
     if (any) throw new BerthError('InvalidArgument', '--no-healthcheck conflicts with --health-* options');
     return { Test: ['NONE'] };
   }
   if (!any) return undefined;
-  for (const [flag, v] of [['--health-interval', f.interval], ['--health-timeout', f.timeout], ['--health-start-period', f.startPeriod], ['--health-start-interval', f.startInterval]] as const) {
+  for (const [flag, v] of [
+    ['--health-interval', f.interval],
+    ['--health-timeout', f.timeout],
+    ['--health-start-period', f.startPeriod],
+    ['--health-start-interval', f.startInterval],
+  ] as const) {
     if (v !== undefined && v !== 0 && v < 1_000_000) throw new BerthError('InvalidArgument', `${flag} cannot be less than 1ms`);
     if (v !== undefined && v < 0) throw new BerthError('InvalidArgument', `${flag} cannot be negative`);
   }
@@ -92,7 +103,8 @@ export function healthcheckFromFlags(f: {
 export function mergeHealthcheck(own: HealthConfig | undefined, image: HealthConfig | undefined): HealthConfig | undefined {
   if (!own) return undefined;
   if (own.Test?.[0] === 'NONE') return own;
-  const pick = <K extends keyof HealthConfig>(k: K) => (own[k] !== undefined && own[k] !== 0 && !(Array.isArray(own[k]) && own[k].length === 0) ? own[k] : image?.[k]);
+  const pick = <K extends keyof HealthConfig>(k: K) =>
+    own[k] !== undefined && own[k] !== 0 && !(Array.isArray(own[k]) && own[k].length === 0) ? own[k] : image?.[k];
   const out: HealthConfig = {};
   for (const k of ['Test', 'Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const) {
     const v = pick(k);
@@ -234,7 +246,8 @@ export async function monitorHealth(ctx: EngineContext, id: string, runId: strin
     if (cur.monitorPid !== process.pid && isLive(cur.monitorPid, cur.monitorStartTime)) return;
     const startPeriod = (hc.StartPeriod ?? 0) / 1e6;
     const inStartPeriod = Date.now() - Date.parse(rec.state.startedAt) < startPeriod;
-    const waitMs = cur.Status === 'starting' && inStartPeriod ? (hc.StartInterval || HEALTH_DEFAULTS.StartInterval) / 1e6 : (hc.Interval || HEALTH_DEFAULTS.Interval) / 1e6;
+    const waitMs =
+      cur.Status === 'starting' && inStartPeriod ? (hc.StartInterval || HEALTH_DEFAULTS.StartInterval) / 1e6 : (hc.Interval || HEALTH_DEFAULTS.Interval) / 1e6;
     await new Promise((r) => setTimeout(r, waitMs));
     const now = ctx.containers.get(id);
     if (!now || now.state.runId !== runId || now.state.status !== 'running') {
@@ -251,7 +264,10 @@ export async function monitorHealth(ctx: EngineContext, id: string, runId: strin
     if (next.Status !== before.Status) containerEvent(ctx, still, `health_status: ${next.Status}`);
     // podman's --health-on-failure=kill (kube's liveness probe): the restart policy takes it from there
     if (next.Status === 'unhealthy' && before.Status !== 'unhealthy' && still.spec.healthOnFailure === 'kill') {
-      await ctx.runtime().kill(id, 9, true).catch(() => undefined);
+      await ctx
+        .runtime()
+        .kill(id, 9, true)
+        .catch(() => undefined);
       return;
     }
   }

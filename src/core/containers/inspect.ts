@@ -62,7 +62,9 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
     AppArmorProfile: '',
     ExecIDs: nilSlice(),
     HostConfig: {
-      Binds: orNil(spec.binds ?? spec.mounts.filter((m) => m.type !== 'tmpfs' && m.source !== '').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)),
+      Binds: orNil(
+        spec.binds ?? spec.mounts.filter((m) => m.type !== 'tmpfs' && m.source !== '').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+      ),
       ContainerIDFile: '',
       VolumesFrom: orNil(spec.volumesFrom ?? []),
       CgroupParent: spec.cgroupParent ?? '',
@@ -219,7 +221,10 @@ function memorySwap(r: ContainerRecord['spec']['resources'], swapLimit: boolean 
 }
 
 /** One of docker's Blkio throttle lists: `{Path, Rate}` per device, null when none. */
-function throttleList(r: ContainerRecord['spec']['resources'], kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops'): Array<{ Path: string; Rate: number }> | null {
+function throttleList(
+  r: ContainerRecord['spec']['resources'],
+  kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops',
+): Array<{ Path: string; Rate: number }> | null {
   const list = (r.blkioThrottle ?? []).filter((t) => t.kind === kind);
   return list.length ? list.map((t) => ({ Path: t.path ?? `/dev/block/${t.major}:${t.minor}`, Rate: t.rate })) : null;
 }

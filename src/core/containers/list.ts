@@ -19,7 +19,8 @@ export function podOfContainer(ctx: EngineContext, rec: { spec: { pod?: string }
 export function listContainers(ctx: EngineContext, opts: { all: boolean; filters: Filters }): ContainerRecord[] {
   let list = ctx.containers.list().map((c) => refreshContainer(ctx, c));
   const f = opts.filters;
-  if (!opts.all && !f.has('status') && !f.has('exited')) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');
+  if (!opts.all && !f.has('status') && !f.has('exited'))
+    list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');
   const names = (id: string) => ctx.images.find(id)?.tags ?? [];
   return list.filter((c) =>
     matchContainer(c, f, {

@@ -21,7 +21,11 @@ export async function withContainer<T>(
 }
 
 /** withContainer for a known id, without waiting: undefined while someone else holds its lock. */
-export async function withContainerIfFree<T>(ctx: EngineContext, id: string, fn: (rec: ContainerRecord, lock: HeldLock) => Promise<T> | T): Promise<T | undefined> {
+export async function withContainerIfFree<T>(
+  ctx: EngineContext,
+  id: string,
+  fn: (rec: ContainerRecord, lock: HeldLock) => Promise<T> | T,
+): Promise<T | undefined> {
   return withObjectLockIfFree(ctx.paths, 'container', id, (lock) => fn(current(ctx, id, id, lock), lock));
 }
 

@@ -28,7 +28,11 @@ export interface ContainerRow {
  * The rows of `ps`. With `fields`, only those are filled in (the others are ''): the default
  * table shows 7 of the 14, and the others cost queries of the network store per container.
  */
-export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts: { noTrunc: boolean; size: boolean; fields?: ReadonlySet<string> }): ContainerRow[] {
+export function containerRows(
+  ctx: EngineContext,
+  list: ContainerRecord[],
+  opts: { noTrunc: boolean; size: boolean; fields?: ReadonlySet<string> },
+): ContainerRow[] {
   const now = new Date();
   const want = (field: keyof ContainerRow): boolean => !opts.fields || opts.fields.has(field);
   return list.map((c) => {
@@ -53,8 +57,17 @@ export function containerRows(ctx: EngineContext, list: ContainerRecord[], opts:
       }),
       Size: opts.size ? `${humanSize(dirSize(containerPaths(ctx.paths, c.id).upper))} (virtual ${humanSize(c.image.size)})` : '',
       Names: c.name,
-      Labels: !want('Labels') ? '' : Object.entries(c.spec.labels).map(([k, v]) => `${k}=${v}`).join(','),
-      Mounts: !want('Mounts') ? '' : c.spec.mounts.filter((m) => m.type !== 'tmpfs').map((m) => (m.type === 'volume' ? m.source : m.source)).join(','),
+      Labels: !want('Labels')
+        ? ''
+        : Object.entries(c.spec.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+      Mounts: !want('Mounts')
+        ? ''
+        : c.spec.mounts
+            .filter((m) => m.type !== 'tmpfs')
+            .map((m) => (m.type === 'volume' ? m.source : m.source))
+            .join(','),
       Networks: want('Networks') ? networkNames(ctx, c) : '',
       LocalVolumes: !want('LocalVolumes') ? '' : String(c.spec.mounts.filter((m) => m.type === 'volume').length),
     };
@@ -74,4 +87,3 @@ export function containerNetworks(ctx: EngineContext, c: ContainerRecord, withId
   });
   return nets.length ? nets : [c.spec.network];
 }
-

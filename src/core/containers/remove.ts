@@ -39,7 +39,10 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
     const seen = refreshContainer(ctx, ctx.containers.lookup(ref));
     if (seen.state.status === 'running' || seen.state.status === 'paused') {
       ctx.containers.updateState(seen.id, (s) => ({ ...s, stoppedByUser: true }));
-      await ctx.runtime().kill(seen.id, 'KILL', true).catch(() => undefined);
+      await ctx
+        .runtime()
+        .kill(seen.id, 'KILL', true)
+        .catch(() => undefined);
     }
   }
   return withContainer(ctx, ref, async (found, _seen, lock) => {

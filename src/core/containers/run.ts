@@ -109,7 +109,11 @@ export async function runForeground(ctx: EngineContext, id: string, io: Foregrou
   let bundle = '';
   let started = false;
   const pending: NodeJS.Signals[] = [];
-  const forward = (sig: NodeJS.Signals) => void ctx.runtime().kill(id, sig, false).catch(() => undefined);
+  const forward = (sig: NodeJS.Signals) =>
+    void ctx
+      .runtime()
+      .kill(id, sig, false)
+      .catch(() => undefined);
   const stopRelay = hooks.relaySignals?.((sig) => (started ? forward(sig) : pending.push(sig))) ?? (() => undefined);
   let unbind = () => {};
   let detached = false;

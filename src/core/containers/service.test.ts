@@ -205,17 +205,23 @@ describe('container verbs under locks, with a fake OCI runtime', () => {
       stopContainer(engine, c.id, { timeout: 1 }),
       killContainer(engine, c.id, 'SIGTERM'),
     ]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'], JSON.stringify(results));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+      JSON.stringify(results),
+    );
     assert.equal(status(c.id)?.status, 'exited');
   });
 
   it('kill refuses a container that is not running (and was not when asked)', async () => {
     const c = running();
     await stopContainer(engine, c.id);
-    await assert.rejects(killContainer(engine, c.id, 'SIGKILL', { issuedAt: Date.now() + 1000 }), { message: `cannot kill container: ${c.name}: container ${c.id} is not running` });
+    await assert.rejects(killContainer(engine, c.id, 'SIGKILL', { issuedAt: Date.now() + 1000 }), {
+      message: `cannot kill container: ${c.name}: container ${c.id} is not running`,
+    });
   });
 
-  it('pause and unpause follow the state machine and refuse with docker\'s words', async () => {
+  it("pause and unpause follow the state machine and refuse with docker's words", async () => {
     const c = running();
     await pauseContainer(engine, c.id);
     assert.equal(status(c.id)?.status, 'paused');
@@ -242,10 +248,13 @@ describe('container verbs under locks, with a fake OCI runtime', () => {
     const c = running('trap "" TERM; exec sleep 60');
     const stopping = stopContainer(engine, c.id, { timeout: 0.5 });
     await new Promise((r) => setTimeout(r, 50));
-    const [rm, pause] = await Promise.allSettled([removeContainer(engine, c.id, { force: true }), (async () => {
-      await new Promise((r) => setTimeout(r, 20));
-      return pauseContainer(engine, c.id);
-    })()]);
+    const [rm, pause] = await Promise.allSettled([
+      removeContainer(engine, c.id, { force: true }),
+      (async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return pauseContainer(engine, c.id);
+      })(),
+    ]);
     await stopping;
     assert.equal(rm.status, 'fulfilled');
     assert.equal(pause.status, 'rejected');
@@ -278,7 +287,9 @@ describe('container verbs under locks, with a fake OCI runtime', () => {
 
   it('the store refuses a status change the state machine does not have', () => {
     const c = running();
-    assert.throws(() => engine.containers.updateState(c.id, (s) => ({ ...s, status: 'removing' })), { message: `container "${c.name}" cannot go from running to removing` });
+    assert.throws(() => engine.containers.updateState(c.id, (s) => ({ ...s, status: 'removing' })), {
+      message: `container "${c.name}" cannot go from running to removing`,
+    });
     assert.throws(() => engine.containers.updateState(c.id, (s) => ({ ...s, status: 'created' })), /cannot go from running to created/);
     assert.equal(status(c.id)?.status, 'running');
   });

@@ -163,10 +163,21 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
       attachedStartTime: attachedPid > 0 ? startTimeOf(attachedPid) : 0,
     };
     const startState = ctx.containers.updateState(rec.id, (s) => {
-      const base = { ...s, pid: created.pid, conmonPid: created.conmonPid, ...times, startedAt: now, error: '', stoppedByUser: false, attachedPid, oomKilled: false };
+      const base = {
+        ...s,
+        pid: created.pid,
+        conmonPid: created.conmonPid,
+        ...times,
+        startedAt: now,
+        error: '',
+        stoppedByUser: false,
+        attachedPid,
+        oomKilled: false,
+      };
       const code = readExitCode(ctx.paths.exits, rec.id);
       // a process that already ended (the exit hook may even have run before us) is recorded as exited
-      if (code !== null) return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now, oomKilled: fs.existsSync(p.oomFile) };
+      if (code !== null)
+        return { ...base, status: 'exited', exitCode: code < 0 ? 137 : code, pid: 0, conmonPid: 0, finishedAt: now, oomKilled: fs.existsSync(p.oomFile) };
       return { ...base, status: 'running', exitCode: 0 };
     });
     containerEvent(ctx, rec, 'start');
@@ -196,7 +207,6 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     throw err;
   }
 }
-
 
 /**
  * A rootless container's part of the runtime config: the host's /sys for host networking, and
@@ -270,7 +280,8 @@ function joinedShm(ctx: EngineContext, rec: ContainerRecord): string | undefined
   }
   const ipc = runningPeer(ctx, rec.spec.ipcMode, 'IPC');
   if (!ipc) return undefined;
-  if (ipc.spec.ipcMode !== 'shareable') throw new BerthError('FailedPrecondition', `non-shareable IPC (hint: use --ipc shareable for the donor container ${ipc.name})`);
+  if (ipc.spec.ipcMode !== 'shareable')
+    throw new BerthError('FailedPrecondition', `non-shareable IPC (hint: use --ipc shareable for the donor container ${ipc.name})`);
   return shmDir(ctx, ipc.id);
 }
 

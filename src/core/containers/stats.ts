@@ -45,7 +45,11 @@ function readKv(file: string): Map<string, number> {
 function systemNs(): number {
   // first line of /proc/stat: cpu user nice system idle iowait irq softirq steal (USER_HZ ticks)
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const ticks = line.trim().split(/\s+/).slice(1, 9).reduce((a, b) => a + Number(b), 0);
+  const ticks = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .reduce((a, b) => a + Number(b), 0);
   return (ticks * 1e9) / 100;
 }
 
@@ -70,7 +74,11 @@ function netDev(pid: number): { rx: number; tx: number } {
 export function sampleStats(ctx: EngineContext, rec: ContainerRecord): StatsSample {
   const rel = cgroupsPathFor(rec);
   const v2 = ctx.hostFacts().cgroupVersion === 2;
-  const onlineCpus = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length || 1;
+  const onlineCpus =
+    fs
+      .readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('processor')).length || 1;
   const hostMem = Number(/MemTotal:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;
   const net = rec.state.pid > 0 && rec.spec.network !== 'host' ? netDev(rec.state.pid) : { rx: 0, tx: 0 };
   let cpuNs: number;

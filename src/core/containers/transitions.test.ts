@@ -46,7 +46,7 @@ describe('container state machine', () => {
     assert.deepEqual(ALL_STATUSES.filter(isActive), ['running', 'paused', 'restarting']);
   });
 
-  it('each verb acts, does nothing, or refuses with docker\'s words, in each status', () => {
+  it("each verb acts, does nothing, or refuses with docker's words, in each status", () => {
     // act | noop | the refusal's message
     const table: Record<Verb, Record<ContainerStatus, string>> = {
       start: { created: 'act', running: 'noop', paused: 'noop', restarting: 'act', exited: 'act', removing: 'container "web" is being removed' },

@@ -36,7 +36,8 @@ export async function updateContainer(ctx: EngineContext, ref: string, changes: 
   validateContainerSpec(spec);
   // rootless without a cgroup: limits refused with the reason, as at create
   const rootless = rootlessMode();
-  if (rootless && changes.resources) checkRootlessSpec({ ...emptyContainerSpec(rec.spec.image, rec.spec.imageId), resources: changes.resources }, rootless, ctx.hostFacts().cgroupVersion);
+  if (rootless && changes.resources)
+    checkRootlessSpec({ ...emptyContainerSpec(rec.spec.image, rec.spec.imageId), resources: changes.resources }, rootless, ctx.hostFacts().cgroupVersion);
   if (changes.resources?.cpusetCpus) checkCpusetAvailable('cpus', changes.resources.cpusetCpus);
   if (changes.resources?.cpusetMems) checkCpusetAvailable('mems', changes.resources.cpusetMems);
   if (changes.resources && Object.keys(changes.resources).length > 0 && (rec.state.status === 'running' || rec.state.status === 'paused')) {

@@ -36,7 +36,7 @@ export function anonymousVolumes(ctx: EngineContext, rec: ContainerRecord): stri
   return rec.spec.mounts
     .filter((m) => m.type === 'volume')
     .map((m) => ctx.volumes.find(m.source))
-    .filter((v): v is NonNullable<typeof v> => v !== undefined && v.anonymous)
+    .filter((v): v is NonNullable<typeof v> => v?.anonymous === true)
     .map((v) => v.name);
 }
 
@@ -75,7 +75,12 @@ export function releaseVolumes(ctx: EngineContext, rec: ContainerRecord): void {
     if (!v || v.options['type'] === undefined || v.options['type'] === 'none' || !isMountPoint(v.mountpoint)) continue;
     const inUse = ctx.containers
       .list(true)
-      .some((c) => c.id !== rec.id && ['running', 'paused', 'restarting'].includes(c.state.status) && c.spec.mounts.some((x) => x.type === 'volume' && x.source === v.name));
+      .some(
+        (c) =>
+          c.id !== rec.id &&
+          ['running', 'paused', 'restarting'].includes(c.state.status) &&
+          c.spec.mounts.some((x) => x.type === 'volume' && x.source === v.name),
+      );
     if (!inUse) {
       try {
         unmount(v.mountpoint);

@@ -32,7 +32,7 @@ describe('ContentStore', () => {
     assert.equal(d, 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     assert.ok(isDigest(d));
     assert.ok(!isDigest('sha256:E3B0'));
-    assert.ok(!isDigest('sha512:' + 'a'.repeat(64)));
+    assert.ok(!isDigest(`sha512:${'a'.repeat(64)}`));
   });
 
   test('ingest stores a verified blob under blobs/sha256/<hex>', async () => {
@@ -89,9 +89,7 @@ describe('ContentStore', () => {
   test('concurrent ingests of the same blob both succeed', async () => {
     const data = Buffer.alloc(300_000, 3);
     const digest = sha256Digest(data);
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => store.ingest(chunked(data, 4096), { digest, size: data.length })),
-    );
+    const results = await Promise.all(Array.from({ length: 4 }, () => store.ingest(chunked(data, 4096), { digest, size: data.length })));
     for (const r of results) assert.deepEqual(r, { digest, size: data.length });
     assert.deepEqual(store.readBytes(digest), data);
     assert.deepEqual(fs.readdirSync(tmpDir()), []);
@@ -142,7 +140,7 @@ describe('ContentStore', () => {
   });
 });
 
-test('removeStaleTemp removes the temp files of processes that are gone, and keeps a live one\'s', async () => {
+test("removeStaleTemp removes the temp files of processes that are gone, and keeps a live one's", async () => {
   const { ContentStore } = await import('./content-store.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-stale-'));
   try {

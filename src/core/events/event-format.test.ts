@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { eventLine, eventMessage, formatNano, matchEvent, parseEventFilters } from './event-format.js';
 import type { BerthEvent } from './event-log.js';
 
-const die: BerthEvent = { type: 'container', action: 'die', id: 'abc123', attributes: { name: 'web', image: 'busybox', exitCode: '3', tier: 'front' }, timeNano: '1700000000000000042' };
+const die: BerthEvent = {
+  type: 'container',
+  action: 'die',
+  id: 'abc123',
+  attributes: { name: 'web', image: 'busybox', exitCode: '3', tier: 'front' },
+  timeNano: '1700000000000000042',
+};
 const tag: BerthEvent = { type: 'image', action: 'tag', id: 'sha256:ff00', attributes: { name: 'bb:x' }, timeNano: '1700000001000000000' };
 const vol: BerthEvent = { type: 'volume', action: 'create', id: 'data', attributes: { driver: 'local' }, timeNano: '1700000002000000000' };
 
@@ -15,7 +21,10 @@ test("docker's event line: fixed nine-digit nanoseconds, attributes sorted", () 
 
 test("docker's JSON message: legacy status/id/from for containers and images only, exact timeNano", () => {
   const m = eventMessage(die);
-  assert.deepEqual([m['status'], m['id'], m['from'], m['Type'], m['Action'], m['scope'], m['time']], ['die', 'abc123', 'busybox', 'container', 'die', 'local', 1700000000]);
+  assert.deepEqual(
+    [m['status'], m['id'], m['from'], m['Type'], m['Action'], m['scope'], m['time']],
+    ['die', 'abc123', 'busybox', 'container', 'die', 'local', 1700000000],
+  );
   assert.equal(m['timeNano'], 1700000000000000042n);
   assert.equal(eventMessage(vol)['status'], undefined);
   assert.equal(eventMessage(tag)['from'], undefined);

@@ -49,7 +49,23 @@ export function formatNano(timeNano: string): string {
   return `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
 }
 
-const FILTER_KEYS = new Set(['container', 'event', 'image', 'label', 'type', 'volume', 'network', 'scope', 'daemon', 'plugin', 'node', 'service', 'secret', 'config', 'pod']);
+const FILTER_KEYS = new Set([
+  'container',
+  'event',
+  'image',
+  'label',
+  'type',
+  'volume',
+  'network',
+  'scope',
+  'daemon',
+  'plugin',
+  'node',
+  'service',
+  'secret',
+  'config',
+  'pod',
+]);
 // pods: berth's (and podman's) pod events beside docker's types
 const TYPES = new Set(['container', 'image', 'volume', 'network', 'daemon', 'plugin', 'node', 'service', 'secret', 'config', 'pod']);
 
@@ -74,8 +90,7 @@ export function parseEventFilters(values: readonly string[]): EventFilters {
 export function matchEvent(e: BerthEvent, f: EventFilters): boolean {
   const name = e.attributes['name'];
   const oneOf = (key: string, test: (v: string) => boolean) => !f.has(key) || (f.get(key) ?? []).some(test);
-  const forType = (key: string, type: BerthEvent['type'], test: (v: string) => boolean) =>
-    !f.has(key) || (e.type === type && (f.get(key) ?? []).some(test));
+  const forType = (key: string, type: BerthEvent['type'], test: (v: string) => boolean) => !f.has(key) || (e.type === type && (f.get(key) ?? []).some(test));
   return (
     oneOf('type', (v) => v === e.type) &&
     oneOf('event', (v) => v === e.action || e.action.startsWith(`${v}:`)) &&

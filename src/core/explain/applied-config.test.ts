@@ -8,8 +8,17 @@ import { appliedConfig } from './applied-config.js';
 
 const CONFIG: RuntimeSpec = {
   ociVersion: '1.0.2',
-  process: { user: { uid: 0, gid: 0 }, args: ['sleep', '1'], cwd: '/', capabilities: { bounding: [...DEFAULT_CAPABILITIES], effective: [...DEFAULT_CAPABILITIES] }, noNewPrivileges: false },
-  mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/data', source: '/srv/data', options: ['rbind', 'ro'] }],
+  process: {
+    user: { uid: 0, gid: 0 },
+    args: ['sleep', '1'],
+    cwd: '/',
+    capabilities: { bounding: [...DEFAULT_CAPABILITIES], effective: [...DEFAULT_CAPABILITIES] },
+    noNewPrivileges: false,
+  },
+  mounts: [
+    { destination: '/proc', type: 'proc', source: 'proc' },
+    { destination: '/data', source: '/srv/data', options: ['rbind', 'ro'] },
+  ],
   linux: {
     namespaces: [{ type: 'pid' }, { type: 'network', path: '/proc/1/ns/net' }],
     resources: { memory: { limit: 67108864, swap: 134217728 }, pids: { limit: 42 } },
@@ -27,7 +36,10 @@ test('appliedConfig() summarises the default profile, limits, paths and namespac
   assert.equal(a.resources.pids, 42);
   assert.equal(a.resources.memory, 67108864);
   assert.deepEqual(a.maskedPaths, ['/proc/keys']);
-  assert.deepEqual(a.namespaces, [{ type: 'pid', path: null }, { type: 'network', path: '/proc/1/ns/net' }]);
+  assert.deepEqual(a.namespaces, [
+    { type: 'pid', path: null },
+    { type: 'network', path: '/proc/1/ns/net' },
+  ]);
   assert.deepEqual(a.mounts[1], { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind', 'ro'] });
 });
 

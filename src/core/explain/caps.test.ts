@@ -5,7 +5,7 @@ import { capabilityView } from './caps.js';
 
 const HOST = capabilitiesFromMask(0x1fffeffffffn); // this machine: all but CAP_SYS_RESOURCE
 
-test('capabilityView() names docker\'s default set and what it dropped from the host', () => {
+test("capabilityView() names docker's default set and what it dropped from the host", () => {
   const m = 0xa80425fbn;
   const v = capabilityView({ capEff: m, capPrm: m, capInh: 0n, capBnd: m, capAmb: 0n }, HOST);
   assert.deepEqual([...v.effective].sort(), [...DEFAULT_CAPABILITIES].sort());

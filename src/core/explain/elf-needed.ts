@@ -61,7 +61,10 @@ export function readElfDynamic(buf: Buffer): ElfDynamic {
   if (strtabAddr === undefined || !seg) throw new RangeError('dynamic string table not found');
   const strtab = Number(strtabAddr - seg.vaddr + seg.offset);
   const str = (v: bigint) => cString(buf, strtab + Number(v));
-  const runpath = tags.filter(([t]) => t === DT_RUNPATH || t === DT_RPATH).flatMap(([, v]) => str(v).split(':')).filter(Boolean);
+  const runpath = tags
+    .filter(([t]) => t === DT_RUNPATH || t === DT_RPATH)
+    .flatMap(([, v]) => str(v).split(':'))
+    .filter(Boolean);
   return { bits, interpreter, needed: tags.filter(([t]) => t === DT_NEEDED).map(([, v]) => str(v)), runpath, isStatic: false };
 }
 

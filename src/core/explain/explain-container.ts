@@ -105,7 +105,12 @@ function readApplied(ctx: EngineContext, rec: ContainerRecord): AppliedConfig | 
  * network and what the runtime left behind. A container that is not running is explained from
  * its configuration, and `note` says so.
  */
-export function explainContainer(ctx: EngineContext, ref: string, opts: ExplainOptions = {}, host: HostSide = readHostSide(ctx.hostFacts())): ContainerExplanation {
+export function explainContainer(
+  ctx: EngineContext,
+  ref: string,
+  opts: ExplainOptions = {},
+  host: HostSide = readHostSide(ctx.hostFacts()),
+): ContainerExplanation {
   const rec = refreshContainer(ctx, ctx.containers.lookup(ref));
   const applied = readApplied(ctx, rec);
   const live = (rec.state.status === 'running' || rec.state.status === 'paused') && rec.state.pid > 0 && isLive(rec.state.pid, rec.state.pidStartTime);
@@ -120,7 +125,11 @@ export function explainContainer(ctx: EngineContext, ref: string, opts: ExplainO
     others: otherContainers(ctx, rec.id),
     conmonPath,
     hints: applied
-      ? { maskedPaths: applied.maskedPaths, readonlyPaths: applied.readonlyPaths, volumeTargets: rec.spec.mounts.filter((m) => m.type === 'volume').map((m) => m.target) }
+      ? {
+          maskedPaths: applied.maskedPaths,
+          readonlyPaths: applied.readonlyPaths,
+          volumeTargets: rec.spec.mounts.filter((m) => m.type === 'volume').map((m) => m.target),
+        }
       : null,
   };
   const process = live ? explainProcess(rec.state.pid, pc) : null;

@@ -38,7 +38,10 @@ function processFacts(p: ProcessView): Fact[] {
 /** The comparable facts of an explanation, in a fixed order, as short strings. */
 export function factsOf(e: Explanation): Fact[] {
   const p = e.kind === 'container' ? e.process : e.process;
-  const head: Fact[] = e.kind === 'container' ? [{ label: 'container', value: `${e.container.name} (${e.container.status})` }] : [{ label: 'process', value: `${e.process.pid} ${e.process.name}` }];
+  const head: Fact[] =
+    e.kind === 'container'
+      ? [{ label: 'container', value: `${e.container.name} (${e.container.status})` }]
+      : [{ label: 'process', value: `${e.process.pid} ${e.process.name}` }];
   if (!p && e.kind === 'container' && e.applied) {
     const a = e.applied;
     return [

@@ -15,7 +15,10 @@ export function parseProcCgroups(text: string): { v1: string[]; unattached: stri
 
 /** /proc/filesystems: names of filesystems the kernel knows (`nodev\toverlay`). */
 export function parseFilesystems(text: string): string[] {
-  return text.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter(Boolean);
+  return text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).pop() ?? '')
+    .filter(Boolean);
 }
 
 /** /proc/version: `Linux version 6.18.0 (builder@host) (gcc …) #1 SMP …` → the part after "Linux version ". */

@@ -32,7 +32,12 @@ function version(binary: string): string | null {
   try {
     // the version is not in /proc or the ELF headers: ask the binary (both answer in milliseconds)
     const out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.split('\n').find((l) => l.trim() !== '')?.trim() ?? null;
+    return (
+      out
+        .split('\n')
+        .find((l) => l.trim() !== '')
+        ?.trim() ?? null
+    );
   } catch {
     return null;
   }
@@ -48,11 +53,17 @@ function binaryView(role: BinaryView['role'], binary: string): BinaryView {
     /* a script or unreadable: no libraries to list */
   }
   const maps = pid === null ? undefined : readOptional(`/proc/${pid}/maps`);
-  const libraries =
-    maps !== undefined
-      ? sharedLibraries(maps, real).map((p) => ({ name: path.basename(p), path: p }))
-      : linkedLibraries(real);
-  return { role, name: path.basename(binary), path: real, version: version(real), static: isStatic, source: maps !== undefined ? 'proc-maps' : 'elf', runningPid: maps !== undefined ? pid : null, libraries };
+  const libraries = maps !== undefined ? sharedLibraries(maps, real).map((p) => ({ name: path.basename(p), path: p })) : linkedLibraries(real);
+  return {
+    role,
+    name: path.basename(binary),
+    path: real,
+    version: version(real),
+    static: isStatic,
+    source: maps !== undefined ? 'proc-maps' : 'elf',
+    runningPid: maps !== undefined ? pid : null,
+    libraries,
+  };
 }
 
 /** `berth explain --host`: the engine's stack, the kernel features it relies on, host limits. */

@@ -7,7 +7,21 @@ export interface MountHints {
   volumeTargets: readonly string[];
 }
 
-const KERNEL_FS = new Set(['proc', 'sysfs', 'devpts', 'mqueue', 'securityfs', 'debugfs', 'tracefs', 'bpf', 'binfmt_misc', 'configfs', 'fusectl', 'hugetlbfs', 'pstore']);
+const KERNEL_FS = new Set([
+  'proc',
+  'sysfs',
+  'devpts',
+  'mqueue',
+  'securityfs',
+  'debugfs',
+  'tracefs',
+  'bpf',
+  'binfmt_misc',
+  'configfs',
+  'fusectl',
+  'hugetlbfs',
+  'pstore',
+]);
 
 /** Classify one mount as a container user thinks of it. */
 export function mountKind(m: MountEntry, hints: MountHints | null): MountKind {

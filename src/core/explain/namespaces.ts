@@ -17,11 +17,7 @@ export type NamespaceInodes = Partial<Record<NamespaceType, number | null>>;
  *
  * @example namespaceViews(own, host, [{ name: 'web', ns: webInodes }])
  */
-export function namespaceViews(
-  own: NamespaceInodes,
-  host: NamespaceInodes,
-  others: ReadonlyArray<{ name: string; ns: NamespaceInodes }>,
-): NamespaceView[] {
+export function namespaceViews(own: NamespaceInodes, host: NamespaceInodes, others: ReadonlyArray<{ name: string; ns: NamespaceInodes }>): NamespaceView[] {
   return NAMESPACE_TYPES.map((type) => {
     const inode = own[type] ?? null;
     const hostInode = host[type] ?? null;

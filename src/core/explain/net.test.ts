@@ -22,7 +22,7 @@ Local:
            /32 host LOCAL
 `;
 
-test('hexToIpv4() and hexToIpv6() decode /proc\'s address formats', () => {
+test("hexToIpv4() and hexToIpv6() decode /proc's address formats", () => {
   assert.equal(hexToIpv4('010200C0'), '192.0.2.1');
   assert.equal(hexToIpv4('00000000'), '0.0.0.0');
   assert.equal(hexToIpv6('00000000000000000000000000000001'), '::1');
@@ -41,7 +41,8 @@ test('networkFromProc() of --network none: only lo, with its addresses and no ro
     route: 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n',
     fibTrie: LO_TRIE,
     ifInet6: '00000000000000000000000000000001 01 80 10 80       lo\n',
-    ipv6Route: '00000000000000000000000000000001 80 00000000000000000000000000000000 00 00000000000000000000000000000000 00000000 00000002 00000000 80200001       lo\n',
+    ipv6Route:
+      '00000000000000000000000000000001 80 00000000000000000000000000000000 00 00000000000000000000000000000000 00000000 00000002 00000000 80200001       lo\n',
   });
   assert.deepEqual(n.interfaces, [{ name: 'lo', rxBytes: 0, txBytes: 0, addresses: ['127.0.0.1/8', '::1/128'] }]);
   assert.deepEqual(n.routes, []);
@@ -61,7 +62,10 @@ eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0
     ifInet6: '',
     ipv6Route: '',
   });
-  assert.deepEqual(n.interfaces.find((i) => i.name === 'eth0'), { name: 'eth0', rxBytes: 1500, txBytes: 700, addresses: ['192.0.2.2/24'] });
+  assert.deepEqual(
+    n.interfaces.find((i) => i.name === 'eth0'),
+    { name: 'eth0', rxBytes: 1500, txBytes: 700, addresses: ['192.0.2.2/24'] },
+  );
   assert.deepEqual(n.routes, [
     { destination: 'default', gateway: '192.0.2.1', iface: 'eth0' },
     { destination: '192.0.2.0/24', gateway: null, iface: 'eth0' },

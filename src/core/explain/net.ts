@@ -12,7 +12,11 @@ export function parseNetDev(text: string): Array<{ name: string; rxBytes: number
   for (const line of text.split('\n').slice(2)) {
     const i = line.indexOf(':');
     if (i < 0) continue;
-    const f = line.slice(i + 1).trim().split(/\s+/).map(Number);
+    const f = line
+      .slice(i + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     out.push({ name: line.slice(0, i).trim(), rxBytes: f[0] ?? 0, txBytes: f[8] ?? 0 });
   }
   return out;
@@ -110,14 +114,17 @@ export function parseIpv6Route(text: string): NetRoute[] {
 }
 
 /** Put the pieces together: each interface with its addresses; IPv4 and IPv6 routes. */
-export function networkFromProc(files: { dev: string; route: string; fibTrie: string; ifInet6: string; ipv6Route: string }): { interfaces: NetInterface[]; routes: NetRoute[] } {
+export function networkFromProc(files: { dev: string; route: string; fibTrie: string; ifInet6: string; ipv6Route: string }): {
+  interfaces: NetInterface[];
+  routes: NetRoute[];
+} {
   const v4 = parseRoute(files.route);
   const interfaces: NetInterface[] = parseNetDev(files.dev).map((d) => ({ ...d, addresses: [] }));
   const byName = new Map(interfaces.map((i) => [i.name, i]));
   for (const addr of parseFibTrieLocal(files.fibTrie)) {
     const a = ipv4ToInt(addr);
     // a connected route (no gateway) whose network holds the address names its interface
-    const r = v4.find((x) => x.gateway === null && ((a & ipv4ToInt(x.mask)) >>> 0) === ipv4ToInt(x.destination) && x.mask !== '0.0.0.0');
+    const r = v4.find((x) => x.gateway === null && (a & ipv4ToInt(x.mask)) >>> 0 === ipv4ToInt(x.destination) && x.mask !== '0.0.0.0');
     const iface = r?.iface ?? (addr.startsWith('127.') ? 'lo' : undefined);
     const len = r ? prefixLength(r.mask) : addr.startsWith('127.') ? 8 : 32;
     byName.get(iface ?? '')?.addresses.push(`${addr}/${len}`);

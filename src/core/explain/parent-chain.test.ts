@@ -13,13 +13,28 @@ const TABLE: Record<number, ProcInfo> = {
 const lookup = (pid: number) => TABLE[pid] ?? null;
 
 test('parentChain() of a container process stops at conmon', () => {
-  assert.deepEqual(parentChain(902, lookup).map((l) => [l.pid, l.role]), [[901, 'other'], [900, 'conmon']]);
+  assert.deepEqual(
+    parentChain(902, lookup).map((l) => [l.pid, l.role]),
+    [
+      [901, 'other'],
+      [900, 'conmon'],
+    ],
+  );
 });
 
 test('parentChain() of a host process runs up to init', () => {
-  assert.deepEqual(parentChain(51, lookup).map((l) => [l.pid, l.name, l.role]), [[50, 'bash', 'other'], [1, 'systemd', 'init']]);
+  assert.deepEqual(
+    parentChain(51, lookup).map((l) => [l.pid, l.name, l.role]),
+    [
+      [50, 'bash', 'other'],
+      [1, 'systemd', 'init'],
+    ],
+  );
 });
 
 test('parentChain() of a process whose parent is gone is short', () => {
-  assert.deepEqual(parentChain(7, (p) => (p === 7 ? { ppid: 6, name: 'x', cmdline: 'x', exe: null } : null)), []);
+  assert.deepEqual(
+    parentChain(7, (p) => (p === 7 ? { ppid: 6, name: 'x', cmdline: 'x', exe: null } : null)),
+    [],
+  );
 });

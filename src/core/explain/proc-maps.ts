@@ -10,7 +10,10 @@ export function sharedLibraries(text: string, exe?: string | null): string[] {
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 6) continue;
-    const file = f.slice(5).join(' ').replace(/ \(deleted\)$/, '');
+    const file = f
+      .slice(5)
+      .join(' ')
+      .replace(/ \(deleted\)$/, '');
     if (!file.startsWith('/') || file === exe) continue;
     // libraries, the dynamic loader (ld-linux-x86-64.so.2); not locale archives or caches
     if (/\.so(\.[\d.]+)?$/.test(file) || /\/ld-[^/]*\.so/.test(file)) seen.add(file);

@@ -36,7 +36,12 @@ export function cgroupProcs(pid: number, host: HostSide): number[] {
   const dir = host.ref.cgroupVersion === 2 ? dirs.get('') : (dirs.get('pids') ?? dirs.get('memory'));
   if (!dir) return [pid];
   try {
-    return fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number).sort((a, b) => a - b);
+    return fs
+      .readFileSync(path.join(dir, 'cgroup.procs'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .sort((a, b) => a - b);
   } catch {
     return [pid];
   }

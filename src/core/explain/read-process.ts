@@ -33,7 +33,13 @@ function procInfo(pid: number): ProcInfo | null {
 
 function readNetwork(pid: number, ownNet: number | null, hostNet: number | null): NetworkView {
   const f = (name: string) => readOptional(`/proc/${pid}/net/${name}`) ?? '';
-  const { interfaces, routes } = networkFromProc({ dev: f('dev'), route: f('route'), fibTrie: f('fib_trie'), ifInet6: f('if_inet6'), ipv6Route: f('ipv6_route') });
+  const { interfaces, routes } = networkFromProc({
+    dev: f('dev'),
+    route: f('route'),
+    fibTrie: f('fib_trie'),
+    ifInet6: f('if_inet6'),
+    ipv6Route: f('ipv6_route'),
+  });
   return { hostNetwork: ownNet !== null && ownNet === hostNet, interfaces, routes, publishedPorts: [] };
 }
 

@@ -7,12 +7,27 @@ const section = (st: Style, title: string) => `\n${st.heading(title)}\n`;
 
 function renderApplied(a: AppliedConfig, st: Style, running: boolean): string {
   const s = a.seccomp;
-  const profile = s.profile === 'unconfined' ? st.shared('unconfined: no filter') : `${s.profile === 'default' ? "berth's default profile" : 'a custom profile'}: ${s.rules} rules, otherwise ${s.defaultAction}`;
+  const profile =
+    s.profile === 'unconfined'
+      ? st.shared('unconfined: no filter')
+      : `${s.profile === 'default' ? "berth's default profile" : 'a custom profile'}: ${s.rules} rules, otherwise ${s.defaultAction}`;
   let out = section(st, 'Applied by berth (config.json)');
   const rows: string[][] = [['seccomp', profile]];
   if (!running) {
-    rows.push(['own namespaces', a.namespaces.filter((n) => n.path === null).map((n) => n.type).join(' ') || 'none']);
-    rows.push(['joined', a.namespaces.filter((n) => n.path !== null).map((n) => `${n.type}=${n.path}`).join(' ') || 'none']);
+    rows.push([
+      'own namespaces',
+      a.namespaces
+        .filter((n) => n.path === null)
+        .map((n) => n.type)
+        .join(' ') || 'none',
+    ]);
+    rows.push([
+      'joined',
+      a.namespaces
+        .filter((n) => n.path !== null)
+        .map((n) => `${n.type}=${n.path}`)
+        .join(' ') || 'none',
+    ]);
     rows.push(['capabilities', capList(a.capabilities.effective)]);
     rows.push(['no_new_privs', a.noNewPrivileges ? 'yes' : 'no']);
     rows.push(['memory', limit(a.resources.memory, bytes)]);
@@ -26,11 +41,17 @@ function renderApplied(a: AppliedConfig, st: Style, running: boolean): string {
   out += alignRows(rows, '  ');
   if (s.blocks.length > 0) {
     out += `  ${st.dim('notable calls the profile refuses')}\n`;
-    out += alignRows(s.blocks.map((b) => [st.isolated(b.syscalls.join(' ')), b.reason + (b.allowedWith ? ` (allowed with ${b.allowedWith})` : '')]), '    ');
+    out += alignRows(
+      s.blocks.map((b) => [st.isolated(b.syscalls.join(' ')), b.reason + (b.allowedWith ? ` (allowed with ${b.allowedWith})` : '')]),
+      '    ',
+    );
   }
   if (!running) {
     out += `  ${st.dim('mounts')}\n`;
-    out += alignRows(a.mounts.map((m) => [m.destination, m.type, m.source, m.options.join(',')]), '    ');
+    out += alignRows(
+      a.mounts.map((m) => [m.destination, m.type, m.source, m.options.join(',')]),
+      '    ',
+    );
   }
   return out;
 }
@@ -39,7 +60,13 @@ function renderRootfs(r: RootfsView, st: Style): string {
   let out = section(st, `Root filesystem: overlay${r.mounted ? '' : ' (not mounted)'}${r.readOnly ? ', read-only' : ''}`);
   const rows = [[st.dim('LAYER'), st.dim('LOWERDIR'), st.dim('DIGEST'), st.dim('SIZE'), st.dim('CREATED BY')]];
   for (const l of [...r.layers].reverse()) {
-    rows.push([l.index < 0 ? '?' : String(l.index), l.lowerDir, (l.digest ?? l.diffId ?? l.chainId).replace(/^sha256:/, '').slice(0, 12), bytes(l.size), (l.createdBy ?? '-').slice(0, 60)]);
+    rows.push([
+      l.index < 0 ? '?' : String(l.index),
+      l.lowerDir,
+      (l.digest ?? l.diffId ?? l.chainId).replace(/^sha256:/, '').slice(0, 12),
+      bytes(l.size),
+      (l.createdBy ?? '-').slice(0, 60),
+    ]);
   }
   out += alignRows(rows, '  ');
   out += `  upper dir  ${r.upperDir ?? '-'}  (${bytes(r.upperSize)} written by the container)\n`;
@@ -58,7 +85,15 @@ function renderLeftovers(rt: RuntimeLeftovers, st: Style): string {
 
 function renderAll(ps: readonly ProcessView[], st: Style): string {
   const rows = [[st.dim('PID'), st.dim('INSIDE'), st.dim('NAME'), st.dim('CAPS'), st.dim('SECCOMP'), st.dim('COMMAND')]];
-  for (const p of ps) rows.push([String(p.pid), String(p.nsPids[p.nsPids.length - 1]), p.name, String(p.capabilities.effective.length), p.seccomp.mode, p.cmdline.join(' ').slice(0, 60)]);
+  for (const p of ps)
+    rows.push([
+      String(p.pid),
+      String(p.nsPids[p.nsPids.length - 1]),
+      p.name,
+      String(p.capabilities.effective.length),
+      p.seccomp.mode,
+      p.cmdline.join(' ').slice(0, 60),
+    ]);
   let out = section(st, `All processes (${ps.length})`) + alignRows(rows, '  ');
   for (const p of ps.slice(1)) out += section(st, `Process ${p.pid}`) + renderFiles(p, st, false).replace(/^\n.*\n/, '');
   return out;

@@ -11,7 +11,12 @@ export function renderIdentity(p: ProcessView, st: Style): string {
     ['process', `${p.cmdline.join(' ') || p.name}`],
     ['pid', `${p.pid} on the host${inner}`],
     ['user', `uid ${p.uids.join('/')}  gid ${p.gids.join('/')}`],
-    ['parents', p.parents.map((l) => `${l.pid} ${l.name}${l.role === 'conmon' ? ' (monitor)' : l.role === 'init' ? ' (init)' : l.role === 'runtime' ? ' (runtime)' : ''}`).join(' → ') || '-'],
+    [
+      'parents',
+      p.parents
+        .map((l) => `${l.pid} ${l.name}${l.role === 'conmon' ? ' (monitor)' : l.role === 'init' ? ' (init)' : l.role === 'runtime' ? ' (runtime)' : ''}`)
+        .join(' → ') || '-',
+    ],
   ];
   return alignRows(rows.map(([a, b]) => [st.dim(a ?? ''), b ?? '']));
 }
@@ -31,7 +36,7 @@ export function renderCgroup(p: ProcessView, host: HostReference, st: Style): st
   const lim = (v: string, unlimited: boolean) => (unlimited ? st.shared(v) : st.isolated(v));
   const rows = [
     [st.dim(''), st.dim('CONTAINER'), st.dim('HOST')],
-    ['memory limit', lim(limit(c.memory.limit, bytes), c.memory.limit === null), bytes(host.memTotal) + ' total'],
+    ['memory limit', lim(limit(c.memory.limit, bytes), c.memory.limit === null), `${bytes(host.memTotal)} total`],
     ['memory usage', bytes(c.memory.usage), ''],
     ['memory peak', bytes(c.memory.peak), ''],
     ['swap limit', c.version === 1 ? limit(c.memory.swapLimit, (n) => `${bytes(n)} (memory + swap)`) : limit(c.memory.swapLimit, bytes), ''],
@@ -40,9 +45,16 @@ export function renderCgroup(p: ProcessView, host: HostReference, st: Style): st
     ['cpu quota', lim(cpuQuota(c.cpu.quotaUs, c.cpu.periodUs), c.cpu.quotaUs === null), `${host.cpus} CPUs`],
     [c.version === 1 ? 'cpu shares' : 'cpu weight', count(c.version === 1 ? c.cpu.shares : c.cpu.weight), ''],
     ['cpu used', microseconds(c.cpu.usageUs), ''],
-    ['pids', `${count(c.pids.current)} of ${lim(limit(c.pids.max), c.pids.max === null)}${c.pids.peak === null ? '' : `, peak ${c.pids.peak}`}`, `pid_max ${host.pidMax}`],
+    [
+      'pids',
+      `${count(c.pids.current)} of ${lim(limit(c.pids.max), c.pids.max === null)}${c.pids.peak === null ? '' : `, peak ${c.pids.peak}`}`,
+      `pid_max ${host.pidMax}`,
+    ],
   ];
-  return section(st, `Cgroup (v${c.version}${host.cgroupVersion === 1 && c.paths.some((x) => x.hierarchy === 0) ? ', hybrid' : ''}): ${paths.join(' ') || '-'}`) + alignRows(rows, '  ');
+  return (
+    section(st, `Cgroup (v${c.version}${host.cgroupVersion === 1 && c.paths.some((x) => x.hierarchy === 0) ? ', hybrid' : ''}): ${paths.join(' ') || '-'}`) +
+    alignRows(rows, '  ')
+  );
 }
 
 export function renderSecurity(p: ProcessView, host: HostReference, st: Style): string {
@@ -54,15 +66,29 @@ export function renderSecurity(p: ProcessView, host: HostReference, st: Style): 
     ['bounding', c.bounding.join() === c.effective.join() ? 'same as effective' : capList(c.bounding)],
     ['inheritable', capList(c.inheritable)],
     ['ambient', capList(c.ambient)],
-    ['dropped', c.droppedFromHost.length === 0 ? st.shared('nothing: the full host set') : st.isolated(`${c.droppedFromHost.length} of the host's ${host.capBounding.length}: ${capList(c.droppedFromHost)}`)],
+    [
+      'dropped',
+      c.droppedFromHost.length === 0
+        ? st.shared('nothing: the full host set')
+        : st.isolated(`${c.droppedFromHost.length} of the host's ${host.capBounding.length}: ${capList(c.droppedFromHost)}`),
+    ],
     ['no_new_privs', p.noNewPrivs ? st.isolated('yes') : 'no'],
-    ['seccomp', p.seccomp.mode === 'filter' ? st.isolated(`filter (${p.seccomp.filters} ${p.seccomp.filters === 1 ? 'filter' : 'filters'})`) : st.shared(p.seccomp.mode)],
+    [
+      'seccomp',
+      p.seccomp.mode === 'filter' ? st.isolated(`filter (${p.seccomp.filters} ${p.seccomp.filters === 1 ? 'filter' : 'filters'})`) : st.shared(p.seccomp.mode),
+    ],
     ['apparmor', p.lsm.apparmor ?? '-'],
     ['selinux', p.lsm.selinux ?? '-'],
     ['uid map', idMapText(p.uidMap)],
     ['gid map', idMapText(p.gidMap)],
   ];
-  return section(st, 'Capabilities and security') + alignRows(rows.map(([a, b]) => [a ?? '', b ?? '']), '  ');
+  return (
+    section(st, 'Capabilities and security') +
+    alignRows(
+      rows.map(([a, b]) => [a ?? '', b ?? '']),
+      '  ',
+    )
+  );
 }
 
 export function renderMounts(p: ProcessView, st: Style): string {
@@ -90,5 +116,13 @@ export function renderFiles(p: ProcessView, st: Style, all: boolean): string {
 
 /** Every section about one process. */
 export function renderProcess(p: ProcessView, host: HostReference, st: Style): string {
-  return [renderIdentity(p, st), renderNamespaces(p, host, st), renderCgroup(p, host, st), renderSecurity(p, host, st), renderMounts(p, st), renderNetwork(p, st), renderFiles(p, st, false)].join('');
+  return [
+    renderIdentity(p, st),
+    renderNamespaces(p, host, st),
+    renderCgroup(p, host, st),
+    renderSecurity(p, host, st),
+    renderMounts(p, st),
+    renderNetwork(p, st),
+    renderFiles(p, st, false),
+  ].join('');
 }

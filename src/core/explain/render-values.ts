@@ -29,7 +29,13 @@ export function sharedText(v: NamespaceView): string {
 
 export function idMapText(map: readonly IdMapEntry[]): string {
   if (map.length === 0) return '-';
-  return map.map((m) => (m.count === 4294967295 && m.inside === 0 && m.outside === 0 ? 'all ids are the host\'s (no user namespace)' : `${m.inside}-${m.inside + m.count - 1} → ${m.outside}-${m.outside + m.count - 1}`)).join(', ');
+  return map
+    .map((m) =>
+      m.count === 4294967295 && m.inside === 0 && m.outside === 0
+        ? "all ids are the host's (no user namespace)"
+        : `${m.inside}-${m.inside + m.count - 1} → ${m.outside}-${m.outside + m.count - 1}`,
+    )
+    .join(', ');
 }
 
 export function capList(caps: readonly string[]): string {

@@ -12,11 +12,7 @@ const KNOWN: LayerInfo[] = [
 const IMAGE = {
   chainIds: [A, B],
   layerDigests: ['sha256:blob-a', 'sha256:blob-b'],
-  history: [
-    { created_by: 'ADD rootfs.tar /' },
-    { created_by: 'ENV X=1', empty_layer: true },
-    { created_by: 'RUN echo hi > /hi' },
-  ],
+  history: [{ created_by: 'ADD rootfs.tar /' }, { created_by: 'ENV X=1', empty_layer: true }, { created_by: 'RUN echo hi > /hi' }],
 };
 
 test('layerCreators() skips empty layers', () => {
@@ -26,10 +22,13 @@ test('layerCreators() skips empty layers', () => {
 
 test('layerViews() maps lowerdir link names (top first) back to layers, bottom first', () => {
   const v = layerViews('TOPLINK:BASELINK', IMAGE, KNOWN);
-  assert.deepEqual(v.map((l) => [l.index, l.chainId, l.digest, l.size, l.createdBy, l.lowerDir]), [
-    [0, A, 'sha256:blob-a', 4000, 'ADD rootfs.tar /', 'BASELINK'],
-    [1, B, 'sha256:blob-b', 20, 'RUN echo hi > /hi', 'TOPLINK'],
-  ]);
+  assert.deepEqual(
+    v.map((l) => [l.index, l.chainId, l.digest, l.size, l.createdBy, l.lowerDir]),
+    [
+      [0, A, 'sha256:blob-a', 4000, 'ADD rootfs.tar /', 'BASELINK'],
+      [1, B, 'sha256:blob-b', 20, 'RUN echo hi > /hi', 'TOPLINK'],
+    ],
+  );
 });
 
 test('layerViews() understands absolute layer paths and unknown dirs', () => {
@@ -40,10 +39,13 @@ test('layerViews() understands absolute layer paths and unknown dirs', () => {
   assert.equal(v[1]?.index, 1);
 });
 
-test('layerViews() without a mount lists the record\'s layers; a removed image leaves no digests', () => {
+test("layerViews() without a mount lists the record's layers; a removed image leaves no digests", () => {
   const v = layerViews(null, { chainIds: [A, B], layerDigests: [], history: [] }, KNOWN);
-  assert.deepEqual(v.map((l) => [l.lowerDir, l.digest, l.diffId]), [
-    ['BASELINK', null, KNOWN[0]?.diffId],
-    ['TOPLINK', null, KNOWN[1]?.diffId],
-  ]);
+  assert.deepEqual(
+    v.map((l) => [l.lowerDir, l.digest, l.diffId]),
+    [
+      ['BASELINK', null, KNOWN[0]?.diffId],
+      ['TOPLINK', null, KNOWN[1]?.diffId],
+    ],
+  );
 });

@@ -38,6 +38,14 @@ export function alignRows(rows: ReadonlyArray<readonly string[]>, indent = ''): 
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(c))));
   return rows
-    .map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visibleLength(c) + 2))).join('').trimEnd() + '\n')
+    .map(
+      (r) =>
+        indent +
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visibleLength(c) + 2)))
+          .join('')
+          .trimEnd() +
+        '\n',
+    )
     .join('');
 }

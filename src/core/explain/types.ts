@@ -164,7 +164,14 @@ export interface AppliedConfig {
   maskedPaths: string[];
   readonlyPaths: string[];
   namespaces: Array<{ type: string; path: string | null }>;
-  resources: { memory: number | null; memorySwap: number | null; cpuQuota: number | null; cpuPeriod: number | null; cpuShares: number | null; pids: number | null };
+  resources: {
+    memory: number | null;
+    memorySwap: number | null;
+    cpuQuota: number | null;
+    cpuPeriod: number | null;
+    cpuShares: number | null;
+    pids: number | null;
+  };
   apparmorProfile: string | null;
   selinuxLabel: string | null;
   mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;

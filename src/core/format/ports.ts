@@ -31,7 +31,7 @@ function parseIPv6(s: string): number[] | undefined {
     const v4 = parseIPv4(text.slice(lastColon + 1));
     if (v4 === undefined) return undefined;
     tail = v4;
-    text = text.slice(0, lastColon + 1) + '0:0';
+    text = `${text.slice(0, lastColon + 1)}0:0`;
   }
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
@@ -59,7 +59,7 @@ function formatIPv6(bytes: number[]): string {
   }
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8;) {
+  for (let i = 0; i < 8; ) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -128,11 +128,13 @@ function formGroup(key: string, start: number, last: number): string {
 export function formatPorts(ports: readonly PortEntry[]): string {
   const sorted = ports
     .map((p) => ({ ...p, ip: parseIp(p.hostIp), hostPort: p.hostPort ?? 0 }))
-    .sort((a, b) =>
-      a.containerPort - b.containerPort ||
-      compareIp(a.ip, b.ip) ||
-      a.hostPort - b.hostPort ||
-      (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
+    .sort(
+      (a, b) =>
+        a.containerPort - b.containerPort ||
+        compareIp(a.ip, b.ip) ||
+        a.hostPort - b.hostPort ||
+        (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0),
+    );
   const groups = new Map<string, { first: number; last: number }>();
   const result: string[] = [];
   const hostMappings: string[] = [];

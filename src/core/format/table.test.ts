@@ -15,8 +15,8 @@ describe('formatRows', () => {
     assert.equal(
       formatRows({ format: undefined, defaultTable: DEFAULT, rows, headers: HEADERS }),
       'CONTAINER ID   IMAGE          COMMAND                  STATUS                     NAMES\n' +
-      '3f4e5d6c7b8a   busybox        "sleep 1000"             Up 5 seconds               web\n' +
-      '0a1b2c3d4e5f   nginx:latest   "/docker-entrypoint.…"   Exited (0) 3 seconds ago   proxy\n',
+        '3f4e5d6c7b8a   busybox        "sleep 1000"             Up 5 seconds               web\n' +
+        '0a1b2c3d4e5f   nginx:latest   "/docker-entrypoint.…"   Exited (0) 3 seconds ago   proxy\n',
     );
   });
 
@@ -26,7 +26,7 @@ describe('formatRows', () => {
     assert.equal(formatRows({ format: '', defaultTable: DEFAULT, rows, headers: HEADERS }), expected);
   });
 
-  it('pads narrow columns to docker\'s minimum width of ten', () => {
+  it("pads narrow columns to docker's minimum width of ten", () => {
     assert.equal(
       formatRows({ format: 'table {{.Names}}\t{{.ID}}', defaultTable: DEFAULT, rows: rows.slice(0, 1), headers: HEADERS }),
       'NAMES     CONTAINER ID\nweb       3f4e5d6c7b8a\n',
@@ -41,10 +41,7 @@ describe('formatRows', () => {
   });
 
   it('names a column after its field when the headers map lacks it', () => {
-    assert.equal(
-      formatRows({ format: 'table {{.Size}}', defaultTable: DEFAULT, rows: [{ Size: '2B' }], headers: HEADERS }),
-      'SIZE\n2B\n',
-    );
+    assert.equal(formatRows({ format: 'table {{.Size}}', defaultTable: DEFAULT, rows: [{ Size: '2B' }], headers: HEADERS }), 'SIZE\n2B\n');
   });
 
   it('prints one line per row and no header without the table prefix', () => {
@@ -81,7 +78,15 @@ describe('formatRows', () => {
 
   it('aligns wide characters by their terminal width', () => {
     assert.equal(
-      formatRows({ format: 'table {{.Names}}\t{{.ID}}', defaultTable: DEFAULT, rows: [{ Names: '日本語のなまえ', ID: '1' }, { Names: 'x', ID: '2' }], headers: HEADERS }),
+      formatRows({
+        format: 'table {{.Names}}\t{{.ID}}',
+        defaultTable: DEFAULT,
+        rows: [
+          { Names: '日本語のなまえ', ID: '1' },
+          { Names: 'x', ID: '2' },
+        ],
+        headers: HEADERS,
+      }),
       'NAMES            CONTAINER ID\n日本語のなまえ   1\nx                2\n',
     );
   });
@@ -89,7 +94,9 @@ describe('formatRows', () => {
   it('reports an unknown field as docker does, with the row type', () => {
     assert.throws(
       () => formatRows({ format: '{{.Foo}}', defaultTable: DEFAULT, rows, headers: HEADERS, rowType: '*formatter.ContainerContext' }),
-      (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument' &&
+      (e: unknown) =>
+        e instanceof BerthError &&
+        e.kind === 'InvalidArgument' &&
         e.message === 'template parsing error: template: :1:2: executing "" at <.Foo>: can\'t evaluate field Foo in type *formatter.ContainerContext',
     );
   });
@@ -123,17 +130,30 @@ describe('effectiveFormat', () => {
 describe('formatTable', () => {
   it('lays out rows as docker top does, twenty columns minimum', () => {
     assert.equal(
-      formatTable([['UID', 'PID', 'CMD'], ['root', '1', 'sleep 1000'], ['root', '27', 'sh']]),
+      formatTable([
+        ['UID', 'PID', 'CMD'],
+        ['root', '1', 'sleep 1000'],
+        ['root', '27', 'sh'],
+      ]),
       'UID                 PID                 CMD\nroot                1                   sleep 1000\nroot                27                  sh\n',
     );
   });
 });
 
 it('{{.Label "key"}} reads one of a row\'s labels (a k=v list or a map); json output leaves the method out', () => {
-  const labelled = [{ Names: 'web', Labels: 'tier=front,com.example.v=1.2' }, { Names: 'db', Labels: '' }];
-  assert.equal(formatRows({ format: '{{.Names}}:{{.Label "com.example.v"}}:{{.Label "tier"}}', defaultTable: '', rows: labelled, headers: {} }), 'web:1.2:front\ndb::\n');
+  const labelled = [
+    { Names: 'web', Labels: 'tier=front,com.example.v=1.2' },
+    { Names: 'db', Labels: '' },
+  ];
+  assert.equal(
+    formatRows({ format: '{{.Names}}:{{.Label "com.example.v"}}:{{.Label "tier"}}', defaultTable: '', rows: labelled, headers: {} }),
+    'web:1.2:front\ndb::\n',
+  );
   assert.equal(formatRows({ format: '{{.Label "team"}}', defaultTable: '', rows: [{ Labels: { team: 'infra' } }], headers: {} }), 'infra\n');
-  assert.equal(formatRows({ format: 'json', defaultTable: '', rows: [labelled[0] as object], headers: {} }), '{"Names":"web","Labels":"tier=front,com.example.v=1.2"}\n');
+  assert.equal(
+    formatRows({ format: 'json', defaultTable: '', rows: [labelled[0] as object], headers: {} }),
+    '{"Names":"web","Labels":"tier=front,com.example.v=1.2"}\n',
+  );
 });
 
 it("images and ps CreatedAt is Go's time.String() in UTC", async () => {
@@ -142,8 +162,14 @@ it("images and ps CreatedAt is Go's time.String() in UTC", async () => {
 });
 
 it('a template of plain {{.Field}} actions prints what the template engine prints, for any field type', () => {
-  const mixed = [{ Name: 'v1', Size: 12.5, Ok: true, Tags: ['a', 'b'] }, { Name: 'wide 漢字', Size: 3, Ok: false, Tags: [] }];
-  assert.equal(formatRows({ format: 'table {{.Name}}\t{{.Size}}\t{{.Ok}}\t{{.Tags}}', defaultTable: '', rows: mixed, headers: {} }), 'NAME        SIZE      OK        TAGS\nv1          12.5      true      [a b]\nwide 漢字   3         false     []\n');
+  const mixed = [
+    { Name: 'v1', Size: 12.5, Ok: true, Tags: ['a', 'b'] },
+    { Name: 'wide 漢字', Size: 3, Ok: false, Tags: [] },
+  ];
+  assert.equal(
+    formatRows({ format: 'table {{.Name}}\t{{.Size}}\t{{.Ok}}\t{{.Tags}}', defaultTable: '', rows: mixed, headers: {} }),
+    'NAME        SIZE      OK        TAGS\nv1          12.5      true      [a b]\nwide 漢字   3         false     []\n',
+  );
   // a field the row lacks is the template's error, as before
   assert.throws(() => formatRows({ format: '{{.Nope}}', defaultTable: '', rows: [{ Name: 'x' }], headers: {} }), BerthError);
 });

@@ -102,17 +102,17 @@ export function formatRows(opts: FormatRowsOptions): string {
   for (const row of opts.rows) {
     const fast = plain ? substitute(plain, row) : undefined;
     if (fast !== undefined) {
-      body += fast + '\n';
+      body += `${fast}\n`;
       continue;
     }
     const result = tmpl.execute(goStruct(withLabelMethod(row), opts.rowType ?? 'row'));
     if (result.error) throw parsingError(result.error);
-    body += result.output + '\n';
+    body += `${result.output}\n`;
   }
   if (!isTableFormat(format)) return body;
   // docker ignores a header error and keeps what was written before it
   const header = tmpl.execute(headerContext(tmpl, opts.headers), { functions: DOCKER_HEADER_FUNCTIONS }).output;
-  return tabwrite(header + '\n' + body, DOCKER_TABWRITER);
+  return tabwrite(`${header}\n${body}`, DOCKER_TABWRITER);
 }
 
 /**
@@ -150,7 +150,7 @@ function substitute(pieces: readonly string[], row: object): string | undefined 
  * formatTable([['UID', 'PID'], ['root', '1']]) // "UID                  PID\nroot                 1\n"
  */
 export function formatTable(rows: ReadonlyArray<readonly string[]>, options: Partial<TabwriterOptions> = {}): string {
-  const text = rows.map((r) => r.join('\t') + '\n').join('');
+  const text = rows.map((r) => `${r.join('\t')}\n`).join('');
   return tabwrite(text, { minWidth: 20, padding: 3, padChar: ' ', ...options });
 }
 

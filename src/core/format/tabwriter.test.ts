@@ -15,7 +15,7 @@ describe('tabwrite', () => {
     assert.equal(tabwrite('a\tb\nc\td'), 'a         b\nc         d');
   });
 
-  it('measures East Asian wide characters as two columns, as docker\'s fork does', () => {
+  it("measures East Asian wide characters as two columns, as docker's fork does", () => {
     assert.equal(tabwrite('名前\tx\nab\ty\n'), '名前      x\nab        y\n');
   });
 

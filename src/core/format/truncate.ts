@@ -39,7 +39,7 @@ export function ellipsis(s: string, maxWidth: number): string {
   // the first character that ends past maxWidth-1 columns leaves room for the ellipsis
   for (let i = 0; i + 1 < ends.length; i++) {
     if ((ends[i] as number) <= maxWidth - 1 && (ends[i + 1] as number) > maxWidth - 1) {
-      return chars.slice(0, i + 1).join('') + '…';
+      return `${chars.slice(0, i + 1).join('')}…`;
     }
   }
   return s;

@@ -14,7 +14,7 @@ describe('humanSize', () => {
     assert.equal(humanSize(999_999), '1000kB');
   });
 
-  it('uses three digits for docker ps sizes, with Go\'s exponent form at the edge', () => {
+  it("uses three digits for docker ps sizes, with Go's exponent form at the edge", () => {
     assert.equal(humanSizeWithPrecision(2_746_000, 3), '2.75MB');
     assert.equal(humanSizeWithPrecision(999_900, 3), '1e+03kB');
   });
@@ -29,11 +29,25 @@ describe('bytesSize', () => {
 describe('humanDuration', () => {
   it('follows go-units at every boundary', () => {
     const cases: Array<[number, string]> = [
-      [999, 'Less than a second'], [1000, '1 second'], [5000, '5 seconds'], [59_999, '59 seconds'],
-      [60_000, 'About a minute'], [119_999, 'About a minute'], [120_000, '2 minutes'], [3_599_999, '59 minutes'],
-      [3_600_000, 'About an hour'], [5_399_999, 'About an hour'], [5_400_000, '2 hours'], [47 * 3.6e6, '47 hours'],
-      [48 * 3.6e6, '2 days'], [13 * 86.4e6, '13 days'], [14 * 86.4e6, '2 weeks'], [59 * 86.4e6, '8 weeks'],
-      [60 * 86.4e6, '2 months'], [729 * 86.4e6, '24 months'], [730 * 86.4e6, '2 years'],
+      [999, 'Less than a second'],
+      [1000, '1 second'],
+      [5000, '5 seconds'],
+      [59_999, '59 seconds'],
+      [60_000, 'About a minute'],
+      [119_999, 'About a minute'],
+      [120_000, '2 minutes'],
+      [3_599_999, '59 minutes'],
+      [3_600_000, 'About an hour'],
+      [5_399_999, 'About an hour'],
+      [5_400_000, '2 hours'],
+      [47 * 3.6e6, '47 hours'],
+      [48 * 3.6e6, '2 days'],
+      [13 * 86.4e6, '13 days'],
+      [14 * 86.4e6, '2 weeks'],
+      [59 * 86.4e6, '8 weeks'],
+      [60 * 86.4e6, '2 months'],
+      [729 * 86.4e6, '24 months'],
+      [730 * 86.4e6, '2 years'],
     ];
     for (const [ms, text] of cases) assert.equal(humanDuration(ms), text, `${ms} ms`);
   });

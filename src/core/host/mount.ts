@@ -10,7 +10,18 @@ const MAX_OPTIONS = 4095;
 const MNT_DETACH = 2;
 
 /** mount(2)'s flags that `-o` words name (the rest of the words are the filesystem's data). */
-const MOUNT_FLAGS: Record<string, number> = { ro: 1, nosuid: 2, nodev: 4, noexec: 8, sync: 16, dirsync: 128, noatime: 1024, nodiratime: 2048, relatime: 1 << 21, strictatime: 1 << 24 };
+const MOUNT_FLAGS: Record<string, number> = {
+  ro: 1,
+  nosuid: 2,
+  nodev: 4,
+  noexec: 8,
+  sync: 16,
+  dirsync: 128,
+  noatime: 1024,
+  nodiratime: 2048,
+  relatime: 1 << 21,
+  strictatime: 1 << 24,
+};
 
 /**
  * Mount a filesystem as mount(8) would from `-t type -o options device target`: the options that

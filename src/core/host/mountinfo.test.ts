@@ -8,7 +8,6 @@ import { mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
 import { isMountPoint } from './mount.js';
 import { CONTAINER_MOUNTINFO } from '../explain/_fixtures.js';
 
-
 test('parseMountinfo() decodes every field, optional fields and octal escapes included', () => {
   const m = parseMountinfo(CONTAINER_MOUNTINFO);
   assert.equal(m.length, 9);

@@ -19,7 +19,10 @@ export function ensureRealtimeBudget(parentPath: string, runtimeUs: number, cpuR
     try {
       fs.writeFileSync(file, String(runtimeUs));
     } catch (e) {
-      throw new BerthError('InvalidArgument', `--cpu-rt-runtime ${runtimeUs}: the real-time budget of ${dir} cannot be raised to it (${(e as Error).message}): more than the host's real-time CPU time allows`);
+      throw new BerthError(
+        'InvalidArgument',
+        `--cpu-rt-runtime ${runtimeUs}: the real-time budget of ${dir} cannot be raised to it (${(e as Error).message}): more than the host's real-time CPU time allows`,
+      );
     }
   }
 }

@@ -58,8 +58,14 @@ describe('spawnChild (posix_spawn, no fork)', () => {
     const c = spawnChild('/bin/sh', ['-c', 'kill -TERM $$'], { fds: ['ignore', 'ignore', 'ignore'] });
     assert.deepEqual(await c.exited, { code: null, signal: 'SIGTERM' });
     const before = fs.readdirSync('/proc/self/fd').length;
-    assert.throws(() => spawnChild('/nonexistent/program', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
-    assert.throws(() => spawnChild('no-such-program-anywhere', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    assert.throws(
+      () => spawnChild('/nonexistent/program', []),
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+    );
+    assert.throws(
+      () => spawnChild('no-such-program-anywhere', []),
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+    );
     assert.deepEqual(await spawnChild('true', [], { fds: ['ignore', 'ignore', 'ignore'] }).exited, { code: 0, signal: null }, 'found in PATH');
     assert.equal(fs.readdirSync('/proc/self/fd').length, before);
   });
@@ -94,7 +100,10 @@ describe('spawnChild (posix_spawn, no fork)', () => {
 
   test('runChild feeds input and collects both outputs and the exit status', async () => {
     const r = await runChild('/bin/sh', ['-c', 'read x; echo "out $x"; echo "err $x" >&2; exit 4'], { input: 'in\n', env: { PATH: '/bin' } });
-    assert.deepEqual({ code: r.code, signal: r.signal, out: r.stdout.toString(), err: r.stderr.toString() }, { code: 4, signal: null, out: 'out in\n', err: 'err in\n' });
+    assert.deepEqual(
+      { code: r.code, signal: r.signal, out: r.stdout.toString(), err: r.stderr.toString() },
+      { code: 4, signal: null, out: 'out in\n', err: 'err in\n' },
+    );
     const big = await runChild('/bin/sh', ['-c', 'head -c 300000 /dev/zero']);
     assert.equal(big.stdout.length, 300000);
   });

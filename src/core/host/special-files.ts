@@ -49,11 +49,7 @@ export function setXattr(path: string, name: string, value: string | Buffer): vo
  */
 export function findXattrs(root: string, name: string): Map<string, string> {
   const pattern = `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-  const out = run(
-    'getfattr',
-    ['-R', '-P', '-h', '--absolute-names', '-d', '-e', 'text', '-m', pattern, '--', root],
-    `reading xattrs under "${root}"`,
-  );
+  const out = run('getfattr', ['-R', '-P', '-h', '--absolute-names', '-d', '-e', 'text', '-m', pattern, '--', root], `reading xattrs under "${root}"`);
   const found = new Map<string, string>();
   let file: string | undefined;
   for (const line of out.split('\n')) {

@@ -34,10 +34,7 @@ export async function writeTar(entries: readonly TarFileEntry[]): Promise<Buffer
 }
 
 /** Rewrite a tar: fn returns new data for an entry, null to drop it, undefined to keep it. */
-export async function rewriteTar(
-  buf: Buffer,
-  fn: (e: TarFileEntry) => Buffer | null | undefined,
-): Promise<Buffer> {
+export async function rewriteTar(buf: Buffer, fn: (e: TarFileEntry) => Buffer | null | undefined): Promise<Buffer> {
   const out: TarFileEntry[] = [];
   for (const e of await readTar(buf)) {
     const r = fn(e);

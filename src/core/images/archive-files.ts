@@ -60,11 +60,7 @@ type TarFile = { kind: 'doc'; data: Buffer } | { kind: 'blob'; blob: BlobInfo };
  * Read by berth's one tar reader, the one that unpacks pulled layers (Go's archive/tar rules).
  * A truncated or corrupt archive is InvalidArgument.
  */
-export async function readTarArchive(
-  content: ContentStore,
-  src: Readable,
-  ingested: Set<string>,
-): Promise<ArchiveFiles> {
+export async function readTarArchive(content: ContentStore, src: Readable, ingested: Set<string>): Promise<ArchiveFiles> {
   const files = new Map<string, TarFile>();
   const links = new Map<string, string>();
   try {
@@ -86,9 +82,7 @@ export async function readTarArchive(
           files.set(name, { kind: 'blob', blob });
         }
       } else if ((h.type === 'symlink' || h.type === 'link') && h.linkname) {
-        const target = h.type === 'link' || h.linkname.startsWith('/')
-          ? h.linkname
-          : path.posix.join(path.posix.dirname(name), h.linkname);
+        const target = h.type === 'link' || h.linkname.startsWith('/') ? h.linkname : path.posix.join(path.posix.dirname(name), h.linkname);
         links.set(name, cleanName(target));
       }
     }
@@ -179,12 +173,10 @@ export function dirArchiveFiles(content: ContentStore, dir: string, ingested: Se
       if (!has(name)) throw invalid(`layout has no file "${cleanName(name)}"`);
       const digest = digestOfName(cleanName(name));
       const fresh = digest === undefined || !content.has(digest);
-      const blob = await content
-        .ingest(fs.createReadStream(full(name)), digest ? { digest } : {})
-        .catch((e: unknown) => {
-          if (e instanceof DigestMismatchError) throw invalid(`layout file "${cleanName(name)}": ${e.message}`, e);
-          throw e;
-        });
+      const blob = await content.ingest(fs.createReadStream(full(name)), digest ? { digest } : {}).catch((e: unknown) => {
+        if (e instanceof DigestMismatchError) throw invalid(`layout file "${cleanName(name)}": ${e.message}`, e);
+        throw e;
+      });
       if (fresh) ingested.add(blob.digest);
       return blob;
     },

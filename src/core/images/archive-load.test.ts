@@ -77,9 +77,7 @@ describe('loadArchive on bad input', { skip: needsRoot }, () => {
   });
 
   test('a tampered gzip layer is rejected', async () => {
-    const bad = await rewriteTar(dockerTar, (e) =>
-      e.name.endsWith('layer.tar') ? flipByte(zlib.gzipSync(e.data), 5000) : undefined,
-    );
+    const bad = await rewriteTar(dockerTar, (e) => (e.name.endsWith('layer.tar') ? flipByte(zlib.gzipSync(e.data), 5000) : undefined));
     await rejectsCleanly(bad, /layer 1/);
   });
 
@@ -167,7 +165,10 @@ describe('loadArchive on bad input', { skip: needsRoot }, () => {
     });
     await assert.rejects(loadArchive(dst.images, Readable.from([bad])), /missing\/layer\.tar/);
     assert.deepEqual(dst.content.list(), before.blobs);
-    assert.deepEqual(dst.layers.list().map((l) => l.chainId), before.layers);
+    assert.deepEqual(
+      dst.layers.list().map((l) => l.chainId),
+      before.layers,
+    );
     assert.equal(dst.images.resolve('busybox').id, imageId);
     assert.equal(dst.images.find('other:1'), undefined);
   });
@@ -211,7 +212,14 @@ describe('loadArchive on bad input', { skip: needsRoot }, () => {
     const nestedBytes = Buffer.from(JSON.stringify(nested));
     const top: ImageIndex = {
       schemaVersion: 2,
-      manifests: [{ mediaType: MEDIA_TYPES.ociIndex, digest: sha256Digest(nestedBytes), size: nestedBytes.length, annotations: { 'io.containerd.image.name': 'docker.io/library/multi:1' } }],
+      manifests: [
+        {
+          mediaType: MEDIA_TYPES.ociIndex,
+          digest: sha256Digest(nestedBytes),
+          size: nestedBytes.length,
+          annotations: { 'io.containerd.image.name': 'docker.io/library/multi:1' },
+        },
+      ],
     };
     const archive = await writeTar([
       ...entries.filter((e) => e.name !== 'index.json'),

@@ -21,12 +21,7 @@ export interface LoadResult {
   images: Array<{ id: string; tags: string[] }>;
 }
 
-async function prepare(
-  store: ImageStore,
-  files: ArchiveFiles,
-  ctx: LoadContext,
-  opts: LoadOptions,
-): Promise<PreparedImage[]> {
+async function prepare(store: ImageStore, files: ArchiveFiles, ctx: LoadContext, opts: LoadOptions): Promise<PreparedImage[]> {
   const platform = opts.platform ?? hostPlatform();
   // docker 25+ writes both: the OCI index keeps manifest digests, so it wins
   if (files.has('index.json') && files.has('oci-layout')) return prepareOciLayout(store, files, ctx, platform);
@@ -42,9 +37,7 @@ async function commitAll(store: ImageStore, prepared: PreparedImage[]): Promise<
   for (const p of prepared) {
     const { record, moved } = await store.commitImage(p);
     for (const m of moved) {
-      result.loaded.push(
-        `The image ${familiarString(m.name)} already exists, renaming the old one with ID ${m.previousId} to empty string`,
-      );
+      result.loaded.push(`The image ${familiarString(m.name)} already exists, renaming the old one with ID ${m.previousId} to empty string`);
     }
     if (p.tags.length === 0) result.loaded.push(`Loaded image ID: ${record.id}`);
     for (const t of p.tags) result.loaded.push(`Loaded image: ${familiarString(t)}`);
@@ -56,12 +49,7 @@ async function commitAll(store: ImageStore, prepared: PreparedImage[]): Promise<
   return result;
 }
 
-async function run(
-  store: ImageStore,
-  what: string,
-  open: (ingested: Set<string>) => Promise<ArchiveFiles>,
-  opts: LoadOptions,
-): Promise<LoadResult> {
+async function run(store: ImageStore, what: string, open: (ingested: Set<string>) => Promise<ArchiveFiles>, opts: LoadOptions): Promise<LoadResult> {
   const ingested = new Set<string>();
   const ctx: LoadContext = { ownLayers: [] };
   try {
@@ -101,13 +89,18 @@ export async function loadArchive(store: ImageStore, src: Readable | string, opt
 
 /** Load the images of an OCI image layout directory (skopeo's `oci:<dir>`). */
 export async function loadOciLayoutDir(store: ImageStore, dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  return run(store, `loading "${dir}"`, async (ingested) => {
-    const files = dirArchiveFiles(store.content, dir, ingested);
-    if (!files.has('index.json') || !files.has('oci-layout')) {
-      throw new BerthError('InvalidArgument', 'not an OCI image layout: index.json or oci-layout is missing');
-    }
-    return files;
-  }, opts);
+  return run(
+    store,
+    `loading "${dir}"`,
+    async (ingested) => {
+      const files = dirArchiveFiles(store.content, dir, ingested);
+      if (!files.has('index.json') || !files.has('oci-layout')) {
+        throw new BerthError('InvalidArgument', 'not an OCI image layout: index.json or oci-layout is missing');
+      }
+      return files;
+    },
+    opts,
+  );
 }
 
 function openFile(p: string): Readable {

@@ -47,7 +47,7 @@ describe('saveImages and loadArchive', { skip: needsRoot }, () => {
     return importRootfs(a.images, Readable.from([gzip ? zlib.gzipSync(data) : data]), { tag, changes: ['CMD ["sh"]'] });
   };
 
-  test('a docker-archive has docker\'s layout with uncompressed layers', async () => {
+  test("a docker-archive has docker's layout with uncompressed layers", async () => {
     const id = await importBusybox('busybox', true);
     const entries = await readTar(await saveToBuffer(a, ['busybox'], 'docker-archive'));
     const byName = new Map(entries.map((e) => [e.name, e]));

@@ -166,12 +166,7 @@ async function write(store: ImageStore, refs: readonly string[], sink: ArchiveSi
  * @example
  * await saveImages(images, ['busybox'], fs.createWriteStream('busybox.tar'), 'docker-archive');
  */
-export async function saveImages(
-  store: ImageStore,
-  refs: readonly string[],
-  out: Writable,
-  format: SaveFormat,
-): Promise<void> {
+export async function saveImages(store: ImageStore, refs: readonly string[], out: Writable, format: SaveFormat): Promise<void> {
   if (format !== 'docker-archive' && format !== 'oci-archive') {
     throw new BerthError('InvalidArgument', `unknown archive format "${String(format)}"`, {
       hint: 'use docker-archive or oci-archive',

@@ -54,7 +54,11 @@ describe('applyChanges', () => {
       ['ENV A="unterminated', /unterminated quote/],
     ];
     for (const [change, re] of cases) {
-      assert.throws(() => applyChanges({}, [change]), (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument' && re.test(e.message), change);
+      assert.throws(
+        () => applyChanges({}, [change]),
+        (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument' && re.test(e.message),
+        change,
+      );
     }
   });
 });

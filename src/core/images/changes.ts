@@ -20,7 +20,8 @@ export function splitWords(s: string): string[] {
   try {
     return new ShellLex('\\').words(s);
   } catch (e) {
-    if (e instanceof BerthError && /^unexpected end of statement/.test(e.message)) throw new BerthError('InvalidArgument', `unterminated quote in "${s}"`, { cause: e });
+    if (e instanceof BerthError && /^unexpected end of statement/.test(e.message))
+      throw new BerthError('InvalidArgument', `unterminated quote in "${s}"`, { cause: e });
     throw e;
   }
 }

@@ -17,17 +17,10 @@ function unixSeconds(iso: string | undefined): number {
  * @example
  * historyItems({ id, config, layerSizes: [4_000_000], tags: ['busybox:latest'] })
  */
-export function historyItems(opts: {
-  id: string;
-  config: ImageConfig;
-  layerSizes: readonly number[];
-  tags: readonly string[];
-}): HistoryItem[] {
+export function historyItems(opts: { id: string; config: ImageConfig; layerSizes: readonly number[]; tags: readonly string[] }): HistoryItem[] {
   const { config, layerSizes } = opts;
   const entries: HistoryEntry[] =
-    config.history && config.history.length > 0
-      ? config.history
-      : layerSizes.map(() => (config.created === undefined ? {} : { created: config.created }));
+    config.history && config.history.length > 0 ? config.history : layerSizes.map(() => (config.created === undefined ? {} : { created: config.created }));
   const rows: HistoryItem[] = [];
   let layer = 0;
   for (const h of entries) {

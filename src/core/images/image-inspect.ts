@@ -61,11 +61,7 @@ function graphDriverData(chainIds: readonly string[], dirOf: (chainId: string) =
  * @example
  * toImageInspect(record, config, (chainId) => layers.get(chainId).diffDir)
  */
-export function toImageInspect(
-  record: ImageRecord,
-  config: ImageConfig,
-  dirOf: (chainId: string) => string,
-): ImageInspect {
+export function toImageInspect(record: ImageRecord, config: ImageConfig, dirOf: (chainId: string) => string): ImageInspect {
   const dc = config as DockerImageConfig;
   const out: ImageInspect = {
     Id: record.id,

@@ -18,7 +18,12 @@ export interface ImageRow {
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /** `docker images [REPOSITORY[:TAG]] [--filter …]` rows, newest image first. */

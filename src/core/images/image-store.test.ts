@@ -48,7 +48,16 @@ describe('ImageStore', { skip: needsRoot }, () => {
     const id = await importBusybox('busybox');
     assert.match(id, /^sha256:[a-f0-9]{64}$/);
     const hex = id.slice(7);
-    for (const ref of ['busybox', 'busybox:latest', 'docker.io/library/busybox:latest', id, hex, hex.slice(0, 12), hex.slice(0, 1), `sha256:${hex.slice(0, 6)}`]) {
+    for (const ref of [
+      'busybox',
+      'busybox:latest',
+      'docker.io/library/busybox:latest',
+      id,
+      hex,
+      hex.slice(0, 12),
+      hex.slice(0, 1),
+      `sha256:${hex.slice(0, 6)}`,
+    ]) {
       assert.equal(s.images.resolve(ref).id, id, ref);
     }
     const rec = s.images.resolve('busybox');
@@ -62,10 +71,22 @@ describe('ImageStore', { skip: needsRoot }, () => {
 
   test('resolve reports missing images in docker wording and rejects bad references', async () => {
     await importBusybox('busybox');
-    assert.equal(kindOf(() => s.images.resolve('foo')), 'NotFound: No such image: foo:latest');
-    assert.equal(kindOf(() => s.images.resolve('busybox:1.0')), 'NotFound: No such image: busybox:1.0');
-    assert.equal(kindOf(() => s.images.resolve(`sha256:${'0'.repeat(64)}`)), `NotFound: No such image: sha256:${'0'.repeat(64)}`);
-    assert.equal(kindOf(() => s.images.resolve('Busybox')), 'InvalidArgument: invalid reference format: repository name must be lowercase');
+    assert.equal(
+      kindOf(() => s.images.resolve('foo')),
+      'NotFound: No such image: foo:latest',
+    );
+    assert.equal(
+      kindOf(() => s.images.resolve('busybox:1.0')),
+      'NotFound: No such image: busybox:1.0',
+    );
+    assert.equal(
+      kindOf(() => s.images.resolve(`sha256:${'0'.repeat(64)}`)),
+      `NotFound: No such image: sha256:${'0'.repeat(64)}`,
+    );
+    assert.equal(
+      kindOf(() => s.images.resolve('Busybox')),
+      'InvalidArgument: invalid reference format: repository name must be lowercase',
+    );
     assert.equal(s.images.find('nothing'), undefined);
   });
 
@@ -74,7 +95,10 @@ describe('ImageStore', { skip: needsRoot }, () => {
     let b = await makeImage(s.images, { layers: [{ a: '1' }], label: 'b0' });
     for (let i = 1; a.id[7] !== b.id[7]; i++) b = await makeImage(s.images, { layers: [{ a: '1' }], label: `b${i}` });
     const common = a.id[7] as string;
-    assert.match(kindOf(() => s.images.resolve(common)), /^InvalidArgument: image id prefix ".+" is ambiguous/);
+    assert.match(
+      kindOf(() => s.images.resolve(common)),
+      /^InvalidArgument: image id prefix ".+" is ambiguous/,
+    );
     assert.equal(s.images.resolve(a.id.slice(7, 71)).id, a.id);
   });
 
@@ -131,7 +155,7 @@ describe('ImageStore', { skip: needsRoot }, () => {
     assert.deepEqual(s.layers.list(), []);
   });
 
-  test('inspect has docker\'s ImageInspect shape', async () => {
+  test("inspect has docker's ImageInspect shape", async () => {
     const id = await importBusybox('busybox', { changes: ['CMD ["sh"]'] });
     const ins = s.images.inspect('busybox');
     assert.equal(ins.Id, id);
@@ -192,10 +216,19 @@ describe('ImageStore', { skip: needsRoot }, () => {
     assert.equal(s.images.tag(b.id, 'app:1'), 'docker.io/library/app:1');
     assert.equal(s.images.resolve('app:1').id, b.id);
     assert.deepEqual(s.images.resolve(a.id).tags, []);
-    assert.equal(kindOf(() => s.images.tag('app:1', `app@sha256:${'a'.repeat(64)}`)), 'InvalidArgument: refusing to create a tag with a digest reference');
-    assert.equal(kindOf(() => s.images.tag('nope', 'x')), 'NotFound: No such image: nope:latest');
+    assert.equal(
+      kindOf(() => s.images.tag('app:1', `app@sha256:${'a'.repeat(64)}`)),
+      'InvalidArgument: refusing to create a tag with a digest reference',
+    );
+    assert.equal(
+      kindOf(() => s.images.tag('nope', 'x')),
+      'NotFound: No such image: nope:latest',
+    );
     assert.equal(s.images.untag('app:1'), b.id);
-    assert.equal(kindOf(() => s.images.untag('app:1')), 'NotFound: No such image: app:1');
+    assert.equal(
+      kindOf(() => s.images.untag('app:1')),
+      'NotFound: No such image: app:1',
+    );
   });
 
   test('commit refuses an image whose layers are not stored', async () => {
@@ -213,8 +246,14 @@ describe('ImageStore', { skip: needsRoot }, () => {
 
   describe('remove', () => {
     const ctr = 'c0ffee1234567890aaaa';
-    const stopped = (id: string) => (imageId: string): ImageUser[] => (imageId === id ? [{ containerId: ctr, running: false }] : []);
-    const running = (id: string) => (imageId: string): ImageUser[] => (imageId === id ? [{ containerId: ctr, running: true }] : []);
+    const stopped =
+      (id: string) =>
+      (imageId: string): ImageUser[] =>
+        imageId === id ? [{ containerId: ctr, running: false }] : [];
+    const running =
+      (id: string) =>
+      (imageId: string): ImageUser[] =>
+        imageId === id ? [{ containerId: ctr, running: true }] : [];
 
     test('removing one of several tags only untags', async () => {
       const rec = await makeImage(s.images, { layers: [{ a: '1' }], tags: ['a:1', 'b:2'] });
@@ -224,7 +263,10 @@ describe('ImageStore', { skip: needsRoot }, () => {
 
     test('removing the last tag deletes the image, its layers and blobs', async () => {
       const rec = await makeImage(s.images, { layers: [{ a: '1' }, { b: '2' }], tags: ['a:1'] });
-      assert.equal(kindOf(() => s.images.remove('a')), 'NotFound: No such image: a:latest');
+      assert.equal(
+        kindOf(() => s.images.remove('a')),
+        'NotFound: No such image: a:latest',
+      );
       const r = s.images.remove('a:1');
       assert.deepEqual(r.untagged, ['a:1']);
       assert.deepEqual(r.deleted, [rec.id, ...[...rec.chainIds].reverse()]);
@@ -260,7 +302,10 @@ describe('ImageStore', { skip: needsRoot }, () => {
     test('removal by id follows docker: conflicts for containers and several repositories', async () => {
       const rec = await makeImage(s.images, { layers: [{ a: '1' }], tags: ['x:1', 'y:1'] });
       const short = rec.id.slice(7, 19);
-      assert.equal(kindOf(() => s.images.remove(short)), `Conflict: conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
+      assert.equal(
+        kindOf(() => s.images.remove(short)),
+        `Conflict: conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`,
+      );
       assert.equal(
         kindOf(() => s.images.remove(short, { force: true, usedBy: running(rec.id) })),
         `Conflict: conflict: unable to delete ${short} (cannot be forced) - image is being used by running container c0ffee123456`,

@@ -4,13 +4,7 @@ import { sha256Digest } from '../content/digest.js';
 import { BerthError } from '../errors/index.js';
 import { immediate, type Db } from '../metadata/database.js';
 import type { ImageConfig, ImageManifest } from '../oci/types.js';
-import {
-  familiarString,
-  isImageIdLike,
-  normalize,
-  parseReference,
-  type Reference,
-} from '../reference/reference.js';
+import { familiarString, isImageIdLike, normalize, parseReference, type Reference } from '../reference/reference.js';
 import { LayerStore } from '../snapshots/layer-store.js';
 import { noSuchImage } from './image-errors.js';
 import { historyItems } from './image-history.js';
@@ -88,9 +82,7 @@ export class ImageStore {
     const configBytes = bytesOf(input.config);
     const manifestBytes = bytesOf(input.manifest);
     const config = Buffer.isBuffer(input.config) ? parseJson<ImageConfig>(configBytes, 'image config') : input.config;
-    const manifest = Buffer.isBuffer(input.manifest)
-      ? parseJson<ImageManifest>(manifestBytes, 'image manifest')
-      : input.manifest;
+    const manifest = Buffer.isBuffer(input.manifest) ? parseJson<ImageManifest>(manifestBytes, 'image manifest') : input.manifest;
     const id = sha256Digest(configBytes);
     if (manifest.config?.digest !== id) {
       throw new BerthError('InvalidArgument', `manifest names config "${manifest.config?.digest}", but the config is "${id}"`);
@@ -98,10 +90,7 @@ export class ImageStore {
     const diffIds = config.rootfs?.diff_ids ?? [];
     const layerDigests = (manifest.layers ?? []).map((l) => l.digest);
     if (diffIds.length !== layerDigests.length) {
-      throw new BerthError(
-        'InvalidArgument',
-        `image has ${layerDigests.length} layers but its config lists ${diffIds.length} diff ids`,
-      );
+      throw new BerthError('InvalidArgument', `image has ${layerDigests.length} layers but its config lists ${diffIds.length} diff ids`);
     }
     const names = (input.tags ?? []).map((t) => normalize(t));
     const chainIds: string[] = [];
@@ -155,9 +144,7 @@ export class ImageStore {
         )
         .run(id, manifestDigest, config.created ?? '', size, chainIds[chainIds.length - 1] ?? '', JSON.stringify(chainIds), JSON.stringify(layerDigests));
       for (const name of names) {
-        const prev = this.db.prepare('SELECT image_id FROM image_tags WHERE name = ?').get(name) as
-          | { image_id: string }
-          | undefined;
+        const prev = this.db.prepare('SELECT image_id FROM image_tags WHERE name = ?').get(name) as { image_id: string } | undefined;
         if (prev && prev.image_id !== id) moved.push({ name, previousId: prev.image_id });
         this.setTag(name, id, now);
       }
@@ -183,21 +170,15 @@ export class ImageStore {
       if (!isImageIdLike(refOrId)) throw e;
     }
     if (ref) {
-      const row = this.db.prepare('SELECT image_id FROM image_tags WHERE name = ?').get(normalize(refOrId)) as
-        | { image_id: string }
-        | undefined;
+      const row = this.db.prepare('SELECT image_id FROM image_tags WHERE name = ?').get(normalize(refOrId)) as { image_id: string } | undefined;
       if (row) return this.byId(row.image_id) as ImageRecord;
       if (ref.digest !== undefined) {
-        const m = this.db.prepare('SELECT id FROM images WHERE manifest_digest = ?').get(ref.digest) as
-          | { id: string }
-          | undefined;
+        const m = this.db.prepare('SELECT id FROM images WHERE manifest_digest = ?').get(ref.digest) as { id: string } | undefined;
         if (m) return this.byId(m.id) as ImageRecord;
       }
     }
     if (isImageIdLike(refOrId)) {
-      const ids = this.db
-        .prepare('SELECT id FROM images WHERE substr(id, 8, ?) = ? LIMIT 2')
-        .all(hex.length, hex) as Array<{ id: string }>;
+      const ids = this.db.prepare('SELECT id FROM images WHERE substr(id, 8, ?) = ? LIMIT 2').all(hex.length, hex) as Array<{ id: string }>;
       if (ids.length > 1) {
         throw new BerthError('InvalidArgument', `image id prefix "${refOrId}" is ambiguous: it matches more than one image`);
       }
@@ -246,9 +227,7 @@ export class ImageStore {
   untag(ref: string): string {
     const name = normalize(ref);
     const id = immediate(this.db, () => {
-      const row = this.db.prepare('SELECT image_id FROM image_tags WHERE name = ?').get(name) as
-        | { image_id: string }
-        | undefined;
+      const row = this.db.prepare('SELECT image_id FROM image_tags WHERE name = ?').get(name) as { image_id: string } | undefined;
       if (!row) throw noSuchImage(ref);
       this.db.prepare('DELETE FROM image_tags WHERE name = ?').run(name);
       return row.image_id;
@@ -307,9 +286,11 @@ export class ImageStore {
   byId(id: string): ImageRecord | undefined {
     const row = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
     if (!row) return undefined;
-    const names = (this.db.prepare('SELECT name FROM image_tags WHERE image_id = ? ORDER BY name').all(id) as Array<{
-      name: string;
-    }>).map((r) => r.name);
+    const names = (
+      this.db.prepare('SELECT name FROM image_tags WHERE image_id = ? ORDER BY name').all(id) as Array<{
+        name: string;
+      }>
+    ).map((r) => r.name);
     return this.toRecord(row, names);
   }
 
@@ -361,9 +342,7 @@ export class ImageStore {
     };
     return immediate(this.db, () => {
       const usedBlobs = this.referencedBlobs();
-      const blobs = this.collectBlobs(
-        this.content.list().filter((d) => !usedBlobs.has(d) && old(this.content.pathOf(d))),
-      );
+      const blobs = this.collectBlobs(this.content.list().filter((d) => !usedBlobs.has(d) && old(this.content.pathOf(d))));
       if (opts.liveChainIds === undefined) return { blobs, layers: [] };
       const live = new Set(opts.liveChainIds);
       const layers = this.layers.list();

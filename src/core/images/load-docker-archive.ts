@@ -4,14 +4,7 @@ import { MEDIA_TYPES, type ImageConfig, type ImageManifest } from '../oci/types.
 import type { ArchiveFiles } from './archive-files.js';
 import type { ImageStore } from './image-store.js';
 import { blobCompression, ociLayerMediaType } from './layer-media.js';
-import {
-  diffIdsOf,
-  normalizeTags,
-  parseDocument,
-  unpackLayers,
-  type LoadContext,
-  type PreparedImage,
-} from './load-layers.js';
+import { diffIdsOf, normalizeTags, parseDocument, unpackLayers, type LoadContext, type PreparedImage } from './load-layers.js';
 
 /** One entry of a docker-archive's manifest.json. */
 export interface DockerArchiveEntry {
@@ -47,11 +40,7 @@ export function readDockerManifest(files: ArchiveFiles): DockerArchiveEntry[] {
  * saves, `blobs/sha256/<hex>` in docker 25+, plain or compressed) must match the config's
  * diff id in order. The manifest berth records is an OCI manifest over the stored files.
  */
-export async function prepareDockerArchive(
-  store: ImageStore,
-  files: ArchiveFiles,
-  ctx: LoadContext,
-): Promise<PreparedImage[]> {
+export async function prepareDockerArchive(store: ImageStore, files: ArchiveFiles, ctx: LoadContext): Promise<PreparedImage[]> {
   const entries = readDockerManifest(files);
   // every reference and every file name is checked before a layer is unpacked
   const tagsOf = entries.map((e) => normalizeTags(e.RepoTags ?? [], 'manifest.json'));

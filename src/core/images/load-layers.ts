@@ -36,10 +36,7 @@ export function diffIdsOf(config: ImageConfig, layerCount: number, what: string)
     throw new BerthError('InvalidArgument', `${what}: config has no rootfs.diff_ids`);
   }
   if (ids.length !== layerCount) {
-    throw new BerthError(
-      'InvalidArgument',
-      `${what}: invalid manifest, layers length mismatch: expected ${ids.length}, got ${layerCount}`,
-    );
+    throw new BerthError('InvalidArgument', `${what}: invalid manifest, layers length mismatch: expected ${ids.length}, got ${layerCount}`);
   }
   return ids;
 }

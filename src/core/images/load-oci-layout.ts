@@ -59,13 +59,7 @@ function kindOf(desc: Descriptor, doc?: { manifests?: unknown; config?: unknown 
  * manifest, else the matching child of its (possibly nested) index. Entries that are neither
  * (attestations, artifacts) give undefined.
  */
-async function chooseManifest(
-  store: ImageStore,
-  files: ArchiveFiles,
-  desc: Descriptor,
-  platform: Platform,
-  depth: number,
-): Promise<Descriptor | undefined> {
+async function chooseManifest(store: ImageStore, files: ArchiveFiles, desc: Descriptor, platform: Platform, depth: number): Promise<Descriptor | undefined> {
   let kind = kindOf(desc);
   let doc: ImageIndex | undefined;
   if (kind === 'other' && desc.mediaType === undefined && files.has(blobName(desc.digest))) {
@@ -95,12 +89,7 @@ async function chooseManifest(
  * its digest and size, each layer against the config's diff id. Manifests keep their bytes, so
  * the image's manifest digest is the archive's.
  */
-export async function prepareOciLayout(
-  store: ImageStore,
-  files: ArchiveFiles,
-  ctx: LoadContext,
-  platform: Platform,
-): Promise<PreparedImage[]> {
+export async function prepareOciLayout(store: ImageStore, files: ArchiveFiles, ctx: LoadContext, platform: Platform): Promise<PreparedImage[]> {
   const layout = parseDocument<{ imageLayoutVersion?: unknown }>(files.read('oci-layout'), 'oci-layout');
   if (typeof layout.imageLayoutVersion !== 'string') throw invalid('oci-layout has no imageLayoutVersion');
   const index = parseDocument<ImageIndex>(files.read('index.json'), 'index.json');
@@ -150,4 +139,3 @@ export async function prepareOciLayout(
   }
   return prepared;
 }
-

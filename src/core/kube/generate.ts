@@ -15,7 +15,12 @@ type Obj = Record<string, unknown>;
 
 /** A DNS-1123 label (what Kubernetes takes as a container, volume or port name). */
 function dnsLabel(s: string, fallback: string): string {
-  const v = s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/g, '');
+  const v = s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/g, '');
   return v === '' ? fallback : v;
 }
 
@@ -92,9 +97,18 @@ function containerObject(c: ContainerRecord, podName: string, ports: PortSpec[],
   const out: Obj = { name, image: s.image || c.imageId };
   if (s.entrypoint !== undefined) out['command'] = s.entrypoint;
   if (s.cmd.length > 0) out['args'] = s.cmd;
-  if (s.env.length > 0) out['env'] = s.env.map((e) => ({ name: e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')), value: e.includes('=') ? e.slice(e.indexOf('=') + 1) : '' }));
+  if (s.env.length > 0)
+    out['env'] = s.env.map((e) => ({
+      name: e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')),
+      value: e.includes('=') ? e.slice(e.indexOf('=') + 1) : '',
+    }));
   if (s.workingDir) out['workingDir'] = s.workingDir;
-  const portList: Obj[] = ports.map((p) => ({ containerPort: p.containerPort, ...(p.hostPort > 0 ? { hostPort: p.hostPort } : {}), ...(p.hostIp ? { hostIP: p.hostIp } : {}), ...(p.protocol !== 'tcp' ? { protocol: p.protocol.toUpperCase() } : {}) }));
+  const portList: Obj[] = ports.map((p) => ({
+    containerPort: p.containerPort,
+    ...(p.hostPort > 0 ? { hostPort: p.hostPort } : {}),
+    ...(p.hostIp ? { hostIP: p.hostIp } : {}),
+    ...(p.protocol !== 'tcp' ? { protocol: p.protocol.toUpperCase() } : {}),
+  }));
   for (const e of exposedPorts(c)) {
     const [port, proto = 'tcp'] = e.split('/');
     if (portList.some((p) => p['containerPort'] === Number(port) && (p['protocol'] ?? 'TCP') === proto.toUpperCase())) continue;
@@ -108,14 +122,16 @@ function containerObject(c: ContainerRecord, podName: string, ports: PortSpec[],
   if (r.nanoCpus) limits['cpu'] = formatCpuQuantity(r.nanoCpus);
   if (r.memoryReservation) requests['memory'] = formatBytesQuantity(r.memoryReservation);
   if (r.cpuShares) requests['cpu'] = formatCpuQuantity((r.cpuShares / 1024) * 1e9);
-  if (Object.keys(limits).length || Object.keys(requests).length) out['resources'] = { ...(Object.keys(limits).length ? { limits } : {}), ...(Object.keys(requests).length ? { requests } : {}) };
+  if (Object.keys(limits).length || Object.keys(requests).length)
+    out['resources'] = { ...(Object.keys(limits).length ? { limits } : {}), ...(Object.keys(requests).length ? { requests } : {}) };
   const sc: Obj = {};
   const user = /^(\d+)(?::(\d+))?$/.exec(s.user ?? '');
   if (user) {
     sc['runAsUser'] = Number(user[1]);
     if (user[2] !== undefined) sc['runAsGroup'] = Number(user[2]);
   }
-  if (s.capAdd.length || s.capDrop.length) sc['capabilities'] = { ...(s.capAdd.length ? { add: s.capAdd } : {}), ...(s.capDrop.length ? { drop: s.capDrop } : {}) };
+  if (s.capAdd.length || s.capDrop.length)
+    sc['capabilities'] = { ...(s.capAdd.length ? { add: s.capAdd } : {}), ...(s.capDrop.length ? { drop: s.capDrop } : {}) };
   if (s.privileged) sc['privileged'] = true;
   if (s.readOnly) sc['readOnlyRootFilesystem'] = true;
   if (s.security.noNewPrivileges) sc['allowPrivilegeEscalation'] = false;
@@ -155,7 +171,8 @@ function probeObject(hc: ContainerRecord['spec']['healthcheck']): Obj | undefine
   let check: Obj;
   if (t[0] === 'CMD') check = { exec: { command: t.slice(1) } };
   else if (t[0] === 'CMD-SHELL') check = { exec: { command: ['/bin/sh', '-c', t.slice(1).join(' ')] } };
-  else if (t[0] === 'BERTH-HTTP-GET') check = { httpGet: { ...(t[1] && t[1] !== 'HTTP' ? { scheme: t[1] } : {}), ...(t[2] ? { host: t[2] } : {}), port: Number(t[3]), path: t[4] ?? '/' } };
+  else if (t[0] === 'BERTH-HTTP-GET')
+    check = { httpGet: { ...(t[1] && t[1] !== 'HTTP' ? { scheme: t[1] } : {}), ...(t[2] ? { host: t[2] } : {}), port: Number(t[3]), path: t[4] ?? '/' } };
   else if (t[0] === 'BERTH-TCP') check = { tcpSocket: { ...(t[1] ? { host: t[1] } : {}), port: Number(t[2]) } };
   else return undefined;
   const sec = (ns: number | undefined, d: number) => Math.max(1, Math.round((ns || d * 1e9) / 1e9));
@@ -237,7 +254,12 @@ function serviceObject(podObj: Obj): Obj {
     }
   }
   if (ports.length === 0) throw new BerthError('InvalidArgument', `pod "${meta.name}" publishes and exposes no port: a Service needs at least one`);
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name: meta.name, labels: { app: meta.labels['app'] as string } }, spec: { selector: { app: meta.labels['app'] as string }, type: 'NodePort', ports } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: meta.name, labels: { app: meta.labels['app'] as string } },
+    spec: { selector: { app: meta.labels['app'] as string }, type: 'NodePort', ports },
+  };
 }
 
 /**
@@ -259,7 +281,15 @@ export async function generateKube(ctx: EngineContext, refs: readonly string[], 
       pod = undefined;
     }
     if (pod) {
-      objects.push(podObject(ctx, pod.name, pod, podContainers(ctx, pod).filter((c) => !c.spec.podInfra), sources));
+      objects.push(
+        podObject(
+          ctx,
+          pod.name,
+          pod,
+          podContainers(ctx, pod).filter((c) => !c.spec.podInfra),
+          sources,
+        ),
+      );
       continue;
     }
     const c = ctx.containers.lookup(ref);
@@ -270,9 +300,15 @@ export async function generateKube(ctx: EngineContext, refs: readonly string[], 
   // the named volumes the pods use, as claims (kube play binds a claim to the volume of its name)
   const claims = new Set<string>();
   for (const o of objects) {
-    for (const v of ((o['spec'] as { volumes?: Array<{ persistentVolumeClaim?: { claimName: string } }> }).volumes ?? [])) if (v.persistentVolumeClaim) claims.add(v.persistentVolumeClaim.claimName);
+    for (const v of (o['spec'] as { volumes?: Array<{ persistentVolumeClaim?: { claimName: string } }> }).volumes ?? [])
+      if (v.persistentVolumeClaim) claims.add(v.persistentVolumeClaim.claimName);
   }
-  const claimObjects = [...claims].map((name) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }));
+  const claimObjects = [...claims].map((name) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  }));
   if (opts.service) for (const o of [...objects]) objects.push(serviceObject(o));
   objects.unshift(...sources.values(), ...claimObjects);
   const { YAML } = await import('./deps.js');

@@ -30,7 +30,7 @@ spec:
 ${spec}
 ${extra}`;
 
-test('kubectl\'s deployment, configmap and secret translate to a pod named after the deployment', async () => {
+test("kubectl's deployment, configmap and secret translate to a pod named after the deployment", async () => {
   const text = [fixture('kubectl-deployment.yaml'), fixture('kubectl-configmap.yaml'), fixture('kubectl-secret.yaml')].join('---\n');
   const p = await plan(text);
   assert.deepEqual(p.warnings, []);
@@ -81,7 +81,9 @@ test('env: value with $(VAR), configMapKeyRef, secretKeyRef, fieldRef and envFro
 });
 
 test('ports, limits, securityContext, workingDir, restartPolicy and init containers', async () => {
-  const p = (await plan(pod(`  restartPolicy: OnFailure
+  const p = (
+    await plan(
+      pod(`  restartPolicy: OnFailure
   securityContext: {runAsUser: 1000, runAsGroup: 100}
   initContainers:
   - {name: i1, image: busybox, command: ["true"]}
@@ -99,7 +101,9 @@ test('ports, limits, securityContext, workingDir, restartPolicy and init contain
     securityContext:
       capabilities: {add: [NET_ADMIN], drop: [ALL]}
       readOnlyRootFilesystem: true
-      allowPrivilegeEscalation: false`))).pods[0]!;
+      allowPrivilegeEscalation: false`),
+    )
+  ).pods[0]!;
   const c = p.containers[0]!;
   assert.deepEqual(p.pod.publish, [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
   assert.deepEqual(c.spec.expose, ['80/tcp', '53/udp']);
@@ -114,7 +118,13 @@ test('ports, limits, securityContext, workingDir, restartPolicy and init contain
   assert.equal(c.spec.security.noNewPrivileges, true);
   assert.equal(c.spec.workingDir, '/srv');
   assert.equal(c.spec.restartPolicy.name, 'on-failure');
-  assert.deepEqual(p.initContainers.map((i) => [i.name, i.spec.restartPolicy.name, i.init]), [['i1', 'no', true], ['i2', 'no', true]]);
+  assert.deepEqual(
+    p.initContainers.map((i) => [i.name, i.spec.restartPolicy.name, i.init]),
+    [
+      ['i1', 'no', true],
+      ['i2', 'no', true],
+    ],
+  );
 });
 
 test('volumes: hostPath, emptyDir (Memory is a tmpfs), configMap and secret files, persistentVolumeClaim', async () => {
@@ -158,20 +168,25 @@ ${pod(`  containers:
     { volume: 's', target: '/s', readOnly: true },
   ]);
   const files = Object.fromEntries(pp.podVolumes.map((v) => [v.name, v.files.map((f) => [f.path, f.content.toString(), f.mode.toString(8)])]));
-  assert.deepEqual(pp.podVolumes.map((v) => v.emptyDir), [true, false, false]);
+  assert.deepEqual(
+    pp.podVolumes.map((v) => v.emptyDir),
+    [true, false, false],
+  );
   // defaultMode 0400 is octal, as Kubernetes reads YAML
   assert.deepEqual(files, { e: [], cm: [['conf/app.conf', 'color=blue', '644']], s: [['password', 's3cret', '400']] });
 });
 
 test('fields berth does not act on are warnings naming their path', async () => {
-  const p = await plan(pod(`  nodeSelector: {disk: ssd}
+  const p = await plan(
+    pod(`  nodeSelector: {disk: ssd}
   containers:
   - name: c
     image: busybox
     livenessProbe:
       grpc: {port: 9000}
     lifecycle:
-      preStop: {exec: {command: ["true"]}}`));
+      preStop: {exec: {command: ["true"]}}`),
+  );
   assert.deepEqual(p.warnings, [
     'Pod "p": spec.nodeSelector is not supported by berth and is ignored',
     'Pod "p": spec.containers[0].livenessProbe.grpc is not supported by berth and is ignored',
@@ -181,7 +196,8 @@ test('fields berth does not act on are warnings naming their path', async () => 
 });
 
 test('probes: liveness kills (health check with healthOnFailure), readiness reports, startup becomes the start period', async () => {
-  const c = (await plan(pod(`  containers:
+  const c = await plan(
+    pod(`  containers:
   - name: c
     image: busybox
     ports: [{name: web, containerPort: 8080}]
@@ -200,60 +216,117 @@ test('probes: liveness kills (health check with healthOnFailure), readiness repo
     readinessProbe:
       exec: {command: [cat, /ready]}
       initialDelaySeconds: 4
-      timeoutSeconds: 2`)));
+      timeoutSeconds: 2`),
+  );
   const [live, ready] = c.pods[0]!.containers;
-  assert.deepEqual(live!.spec.healthcheck, { Test: ['BERTH-HTTP-GET', 'HTTP', '', '8080', '/healthz'], Interval: 2e9, Timeout: 1e9, Retries: 2, StartPeriod: 15e9, StartInterval: 2e9 });
+  assert.deepEqual(live!.spec.healthcheck, {
+    Test: ['BERTH-HTTP-GET', 'HTTP', '', '8080', '/healthz'],
+    Interval: 2e9,
+    Timeout: 1e9,
+    Retries: 2,
+    StartPeriod: 15e9,
+    StartInterval: 2e9,
+  });
   assert.equal(live!.spec.healthOnFailure, 'kill');
-  assert.deepEqual(ready!.spec.healthcheck, { Test: ['CMD', 'cat', '/ready'], Interval: 10e9, Timeout: 2e9, Retries: 3, StartPeriod: 4e9, StartInterval: 10e9 });
+  assert.deepEqual(ready!.spec.healthcheck, {
+    Test: ['CMD', 'cat', '/ready'],
+    Interval: 10e9,
+    Timeout: 2e9,
+    Retries: 3,
+    StartPeriod: 4e9,
+    StartInterval: 10e9,
+  });
   assert.equal(ready!.spec.healthOnFailure, undefined);
   assert.match(c.warnings.join('\n'), /readinessProbe: berth runs one health check per container/);
   assert.match(c.warnings.join('\n'), /startupProbe: berth does not run it; it gives the liveness probe a start period of 15s instead/);
-  await refused(pod(`  containers:
+  await refused(
+    pod(`  containers:
   - name: c
     image: busybox
-    livenessProbe: {httpGet: {port: nope}}`), /spec\.containers\[0\]\.livenessProbe\.httpGet\.port: no container port is named "nope"/);
-  await refused(pod(`  containers:
+    livenessProbe: {httpGet: {port: nope}}`),
+    /spec\.containers\[0\]\.livenessProbe\.httpGet\.port: no container port is named "nope"/,
+  );
+  await refused(
+    pod(`  containers:
   - name: c
     image: busybox
-    livenessProbe: {httpGet: {path: /}}`), /spec\.containers\[0\]\.livenessProbe\.httpGet\.port: required field is missing/);
+    livenessProbe: {httpGet: {path: /}}`),
+    /spec\.containers\[0\]\.livenessProbe\.httpGet\.port: required field is missing/,
+  );
 });
 
 test('bad manifests are refused with the object and the field path', async () => {
-  await refused(pod(`  containers:
+  await refused(
+    pod(`  containers:
   - name: c
     image: busybox
-    ports: [{containerPort: abc}]`), /^Pod "p": spec\.containers\[0\]\.ports\[0\]\.containerPort: must be integer$/);
+    ports: [{containerPort: abc}]`),
+    /^Pod "p": spec\.containers\[0\]\.ports\[0\]\.containerPort: must be integer$/,
+  );
   await refused(pod('  restartPolicy: Never'), /^Pod "p": spec\.containers: required field is missing$/);
-  await refused(pod(`  containers:
-  - name: c`), /^Pod "p": spec\.containers\[0\]\.image: required field is missing$/);
-  await refused(pod(`  containers:
-  - image: busybox`), /^Pod "p": spec\.containers\[0\]\.name: required field is missing$/);
-  await refused(pod(`  containers:
+  await refused(
+    pod(`  containers:
+  - name: c`),
+    /^Pod "p": spec\.containers\[0\]\.image: required field is missing$/,
+  );
+  await refused(
+    pod(`  containers:
+  - image: busybox`),
+    /^Pod "p": spec\.containers\[0\]\.name: required field is missing$/,
+  );
+  await refused(
+    pod(`  containers:
   - name: c
-    imagee: busybox`), /^Pod "p": spec\.containers\[0\]\.imagee: unknown field "imagee"$/);
+    imagee: busybox`),
+    /^Pod "p": spec\.containers\[0\]\.imagee: unknown field "imagee"$/,
+  );
   await refused('apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {}\n', /kind "Job" of apiVersion "batch\/v1" is not supported/);
   await refused('apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: busybox}]}\n', /metadata\.name: required field is missing/);
   await refused('kind: Pod\nmetadata: {name: p}\n', /document 1: apiVersion: required field is missing/);
   await refused('apiVersion: v1\nkind: Pod\nmetadata: {name: p\n', /document 1: invalid YAML at line/);
   await refused('- a\n- b\n', /a Kubernetes object must be a mapping/);
   await refused('', /no Kubernetes object/);
-  await refused(pod(`  containers: [{name: c, image: busybox, volumeMounts: [{name: h, mountPath: /h}]}]
-  volumes: [{name: h, hostPath: {path: relative/dir}}]`), /^Pod "p": spec\.volumes\[0\]\.hostPath\.path: "relative\/dir" is not an absolute path$/);
-  await refused(pod(`  containers: [{name: c, image: busybox}]
-  volumes: [{name: h, hostPath: {path: /no/such/berth/dir}}]`), /^Pod "p": spec\.volumes\[0\]\.hostPath\.path: "\/no\/such\/berth\/dir" does not exist on this host$/);
-  await refused(pod(`  containers: [{name: c, image: busybox}]
-  volumes: [{name: h, hostPath: {path: /etc/../etc}}]`), /must not contain "\.\."/);
-  await refused(pod(`  containers: [{name: c, image: busybox}]
-  volumes: [{name: h, hostPath: {path: /etc/hostname, type: Directory}}]`), /is not a directory/);
-  await refused(pod(`  containers: [{name: c, image: busybox, volumeMounts: [{name: nope, mountPath: /x}]}]`), /spec\.containers\[0\]\.volumeMounts\[0\]\.name: no volume named "nope"/);
-  await refused(pod(`  containers:
+  await refused(
+    pod(`  containers: [{name: c, image: busybox, volumeMounts: [{name: h, mountPath: /h}]}]
+  volumes: [{name: h, hostPath: {path: relative/dir}}]`),
+    /^Pod "p": spec\.volumes\[0\]\.hostPath\.path: "relative\/dir" is not an absolute path$/,
+  );
+  await refused(
+    pod(`  containers: [{name: c, image: busybox}]
+  volumes: [{name: h, hostPath: {path: /no/such/berth/dir}}]`),
+    /^Pod "p": spec\.volumes\[0\]\.hostPath\.path: "\/no\/such\/berth\/dir" does not exist on this host$/,
+  );
+  await refused(
+    pod(`  containers: [{name: c, image: busybox}]
+  volumes: [{name: h, hostPath: {path: /etc/../etc}}]`),
+    /must not contain "\.\."/,
+  );
+  await refused(
+    pod(`  containers: [{name: c, image: busybox}]
+  volumes: [{name: h, hostPath: {path: /etc/hostname, type: Directory}}]`),
+    /is not a directory/,
+  );
+  await refused(
+    pod(`  containers: [{name: c, image: busybox, volumeMounts: [{name: nope, mountPath: /x}]}]`),
+    /spec\.containers\[0\]\.volumeMounts\[0\]\.name: no volume named "nope"/,
+  );
+  await refused(
+    pod(`  containers:
   - name: c
     image: busybox
-    env: [{name: X, valueFrom: {configMapKeyRef: {name: missing, key: k}}}]`), /spec\.containers\[0\]\.env\[0\]\.valueFrom\.configMapKeyRef: configmap "missing" is not in the manifest/);
-  await refused(pod(`  containers: [{name: c, image: busybox}]
-  volumes: [{name: v, persistentVolumeClaim: {claimName: nowhere}}]`), /claim "nowhere" is neither in the manifest nor an existing volume/);
+    env: [{name: X, valueFrom: {configMapKeyRef: {name: missing, key: k}}}]`),
+    /spec\.containers\[0\]\.env\[0\]\.valueFrom\.configMapKeyRef: configmap "missing" is not in the manifest/,
+  );
+  await refused(
+    pod(`  containers: [{name: c, image: busybox}]
+  volumes: [{name: v, persistentVolumeClaim: {claimName: nowhere}}]`),
+    /claim "nowhere" is neither in the manifest nor an existing volume/,
+  );
   await refused(pod(`  containers: [{name: c, image: busybox}, {name: c, image: busybox}]`), /duplicate container name "c"/);
-  await refused(pod(`  containers: [{name: c, image: busybox, resources: {limits: {memory: lots}}}]`), /^Pod "p": spec\.containers\[0\]\.resources\.limits\.memory: /);
+  await refused(
+    pod(`  containers: [{name: c, image: busybox, resources: {limits: {memory: lots}}}]`),
+    /^Pod "p": spec\.containers\[0\]\.resources\.limits\.memory: /,
+  );
 });
 
 test('quantities and $(VAR) expansion', () => {

@@ -39,18 +39,64 @@ const SUPPORTED: Record<string, ReadonlySet<string> | '*'> = {
   'v1/PersistentVolumeClaimSpec': new Set(['accessModes', 'resources', 'volumeMode', 'storageClassName']),
   'v1/VolumeResourceRequirements': '*',
   'v1/Service': '*',
-  'meta/apis/meta/v1/ObjectMeta': new Set(['name', 'labels', 'annotations', 'namespace', 'creationTimestamp', 'uid', 'resourceVersion', 'generation', 'managedFields', 'selfLink']),
+  'meta/apis/meta/v1/ObjectMeta': new Set([
+    'name',
+    'labels',
+    'annotations',
+    'namespace',
+    'creationTimestamp',
+    'uid',
+    'resourceVersion',
+    'generation',
+    'managedFields',
+    'selfLink',
+  ]),
   'meta/apis/meta/v1/ManagedFieldsEntry': '*',
   'apps/v1/DeploymentSpec': new Set(['replicas', 'selector', 'template', 'strategy', 'revisionHistoryLimit', 'progressDeadlineSeconds', 'minReadySeconds']),
   'apps/v1/DeploymentStrategy': '*',
   'meta/apis/meta/v1/LabelSelector': '*',
   'v1/PodTemplateSpec': new Set(['metadata', 'spec']),
-  'v1/PodSpec': new Set(['containers', 'initContainers', 'volumes', 'restartPolicy', 'hostname', 'hostNetwork', 'securityContext', 'hostAliases', 'dnsConfig', 'terminationGracePeriodSeconds', 'dnsPolicy', 'schedulerName', 'enableServiceLinks', 'shareProcessNamespace']),
+  'v1/PodSpec': new Set([
+    'containers',
+    'initContainers',
+    'volumes',
+    'restartPolicy',
+    'hostname',
+    'hostNetwork',
+    'securityContext',
+    'hostAliases',
+    'dnsConfig',
+    'terminationGracePeriodSeconds',
+    'dnsPolicy',
+    'schedulerName',
+    'enableServiceLinks',
+    'shareProcessNamespace',
+  ]),
   'v1/PodSecurityContext': new Set(['runAsUser', 'runAsGroup', 'supplementalGroups']),
   'v1/HostAlias': '*',
   'v1/PodDNSConfig': new Set(['nameservers', 'searches', 'options']),
   'v1/PodDNSConfigOption': '*',
-  'v1/Container': new Set(['name', 'image', 'command', 'args', 'env', 'envFrom', 'ports', 'resources', 'workingDir', 'securityContext', 'volumeMounts', 'imagePullPolicy', 'tty', 'stdin', 'terminationMessagePath', 'terminationMessagePolicy', 'livenessProbe', 'readinessProbe', 'startupProbe']),
+  'v1/Container': new Set([
+    'name',
+    'image',
+    'command',
+    'args',
+    'env',
+    'envFrom',
+    'ports',
+    'resources',
+    'workingDir',
+    'securityContext',
+    'volumeMounts',
+    'imagePullPolicy',
+    'tty',
+    'stdin',
+    'terminationMessagePath',
+    'terminationMessagePolicy',
+    'livenessProbe',
+    'readinessProbe',
+    'startupProbe',
+  ]),
   'v1/Probe': new Set(['exec', 'httpGet', 'tcpSocket', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold']),
   'v1/ExecAction': '*',
   'v1/HTTPGetAction': new Set(['port', 'path', 'scheme', 'host']),
@@ -65,7 +111,15 @@ const SUPPORTED: Record<string, ReadonlySet<string> | '*'> = {
   'v1/SecretEnvSource': '*',
   'v1/ContainerPort': '*',
   'v1/ResourceRequirements': new Set(['limits', 'requests']),
-  'v1/SecurityContext': new Set(['runAsUser', 'runAsGroup', 'capabilities', 'privileged', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'runAsNonRoot']),
+  'v1/SecurityContext': new Set([
+    'runAsUser',
+    'runAsGroup',
+    'capabilities',
+    'privileged',
+    'readOnlyRootFilesystem',
+    'allowPrivilegeEscalation',
+    'runAsNonRoot',
+  ]),
   'v1/Capabilities': '*',
   'v1/VolumeMount': new Set(['name', 'mountPath', 'readOnly', 'subPath']),
   'v1/Volume': new Set(['name', 'hostPath', 'emptyDir', 'configMap', 'secret', 'persistentVolumeClaim']),
@@ -109,7 +163,8 @@ function walk(value: unknown, type: string, parts: Array<string | number>, error
     if (v === null || v === undefined) continue;
     const all = supportedAll || supported === '*';
     if (!all && supported !== undefined && !supported.has(k)) {
-      if (!(isPlainObject(v) && Object.keys(v).length === 0) && !(Array.isArray(v) && v.length === 0)) warnings.push(`${joinPath([...parts, k])} is not supported by berth and is ignored`);
+      if (!(isPlainObject(v) && Object.keys(v).length === 0) && !(Array.isArray(v) && v.length === 0))
+        warnings.push(`${joinPath([...parts, k])} is not supported by berth and is ignored`);
       continue;
     }
     const child = fields[k];
@@ -159,7 +214,10 @@ async function validateObject(obj: Record<string, unknown>, where: string, warni
   const key = `${apiVersion}/${kind}`;
   const root = KINDS[key];
   if (!root || !K8S_ROOTS[root]) {
-    throw new BerthError('InvalidArgument', `${where}: kind "${kind}" of apiVersion "${apiVersion}" is not supported (berth plays v1 Pod, ConfigMap, Secret, PersistentVolumeClaim, Service and apps/v1 Deployment)`);
+    throw new BerthError(
+      'InvalidArgument',
+      `${where}: kind "${kind}" of apiVersion "${apiVersion}" is not supported (berth plays v1 Pod, ConfigMap, Secret, PersistentVolumeClaim, Service and apps/v1 Deployment)`,
+    );
   }
   const meta = obj['metadata'];
   const name = isPlainObject(meta) ? meta['name'] : undefined;
@@ -174,10 +232,11 @@ async function validateObject(obj: Record<string, unknown>, where: string, warni
     const missing = first.keyword === 'required' ? String(first.params?.['missingProperty'] ?? '') : '';
     const p = ajvPath(first.instancePath);
     const at = missing ? joinPath([...(p ? [p] : []), missing]) : p || '(root)';
-    throw new BerthError('InvalidArgument', `${label}: ${at}: ${missing ? 'required field is missing' : first.message ?? 'invalid value'}`);
+    throw new BerthError('InvalidArgument', `${label}: ${at}: ${missing ? 'required field is missing' : (first.message ?? 'invalid value')}`);
   }
   if (typeof name !== 'string' || name === '') throw new BerthError('InvalidArgument', `${label}: metadata.name: required field is missing`);
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) throw new BerthError('InvalidArgument', `${label}: metadata.name: "${name}" is not a valid name (lower case letters, digits, '-' and '.')`);
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253)
+    throw new BerthError('InvalidArgument', `${label}: metadata.name: "${name}" is not a valid name (lower case letters, digits, '-' and '.')`);
   const errors: string[] = [];
   const own: string[] = [];
   walk(obj, root, [], errors, own);
@@ -203,7 +262,10 @@ export async function parseManifest(text: string): Promise<Manifest> {
     const err = doc.errors[0];
     if (err) {
       const line = err.linePos?.[0];
-      throw new BerthError('InvalidArgument', `${where}: invalid YAML${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${err.message.split('\n')[0]}`);
+      throw new BerthError(
+        'InvalidArgument',
+        `${where}: invalid YAML${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${err.message.split('\n')[0]}`,
+      );
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;

@@ -44,10 +44,12 @@ export async function playKube(ctx: EngineContext, text: string, opts: PlayOptio
   const store = podStore(ctx);
   for (const p of plan.pods) {
     const existing = store.findByName(p.pod.name);
-    if (existing && !opts.replace) throw new BerthError('Conflict', `${p.kind} "${p.objectName}": pod "${p.pod.name}" already exists (remove it, or play with --replace)`);
+    if (existing && !opts.replace)
+      throw new BerthError('Conflict', `${p.kind} "${p.objectName}": pod "${p.pod.name}" already exists (remove it, or play with --replace)`);
     for (const c of [...p.initContainers, ...p.containers]) {
       const other = ctx.containers.findByName(c.spec.name as string);
-      if (other && !(existing && other.spec.pod === existing.id)) throw new BerthError('Conflict', `${p.kind} "${p.objectName}": the container name "${c.spec.name}" is already in use by container "${other.id}"`);
+      if (other && !(existing && other.spec.pod === existing.id))
+        throw new BerthError('Conflict', `${p.kind} "${p.objectName}": the container name "${c.spec.name}" is already in use by container "${other.id}"`);
     }
   }
   // images first: a pull that fails leaves nothing behind
@@ -128,7 +130,13 @@ function createMembers(ctx: EngineContext, pod: PodRecord, p: PodPlan): { contai
   for (const [i, c] of [...p.initContainers, ...p.containers].entries()) {
     const mounts: MountSpec[] = [
       ...c.spec.mounts,
-      ...c.podMounts.map((m) => ({ type: 'bind' as const, source: path.join(dir, m.volume, m.subPath ?? ''), target: m.target, readOnly: m.readOnly, options: [] })),
+      ...c.podMounts.map((m) => ({
+        type: 'bind' as const,
+        source: path.join(dir, m.volume, m.subPath ?? ''),
+        target: m.target,
+        readOnly: m.readOnly,
+        options: [],
+      })),
     ];
     const labels = { ...c.spec.labels, ...(c.init ? { [INIT_LABEL]: String(i) } : {}) };
     // a short name the search list resolved elsewhere is known here by its id

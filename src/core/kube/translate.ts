@@ -98,7 +98,9 @@ function objectData(o: KubeObject): Map<string, Buffer> {
 
 /** Kubernetes' $(VAR) expansion in env values, command and args ($$ escapes). */
 export function expandVars(s: string, env: ReadonlyMap<string, string>): string {
-  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : name !== undefined && env.has(name) ? (env.get(name) as string) : m));
+  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) =>
+    m === '$$' ? '$' : name !== undefined && env.has(name) ? (env.get(name) as string) : m,
+  );
 }
 
 interface Context {
@@ -146,7 +148,11 @@ function containerEnv(c: Context, ctr: Obj, where: string, meta: Obj, podName: s
     const prefix = str(ef['prefix']) ?? '';
     const cm = obj(ef['configMapRef']);
     const sec = obj(ef['secretRef']);
-    const data = ef['configMapRef'] ? lookupData(c, 'configmap', str(cm['name']), `${w}.configMapRef`, cm['optional'] === true) : ef['secretRef'] ? lookupData(c, 'secret', str(sec['name']), `${w}.secretRef`, sec['optional'] === true) : undefined;
+    const data = ef['configMapRef']
+      ? lookupData(c, 'configmap', str(cm['name']), `${w}.configMapRef`, cm['optional'] === true)
+      : ef['secretRef']
+        ? lookupData(c, 'secret', str(sec['name']), `${w}.secretRef`, sec['optional'] === true)
+        : undefined;
     for (const [k, v] of data ?? []) env.set(`${prefix}${k}`, v.toString());
   }
   for (const [i, e] of arr(ctr['env']).entries()) {
@@ -157,7 +163,11 @@ function containerEnv(c: Context, ctr: Obj, where: string, meta: Obj, podName: s
       continue;
     }
     const from = obj(e['valueFrom']);
-    const ref = from['configMapKeyRef'] ? { kind: 'configmap' as const, sel: obj(from['configMapKeyRef']), at: `${w}.valueFrom.configMapKeyRef` } : from['secretKeyRef'] ? { kind: 'secret' as const, sel: obj(from['secretKeyRef']), at: `${w}.valueFrom.secretKeyRef` } : undefined;
+    const ref = from['configMapKeyRef']
+      ? { kind: 'configmap' as const, sel: obj(from['configMapKeyRef']), at: `${w}.valueFrom.configMapKeyRef` }
+      : from['secretKeyRef']
+        ? { kind: 'secret' as const, sel: obj(from['secretKeyRef']), at: `${w}.valueFrom.secretKeyRef` }
+        : undefined;
     if (ref) {
       const optional = ref.sel['optional'] === true;
       const data = lookupData(c, ref.kind, str(ref.sel['name']), ref.at, optional);
@@ -193,14 +203,17 @@ function resources(spec: ContainerSpec, ctr: Obj, where: string): void {
   if (limits['cpu'] !== undefined) spec.resources.nanoCpus = Math.round(parseQuantity(limits['cpu'] as string, `${where}.resources.limits.cpu`) * 1e9);
   if (requests['memory'] !== undefined) {
     const v = Math.round(parseQuantity(requests['memory'] as string, `${where}.resources.requests.memory`));
-    if (spec.resources.memory !== undefined && v > spec.resources.memory) throw invalid(`${where}.resources.requests.memory`, 'must be less than or equal to the memory limit');
+    if (spec.resources.memory !== undefined && v > spec.resources.memory)
+      throw invalid(`${where}.resources.requests.memory`, 'must be less than or equal to the memory limit');
     spec.resources.memoryReservation = v;
   }
-  if (requests['cpu'] !== undefined) spec.resources.cpuShares = Math.max(2, Math.round(parseQuantity(requests['cpu'] as string, `${where}.resources.requests.cpu`) * 1024));
+  if (requests['cpu'] !== undefined)
+    spec.resources.cpuShares = Math.max(2, Math.round(parseQuantity(requests['cpu'] as string, `${where}.resources.requests.cpu`) * 1024));
   for (const k of [...Object.keys(limits), ...Object.keys(requests)]) {
     if (k !== 'memory' && k !== 'cpu') throw invalid(`${where}.resources`, `resource "${k}" is not supported by berth (memory and cpu are)`);
   }
-  if (spec.resources.memory !== undefined && spec.resources.memory < 6 * 1024 * 1024) throw invalid(`${where}.resources.limits.memory`, 'minimum memory limit allowed is 6MB');
+  if (spec.resources.memory !== undefined && spec.resources.memory < 6 * 1024 * 1024)
+    throw invalid(`${where}.resources.limits.memory`, 'minimum memory limit allowed is 6MB');
 }
 
 function securityContext(c: Context, spec: ContainerSpec, ctr: Obj, podSc: Obj, where: string): void {
@@ -209,8 +222,10 @@ function securityContext(c: Context, spec: ContainerSpec, ctr: Obj, podSc: Obj, 
   const gid = sc['runAsGroup'] ?? podSc['runAsGroup'];
   if (uid !== undefined) spec.user = gid !== undefined ? `${String(uid)}:${String(gid)}` : String(uid);
   else if (gid !== undefined) c.warnings.push(`${where}.securityContext.runAsGroup without runAsUser is not supported by berth and is ignored`);
-  if ((sc['runAsNonRoot'] === true || podSc['runAsNonRoot'] === true) && uid === 0) throw invalid(`${where}.securityContext.runAsNonRoot`, 'runAsUser is 0 (root)');
-  if (sc['runAsNonRoot'] === true && uid === undefined) c.warnings.push(`${where}.securityContext.runAsNonRoot: berth does not check the image's user; set runAsUser`);
+  if ((sc['runAsNonRoot'] === true || podSc['runAsNonRoot'] === true) && uid === 0)
+    throw invalid(`${where}.securityContext.runAsNonRoot`, 'runAsUser is 0 (root)');
+  if (sc['runAsNonRoot'] === true && uid === undefined)
+    c.warnings.push(`${where}.securityContext.runAsNonRoot: berth does not check the image's user; set runAsUser`);
   const caps = obj(sc['capabilities']);
   spec.capAdd = (Array.isArray(caps['add']) ? caps['add'] : []).map(String);
   spec.capDrop = (Array.isArray(caps['drop']) ? caps['drop'] : []).map(String);
@@ -264,11 +279,15 @@ function hostPathVolume(v: Obj, where: string, plan: PodPlan): VolumeInfo {
 
 function keyFiles(data: Map<string, Buffer> | undefined, items: Obj[], mode: number, where: string): PodFile[] {
   if (!data) return [];
-  const list = items.length > 0 ? items.map((it) => ({ key: str(it['key']) as string, path: str(it['path']) as string, mode: typeof it['mode'] === 'number' ? it['mode'] : mode })) : [...data.keys()].map((k) => ({ key: k, path: k, mode }));
+  const list =
+    items.length > 0
+      ? items.map((it) => ({ key: str(it['key']) as string, path: str(it['path']) as string, mode: typeof it['mode'] === 'number' ? it['mode'] : mode }))
+      : [...data.keys()].map((k) => ({ key: k, path: k, mode }));
   return list.map((it, i) => {
     const content = data.get(it.key);
     if (content === undefined) throw invalid(`${where}.items[${i}].key`, `key "${it.key}" is not in the data`);
-    if (it.path.startsWith('/') || it.path.split('/').includes('..')) throw invalid(`${where}.items[${i}].path`, `"${it.path}" must be a relative path without ".."`);
+    if (it.path.startsWith('/') || it.path.split('/').includes('..'))
+      throw invalid(`${where}.items[${i}].path`, `"${it.path}" must be a relative path without ".."`);
     return { path: it.path, content, mode: it.mode };
   });
 }
@@ -286,7 +305,8 @@ function podVolumes(c: Context, spec: Obj, where: string, plan: PodPlan): Map<st
         const size = ed['sizeLimit'] !== undefined ? Math.round(parseQuantity(ed['sizeLimit'] as string, `${w}.emptyDir.sizeLimit`)) : undefined;
         out.set(name, { kind: 'tmpfs', source: '', options: size ? [`size=${size}`] : [], readOnly: false });
       } else {
-        if (ed['medium'] !== undefined && ed['medium'] !== '') throw invalid(`${w}.emptyDir.medium`, `medium "${String(ed['medium'])}" is not supported (berth has "" and "Memory")`);
+        if (ed['medium'] !== undefined && ed['medium'] !== '')
+          throw invalid(`${w}.emptyDir.medium`, `medium "${String(ed['medium'])}" is not supported (berth has "" and "Memory")`);
         if (ed['sizeLimit'] !== undefined) c.warnings.push(`${w}.emptyDir.sizeLimit is not supported by berth for a disk emptyDir and is ignored`);
         plan.podVolumes.push({ name, emptyDir: true, files: [] });
         out.set(name, { kind: 'pod', source: name, options: [], readOnly: false });
@@ -295,18 +315,29 @@ function podVolumes(c: Context, spec: Obj, where: string, plan: PodPlan): Map<st
       const cm = obj(v['configMap']);
       const mode = typeof cm['defaultMode'] === 'number' ? cm['defaultMode'] : 0o644;
       const data = lookupData(c, 'configmap', str(cm['name']), `${w}.configMap`, cm['optional'] === true);
-      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(cm['items']), mode, `${w}.configMap`), source: { kind: 'configMap', name: str(cm['name']) as string, defaultMode: mode } });
+      plan.podVolumes.push({
+        name,
+        emptyDir: false,
+        files: keyFiles(data, arr(cm['items']), mode, `${w}.configMap`),
+        source: { kind: 'configMap', name: str(cm['name']) as string, defaultMode: mode },
+      });
       out.set(name, { kind: 'pod', source: name, options: [], readOnly: true });
     } else if (v['secret']) {
       const s = obj(v['secret']);
       const mode = typeof s['defaultMode'] === 'number' ? s['defaultMode'] : 0o644;
       const data = lookupData(c, 'secret', str(s['secretName']), `${w}.secret`, s['optional'] === true);
-      plan.podVolumes.push({ name, emptyDir: false, files: keyFiles(data, arr(s['items']), mode, `${w}.secret`), source: { kind: 'secret', name: str(s['secretName']) as string, defaultMode: mode } });
+      plan.podVolumes.push({
+        name,
+        emptyDir: false,
+        files: keyFiles(data, arr(s['items']), mode, `${w}.secret`),
+        source: { kind: 'secret', name: str(s['secretName']) as string, defaultMode: mode },
+      });
       out.set(name, { kind: 'pod', source: name, options: [], readOnly: true });
     } else if (v['persistentVolumeClaim']) {
       const pvc = obj(v['persistentVolumeClaim']);
       const claim = str(pvc['claimName']) as string;
-      if (!c.claims.has(claim) && !c.volumeExists(claim)) throw invalid(`${w}.persistentVolumeClaim.claimName`, `claim "${claim}" is neither in the manifest nor an existing volume`);
+      if (!c.claims.has(claim) && !c.volumeExists(claim))
+        throw invalid(`${w}.persistentVolumeClaim.claimName`, `claim "${claim}" is neither in the manifest nor an existing volume`);
       out.set(name, { kind: 'claim', source: claim, options: [], readOnly: pvc['readOnly'] === true });
     } else {
       throw invalid(w, `volume "${name}" has no source berth supports (hostPath, emptyDir, configMap, secret, persistentVolumeClaim)`);
@@ -352,7 +383,8 @@ function probes(c: Context, spec: ContainerSpec, ctr: Obj, where: string): void 
   const startup = ctr['startupProbe'] ? obj(ctr['startupProbe']) : undefined;
   const chosen = live ?? ready;
   const at = `${where}.${live ? 'livenessProbe' : 'readinessProbe'}`;
-  if (live && ready) c.warnings.push(`${where}.readinessProbe: berth runs one health check per container: the liveness probe runs, the readiness probe does not`);
+  if (live && ready)
+    c.warnings.push(`${where}.readinessProbe: berth runs one health check per container: the liveness probe runs, the readiness probe does not`);
   if (!chosen) {
     if (startup) c.warnings.push(`${where}.startupProbe: without a liveness or readiness probe berth does not run it`);
     return;
@@ -367,7 +399,9 @@ function probes(c: Context, spec: ContainerSpec, ctr: Obj, where: string): void 
   if (startup) {
     // the liveness probe's failures do not count while the startup probe would still be trying
     startPeriod = Math.max(startPeriod, num(startup['initialDelaySeconds'], 0) + num(startup['failureThreshold'], 3) * num(startup['periodSeconds'], 10));
-    c.warnings.push(`${where}.startupProbe: berth does not run it; it gives the ${live ? 'liveness' : 'readiness'} probe a start period of ${startPeriod}s instead`);
+    c.warnings.push(
+      `${where}.startupProbe: berth does not run it; it gives the ${live ? 'liveness' : 'readiness'} probe a start period of ${startPeriod}s instead`,
+    );
   }
   const period = num(chosen['periodSeconds'], 10);
   spec.healthcheck = {
@@ -380,7 +414,14 @@ function probes(c: Context, spec: ContainerSpec, ctr: Obj, where: string): void 
   if (live) spec.healthOnFailure = 'kill';
 }
 
-function containerPlan(c: Context, ctr: Obj, where: string, pod: { name: string; meta: Obj; spec: Obj; volumes: Map<string, VolumeInfo>; restart: ContainerSpec['restartPolicy'] }, init: boolean, plan: PodPlan): ContainerPlan {
+function containerPlan(
+  c: Context,
+  ctr: Obj,
+  where: string,
+  pod: { name: string; meta: Obj; spec: Obj; volumes: Map<string, VolumeInfo>; restart: ContainerSpec['restartPolicy'] },
+  init: boolean,
+  plan: PodPlan,
+): ContainerPlan {
   const name = str(ctr['name']) as string;
   const image = str(ctr['image']);
   if (!image) throw invalid(`${where}.image`, 'required field is missing');
@@ -409,8 +450,10 @@ function containerPlan(c: Context, ctr: Obj, where: string, pod: { name: string;
     if (p['hostPort'] !== undefined) {
       if (pod.spec['hostNetwork'] === true) continue;
       const hostPort = Number(p['hostPort']);
-      if (!Number.isInteger(hostPort) || hostPort < 1 || hostPort > 65535) throw invalid(`${where}.ports[${i}].hostPort`, `${String(p['hostPort'])} is not a port (1-65535)`);
-      if ((plan.pod.publish ?? []).some((x) => x.hostPort === hostPort && x.protocol === proto)) throw invalid(`${where}.ports[${i}].hostPort`, `host port ${hostPort}/${proto} is published twice`);
+      if (!Number.isInteger(hostPort) || hostPort < 1 || hostPort > 65535)
+        throw invalid(`${where}.ports[${i}].hostPort`, `${String(p['hostPort'])} is not a port (1-65535)`);
+      if ((plan.pod.publish ?? []).some((x) => x.hostPort === hostPort && x.protocol === proto))
+        throw invalid(`${where}.ports[${i}].hostPort`, `host port ${hostPort}/${proto} is published twice`);
       plan.pod.publish = [...(plan.pod.publish ?? []), { hostIp: str(p['hostIP']) ?? '', hostPort, containerPort, protocol: proto }];
     }
   }
@@ -427,9 +470,11 @@ function containerPlan(c: Context, ctr: Obj, where: string, pod: { name: string;
     if (!v) throw invalid(`${w}.name`, `no volume named "${vname}" in the pod`);
     const readOnly = m['readOnly'] === true || v.readOnly;
     const subPath = str(m['subPath']);
-    if (subPath !== undefined && subPath !== '' && (subPath.startsWith('/') || subPath.split('/').includes('..'))) throw invalid(`${w}.subPath`, `"${subPath}" must be a relative path without ".."`);
+    if (subPath !== undefined && subPath !== '' && (subPath.startsWith('/') || subPath.split('/').includes('..')))
+      throw invalid(`${w}.subPath`, `"${subPath}" must be a relative path without ".."`);
     if (v.kind === 'pod') podMounts.push({ volume: v.source, target, readOnly, ...(subPath ? { subPath } : {}) });
-    else if (v.kind === 'bind') spec.mounts.push({ type: 'bind', source: subPath ? path.posix.join(v.source, subPath) : v.source, target, readOnly, options: [] });
+    else if (v.kind === 'bind')
+      spec.mounts.push({ type: 'bind', source: subPath ? path.posix.join(v.source, subPath) : v.source, target, readOnly, options: [] });
     else if (v.kind === 'tmpfs') {
       if (subPath) throw invalid(`${w}.subPath`, 'a subPath of a Memory emptyDir is not supported by berth');
       spec.mounts.push({ type: 'tmpfs', source: '', target, readOnly, options: [...v.options] });
@@ -466,11 +511,18 @@ function podPlan(c: Context, o: KubeObject): PodPlan {
     name = `${o.metadata.name}-pod`;
   }
   const restartName = str(spec['restartPolicy']) ?? 'Always';
-  const restart: ContainerSpec['restartPolicy'] = restartName === 'Never' ? { name: 'no', maximumRetryCount: 0 } : restartName === 'OnFailure' ? { name: 'on-failure', maximumRetryCount: 0 } : { name: 'always', maximumRetryCount: 0 };
+  const restart: ContainerSpec['restartPolicy'] =
+    restartName === 'Never'
+      ? { name: 'no', maximumRetryCount: 0 }
+      : restartName === 'OnFailure'
+        ? { name: 'on-failure', maximumRetryCount: 0 }
+        : { name: 'always', maximumRetryCount: 0 };
   const share: PodNamespace[] = ['ipc', 'net', 'uts'];
   if (spec['shareProcessNamespace'] === true) share.push('pid');
   const hostname = str(spec['hostname']);
-  const extraHosts = arr(spec['hostAliases']).flatMap((h) => (Array.isArray(h['hostnames']) ? h['hostnames'] : []).map((n) => `${String(n)}:${str(h['ip']) ?? ''}`));
+  const extraHosts = arr(spec['hostAliases']).flatMap((h) =>
+    (Array.isArray(h['hostnames']) ? h['hostnames'] : []).map((n) => `${String(n)}:${str(h['ip']) ?? ''}`),
+  );
   const dns = obj(spec['dnsConfig']);
   const plan: PodPlan = {
     kind: deployment ? 'Deployment' : 'Pod',
@@ -493,14 +545,18 @@ function podPlan(c: Context, o: KubeObject): PodPlan {
     createHostPaths: [],
     start,
   };
-  if (Array.isArray(dns['searches']) || Array.isArray(dns['options'])) c.warnings.push(`${label}: ${prefix}.dnsConfig.searches and options are not supported by berth and are ignored`);
+  if (Array.isArray(dns['searches']) || Array.isArray(dns['options']))
+    c.warnings.push(`${label}: ${prefix}.dnsConfig.searches and options are not supported by berth and are ignored`);
   const label2 = (w: string) => `${label}: ${w}`;
   const firstWarning = c.warnings.length;
   try {
     const volumes = podVolumes(c, spec, prefix, plan);
     const pod = { name, meta, spec, volumes, restart };
     const names = new Set<string>();
-    for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
+    for (const [key, init] of [
+      ['initContainers', true],
+      ['containers', false],
+    ] as const) {
       for (const [i, ctr] of arr(spec[key]).entries()) {
         const w = `${prefix}.${key}[${i}]`;
         const cname = str(ctr['name']) as string;

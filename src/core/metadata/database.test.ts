@@ -22,7 +22,11 @@ function shape(db: Db): Record<string, string[]> {
   const objs = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ type: string; name: string }>;
   for (const o of objs) {
     out[`${o.type} ${o.name}`] =
-      o.type === 'table' ? (db.prepare(`PRAGMA table_info(${o.name})`).all() as Array<{ name: string; type: string; dflt_value: string | null }>).map((c) => `${c.name} ${c.type} ${c.dflt_value}`) : [];
+      o.type === 'table'
+        ? (db.prepare(`PRAGMA table_info(${o.name})`).all() as Array<{ name: string; type: string; dflt_value: string | null }>).map(
+            (c) => `${c.name} ${c.type} ${c.dflt_value}`,
+          )
+        : [];
   }
   return out;
 }
@@ -69,10 +73,30 @@ interface OldStore {
 
 const OLD_STORES: OldStore[] = [
   // before versions (user_version 0): each shape an earlier berth left
-  { name: 'unversioned: the first stores (no image column, no networks, no build cache)', version: 0, ddl: FIRST_CONTAINERS + LAYERS + FIRST_VOLUMES + IMAGES, networks: false },
-  { name: 'unversioned: containers with their image, build cache, networks without options', version: 0, ddl: CONTAINERS_WITH_IMAGE + LAYERS + FIRST_VOLUMES + IMAGES + BUILD + FIRST_NETWORKS, networks: true },
-  { name: 'unversioned: volume options, networks without options', version: 0, ddl: CONTAINERS_WITH_IMAGE + LAYERS + VOLUMES_WITH_OPTIONS + IMAGES + BUILD + FIRST_NETWORKS, networks: true },
-  { name: 'unversioned: every column of the last unversioned berth', version: 0, ddl: CONTAINERS_WITH_IMAGE + LAYERS + VOLUMES_WITH_OPTIONS + IMAGES + BUILD + NETWORKS_WITH_EXTRA, networks: true },
+  {
+    name: 'unversioned: the first stores (no image column, no networks, no build cache)',
+    version: 0,
+    ddl: FIRST_CONTAINERS + LAYERS + FIRST_VOLUMES + IMAGES,
+    networks: false,
+  },
+  {
+    name: 'unversioned: containers with their image, build cache, networks without options',
+    version: 0,
+    ddl: CONTAINERS_WITH_IMAGE + LAYERS + FIRST_VOLUMES + IMAGES + BUILD + FIRST_NETWORKS,
+    networks: true,
+  },
+  {
+    name: 'unversioned: volume options, networks without options',
+    version: 0,
+    ddl: CONTAINERS_WITH_IMAGE + LAYERS + VOLUMES_WITH_OPTIONS + IMAGES + BUILD + FIRST_NETWORKS,
+    networks: true,
+  },
+  {
+    name: 'unversioned: every column of the last unversioned berth',
+    version: 0,
+    ddl: CONTAINERS_WITH_IMAGE + LAYERS + VOLUMES_WITH_OPTIONS + IMAGES + BUILD + NETWORKS_WITH_EXTRA,
+    networks: true,
+  },
   // each released version
   { name: 'version 1', version: 1, ddl: FIRST_CONTAINERS + IMAGES + LAYERS + FIRST_VOLUMES + BUILD + FIRST_NETWORKS, networks: true },
   { name: 'version 2', version: 2, ddl: CONTAINERS_WITH_IMAGE + IMAGES + LAYERS + FIRST_VOLUMES + BUILD + FIRST_NETWORKS, networks: true },
@@ -87,7 +111,9 @@ function makeOldStore(file: string, old: OldStore): void {
   db.prepare("INSERT INTO containers (id, name, image_id, created, spec, path, args, state) VALUES ('c1', 'web', 'i1', 't', '{}', 'sh', '[]', '{}')").run();
   db.prepare("INSERT INTO volumes (name, created, labels, anonymous) VALUES ('v1', 't', '{\"a\":\"b\"}', 0)").run();
   if (old.networks) {
-    db.prepare("INSERT INTO networks (id, name, bridge, subnet, gateway, internal, labels, created, dns) VALUES ('n1', 'net1', 'berth-n1', '10.99.0.0/24', '10.99.0.1', 0, '{}', 't', 1)").run();
+    db.prepare(
+      "INSERT INTO networks (id, name, bridge, subnet, gateway, internal, labels, created, dns) VALUES ('n1', 'net1', 'berth-n1', '10.99.0.0/24', '10.99.0.1', 0, '{}', 't', 1)",
+    ).run();
   }
   db.pragma(`user_version = ${old.version}`);
   db.close();
@@ -158,7 +184,10 @@ test('a store made by a newer berth is refused with a clear error, not written',
   const raw = new Database(file);
   raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   raw.close();
-  assert.throws(() => openDatabase(file), (e: Error) => /schema version \d+, newer than this berth knows/.test(e.message));
+  assert.throws(
+    () => openDatabase(file),
+    (e: Error) => /schema version \d+, newer than this berth knows/.test(e.message),
+  );
   fs.rmSync(dir, { recursive: true });
 });
 

@@ -145,10 +145,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const check = (v: number): boolean => {
     if (v > latest) {
-      throw new BerthError(
-        'FailedPrecondition',
-        `the store ${db.name} has schema version ${v}, newer than this berth knows (${latest}): use a newer berth`,
-      );
+      throw new BerthError('FailedPrecondition', `the store ${db.name} has schema version ${v}, newer than this berth knows (${latest}): use a newer berth`);
     }
     return v === latest;
   };

@@ -19,8 +19,14 @@ const net: NetworkRecord = {
 test('cniConfList() is bridge alone, plus portmap only when ports are published; NAT is not per container', () => {
   const plain = cniConfList(net, { ports: false });
   assert.equal(plain.name, 'berth-ffffffff');
-  assert.deepEqual(plain.plugins.map((p) => p.type), ['bridge']);
-  assert.deepEqual(cniConfList(net, { ports: true }).plugins.map((p) => p.type), ['bridge', 'portmap']);
+  assert.deepEqual(
+    plain.plugins.map((p) => p.type),
+    ['bridge'],
+  );
+  assert.deepEqual(
+    cniConfList(net, { ports: true }).plugins.map((p) => p.type),
+    ['bridge', 'portmap'],
+  );
   const bridge = plain.plugins[0] as Record<string, unknown>;
   assert.equal(bridge['ipMasq'], false, 'one MASQUERADE per network, installed by host-rules');
   assert.deepEqual((bridge['ipam'] as { routes: unknown[] }).routes, [{ dst: '0.0.0.0/0' }]);

@@ -28,7 +28,12 @@ export async function connectContainer(ctx: EngineContext, netRef: string, ctrRe
   ctx.events.emit({ type: 'network', action: 'connect', id: net.id, attributes: { container: rec.id, name: net.name, type: 'bridge' } });
   const sb = store.sandbox(rec.id);
   if (!LIVE.has(rec.state.status) || !sb) return;
-  const used = new Set(store.endpoints(rec.id).map((e) => e.ifName).filter(Boolean));
+  const used = new Set(
+    store
+      .endpoints(rec.id)
+      .map((e) => e.ifName)
+      .filter(Boolean),
+  );
   let i = 0;
   while (used.has(`eth${i}`)) i++;
   try {

@@ -33,7 +33,7 @@ export interface DnsNetwork {
 export function aardvarkConfig(n: DnsNetwork): string {
   const lines = [n.gateway];
   for (const e of n.entries) lines.push(`${e.containerId} ${e.ip}  ${[...new Set(e.names)].join(',')}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function readPid(dir: string): number {

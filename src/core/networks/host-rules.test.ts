@@ -38,12 +38,23 @@ after(() => {
 });
 
 function net(name: string, internal = false): NetworkRecord {
-  return { id: name.padEnd(64, '0'), name, driver: 'bridge', bridge: `bt-${name}`, subnet: '10.211.0.0/24', gateway: '10.211.0.1', internal, labels: {}, created: '', dns: true };
+  return {
+    id: name.padEnd(64, '0'),
+    name,
+    driver: 'bridge',
+    bridge: `bt-${name}`,
+    subnet: '10.211.0.0/24',
+    gateway: '10.211.0.1',
+    internal,
+    labels: {},
+    created: '',
+    dns: true,
+  };
 }
 
 function fresh(fail: string): { markers: string } {
   const markers = path.join(dir, `markers-${Math.random().toString(36).slice(2)}`);
-  process.env['FAKE_IPT_STATE'] = path.join(markers + '.state');
+  process.env['FAKE_IPT_STATE'] = path.join(`${markers}.state`);
   fs.writeFileSync(process.env['FAKE_IPT_STATE'], '');
   if (fail) process.env['FAKE_IPT_FAIL'] = fail;
   else delete process.env['FAKE_IPT_FAIL'];
@@ -65,14 +76,20 @@ test('an iptables that fails every call: a clear error, and no marker', () => {
   const { markers } = fresh('.');
   assert.throws(
     () => ensureNetworkRules(net('broken'), markers),
-    (e: unknown) => e instanceof BerthError && e.kind === 'FailedPrecondition' && /network "broken": the iptables rules of bridge "bt-broken" are not in place .*injected failure/.test(e.message),
+    (e: unknown) =>
+      e instanceof BerthError &&
+      e.kind === 'FailedPrecondition' &&
+      /network "broken": the iptables rules of bridge "bt-broken" are not in place .*injected failure/.test(e.message),
   );
   assert.equal(fs.existsSync(path.join(markers, 'bt-broken')), false);
 });
 
 test('one rule that does not go in (the NAT one) is named, and no marker is written', () => {
   const { markers } = fresh('-t nat -A BERTH-POSTROUTING');
-  assert.throws(() => ensureNetworkRules(net('nonat'), markers), /not in place.*table nat has no "-A BERTH-POSTROUTING -s 10\.211\.0\.0\/24 ! -o bt-nonat -j MASQUERADE"/);
+  assert.throws(
+    () => ensureNetworkRules(net('nonat'), markers),
+    /not in place.*table nat has no "-A BERTH-POSTROUTING -s 10\.211\.0\.0\/24 ! -o bt-nonat -j MASQUERADE"/,
+  );
   assert.equal(fs.existsSync(path.join(markers, 'bt-nonat')), false);
   // once iptables works again the next use installs and marks them
   delete process.env['FAKE_IPT_FAIL'];

@@ -40,7 +40,8 @@ function ipt(args: string[]): boolean {
 /** Create chain if missing, and jump to it from parent (first rule) once. */
 function ensureChain(table: string, parent: string, chain: string, position: 'insert' | 'append'): void {
   if (!ipt(['-t', table, '-n', '-L', chain])) ipt(['-t', table, '-N', chain]);
-  if (!ipt(['-t', table, '-C', parent, '-j', chain])) ipt(['-t', table, position === 'insert' ? '-I' : '-A', parent, ...(position === 'insert' ? ['1'] : []), '-j', chain]);
+  if (!ipt(['-t', table, '-C', parent, '-j', chain]))
+    ipt(['-t', table, position === 'insert' ? '-I' : '-A', parent, ...(position === 'insert' ? ['1'] : []), '-j', chain]);
 }
 
 function ensureRule(table: string, chain: string, rule: string[]): void {
@@ -92,9 +93,13 @@ export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS): void 
     const r = run(check);
     if (!r.ok) {
       const [, table, , ...rule] = check;
-      throw new BerthError('FailedPrecondition', `network "${net.name}": the iptables rules of bridge "${net.bridge}" are not in place (isolation, forwarding and outbound NAT would be missing): table ${table} has no "-A ${rule.join(' ')}": ${r.error || 'iptables failed'}`, {
-        hint: 'berth needs a working iptables (root, the filter and nat tables) to connect containers to a bridge network',
-      });
+      throw new BerthError(
+        'FailedPrecondition',
+        `network "${net.name}": the iptables rules of bridge "${net.bridge}" are not in place (isolation, forwarding and outbound NAT would be missing): table ${table} has no "-A ${rule.join(' ')}": ${r.error || 'iptables failed'}`,
+        {
+          hint: 'berth needs a working iptables (root, the filter and nat tables) to connect containers to a bridge network',
+        },
+      );
     }
   }
   fs.mkdirSync(markers, { recursive: true });

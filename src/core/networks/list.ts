@@ -42,8 +42,7 @@ export function listNetworks(ctx: EngineContext, filters: readonly string[]): Ne
       const dangling = v === 'true' || v === '1';
       if (!dangling && v !== 'false' && v !== '0') throw new BerthError('InvalidArgument', `invalid filter 'dangling=${v}'`);
       rows = rows.filter((r) => used(r) !== dangling);
-    }
-    else throw new BerthError('InvalidArgument', `invalid filter '${k}'`);
+    } else throw new BerthError('InvalidArgument', `invalid filter '${k}'`);
   }
   return rows;
 }

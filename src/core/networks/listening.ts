@@ -41,7 +41,9 @@ export function checkHostPortsFree(ports: PortSpec[]): void {
   for (const p of explicit) {
     const want = p.hostIp || '0.0.0.0';
     const hit = bound[p.protocol as 'tcp' | 'udp'].find(
-      (b) => b.port === p.hostPort && (b.ip === want || b.ip === '0.0.0.0' || b.ip === '::' || want === '0.0.0.0' || (parseIPv4(want) === undefined && b.ip === 'v6')),
+      (b) =>
+        b.port === p.hostPort &&
+        (b.ip === want || b.ip === '0.0.0.0' || b.ip === '::' || want === '0.0.0.0' || (parseIPv4(want) === undefined && b.ip === 'v6')),
     );
     if (hit) throw new BerthError('Conflict', `Bind for ${want}:${p.hostPort}/${p.protocol} failed: address already in use`);
   }

@@ -15,7 +15,10 @@ describe('named network namespaces (the addon, not ip)', { skip: needsRoot }, ()
       assert.equal(createNetns(name), netnsPath(name));
       assert.match(ip('netns', 'list'), new RegExp(`^${name}\\b`, 'm'));
       const links = JSON.parse(ip('-n', name, '-j', 'link', 'show')) as Array<{ ifname: string; flags: string[] }>;
-      assert.deepEqual(links.map((l) => l.ifname), ['lo']);
+      assert.deepEqual(
+        links.map((l) => l.ifname),
+        ['lo'],
+      );
       assert.ok(links[0]?.flags.includes('UP'));
       // a second create keeps the namespace (and what is inside it)
       ip('-n', name, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');

@@ -35,7 +35,7 @@ function hostRoutes(): Subnet[] {
     const routes = JSON.parse(r.stdout) as Array<{ dst?: string; type?: string }>;
     return routes
       .filter((x) => x.dst && x.dst !== 'default' && (x.type === undefined || x.type === 'unicast'))
-      .map((x) => (x.dst as string).includes('/') ? (x.dst as string) : `${x.dst as string}/32`)
+      .map((x) => ((x.dst as string).includes('/') ? (x.dst as string) : `${x.dst as string}/32`))
       .flatMap((d) => {
         try {
           const [a = '', p = '32'] = d.split('/');
@@ -70,17 +70,22 @@ export function createNetwork(ctx: EngineContext, o: CreateNetworkOptions): Netw
     subnet = parseSubnet(o.subnet);
     const clash = existing.find((e) => overlaps(e.s, subnet));
     if (clash) {
-      throw new BerthError('Conflict', `invalid pool request: Pool overlaps with other one on this address space (${formatSubnet(subnet)} overlaps ${clash.n.subnet} of network ${clash.n.name})`);
+      throw new BerthError(
+        'Conflict',
+        `invalid pool request: Pool overlaps with other one on this address space (${formatSubnet(subnet)} overlaps ${clash.n.subnet} of network ${clash.n.name})`,
+      );
     }
   } else {
     const free = nextFreeSubnet(parseSubnet(SUBNET_POOL), [...existing.map((e) => e.s), parseSubnet(DEFAULT_SUBNET), ...hostRoutes()]);
-    if (!free) throw new BerthError('Unavailable', 'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+    if (!free)
+      throw new BerthError('Unavailable', 'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
     subnet = free;
   }
   let gateway = formatIPv4(firstHost(subnet));
   if (o.gateway) {
     const g = parseIPv4(o.gateway);
-    if (g === undefined || !isUsableHost(subnet, g)) throw new BerthError('InvalidArgument', `invalid gateway ${o.gateway}: not a host address of subnet ${formatSubnet(subnet)}`);
+    if (g === undefined || !isUsableHost(subnet, g))
+      throw new BerthError('InvalidArgument', `invalid gateway ${o.gateway}: not a host address of subnet ${formatSubnet(subnet)}`);
     gateway = o.gateway;
   }
   const id = randomBytes(32).toString('hex');
@@ -94,13 +99,20 @@ export function createNetwork(ctx: EngineContext, o: CreateNetworkOptions): Netw
   }
   const bridgeName = o.options?.['com.docker.network.bridge.name'];
   if (bridgeName !== undefined) {
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/.test(bridgeName)) throw new BerthError('InvalidArgument', `invalid bridge name "${bridgeName}": at most 15 of [a-zA-Z0-9_.-]`);
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/.test(bridgeName))
+      throw new BerthError('InvalidArgument', `invalid bridge name "${bridgeName}": at most 15 of [a-zA-Z0-9_.-]`);
     // the isolation rules between networks match every berth bridge by this prefix (host-rules.ts)
-    if (!bridgeName.startsWith('berth')) throw new BerthError('InvalidArgument', `bridge name "${bridgeName}" must start with "berth": the isolation between berth networks matches bridges by that prefix`);
-    if (store.list().some((n) => n.bridge === bridgeName) || bridgeName === DEFAULT_BRIDGE) throw new BerthError('Conflict', `bridge name ${bridgeName} is already in use`);
+    if (!bridgeName.startsWith('berth'))
+      throw new BerthError(
+        'InvalidArgument',
+        `bridge name "${bridgeName}" must start with "berth": the isolation between berth networks matches bridges by that prefix`,
+      );
+    if (store.list().some((n) => n.bridge === bridgeName) || bridgeName === DEFAULT_BRIDGE)
+      throw new BerthError('Conflict', `bridge name ${bridgeName} is already in use`);
   }
   const mtu = o.options?.['com.docker.network.driver.mtu'];
-  if (mtu !== undefined && (!/^\d+$/.test(mtu) || Number(mtu) < 68 || Number(mtu) > 65535)) throw new BerthError('InvalidArgument', `invalid mtu "${mtu}": 68 to 65535`);
+  if (mtu !== undefined && (!/^\d+$/.test(mtu) || Number(mtu) < 68 || Number(mtu) > 65535))
+    throw new BerthError('InvalidArgument', `invalid mtu "${mtu}": 68 to 65535`);
   const rec: NetworkRecord = {
     id,
     name: o.name,

@@ -95,7 +95,18 @@ export class NetworkStore {
     try {
       this.db
         .prepare('INSERT INTO networks (id, name, bridge, subnet, gateway, internal, labels, created, dns, extra) VALUES (?,?,?,?,?,?,?,?,?,?)')
-        .run(n.id, n.name, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, JSON.stringify(n.labels), n.created, n.dns ? 1 : 0, JSON.stringify({ options: n.options ?? {}, ...(n.ipRange ? { ipRange: n.ipRange } : {}) }));
+        .run(
+          n.id,
+          n.name,
+          n.bridge,
+          n.subnet,
+          n.gateway,
+          n.internal ? 1 : 0,
+          JSON.stringify(n.labels),
+          n.created,
+          n.dns ? 1 : 0,
+          JSON.stringify({ options: n.options ?? {}, ...(n.ipRange ? { ipRange: n.ipRange } : {}) }),
+        );
     } catch (e) {
       if (e instanceof Error && /UNIQUE/.test(e.message)) throw new BerthError('Conflict', `network with name ${n.name} already exists`);
       throw e;
@@ -156,7 +167,9 @@ export class NetworkStore {
       }
       const exists = this.db.prepare('SELECT 1 FROM network_endpoints WHERE container_id = ? AND network_id = ?').get(ep.containerId, ep.networkId);
       if (exists) throw new BerthError('Conflict', 'container is already connected to this network');
-      const row = this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS n FROM network_endpoints WHERE container_id = ?').get(ep.containerId) as { n: number };
+      const row = this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS n FROM network_endpoints WHERE container_id = ?').get(ep.containerId) as {
+        n: number;
+      };
       this.db
         .prepare('INSERT INTO network_endpoints (container_id, network_id, position, aliases, static_ip) VALUES (?,?,?,?,?)')
         .run(ep.containerId, ep.networkId, row.n, JSON.stringify(ep.aliases), ep.staticIp);
@@ -194,7 +207,9 @@ export class NetworkStore {
 
   insertSandbox(s: Omit<Sandbox, 'claimPid'>): void {
     // born claimed by this process: a concurrent repair must not take a sandbox that is being set up
-    this.db.prepare('INSERT OR REPLACE INTO network_sandboxes (container_id, netns, ports, claim_pid) VALUES (?,?,?,?)').run(s.containerId, s.netnsName, JSON.stringify(s.ports), process.pid);
+    this.db
+      .prepare('INSERT OR REPLACE INTO network_sandboxes (container_id, netns, ports, claim_pid) VALUES (?,?,?,?)')
+      .run(s.containerId, s.netnsName, JSON.stringify(s.ports), process.pid);
   }
 
   sandbox(containerId: string): Sandbox | undefined {

@@ -11,14 +11,20 @@ test('resolvePorts() keeps -p host ports, picks free ones for 0, and adds -P exp
   assert.equal(out.length, 3);
   assert.ok(out.every((p) => p.hostPort > 0));
   assert.equal(out[0]?.hostIp, '127.0.0.1');
-  assert.deepEqual(out.map((p) => `${p.containerPort}/${p.protocol}`), ['80/tcp', '53/udp', '443/tcp']);
+  assert.deepEqual(
+    out.map((p) => `${p.containerPort}/${p.protocol}`),
+    ['80/tcp', '53/udp', '443/tcp'],
+  );
 });
 
 test('resolvePorts() names a host port that is in use or already published', async () => {
   const srv = net.createServer();
   const port = await new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as net.AddressInfo).port)));
   try {
-    await assert.rejects(resolvePorts(parsePublish(`127.0.0.1:${port}:80`), false, [], []), new RegExp(`Bind for 127\\.0\\.0\\.1:${port}/tcp failed: address already in use`));
+    await assert.rejects(
+      resolvePorts(parsePublish(`127.0.0.1:${port}:80`), false, [], []),
+      new RegExp(`Bind for 127\\.0\\.0\\.1:${port}/tcp failed: address already in use`),
+    );
   } finally {
     srv.close();
   }

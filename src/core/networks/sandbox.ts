@@ -48,7 +48,11 @@ export function dnsDir(ctx: EngineContext): string {
  * launches `attach` once the runtime is under way and awaits it before starting the process;
  * on any failure it calls tearDownNetwork.
  */
-export async function setUpNetwork(ctx: EngineContext, rec: ContainerRecord, onAttached: (primary: { ip: string; gateway: string; dns: boolean }) => void): Promise<NetworkSetup | undefined> {
+export async function setUpNetwork(
+  ctx: EngineContext,
+  rec: ContainerRecord,
+  onAttached: (primary: { ip: string; gateway: string; dns: boolean }) => void,
+): Promise<NetworkSetup | undefined> {
   if (!isBridgeMode(rec.spec.network)) return undefined;
   const store = networkStore(ctx);
   await tearDownNetwork(ctx, rec.id);
@@ -63,7 +67,10 @@ export async function setUpNetwork(ctx: EngineContext, rec: ContainerRecord, onA
     if (!n) throw new BerthError('NotFound', `network ${e.networkId} not found`);
     return n;
   });
-  const taken = store.sandboxes().filter((s) => s.containerId !== rec.id).flatMap((s) => s.ports);
+  const taken = store
+    .sandboxes()
+    .filter((s) => s.containerId !== rec.id)
+    .flatMap((s) => s.ports);
   const exposed = exposedPorts(rec);
   const ports = await resolvePorts(rec.spec.publish, rec.spec.publishAll, exposed, taken);
   const name = netnsNameFor(rec.id);

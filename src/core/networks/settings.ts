@@ -55,7 +55,21 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
   } else if (slirp) {
     // a running rootless container on slirp4netns: its fixed address there
     const a = SLIRP_ADDRESS;
-    networks[rec.spec.network] = { IPAMConfig: null, Links: null, Aliases: null, NetworkID: rec.spec.network, EndpointID: '', Gateway: a.gateway, IPAddress: a.ip, IPPrefixLen: a.prefixLen, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null };
+    networks[rec.spec.network] = {
+      IPAMConfig: null,
+      Links: null,
+      Aliases: null,
+      NetworkID: rec.spec.network,
+      EndpointID: '',
+      Gateway: a.gateway,
+      IPAddress: a.ip,
+      IPPrefixLen: a.prefixLen,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      MacAddress: '',
+      DriverOpts: null,
+    };
     top = { EndpointID: '', IPAddress: a.ip, Gateway: a.gateway, IPPrefixLen: a.prefixLen, MacAddress: '' };
   } else {
     networks[rec.spec.network] = {

@@ -37,7 +37,11 @@ export async function networkForStart(ctx: EngineContext, rec: ContainerRecord):
       throw new BerthError('FailedPrecondition', `cannot join network of a non running container: ${other.name}`);
     }
     const op = containerPaths(ctx.paths, other.id);
-    return { ...noop, networkNamespace: `/proc/${other.state.pid}/ns/net`, etcFiles: { hosts: op.hosts, resolvConf: op.resolvConf, hostname: containerPaths(ctx.paths, rec.id).hostname } };
+    return {
+      ...noop,
+      networkNamespace: `/proc/${other.state.pid}/ns/net`,
+      etcFiles: { hosts: op.hosts, resolvConf: op.resolvConf, hostname: containerPaths(ctx.paths, rec.id).hostname },
+    };
   }
   const p = containerPaths(ctx.paths, rec.id);
   const setup = await setUpNetwork(ctx, rec, (primary) => {
@@ -73,7 +77,9 @@ function linkHosts(ctx: EngineContext, links: readonly string[]): string[] {
     } catch {
       continue; // removed since: docker drops the link too
     }
-    const ip = networkStore(ctx).endpoints(other.id).find((e) => e.ip)?.ip;
+    const ip = networkStore(ctx)
+      .endpoints(other.id)
+      .find((e) => e.ip)?.ip;
     if (!ip) continue;
     out.push(`${[...new Set([alias ?? other.name, other.id.slice(0, 12), other.name])].join(' ')}:${ip}`);
   }

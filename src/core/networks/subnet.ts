@@ -50,7 +50,7 @@ export function size(s: Subnet): number {
 }
 
 export function contains(s: Subnet, ip: number): boolean {
-  return ((ip & maskOf(s.prefix)) >>> 0) === s.base;
+  return (ip & maskOf(s.prefix)) >>> 0 === s.base;
 }
 
 /** Two CIDRs overlap exactly when one contains the other's base address. */

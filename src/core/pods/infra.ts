@@ -14,7 +14,10 @@ export function findCatatonit(): string {
   for (const p of env ? [env] : CATATONIT_PATHS) {
     if (fs.existsSync(p)) return p;
   }
-  throw new BerthError('NotFound', 'catatonit, the process that holds a pod\'s namespaces, is not installed (Debian package "catatonit"); install it or create the pod with --infra=false');
+  throw new BerthError(
+    'NotFound',
+    'catatonit, the process that holds a pod\'s namespaces, is not installed (Debian package "catatonit"); install it or create the pod with --infra=false',
+  );
 }
 
 /**

@@ -23,26 +23,36 @@ export function podMemberSpec(pod: PodRecord, input: ContainerSpec, explicit: { 
   const share = new Set(pod.infraId ? pod.spec.share : []);
   if (share.has('net')) {
     if (spec.publish.length > 0 || spec.publishAll) {
-      throw refuse(pod, 'published ports (-p, -P)', 'the pod\'s network namespace is shared by its members, so its ports belong to the pod: publish them with `berth pod create -p`');
+      throw refuse(
+        pod,
+        'published ports (-p, -P)',
+        "the pod's network namespace is shared by its members, so its ports belong to the pod: publish them with `berth pod create -p`",
+      );
     }
-    if (explicit.network && spec.network !== 'bridge') throw refuse(pod, `--network ${spec.network}`, 'its members share the pod\'s network namespace');
+    if (explicit.network && spec.network !== 'bridge') throw refuse(pod, `--network ${spec.network}`, "its members share the pod's network namespace");
     if (spec.ip !== undefined || spec.macAddress !== undefined || (spec.networkAliases ?? []).length > 0) {
-      throw refuse(pod, '--ip, --mac-address and --network-alias', 'its members share the pod\'s network namespace');
+      throw refuse(pod, '--ip, --mac-address and --network-alias', "its members share the pod's network namespace");
     }
     spec.network = `container:${pod.infraId}`;
     spec.networkAliases = [];
   }
-  for (const [ns, key, flag] of [['ipc', 'ipcMode', '--ipc'], ['uts', 'utsMode', '--uts'], ['pid', 'pidMode', '--pid']] as const) {
+  for (const [ns, key, flag] of [
+    ['ipc', 'ipcMode', '--ipc'],
+    ['uts', 'utsMode', '--uts'],
+    ['pid', 'pidMode', '--pid'],
+  ] as const) {
     if (!share.has(ns)) continue;
     const cur = spec[key];
     if (cur !== undefined && cur !== '' && cur !== 'private') throw refuse(pod, `${flag} ${cur}`, `the pod shares its ${ns} namespace with its members`);
     spec[key] = `container:${pod.infraId}`;
   }
   if (share.has('uts')) {
-    if (spec.hostname !== undefined && spec.hostname !== pod.spec.hostname) throw refuse(pod, '--hostname', 'its members share the pod\'s uts namespace and hostname (set it with `berth pod create --hostname`)');
+    if (spec.hostname !== undefined && spec.hostname !== pod.spec.hostname)
+      throw refuse(pod, '--hostname', "its members share the pod's uts namespace and hostname (set it with `berth pod create --hostname`)");
     spec.hostname = pod.spec.hostname;
   }
-  if (spec.cgroupParent !== undefined && spec.cgroupParent !== pod.cgroupParent) throw refuse(pod, '--cgroup-parent', 'its members\' cgroups go under the pod\'s, which bounds them all');
+  if (spec.cgroupParent !== undefined && spec.cgroupParent !== pod.cgroupParent)
+    throw refuse(pod, '--cgroup-parent', "its members' cgroups go under the pod's, which bounds them all");
   spec.cgroupParent = pod.cgroupParent;
   spec.pod = pod.id;
   return spec;
@@ -72,5 +82,9 @@ export async function beforePodContainerStart(ctx: EngineContext, rec: Container
 export function checkRemovable(ctx: EngineContext, rec: ContainerRecord): void {
   if (!rec.spec.podInfra || !rec.spec.pod) return;
   const pod = podStore(ctx).get(rec.spec.pod);
-  if (pod) throw new BerthError('Conflict', `container "${rec.name}" is the infra container of pod "${pod.name}" and cannot be removed without removing the pod (berth pod rm)`);
+  if (pod)
+    throw new BerthError(
+      'Conflict',
+      `container "${rec.name}" is the infra container of pod "${pod.name}" and cannot be removed without removing the pod (berth pod rm)`,
+    );
 }

@@ -42,7 +42,11 @@ export function parseShare(values: readonly string[]): PodNamespace[] {
     if (item === '') continue;
     const add = item.startsWith('+');
     const ns = add ? item.slice(1) : item;
-    if (!['net', 'ipc', 'uts', 'pid'].includes(ns)) throw new BerthError('InvalidArgument', `invalid --share "${item}": the namespaces a pod shares are net, ipc, uts and pid (cgroup, user and mnt are not shared)`);
+    if (!['net', 'ipc', 'uts', 'pid'].includes(ns))
+      throw new BerthError(
+        'InvalidArgument',
+        `invalid --share "${item}": the namespaces a pod shares are net, ipc, uts and pid (cgroup, user and mnt are not shared)`,
+      );
     if (!add && !replaced) {
       out = new Set();
       replaced = true;
@@ -63,13 +67,18 @@ export function createPod(ctx: EngineContext, opts: CreatePodOptions): PodRecord
   if (!infra && opts.share && opts.share.length > 0 && opts.share.join() !== [...DEFAULT_SHARE].join()) {
     throw new BerthError('InvalidArgument', 'a pod without infra (--infra=false) shares no namespaces: --share needs the infra process');
   }
-  if (!infra && (opts.publish ?? []).length > 0) throw new BerthError('InvalidArgument', 'a pod without infra (--infra=false) has no network of its own to publish ports on');
-  if (!infra && opts.network !== undefined && opts.network !== 'bridge') throw new BerthError('InvalidArgument', 'a pod without infra (--infra=false) has no network of its own: --network needs the infra process');
-  if (infra && !share.includes('net') && (opts.publish ?? []).length > 0) throw new BerthError('InvalidArgument', 'published ports need the pod to share its network namespace (--share net)');
-  if (opts.network?.startsWith('container:')) throw new BerthError('InvalidArgument', `invalid --network ${opts.network} for a pod: a pod's network is its own`);
+  if (!infra && (opts.publish ?? []).length > 0)
+    throw new BerthError('InvalidArgument', 'a pod without infra (--infra=false) has no network of its own to publish ports on');
+  if (!infra && opts.network !== undefined && opts.network !== 'bridge')
+    throw new BerthError('InvalidArgument', 'a pod without infra (--infra=false) has no network of its own: --network needs the infra process');
+  if (infra && !share.includes('net') && (opts.publish ?? []).length > 0)
+    throw new BerthError('InvalidArgument', 'published ports need the pod to share its network namespace (--share net)');
+  if (opts.network?.startsWith('container:'))
+    throw new BerthError('InvalidArgument', `invalid --network ${opts.network} for a pod: a pod's network is its own`);
   const name = opts.name ?? generateName((n) => store.findByName(n) !== undefined);
   PodStore.validateName(name);
-  if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(opts.hostname)) throw new BerthError('InvalidArgument', `invalid hostname "${opts.hostname}"`);
+  if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(opts.hostname))
+    throw new BerthError('InvalidArgument', `invalid hostname "${opts.hostname}"`);
   const id = newContainerId();
   const spec: PodSpec = {
     name,
@@ -115,7 +124,10 @@ function initOrder(c: ContainerRecord): number {
 
 /** The pod's containers: its infra first, then its init containers in order, then the others in creation order. */
 export function podContainers(ctx: EngineContext, pod: PodRecord): ContainerRecord[] {
-  const all = ctx.containers.list().filter((c) => c.spec.pod === pod.id).map((c) => refreshContainer(ctx, c));
+  const all = ctx.containers
+    .list()
+    .filter((c) => c.spec.pod === pod.id)
+    .map((c) => refreshContainer(ctx, c));
   const infra = all.filter((c) => c.spec.podInfra);
   const members = all.filter((c) => !c.spec.podInfra).sort((a, b) => a.created.localeCompare(b.created));
   const init = members.filter((c) => initOrder(c) >= 0).sort((a, b) => initOrder(a) - initOrder(b));
@@ -179,9 +191,7 @@ export async function startPod(ctx: EngineContext, ref: string): Promise<PodReco
   // then the others side by side (each start waits on conmon and the runtime most of its time)
   if (errors.length === 0) {
     await Promise.all(
-      all
-        .filter((x) => !x.spec.podInfra && initOrder(x) < 0)
-        .map((c) => startContainer(ctx, c.id).catch((e: unknown) => void errors.push([c, e]))),
+      all.filter((x) => !x.spec.podInfra && initOrder(x) < 0).map((c) => startContainer(ctx, c.id).catch((e: unknown) => void errors.push([c, e]))),
     );
   }
   failures(pod, 'starting', errors);
@@ -217,7 +227,9 @@ export async function restartPod(ctx: EngineContext, ref: string, opts: { timeou
 export async function killPod(ctx: EngineContext, ref: string, signal = 'SIGKILL'): Promise<PodRecord> {
   const pod = lookupPod(ctx, ref);
   const all = podContainers(ctx, pod);
-  const running = [...all.filter((c) => !c.spec.podInfra), ...all.filter((c) => c.spec.podInfra)].filter((c) => c.state.status === 'running' || c.state.status === 'paused');
+  const running = [...all.filter((c) => !c.spec.podInfra), ...all.filter((c) => c.spec.podInfra)].filter(
+    (c) => c.state.status === 'running' || c.state.status === 'paused',
+  );
   if (running.length === 0) throw new BerthError('Conflict', `pod "${pod.name}" has no running container to kill`);
   const errors: Array<[ContainerRecord, unknown]> = [];
   for (const c of running) {
@@ -261,7 +273,10 @@ export async function removePod(ctx: EngineContext, ref: string, opts: { force?:
   const members = all.filter((c) => !c.spec.podInfra);
   const live = members.filter((c) => ['running', 'paused', 'restarting'].includes(c.state.status));
   if (live.length > 0 && !opts.force) {
-    throw new BerthError('Conflict', `pod "${pod.name}" has running containers (${live.map((c) => c.name).join(', ')}): stop the pod before removing it, or remove it with -f`);
+    throw new BerthError(
+      'Conflict',
+      `pod "${pod.name}" has running containers (${live.map((c) => c.name).join(', ')}): stop the pod before removing it, or remove it with -f`,
+    );
   }
   await Promise.all(members.map((c) => removeContainer(ctx, c.id, { force: true, podRemoval: true, ...(opts.volumes ? { volumes: true } : {}) })));
   for (const c of all.filter((x) => x.spec.podInfra)) await removeContainer(ctx, c.id, { force: true, podRemoval: true });

@@ -42,7 +42,15 @@ export class PodStore {
   }
 
   private fromRow(r: Row): PodRecord {
-    return { id: r.id, name: r.name, created: r.created, spec: JSON.parse(r.spec) as PodSpec, infraId: r.infra_id, cgroupParent: r.cgroup_parent, pendingPid: r.pending_pid };
+    return {
+      id: r.id,
+      name: r.name,
+      created: r.created,
+      spec: JSON.parse(r.spec) as PodSpec,
+      infraId: r.infra_id,
+      cgroupParent: r.cgroup_parent,
+      pendingPid: r.pending_pid,
+    };
   }
 
   get(id: string): PodRecord | undefined {
@@ -68,7 +76,9 @@ export class PodStore {
   }
 
   list(includePending = false): PodRecord[] {
-    return (this.db.prepare('SELECT * FROM pods ORDER BY created DESC, rowid DESC').all() as Row[]).map((r) => this.fromRow(r)).filter((p) => includePending || p.pendingPid === 0);
+    return (this.db.prepare('SELECT * FROM pods ORDER BY created DESC, rowid DESC').all() as Row[])
+      .map((r) => this.fromRow(r))
+      .filter((p) => includePending || p.pendingPid === 0);
   }
 
   markReady(id: string): void {

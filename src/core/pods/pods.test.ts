@@ -14,7 +14,18 @@ const pod: PodRecord = {
   infraId: 'b'.repeat(64),
   cgroupParent: `/berth/pod-${'a'.repeat(64)}`,
   pendingPid: 0,
-  spec: { name: 'web', labels: {}, hostname: 'webhost', share: ['ipc', 'net', 'uts'], network: 'bridge', publish: [], extraHosts: [], dns: [], resources: {}, infra: true },
+  spec: {
+    name: 'web',
+    labels: {},
+    hostname: 'webhost',
+    share: ['ipc', 'net', 'uts'],
+    network: 'bridge',
+    publish: [],
+    extraHosts: [],
+    dns: [],
+    resources: {},
+    infra: true,
+  },
 };
 
 test('parseShare(): a list replaces the default, +ns adds to it, unknown namespaces are refused', () => {
@@ -26,7 +37,7 @@ test('parseShare(): a list replaces the default, +ns adds to it, unknown namespa
   assert.throws(() => parseShare(['+cgroup']), /invalid --share "\+cgroup"/);
 });
 
-test('podMemberSpec(): joins the infra\'s namespaces, goes under the pod cgroup, takes the pod hostname', () => {
+test("podMemberSpec(): joins the infra's namespaces, goes under the pod cgroup, takes the pod hostname", () => {
   const s = podMemberSpec(pod, { ...emptyContainerSpec('busybox', ''), network: 'bridge' });
   assert.equal(s.network, `container:${pod.infraId}`);
   assert.equal(s.ipcMode, `container:${pod.infraId}`);
@@ -57,7 +68,13 @@ test('podMemberSpec(): what the pod owns is refused on a member with the reason'
 
 test('podStatus(): derived from the members (the infra alone when it is all)', () => {
   const ctr = (status: ContainerRecord['state']['status'], infra = false): ContainerRecord => ({
-    id: 'x', name: 'x', imageId: '', created: '', path: '', args: [], pendingPid: 0,
+    id: 'x',
+    name: 'x',
+    imageId: '',
+    created: '',
+    path: '',
+    args: [],
+    pendingPid: 0,
     image: { chainIds: [], config: {}, size: 0 },
     spec: { ...emptyContainerSpec('', ''), ...(infra ? { podInfra: true } : {}) },
     state: { ...initialState(), status },

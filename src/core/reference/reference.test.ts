@@ -48,10 +48,7 @@ describe('parseReference', () => {
     ['test:5000/repo', { domain: 'test:5000', path: 'repo' }],
     ['test-com:8080/foo', { domain: 'test-com:8080', path: 'foo' }],
     [`test:5000/repo@sha256:${F64}`, { domain: 'test:5000', path: 'repo', digest: `sha256:${F64}` }],
-    [
-      `host:5000/team/app:tag@sha256:${F64}`,
-      { domain: 'host:5000', path: 'team/app', tag: 'tag', digest: `sha256:${F64}` },
-    ],
+    [`host:5000/team/app:tag@sha256:${F64}`, { domain: 'host:5000', path: 'team/app', tag: 'tag', digest: `sha256:${F64}` }],
     ['localhost/foo', { domain: 'localhost', path: 'foo' }],
     ['localhost:5000/x', { domain: 'localhost:5000', path: 'x' }],
     ['localhost', { domain: 'docker.io', path: 'library/localhost' }],
@@ -78,10 +75,13 @@ describe('parseReference', () => {
     ['d/docker', { domain: 'docker.io', path: 'd/docker' }],
     [`docker.io/${HEX}`, { domain: 'docker.io', path: `library/${HEX}` }],
     [HEX.slice(0, 63), { domain: 'docker.io', path: `library/${HEX.slice(0, 63)}` }],
-    ['thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev', {
-      domain: 'docker.io',
-      path: 'library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
-    }],
+    [
+      'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+      {
+        domain: 'docker.io',
+        path: 'library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+      },
+    ],
     [`${'a/'.repeat(127)}a:tag-puts-this-over-max`, { domain: 'docker.io', path: `${'a/'.repeat(127)}a`, tag: 'tag-puts-this-over-max' }],
     [`busybox:${'t'.repeat(128)}`, { domain: 'docker.io', path: 'library/busybox', tag: 't'.repeat(128) }],
   ];

@@ -16,7 +16,10 @@ test('parseChallenges() reads basic, several challenges, commas and escapes in q
   assert.equal(two[1]?.params['scope'], 'repository:a:pull,push');
   assert.equal(two[1]?.params['error'], 'insufficient_scope');
   assert.equal(parseChallenges('Bearer realm="q\\"uote"')[0]?.params['realm'], 'q"uote');
-  assert.deepEqual(parseChallenges(['Basic realm=x', 'Bearer realm=y']).map((c) => c.scheme), ['basic', 'bearer']);
+  assert.deepEqual(
+    parseChallenges(['Basic realm=x', 'Bearer realm=y']).map((c) => c.scheme),
+    ['basic', 'bearer'],
+  );
   assert.deepEqual(parseChallenges(undefined), []);
   assert.deepEqual(parseChallenges(''), []);
 });

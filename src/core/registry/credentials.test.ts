@@ -38,7 +38,7 @@ test('authFilePath() prefers --authfile, then $BERTH_AUTH_FILE, then docker conf
   assert.equal(authFilePath(undefined, { HOME: '/h' }), '/h/.docker/config.json');
 });
 
-test('a credential helper (credsStore, credHelpers per registry) keeps the secrets: docker\'s protocol', () => {
+test("a credential helper (credsStore, credHelpers per registry) keeps the secrets: docker's protocol", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-credhelper-'));
   const oldPath = process.env['PATH'];
   try {

@@ -69,7 +69,10 @@ function platformMismatch(store: ImageStore, imageId: string, name: string, want
   const c = store.config(imageId);
   const actual: Platform = { os: c.os, architecture: c.architecture, ...(c.variant ? { variant: c.variant } : {}) };
   if (platformMatches(actual, wanted)) return undefined;
-  return new BerthError('NotFound', `image with reference ${name} was found but does not match the specified platform: wanted ${formatPlatform(wanted)}, actual: ${formatPlatform(actual)}`);
+  return new BerthError(
+    'NotFound',
+    `image with reference ${name} was found but does not match the specified platform: wanted ${formatPlatform(wanted)}, actual: ${formatPlatform(actual)}`,
+  );
 }
 
 function findLocal(store: ImageStore, name: string, opts: RegistryOptions): string | undefined {

@@ -73,7 +73,10 @@ test('the native sink refuses a cut gzip stream, corrupt gzip data and other com
   // corrupt data: refused by inflate, or (gzip's CRC is not checked: the sha256 digests are) a
   // different diff id, which the pull compares with the image's
   const text = zlib.gzipSync(Buffer.from('compressible text '.repeat(10_000)));
-  for (const [blob, at] of [[gz, 5000], [text, 40]] as const) {
+  for (const [blob, at] of [
+    [gz, 5000],
+    [text, 40],
+  ] as const) {
     const bad = Buffer.from(blob);
     bad[at] = (bad[at] ?? 0) ^ 0xff;
     let diffId: string | undefined;
@@ -92,9 +95,13 @@ test('the native sink refuses a cut gzip stream, corrupt gzip data and other com
   assert.throws(() => linux.layerSinkWrite(s, Buffer.from('x'), () => undefined), { code: 'ECLOSED' });
   // what the tar's consumer throws stops the write and reaches the caller
   const t = linux.layerSinkOpen(-1, Buffer.alloc(16));
-  assert.throws(() => linux.layerSinkWrite(t, Buffer.alloc(100, 1), () => {
-    throw new Error('unpacker refused');
-  }), /unpacker refused/);
+  assert.throws(
+    () =>
+      linux.layerSinkWrite(t, Buffer.alloc(100, 1), () => {
+        throw new Error('unpacker refused');
+      }),
+    /unpacker refused/,
+  );
   linux.layerSinkClose(t);
   assert.throws(() => linux.layerSinkOpen(-1, Buffer.alloc(0)), TypeError);
 });

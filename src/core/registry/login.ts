@@ -16,7 +16,11 @@ export function registryOfServer(server: string | undefined): string {
  * token asked for with it) and store it in the credentials file (mode 0600). Returns the file.
  * A wrong password is PermissionDenied; nothing is written then.
  */
-export async function login(server: string | undefined, credential: Credential, opts: RegistryOptions = {}): Promise<{ registry: string; file: string; helper: string | undefined }> {
+export async function login(
+  server: string | undefined,
+  credential: Credential,
+  opts: RegistryOptions = {},
+): Promise<{ registry: string; file: string; helper: string | undefined }> {
   const registry = await checkLogin(server, credential, opts);
   const file = authFilePath(opts.authFile);
   const helper = storeCredential(file, registry, credential);

@@ -82,7 +82,12 @@ async function describe(name: string, opts: RegistryOptions): Promise<ListEntry>
 }
 
 /** `manifest create [--amend] LIST MANIFEST...`: the list, from each manifest's descriptor and platform. */
-export async function createList(root: string, name: string, manifests: readonly string[], opts: RegistryOptions & { amend?: boolean } = {}): Promise<LocalManifestList> {
+export async function createList(
+  root: string,
+  name: string,
+  manifests: readonly string[],
+  opts: RegistryOptions & { amend?: boolean } = {},
+): Promise<LocalManifestList> {
   const ref = normalizeReference(name);
   if (ref.digest !== undefined) throw new BerthError('InvalidArgument', `a manifest list is named by a tag, not a digest: ${name}`);
   const refStr = referenceString(ref);
@@ -154,7 +159,8 @@ export async function pushList(root: string, name: string, opts: RegistryOptions
     for (const e of list.manifests) {
       const src = normalizeReference(e.ref);
       if (src.domain === target.domain && src.path === target.path) continue;
-      if (src.domain !== target.domain) throw new BerthError('InvalidArgument', `cannot push a manifest list to ${target.domain} that refers to ${familiarString(e.ref)} on another registry`);
+      if (src.domain !== target.domain)
+        throw new BerthError('InvalidArgument', `cannot push a manifest list to ${target.domain} that refers to ${familiarString(e.ref)} on another registry`);
       await copyManifestInto(client, src, target, e);
     }
     const { mediaType, bytes } = indexDocument(list);

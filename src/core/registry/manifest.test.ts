@@ -30,14 +30,23 @@ test('classify() tells indexes from image manifests and refuses schema 1 and unk
   const noType = Buffer.from(JSON.stringify({ schemaVersion: 2, config: {}, layers: [] }));
   assert.equal(classify(noType, MEDIA_TYPES.ociManifest, 'x').kind, 'image');
   assert.equal(classify(Buffer.from(JSON.stringify(index)), '', 'x').kind, 'index');
-  assert.throws(() => classify(Buffer.from('{"schemaVersion":1}'), 'application/vnd.docker.distribution.manifest.v1+prettyjws', 'x'), (e) => e instanceof BerthError && e.kind === 'NotImplemented');
+  assert.throws(
+    () => classify(Buffer.from('{"schemaVersion":1}'), 'application/vnd.docker.distribution.manifest.v1+prettyjws', 'x'),
+    (e) => e instanceof BerthError && e.kind === 'NotImplemented',
+  );
   assert.throws(() => classify(Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.cncf.helm.chart"}'), '', 'x'), /unsupported manifest media type/);
   assert.throws(() => classify(Buffer.from('not json'), '', 'x'), /not valid json/);
 });
 
 test('parseImageManifest() accepts gzip, zstd and plain layers and refuses other media types', () => {
   const m = (layerType: string) =>
-    Buffer.from(JSON.stringify({ schemaVersion: 2, config: { mediaType: MEDIA_TYPES.ociConfig, digest: d('1'), size: 2 }, layers: [{ mediaType: layerType, digest: d('2'), size: 3 }] }));
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        config: { mediaType: MEDIA_TYPES.ociConfig, digest: d('1'), size: 2 },
+        layers: [{ mediaType: layerType, digest: d('2'), size: 3 }],
+      }),
+    );
   for (const t of [MEDIA_TYPES.ociLayer, MEDIA_TYPES.ociLayerGzip, MEDIA_TYPES.ociLayerZstd, MEDIA_TYPES.dockerLayerGzip]) {
     assert.equal(parseImageManifest(m(t), 'x').layers.length, 1);
   }

@@ -6,12 +6,7 @@ import type { RegistryClient } from './client.js';
 import { readBody } from './transport.js';
 
 /** What a registry may answer for a manifest: the four types berth understands. */
-export const MANIFEST_ACCEPT = [
-  MEDIA_TYPES.ociIndex,
-  MEDIA_TYPES.dockerManifestList,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.dockerManifest,
-].join(', ');
+export const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
 
 /** Manifests are small; a bigger answer is refused rather than buffered (containerd's limit). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -80,7 +75,7 @@ export function classify(bytes: Buffer, contentType: string, what: string): { me
   if (INDEX_TYPES.has(mediaType) || (!IMAGE_TYPES.has(mediaType) && Array.isArray(doc.manifests))) {
     return { mediaType: INDEX_TYPES.has(mediaType) ? mediaType : MEDIA_TYPES.ociIndex, kind: 'index' };
   }
-  if (IMAGE_TYPES.has(mediaType) || (mediaType === '' || mediaType === 'application/json') && doc.config !== undefined) {
+  if (IMAGE_TYPES.has(mediaType) || ((mediaType === '' || mediaType === 'application/json') && doc.config !== undefined)) {
     return { mediaType: IMAGE_TYPES.has(mediaType) ? mediaType : MEDIA_TYPES.ociManifest, kind: 'image' };
   }
   throw new BerthError('NotImplemented', `${what}: unsupported manifest media type "${mediaType}"`);

@@ -86,4 +86,3 @@ export function headline(e: Exclude<ProgressEvent, { type: 'layer' }>): string |
       return undefined; // printed to stderr by the caller's sink, always (docker does even with -q)
   }
 }
-

@@ -152,7 +152,13 @@ async function pullReference(store: () => Promise<ImageStore>, ref: Reference, o
   return pullVia(store, ref.domain, ref.path, ref, opts);
 }
 
-async function pullVia(store: () => Promise<ImageStore>, host: string, repo: string, ref: Reference, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+async function pullVia(
+  store: () => Promise<ImageStore>,
+  host: string,
+  repo: string,
+  ref: Reference,
+  opts: PullOptions & { config: RegistriesConfig },
+): Promise<PullResult> {
   const client = openClient(host, opts);
   try {
     return await pullFrom(store, client, ref, repo, opts);
@@ -161,7 +167,13 @@ async function pullVia(store: () => Promise<ImageStore>, host: string, repo: str
   }
 }
 
-async function pullFrom(openStore: () => Promise<ImageStore>, client: RegistryClient, ref: Reference, repo: string, opts: PullOptions & { config: RegistriesConfig }): Promise<PullResult> {
+async function pullFrom(
+  openStore: () => Promise<ImageStore>,
+  client: RegistryClient,
+  ref: Reference,
+  repo: string,
+  opts: PullOptions & { config: RegistriesConfig },
+): Promise<PullResult> {
   const emit = opts.onProgress;
   const refStr = referenceString(ref);
   const platform = opts.platform ?? hostPlatform();
@@ -220,7 +232,11 @@ async function pullManifest(a: {
   const configIn = fetchConfig(client, repo, manifest.config.digest, manifest.config.size).then((bytes) => {
     const config = parseDocument<ImageConfig>(bytes, `config "${manifest.config.digest}"`);
     const diffIds = diffIdsOf(config, manifest.layers.length, `image ${manifest.config.digest}`);
-    if (opts.platform && top.kind === 'image' && !platformMatches({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) }, opts.platform)) {
+    if (
+      opts.platform &&
+      top.kind === 'image' &&
+      !platformMatches({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) }, opts.platform)
+    ) {
       throw new BerthError(
         'NotFound',
         `image with reference ${familiarString(refStr)} was found but does not match the specified platform: wanted ${formatPlatform(opts.platform)}, actual: ${config.os}/${config.architecture}${config.variant ? `/${config.variant}` : ''}`,
@@ -306,7 +322,14 @@ async function fetchAndUnpack(a: {
   const cancelled = () => failure !== undefined;
   // progress is shown once the layers are listed, in their order, as docker lists them
   let listed = false;
-  const lane = { store, client, repo, lanes, cancelled, onProgress: (digest: string, n: number, total: number) => listed && emit?.({ type: 'layer', digest, status: 'downloading', current: n, total }) };
+  const lane = {
+    store,
+    client,
+    repo,
+    lanes,
+    cancelled,
+    onProgress: (digest: string, n: number, total: number) => listed && emit?.({ type: 'layer', digest, status: 'downloading', current: n, total }),
+  };
 
   const early = new Map<string, LanePass>();
   const missing = [...new Map(layers.filter((l) => !store.content.has(l.digest)).map((l) => [l.digest, l])).values()];
@@ -412,7 +435,13 @@ function startPass(c: LaneContext, desc: { digest: string; size: number; mediaTy
   const run = async (): Promise<LayerJobResult> => {
     const request = needBlob ? await c.client.plainGet(`/v2/${repo}/blobs/${desc.digest}`, [`repository:${repo}:pull`]) : undefined;
     return c.lanes.run(
-      { request, blobPath: request ? undefined : store.content.pathOf(desc.digest), blobTemp, unpackDir: unpackTmp && path.join(unpackTmp, 'diff'), size: desc.size },
+      {
+        request,
+        blobPath: request ? undefined : store.content.pathOf(desc.digest),
+        blobTemp,
+        unpackDir: unpackTmp && path.join(unpackTmp, 'diff'),
+        size: desc.size,
+      },
       (n) => c.onProgress(desc.digest, n, desc.size),
       c.cancelled,
     );

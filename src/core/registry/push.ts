@@ -54,7 +54,9 @@ export async function pushImage(store: ImageStore, source: string, dest?: string
     const seen = new Set<string>();
     const uploads = blobs
       .filter((b) => !seen.has(b.digest) && seen.add(b.digest))
-      .map((b) => pool.run(() => pushBlob({ store, client, repo: ref.path, desc: b, mountFrom: [...new Set(mountFrom)], opts, isConfig: b === manifest.config })));
+      .map((b) =>
+        pool.run(() => pushBlob({ store, client, repo: ref.path, desc: b, mountFrom: [...new Set(mountFrom)], opts, isConfig: b === manifest.config })),
+      );
     const settled = await Promise.allSettled(uploads);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
@@ -90,7 +92,13 @@ async function pushBlob(a: {
   const emit = a.isConfig ? undefined : a.opts.onProgress;
   const pushScope = `repository:${repo}:pull,push`;
   emit?.({ type: 'layer', digest: desc.digest, status: 'preparing' });
-  const head = await client.request({ method: 'HEAD', path: `/v2/${repo}/blobs/${desc.digest}`, scopes: [pushScope], accept: [404], what: `blob "${desc.digest}"` });
+  const head = await client.request({
+    method: 'HEAD',
+    path: `/v2/${repo}/blobs/${desc.digest}`,
+    scopes: [pushScope],
+    accept: [404],
+    what: `blob "${desc.digest}"`,
+  });
   discard(head.body);
   if (head.status === 200) {
     emit?.({ type: 'layer', digest: desc.digest, status: 'exists' });
@@ -145,7 +153,12 @@ async function pushBlob(a: {
  * Ask the registry to mount a blob of another repository (`from`) on it into repo: mounted (201),
  * or not, with the upload the registry opened instead (202 and its Location), if it did.
  */
-export async function mountBlob(client: RegistryClient, repo: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; location: string | undefined }> {
+export async function mountBlob(
+  client: RegistryClient,
+  repo: string,
+  digest: string,
+  from: string,
+): Promise<{ mounted: true } | { mounted: false; location: string | undefined }> {
   const res = await client.request({
     method: 'POST',
     path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -160,7 +173,14 @@ export async function mountBlob(client: RegistryClient, repo: string, digest: st
 }
 
 /** PUT a manifest (or index) into repo under a tag or its digest; the digest the registry says it stored. */
-export async function putManifest(client: RegistryClient, repo: string, reference: string, mediaType: string, bytes: Buffer, what: string): Promise<string | undefined> {
+export async function putManifest(
+  client: RegistryClient,
+  repo: string,
+  reference: string,
+  mediaType: string,
+  bytes: Buffer,
+  what: string,
+): Promise<string | undefined> {
   const res = await client.request({
     method: 'PUT',
     path: `/v2/${repo}/manifests/${reference}`,

@@ -56,7 +56,11 @@ test('a 200 with a Content-Length is read whole, split anywhere, and the request
 });
 
 test('a redirect, an error status or a chunked body is left to the HTTP client, before any body byte', async () => {
-  for (const head of ['HTTP/1.1 307 Temporary Redirect\r\nLocation: http://elsewhere/\r\nContent-Length: 0', 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 2', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked']) {
+  for (const head of [
+    'HTTP/1.1 307 Temporary Redirect\r\nLocation: http://elsewhere/\r\nContent-Length: 0',
+    'HTTP/1.1 401 Unauthorized\r\nContent-Length: 2',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked',
+  ]) {
     const s = await serve([Buffer.from(`${head}\r\n\r\nxx`)]);
     try {
       const c = collect();
@@ -71,13 +75,30 @@ test('a redirect, an error status or a chunked body is left to the HTTP client, 
 
 test('a body cut short, a malformed answer and a consumer that throws are errors', async () => {
   let s = await serve([Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this')]);
-  await assert.rejects(RawGet.run(s.url, {}, collect(), () => undefined), /connection closed with 91 bytes of the body still to come/);
+  await assert.rejects(
+    RawGet.run(s.url, {}, collect(), () => undefined),
+    /connection closed with 91 bytes of the body still to come/,
+  );
   await s.stop();
   s = await serve([Buffer.from('SSH-2.0-OpenSSH\r\n\r\n')]);
-  await assert.rejects(RawGet.run(s.url, {}, collect(), () => undefined), /malformed HTTP response/);
+  await assert.rejects(
+    RawGet.run(s.url, {}, collect(), () => undefined),
+    /malformed HTTP response/,
+  );
   await s.stop();
   s = await serve([Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd')]);
-  await assert.rejects(RawGet.run(s.url, {}, { data: () => { throw new Error('digest mismatch'); } }, () => undefined), /digest mismatch/);
+  await assert.rejects(
+    RawGet.run(
+      s.url,
+      {},
+      {
+        data: () => {
+          throw new Error('digest mismatch');
+        },
+      },
+      () => undefined,
+    ),
+    /digest mismatch/,
+  );
   await s.stop();
 });
-

@@ -51,7 +51,7 @@ export class RawGet {
         else resolve(r);
       };
       const onBody = (chunk: Buffer): boolean => {
-        if (chunk.length > remaining) return finish(new Error(`GET ${url.pathname}: more body than its Content-Length`)), false;
+        if (chunk.length > remaining) return (finish(new Error(`GET ${url.pathname}: more body than its Content-Length`)), false);
         remaining -= chunk.length;
         try {
           if (chunk.length > 0) consumer.data(chunk);
@@ -91,7 +91,7 @@ export class RawGet {
             const parsed = parseHead(head.subarray(0, end).toString('latin1'));
             const rest = head.subarray(end + 4);
             head = null;
-            if (!parsed) return finish(new Error(`GET ${url.pathname}: malformed HTTP response`)), false;
+            if (!parsed) return (finish(new Error(`GET ${url.pathname}: malformed HTTP response`)), false);
             const length = parsed.headers.get('content-length');
             if (parsed.status !== 200 || length === undefined || !/^\d+$/.test(length) || parsed.headers.has('transfer-encoding')) {
               finish({ handled: false, status: parsed.status });
@@ -112,7 +112,14 @@ export class RawGet {
       socket.on('error', (e) => finish(e));
       socket.on('close', () => finish(new Error(`GET ${url.pathname}: connection closed with ${remaining} bytes of the body still to come`)));
       socket.on('connect', () => {
-        const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), 'Connection: close', '', ''];
+        const lines = [
+          `GET ${url.pathname}${url.search} HTTP/1.1`,
+          `Host: ${url.host}`,
+          ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+          'Connection: close',
+          '',
+          '',
+        ];
         socket.write(lines.join('\r\n'));
       });
       started(g);

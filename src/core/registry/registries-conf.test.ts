@@ -34,7 +34,7 @@ test('short names expand through the search list; qualified names do not', () =>
   assert.throws(() => candidates('busybox', []), /no unqualified-search registries/);
 });
 
-test('mirrors: [[registry.mirror]] under a [[registry]], and docker\'s registry-mirrors for Docker Hub', () => {
+test("mirrors: [[registry.mirror]] under a [[registry]], and docker's registry-mirrors for Docker Hub", () => {
   const c = parseRegistriesConf(`
 registry-mirrors = ["http://10.0.0.2:5000", "https://hub-cache.example/v2-proxy/"]
 [[registry]]
@@ -107,7 +107,10 @@ test('a podman-style registries.conf: multi-line arrays, comments, literal strin
   assert.deepEqual(candidates('team/app', c.searchRegistries, settings).map(referenceString), ['registry.example.org:5000/team/app:latest']);
   const digest = `sha256:${'a'.repeat(64)}`;
   assert.deepEqual(candidates(`fedora@${digest}`, c.searchRegistries, settings).map(referenceString), [`registry.fedoraproject.org/fedora@${digest}`]);
-  assert.throws(() => candidates('busybox', c.searchRegistries, settings), /short-name "busybox" did not resolve to an alias and short-name-mode is "enforcing"/);
+  assert.throws(
+    () => candidates('busybox', c.searchRegistries, settings),
+    /short-name "busybox" did not resolve to an alias and short-name-mode is "enforcing"/,
+  );
   assert.deepEqual(candidates('busybox', c.searchRegistries, { aliases: c.aliases, shortNameMode: 'permissive' }).map(referenceString), [
     'registry.fedoraproject.org/busybox:latest',
     'quay.io/busybox:latest',
@@ -118,14 +121,19 @@ test('a podman-style registries.conf: multi-line arrays, comments, literal strin
 });
 
 test('the version 1 format, and what berth cannot honour is refused with the key named', () => {
-  const v1 = parseRegistriesConf('[registries.search]\nregistries = ["quay.io"]\n[registries.insecure]\nregistries = ["10.1.1.1:5000"]\n[registries.block]\nregistries = []\n');
+  const v1 = parseRegistriesConf(
+    '[registries.search]\nregistries = ["quay.io"]\n[registries.insecure]\nregistries = ["10.1.1.1:5000"]\n[registries.block]\nregistries = []\n',
+  );
   assert.deepEqual(v1.searchRegistries, ['quay.io']);
   assert.ok(isInsecureRegistry(v1, '10.1.1.1:5000'));
   assert.throws(() => parseRegistriesConf('[registries.block]\nregistries = ["evil.example"]'), /blocked registries/);
   assert.throws(() => parseRegistriesConf('unqualified-search-registries = ["a.io"]\n[registries.search]\nregistries = ["b.io"]'), /mixes the version 1/);
   assert.throws(() => parseRegistriesConf('[[registry]]\nlocation = "x.io"\nblocked = true'), /"x\.io": blocked registries are not supported/);
   assert.throws(() => parseRegistriesConf('[[registry]]\nlocation = "x.io"\nmirror-by-digest-only = true'), /mirror-by-digest-only is not supported/);
-  assert.throws(() => parseRegistriesConf('[[registry]]\nlocation = "x.io"\n[[registry.mirror]]\nlocation = "m.io"\npull-from-mirror = "digest-only"'), /pull-from-mirror = "digest-only" is not supported/);
+  assert.throws(
+    () => parseRegistriesConf('[[registry]]\nlocation = "x.io"\n[[registry.mirror]]\nlocation = "m.io"\npull-from-mirror = "digest-only"'),
+    /pull-from-mirror = "digest-only" is not supported/,
+  );
   assert.throws(() => parseRegistriesConf('short-name-mode = "strict"'), /"short-name-mode" must be "enforcing", "permissive" or "disabled"/);
   assert.throws(() => parseRegistriesConf('[aliases]\nx = 1'), /alias "x" must be a string/);
   assert.throws(() => parseRegistriesConf('[[registry]]\ninsecure = "yes"\nlocation = "a"'), /"insecure" must be true or false/);

@@ -96,7 +96,8 @@ export function parseRegistriesConf(text: string, file = 'registries.conf'): Reg
   try {
     doc = parseToml(text);
   } catch (e) {
-    if (e instanceof TomlError) throw new BerthError('InvalidArgument', `${file}:${e.line}: ${e.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '')}`);
+    if (e instanceof TomlError)
+      throw new BerthError('InvalidArgument', `${file}:${e.line}: ${e.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '')}`);
     throw e;
   }
   const bad = (why: string) => new BerthError('InvalidArgument', `${file}: ${why}`);
@@ -140,7 +141,8 @@ export function parseRegistriesConf(text: string, file = 'registries.conf'): Reg
     const i1 = table(v1['insecure'], 'registries.insecure');
     for (const h of i1?.['registries'] !== undefined ? strings(i1['registries'], 'registries.insecure.registries') : []) cfg.insecure.set(h, true);
     const b1 = table(v1['block'], 'registries.block');
-    if (b1?.['registries'] !== undefined && strings(b1['registries'], 'registries.block.registries').length > 0) throw bad('blocked registries ([registries.block]) are not supported by berth');
+    if (b1?.['registries'] !== undefined && strings(b1['registries'], 'registries.block.registries').length > 0)
+      throw bad('blocked registries ([registries.block]) are not supported by berth');
   }
   for (const h of doc['insecure-registries'] !== undefined ? strings(doc['insecure-registries'], 'insecure-registries') : []) cfg.insecure.set(h, true);
   if (doc['max-concurrent-downloads'] !== undefined) cfg.maxConcurrentDownloads = positive(doc['max-concurrent-downloads'], 'max-concurrent-downloads');
@@ -157,7 +159,8 @@ export function parseRegistriesConf(text: string, file = 'registries.conf'): Reg
   }
   const mode = str(doc['short-name-mode'], 'short-name-mode');
   if (mode !== undefined) {
-    if (mode !== 'enforcing' && mode !== 'permissive' && mode !== 'disabled') throw bad(`"short-name-mode" must be "enforcing", "permissive" or "disabled", not "${mode}"`);
+    if (mode !== 'enforcing' && mode !== 'permissive' && mode !== 'disabled')
+      throw bad(`"short-name-mode" must be "enforcing", "permissive" or "disabled", not "${mode}"`);
     cfg.shortNameMode = mode;
   }
   const aliases = table(doc['aliases'], 'aliases');
@@ -173,12 +176,14 @@ export function parseRegistriesConf(text: string, file = 'registries.conf'): Reg
     if (insecure !== undefined) cfg.insecure.set(loc, insecure);
     // what berth would otherwise ignore and get wrong: refused, not half-honoured
     if (bool(t['blocked'], 'blocked')) throw bad(`${where} "${loc}": blocked registries are not supported by berth`);
-    if (bool(t['mirror-by-digest-only'], 'mirror-by-digest-only')) throw bad(`${where} "${loc}": mirror-by-digest-only is not supported by berth (its mirrors serve every pull)`);
+    if (bool(t['mirror-by-digest-only'], 'mirror-by-digest-only'))
+      throw bad(`${where} "${loc}": mirror-by-digest-only is not supported by berth (its mirrors serve every pull)`);
     for (const m of tables(t['mirror'], 'registry.mirror')) {
       const mloc = str(m['location'], 'location');
       if (!mloc) throw bad(`[[registry.mirror]] of "${loc}" without location`);
       const pull = str(m['pull-from-mirror'], 'pull-from-mirror');
-      if (pull !== undefined && pull !== 'all') throw bad(`[[registry.mirror]] "${mloc}": pull-from-mirror = "${pull}" is not supported by berth (its mirrors serve every pull: "all")`);
+      if (pull !== undefined && pull !== 'all')
+        throw bad(`[[registry.mirror]] "${mloc}": pull-from-mirror = "${pull}" is not supported by berth (its mirrors serve every pull: "all")`);
       const mInsecure = bool(m['insecure'], 'insecure');
       if (mInsecure !== undefined) cfg.insecure.set(hostOfLocation(mloc), mInsecure);
       cfg.mirrors.set(loc, [...(cfg.mirrors.get(loc) ?? []), mloc]);

@@ -16,10 +16,22 @@ test('broken connections are retried; refused connections and unknown hosts are 
 
 test('retryDelay() grows exponentially with jitter, is capped, and stops after the attempts', () => {
   const p = { attempts: 4, baseMs: 100, capMs: 300 };
-  assert.equal(retryDelay(p, 1, undefined, () => 0), 50);
-  assert.equal(retryDelay(p, 1, undefined, () => 1), 100);
-  assert.equal(retryDelay(p, 2, undefined, () => 1), 200);
-  assert.equal(retryDelay(p, 3, undefined, () => 1), 300);
+  assert.equal(
+    retryDelay(p, 1, undefined, () => 0),
+    50,
+  );
+  assert.equal(
+    retryDelay(p, 1, undefined, () => 1),
+    100,
+  );
+  assert.equal(
+    retryDelay(p, 2, undefined, () => 1),
+    200,
+  );
+  assert.equal(
+    retryDelay(p, 3, undefined, () => 1),
+    300,
+  );
   assert.equal(retryDelay(p, 4), undefined);
   assert.equal(retryDelay(p, 1, 5000), 300, 'Retry-After is capped too');
   assert.equal(retryDelay(p, 1, 20), 20);

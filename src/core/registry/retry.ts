@@ -15,9 +15,7 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 250, capMs: 800
 /** The policy, with $BERTH_REGISTRY_RETRY_MS overriding the base delay (tests make it small). */
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
   const base = Number(env['BERTH_REGISTRY_RETRY_MS']);
-  return Number.isFinite(base) && base >= 0 && env['BERTH_REGISTRY_RETRY_MS'] !== undefined
-    ? { ...DEFAULT_RETRY, baseMs: base }
-    : DEFAULT_RETRY;
+  return Number.isFinite(base) && base >= 0 && env['BERTH_REGISTRY_RETRY_MS'] !== undefined ? { ...DEFAULT_RETRY, baseMs: base } : DEFAULT_RETRY;
 }
 
 export function isRetryableStatus(status: number): boolean {
@@ -46,12 +44,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
  * How long to wait before attempt number `attempt` (1 = the first retry), or undefined when the
  * attempts are used up. `random` is injectable so tests are deterministic.
  */
-export function retryDelay(
-  policy: RetryPolicy,
-  attempt: number,
-  retryAfterMs?: number,
-  random: () => number = Math.random,
-): number | undefined {
+export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number, random: () => number = Math.random): number | undefined {
   if (attempt >= policy.attempts) return undefined;
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.capMs);
   const exp = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));

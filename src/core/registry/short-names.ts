@@ -43,7 +43,10 @@ export function candidates(name: string, searchRegistries: readonly string[], se
     throw new BerthError('InvalidArgument', `short-name "${name}" did not resolve to an alias and no unqualified-search registries are defined`);
   }
   if (settings.shortNameMode === 'enforcing' && searchRegistries.length > 1) {
-    throw new BerthError('InvalidArgument', `short-name "${name}" did not resolve to an alias and short-name-mode is "enforcing" with several unqualified-search registries (${searchRegistries.join(', ')}): use a fully qualified name or add an alias`);
+    throw new BerthError(
+      'InvalidArgument',
+      `short-name "${name}" did not resolve to an alias and short-name-mode is "enforcing" with several unqualified-search registries (${searchRegistries.join(', ')}): use a fully qualified name or add an alias`,
+    );
   }
   const out: Reference[] = [];
   for (const reg of searchRegistries) {

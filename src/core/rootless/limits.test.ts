@@ -27,7 +27,10 @@ test('--userns=keep-id is refused for root', () => {
 });
 
 test('rootless refuses an OOM score adjustment below its own', () => {
-  assert.throws(() => checkRootlessSpec(spec({ oomScoreAdj: -1000 }), user, 1), /^BerthError: --oom-score-adj -1000: a rootless container cannot have a lower OOM score adjustment than its user's/);
+  assert.throws(
+    () => checkRootlessSpec(spec({ oomScoreAdj: -1000 }), user, 1),
+    /^BerthError: --oom-score-adj -1000: a rootless container cannot have a lower OOM score adjustment than its user's/,
+  );
   checkRootlessSpec(spec({ oomScoreAdj: 1000 }), user, 1);
   checkRootlessSpec(spec({ oomScoreAdj: -1000 }), undefined, 1);
 });

@@ -26,7 +26,9 @@ const RESOURCE_FLAGS: Record<keyof ContainerSpec['resources'], string> = {
 
 /** Why a rootless container on this host has no cgroup limits, or undefined when it could. */
 export function rootlessLimitsUnavailable(cgroupVersion: 1 | 2): string | undefined {
-  return cgroupVersion === 1 ? 'an ordinary user gets no cgroup of its own on a cgroup v1 host (limits need root, or a cgroup v2 host with a delegated subtree)' : 'berth does not yet use a delegated cgroup v2 subtree for rootless containers';
+  return cgroupVersion === 1
+    ? 'an ordinary user gets no cgroup of its own on a cgroup v1 host (limits need root, or a cgroup v2 host with a delegated subtree)'
+    : 'berth does not yet use a delegated cgroup v2 subtree for rootless containers';
 }
 
 /**
@@ -36,15 +38,25 @@ export function rootlessLimitsUnavailable(cgroupVersion: 1 | 2): string | undefi
  */
 export function checkRootlessSpec(spec: ContainerSpec, rootless: RootlessMode | undefined, cgroupVersion: 1 | 2): void {
   if (!rootless) {
-    if (spec.usernsMode === 'keep-id') throw new BerthError('InvalidArgument', '--userns=keep-id is for rootless berth (an ordinary user) only: root runs containers in the host user namespace');
+    if (spec.usernsMode === 'keep-id')
+      throw new BerthError(
+        'InvalidArgument',
+        '--userns=keep-id is for rootless berth (an ordinary user) only: root runs containers in the host user namespace',
+      );
     return;
   }
   if (spec.usernsMode === 'keep-id' && rootless.singleId) {
-    throw new BerthError('InvalidArgument', `--userns=keep-id needs subordinate ids for ${rootless.user} in /etc/subuid and /etc/subgid (without them root inside is already ${rootless.user})`);
+    throw new BerthError(
+      'InvalidArgument',
+      `--userns=keep-id needs subordinate ids for ${rootless.user} in /etc/subuid and /etc/subgid (without them root inside is already ${rootless.user})`,
+    );
   }
   const own = ownOomScoreAdj();
   if (spec.oomScoreAdj !== undefined && spec.oomScoreAdj < own) {
-    throw new BerthError('InvalidArgument', `--oom-score-adj ${spec.oomScoreAdj}: a rootless container cannot have a lower OOM score adjustment than its user's (${own})`);
+    throw new BerthError(
+      'InvalidArgument',
+      `--oom-score-adj ${spec.oomScoreAdj}: a rootless container cannot have a lower OOM score adjustment than its user's (${own})`,
+    );
   }
   const set = (Object.keys(spec.resources) as Array<keyof ContainerSpec['resources']>).filter((k) => {
     const v = spec.resources[k];

@@ -45,7 +45,9 @@ async function unpackInNamespace(tar: string, dest: string): Promise<string> {
   return err;
 }
 
-test('a layer unpacked in a rootless namespace has its owners shifted into the subordinate range', { skip: process.getuid?.() === 0 ? false : 'needs root to write the namespace maps' }, async () => {
+test('a layer unpacked in a rootless namespace has its owners shifted into the subordinate range', {
+  skip: process.getuid?.() === 0 ? false : 'needs root to write the namespace maps',
+}, async () => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-shift-'));
   try {
     // the namespace's root is HOST_BASE on the host: the test dir must be its

@@ -35,24 +35,39 @@ test('planRootless without subordinate ids falls back to one id, with a warning 
 });
 
 test('planRootless refuses a kernel without unprivileged user namespaces, naming the sysctl', () => {
-  assert.throws(() => planRootless({ ...ids, procSys: procSys({ 'kernel/unprivileged_userns_clone': '0' }) }), /^BerthError: .*sysctl -w kernel\.unprivileged_userns_clone=1$/);
+  assert.throws(
+    () => planRootless({ ...ids, procSys: procSys({ 'kernel/unprivileged_userns_clone': '0' }) }),
+    /^BerthError: .*sysctl -w kernel\.unprivileged_userns_clone=1$/,
+  );
   assert.throws(() => planRootless({ ...ids, procSys: procSys({ 'user/max_user_namespaces': '0' }) }), /sysctl -w user\.max_user_namespaces=/);
 });
 
 test('planRootless refuses subordinate ids without newuidmap, and a host without unshare, naming the package', () => {
   const without = (missing: string) => (name: string) => (name === missing ? undefined : `/usr/bin/${name}`);
-  assert.throws(() => planRootless({ ...ids, procSys: procSys({}), find: without('newuidmap') }), /^BerthError: rootless berth needs newuidmap .*: as root, apt-get install uidmap$/);
+  assert.throws(
+    () => planRootless({ ...ids, procSys: procSys({}), find: without('newuidmap') }),
+    /^BerthError: rootless berth needs newuidmap .*: as root, apt-get install uidmap$/,
+  );
   assert.throws(() => planRootless({ ...ids, procSys: procSys({}), find: without('newgidmap') }), /needs newgidmap .*apt-get install uidmap$/);
-  assert.throws(() => planRootless({ ...ids, procSys: procSys({}), find: without('nsenter') }), /needs nsenter, which is not installed: as root, apt-get install util-linux$/);
+  assert.throws(
+    () => planRootless({ ...ids, procSys: procSys({}), find: without('nsenter') }),
+    /needs nsenter, which is not installed: as root, apt-get install util-linux$/,
+  );
   // without subordinate ids newuidmap is not needed: the single mapping is written by unshare
   assert.equal(planRootless({ ...ids, subuid: '', procSys: procSys({}), find: without('newuidmap') }).uidMap.length, 1);
 });
 
 test('rootlessRoots: XDG dirs when set, else ~/.local/share/berth and a private /tmp dir', () => {
   assert.deepEqual(rootlessRoots(1000, { HOME: '/home/alice' }), { root: '/home/alice/.local/share/berth', runRoot: '/tmp/berth-1000' });
-  assert.deepEqual(rootlessRoots(1000, { HOME: '/home/alice', XDG_DATA_HOME: '/data', XDG_RUNTIME_DIR: '/run/user/1000' }), { root: '/data/berth', runRoot: '/run/user/1000/berth' });
+  assert.deepEqual(rootlessRoots(1000, { HOME: '/home/alice', XDG_DATA_HOME: '/data', XDG_RUNTIME_DIR: '/run/user/1000' }), {
+    root: '/data/berth',
+    runRoot: '/run/user/1000/berth',
+  });
   // relative XDG values are ignored, as the XDG spec says
-  assert.deepEqual(rootlessRoots(1000, { XDG_DATA_HOME: 'rel', XDG_RUNTIME_DIR: 'rel' }, '/home/a'), { root: '/home/a/.local/share/berth', runRoot: '/tmp/berth-1000' });
+  assert.deepEqual(rootlessRoots(1000, { XDG_DATA_HOME: 'rel', XDG_RUNTIME_DIR: 'rel' }, '/home/a'), {
+    root: '/home/a/.local/share/berth',
+    runRoot: '/tmp/berth-1000',
+  });
 });
 
 test('ensurePrivateDir makes a 0700 dir and refuses one others can enter', () => {

@@ -53,16 +53,30 @@ function readOr(file: string, fallback: string): string {
  * Check that an ordinary user can run berth here and work out the mappings: each missing piece
  * is a one-line error naming its fix; no subordinate ids is a warning (a single-id mapping).
  */
-export function planRootless(opts: { uid: number; gid: number; user: string; subuid?: string; subgid?: string; procSys?: string; find?: (name: string) => string | undefined }): RootlessPlan {
+export function planRootless(opts: {
+  uid: number;
+  gid: number;
+  user: string;
+  subuid?: string;
+  subgid?: string;
+  procSys?: string;
+  find?: (name: string) => string | undefined;
+}): RootlessPlan {
   const sys = opts.procSys ?? '/proc/sys';
   const find = opts.find ?? findProgram;
   const clone = readOr(path.join(sys, 'kernel/unprivileged_userns_clone'), '1').trim();
   if (clone === '0') {
-    throw new BerthError('FailedPrecondition', 'rootless berth needs unprivileged user namespaces, which this kernel has turned off: as root, sysctl -w kernel.unprivileged_userns_clone=1');
+    throw new BerthError(
+      'FailedPrecondition',
+      'rootless berth needs unprivileged user namespaces, which this kernel has turned off: as root, sysctl -w kernel.unprivileged_userns_clone=1',
+    );
   }
   const max = readOr(path.join(sys, 'user/max_user_namespaces'), '1').trim();
   if (max === '0') {
-    throw new BerthError('FailedPrecondition', 'rootless berth needs user namespaces, and this kernel allows none (user.max_user_namespaces is 0): as root, sysctl -w user.max_user_namespaces=28633');
+    throw new BerthError(
+      'FailedPrecondition',
+      'rootless berth needs user namespaces, and this kernel allows none (user.max_user_namespaces is 0): as root, sysctl -w user.max_user_namespaces=28633',
+    );
   }
   if (!fs.existsSync('/proc/self/ns/user')) {
     throw new BerthError('FailedPrecondition', 'rootless berth needs a kernel with user namespaces (CONFIG_USER_NS): run berth as root on this host');
@@ -84,7 +98,11 @@ export function planRootless(opts: { uid: number; gid: number; user: string; sub
     };
   }
   for (const p of ['newuidmap', 'newgidmap']) {
-    if (!find(p)) throw new BerthError('FailedPrecondition', `rootless berth needs ${p} to map ${opts.user}'s subordinate ids, and it is not installed: as root, apt-get install uidmap`);
+    if (!find(p))
+      throw new BerthError(
+        'FailedPrecondition',
+        `rootless berth needs ${p} to map ${opts.user}'s subordinate ids, and it is not installed: as root, apt-get install uidmap`,
+      );
   }
   return { uid: opts.uid, gid: opts.gid, user: opts.user, uidMap: rootlessMapping(opts.uid, subuids), gidMap: rootlessMapping(opts.gid, subgids) };
 }
@@ -97,7 +115,10 @@ export function ensurePrivateDir(dir: string, uid: number): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
-    throw new BerthError('PermissionDenied', `run directory ${dir} is not a private directory of uid ${uid} (owner ${st.uid}, mode ${(st.mode & 0o777).toString(8)}): remove it, or set XDG_RUNTIME_DIR`);
+    throw new BerthError(
+      'PermissionDenied',
+      `run directory ${dir} is not a private directory of uid ${uid} (owner ${st.uid}, mode ${(st.mode & 0o777).toString(8)}): remove it, or set XDG_RUNTIME_DIR`,
+    );
   }
 }
 
@@ -175,7 +196,11 @@ function rejoinPause(runDir: string): number | undefined {
       continue;
     }
     const pause = findProgram('catatonit') ? ['catatonit', '-P'] : ['sleep', 'infinity'];
-    const child = spawn(findProgram('nsenter') ?? 'nsenter', [`--target=${conmon}`, '--user', '--mount', '--preserve-credentials', '--', ...pause], { detached: true, stdio: 'ignore', cwd: '/' });
+    const child = spawn(findProgram('nsenter') ?? 'nsenter', [`--target=${conmon}`, '--user', '--mount', '--preserve-credentials', '--', ...pause], {
+      detached: true,
+      stdio: 'ignore',
+      cwd: '/',
+    });
     const pid = child.pid;
     child.unref();
     if (pid === undefined) continue;
@@ -190,7 +215,17 @@ function rejoinPause(runDir: string): number | undefined {
 function startPause(runDir: string, plan: RootlessPlan): number {
   const single = plan.uidMap.length === 1 && plan.gidMap.length === 1;
   const pause = findProgram('catatonit') ? 'exec catatonit -P' : 'exec sleep infinity';
-  const args = ['--user', '--mount', '--propagation', 'private', ...(single ? ['--map-root-user'] : []), '--', '/bin/sh', '-c', `read -r go; ${pause} 2>/dev/null`];
+  const args = [
+    '--user',
+    '--mount',
+    '--propagation',
+    'private',
+    ...(single ? ['--map-root-user'] : []),
+    '--',
+    '/bin/sh',
+    '-c',
+    `read -r go; ${pause} 2>/dev/null`,
+  ];
   const child = spawn(findProgram('unshare') ?? 'unshare', args, { detached: true, stdio: ['pipe', 'ignore', 'pipe'], cwd: '/' });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -200,15 +235,24 @@ function startPause(runDir: string, plan: RootlessPlan): number {
   for (let i = 0; i < 400 && (nsOf(pid) === own || nsOf(pid) === undefined); i++) sleepMs(5);
   if (nsOf(pid) === own || nsOf(pid) === undefined) {
     child.kill('SIGKILL');
-    throw new BerthError('FailedPrecondition', `could not make a user namespace (unshare --user failed${stderr ? `: ${stderr.trim()}` : ''}): the kernel may not allow unprivileged user namespaces`);
+    throw new BerthError(
+      'FailedPrecondition',
+      `could not make a user namespace (unshare --user failed${stderr ? `: ${stderr.trim()}` : ''}): the kernel may not allow unprivileged user namespaces`,
+    );
   }
   if (!single) {
-    for (const [tool, map] of [['newuidmap', plan.uidMap], ['newgidmap', plan.gidMap]] as const) {
+    for (const [tool, map] of [
+      ['newuidmap', plan.uidMap],
+      ['newgidmap', plan.gidMap],
+    ] as const) {
       const r = spawnSync(findProgram(tool) ?? tool, [String(pid), ...mapArgs(map)], { encoding: 'utf8' });
       if (r.status !== 0) {
         child.kill('SIGKILL');
         const why = (r.stderr || r.error?.message || '').trim().split('\n')[0];
-        throw new BerthError('FailedPrecondition', `${tool} refused ${plan.user}'s subordinate ids (${why}): check /etc/sub${tool === 'newuidmap' ? 'uid' : 'gid'} and that ${tool} is setuid root (apt-get install --reinstall uidmap)`);
+        throw new BerthError(
+          'FailedPrecondition',
+          `${tool} refused ${plan.user}'s subordinate ids (${why}): check /etc/sub${tool === 'newuidmap' ? 'uid' : 'gid'} and that ${tool} is setuid root (apt-get install --reinstall uidmap)`,
+        );
       }
     }
   }
@@ -233,7 +277,16 @@ export function enterCommand(pausePid: number, argv: readonly string[], singleId
   } catch {
     // a removed working directory: / inside
   }
-  return [findProgram('nsenter') ?? 'nsenter', `--target=${pausePid}`, '--user', '--mount', ...(singleId ? ['--preserve-credentials'] : []), `--wd=${cwd}`, '--', ...argv];
+  return [
+    findProgram('nsenter') ?? 'nsenter',
+    `--target=${pausePid}`,
+    '--user',
+    '--mount',
+    ...(singleId ? ['--preserve-credentials'] : []),
+    `--wd=${cwd}`,
+    '--',
+    ...argv,
+  ];
 }
 
 /** The login name of a uid, or the number when it has none. */

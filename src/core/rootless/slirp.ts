@@ -22,7 +22,10 @@ export const SLIRP_NETWORK = 'slirp4netns';
 export function rootlessNetwork(network: string): string {
   if (network === 'bridge' || network === 'default' || network === SLIRP_NETWORK) return SLIRP_NETWORK;
   if (network === 'none' || network === 'host' || network.startsWith('container:')) return network;
-  throw new BerthError('InvalidArgument', `network ${network}: user-defined networks are not available to rootless containers yet (use the default network, slirp4netns, or --network none|host)`);
+  throw new BerthError(
+    'InvalidArgument',
+    `network ${network}: user-defined networks are not available to rootless containers yet (use the default network, slirp4netns, or --network none|host)`,
+  );
 }
 
 /** Whether this process runs a rootless container's network through slirp4netns. */
@@ -58,7 +61,10 @@ export function checkTun(tun = '/dev/net/tun'): void {
     } catch {
       mode = ' (it does not exist)';
     }
-    throw new BerthError('FailedPrecondition', `rootless networking needs ${tun} usable by users${mode}: as root, chmod 0666 ${tun}; or use --network none|host`);
+    throw new BerthError(
+      'FailedPrecondition',
+      `rootless networking needs ${tun} usable by users${mode}: as root, chmod 0666 ${tun}; or use --network none|host`,
+    );
   }
 }
 
@@ -69,15 +75,23 @@ export function checkTun(tun = '/dev/net/tun'): void {
 export async function startSlirp(ctx: EngineContext, id: string, pid: number, ports: readonly PortSpec[]): Promise<void> {
   checkTun();
   const program = findProgram('slirp4netns');
-  if (!program) throw new BerthError('FailedPrecondition', 'rootless networking needs slirp4netns, which is not installed: as root, apt-get install slirp4netns; or use --network none|host');
+  if (!program)
+    throw new BerthError(
+      'FailedPrecondition',
+      'rootless networking needs slirp4netns, which is not installed: as root, apt-get install slirp4netns; or use --network none|host',
+    );
   const f = files(ctx, id);
   stopSlirp(ctx, id);
   fs.rmSync(f.socket, { force: true });
-  const child = spawnChild(program, ['--configure', '--mtu=65520', '--disable-host-loopback', `--api-socket=${f.socket}`, '--ready-fd=3', String(pid), 'tap0'], {
-    fds: ['ignore', 'ignore', 'ignore', 'out'],
-    detached: true,
-    reap: 'later',
-  });
+  const child = spawnChild(
+    program,
+    ['--configure', '--mtu=65520', '--disable-host-loopback', `--api-socket=${f.socket}`, '--ready-fd=3', String(pid), 'tap0'],
+    {
+      fds: ['ignore', 'ignore', 'ignore', 'out'],
+      detached: true,
+      reap: 'later',
+    },
+  );
   const ready = child.stdio[3];
   const ok = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 10_000);
@@ -98,9 +112,13 @@ export async function startSlirp(ctx: EngineContext, id: string, pid: number, po
   }
   const bound: PortSpec[] = [];
   for (const p of ports) {
-    if (p.protocol === 'sctp') throw new BerthError('InvalidArgument', 'publishing an sctp port is not available to rootless containers (slirp4netns forwards tcp and udp)');
+    if (p.protocol === 'sctp')
+      throw new BerthError('InvalidArgument', 'publishing an sctp port is not available to rootless containers (slirp4netns forwards tcp and udp)');
     const hostPort = p.hostPort || (await freePort());
-    await slirpApi(f.socket, { execute: 'add_hostfwd', arguments: { proto: p.protocol, host_addr: p.hostIp || '0.0.0.0', host_port: hostPort, guest_port: p.containerPort } });
+    await slirpApi(f.socket, {
+      execute: 'add_hostfwd',
+      arguments: { proto: p.protocol, host_addr: p.hostIp || '0.0.0.0', host_port: hostPort, guest_port: p.containerPort },
+    });
     bound.push({ ...p, hostPort });
   }
   // for ps, port and inspect

@@ -65,8 +65,17 @@ describe('attach (real conmon)', { skip }, () => {
     const out = collect();
     const err = collect();
     const result = await runAttached({
-      created, runtime: env.runtime, id, socketDir: env.socketDir, exitDir: env.exitDir, bundle,
-      stdin, stdout: out.stream, stderr: err.stream, tty: false, signalsToForward: false,
+      created,
+      runtime: env.runtime,
+      id,
+      socketDir: env.socketDir,
+      exitDir: env.exitDir,
+      bundle,
+      stdin,
+      stdout: out.stream,
+      stderr: err.stream,
+      tty: false,
+      signalsToForward: false,
     });
     assert.deepEqual(result, { detached: false, exitCode: 5 });
     assert.equal(out.text(), 'start\n');
@@ -82,8 +91,16 @@ describe('attach (real conmon)', { skip }, () => {
     const chunks: Buffer[] = [];
     out.on('data', (d: Buffer) => chunks.push(d));
     const result = await runAttached({
-      created, runtime: env.runtime, id, socketDir: env.socketDir, exitDir: env.exitDir, bundle,
-      stdin: null, stdout: out, stderr: new PassThrough(), tty: false,
+      created,
+      runtime: env.runtime,
+      id,
+      socketDir: env.socketDir,
+      exitDir: env.exitDir,
+      bundle,
+      stdin: null,
+      stdout: out,
+      stderr: new PassThrough(),
+      tty: false,
     });
     assert.deepEqual(result, { detached: false, exitCode: 9 });
     assert.equal(Buffer.concat(chunks).toString(), 'ready\nterm\n');
@@ -97,8 +114,17 @@ describe('attach (real conmon)', { skip }, () => {
     const stdin = new PassThrough();
     const out = collect();
     const pending = runAttached({
-      created, runtime: env.runtime, id, socketDir: env.socketDir, exitDir: env.exitDir, bundle,
-      stdin, stdout: out.stream, stderr: new PassThrough(), tty: false, signalsToForward: false,
+      created,
+      runtime: env.runtime,
+      id,
+      socketDir: env.socketDir,
+      exitDir: env.exitDir,
+      bundle,
+      stdin,
+      stdout: out.stream,
+      stderr: new PassThrough(),
+      tty: false,
+      signalsToForward: false,
       detachKeys: parseDetachKeys('ctrl-p,ctrl-q'),
     });
     stdin.write('one\n');
@@ -118,6 +144,9 @@ describe('attach (real conmon)', { skip }, () => {
     const out = collect();
     const session = await attach({ socketPath: attachSocketPath(env.socketDir, id), stdout: out.stream, stderr: out.stream, tty: true });
     assert.equal(session.resize(33, 77), true);
+    // conmon reads its ctl fifo on its own loop and acknowledges nothing: on a loaded host the
+    // process could ask for its size before conmon applied it (0 0, which busybox's stty refuses)
+    await new Promise((r) => setTimeout(r, 200));
     await env.runtime.start(id);
     assert.equal(await session.done, 'eof');
     assert.equal(out.text(), '33 77\r\n');

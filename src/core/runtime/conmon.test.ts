@@ -42,7 +42,7 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     assert.equal(await env.runtime.state(id), null);
   });
 
-  it('starts through runc\'s exec FIFO as `runc start` does: running, FIFO gone, output and exit code kept', async () => {
+  it("starts through runc's exec FIFO as `runc start` does: running, FIFO gone, output and exit code kept", async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['sh', '-c', 'echo started; sleep 0.3; exit 3']);
     const opts = conmonOptions(env, id, bundle);
@@ -65,7 +65,10 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     const created = await createWithConmon(conmonOptions(env, id, bundle));
     process.kill(created.pid, 'SIGKILL');
     await waitForExit(env.exitDir, id, { timeoutMs: 10_000 });
-    await assert.rejects(env.runtime.start(id, { initPid: created.pid }), (e: unknown) => e instanceof OciRuntimeError && /stopped|not running|cannot start/i.test(e.message));
+    await assert.rejects(
+      env.runtime.start(id, { initPid: created.pid }),
+      (e: unknown) => e instanceof OciRuntimeError && /stopped|not running|cannot start/i.test(e.message),
+    );
     await env.runtime.delete(id, true);
   });
 
@@ -129,7 +132,7 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     assert.equal(fs.readFileSync(marker, 'utf8'), '6');
   });
 
-  it('reports a command that is not in PATH as CommandNotFound with runc\'s message', async () => {
+  it("reports a command that is not in PATH as CommandNotFound with runc's message", async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['no-such-command']);
     await assert.rejects(createWithConmon(conmonOptions(env, id, bundle)), (e: unknown) => {
@@ -159,7 +162,7 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     await assert.rejects(createWithConmon(opts), (e: unknown) => e instanceof BerthError && e.kind === 'Unavailable');
   });
 
-  it('surfaces conmon\'s own complaint when it refuses its arguments', async () => {
+  it("surfaces conmon's own complaint when it refuses its arguments", async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['true']);
     const opts = conmonOptions(env, id, bundle);

@@ -74,7 +74,14 @@ const API_VERSION_ARGS = ['--api-version', '1'];
  */
 export async function createWithConmon(opts: ConmonCreateOptions): Promise<ConmonCreated> {
   const runtimeLog = opts.runtimeLogPath ?? path.join(path.dirname(opts.pidFile), 'runtime.log');
-  for (const d of [opts.exitDir, opts.socketDir, path.dirname(opts.pidFile), path.dirname(opts.conmonPidFile), path.dirname(opts.logPath), path.dirname(runtimeLog)]) {
+  for (const d of [
+    opts.exitDir,
+    opts.socketDir,
+    path.dirname(opts.pidFile),
+    path.dirname(opts.conmonPidFile),
+    path.dirname(opts.logPath),
+    path.dirname(runtimeLog),
+  ]) {
     fs.mkdirSync(d, { recursive: true });
   }
   // A leftover exit file from an earlier run of this id would look like an instant exit.
@@ -132,7 +139,8 @@ export async function createWithConmon(opts: ConmonCreateOptions): Promise<Conmo
       // No sync line: conmon refused its arguments (reason on stderr) or died before runc ran.
       const [exit] = await Promise.all([exitWithin(child.pid, 1000), Promise.race([stderrClosed, unrefDelay(1000)])]);
       const code = exit?.code ?? null;
-      const reason = stderr.trim() || runtimeErrorMessage(readText(runtimeLog)) || (code ? `conmon exited with status ${code}` : 'conmon exited without a word');
+      const reason =
+        stderr.trim() || runtimeErrorMessage(readText(runtimeLog)) || (code ? `conmon exited with status ${code}` : 'conmon exited without a word');
       throw new BerthError('Internal', `${context}: ${reason.replace(/^\[conmon:\w\]: /, '')}`);
     }
     const pid = parseSyncLine(outcome, context, runtimeLog);
@@ -148,17 +156,27 @@ function conmonArgs(opts: ConmonCreateOptions, runtimeLog: string): string[] {
   const runtimeArgs = ['--root', opts.runtime.root, '--log-format=json', `--log=${runtimeLog}`];
   const args = [
     ...API_VERSION_ARGS,
-    '-c', opts.id,
-    '-u', opts.id,
-    '-n', opts.id,
-    '-r', opts.runtime.path,
+    '-c',
+    opts.id,
+    '-u',
+    opts.id,
+    '-n',
+    opts.id,
+    '-r',
+    opts.runtime.path,
     ...runtimeArgs.flatMap((a) => ['--runtime-arg', a]),
-    '-b', opts.bundle,
-    '-p', opts.pidFile,
-    '--conmon-pidfile', opts.conmonPidFile,
-    '--exit-dir', opts.exitDir,
-    '-l', `k8s-file:${opts.logPath}`,
-    '--socket-dir-path', opts.socketDir,
+    '-b',
+    opts.bundle,
+    '-p',
+    opts.pidFile,
+    '--conmon-pidfile',
+    opts.conmonPidFile,
+    '--exit-dir',
+    opts.exitDir,
+    '-l',
+    `k8s-file:${opts.logPath}`,
+    '--socket-dir-path',
+    opts.socketDir,
   ];
   if (opts.terminal) args.push('-t');
   if (opts.stdin) args.push('-i');

@@ -4,14 +4,17 @@ import { BerthError } from '../errors/index.js';
 import { DetachKeyMatcher, parseDetachKeys } from './detach-keys.js';
 
 describe('parseDetachKeys()', () => {
-  it('reads docker\'s ctrl-<x> and single-character keys', () => {
+  it("reads docker's ctrl-<x> and single-character keys", () => {
     assert.deepEqual([...parseDetachKeys('ctrl-p,ctrl-q')], [0x10, 0x11]);
     assert.deepEqual([...parseDetachKeys('a,ctrl-@,ctrl-[,ctrl-\\,ctrl-],ctrl-^,ctrl-_')], [0x61, 0, 27, 28, 29, 30, 31]);
     assert.equal(parseDetachKeys('').length, 0);
   });
 
   it('rejects keys docker does not accept', () => {
-    assert.throws(() => parseDetachKeys('ctrl-1'), (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument');
+    assert.throws(
+      () => parseDetachKeys('ctrl-1'),
+      (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument',
+    );
     assert.throws(() => parseDetachKeys('ab'), BerthError);
   });
 });

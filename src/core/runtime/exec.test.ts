@@ -19,7 +19,10 @@ interface ChildResult {
  * execForeground inherits stdio, so run it in a child node process and capture that process's
  * output; the outcome comes back through a file.
  */
-function execInChild(opts: ExecOptions, io: { input?: string; onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void } = {}): Promise<ChildResult> {
+function execInChild(
+  opts: ExecOptions,
+  io: { input?: string; onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void } = {},
+): Promise<ChildResult> {
   const resultFile = path.join(opts.tmpDir ?? '/tmp', `result-${Math.random().toString(16).slice(2)}.json`);
   const script = `
     import fs from 'node:fs';
@@ -64,7 +67,14 @@ describe('exec (real runc)', { skip }, () => {
     const bundle = makeBundle(env, id, ['sleep', '1000']);
     await createWithConmon(conmonOptions(env, id, bundle));
     await env.runtime.start(id);
-    base = { runtime: { path: env.runtime.path, root: env.runtime.root }, id, env: ['PATH=/bin'], tty: false, stdin: false, tmpDir: path.join(env.dir, 'exec') };
+    base = {
+      runtime: { path: env.runtime.path, root: env.runtime.root },
+      id,
+      env: ['PATH=/bin'],
+      tty: false,
+      stdin: false,
+      tmpDir: path.join(env.dir, 'exec'),
+    };
   });
   after(() => cleanupTestEnv(env));
 
@@ -135,6 +145,9 @@ describe('exec (real runc)', { skip }, () => {
   });
 
   it('execDetached() classifies a missing command', async () => {
-    await assert.rejects(execDetached({ ...base, args: ['no-such-command'] }), (e: unknown) => e instanceof Error && 'kind' in e && e.kind === 'CommandNotFound');
+    await assert.rejects(
+      execDetached({ ...base, args: ['no-such-command'] }),
+      (e: unknown) => e instanceof Error && 'kind' in e && e.kind === 'CommandNotFound',
+    );
   });
 });

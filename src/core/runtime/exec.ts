@@ -95,11 +95,9 @@ export async function execDetached(opts: ExecOptions): Promise<number> {
     const logFile = path.join(work, 'runtime.log');
     const pidFile = path.join(work, 'pid');
     // all 'ignore': the detached process would hold any pipe open for its whole life
-    const child = spawn(
-      opts.runtime.path,
-      [...globalArgs(opts, logFile), 'exec', '--detach', '--pid-file', pidFile, '--process', processFile, opts.id],
-      { stdio: 'ignore' },
-    );
+    const child = spawn(opts.runtime.path, [...globalArgs(opts, logFile), 'exec', '--detach', '--pid-file', pidFile, '--process', processFile, opts.id], {
+      stdio: 'ignore',
+    });
     const code = await exitOf(child, opts.runtime.path);
     throwIfRuntimeFailed(logFile, code, opts.id, false);
     const pid = readPidFile(pidFile);
@@ -260,9 +258,7 @@ function writeProcessFile(dir: string, opts: ExecOptions, terminal: boolean): st
 
 function exitOf(child: ReturnType<typeof spawn>, binary: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    child.on('error', (e) =>
-      reject(new BerthError('Unavailable', `running ${JSON.stringify(binary)}: ${e.message}`, { cause: e })),
-    );
+    child.on('error', (e) => reject(new BerthError('Unavailable', `running ${JSON.stringify(binary)}: ${e.message}`, { cause: e })));
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
   });
 }

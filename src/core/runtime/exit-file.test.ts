@@ -14,7 +14,7 @@ describe('exit files', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('readExitCode() reads conmon\'s decimal status and null when absent', () => {
+  it("readExitCode() reads conmon's decimal status and null when absent", () => {
     fs.writeFileSync(path.join(dir, 'a'), '137');
     fs.writeFileSync(path.join(dir, 'b'), '-1');
     assert.equal(readExitCode(dir, 'a'), 137);

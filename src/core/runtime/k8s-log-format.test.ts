@@ -17,7 +17,7 @@ function text(pieces: LogPiece[], stream?: 'stdout' | 'stderr'): string {
 }
 
 describe('parseLogTime() and formatLogTime()', () => {
-  it('keeps nanoseconds and converts an offset to UTC in docker\'s fixed format', () => {
+  it("keeps nanoseconds and converts an offset to UTC in docker's fixed format", () => {
     const t = parseLogTime('2026-11-29T12:00:36.407811429+02:00');
     assert.deepEqual(t, { seconds: Date.UTC(2026, 10, 29, 10, 0, 36) / 1000, nanos: 407811429 });
     assert.equal(formatLogTime(t!), '2026-11-29T10:00:36.407811429Z');
@@ -108,14 +108,20 @@ describe('LogRenderer', () => {
   it('keeps a character split across records whole', () => {
     const euro = Buffer.from('€');
     const buf = Buffer.concat([
-      Buffer.from('2026-11-29T10:00:36Z stdout P '), euro.subarray(0, 1), Buffer.from('\n'),
-      Buffer.from('2026-11-29T10:00:36Z stdout F '), euro.subarray(1), Buffer.from('\n'),
+      Buffer.from('2026-11-29T10:00:36Z stdout P '),
+      euro.subarray(0, 1),
+      Buffer.from('\n'),
+      Buffer.from('2026-11-29T10:00:36Z stdout F '),
+      euro.subarray(1),
+      Buffer.from('\n'),
     ]);
     assert.equal(text(new LogRenderer({ timestamps: false }).render(parseLogChunk(buf).records)), '€\n');
   });
 
   it('--details puts the (empty) attribute list, a space, after the timestamp and before each line', () => {
-    const recs = parseLogChunk(Buffer.from('2024-01-02T03:04:05.000000001Z stdout F hello\n2024-01-02T03:04:05.000000002Z stderr P par\n2024-01-02T03:04:05.000000003Z stderr F tial\n')).records;
+    const recs = parseLogChunk(
+      Buffer.from('2024-01-02T03:04:05.000000001Z stdout F hello\n2024-01-02T03:04:05.000000002Z stderr P par\n2024-01-02T03:04:05.000000003Z stderr F tial\n'),
+    ).records;
     assert.equal(text(new LogRenderer({ timestamps: false, details: true }).render(recs)), ' hello\n partial\n');
     assert.equal(text(new LogRenderer({ timestamps: true, details: true }).render(recs.slice(0, 1))), '2024-01-02T03:04:05.000000001Z  hello\n');
   });

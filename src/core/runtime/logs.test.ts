@@ -80,7 +80,11 @@ describe('readLogs()', () => {
     fs.writeFileSync(file, rec('stdout', 'F', 'x'));
     const ac = new AbortController();
     const out = collect();
-    const done = readLogs(file, { timestamps: false, follow: true, isRunning: () => true, signal: ac.signal }, { stdout: out.stream, stderr: new PassThrough() });
+    const done = readLogs(
+      file,
+      { timestamps: false, follow: true, isRunning: () => true, signal: ac.signal },
+      { stdout: out.stream, stderr: new PassThrough() },
+    );
     await sleep(50);
     ac.abort();
     await done;

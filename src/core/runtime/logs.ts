@@ -38,11 +38,7 @@ export interface ReadLogsOptions {
  * await readLogs(ctr.log, { timestamps: false, follow: true, isRunning: () => isProcessAlive(conmonPid) },
  *   { stdout: process.stdout, stderr: process.stderr });
  */
-export async function readLogs(
-  logPath: string,
-  opts: ReadLogsOptions,
-  out: { stdout: Writable; stderr: Writable },
-): Promise<void> {
+export async function readLogs(logPath: string, opts: ReadLogsOptions, out: { stdout: Writable; stderr: Writable }): Promise<void> {
   const renderer = new LogRenderer({
     timestamps: opts.timestamps,
     ...(opts.details ? { details: true } : {}),
@@ -59,12 +55,7 @@ export async function readLogs(
   }
 }
 
-async function follow(
-  reader: LogFileReader,
-  renderer: LogRenderer,
-  opts: ReadLogsOptions,
-  out: { stdout: Writable; stderr: Writable },
-): Promise<void> {
+async function follow(reader: LogFileReader, renderer: LogRenderer, opts: ReadLogsOptions, out: { stdout: Writable; stderr: Writable }): Promise<void> {
   const pollMs = opts.pollMs ?? 250;
   const base = path.basename(reader.file);
   let wake: (() => void) | null = null;

@@ -5,15 +5,21 @@ import { classifyStartError, OciRuntimeError, runtimeErrorMessage } from './oci-
 // Messages as runc 1.1.5 and crun 1.8 print them on this host.
 describe('classifyStartError()', () => {
   it('calls a command missing from PATH CommandNotFound', () => {
-    assert.equal(classifyStartError('runc create failed: unable to start container process: exec: "nonexist": executable file not found in $PATH'), 'CommandNotFound');
+    assert.equal(
+      classifyStartError('runc create failed: unable to start container process: exec: "nonexist": executable file not found in $PATH'),
+      'CommandNotFound',
+    );
     assert.equal(classifyStartError('exec failed: unable to start container process: exec: "nonexist": executable file not found in $PATH'), 'CommandNotFound');
   });
 
   it('calls a missing absolute path CommandNotFound', () => {
-    assert.equal(classifyStartError('runc run failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory'), 'CommandNotFound');
+    assert.equal(
+      classifyStartError('runc run failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory'),
+      'CommandNotFound',
+    );
   });
 
-  it('calls crun\'s missing executable CommandNotFound', () => {
+  it("calls crun's missing executable CommandNotFound", () => {
     assert.equal(classifyStartError('executable file `nonexist` not found in $PATH: No such file or directory'), 'CommandNotFound');
   });
 
@@ -23,15 +29,24 @@ describe('classifyStartError()', () => {
   });
 
   it('keeps other failures Internal, even those saying "no such file or directory"', () => {
-    assert.equal(classifyStartError('exec failed: unable to start container process: chdir to cwd ("/nonexist") set in config.json failed: no such file or directory'), 'Internal');
+    assert.equal(
+      classifyStartError('exec failed: unable to start container process: chdir to cwd ("/nonexist") set in config.json failed: no such file or directory'),
+      'Internal',
+    );
     assert.equal(classifyStartError('exec failed: container does not exist'), 'Internal');
-    assert.equal(classifyStartError('runc create failed: unable to start container process: error during container init: error mounting "/x" to rootfs at "/y": stat /x: no such file or directory'), 'Internal');
+    assert.equal(
+      classifyStartError(
+        'runc create failed: unable to start container process: error during container init: error mounting "/x" to rootfs at "/y": stat /x: no such file or directory',
+      ),
+      'Internal',
+    );
   });
 });
 
 describe('runtimeErrorMessage()', () => {
   it('takes the last error entry of JSON log lines', () => {
-    const out = '{"level":"warning","msg":"something odd","time":"2026-11-29T11:12:19Z"}\n{"level":"error","msg":"container not running","time":"2026-11-29T11:12:22Z"}\n';
+    const out =
+      '{"level":"warning","msg":"something odd","time":"2026-11-29T11:12:19Z"}\n{"level":"error","msg":"container not running","time":"2026-11-29T11:12:22Z"}\n';
     assert.equal(runtimeErrorMessage(out), 'container not running');
   });
 

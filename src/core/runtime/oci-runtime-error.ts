@@ -18,11 +18,7 @@ export class OciRuntimeError extends BerthError {
    */
   readonly printedByRuntime: boolean;
 
-  constructor(
-    context: string,
-    runtimeMessage: string,
-    options: { kind?: ErrorKind; printedByRuntime?: boolean; cause?: unknown } = {},
-  ) {
+  constructor(context: string, runtimeMessage: string, options: { kind?: ErrorKind; printedByRuntime?: boolean; cause?: unknown } = {}) {
     super(options.kind ?? 'Internal', `${context}: ${runtimeMessage}`, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'OciRuntimeError';
     this.runtimeMessage = runtimeMessage;
@@ -62,7 +58,10 @@ export function classifyStartError(message: string): 'CommandNotFound' | 'Cannot
  * runtimeErrorMessage('{"level":"error","msg":"container does not exist","time":"..."}\n'); // 'container does not exist'
  */
 export function runtimeErrorMessage(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   let fromLog: string | null = null;
   let plain: string | null = null;
   for (const line of lines) {

@@ -65,7 +65,7 @@ describe('OciRuntime (real runc)', { skip }, () => {
     assert.ok(!(await env.runtime.list()).some((c) => c.id === id));
   });
 
-  it('start() of a stopped container fails with runc\'s message', async () => {
+  it("start() of a stopped container fails with runc's message", async () => {
     const id = newId(env);
     const bundle = makeBundle(env, id, ['true']);
     await createWithConmon(conmonOptions(env, id, bundle));

@@ -13,7 +13,10 @@ function statFields(pid: number): string[] | null {
   }
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  return text.slice(close + 2).trim().split(' ');
+  return text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
 }
 
 /**

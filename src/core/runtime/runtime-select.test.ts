@@ -18,12 +18,15 @@ describe('findRuntime()', () => {
 
   it('falls back to crun only on a cgroup v2-only host', () => {
     assert.deepEqual(findRuntime(undefined, probe(['/usr/bin/crun'], true)), { name: 'crun', path: '/usr/bin/crun' });
-    assert.throws(() => findRuntime(undefined, probe(['/usr/bin/crun'], false)), (e: unknown) => {
-      assert.ok(e instanceof BerthError && e.kind === 'Unavailable');
-      assert.match(e.message, /crun is installed but does not support/);
-      assert.equal(e.hint, 'apt-get install runc');
-      return true;
-    });
+    assert.throws(
+      () => findRuntime(undefined, probe(['/usr/bin/crun'], false)),
+      (e: unknown) => {
+        assert.ok(e instanceof BerthError && e.kind === 'Unavailable');
+        assert.match(e.message, /crun is installed but does not support/);
+        assert.equal(e.hint, 'apt-get install runc');
+        return true;
+      },
+    );
   });
 
   it('fails with the apt-get hint when no runtime is installed', () => {
@@ -39,12 +42,15 @@ describe('findRuntime()', () => {
   it('takes an absolute path as is, if it is executable', () => {
     assert.deepEqual(findRuntime('/opt/runc-dev', probe(['/opt/runc-dev'])), { name: 'runc-dev', path: '/opt/runc-dev' });
     assert.throws(() => findRuntime('/opt/none', probe([])), isUnavailable('apt-get install runc'));
-    assert.throws(() => findRuntime('./runc', probe([])), (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument');
+    assert.throws(
+      () => findRuntime('./runc', probe([])),
+      (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument',
+    );
   });
 });
 
 describe('findConmon()', () => {
-  it('finds Debian\'s conmon first, then podman\'s libexec copy', () => {
+  it("finds Debian's conmon first, then podman's libexec copy", () => {
     assert.equal(findConmon(probe(['/usr/bin/conmon', '/usr/libexec/podman/conmon'])), '/usr/bin/conmon');
     assert.equal(findConmon(probe(['/usr/libexec/podman/conmon'])), '/usr/libexec/podman/conmon');
   });
@@ -60,7 +66,10 @@ describe('runtimeVersion()', () => {
   });
 
   it('fails as Unavailable for a binary that cannot run', () => {
-    assert.throws(() => runtimeVersion('/nonexistent/runc'), (e: unknown) => e instanceof BerthError && e.kind === 'Unavailable');
+    assert.throws(
+      () => runtimeVersion('/nonexistent/runc'),
+      (e: unknown) => e instanceof BerthError && e.kind === 'Unavailable',
+    );
   });
 });
 

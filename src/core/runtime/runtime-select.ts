@@ -84,7 +84,7 @@ export function findRuntime(preferred?: string, probe: HostProbe = realProbe): R
   if (runc !== null) return { name: 'runc', path: runc };
   const crun = lookPath('crun', SYSTEM_DIRS, probe);
   if (crun !== null && probe.cgroupV2Only()) return { name: 'crun', path: crun };
-  const why = crun !== null ? ' (crun is installed but does not support this host\'s cgroup v1/hybrid layout)' : '';
+  const why = crun !== null ? " (crun is installed but does not support this host's cgroup v1/hybrid layout)" : '';
   throw new BerthError('Unavailable', `no OCI runtime found${why}`, { hint });
 }
 

@@ -13,7 +13,10 @@ describe('signalNumber()', () => {
   });
 
   it('rejects unknown signals as InvalidArgument', () => {
-    assert.throws(() => signalNumber('NOPE'), (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument');
+    assert.throws(
+      () => signalNumber('NOPE'),
+      (e: unknown) => e instanceof BerthError && e.kind === 'InvalidArgument',
+    );
     assert.throws(() => signalNumber(0), BerthError);
     assert.throws(() => signalNumber(99), BerthError);
   });

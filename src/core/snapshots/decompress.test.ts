@@ -19,7 +19,7 @@ function trickle(data: Buffer): Readable {
 }
 
 describe('openDecompressed', () => {
-  const plain = Buffer.from('a'.repeat(5000) + 'the end');
+  const plain = Buffer.from(`${'a'.repeat(5000)}the end`);
 
   test('passes a plain stream through unchanged', async () => {
     assert.deepEqual(await readAll(await openDecompressed(trickle(plain))), plain);

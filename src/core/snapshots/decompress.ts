@@ -93,10 +93,12 @@ function viaCommand(tool: Tool, input: Readable): Readable {
     out.destroy(e);
   };
   child.on('error', (e) =>
-    fail(new BerthError('FailedPrecondition', `decompressing ${tool.name} layer: running "${tool.command}": ${e.message}`, {
-      cause: e,
-      hint: `install the Debian package "${tool.debianPackage}"`,
-    })),
+    fail(
+      new BerthError('FailedPrecondition', `decompressing ${tool.name} layer: running "${tool.command}": ${e.message}`, {
+        cause: e,
+        hint: `install the Debian package "${tool.debianPackage}"`,
+      }),
+    ),
   );
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   child.stdout.pipe(out, { end: false });

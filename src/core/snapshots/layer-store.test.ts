@@ -89,11 +89,14 @@ describe('LayerStore', { skip: needsRoot }, () => {
 
   test('a diffID mismatch leaves no dir, link or row', async () => {
     const { blob } = await layer([{ header: { name: 'f' }, body: 'x' }]);
-    await assert.rejects(store.ensureLayer(null, () => Readable.from([blob]), sha256Digest('other')), (e: unknown) => {
-      assert.ok(e instanceof DigestMismatchError);
-      assert.match(e.message, /^layer diff id digest mismatch: expected "sha256:/);
-      return true;
-    });
+    await assert.rejects(
+      store.ensureLayer(null, () => Readable.from([blob]), sha256Digest('other')),
+      (e: unknown) => {
+        assert.ok(e instanceof DigestMismatchError);
+        assert.match(e.message, /^layer diff id digest mismatch: expected "sha256:/);
+        return true;
+      },
+    );
     assert.deepEqual(layerDirs(), []);
     assert.deepEqual(fs.readdirSync(paths.layerLinks), []);
     assert.deepEqual(store.list(), []);
@@ -101,25 +104,23 @@ describe('LayerStore', { skip: needsRoot }, () => {
 
   test('a hostile layer leaves nothing behind', async () => {
     const { blob } = await layer([{ header: { name: '../../escape' }, body: 'x' }]);
-    await assert.rejects(store.ensureLayer(null, () => Readable.from([blob])), /unsafe path in layer/);
+    await assert.rejects(
+      store.ensureLayer(null, () => Readable.from([blob])),
+      /unsafe path in layer/,
+    );
     assert.deepEqual(layerDirs(), []);
     assert.ok(!fs.existsSync(path.join(paths.root, 'escape')));
   });
 
   test('concurrent ensureLayer calls for one layer in one process both succeed', async () => {
     const { blob, diffId } = await layer([{ header: { name: 'f' }, body: 'x' }]);
-    const [a, b] = await Promise.all([
-      store.ensureLayer(null, () => Readable.from([blob])),
-      store.ensureLayer(null, () => Readable.from([blob])),
-    ]);
+    const [a, b] = await Promise.all([store.ensureLayer(null, () => Readable.from([blob])), store.ensureLayer(null, () => Readable.from([blob]))]);
     assert.deepEqual(a, b);
     assert.deepEqual(layerDirs(), [diffId.slice(7)]);
   });
 
   test('two processes unpacking the same layer both succeed', async () => {
-    const { blob, diffId } = await layer(
-      Array.from({ length: 200 }, (_, i) => ({ header: { name: `d/f${i}` }, body: 'x'.repeat(1000) })),
-    );
+    const { blob, diffId } = await layer(Array.from({ length: 200 }, (_, i) => ({ header: { name: `d/f${i}` }, body: 'x'.repeat(1000) })));
     const blobFile = path.join(root, 'layer.tar.gz');
     fs.writeFileSync(blobFile, blob);
     const here = path.dirname(fileURLToPath(import.meta.url));

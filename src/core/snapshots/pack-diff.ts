@@ -6,7 +6,6 @@ import { findXattrs } from '../host/special-files.js';
 import { devMajorMinor, walkTree, type TreeEntry } from './tree-walk.js';
 import { OPAQUE_MARKER, opaqueXattr, WHITEOUT_PREFIX, isWhiteoutDevice } from './whiteouts.js';
 
-
 /**
  * An overlay upper dir as an uncompressed OCI layer tar (what commit and build store): 0:0
  * character devices become `.wh.<name>` entries, opaque directories get a `.wh..wh..opq` entry,

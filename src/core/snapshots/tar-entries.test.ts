@@ -29,12 +29,19 @@ test('readTarEntries gives each entry with its body, whatever the chunk size; a 
       for await (const p of e.body) parts.push(p);
       seen.push(`${e.header.type} ${e.header.name} ${e.header.linkname} ${Buffer.concat(parts).toString()}`);
     }
-    assert.deepEqual(seen, ['directory dir/  ', 'file dir/a.txt  hello\n', 'dir/big unread', 'symlink dir/link a.txt ', 'fifo fifo  ', 'file last.txt  end'], `chunks of ${size}`);
+    assert.deepEqual(
+      seen,
+      ['directory dir/  ', 'file dir/a.txt  hello\n', 'dir/big unread', 'symlink dir/link a.txt ', 'fifo fifo  ', 'file last.txt  end'],
+      `chunks of ${size}`,
+    );
   }
 });
 
 test('readTarEntries throws on a truncated tar, and closes its source when the reader stops early', async () => {
-  const tar = await makeTar([{ header: { name: 'a' }, body: Buffer.alloc(2000, 'a') }, { header: { name: 'b' }, body: 'b' }]);
+  const tar = await makeTar([
+    { header: { name: 'a' }, body: Buffer.alloc(2000, 'a') },
+    { header: { name: 'b' }, body: 'b' },
+  ]);
   await assert.rejects(async () => {
     for await (const e of readTarEntries([tar.subarray(0, 1500)])) for await (const _ of e.body) void _;
   }, /unexpected end of tar data/);

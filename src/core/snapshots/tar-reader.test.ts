@@ -104,7 +104,10 @@ test('GNU tar formats: ustar name prefixes, gnu long names and base-256 ids, pax
   };
   for (const chunk of [1, 512, 1 << 20]) {
     const ustar = read(gnuTar('ustar', make([deep])), chunk);
-    assert.ok(ustar.some((s) => s.header.name === deep && s.body.toString() === 'content of file.txt'), 'ustar prefix joined');
+    assert.ok(
+      ustar.some((s) => s.header.name === deep && s.body.toString() === 'content of file.txt'),
+      'ustar prefix joined',
+    );
 
     const gnu = read(gnuTar('gnu', make([longer]), ['--owner=big:3000000', '--group=big:3000001']), chunk);
     const g = gnu.find((s) => s.header.type === 'file');
@@ -118,13 +121,23 @@ test('GNU tar formats: ustar name prefixes, gnu long names and base-256 ids, pax
     assert.equal(x?.body.toString(), `content of ${'d'.repeat(150)}.txt`);
 
     const v7 = read(gnuTar('v7', make(['old/file'])), chunk);
-    assert.deepEqual(v7.map((s) => [s.header.name, s.header.type]), [['old/', 'directory'], ['old/file', 'file']], 'v7: a trailing slash makes a directory');
+    assert.deepEqual(
+      v7.map((s) => [s.header.name, s.header.type]),
+      [
+        ['old/', 'directory'],
+        ['old/file', 'file'],
+      ],
+      'v7: a trailing slash makes a directory',
+    );
   }
-  const links = read(gnuTar('gnu', (dir) => {
-    fs.writeFileSync(path.join(dir, 'target'), 'x');
-    fs.symlinkSync('x'.repeat(300), path.join(dir, 'sym'));
-    return ['sym', 'target'];
-  }), 512);
+  const links = read(
+    gnuTar('gnu', (dir) => {
+      fs.writeFileSync(path.join(dir, 'target'), 'x');
+      fs.symlinkSync('x'.repeat(300), path.join(dir, 'sym'));
+      return ['sym', 'target'];
+    }),
+    512,
+  );
   assert.equal(links.find((s) => s.header.name === 'sym')?.header.linkname, 'x'.repeat(300), 'gnu long link name');
 });
 
@@ -161,10 +174,13 @@ test('a PAX global header gives defaults; a link or directory with a size has no
     Buffer.alloc(1024),
   ]);
   const seen = read(tar, 100);
-  assert.deepEqual(seen.map((s) => [s.header.name, s.header.type, s.header.uid, s.body.toString()]), [
-    ['dir', 'directory', 4242, ''],
-    ['file', 'file', 4242, 'abc'],
-  ]);
+  assert.deepEqual(
+    seen.map((s) => [s.header.name, s.header.type, s.header.uid, s.body.toString()]),
+    [
+      ['dir', 'directory', 4242, ''],
+      ['file', 'file', 4242, 'abc'],
+    ],
+  );
 });
 
 test('a bad checksum, a cut archive or a malformed PAX record throws', async () => {
@@ -195,6 +211,9 @@ test('two zero blocks end the archive: what comes after them is not read', async
   const tar = Buffer.concat(chunks); // ends with two zero blocks
   const after = Buffer.concat([tar, Buffer.alloc(512, 0x41), Buffer.from('trailing garbage')]);
   for (const chunk of [1, 512, 1 << 20]) {
-    assert.deepEqual(read(after, chunk).map((s) => s.header.name), ['kept.txt']);
+    assert.deepEqual(
+      read(after, chunk).map((s) => s.header.name),
+      ['kept.txt'],
+    );
   }
 });

@@ -78,7 +78,17 @@ describe('unpackLayer', { skip: needsRoot }, () => {
     await unpack([
       { header: { name: 'dir/', type: 'directory', mode: 0o755, pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y', 'SCHILY.xattr.user.kind': 'dir' } } },
       {
-        header: { name: 'dir/ping', mode: 0o755, uid: 1000, gid: 1000, pax: { 'SCHILY.xattr.security.capability': cap.toString('latin1'), 'SCHILY.xattr.user.note': 'héllo', 'SCHILY.xattr.security.selinux': 'system_u:object_r:bin_t:s0' } },
+        header: {
+          name: 'dir/ping',
+          mode: 0o755,
+          uid: 1000,
+          gid: 1000,
+          pax: {
+            'SCHILY.xattr.security.capability': cap.toString('latin1'),
+            'SCHILY.xattr.user.note': 'héllo',
+            'SCHILY.xattr.security.selinux': 'system_u:object_r:bin_t:s0',
+          },
+        },
         body: 'elf',
       },
     ]);
@@ -93,7 +103,7 @@ describe('unpackLayer', { skip: needsRoot }, () => {
     assert.equal(fs.lstatSync(path.join(dest, 'dir/ping')).uid, 1000);
     assert.equal(xattr('dir/ping', 'user.note')?.toString('utf8'), 'héllo');
     assert.equal(xattr('dir', 'user.kind')?.toString(), 'dir');
-    assert.equal(xattr('dir', 'trusted.overlay.opaque'), undefined, 'overlayfs xattrs are not a layer\'s to set');
+    assert.equal(xattr('dir', 'trusted.overlay.opaque'), undefined, "overlayfs xattrs are not a layer's to set");
     assert.equal(xattr('dir/ping', 'security.selinux'), undefined);
   });
 
@@ -119,10 +129,7 @@ describe('unpackLayer', { skip: needsRoot }, () => {
 
   test('a later entry replaces an earlier one without writing through it', async () => {
     fs.writeFileSync(path.join(outside, 'target'), 'original');
-    await unpack([
-      { header: { name: 'f', type: 'symlink', linkname: path.join(outside, 'target') } },
-      { header: { name: 'f' }, body: 'replaced' },
-    ]);
+    await unpack([{ header: { name: 'f', type: 'symlink', linkname: path.join(outside, 'target') } }, { header: { name: 'f' }, body: 'replaced' }]);
     assert.equal(fs.readFileSync(path.join(outside, 'target'), 'utf8'), 'original');
     assert.equal(fs.readFileSync(path.join(dest, 'f'), 'utf8'), 'replaced');
     assert.ok(fs.lstatSync(path.join(dest, 'f')).isFile());
@@ -143,10 +150,7 @@ describe('unpackLayer', { skip: needsRoot }, () => {
 
   test('hostile: a file written through a symlink to an outside dir rejects the layer', async () => {
     await assertRejected(
-      [
-        { header: { name: 'link', type: 'symlink', linkname: outside } },
-        { header: { name: 'link/pwned' }, body: 'x' },
-      ],
+      [{ header: { name: 'link', type: 'symlink', linkname: outside } }, { header: { name: 'link/pwned' }, body: 'x' }],
       /path "link\/pwned" goes through a symlink/,
     );
   });
@@ -180,17 +184,11 @@ describe('unpackLayer', { skip: needsRoot }, () => {
   test('hostile: a hardlink through a symlink, or to a symlink, rejects the layer', async () => {
     const passwd = fs.lstatSync('/etc/passwd');
     await assertRejected(
-      [
-        { header: { name: 'etc', type: 'symlink', linkname: '/etc' } },
-        { header: { name: 'x', type: 'link', linkname: 'etc/passwd' } },
-      ],
+      [{ header: { name: 'etc', type: 'symlink', linkname: '/etc' } }, { header: { name: 'x', type: 'link', linkname: 'etc/passwd' } }],
       /goes through a symlink/,
     );
     await assertRejected(
-      [
-        { header: { name: 'p', type: 'symlink', linkname: '/etc/passwd' } },
-        { header: { name: 'x', type: 'link', linkname: 'p' } },
-      ],
+      [{ header: { name: 'p', type: 'symlink', linkname: '/etc/passwd' } }, { header: { name: 'x', type: 'link', linkname: 'p' } }],
       /target "p" is a symlink/,
     );
     assert.equal(fs.lstatSync('/etc/passwd').nlink, passwd.nlink);
@@ -199,10 +197,7 @@ describe('unpackLayer', { skip: needsRoot }, () => {
   test('hostile: a directory swapped for a symlink does not get its mtime set outside', async () => {
     fs.mkdirSync(path.join(outside, 'b'));
     const before = fs.lstatSync(path.join(outside, 'b')).mtimeMs;
-    await unpack([
-      { header: { name: 'a/b/', type: 'directory', mtime: new Date(0) } },
-      { header: { name: 'a', type: 'symlink', linkname: outside } },
-    ]);
+    await unpack([{ header: { name: 'a/b/', type: 'directory', mtime: new Date(0) } }, { header: { name: 'a', type: 'symlink', linkname: outside } }]);
     assert.equal(fs.lstatSync(path.join(outside, 'b')).mtimeMs, before);
     assert.equal(fs.readlinkSync(path.join(dest, 'a')), outside);
   });

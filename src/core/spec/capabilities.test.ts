@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  ALL_CAPABILITIES, DEFAULT_CAPABILITIES, applyCapChanges, capabilitiesFromMask, capabilityMask, normalizeCapability,
-} from './capabilities.js';
+import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, applyCapChanges, capabilitiesFromMask, capabilityMask, normalizeCapability } from './capabilities.js';
 
-test('the default capabilities are docker\'s 14, whose mask is docker\'s CapEff', () => {
+test("the default capabilities are docker's 14, whose mask is docker's CapEff", () => {
   assert.equal(DEFAULT_CAPABILITIES.length, 14);
   assert.equal(capabilityMask(DEFAULT_CAPABILITIES).toString(16).padStart(16, '0'), '00000000a80425fb');
 });

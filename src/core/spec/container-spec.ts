@@ -62,9 +62,15 @@ export interface ContainerSpec {
     /** --blkio-weight 10-1000, only on hosts that have it */
     blkioWeight?: number;
     /** --blkio-weight-device, per device */
-    blkioWeightDevice?: Array<{ major: number; minor: number; weight: number; /** the device as named */ path?: string }>;
+    blkioWeightDevice?: Array<{ major: number; minor: number; weight: number /** the device as named */; path?: string }>;
     /** --device-read-bps/-write-bps (bytes/s) and --device-read-iops/-write-iops, per device */
-    blkioThrottle?: Array<{ kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops'; major: number; minor: number; rate: number; /** the device as named */ path?: string }>;
+    blkioThrottle?: Array<{
+      kind: 'readBps' | 'writeBps' | 'readIops' | 'writeIops';
+      major: number;
+      minor: number;
+      rate: number /** the device as named */;
+      path?: string;
+    }>;
   };
   ulimits: Array<{ name: string; soft: number; hard: number }>;
   devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;

@@ -59,7 +59,7 @@ describe('generateRuntimeSpec() output runs under runc', { skip }, () => {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
-  test('a default container has docker\'s capabilities and a seccomp filter, and cannot make a user namespace', () => {
+  test("a default container has docker's capabilities and a seccomp filter, and cannot make a user namespace", () => {
     const spec = emptyContainerSpec('busybox', 'sha256:test');
     spec.cmd = ['sh', '-c', 'grep -E "^(CapEff|Seccomp):" /proc/self/status; unshare -U true; echo "unshare=$?"'];
     const r = run(spec);
@@ -78,7 +78,7 @@ describe('generateRuntimeSpec() output runs under runc', { skip }, () => {
     assert.equal(r.stdout, 'hi\nchroot-ok\n0\n');
   });
 
-  test('the open-files limit is clamped to the host\'s hard limit so runc can apply it', () => {
+  test("the open-files limit is clamped to the host's hard limit so runc can apply it", () => {
     const spec = emptyContainerSpec('busybox', 'sha256:test');
     spec.cmd = ['sh', '-c', 'ulimit -n'];
     const r = run(spec);
@@ -95,7 +95,7 @@ describe('generateRuntimeSpec() output runs under runc', { skip }, () => {
     assert.equal(r.stdout, 'unshared\n');
   });
 
-  test('a privileged container has no seccomp filter and the engine\'s full bounding set', () => {
+  test("a privileged container has no seccomp filter and the engine's full bounding set", () => {
     const spec = emptyContainerSpec('busybox', 'sha256:test');
     spec.privileged = true;
     spec.cmd = ['sh', '-c', 'grep -E "^(CapEff|Seccomp):" /proc/self/status'];
@@ -109,9 +109,13 @@ describe('generateRuntimeSpec() output runs under runc', { skip }, () => {
   test('limits reach the cgroup: memory, pids and cpu', () => {
     const spec = emptyContainerSpec('busybox', 'sha256:test');
     spec.resources = { memory: 64 * 1024 * 1024, pidsLimit: 50, nanoCpus: 500_000_000 };
-    spec.cmd = ['sh', '-c', facts.cgroupVersion === 2
-      ? 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max'
-      : 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us'];
+    spec.cmd = [
+      'sh',
+      '-c',
+      facts.cgroupVersion === 2
+        ? 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max'
+        : 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us',
+    ];
     // runc binds the container's own cgroup at /sys/fs/cgroup[/<controller>] in both versions
     const r = run(spec);
     assert.equal(r.status, 0, r.stderr);

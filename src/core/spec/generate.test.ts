@@ -111,8 +111,14 @@ const GOLDEN_V1: RuntimeSpec = {
       pids: { limit: 200 },
     },
     maskedPaths: [
-      '/proc/asound', '/proc/acpi', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/scsi',
-      '/sys/firmware', '/sys/devices/virtual/powercap',
+      '/proc/asound',
+      '/proc/acpi',
+      '/proc/keys',
+      '/proc/latency_stats',
+      '/proc/timer_list',
+      '/proc/scsi',
+      '/sys/firmware',
+      '/sys/devices/virtual/powercap',
     ],
     readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
     sysctl: { 'net.core.somaxconn': '1024' },
@@ -166,7 +172,7 @@ test('a privileged container gets all capabilities, host devices, writable /sys 
   assert.deepEqual(config.mounts?.find((m) => m.destination === '/sys')?.options, ['nosuid', 'noexec', 'nodev']);
 });
 
-test('a default container gets docker\'s capabilities, the default profile and masking', () => {
+test("a default container gets docker's capabilities, the default profile and masking", () => {
   const config = generate(emptyContainerSpec('i', 'x'), fakeHost());
   assert.deepEqual(config.process?.capabilities?.bounding, [...DEFAULT_CAPABILITIES]);
   assert.equal(config.linux?.seccomp?.defaultAction, 'SCMP_ACT_ERRNO');
@@ -199,11 +205,18 @@ test('the user comes from --user or the image, resolved in the rootfs, with HOME
   assert.deepEqual(config.process?.user, { uid: 101, gid: 101, additionalGids: [33, 5] });
   assert.ok(config.process?.env?.includes('HOME=/var/cache/nginx'));
   const fromImage = generateRuntimeSpec({
-    spec: emptyContainerSpec('i', 'x'), image: { ...NGINX, User: '101:101' }, rootfs, containerId: 'c', hostname: 'h', cgroupsPath: '/b/c', host: fakeHost(),
+    spec: emptyContainerSpec('i', 'x'),
+    image: { ...NGINX, User: '101:101' },
+    rootfs,
+    containerId: 'c',
+    hostname: 'h',
+    cgroupsPath: '/b/c',
+    host: fakeHost(),
   });
   assert.deepEqual(fromImage.process?.user, { uid: 101, gid: 101 });
   assert.throws(() => generate({ ...emptyContainerSpec('i', 'x'), user: 'xyz' }, fakeHost()), {
-    kind: 'InvalidArgument', message: 'unable to find user xyz: no matching entries in passwd file',
+    kind: 'InvalidArgument',
+    message: 'unable to find user xyz: no matching entries in passwd file',
   });
 });
 
@@ -226,11 +239,9 @@ test('an empty hostname becomes the short container id', () => {
 });
 
 test('--read-only, --tty, --workdir and --init shape root and process', () => {
-  const config = generate(
-    { ...emptyContainerSpec('i', 'x'), readOnly: true, tty: true, workingDir: '/app', init: true, cmd: ['sh'] },
-    fakeHost(),
-    { initPath: '/usr/libexec/berth/catatonit' },
-  );
+  const config = generate({ ...emptyContainerSpec('i', 'x'), readOnly: true, tty: true, workingDir: '/app', init: true, cmd: ['sh'] }, fakeHost(), {
+    initPath: '/usr/libexec/berth/catatonit',
+  });
   assert.deepEqual(config.root, { path: rootfs, readonly: true });
   assert.equal(config.process?.terminal, true);
   assert.ok(config.process?.env?.includes('TERM=xterm'));
@@ -248,7 +259,13 @@ test('generateRuntimeSpec() validates the spec before anything else', () => {
 
 test('an image STOPSIGNAL that does not parse is left out rather than failing the run', () => {
   const config = generateRuntimeSpec({
-    spec: emptyContainerSpec('i', 'x'), image: { Cmd: ['sh'], StopSignal: 'SIGWHAT' }, rootfs, containerId: 'c', hostname: 'h', cgroupsPath: '/b/c', host: fakeHost(),
+    spec: emptyContainerSpec('i', 'x'),
+    image: { Cmd: ['sh'], StopSignal: 'SIGWHAT' },
+    rootfs,
+    containerId: 'c',
+    hostname: 'h',
+    cgroupsPath: '/b/c',
+    host: fakeHost(),
   });
   assert.equal(config.annotations, undefined);
 });
@@ -260,13 +277,19 @@ test('rootless: no cgroup path, resources or cgroup mount; the rest as for root'
   const out = generate(spec, host, { rootless: {} });
   assert.equal(out.linux?.cgroupsPath, undefined);
   assert.equal(out.linux?.resources, undefined);
-  assert.equal(out.mounts?.some((m) => m.type === 'cgroup'), false);
+  assert.equal(
+    out.mounts?.some((m) => m.type === 'cgroup'),
+    false,
+  );
   assert.deepEqual(out.process, rootful.process);
   assert.deepEqual(out.linux?.namespaces, rootful.linux?.namespaces);
   assert.equal(out.linux?.uidMappings, undefined);
   // sysfs of the host's network namespace is not the user's to mount: bound read-only instead
   const hostNet = generate({ ...spec, network: 'host', sysctls: {} }, host, { rootless: { hostNetwork: true } });
-  assert.deepEqual(hostNet.mounts?.find((m) => m.destination === '/sys'), { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
+  assert.deepEqual(
+    hostNet.mounts?.find((m) => m.destination === '/sys'),
+    { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] },
+  );
 });
 
 test('rootless keep-id: a user namespace of the container own with the given mappings', () => {
@@ -282,7 +305,16 @@ test('rootless keep-id: a user namespace of the container own with the given map
 
 test('rootless --pid host and --ipc host: the host proc is bound, not mounted (its pid namespace is not the user own)', () => {
   const out = generate({ ...typicalSpec(), resources: {}, pidMode: 'host', ipcMode: 'host' }, fakeHost({ cgroupVersion: 1 }), { rootless: {} });
-  assert.deepEqual(out.mounts?.find((m) => m.destination === '/proc'), { destination: '/proc', type: 'bind', source: '/proc', options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
-  assert.equal(out.mounts?.some((m) => m.type === 'mqueue'), false);
-  assert.equal(out.mounts?.some((m) => m.type === 'proc'), false);
+  assert.deepEqual(
+    out.mounts?.find((m) => m.destination === '/proc'),
+    { destination: '/proc', type: 'bind', source: '/proc', options: ['rbind', 'nosuid', 'noexec', 'nodev'] },
+  );
+  assert.equal(
+    out.mounts?.some((m) => m.type === 'mqueue'),
+    false,
+  );
+  assert.equal(
+    out.mounts?.some((m) => m.type === 'proc'),
+    false,
+  );
 });

@@ -138,7 +138,12 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
 function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless']>, spec: ContainerSpec): void {
   const linux = out.linux as SpecLinux;
   // the host's pid and ipc namespaces are not the user's: their proc and mqueue are bound, not mounted
-  const bind = (m: NonNullable<RuntimeSpec['mounts']>[number], source: string) => ({ destination: m.destination, type: 'bind', source, options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+  const bind = (m: NonNullable<RuntimeSpec['mounts']>[number], source: string) => ({
+    destination: m.destination,
+    type: 'bind',
+    source,
+    options: ['rbind', 'nosuid', 'noexec', 'nodev'],
+  });
   out.mounts = (out.mounts ?? []).flatMap((m) => {
     if (m.type === 'proc' && spec.pidMode === 'host') return [bind(m, '/proc')];
     // (a host without a mounted /dev/mqueue has none to give)
@@ -149,7 +154,9 @@ function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless'
   delete linux.resources;
   out.mounts = (out.mounts ?? []).filter((m) => m.type !== 'cgroup');
   if (r.hostNetwork) {
-    out.mounts = out.mounts.map((m) => (m.type === 'sysfs' ? { destination: m.destination, type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] } : m));
+    out.mounts = out.mounts.map((m) =>
+      m.type === 'sysfs' ? { destination: m.destination, type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] } : m,
+    );
   }
   // one id in the namespace: devpts cannot give its ptys the tty group (gid 5 is not mapped)
   if (r.singleId) out.mounts = out.mounts.map((m) => (m.type === 'devpts' ? { ...m, options: (m.options ?? []).filter((o) => !o.startsWith('gid=')) } : m));

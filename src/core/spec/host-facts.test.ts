@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import {
-  listHostDevices, parseCapBounding, parseKernelRelease, parseProcLimits, readHostFacts, splitDev, statDevice,
-} from './host-facts.js';
+import { listHostDevices, parseCapBounding, parseKernelRelease, parseProcLimits, readHostFacts, splitDev, statDevice } from './host-facts.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units     
 Max cpu time              unlimited            unlimited            seconds   
@@ -43,7 +41,13 @@ test('splitDev() splits old and large device numbers the way glibc does', () => 
 
 test('statDevice() describes /dev/null and refuses a regular file and a missing path', () => {
   assert.deepEqual(statDevice('/dev/null', '/dev/mynull'), {
-    path: '/dev/mynull', type: 'c', major: 1, minor: 3, fileMode: fs.statSync('/dev/null').mode & 0o7777, uid: 0, gid: 0,
+    path: '/dev/mynull',
+    type: 'c',
+    major: 1,
+    minor: 3,
+    fileMode: fs.statSync('/dev/null').mode & 0o7777,
+    uid: 0,
+    gid: 0,
   });
   assert.equal(statDevice('/etc/hostname'), undefined);
   assert.equal(statDevice('/dev/definitely-not-here'), undefined);
@@ -55,7 +59,7 @@ test('listHostDevices() finds the standard nodes and skips /dev/pts', () => {
   assert.ok(!devs.some((d) => d.path.startsWith('/dev/pts/')));
 });
 
-test('readHostFacts() reports this host\'s cgroup version and open-files hard limit', () => {
+test("readHostFacts() reports this host's cgroup version and open-files hard limit", () => {
   const facts = readHostFacts();
   const isV2 = fs.statfsSync('/sys/fs/cgroup').type === 0x63677270;
   assert.equal(facts.cgroupVersion, isV2 ? 2 : 1);

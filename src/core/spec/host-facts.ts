@@ -168,7 +168,10 @@ export function readHostFacts(): HostFacts {
   const version = cgroupVersion();
   const apparmorEnabled = readText('/sys/module/apparmor/parameters/enabled')?.trim() === 'Y';
   const profiles = apparmorEnabled
-    ? (readText('/sys/kernel/security/apparmor/profiles') ?? '').split('\n').filter(Boolean).map((l) => l.replace(/ \(\w+\)$/, ''))
+    ? (readText('/sys/kernel/security/apparmor/profiles') ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/ \(\w+\)$/, ''))
     : [];
   const arch = os.arch();
   const facts: HostFacts = {

@@ -65,7 +65,7 @@ test('resolveUser() rejects unknown names and out-of-range ids', () => {
   assert.throws(() => resolveUser('-1', std), { kind: 'InvalidArgument', message: 'uids and gids must be in range 0-2147483647' });
 });
 
-test('resolveUser() never reads a host file that the image\'s passwd links to', () => {
+test("resolveUser() never reads a host file that the image's passwd links to", () => {
   const secret = path.join(tmp, 'host-shadow-like');
   fs.writeFileSync(secret, 'berthsecretuser:x:4711:4711::/secret:/bin/sh\n');
   const hostile = rootfs('hostile', { 'etc/group': GROUP });

@@ -9,13 +9,25 @@ export interface ResolvedUser {
   home: string;
 }
 
-interface PasswdEntry { name: string; uid: number; gid: number; home: string }
-interface GroupEntry { name: string; gid: number; members: string[] }
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
 
 const MAX_ID = 2 ** 31 - 1;
 
 function lines(text: string | undefined): string[][] {
-  return (text ?? '').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => l.split(':'));
+  return (text ?? '')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => l.split(':'));
 }
 
 function id(text: string | undefined): number | undefined {
@@ -33,7 +45,18 @@ function parsePasswd(text: string | undefined): PasswdEntry[] {
 function parseGroup(text: string | undefined): GroupEntry[] {
   return lines(text).flatMap(([name = '', , gid, members = '']) => {
     const g = id(gid);
-    return g === undefined ? [] : [{ name, gid: g, members: members.split(',').map((m) => m.trim()).filter(Boolean) }];
+    return g === undefined
+      ? []
+      : [
+          {
+            name,
+            gid: g,
+            members: members
+              .split(',')
+              .map((m) => m.trim())
+              .filter(Boolean),
+          },
+        ];
   });
 }
 
@@ -82,7 +105,9 @@ export function resolveUser(userSpec: string | undefined, rootfs: string, groupA
   if (groupPart !== undefined && groupPart !== '') {
     gid = findGroup(groupFile(), groupPart);
   } else if (entry) {
-    sgids = groupFile().filter((g) => g.members.includes(entry.name)).map((g) => g.gid);
+    sgids = groupFile()
+      .filter((g) => g.members.includes(entry.name))
+      .map((g) => g.gid);
   }
   const added = groupAdd.map((g) => findGroup(groupFile(), g));
   return { uid, gid, additionalGids: [...new Set([...sgids, ...added])], home: entry?.home || '/' };

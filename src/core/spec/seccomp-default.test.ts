@@ -9,11 +9,46 @@ const profile = defaultSeccompProfile(DEFAULT_CAPABILITIES, MODERN);
 const allowed = (p: typeof profile, name: string, args: bigint[] = []): boolean => seccompVerdict(p, name, args).action === 'SCMP_ACT_ALLOW';
 
 const REQUIRED_BLOCKED = [
-  'keyctl', 'add_key', 'request_key', 'mount', 'umount2', 'reboot', 'kexec_load', 'kexec_file_load',
-  'open_by_handle_at', 'init_module', 'finit_module', 'delete_module', 'bpf', 'perf_event_open', 'unshare',
-  'setns', 'swapon', 'swapoff', 'acct', 'settimeofday', 'clock_settime', 'pivot_root', 'iopl', 'ioperm',
-  'userfaultfd', 'name_to_handle_at', 'quotactl', 'syslog', 'lookup_dcookie', 'nfsservctl', 'umount', 'vhangup',
-  'uselib', '_sysctl', 'move_mount', 'fsopen', 'fsmount', 'fspick', 'open_tree', 'io_uring_setup',
+  'keyctl',
+  'add_key',
+  'request_key',
+  'mount',
+  'umount2',
+  'reboot',
+  'kexec_load',
+  'kexec_file_load',
+  'open_by_handle_at',
+  'init_module',
+  'finit_module',
+  'delete_module',
+  'bpf',
+  'perf_event_open',
+  'unshare',
+  'setns',
+  'swapon',
+  'swapoff',
+  'acct',
+  'settimeofday',
+  'clock_settime',
+  'pivot_root',
+  'iopl',
+  'ioperm',
+  'userfaultfd',
+  'name_to_handle_at',
+  'quotactl',
+  'syslog',
+  'lookup_dcookie',
+  'nfsservctl',
+  'umount',
+  'vhangup',
+  'uselib',
+  '_sysctl',
+  'move_mount',
+  'fsopen',
+  'fsmount',
+  'fspick',
+  'open_tree',
+  'io_uring_setup',
 ];
 
 test('the default profile refuses everything unlisted with EPERM on x86 and its companions', () => {
@@ -30,10 +65,45 @@ test('the default profile blocks every call that reaches un-namespaced kernel st
 });
 
 test('the default profile allows what ordinary programs need', () => {
-  for (const name of ['read', 'write', 'openat', 'close', 'execve', 'mmap', 'futex', 'exit_group', 'epoll_wait',
-    'getdents64', 'rt_sigaction', 'setuid', 'chown', 'statx', 'prctl', 'wait4', 'chroot', 'arch_prctl',
-    'pipe', 'pipe2', 'getrandom', 'poll', 'ppoll', 'select', 'pselect6', 'socketpair', 'eventfd2', 'memfd_create',
-    'ioctl', 'sched_yield', 'nanosleep', 'clock_nanosleep', 'rseq', 'membarrier', 'prlimit64', 'uname', 'sysinfo']) {
+  for (const name of [
+    'read',
+    'write',
+    'openat',
+    'close',
+    'execve',
+    'mmap',
+    'futex',
+    'exit_group',
+    'epoll_wait',
+    'getdents64',
+    'rt_sigaction',
+    'setuid',
+    'chown',
+    'statx',
+    'prctl',
+    'wait4',
+    'chroot',
+    'arch_prctl',
+    'pipe',
+    'pipe2',
+    'getrandom',
+    'poll',
+    'ppoll',
+    'select',
+    'pselect6',
+    'socketpair',
+    'eventfd2',
+    'memfd_create',
+    'ioctl',
+    'sched_yield',
+    'nanosleep',
+    'clock_nanosleep',
+    'rseq',
+    'membarrier',
+    'prlimit64',
+    'uname',
+    'sysinfo',
+  ]) {
     assert.ok(allowed(profile, name), name);
   }
   assert.ok(allowed(profile, 'socket', [2n, 1n, 0n]), 'AF_INET sockets');
@@ -101,7 +171,10 @@ test('each guarded capability allows the calls it guards', () => {
 });
 
 test('dropping CAP_SYS_CHROOT also removes chroot', () => {
-  const p = defaultSeccompProfile(DEFAULT_CAPABILITIES.filter((c) => c !== 'CAP_SYS_CHROOT'), MODERN);
+  const p = defaultSeccompProfile(
+    DEFAULT_CAPABILITIES.filter((c) => c !== 'CAP_SYS_CHROOT'),
+    MODERN,
+  );
   assert.ok(!allowed(p, 'chroot'));
 });
 
@@ -115,7 +188,10 @@ test('the aarch64 profile lists arm and allows arm calls but not x86 ones', () =
 
 test('the generated profile holds only runtime-spec fields', () => {
   for (const rule of profile.syscalls ?? []) {
-    assert.deepEqual(Object.keys(rule).filter((k) => !['names', 'action', 'errnoRet', 'args'].includes(k)), []);
+    assert.deepEqual(
+      Object.keys(rule).filter((k) => !['names', 'action', 'errnoRet', 'args'].includes(k)),
+      [],
+    );
   }
 });
 

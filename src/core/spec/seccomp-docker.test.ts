@@ -65,9 +65,18 @@ test('dockerProfileToSpec() rejects malformed profiles', () => {
     ['{"defaultAction":"SCMP_ACT_MAYBE"}', 'invalid seccomp profile: unknown defaultAction "SCMP_ACT_MAYBE"'],
     ['{"defaultAction":"SCMP_ACT_ALLOW","syscalls":{}}', 'invalid seccomp profile: "syscalls" is not a list'],
     ['{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"NOPE"}]}', 'invalid seccomp profile: unknown action "NOPE"'],
-    ['{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"name":"a","names":["b"],"action":"SCMP_ACT_ALLOW"}]}', 'invalid seccomp profile: use either "name" or "names" in the rule for "a"'],
-    ['{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86"],"archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":[]}]}', 'invalid seccomp profile: both "architectures" and "archMap" are specified'],
-    ['{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["a"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":"new"}}]}', 'invalid seccomp profile: invalid minKernel "new"'],
+    [
+      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"name":"a","names":["b"],"action":"SCMP_ACT_ALLOW"}]}',
+      'invalid seccomp profile: use either "name" or "names" in the rule for "a"',
+    ],
+    [
+      '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86"],"archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":[]}]}',
+      'invalid seccomp profile: both "architectures" and "archMap" are specified',
+    ],
+    [
+      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["a"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":"new"}}]}',
+      'invalid seccomp profile: invalid minKernel "new"',
+    ],
   ];
   for (const [json, message] of cases) {
     assert.throws(() => dockerProfileToSpec(json, []), { kind: 'InvalidArgument', message }, json);

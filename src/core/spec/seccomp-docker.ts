@@ -40,13 +40,36 @@ export interface SeccompTarget {
 }
 
 const ACTIONS = new Set([
-  'SCMP_ACT_KILL', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_TRAP', 'SCMP_ACT_ERRNO',
-  'SCMP_ACT_TRACE', 'SCMP_ACT_ALLOW', 'SCMP_ACT_LOG', 'SCMP_ACT_NOTIFY',
+  'SCMP_ACT_KILL',
+  'SCMP_ACT_KILL_PROCESS',
+  'SCMP_ACT_KILL_THREAD',
+  'SCMP_ACT_TRAP',
+  'SCMP_ACT_ERRNO',
+  'SCMP_ACT_TRACE',
+  'SCMP_ACT_ALLOW',
+  'SCMP_ACT_LOG',
+  'SCMP_ACT_NOTIFY',
 ]);
 
 // docker matches includes/excludes.arches against Go's GOARCH names, and archMap against libseccomp's
-const GO_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', i686: '386', armv7l: 'arm', s390x: 's390x', ppc64le: 'ppc64le', riscv64: 'riscv64' };
-const SCMP_ARCH: Record<string, string> = { x86_64: 'SCMP_ARCH_X86_64', aarch64: 'SCMP_ARCH_AARCH64', i686: 'SCMP_ARCH_X86', armv7l: 'SCMP_ARCH_ARM', s390x: 'SCMP_ARCH_S390X', ppc64le: 'SCMP_ARCH_PPC64LE', riscv64: 'SCMP_ARCH_RISCV64' };
+const GO_ARCH: Record<string, string> = {
+  x86_64: 'amd64',
+  aarch64: 'arm64',
+  i686: '386',
+  armv7l: 'arm',
+  s390x: 's390x',
+  ppc64le: 'ppc64le',
+  riscv64: 'riscv64',
+};
+const SCMP_ARCH: Record<string, string> = {
+  x86_64: 'SCMP_ARCH_X86_64',
+  aarch64: 'SCMP_ARCH_AARCH64',
+  i686: 'SCMP_ARCH_X86',
+  armv7l: 'SCMP_ARCH_ARM',
+  s390x: 'SCMP_ARCH_S390X',
+  ppc64le: 'SCMP_ARCH_PPC64LE',
+  riscv64: 'SCMP_ARCH_RISCV64',
+};
 
 function bad(why: string): BerthError {
   return new BerthError('InvalidArgument', `invalid seccomp profile: ${why}`);
@@ -98,11 +121,7 @@ function checkShape(p: unknown): DockerSeccompProfile {
  *
  * @example dockerProfileToSpec(fs.readFileSync('profile.json', 'utf8'), ['CAP_CHOWN'], { arch: 'x86_64' })
  */
-export function dockerProfileToSpec(
-  profile: string | DockerSeccompProfile,
-  caps: readonly string[],
-  target: SeccompTarget = {},
-): SpecSeccomp {
+export function dockerProfileToSpec(profile: string | DockerSeccompProfile, caps: readonly string[], target: SeccompTarget = {}): SpecSeccomp {
   let parsed: unknown = profile;
   if (typeof profile === 'string') {
     try {

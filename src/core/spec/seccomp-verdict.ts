@@ -11,14 +11,22 @@ function argMatches(a: Arg, args: readonly bigint[]): boolean {
   const v = args[a.index] ?? 0n;
   const value = BigInt(a.value);
   switch (a.op) {
-    case 'SCMP_CMP_EQ': return v === value;
-    case 'SCMP_CMP_NE': return v !== value;
-    case 'SCMP_CMP_LT': return v < value;
-    case 'SCMP_CMP_LE': return v <= value;
-    case 'SCMP_CMP_GT': return v > value;
-    case 'SCMP_CMP_GE': return v >= value;
-    case 'SCMP_CMP_MASKED_EQ': return (v & value) === BigInt(a.valueTwo ?? 0);
-    default: return false;
+    case 'SCMP_CMP_EQ':
+      return v === value;
+    case 'SCMP_CMP_NE':
+      return v !== value;
+    case 'SCMP_CMP_LT':
+      return v < value;
+    case 'SCMP_CMP_LE':
+      return v <= value;
+    case 'SCMP_CMP_GT':
+      return v > value;
+    case 'SCMP_CMP_GE':
+      return v >= value;
+    case 'SCMP_CMP_MASKED_EQ':
+      return (v & value) === BigInt(a.valueTwo ?? 0);
+    default:
+      return false;
   }
 }
 
@@ -36,7 +44,5 @@ export function seccompVerdict(profile: SpecSeccomp, syscall: string, args: read
       return rule.errnoRet === undefined ? { action: rule.action } : { action: rule.action, errnoRet: rule.errnoRet };
     }
   }
-  return profile.defaultErrnoRet === undefined
-    ? { action: profile.defaultAction }
-    : { action: profile.defaultAction, errnoRet: profile.defaultErrnoRet };
+  return profile.defaultErrnoRet === undefined ? { action: profile.defaultAction } : { action: profile.defaultAction, errnoRet: profile.defaultErrnoRet };
 }

@@ -8,13 +8,21 @@ const MB = 1024 * 1024;
 
 test('validateContainerSpec() accepts the empty spec and a busy valid one', () => {
   assert.doesNotThrow(() => validateContainerSpec(spec()));
-  assert.doesNotThrow(() => validateContainerSpec(spec({
-    autoRemove: true,
-    resources: { memory: 64 * MB, memorySwap: -1, memoryReservation: 32 * MB, nanoCpus: 1e9, cpusetCpus: '0-1,3', pidsLimit: -1 },
-    pidMode: 'container:db', ipcMode: 'shareable', utsMode: 'private', stopSignal: 'SIGQUIT', shmSize: 1024,
-    ulimits: [{ name: 'nofile', soft: 1, hard: 2 }],
-    mounts: [{ type: 'tmpfs', source: '', target: '/a', readOnly: false, options: [] }],
-  })));
+  assert.doesNotThrow(() =>
+    validateContainerSpec(
+      spec({
+        autoRemove: true,
+        resources: { memory: 64 * MB, memorySwap: -1, memoryReservation: 32 * MB, nanoCpus: 1e9, cpusetCpus: '0-1,3', pidsLimit: -1 },
+        pidMode: 'container:db',
+        ipcMode: 'shareable',
+        utsMode: 'private',
+        stopSignal: 'SIGQUIT',
+        shmSize: 1024,
+        ulimits: [{ name: 'nofile', soft: 1, hard: 2 }],
+        mounts: [{ type: 'tmpfs', source: '', target: '/a', readOnly: false, options: [] }],
+      }),
+    ),
+  );
   // a pod member joins its infra's uts namespace (never a plain container)
   assert.doesNotThrow(() => validateContainerSpec(spec({ pod: 'p', utsMode: 'container:infra', ipcMode: 'container:infra', network: 'container:infra' })));
 });
@@ -42,12 +50,20 @@ test('validateContainerSpec() rejects each conflicting or out-of-range setting',
     [{ devices: [{ hostPath: '/dev/fuse', containerPath: 'fuse', permissions: 'rwm' }] }, 'invalid device path "fuse": must be absolute'],
     [{ mounts: [{ type: 'tmpfs', source: '', target: 'a', readOnly: false, options: [] }] }, 'invalid mount path "a": mount path must be absolute'],
     [
-      { mounts: [{ type: 'tmpfs', source: '', target: '/a', readOnly: false, options: [] }, { type: 'bind', source: '/x', target: '/a', readOnly: false, options: [] }] },
+      {
+        mounts: [
+          { type: 'tmpfs', source: '', target: '/a', readOnly: false, options: [] },
+          { type: 'bind', source: '/x', target: '/a', readOnly: false, options: [] },
+        ],
+      },
       'duplicate mount point: "/a"',
     ],
     [{ stopSignal: 'SIGNOPE' }, 'invalid signal: "SIGNOPE"'],
     [{ stopTimeout: -5 }, 'invalid --stop-timeout: must be -1 or more'],
-    [{ sysctls: { 'vm.overcommit_memory': '1' } }, 'sysctl "vm.overcommit_memory" is not allowed in a container: the kernel does not namespace it, so it would change the host\'s value'],
+    [
+      { sysctls: { 'vm.overcommit_memory': '1' } },
+      'sysctl "vm.overcommit_memory" is not allowed in a container: the kernel does not namespace it, so it would change the host\'s value',
+    ],
   ];
   for (const [over, message] of cases) {
     assert.throws(() => validateContainerSpec(spec(over)), { kind: 'InvalidArgument', message }, message);

@@ -51,7 +51,13 @@ export function diskUsage(ctx: EngineContext): UsageRow[] {
   // what killed pulls, execs and builds left: reclaimed by the prune of the same row
   const left = leftoverBytes(ctx.paths);
   return [
-    { type: 'Images', total: images.length, active: [...imageSize.keys()].filter((id) => used.has(id)).length, size: imgTotal + left.pull, reclaimable: imgReclaim + left.pull },
+    {
+      type: 'Images',
+      total: images.length,
+      active: [...imageSize.keys()].filter((id) => used.has(id)).length,
+      size: imgTotal + left.pull,
+      reclaimable: imgReclaim + left.pull,
+    },
     { type: 'Containers', total: containers.length, active: cActive, size: cSize + left.exec, reclaimable: cReclaim + left.exec },
     { type: 'Local Volumes', total: vols.length, active: vActive, size: vSize, reclaimable: vReclaim },
     { type: 'Build Cache', total: cache.entries, active: 0, size: cache.size + left.build, reclaimable: cache.size + left.build },
@@ -61,7 +67,20 @@ export function diskUsage(ctx: EngineContext): UsageRow[] {
 /** `system df -v`: each image, container and volume with what it takes. */
 export interface VerboseUsage {
   images: Array<{ repository: string; tag: string; id: string; created: string; size: number; sharedSize: number; uniqueSize: number; containers: number }>;
-  containers: Array<{ id: string; image: string; command: string; localVolumes: number; size: number; created: string; status: string; state: ContainerStatus; startedAt: string; finishedAt: string; exitCode: number; name: string }>;
+  containers: Array<{
+    id: string;
+    image: string;
+    command: string;
+    localVolumes: number;
+    size: number;
+    created: string;
+    status: string;
+    state: ContainerStatus;
+    startedAt: string;
+    finishedAt: string;
+    exitCode: number;
+    name: string;
+  }>;
   volumes: Array<{ name: string; links: number; size: number }>;
   /** the same records `system df`'s Build Cache row sums */
   buildCache: BuildCacheRecord[];

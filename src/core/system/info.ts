@@ -10,7 +10,11 @@ import { backingFilesystem, cgroupFeatures, supportsDType } from './storage-fact
 
 function firstLine(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]?.trim() ?? '';
+    return (
+      execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .split('\n')[0]
+        ?.trim() ?? ''
+    );
   } catch {
     return 'unknown';
   }
@@ -29,9 +33,10 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
   const filesystems = fs.readFileSync('/proc/filesystems', 'utf8');
   const seccomp = /Seccomp:\s*\d/.test(fs.readFileSync('/proc/self/status', 'utf8'));
   const rootless = rootlessInfo(facts.cgroupVersion);
-  const cgroupControllers = facts.cgroupVersion === 2
-    ? (fs.readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').trim().split(/\s+/))
-    : fs.readdirSync('/sys/fs/cgroup').filter((d) => !['unified', 'systemd'].includes(d) && !d.includes(','));
+  const cgroupControllers =
+    facts.cgroupVersion === 2
+      ? fs.readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').trim().split(/\s+/)
+      : fs.readdirSync('/sys/fs/cgroup').filter((d) => !['unified', 'systemd'].includes(d) && !d.includes(','));
   return {
     ID: '',
     Containers: list.length,
@@ -41,7 +46,10 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     Images: ctx.images.list().length,
     Driver: 'overlay',
     // the filesystem the layers and containers' upper directories are on, read from the host
-    DriverStatus: [['Backing Filesystem', backingFilesystem(ctx.paths.root)], ['Supports d_type', String(supportsDType(ctx.paths.root))]],
+    DriverStatus: [
+      ['Backing Filesystem', backingFilesystem(ctx.paths.root)],
+      ['Supports d_type', String(supportsDType(ctx.paths.root))],
+    ],
     StorageRoot: ctx.paths.root,
     RunRoot: ctx.paths.runRoot,
     DockerRootDir: ctx.paths.root,
@@ -64,7 +72,9 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     SecurityOptions: [
       ...(seccomp ? ['name=seccomp,profile=builtin'] : []),
       ...(rootless ? ['name=rootless'] : []),
-      ...(has('/sys/module/apparmor/parameters/enabled') && fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y' ? ['name=apparmor'] : []),
+      ...(has('/sys/module/apparmor/parameters/enabled') && fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y'
+        ? ['name=apparmor']
+        : []),
       ...(has('/sys/fs/selinux/enforce') ? ['name=selinux'] : []),
     ],
     KernelFeatures: {

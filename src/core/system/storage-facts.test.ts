@@ -6,11 +6,22 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { backingFilesystem, cgroupFeatures, supportsDType } from './storage-facts.js';
 
-test('the backing filesystem is read from statfs, with docker\'s names', () => {
+test("the backing filesystem is read from statfs, with docker's names", () => {
   // stat -f gives the magic number in hex: the two must agree wherever they are asked
   for (const dir of ['/', '/dev/shm', os.tmpdir(), '/proc']) {
     const magic = parseInt(spawnSync('stat', ['-f', '-c', '%t', dir], { encoding: 'utf8' }).stdout.trim(), 16);
-    const expected = magic === 0xef53 ? 'extfs' : magic === 0x01021994 ? 'tmpfs' : magic === 0x58465342 ? 'xfs' : magic === 0x794c7630 ? 'overlayfs' : magic === 0x9123683e ? 'btrfs' : '<unknown>';
+    const expected =
+      magic === 0xef53
+        ? 'extfs'
+        : magic === 0x01021994
+          ? 'tmpfs'
+          : magic === 0x58465342
+            ? 'xfs'
+            : magic === 0x794c7630
+              ? 'overlayfs'
+              : magic === 0x9123683e
+                ? 'btrfs'
+                : '<unknown>';
     assert.equal(backingFilesystem(dir), expected, dir);
   }
   assert.equal(backingFilesystem('/dev/shm'), 'tmpfs');
@@ -38,8 +49,14 @@ function tree(files: string[]): string {
   return base;
 }
 
-test('cgroup features come from the host\'s cgroup files, v1 and v2, not a fixed true', () => {
-  const full = tree(['memory/memory.limit_in_bytes', 'memory/memory.memsw.limit_in_bytes', 'cpu/cpu.cfs_period_us', 'cpu/cpu.cfs_quota_us', 'pids/cgroup.procs']);
+test("cgroup features come from the host's cgroup files, v1 and v2, not a fixed true", () => {
+  const full = tree([
+    'memory/memory.limit_in_bytes',
+    'memory/memory.memsw.limit_in_bytes',
+    'cpu/cpu.cfs_period_us',
+    'cpu/cpu.cfs_quota_us',
+    'pids/cgroup.procs',
+  ]);
   assert.deepEqual(cgroupFeatures(1, full), { MemoryLimit: true, SwapLimit: true, CpuCfsPeriod: true, CpuCfsQuota: true, PidsLimit: true });
   const bare = tree(['cpu/cpu.shares', 'memory/memory.limit_in_bytes']);
   assert.deepEqual(cgroupFeatures(1, bare), { MemoryLimit: true, SwapLimit: false, CpuCfsPeriod: false, CpuCfsQuota: false, PidsLimit: false });

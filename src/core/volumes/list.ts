@@ -18,7 +18,14 @@ export function listVolumes(ctx: EngineContext, filters: readonly string[]): Vol
 }
 
 /** A volume in docker's JSON (volume inspect, the API). */
-export function volumeJson(v: { name: string; created: string; labels: Record<string, string>; mountpoint: string; anonymous: boolean; options: Record<string, string> }): Record<string, unknown> {
+export function volumeJson(v: {
+  name: string;
+  created: string;
+  labels: Record<string, string>;
+  mountpoint: string;
+  anonymous: boolean;
+  options: Record<string, string>;
+}): Record<string, unknown> {
   return {
     // docker writes RFC 3339 to the second
     CreatedAt: v.created.replace(/\.\d+Z$/, 'Z'),

@@ -173,6 +173,8 @@ function checkLocalOptions(o: Record<string, string>): void {
   }
   if (o['size'] !== undefined) throw new BerthError('InvalidArgument', 'quota size requested but no quota support');
   if (o['type'] !== undefined && !o['device']) throw new BerthError('InvalidArgument', 'missing required option: "device"');
-  if (o['type'] === undefined && (o['device'] !== undefined || o['o'] !== undefined)) throw new BerthError('InvalidArgument', 'missing required option: "type"');
-  if (o['type'] === 'none' && !(o['o'] ?? '').split(',').includes('bind')) throw new BerthError('InvalidArgument', 'type "none" needs o=bind (a bind mount of device)');
+  if (o['type'] === undefined && (o['device'] !== undefined || o['o'] !== undefined))
+    throw new BerthError('InvalidArgument', 'missing required option: "type"');
+  if (o['type'] === 'none' && !(o['o'] ?? '').split(',').includes('bind'))
+    throw new BerthError('InvalidArgument', 'type "none" needs o=bind (a bind mount of device)');
 }

@@ -6,9 +6,7 @@
 import { templateFunction, type FunctionMap } from './functions.js';
 import { formatValue, sprint, sprintf, sprintln } from './go-print.js';
 import { isGoPrint } from './go-quote.js';
-import {
-  compareCodePoints, goLength, goTypeName, isTrue, kindOf, mapGet, mapHas,
-} from './go-values.js';
+import { compareCodePoints, goLength, goTypeName, isTrue, kindOf, mapGet, mapHas } from './go-values.js';
 
 /** indirectInterface: a nil interface is no value at all. */
 function concrete(v: unknown): unknown {
@@ -83,7 +81,10 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   const [lo, hi, max] = idx as [number, number, number];
   if (lo > hi) throw new Error(`invalid slice index: ${lo} > ${hi}`);
   if (indexes.length === 3 && hi > max) throw new Error(`invalid slice index: ${hi} > ${max}`);
-  if (kind === 'string') return Buffer.from(v as string, 'utf8').subarray(lo, hi).toString('utf8');
+  if (kind === 'string')
+    return Buffer.from(v as string, 'utf8')
+      .subarray(lo, hi)
+      .toString('utf8');
   return (v as unknown[]).slice(lo, hi);
 }
 
@@ -109,12 +110,15 @@ type BasicKind = 'bool' | 'number' | 'string' | 'other';
 /** berth values carry no int/float distinction, so all numbers compare as one kind. */
 function basicKind(v: unknown): BasicKind {
   switch (kindOf(v)) {
-    case 'bool': return 'bool';
+    case 'bool':
+      return 'bool';
     case 'int':
     case 'float':
       return 'number';
-    case 'string': return 'string';
-    default: return 'other';
+    case 'string':
+      return 'string';
+    default:
+      return 'other';
   }
 }
 
@@ -138,6 +142,7 @@ function eq(arg1: unknown, ...rest: unknown[]): boolean {
       if (a !== undefined && b !== undefined) throw new Error(BAD_COMPARISON);
     } else if (k1 === 'number') {
       // eslint-disable-next-line eqeqeq -- number and bigint compare by value with ==
+      // biome-ignore lint/suspicious/noDoubleEquals: Go compares an int with a big int by value, which only == does across number and bigint
       truth = (a as number | bigint) == (b as number | bigint);
     } else if (k1 !== 'other') {
       truth = a === b;
@@ -180,9 +185,18 @@ function evalArgs(args: unknown[]): string {
 }
 
 function htmlEscape(s: string): string {
-  return s.replace(/[\0"'&<>]/g, (c) => ({
-    '\0': '\ufffd', '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;',
-  })[c] as string);
+  return s.replace(
+    /[\0"'&<>]/g,
+    (c) =>
+      ({
+        '\0': '\ufffd',
+        '"': '&#34;',
+        "'": '&#39;',
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+      })[c] as string,
+  );
 }
 
 function jsEscape(s: string): string {
@@ -190,16 +204,30 @@ function jsEscape(s: string): string {
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;
     switch (ch) {
-      case '\\': out += '\\\\'; continue;
-      case "'": out += "\\'"; continue;
-      case '"': out += '\\"'; continue;
-      case '<': out += '\\u003C'; continue;
-      case '>': out += '\\u003E'; continue;
-      case '&': out += '\\u0026'; continue;
-      case '=': out += '\\u003D'; continue;
+      case '\\':
+        out += '\\\\';
+        continue;
+      case "'":
+        out += "\\'";
+        continue;
+      case '"':
+        out += '\\"';
+        continue;
+      case '<':
+        out += '\\u003C';
+        continue;
+      case '>':
+        out += '\\u003E';
+        continue;
+      case '&':
+        out += '\\u0026';
+        continue;
+      case '=':
+        out += '\\u003D';
+        continue;
     }
-    if (cp < 0x20) out += '\\u00' + cp.toString(16).toUpperCase().padStart(2, '0');
-    else if (cp >= 0x80 && !isGoPrint(cp)) out += '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
+    if (cp < 0x20) out += `\\u00${cp.toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (cp >= 0x80 && !isGoPrint(cp)) out += `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
     else out += ch;
   }
   return out;
@@ -212,7 +240,7 @@ function queryEscape(s: string): string {
     const c = String.fromCharCode(byte);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === ' ') out += '+';
-    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }

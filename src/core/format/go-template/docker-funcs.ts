@@ -20,7 +20,10 @@ function join(elems: unknown, sep: string): string {
     case 'slice':
       return (elems as unknown[]).map(formatValue).join(sep);
     case 'map':
-      return mapEntries(elems as object).map(([, v]) => formatValue(v)).sort(compareCodePoints).join(sep);
+      return mapEntries(elems as object)
+        .map(([, v]) => formatValue(v))
+        .sort(compareCodePoints)
+        .join(sep);
     default:
       throw new Error(`expected slice, got ${goTypeName(elems)}`);
   }

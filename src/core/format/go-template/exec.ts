@@ -7,8 +7,17 @@ import { formatValue } from './go-print.js';
 import { goQuote } from './go-quote.js';
 import { goTypeName, isTrue, kindOf, mapGet, mapHas, sortedMapEntries } from './go-values.js';
 import type {
-  ArgNode, BranchNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Node, NumberNode,
-  PipeNode, TemplateNode, VariableNode,
+  ArgNode,
+  BranchNode,
+  ChainNode,
+  CommandNode,
+  FieldNode,
+  IdentifierNode,
+  Node,
+  NumberNode,
+  PipeNode,
+  TemplateNode,
+  VariableNode,
 } from './nodes.js';
 import { nodeString } from './nodes.js';
 import type { Tree } from './parser.js';
@@ -38,9 +47,7 @@ const CONTINUE = new ContinueSignal();
 /** Template recursion limit; Go allows 100000, JavaScript's stack far fewer. */
 export const MAX_EXEC_DEPTH = 1000;
 
-const BUILTIN_PROTOTYPES = new Set<unknown>([
-  Object.prototype, Array.prototype, Map.prototype, Date.prototype, Function.prototype, null,
-]);
+const BUILTIN_PROTOTYPES = new Set<unknown>([Object.prototype, Array.prototype, Map.prototype, Date.prototype, Function.prototype, null]);
 
 /** A field or method of an object: own properties, and those of user classes (not built-ins). */
 function lookupProperty(obj: object, name: string): { found: boolean; value: unknown } {
@@ -86,9 +93,7 @@ class State {
     const lineStart = text.lastIndexOf('\n') + 1;
     const line = 1 + text.split('\n').length - 1;
     const col = Buffer.byteLength(text.slice(lineStart), 'utf8');
-    throw new TemplateExecError(
-      `template: ${name}:${line}:${col}: executing ${goQuote(name)} at <${nodeString(this.node)}>: ${message}`,
-    );
+    throw new TemplateExecError(`template: ${name}:${line}:${col}: executing ${goQuote(name)} at <${nodeString(this.node)}>: ${message}`);
   }
 
   at(node: Node): void {
@@ -138,17 +143,22 @@ class State {
         if (node.pipe.decl.length === 0) this.printValue(node, val);
         return;
       }
-      case 'break': throw BREAK;
-      case 'continue': throw CONTINUE;
-      case 'comment': return;
+      case 'break':
+        throw BREAK;
+      case 'continue':
+        throw CONTINUE;
+      case 'comment':
+        return;
       case 'if':
       case 'with':
         return this.walkIfOrWith(dot, node);
       case 'list':
         for (const n of node.nodes) this.walk(dot, n);
         return;
-      case 'range': return this.walkRange(dot, node);
-      case 'template': return this.walkTemplate(dot, node);
+      case 'range':
+        return this.walkRange(dot, node);
+      case 'template':
+        return this.walkTemplate(dot, node);
       case 'text':
         this.out.push(node.text);
         return;
@@ -289,22 +299,31 @@ class State {
   private evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
     const first = cmd.args[0] as ArgNode;
     switch (first.type) {
-      case 'field': return this.evalFieldNode(dot, first, cmd.args, final);
-      case 'chain': return this.evalChainNode(dot, first, cmd.args, final);
-      case 'identifier': return this.evalFunction(dot, first, cmd, cmd.args, final);
+      case 'field':
+        return this.evalFieldNode(dot, first, cmd.args, final);
+      case 'chain':
+        return this.evalChainNode(dot, first, cmd.args, final);
+      case 'identifier':
+        return this.evalFunction(dot, first, cmd, cmd.args, final);
       case 'pipe':
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
-      case 'variable': return this.evalVariableNode(dot, first, cmd.args, final);
+      case 'variable':
+        return this.evalVariableNode(dot, first, cmd.args, final);
     }
     this.at(first);
     this.notAFunction(cmd.args, final);
     switch (first.type) {
-      case 'bool': return first.value;
-      case 'dot': return dot;
-      case 'nil': this.errorf('nil is not a command');
-      case 'number': return this.idealConstant(first);
-      case 'string': return first.text;
+      case 'bool':
+        return first.value;
+      case 'dot':
+        return dot;
+      case 'nil':
+        this.errorf('nil is not a command');
+      case 'number':
+        return this.idealConstant(first);
+      case 'string':
+        return first.text;
     }
   }
 
@@ -341,7 +360,12 @@ class State {
   }
 
   private evalFieldChain(
-    dot: unknown, receiver: unknown, node: Node, ident: readonly string[], args: readonly ArgNode[], final: Final,
+    dot: unknown,
+    receiver: unknown,
+    node: Node,
+    ident: readonly string[],
+    args: readonly ArgNode[],
+    final: Final,
     receiverIsInterface = false,
   ): unknown {
     let cur = receiver;
@@ -355,9 +379,7 @@ class State {
     return this.evalField(dot, ident[ident.length - 1] as string, node, args, final, cur, iface);
   }
 
-  private evalFunction(
-    dot: unknown, node: IdentifierNode, cmd: Node, args: readonly ArgNode[], final: Final,
-  ): unknown {
+  private evalFunction(dot: unknown, node: IdentifierNode, cmd: Node, args: readonly ArgNode[], final: Final): unknown {
     this.at(node);
     const name = node.ident;
     const fn = this.opts.functions[name];
@@ -367,7 +389,12 @@ class State {
   }
 
   private evalField(
-    dot: unknown, fieldName: string, node: Node, args: readonly ArgNode[], final: Final, receiver: unknown,
+    dot: unknown,
+    fieldName: string,
+    node: Node,
+    args: readonly ArgNode[],
+    final: Final,
+    receiver: unknown,
     receiverIsInterface: boolean,
   ): unknown {
     if (receiver === undefined) {
@@ -396,9 +423,12 @@ class State {
       const m = receiver as object;
       if (mapHas(m, fieldName)) return mapGet(m, fieldName);
       switch (this.opts.missingKey) {
-        case 'zero': return null;
-        case 'error': this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
-        default: return undefined;
+        case 'zero':
+          return null;
+        case 'error':
+          this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
+        default:
+          return undefined;
       }
     }
     this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
@@ -419,9 +449,7 @@ class State {
     return v;
   }
 
-  private evalCall(
-    dot: unknown, fn: TemplateFunction, node: Node, name: string, nodes: readonly ArgNode[], final: Final,
-  ): unknown {
+  private evalCall(dot: unknown, fn: TemplateFunction, node: Node, name: string, nodes: readonly ArgNode[], final: Final): unknown {
     const args = nodes.slice(1);
     const numIn = args.length + (final !== MISSING ? 1 : 0);
     const fixed = fn.params;
@@ -461,7 +489,8 @@ class State {
     }
     const kind = kindOf(value);
     const ok =
-      typ === 'any' || typ === 'value' ||
+      typ === 'any' ||
+      typ === 'value' ||
       (typ === 'string' && kind === 'string') ||
       (typ === 'bool' && kind === 'bool') ||
       (typ === 'int' && kind === 'int') ||
@@ -473,15 +502,21 @@ class State {
   private evalArg(dot: unknown, typ: ParamType | undefined, n: ArgNode): unknown {
     this.at(n);
     switch (n.type) {
-      case 'dot': return this.validateType(dot, typ);
+      case 'dot':
+        return this.validateType(dot, typ);
       case 'nil':
         if (typ === 'any' || typ === 'value') return typ === 'any' ? null : undefined;
         this.errorf(`cannot assign nil to ${paramTypeName(typ ?? 'any')}`);
-      case 'field': return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
-      case 'variable': return this.validateType(this.evalVariableNode(dot, n, [], MISSING), typ);
-      case 'pipe': return this.validateType(this.evalPipeline(dot, n), typ);
-      case 'identifier': return this.validateType(this.evalFunction(dot, n, n, [n], MISSING), typ);
-      case 'chain': return this.validateType(this.evalChainNode(dot, n, [], MISSING), typ);
+      case 'field':
+        return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
+      case 'variable':
+        return this.validateType(this.evalVariableNode(dot, n, [], MISSING), typ);
+      case 'pipe':
+        return this.validateType(this.evalPipeline(dot, n), typ);
+      case 'identifier':
+        return this.validateType(this.evalFunction(dot, n, n, [n], MISSING), typ);
+      case 'chain':
+        return this.validateType(this.evalChainNode(dot, n, [], MISSING), typ);
     }
     switch (typ) {
       case 'bool':
@@ -498,9 +533,12 @@ class State {
         this.errorf(`expected string; found ${nodeString(n)}`);
       default:
         switch (n.type) {
-          case 'bool': return n.value;
-          case 'number': return this.idealConstant(n);
-          case 'string': return n.text;
+          case 'bool':
+            return n.value;
+          case 'number':
+            return this.idealConstant(n);
+          case 'string':
+            return n.text;
         }
     }
   }
@@ -538,4 +576,3 @@ export function executeTemplate(opts: ExecOptions, data: unknown): { output: str
     throw e;
   }
 }
-

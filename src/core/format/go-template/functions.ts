@@ -22,22 +22,20 @@ export interface TemplateFunction {
 export type FunctionMap = Readonly<Record<string, TemplateFunction>>;
 
 /** Declares a template function; `fn` receives arguments already converted per `params`. */
-export function templateFunction<A extends unknown[]>(
-  params: readonly ParamType[],
-  fn: (...args: A) => unknown,
-  variadic?: ParamType,
-): TemplateFunction {
-  return variadic === undefined
-    ? { params, fn: fn as (...args: never[]) => unknown }
-    : { params, variadic, fn: fn as (...args: never[]) => unknown };
+export function templateFunction<A extends unknown[]>(params: readonly ParamType[], fn: (...args: A) => unknown, variadic?: ParamType): TemplateFunction {
+  return variadic === undefined ? { params, fn: fn as (...args: never[]) => unknown } : { params, variadic, fn: fn as (...args: never[]) => unknown };
 }
 
 /** Go's type name for a parameter type, as error messages print it. */
 export function paramTypeName(t: ParamType): string {
   switch (t) {
-    case 'any': return 'interface {}';
-    case 'value': return 'reflect.Value';
-    case 'float': return 'float64';
-    default: return t;
+    case 'any':
+      return 'interface {}';
+    case 'value':
+      return 'reflect.Value';
+    case 'float':
+      return 'float64';
+    default:
+      return t;
   }
 }

@@ -4,13 +4,17 @@ import { formatFloat } from './go-float.js';
 
 describe('formatFloat', () => {
   it('prints the shortest %g with an exponent from 1e+06 on, like Go', () => {
-    assert.deepEqual([1e6, 999999, 123456789, 0.0001, 0.00001, 0].map((x) => formatFloat(x, 'g', -1)), [
-      '1e+06', '999999', '1.23456789e+08', '0.0001', '1e-05', '0',
-    ]);
+    assert.deepEqual(
+      [1e6, 999999, 123456789, 0.0001, 0.00001, 0].map((x) => formatFloat(x, 'g', -1)),
+      ['1e+06', '999999', '1.23456789e+08', '0.0001', '1e-05', '0'],
+    );
   });
 
   it('rounds exact ties to even, unlike toFixed', () => {
-    assert.deepEqual([0.5, 1.5, 2.5, 0.125].map((x) => formatFloat(x, 'f', x === 0.125 ? 2 : 0)), ['0', '2', '2', '0.12']);
+    assert.deepEqual(
+      [0.5, 1.5, 2.5, 0.125].map((x) => formatFloat(x, 'f', x === 0.125 ? 2 : 0)),
+      ['0', '2', '2', '0.12'],
+    );
   });
 
   it('drops trailing zeros for %.Ng and keeps them for %e and %f', () => {
@@ -20,7 +24,10 @@ describe('formatFloat', () => {
   });
 
   it('prints signs, infinities and NaN as strconv does', () => {
-    assert.deepEqual([-0, -2.5, Infinity, -Infinity, NaN].map((x) => formatFloat(x, 'g', -1)), ['-0', '-2.5', '+Inf', '-Inf', 'NaN']);
+    assert.deepEqual(
+      [-0, -2.5, Infinity, -Infinity, NaN].map((x) => formatFloat(x, 'g', -1)),
+      ['-0', '-2.5', '+Inf', '-Inf', 'NaN'],
+    );
   });
 
   it('handles subnormal and huge values exactly', () => {

@@ -81,7 +81,7 @@ function fmtE(d: Decimal, prec: number, expChar: string): string {
   }
   const exp = d.digits === '' ? 0 : d.dp - 1;
   const abs = Math.abs(exp);
-  return out + expChar + (exp < 0 ? '-' : '+') + (abs < 10 ? '0' + abs : String(abs));
+  return out + expChar + (exp < 0 ? '-' : '+') + (abs < 10 ? `0${abs}` : String(abs));
 }
 
 function fmtF(d: Decimal, prec: number): string {

@@ -18,7 +18,10 @@ describe('goJson', () => {
   });
 
   it('sorts Map keys, keeps object order and skips undefined and functions with arguments', () => {
-    const m = new Map<string, number>([['b', 1], ['a', 2]]);
+    const m = new Map<string, number>([
+      ['b', 1],
+      ['a', 2],
+    ]);
     const obj = { z: 1, a: undefined, f: (x: number) => x, Computed: () => 'yes', m };
     assert.equal(goJson(obj), '{"z":1,"Computed":"yes","m":{"a":2,"b":1}}');
   });
@@ -34,7 +37,10 @@ describe('goJson', () => {
   });
 
   it('rejects NaN and infinities as Go does', () => {
-    assert.throws(() => goJson(NaN), (e: unknown) => e instanceof BerthError && e.message === 'json: unsupported value: NaN');
+    assert.throws(
+      () => goJson(NaN),
+      (e: unknown) => e instanceof BerthError && e.message === 'json: unsupported value: NaN',
+    );
     assert.throws(() => goJson(-Infinity), /unsupported value: -Inf/);
   });
 });

@@ -12,7 +12,13 @@ export interface GoJsonOptions {
 }
 
 const SHORT: Record<string, string> = {
-  '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f',
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
 };
 
 function encodeString(s: string, escapeHTML: boolean): string {
@@ -22,12 +28,12 @@ function encodeString(s: string, escapeHTML: boolean): string {
     const short = SHORT[ch];
     if (short !== undefined) out += short;
     else if (cp < 0x20 || cp === 0x2028 || cp === 0x2029 || (escapeHTML && (ch === '<' || ch === '>' || ch === '&'))) {
-      out += '\\u' + cp.toString(16).padStart(4, '0');
+      out += `\\u${cp.toString(16).padStart(4, '0')}`;
     } else if (cp >= 0xd800 && cp <= 0xdfff) {
       out += '\ufffd'; // a lone surrogate is invalid UTF-8 to Go, which writes U+FFFD
     } else out += ch;
   }
-  return out + '"';
+  return `${out}"`;
 }
 
 /** Go's float64 encoding: like JavaScript's shortest form, which uses the same 1e21 / 1e-7 cut-offs. */
@@ -43,7 +49,7 @@ function encodeNumber(v: number | bigint): string {
 function encodeTime(d: Date): string {
   const iso = d.toISOString();
   const ms = d.getUTCMilliseconds();
-  const frac = ms === 0 ? '' : '.' + String(ms).padStart(3, '0').replace(/0+$/, '');
+  const frac = ms === 0 ? '' : `.${String(ms).padStart(3, '0').replace(/0+$/, '')}`;
   return `"${iso.slice(0, 19)}${frac}Z"`;
 }
 
@@ -52,13 +58,17 @@ function encode(v: unknown, escapeHTML: boolean, seen: Set<object>): string {
     case 'invalid':
     case 'nil':
       return 'null';
-    case 'bool': return String(v);
+    case 'bool':
+      return String(v);
     case 'int':
     case 'float':
       return encodeNumber(v as number | bigint);
-    case 'string': return encodeString(v as string, escapeHTML);
-    case 'time': return encodeTime(v as Date);
-    case 'func': return 'null';
+    case 'string':
+      return encodeString(v as string, escapeHTML);
+    case 'time':
+      return encodeTime(v as Date);
+    case 'func':
+      return 'null';
     default:
       break;
   }
@@ -68,12 +78,16 @@ function encode(v: unknown, escapeHTML: boolean, seen: Set<object>): string {
   try {
     const toJSON = (obj as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return encode(toJSON.call(obj), escapeHTML, seen);
-    if (Array.isArray(obj)) return '[' + obj.map((e) => encode(e, escapeHTML, seen)).join(',') + ']';
+    if (Array.isArray(obj)) return `[${obj.map((e) => encode(e, escapeHTML, seen)).join(',')}]`;
     const entries = obj instanceof Map ? sortedMapEntries(obj) : jsonObjectEntries(obj);
-    return '{' + entries
-      .filter(([, e]) => e !== undefined && typeof e !== 'function')
-      .map(([k, e]) => encodeString(String(k), escapeHTML) + ':' + encode(e, escapeHTML, seen))
-      .join(',') + '}';
+    return (
+      '{' +
+      entries
+        .filter(([, e]) => e !== undefined && typeof e !== 'function')
+        .map(([k, e]) => `${encodeString(String(k), escapeHTML)}:${encode(e, escapeHTML, seen)}`)
+        .join(',') +
+      '}'
+    );
   } finally {
     seen.delete(obj);
   }

@@ -19,8 +19,14 @@ interface Spec {
 }
 
 const PLAIN: Spec = {
-  minus: false, plus: false, sharp: false, space: false, zero: false,
-  width: undefined, prec: undefined, plusV: false,
+  minus: false,
+  plus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  width: undefined,
+  prec: undefined,
+  plusV: false,
 };
 
 function runeCount(s: string): number {
@@ -45,7 +51,7 @@ function pad(s: string, spec: Spec, zeroAllowed = true): string {
 export function goTimeString(d: Date): string {
   const iso = d.toISOString();
   const ms = d.getUTCMilliseconds();
-  const frac = ms === 0 ? '' : '.' + String(ms).padStart(3, '0').replace(/0+$/, '');
+  const frac = ms === 0 ? '' : `.${String(ms).padStart(3, '0').replace(/0+$/, '')}`;
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac} +0000 UTC`;
 }
 
@@ -58,7 +64,7 @@ function fmtInteger(value: number | bigint, verb: string, spec: Spec): string {
   if (verb === 'c') return pad(String.fromCodePoint(Number(n)), spec);
   if (verb === 'q') return pad(goQuoteRune(Number(n)), spec);
   if (verb === 'U') {
-    const base = 'U+' + n.toString(16).toUpperCase().padStart(4, '0');
+    const base = `U+${n.toString(16).toUpperCase().padStart(4, '0')}`;
     return pad(spec.sharp ? goRuneName(Number(n)) : base, spec);
   }
   const neg = n < 0n;
@@ -89,10 +95,23 @@ function fmtFloatVerb(x: number, verb: string, spec: Spec): string {
   let fmt: 'e' | 'E' | 'f' | 'g' | 'G';
   let prec: number;
   switch (verb) {
-    case 'v': fmt = 'g'; prec = -1; break;
-    case 'e': case 'E': fmt = verb; prec = 6; break;
-    case 'f': case 'F': fmt = 'f'; prec = 6; break;
-    default: fmt = verb === 'G' ? 'G' : 'g'; prec = -1;
+    case 'v':
+      fmt = 'g';
+      prec = -1;
+      break;
+    case 'e':
+    case 'E':
+      fmt = verb;
+      prec = 6;
+      break;
+    case 'f':
+    case 'F':
+      fmt = 'f';
+      prec = 6;
+      break;
+    default:
+      fmt = verb === 'G' ? 'G' : 'g';
+      prec = -1;
   }
   if (spec.prec !== undefined) prec = spec.prec;
   let num = formatFloat(x, fmt, prec);
@@ -104,7 +123,7 @@ function fmtFloatVerb(x: number, verb: string, spec: Spec): string {
 function fmtString(s: string, verb: string, spec: Spec): string {
   switch (verb) {
     case 'q':
-      if (spec.sharp && canBackquote(s)) return pad('`' + s + '`', spec);
+      if (spec.sharp && canBackquote(s)) return pad(`\`${s}\``, spec);
       return pad(spec.plus ? goQuoteToASCII(s) : goQuote(s), spec);
     case 'x':
     case 'X': {
@@ -154,15 +173,23 @@ function printValue(v: unknown, verb: string, spec: Spec, depth: number): string
     case 'time':
       return fmtString(goTimeString(v as Date), verb === 'v' ? 's' : verb, spec);
     case 'slice':
-      return '[' + (v as unknown[]).map((e) => printValue(e, verb, spec, depth + 1)).join(' ') + ']';
+      return `[${(v as unknown[]).map((e) => printValue(e, verb, spec, depth + 1)).join(' ')}]`;
     case 'map':
-      return 'map[' + sortedMapEntries(v as object)
-        .map(([k, e]) => printValue(k, verb, spec, depth + 1) + ':' + printValue(e, verb, spec, depth + 1))
-        .join(' ') + ']';
+      return (
+        'map[' +
+        sortedMapEntries(v as object)
+          .map(([k, e]) => `${printValue(k, verb, spec, depth + 1)}:${printValue(e, verb, spec, depth + 1)}`)
+          .join(' ') +
+        ']'
+      );
     case 'struct':
-      return '{' + structFields(v as object)
-        .map(([k, e]) => (spec.plusV ? k + ':' : '') + printValue(e, verb, spec, depth + 1))
-        .join(' ') + '}';
+      return (
+        '{' +
+        structFields(v as object)
+          .map(([k, e]) => (spec.plusV ? `${k}:` : '') + printValue(e, verb, spec, depth + 1))
+          .join(' ') +
+        '}'
+      );
     case 'func':
       return pad('0x0', spec);
   }
@@ -186,7 +213,7 @@ export function sprint(args: readonly unknown[]): string {
 
 /** fmt.Sprintln: operands always space-separated, then a newline. */
 export function sprintln(args: readonly unknown[]): string {
-  return args.map(formatValue).join(' ') + '\n';
+  return `${args.map(formatValue).join(' ')}\n`;
 }
 
 function parseNumber(format: string, i: number): [number | undefined, number] {
@@ -240,12 +267,24 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     goodArgNum = true;
     flags: while (i < format.length) {
       switch (format[i]) {
-        case '-': spec.minus = true; spec.zero = false; break;
-        case '+': spec.plus = true; break;
-        case '#': spec.sharp = true; break;
-        case ' ': spec.space = true; break;
-        case '0': spec.zero = !spec.minus; break;
-        default: break flags;
+        case '-':
+          spec.minus = true;
+          spec.zero = false;
+          break;
+        case '+':
+          spec.plus = true;
+          break;
+        case '#':
+          spec.sharp = true;
+          break;
+        case ' ':
+          spec.space = true;
+          break;
+        case '0':
+          spec.zero = !spec.minus;
+          break;
+        default:
+          break flags;
       }
       i++;
     }
@@ -310,9 +349,13 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     out += printValue(arg, verb, spec, 0);
   }
   if (!reordered && argNum < args.length) {
-    out += '%!(EXTRA ' + args.slice(argNum)
-      .map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a)}`))
-      .join(', ') + ')';
+    out +=
+      '%!(EXTRA ' +
+      args
+        .slice(argNum)
+        .map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a)}`))
+        .join(', ') +
+      ')';
   }
   return out;
 }

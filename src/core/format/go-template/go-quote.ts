@@ -18,20 +18,27 @@ function hex(n: number, width: number): string {
 
 function escapeRune(cp: number, quote: string, asciiOnly: boolean): string {
   const ch = String.fromCodePoint(cp);
-  if (ch === quote || ch === '\\') return '\\' + ch;
+  if (ch === quote || ch === '\\') return `\\${ch}`;
   if (asciiOnly ? cp < 0x80 && isGoPrint(cp) : isGoPrint(cp)) return ch;
   switch (cp) {
-    case 0x07: return '\\a';
-    case 0x08: return '\\b';
-    case 0x0c: return '\\f';
-    case 0x0a: return '\\n';
-    case 0x0d: return '\\r';
-    case 0x09: return '\\t';
-    case 0x0b: return '\\v';
+    case 0x07:
+      return '\\a';
+    case 0x08:
+      return '\\b';
+    case 0x0c:
+      return '\\f';
+    case 0x0a:
+      return '\\n';
+    case 0x0d:
+      return '\\r';
+    case 0x09:
+      return '\\t';
+    case 0x0b:
+      return '\\v';
   }
-  if (cp < 0x20 || cp === 0x7f) return '\\x' + hex(cp, 2);
-  if (cp < 0x10000) return '\\u' + hex(cp, 4);
-  return '\\U' + hex(cp, 8);
+  if (cp < 0x20 || cp === 0x7f) return `\\x${hex(cp, 2)}`;
+  if (cp < 0x10000) return `\\u${hex(cp, 4)}`;
+  return `\\U${hex(cp, 8)}`;
 }
 
 /** A lone UTF-16 surrogate cannot come from Go text; it stands for the replacement rune. */
@@ -46,18 +53,30 @@ function codePoints(s: string): number[] {
 
 /** strconv.Quote: `"` + escaped text + `"`, printable Unicode kept as is. */
 export function goQuote(s: string): string {
-  return '"' + codePoints(s).map((cp) => escapeRune(cp, '"', false)).join('') + '"';
+  return (
+    '"' +
+    codePoints(s)
+      .map((cp) => escapeRune(cp, '"', false))
+      .join('') +
+    '"'
+  );
 }
 
 /** strconv.QuoteToASCII, used by `%+q`. */
 export function goQuoteToASCII(s: string): string {
-  return '"' + codePoints(s).map((cp) => escapeRune(cp, '"', true)).join('') + '"';
+  return (
+    '"' +
+    codePoints(s)
+      .map((cp) => escapeRune(cp, '"', true))
+      .join('') +
+    '"'
+  );
 }
 
 /** strconv.QuoteRune, used by `%q` on integers. */
 export function goQuoteRune(cp: number): string {
   const valid = cp >= 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
-  return "'" + escapeRune(valid ? cp : 0xfffd, "'", false) + "'";
+  return `'${escapeRune(valid ? cp : 0xfffd, "'", false)}'`;
 }
 
 /** strconv.CanBackquote, for `%#q`. */
@@ -72,7 +91,7 @@ export function canBackquote(s: string): boolean {
 
 /** `%#U` of fmt: `U+0021 '!'`, the quoted character only when printable. */
 export function goRuneName(cp: number): string {
-  const base = 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
+  const base = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   return isGoPrint(cp) ? `${base} '${String.fromCodePoint(cp)}'` : base;
 }
 
@@ -84,7 +103,14 @@ export class UnquoteError extends Error {
 }
 
 const SIMPLE_ESCAPES: Record<string, number> = {
-  a: 0x07, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b, '\\': 0x5c,
+  a: 0x07,
+  b: 0x08,
+  f: 0x0c,
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
+  v: 0x0b,
+  '\\': 0x5c,
 };
 
 function pushRune(bytes: number[], cp: number): void {

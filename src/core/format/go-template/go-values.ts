@@ -11,9 +11,7 @@
  * - functions: methods, called when reached through a field (`{{.Label "x"}}`).
  */
 
-export type GoKind =
-  | 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'string'
-  | 'slice' | 'map' | 'struct' | 'func' | 'time';
+export type GoKind = 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'struct' | 'func' | 'time';
 
 const structTypes = new WeakMap<object, string>();
 
@@ -56,12 +54,17 @@ export function kindOf(v: unknown): GoKind {
   if (v === undefined) return 'invalid';
   if (v === null) return 'nil';
   switch (typeof v) {
-    case 'boolean': return 'bool';
-    case 'string': return 'string';
-    case 'bigint': return 'int';
+    case 'boolean':
+      return 'bool';
+    case 'string':
+      return 'string';
+    case 'bigint':
+      return 'int';
     // beyond 2^53 a JavaScript number is no longer an exact integer: treat it as the float it is
-    case 'number': return Number.isSafeInteger(v) ? 'int' : 'float';
-    case 'function': return 'func';
+    case 'number':
+      return Number.isSafeInteger(v) ? 'int' : 'float';
+    case 'function':
+      return 'func';
     case 'object':
       if (Array.isArray(v)) return 'slice';
       if (v instanceof Date) return 'time';
@@ -75,17 +78,28 @@ export function kindOf(v: unknown): GoKind {
 /** The Go type name used in error messages (`can't evaluate field X in type string`). */
 export function goTypeName(v: unknown): string {
   switch (kindOf(v)) {
-    case 'invalid': return '<nil>';
-    case 'nil': return 'interface {}';
-    case 'bool': return 'bool';
-    case 'int': return 'int';
-    case 'float': return 'float64';
-    case 'string': return 'string';
-    case 'slice': return '[]interface {}';
-    case 'map': return 'map[string]interface {}';
-    case 'struct': return structTypes.get(v as object) as string;
-    case 'func': return 'func(...interface {}) interface {}';
-    case 'time': return 'time.Time';
+    case 'invalid':
+      return '<nil>';
+    case 'nil':
+      return 'interface {}';
+    case 'bool':
+      return 'bool';
+    case 'int':
+      return 'int';
+    case 'float':
+      return 'float64';
+    case 'string':
+      return 'string';
+    case 'slice':
+      return '[]interface {}';
+    case 'map':
+      return 'map[string]interface {}';
+    case 'struct':
+      return structTypes.get(v as object) as string;
+    case 'func':
+      return 'func(...interface {}) interface {}';
+    case 'time':
+      return 'time.Time';
   }
 }
 
@@ -131,10 +145,14 @@ export function structFields(v: object): Array<[string, unknown]> {
 /** The length Go's len() reports: bytes for strings, elements for slices and maps. */
 export function goLength(v: unknown): number | undefined {
   switch (kindOf(v)) {
-    case 'string': return Buffer.byteLength(v as string, 'utf8');
-    case 'slice': return (v as unknown[]).length;
-    case 'map': return mapEntries(v as object).length;
-    default: return undefined;
+    case 'string':
+      return Buffer.byteLength(v as string, 'utf8');
+    case 'slice':
+      return (v as unknown[]).length;
+    case 'map':
+      return mapEntries(v as object).length;
+    default:
+      return undefined;
   }
 }
 
@@ -144,7 +162,8 @@ export function isTrue(v: unknown): boolean {
     case 'invalid':
     case 'nil':
       return false;
-    case 'bool': return v as boolean;
+    case 'bool':
+      return v as boolean;
     case 'int':
     case 'float':
       return typeof v === 'bigint' ? v !== 0n : v !== 0;
@@ -161,10 +180,10 @@ export function isTrue(v: unknown): boolean {
 export function mapGet(m: object, key: unknown): unknown {
   if (m instanceof Map) return m.get(key);
   if (typeof key !== 'string') return undefined;
-  return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] : undefined;
+  return Object.hasOwn(m, key) ? (m as Record<string, unknown>)[key] : undefined;
 }
 
 export function mapHas(m: object, key: unknown): boolean {
   if (m instanceof Map) return m.has(key);
-  return typeof key === 'string' && Object.prototype.hasOwnProperty.call(m, key);
+  return typeof key === 'string' && Object.hasOwn(m, key);
 }

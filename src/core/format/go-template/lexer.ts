@@ -72,7 +72,7 @@ export function itemString(item: Item): string {
   if (item.typ === ItemType.Error) return item.val;
   if (item.typ > ItemType.Keyword) return `<${item.val}>`;
   const runes = Array.from(item.val);
-  if (runes.length > 10) return goQuote(runes.slice(0, 10).join('')) + '...';
+  if (runes.length > 10) return `${goQuote(runes.slice(0, 10).join(''))}...`;
   return goQuote(item.val);
 }
 
@@ -200,7 +200,13 @@ class Lexer {
     const r = this.peek();
     if (isSpace(r)) return true;
     switch (r) {
-      case EOF: case 0x2e: case 0x2c: case 0x7c: case 0x3a: case 0x29: case 0x28:
+      case EOF:
+      case 0x2e:
+      case 0x2c:
+      case 0x7c:
+      case 0x3a:
+      case 0x29:
+      case 0x28:
         return true;
     }
     return this.input.startsWith(RIGHT_DELIM, this.pos);
@@ -327,10 +333,14 @@ function lexInsideAction(l: Lexer): StateFn {
     case 0x7c: // |
       l.emit(ItemType.Pipe);
       return lexInsideAction;
-    case 0x22: return lexQuote;
-    case 0x60: return lexRawQuote;
-    case 0x24: return lexVariable;
-    case 0x27: return lexChar;
+    case 0x22:
+      return lexQuote;
+    case 0x60:
+      return lexRawQuote;
+    case 0x24:
+      return lexVariable;
+    case 0x27:
+      return lexChar;
     case 0x28:
       l.emit(ItemType.LeftParen);
       l.parenDepth++;

@@ -4,9 +4,7 @@
  */
 import { goQuote, goUnquote } from './go-quote.js';
 import { ItemType, itemString, lex, type Item } from './lexer.js';
-import type {
-  ArgNode, BranchNode, CommandNode, ListNode, Node, NumberValue, PipeNode, VariableNode,
-} from './nodes.js';
+import type { ArgNode, BranchNode, CommandNode, ListNode, Node, NumberValue, PipeNode, VariableNode } from './nodes.js';
 
 /** A parse error; `message` is Go's complete text. */
 export class TemplateParseError extends Error {}
@@ -37,10 +35,23 @@ function parseGoInteger(text: string): bigint | undefined {
   }
   let base = 10;
   let prefixed = false;
-  if (/^0[xX]/.test(s)) { base = 16; s = s.slice(2); prefixed = true; }
-  else if (/^0[oO]/.test(s)) { base = 8; s = s.slice(2); prefixed = true; }
-  else if (/^0[bB]/.test(s)) { base = 2; s = s.slice(2); prefixed = true; }
-  else if (/^0./.test(s)) { base = 8; s = s.slice(1); prefixed = true; }
+  if (/^0[xX]/.test(s)) {
+    base = 16;
+    s = s.slice(2);
+    prefixed = true;
+  } else if (/^0[oO]/.test(s)) {
+    base = 8;
+    s = s.slice(2);
+    prefixed = true;
+  } else if (/^0[bB]/.test(s)) {
+    base = 2;
+    s = s.slice(2);
+    prefixed = true;
+  } else if (/^0./.test(s)) {
+    base = 8;
+    s = s.slice(1);
+    prefixed = true;
+  }
   if (s.includes('_')) {
     // underscores only between digits, or right after a base prefix (strconv's underscoreOK)
     const ok = prefixed ? /^_?[^_]+(_[^_]+)*$/.test(s) : /^[^_]+(_[^_]+)*$/.test(s);
@@ -297,15 +308,24 @@ class Parser {
   private action(): Node {
     const token = this.nextNonSpace();
     switch (token.typ) {
-      case ItemType.Block: return this.blockControl();
-      case ItemType.Break: return this.breakControl(token, 'break');
-      case ItemType.Continue: return this.breakControl(token, 'continue');
-      case ItemType.Else: return this.elseControl();
-      case ItemType.End: return { type: 'end', pos: this.expect(ItemType.RightDelim, 'end').pos };
-      case ItemType.If: return this.branch('if');
-      case ItemType.Range: return this.branch('range');
-      case ItemType.Template: return this.templateControl();
-      case ItemType.With: return this.branch('with');
+      case ItemType.Block:
+        return this.blockControl();
+      case ItemType.Break:
+        return this.breakControl(token, 'break');
+      case ItemType.Continue:
+        return this.breakControl(token, 'continue');
+      case ItemType.Else:
+        return this.elseControl();
+      case ItemType.End:
+        return { type: 'end', pos: this.expect(ItemType.RightDelim, 'end').pos };
+      case ItemType.If:
+        return this.branch('if');
+      case ItemType.Range:
+        return this.branch('range');
+      case ItemType.Template:
+        return this.templateControl();
+      case ItemType.With:
+        return this.branch('with');
     }
     this.backup();
     const first = this.peek();
@@ -359,9 +379,18 @@ class Parser {
         return pipe;
       }
       switch (t.typ) {
-        case ItemType.Bool: case ItemType.CharConstant: case ItemType.Complex: case ItemType.Dot:
-        case ItemType.Field: case ItemType.Identifier: case ItemType.Number: case ItemType.Nil:
-        case ItemType.RawString: case ItemType.String: case ItemType.Variable: case ItemType.LeftParen:
+        case ItemType.Bool:
+        case ItemType.CharConstant:
+        case ItemType.Complex:
+        case ItemType.Dot:
+        case ItemType.Field:
+        case ItemType.Identifier:
+        case ItemType.Number:
+        case ItemType.Nil:
+        case ItemType.RawString:
+        case ItemType.String:
+        case ItemType.Variable:
+        case ItemType.LeftParen:
           this.backup();
           pipe.cmds.push(this.command());
           break;
@@ -475,7 +504,11 @@ class Parser {
         return { type: 'field', pos, ident: [...node.ident, ...fields] };
       case 'variable':
         return { type: 'variable', pos, ident: [...node.ident, ...fields] };
-      case 'bool': case 'string': case 'number': case 'nil': case 'dot':
+      case 'bool':
+      case 'string':
+      case 'number':
+      case 'nil':
+      case 'dot':
         this.errorf(`unexpected . after term ${goQuote(nodeLabel(node))}`);
       default:
         return { type: 'chain', pos, node, field: fields };
@@ -488,11 +521,16 @@ class Parser {
       case ItemType.Identifier:
         if (!this.options.functions.has(token.val)) this.errorf(`function ${goQuote(token.val)} not defined`);
         return { type: 'identifier', pos: token.pos, ident: token.val };
-      case ItemType.Dot: return { type: 'dot', pos: token.pos };
-      case ItemType.Nil: return { type: 'nil', pos: token.pos };
-      case ItemType.Variable: return this.useVar(token.pos, token.val);
-      case ItemType.Field: return { type: 'field', pos: token.pos, ident: token.val.slice(1).split('.') };
-      case ItemType.Bool: return { type: 'bool', pos: token.pos, value: token.val === 'true' };
+      case ItemType.Dot:
+        return { type: 'dot', pos: token.pos };
+      case ItemType.Nil:
+        return { type: 'nil', pos: token.pos };
+      case ItemType.Variable:
+        return this.useVar(token.pos, token.val);
+      case ItemType.Field:
+        return { type: 'field', pos: token.pos, ident: token.val.slice(1).split('.') };
+      case ItemType.Bool:
+        return { type: 'bool', pos: token.pos, value: token.val === 'true' };
       case ItemType.CharConstant:
       case ItemType.Complex:
       case ItemType.Number: {
@@ -523,23 +561,35 @@ function variableNode(pos: number, ident: string): VariableNode {
 
 function nodeLabel(n: Node): string {
   switch (n.type) {
-    case 'end': return '{{end}}';
-    case 'else': return '{{else}}';
-    case 'bool': return n.value ? 'true' : 'false';
-    case 'string': return n.quoted;
-    case 'number': return n.text;
-    case 'nil': return 'nil';
-    case 'dot': return '.';
-    default: return n.type;
+    case 'end':
+      return '{{end}}';
+    case 'else':
+      return '{{else}}';
+    case 'bool':
+      return n.value ? 'true' : 'false';
+    case 'string':
+      return n.quoted;
+    case 'number':
+      return n.text;
+    case 'nil':
+      return 'nil';
+    case 'dot':
+      return '.';
+    default:
+      return n.type;
   }
 }
 
 function isEmptyTree(n: Node): boolean {
   switch (n.type) {
-    case 'comment': return true;
-    case 'list': return n.nodes.every(isEmptyTree);
-    case 'text': return n.text.trim() === '';
-    default: return false;
+    case 'comment':
+      return true;
+    case 'list':
+      return n.nodes.every(isEmptyTree);
+    case 'text':
+      return n.text.trim() === '';
+    default:
+      return false;
   }
 }
 

@@ -62,10 +62,7 @@ describe('renderTemplate', () => {
   });
 
   it('ranges over a map with key and value variables in key order', () => {
-    assert.equal(
-      renderTemplate('{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}', inspect),
-      'a.b=c;com.x=yes;maintainer=me <me@x.org>;',
-    );
+    assert.equal(renderTemplate('{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}', inspect), 'a.b=c;com.x=yes;maintainer=me <me@x.org>;');
   });
 
   it('indexes maps by keys that are not identifiers', () => {
@@ -76,7 +73,10 @@ describe('renderTemplate', () => {
 
   it('chooses the branch of if / else if / else', () => {
     const t = compileTemplate('{{if eq .N 1}}one{{else if eq .N 2}}two{{else}}many{{end}}');
-    assert.deepEqual([1, 2, 3].map((N) => t({ N })), ['one', 'two', 'many']);
+    assert.deepEqual(
+      [1, 2, 3].map((N) => t({ N })),
+      ['one', 'two', 'many'],
+    );
   });
 
   it('moves dot with with, and takes else when the value is empty', () => {
@@ -130,12 +130,26 @@ describe('renderTemplate', () => {
   });
 
   it('calls functions found on the data as methods, with arguments', () => {
-    const row = { Labels: { a: '1' }, Label(name: string) { return this.Labels[name as 'a'] ?? ''; } };
+    const row = {
+      Labels: { a: '1' },
+      Label(name: string) {
+        return this.Labels[name as 'a'] ?? '';
+      },
+    };
     assert.equal(renderTemplate('{{.Label "a"}}|{{.Label "b"}}', row), '1|');
   });
 
   it('treats Map instances as Go maps', () => {
-    assert.equal(renderTemplate('{{.}} {{index . "b"}} {{json .}}', new Map([['b', 2], ['a', 1]])), 'map[a:1 b:2] 2 {"a":1,"b":2}');
+    assert.equal(
+      renderTemplate(
+        '{{.}} {{index . "b"}} {{json .}}',
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+      ),
+      'map[a:1 b:2] 2 {"a":1,"b":2}',
+    );
   });
 
   it('prints a Date as time.Time prints in UTC', () => {
@@ -152,7 +166,13 @@ describe('renderTemplate', () => {
 describe('compileTemplate', () => {
   it('parses once and renders many rows', () => {
     const row = compileTemplate('{{.ID}}:{{.Name}}');
-    assert.deepEqual([{ ID: 1, Name: 'a' }, { ID: 2, Name: 'b' }].map(row), ['1:a', '2:b']);
+    assert.deepEqual(
+      [
+        { ID: 1, Name: 'a' },
+        { ID: 2, Name: 'b' },
+      ].map(row),
+      ['1:a', '2:b'],
+    );
   });
 
   it('fails at compile time on a parse error', () => {
@@ -175,10 +195,7 @@ describe('template errors', () => {
       errorOf(() => renderTemplate('{{.Name.Foo}}', inspect)).message,
       'template: :1:7: executing "" at <.Name.Foo>: can\'t evaluate field Foo in type interface {}',
     );
-    assert.equal(
-      errorOf(() => renderTemplate('{{.Foo}}', 'text')).message,
-      'template: :1:2: executing "" at <.Foo>: can\'t evaluate field Foo in type string',
-    );
+    assert.equal(errorOf(() => renderTemplate('{{.Foo}}', 'text')).message, 'template: :1:2: executing "" at <.Foo>: can\'t evaluate field Foo in type string');
   });
 
   it('fails on a missing key when missingkey=error, as docker inspect does on its raw fallback', () => {
@@ -219,7 +236,7 @@ describe('template errors', () => {
   });
 
   it('turns pathological nesting into an error instead of a crash', () => {
-    const deep = '{{' + '('.repeat(20000) + '1' + ')'.repeat(20000) + '}}';
+    const deep = `{{${'('.repeat(20000)}1${')'.repeat(20000)}}}`;
     assert.equal(errorOf(() => renderTemplate(deep, null)).kind, 'InvalidArgument');
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
@@ -236,8 +253,6 @@ describe('template errors', () => {
 
 describe('GoTemplate.fieldNames', () => {
   it('lists the top-level fields a template reads', () => {
-    assert.deepEqual(parseGoTemplate('{{.ID}}\t{{.Config.Image}}{{range .Mounts}}{{.Source}}{{end}}').fieldNames(), [
-      'ID', 'Config', 'Mounts', 'Source',
-    ]);
+    assert.deepEqual(parseGoTemplate('{{.ID}}\t{{.Config.Image}}{{range .Mounts}}{{.Source}}{{end}}').fieldNames(), ['ID', 'Config', 'Mounts', 'Source']);
   });
 });

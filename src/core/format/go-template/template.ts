@@ -89,13 +89,16 @@ export class GoTemplate {
 
   /** Renders `data`, keeping what was written before an error, as Go's Execute does. */
   execute(data: unknown, overrides: ExecuteOverrides = {}): TemplateResult {
-    const { output, error } = executeTemplate({
-      name: '',
-      text: this.source,
-      trees: this.trees,
-      functions: { ...this.functions, ...overrides.functions },
-      missingKey: overrides.missingKey ?? this.missingKey,
-    }, data);
+    const { output, error } = executeTemplate(
+      {
+        name: '',
+        text: this.source,
+        trees: this.trees,
+        functions: { ...this.functions, ...overrides.functions },
+        missingKey: overrides.missingKey ?? this.missingKey,
+      },
+      data,
+    );
     return error ? { output, error: new BerthError('InvalidArgument', error.message) } : { output };
   }
 

@@ -12,7 +12,13 @@ test('devices() denies all devices but the standard ones by default', () => {
   assert.deepEqual(rules[0], { allow: false, access: 'rwm' });
   const allowed = rules.filter((r) => r.allow && r.access === 'rwm').map((r) => `${r.type} ${r.major}:${r.minor ?? '*'}`);
   assert.deepEqual(allowed, ['c 1:3', 'c 1:5', 'c 1:7', 'c 1:8', 'c 1:9', 'c 5:0', 'c 5:1', 'c 5:2', 'c 136:*', 'c 10:200']);
-  assert.deepEqual(rules.filter((r) => r.access === 'm'), [{ allow: true, type: 'c', access: 'm' }, { allow: true, type: 'b', access: 'm' }]);
+  assert.deepEqual(
+    rules.filter((r) => r.access === 'm'),
+    [
+      { allow: true, type: 'c', access: 'm' },
+      { allow: true, type: 'b', access: 'm' },
+    ],
+  );
 });
 
 test('devices() adds a --device node with its numbers and the asked permissions', () => {
@@ -31,6 +37,9 @@ test('devices() refuses a --device that is missing or not a device', () => {
 
 test('devices() gives a privileged container every host device and no restriction', () => {
   const { devices: list, rules } = devices(spec({ privileged: true }), fakeHost());
-  assert.deepEqual(list.map((d) => d.path), ['/dev/fuse', '/dev/sda', '/dev/null']);
+  assert.deepEqual(
+    list.map((d) => d.path),
+    ['/dev/fuse', '/dev/sda', '/dev/null'],
+  );
   assert.deepEqual(rules, [{ allow: true, access: 'rwm' }]);
 });

@@ -51,7 +51,13 @@ export function devices(spec: ContainerSpec, host: HostFacts): { devices: SpecLi
     rules.push({ allow: true, type: info.type, major: info.major, minor: info.minor, access: d.permissions });
   }
   for (const r of spec.deviceCgroupRules ?? []) {
-    rules.push({ allow: true, type: r.type, ...(r.major !== null ? { major: r.major } : {}), ...(r.minor !== null ? { minor: r.minor } : {}), access: r.access });
+    rules.push({
+      allow: true,
+      type: r.type,
+      ...(r.major !== null ? { major: r.major } : {}),
+      ...(r.minor !== null ? { minor: r.minor } : {}),
+      access: r.access,
+    });
   }
   return { devices: list, rules };
 }

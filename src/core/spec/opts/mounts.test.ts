@@ -6,22 +6,37 @@ import { mounts } from './mounts.js';
 const spec = (over: Partial<ContainerSpec> = {}): ContainerSpec => ({ ...emptyContainerSpec('i', 'x'), ...over });
 const dests = (ms: Array<{ destination: string }>): string[] => ms.map((m) => m.destination);
 
-test('mounts() gives the standard file systems with runc\'s options', () => {
+test("mounts() gives the standard file systems with runc's options", () => {
   const ms = mounts({ spec: spec(), image: {} });
   assert.deepEqual(dests(ms), ['/proc', '/dev', '/sys', '/dev/pts', '/dev/mqueue', '/dev/shm', '/sys/fs/cgroup']);
   const by = Object.fromEntries(ms.map((m) => [m.destination, m]));
   assert.deepEqual(by['/dev'], { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] });
   assert.deepEqual(by['/dev/pts']?.options, ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5']);
-  assert.deepEqual(by['/dev/shm'], { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864'] });
+  assert.deepEqual(by['/dev/shm'], {
+    destination: '/dev/shm',
+    type: 'tmpfs',
+    source: 'shm',
+    options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864'],
+  });
   assert.deepEqual(by['/sys']?.options, ['nosuid', 'noexec', 'nodev', 'ro']);
   assert.deepEqual(by['/sys/fs/cgroup'], { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'ro'] });
 });
 
 test('mounts() sizes /dev/shm from --shm-size, binds it for a shared IPC and drops it for --ipc none', () => {
-  assert.ok(mounts({ spec: spec({ shmSize: 1024 }), image: {} }).find((m) => m.destination === '/dev/shm')?.options?.includes('size=1024'));
-  assert.deepEqual(mounts({ spec: spec({ ipcMode: 'host' }), image: {}, shmPath: '/dev/shm' }).find((m) => m.destination === '/dev/shm'), {
-    destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'rprivate'],
-  });
+  assert.ok(
+    mounts({ spec: spec({ shmSize: 1024 }), image: {} })
+      .find((m) => m.destination === '/dev/shm')
+      ?.options?.includes('size=1024'),
+  );
+  assert.deepEqual(
+    mounts({ spec: spec({ ipcMode: 'host' }), image: {}, shmPath: '/dev/shm' }).find((m) => m.destination === '/dev/shm'),
+    {
+      destination: '/dev/shm',
+      type: 'bind',
+      source: '/dev/shm',
+      options: ['rbind', 'rprivate'],
+    },
+  );
   assert.ok(!dests(mounts({ spec: spec({ ipcMode: 'none' }), image: {} })).includes('/dev/shm'));
 });
 
@@ -97,17 +112,25 @@ test('mounts() orders parents before children', () => {
 
 test('mounts() binds the init read-only on /dev/init with --init', () => {
   const ms = mounts({ spec: spec({ init: true }), image: {}, initPath: '/usr/libexec/berth/init' });
-  assert.deepEqual(ms.find((m) => m.destination === '/dev/init'), {
-    destination: '/dev/init', type: 'bind', source: '/usr/libexec/berth/init', options: ['bind', 'ro', 'nosuid', 'nodev'],
-  });
+  assert.deepEqual(
+    ms.find((m) => m.destination === '/dev/init'),
+    {
+      destination: '/dev/init',
+      type: 'bind',
+      source: '/usr/libexec/berth/init',
+      options: ['bind', 'ro', 'nosuid', 'nodev'],
+    },
+  );
   assert.ok(dests(ms).indexOf('/dev') < dests(ms).indexOf('/dev/init'));
 });
 
 test('mounts() fails clearly without an init binary or a volume directory', () => {
   assert.throws(() => mounts({ spec: spec({ init: true }), image: {} }), {
-    kind: 'FailedPrecondition', message: '--init needs an init binary, and none is configured',
+    kind: 'FailedPrecondition',
+    message: '--init needs an init binary, and none is configured',
   });
   assert.throws(() => mounts({ spec: spec({ mounts: [{ type: 'volume', source: '', target: '/x', readOnly: false, options: [] }] }), image: {} }), {
-    kind: 'Internal', message: 'no host directory for the volume mounted at "/x"',
+    kind: 'Internal',
+    message: 'no host directory for the volume mounted at "/x"',
   });
 });

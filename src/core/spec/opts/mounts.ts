@@ -96,5 +96,8 @@ export function mounts(input: MountInputs): SpecMount[] {
     etc.push({ destination: INIT_PATH, type: 'bind', source: input.initPath, options: ['bind', 'ro', 'nosuid', 'nodev'] });
   }
   const all = [...defaultMounts(spec, input.shmPath), ...etc].filter((m) => !taken.has(m.destination)).concat(user);
-  return all.map((m, i) => ({ m, i, d: depth(m.destination) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.m);
+  return all
+    .map((m, i) => ({ m, i, d: depth(m.destination) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .map((x) => x.m);
 }

@@ -26,7 +26,10 @@ test('namespaces() joins namespaces it is given paths for', () => {
     network: '/run/netns/berth-1',
     pid: '/proc/42/ns/pid',
   });
-  assert.deepEqual(ns.slice(0, 2), [{ type: 'pid', path: '/proc/42/ns/pid' }, { type: 'network', path: '/run/netns/berth-1' }]);
+  assert.deepEqual(ns.slice(0, 2), [
+    { type: 'pid', path: '/proc/42/ns/pid' },
+    { type: 'network', path: '/run/netns/berth-1' },
+  ]);
 });
 
 test('namespaces() refuses a container: mode without the namespace path', () => {

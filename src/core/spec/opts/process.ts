@@ -13,7 +13,7 @@ export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
  */
 export function processArgs(spec: ContainerSpec, image: ImageRuntimeConfig): string[] {
   const entrypoint = spec.entrypoint ?? image.Entrypoint ?? [];
-  const cmd = spec.cmd.length > 0 ? spec.cmd : spec.entrypoint !== undefined ? [] : image.Cmd ?? [];
+  const cmd = spec.cmd.length > 0 ? spec.cmd : spec.entrypoint !== undefined ? [] : (image.Cmd ?? []);
   const args = [...entrypoint, ...cmd];
   if (args.length === 0) throw new BerthError('InvalidArgument', 'no command specified');
   return spec.init ? [INIT_PATH, '--', ...args] : args;

@@ -19,7 +19,9 @@ test('resources() takes --memory-swap as memory plus swap, and -1 as unlimited',
   assert.deepEqual(resources(spec({ memory: 64 * MB, memorySwap: 64 * MB }), fakeHost(), []).memory, { limit: 64 * MB, swap: 64 * MB });
   assert.deepEqual(resources(spec({ memory: 64 * MB, memorySwap: -1 }), fakeHost(), []).memory, { limit: 64 * MB, swap: -1 });
   assert.deepEqual(resources(spec({ memory: 64 * MB, memoryReservation: 32 * MB }), fakeHost(), []).memory, {
-    limit: 64 * MB, reservation: 32 * MB, swap: 128 * MB,
+    limit: 64 * MB,
+    reservation: 32 * MB,
+    swap: 128 * MB,
   });
 });
 
@@ -32,7 +34,9 @@ test('resources() leaves swap alone with a warning where the host cannot limit i
 
 test('resources() disables the OOM killer on v1 only, warning on v2', () => {
   assert.deepEqual(resources(spec({ memory: 64 * MB, oomKillDisable: true }), fakeHost({ cgroupVersion: 1 }), []).memory, {
-    limit: 64 * MB, swap: 128 * MB, disableOOMKiller: true,
+    limit: 64 * MB,
+    swap: 128 * MB,
+    disableOOMKiller: true,
   });
   const warnings: string[] = [];
   const v2 = resources(spec({ memory: 64 * MB, oomKillDisable: true }), fakeHost({ cgroupVersion: 2 }), [], (w) => warnings.push(w));
@@ -47,7 +51,10 @@ test('resources() turns --cpus into a quota over a 100ms period', () => {
 
 test('resources() passes shares, explicit quota and period, and cpuset through', () => {
   assert.deepEqual(resources(spec({ cpuShares: 512, cpuQuota: 50000, cpuPeriod: 200000, cpusetCpus: '0-1' }), fakeHost(), []).cpu, {
-    shares: 512, quota: 50000, period: 200000, cpus: '0-1',
+    shares: 512,
+    quota: 50000,
+    period: 200000,
+    cpus: '0-1',
   });
 });
 

@@ -15,12 +15,7 @@ export const CPU_PERIOD = 100000;
  * --memory the container may swap as much again (total 2 × memory); no swap limit at all when the
  * host cannot account swap.
  */
-export function resources(
-  spec: ContainerSpec,
-  host: HostFacts,
-  deviceRules: SpecDeviceCgroup[],
-  warn: (message: string) => void = () => {},
-): SpecResources {
+export function resources(spec: ContainerSpec, host: HostFacts, deviceRules: SpecDeviceCgroup[], warn: (message: string) => void = () => {}): SpecResources {
   const r = spec.resources;
   const out: SpecResources = { devices: deviceRules };
   const memory: NonNullable<SpecResources['memory']> = {};
@@ -66,9 +61,15 @@ export function resources(
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
 
   if (r.blkioWeight) out.blockIO = { weight: r.blkioWeight };
-  if (r.blkioWeightDevice?.length) out.blockIO = { ...(out.blockIO ?? {}), weightDevice: r.blkioWeightDevice.map(({ major, minor, weight }) => ({ major, minor, weight })) };
+  if (r.blkioWeightDevice?.length)
+    out.blockIO = { ...(out.blockIO ?? {}), weightDevice: r.blkioWeightDevice.map(({ major, minor, weight }) => ({ major, minor, weight })) };
   const throttle = (kind: string) => (r.blkioThrottle ?? []).filter((t) => t.kind === kind).map(({ major, minor, rate }) => ({ major, minor, rate }));
-  for (const [kind, field] of [['readBps', 'throttleReadBpsDevice'], ['writeBps', 'throttleWriteBpsDevice'], ['readIops', 'throttleReadIOPSDevice'], ['writeIops', 'throttleWriteIOPSDevice']] as const) {
+  for (const [kind, field] of [
+    ['readBps', 'throttleReadBpsDevice'],
+    ['writeBps', 'throttleWriteBpsDevice'],
+    ['readIops', 'throttleReadIOPSDevice'],
+    ['writeIops', 'throttleWriteIOPSDevice'],
+  ] as const) {
     const list = throttle(kind);
     if (list.length) out.blockIO = { ...(out.blockIO ?? {}), [field]: list };
   }

@@ -6,7 +6,7 @@ import { RLIMIT_UNLIMITED, rlimits } from './rlimits.js';
 
 const spec = (ulimits: Array<{ name: string; soft: number; hard: number }> = []) => ({ ...emptyContainerSpec('i', 'x'), ulimits });
 
-test('rlimits() lowers the defaults to the host\'s hard limits', () => {
+test("rlimits() lowers the defaults to the host's hard limits", () => {
   assert.deepEqual(rlimits(spec(), fakeHost()), [
     { type: 'RLIMIT_NOFILE', hard: 20000, soft: 20000 },
     { type: 'RLIMIT_NPROC', hard: 96365, soft: 96365 },
@@ -22,7 +22,13 @@ test('rlimits() keeps the defaults where the host allows them', () => {
 });
 
 test('rlimits() lets --ulimit override a default within the host limit', () => {
-  const out = rlimits(spec([{ name: 'nofile', soft: 1024, hard: 2048 }, { name: 'core', soft: 0, hard: -1 }]), fakeHost());
+  const out = rlimits(
+    spec([
+      { name: 'nofile', soft: 1024, hard: 2048 },
+      { name: 'core', soft: 0, hard: -1 },
+    ]),
+    fakeHost(),
+  );
   assert.deepEqual(out, [
     { type: 'RLIMIT_NOFILE', hard: 2048, soft: 1024 },
     { type: 'RLIMIT_NPROC', hard: 96365, soft: 96365 },
@@ -30,14 +36,14 @@ test('rlimits() lets --ulimit override a default within the host limit', () => {
   ]);
 });
 
-test('rlimits() refuses a --ulimit above the host\'s hard limit and names that limit', () => {
+test("rlimits() refuses a --ulimit above the host's hard limit and names that limit", () => {
   assert.throws(() => rlimits(spec([{ name: 'nofile', soft: 1048576, hard: 1048576 }]), fakeHost()), {
     kind: 'InvalidArgument',
-    message: '--ulimit nofile: hard limit 1048576 is above this host\'s hard limit of 20000, which berth cannot raise',
+    message: "--ulimit nofile: hard limit 1048576 is above this host's hard limit of 20000, which berth cannot raise",
     hint: 'use --ulimit nofile=20000:20000 or less',
   });
   assert.throws(() => rlimits(spec([{ name: 'nproc', soft: -1, hard: -1 }]), fakeHost()), {
-    message: '--ulimit nproc: hard limit unlimited is above this host\'s hard limit of 96365, which berth cannot raise',
+    message: "--ulimit nproc: hard limit unlimited is above this host's hard limit of 96365, which berth cannot raise",
   });
 });
 

@@ -7,13 +7,13 @@ import { apparmorProfile, capabilities, processCapabilities, protectedPaths, sec
 
 const spec = (over: Partial<ContainerSpec> = {}): ContainerSpec => ({ ...emptyContainerSpec('i', 'x'), ...over });
 
-test('capabilities() gives docker\'s defaults after --cap-add and --cap-drop', () => {
+test("capabilities() gives docker's defaults after --cap-add and --cap-drop", () => {
   assert.deepEqual(capabilities(spec(), fakeHost()), [...DEFAULT_CAPABILITIES]);
   const caps = capabilities(spec({ capAdd: ['NET_ADMIN'], capDrop: ['chown'] }), fakeHost());
   assert.ok(caps.includes('CAP_NET_ADMIN') && !caps.includes('CAP_CHOWN'));
 });
 
-test('capabilities() gives a privileged container the engine\'s bounding set', () => {
+test("capabilities() gives a privileged container the engine's bounding set", () => {
   assert.deepEqual(capabilities(spec({ privileged: true }), fakeHost({ capBounding: ['CAP_CHOWN', 'CAP_SYS_ADMIN'] })), ['CAP_CHOWN', 'CAP_SYS_ADMIN']);
   assert.equal(capabilities(spec({ privileged: true }), fakeHost()).length, 41);
 });
@@ -30,11 +30,15 @@ test('capabilities() leaves out defaults the engine lacks and refuses adding one
 
 test('processCapabilities() leaves inheritable and ambient empty', () => {
   assert.deepEqual(processCapabilities(['CAP_KILL']), {
-    bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'], inheritable: [], ambient: [],
+    bounding: ['CAP_KILL'],
+    effective: ['CAP_KILL'],
+    permitted: ['CAP_KILL'],
+    inheritable: [],
+    ambient: [],
   });
 });
 
-test('seccomp() applies berth\'s profile fitted to the capabilities, and none when privileged or unconfined', () => {
+test("seccomp() applies berth's profile fitted to the capabilities, and none when privileged or unconfined", () => {
   const def = seccomp(spec(), DEFAULT_CAPABILITIES, fakeHost());
   assert.equal(def?.defaultAction, 'SCMP_ACT_ERRNO');
   assert.ok(!def?.syscalls?.some((r) => r.names.includes('mount')));
@@ -69,7 +73,8 @@ test('apparmorProfile() uses an asked profile that is loaded and refuses one tha
   assert.equal(apparmorProfile(spec({ security: { noNewPrivileges: false, apparmor: 'mine' } }), host), 'mine');
   assert.equal(apparmorProfile(spec({ security: { noNewPrivileges: false, apparmor: 'unconfined' } }), host), 'unconfined');
   assert.throws(() => apparmorProfile(spec({ security: { noNewPrivileges: false, apparmor: 'theirs' } }), host), {
-    kind: 'InvalidArgument', message: 'apparmor profile "theirs" is not loaded on this host',
+    kind: 'InvalidArgument',
+    message: 'apparmor profile "theirs" is not loaded on this host',
   });
 });
 
@@ -83,8 +88,14 @@ test('selinuxLabel() builds a label from the given parts only where SELinux is o
 test('protectedPaths() masks and write-protects /proc and /sys, skipping what the kernel lacks', () => {
   const { maskedPaths, readonlyPaths } = protectedPaths(spec(), fakeHost());
   assert.deepEqual(maskedPaths, [
-    '/proc/asound', '/proc/acpi', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/scsi',
-    '/sys/firmware', '/sys/devices/virtual/powercap',
+    '/proc/asound',
+    '/proc/acpi',
+    '/proc/keys',
+    '/proc/latency_stats',
+    '/proc/timer_list',
+    '/proc/scsi',
+    '/sys/firmware',
+    '/sys/devices/virtual/powercap',
   ]);
   assert.deepEqual(readonlyPaths, ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']);
   assert.deepEqual(protectedPaths(spec({ privileged: true }), fakeHost()), { maskedPaths: [], readonlyPaths: [] });

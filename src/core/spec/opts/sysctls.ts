@@ -3,8 +3,14 @@ import type { ContainerSpec } from '../container-spec.js';
 
 // The sysctls that live in the IPC namespace (all others under kernel.* are global).
 const IPC_SYSCTLS = new Set([
-  'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax',
-  'kernel.shmmni', 'kernel.shm_rmid_forced',
+  'kernel.msgmax',
+  'kernel.msgmnb',
+  'kernel.msgmni',
+  'kernel.sem',
+  'kernel.shmall',
+  'kernel.shmmax',
+  'kernel.shmmni',
+  'kernel.shm_rmid_forced',
 ]);
 
 function refuse(key: string, why: string): BerthError {
@@ -18,15 +24,15 @@ function refuse(key: string, why: string): BerthError {
 export function validateSysctls(spec: ContainerSpec): void {
   for (const key of Object.keys(spec.sysctls)) {
     if (IPC_SYSCTLS.has(key) || key.startsWith('fs.mqueue.')) {
-      if (spec.ipcMode === 'host') throw refuse(key, 'with --ipc host: it would change the host\'s value');
+      if (spec.ipcMode === 'host') throw refuse(key, "with --ipc host: it would change the host's value");
     } else if (key.startsWith('net.')) {
-      if (spec.network === 'host') throw refuse(key, 'with --network host: it would change the host\'s value');
+      if (spec.network === 'host') throw refuse(key, "with --network host: it would change the host's value");
     } else if (key === 'kernel.domainname') {
-      if (spec.utsMode === 'host') throw refuse(key, 'with --uts host: it would change the host\'s value');
+      if (spec.utsMode === 'host') throw refuse(key, "with --uts host: it would change the host's value");
     } else if (key === 'kernel.hostname') {
       throw new BerthError('InvalidArgument', `sysctl "${key}" is not allowed: use --hostname`);
     } else {
-      throw refuse(key, 'in a container: the kernel does not namespace it, so it would change the host\'s value');
+      throw refuse(key, "in a container: the kernel does not namespace it, so it would change the host's value");
     }
   }
 }

@@ -19,8 +19,6 @@ export function containerTarget(target: string, whole: string): string {
 
 export function checkVolumeName(name: string): void {
   if (!VOLUME_NAME.test(name)) {
-    throw invalidArgument(
-      `invalid volume name "${name}": only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed; to mount a host directory, use an absolute path`,
-    );
+    throw invalidArgument(`invalid volume name "${name}": only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed; to mount a host directory, use an absolute path`);
   }
 }

@@ -4,13 +4,21 @@ import { parseMount } from './mount.js';
 
 test('parseMount() reads a read-only bind mount with long keys', () => {
   assert.deepEqual(parseMount('type=bind,source=/srv,target=/data,readonly'), {
-    type: 'bind', source: '/srv', target: '/data', readOnly: true, options: [],
+    type: 'bind',
+    source: '/srv',
+    target: '/data',
+    readOnly: true,
+    options: [],
   });
 });
 
 test('parseMount() accepts the short key names and boolean values', () => {
   assert.deepEqual(parseMount('type=bind,src=/srv,dst=/data,ro=false,bind-propagation=rslave,bind-nonrecursive'), {
-    type: 'bind', source: '/srv', target: '/data', readOnly: false, options: ['rslave', 'nonrecursive'],
+    type: 'bind',
+    source: '/srv',
+    target: '/data',
+    readOnly: false,
+    options: ['rslave', 'nonrecursive'],
   });
   assert.equal(parseMount('type=bind,src=/a,destination=/b,ro=1').readOnly, true);
 });
@@ -18,13 +26,21 @@ test('parseMount() accepts the short key names and boolean values', () => {
 test('parseMount() defaults to a volume and allows anonymous ones', () => {
   assert.deepEqual(parseMount('target=/cache'), { type: 'volume', source: '', target: '/cache', readOnly: false, options: [] });
   assert.deepEqual(parseMount('type=volume,src=db,target=/var/lib/db,volume-nocopy,volume-driver=local'), {
-    type: 'volume', source: 'db', target: '/var/lib/db', readOnly: false, options: ['nocopy'],
+    type: 'volume',
+    source: 'db',
+    target: '/var/lib/db',
+    readOnly: false,
+    options: ['nocopy'],
   });
 });
 
 test('parseMount() turns tmpfs size and mode into mount options', () => {
   assert.deepEqual(parseMount('type=tmpfs,target=/run,tmpfs-size=64m,tmpfs-mode=1777'), {
-    type: 'tmpfs', source: '', target: '/run', readOnly: false, options: ['size=67108864', 'mode=1777'],
+    type: 'tmpfs',
+    source: '',
+    target: '/run',
+    readOnly: false,
+    options: ['size=67108864', 'mode=1777'],
   });
 });
 

@@ -4,10 +4,18 @@ import { parseTmpfs } from './tmpfs.js';
 
 test('parseTmpfs() keeps mount options verbatim except ro and rw', () => {
   assert.deepEqual(parseTmpfs('/run:rw,size=64m,mode=1777'), {
-    type: 'tmpfs', source: '', target: '/run', readOnly: false, options: ['size=64m', 'mode=1777'],
+    type: 'tmpfs',
+    source: '',
+    target: '/run',
+    readOnly: false,
+    options: ['size=64m', 'mode=1777'],
   });
   assert.deepEqual(parseTmpfs('/cache:ro,exec,uid=1000,size=50%'), {
-    type: 'tmpfs', source: '', target: '/cache', readOnly: true, options: ['exec', 'uid=1000', 'size=50%'],
+    type: 'tmpfs',
+    source: '',
+    target: '/cache',
+    readOnly: true,
+    options: ['exec', 'uid=1000', 'size=50%'],
   });
 });
 

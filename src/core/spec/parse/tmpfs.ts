@@ -6,9 +6,29 @@ import { containerTarget } from './mount-path.js';
 // mount(8) flags that make sense on a tmpfs; anything else is a typo worth reporting now rather
 // than as an obscure runc error at start.
 const FLAGS = new Set([
-  'rw', 'ro', 'exec', 'noexec', 'suid', 'nosuid', 'dev', 'nodev', 'sync', 'async', 'dirsync',
-  'atime', 'noatime', 'diratime', 'nodiratime', 'relatime', 'norelatime', 'strictatime', 'nostrictatime',
-  'mand', 'nomand', 'tmpcopyup', 'notmpcopyup',
+  'rw',
+  'ro',
+  'exec',
+  'noexec',
+  'suid',
+  'nosuid',
+  'dev',
+  'nodev',
+  'sync',
+  'async',
+  'dirsync',
+  'atime',
+  'noatime',
+  'diratime',
+  'nodiratime',
+  'relatime',
+  'norelatime',
+  'strictatime',
+  'nostrictatime',
+  'mand',
+  'nomand',
+  'tmpcopyup',
+  'notmpcopyup',
 ]);
 
 function checkOption(opt: string, value: string): void {
@@ -20,11 +40,17 @@ function checkOption(opt: string, value: string): void {
   const key = opt.slice(0, eq);
   const v = opt.slice(eq + 1);
   const ok =
-    key === 'size' ? /^\d+%$/.test(v) || safeSize(v) :
-    key === 'mode' ? /^[0-7]{1,4}$/.test(v) :
-    key === 'uid' || key === 'gid' ? /^\d+$/.test(v) :
-    key === 'nr_inodes' || key === 'nr_blocks' ? /^\d+[kmg]?$/i.test(v) :
-    key === 'mpol' || key === 'huge' ? v !== '' : false;
+    key === 'size'
+      ? /^\d+%$/.test(v) || safeSize(v)
+      : key === 'mode'
+        ? /^[0-7]{1,4}$/.test(v)
+        : key === 'uid' || key === 'gid'
+          ? /^\d+$/.test(v)
+          : key === 'nr_inodes' || key === 'nr_blocks'
+            ? /^\d+[kmg]?$/i.test(v)
+            : key === 'mpol' || key === 'huge'
+              ? v !== ''
+              : false;
   if (!ok) throw invalidArgument(`invalid tmpfs option "${opt}" in "${value}"`);
 }
 

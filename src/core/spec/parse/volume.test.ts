@@ -8,14 +8,22 @@ test('parseVolume() makes an absolute source a bind mount', () => {
 
 test('parseVolume() resolves a source starting with a dot against cwd', () => {
   assert.deepEqual(parseVolume('./site:/usr/share/html:ro', '/home/me'), {
-    type: 'bind', source: '/home/me/site', target: '/usr/share/html', readOnly: true, options: [],
+    type: 'bind',
+    source: '/home/me/site',
+    target: '/usr/share/html',
+    readOnly: true,
+    options: [],
   });
   assert.equal(parseVolume('..:/up', '/home/me').source, '/home');
 });
 
 test('parseVolume() makes any other source a named volume', () => {
   assert.deepEqual(parseVolume('pgdata:/var/lib/postgresql:nocopy'), {
-    type: 'volume', source: 'pgdata', target: '/var/lib/postgresql', readOnly: false, options: ['nocopy'],
+    type: 'volume',
+    source: 'pgdata',
+    target: '/var/lib/postgresql',
+    readOnly: false,
+    options: ['nocopy'],
   });
 });
 
@@ -43,10 +51,7 @@ test('parseVolume() rejects bad specifications', () => {
     ['/a:relative', 'invalid mount path "relative" in "/a:relative": mount path must be absolute'],
     ['data', 'invalid mount path "data" in "data": mount path must be absolute'],
     ['/a:/', 'invalid mount specification "/a:/": destination can\'t be "/"'],
-    [
-      'my vol:/b',
-      'invalid volume name "my vol": only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed; to mount a host directory, use an absolute path',
-    ],
+    ['my vol:/b', 'invalid volume name "my vol": only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed; to mount a host directory, use an absolute path'],
   ];
   for (const [input, message] of cases) {
     assert.throws(() => parseVolume(input, '/'), { kind: 'InvalidArgument', message }, input);
