@@ -62,6 +62,21 @@ function timeIt(cmd, args, opts = {}, runs = N) {
   return median(times);
 }
 
+/** Medians of two commands run in alternation (after two warm-up rounds): a shared machine's load falls on both alike. */
+function timePair(a, b, runs = N) {
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+    const t1 = once(...first);
+    const t2 = once(...second);
+    if (i < 2) continue;
+    (first === a ? ta : tb).push(t1);
+    (second === a ? ta : tb).push(t2);
+  }
+  return [median(ta), median(tb)];
+}
+
 /** Wall time and peak RSS (KiB) of one run, through GNU time. */
 function timed(cmd, args, opts = {}) {
   const t0 = process.hrtime.bigint();
@@ -130,11 +145,16 @@ try {
     // bin/berth starts node without $NODE_EXTRA_CA_CERTS, which node parses at start when set
     const { NODE_EXTRA_CA_CERTS: _extra, ...bareEnv } = process.env;
     results.nodeBare = timeIt(process.execPath, ['-e', '0'], { env: bareEnv });
-    results.berth = timeIt(BERTH, ['run', '--rm', 'busybox', 'true'], { env });
-    results.berthNone = timeIt(BERTH, ['run', '--rm', '--network', 'none', 'busybox', 'true'], { env });
     if (hasPodman) {
-      results.podman = timeIt('podman', [...podmanRoot, 'run', '--rm', 'busybox', 'true'], { env: podmanEnv });
-      results.podmanNone = timeIt('podman', [...podmanRoot, 'run', '--rm', '--network', 'none', 'busybox', 'true'], { env: podmanEnv });
+      // berth and podman in alternation
+      [results.berth, results.podman] = timePair([BERTH, ['run', '--rm', 'busybox', 'true'], { env }], ['podman', [...podmanRoot, 'run', '--rm', 'busybox', 'true'], { env: podmanEnv }]);
+      [results.berthNone, results.podmanNone] = timePair(
+        [BERTH, ['run', '--rm', '--network', 'none', 'busybox', 'true'], { env }],
+        ['podman', [...podmanRoot, 'run', '--rm', '--network', 'none', 'busybox', 'true'], { env: podmanEnv }],
+      );
+    } else {
+      results.berth = timeIt(BERTH, ['run', '--rm', 'busybox', 'true'], { env });
+      results.berthNone = timeIt(BERTH, ['run', '--rm', '--network', 'none', 'busybox', 'true'], { env });
     }
     results.berthRssKiB = timed(BERTH, ['run', '--rm', 'busybox', 'true'], { env }).rssKiB;
   });
