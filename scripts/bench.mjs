@@ -147,7 +147,10 @@ try {
     results.nodeBare = timeIt(process.execPath, ['-e', '0'], { env: bareEnv });
     if (hasPodman) {
       // berth and podman in alternation
-      [results.berth, results.podman] = timePair([BERTH, ['run', '--rm', 'busybox', 'true'], { env }], ['podman', [...podmanRoot, 'run', '--rm', 'busybox', 'true'], { env: podmanEnv }]);
+      [results.berth, results.podman] = timePair(
+        [BERTH, ['run', '--rm', 'busybox', 'true'], { env }],
+        ['podman', [...podmanRoot, 'run', '--rm', 'busybox', 'true'], { env: podmanEnv }],
+      );
       [results.berthNone, results.podmanNone] = timePair(
         [BERTH, ['run', '--rm', '--network', 'none', 'busybox', 'true'], { env }],
         ['podman', [...podmanRoot, 'run', '--rm', '--network', 'none', 'busybox', 'true'], { env: podmanEnv }],
