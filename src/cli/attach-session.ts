@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { Engine } from '../core/engine.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
-import { waitForExit } from '../core/runtime/exit-file.js';
 import { relaySignals, PROXIED_SIGNALS } from '../core/runtime/signals.js';
 import { parseDetachKeys, DEFAULT_DETACH_KEYS } from '../core/runtime/detach-keys.js';
 import type { CliContext } from './context.js';
@@ -62,26 +61,31 @@ export async function attachToRunning(
   ref: string,
   opts: { stdin: boolean; sigProxy: boolean; detachKeys?: string | undefined },
 ): Promise<number | undefined> {
-  const { refreshContainer } = await import('../core/containers/exit.js');
+  const { waitForStop } = await import('../core/containers/exit.js');
+  const { withContainer } = await import('../core/containers/locked.js');
   const { containerPaths } = await import('../core/containers/container-paths.js');
   const { BerthError } = await import('../core/errors/berth-error.js');
-  const rec = refreshContainer(engine, engine.containers.lookup(ref));
-  if (rec.state.status !== 'running') {
-    throw new BerthError('Conflict', `you cannot attach to a stopped container, start it first`);
-  }
-  const tty = rec.spec.tty;
-  checkTty(cli.stdin, opts.stdin, tty);
-  const withStdin = opts.stdin && rec.spec.openStdin;
-  const stdinIsTty = tty && withStdin && cli.stdin.isTTY === true;
-  const bundle = containerPaths(engine.paths, rec.id).bundle;
-  const session = await attach({
-    socketPath: attachSocketPath(engine.paths.sockets, rec.id),
-    stdin: withStdin ? cli.stdin : null,
-    stdout: cli.stdout,
-    stderr: cli.stderr,
-    tty,
-    ...(stdinIsTty ? { detachKeys: parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
+  // the check and the connection under the container's lock: a stop or rm cannot come between
+  // them; the session itself holds nothing (a stop while attached ends it, as docker's)
+  const { rec, session, stdinIsTty } = await withContainer(engine, ref, async (rec) => {
+    if (rec.state.status !== 'running') {
+      throw new BerthError('Conflict', `you cannot attach to a stopped container, start it first`);
+    }
+    checkTty(cli.stdin, opts.stdin, rec.spec.tty);
+    const withStdin = opts.stdin && rec.spec.openStdin;
+    const stdinIsTty = rec.spec.tty && withStdin && cli.stdin.isTTY === true;
+    const session = await attach({
+      socketPath: attachSocketPath(engine.paths.sockets, rec.id),
+      stdin: withStdin ? cli.stdin : null,
+      stdout: cli.stdout,
+      stderr: cli.stderr,
+      tty: rec.spec.tty,
+      ...(stdinIsTty ? { detachKeys: parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
+    });
+    return { rec, session, stdinIsTty };
   });
+  const tty = rec.spec.tty;
+  const bundle = containerPaths(engine.paths, rec.id).bundle;
   const onResize = () => {
     if (cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
   };
@@ -94,8 +98,9 @@ export async function attachToRunning(
       detached = true;
       return undefined;
     }
-    const code = await waitForExit(engine.paths.exits, rec.id);
-    return code < 0 ? 137 : code;
+    // the exit file, or the end of the process when its monitor died (no code: 137, killed)
+    const code = await waitForStop(engine, rec);
+    return code === null || code < 0 ? 137 : code;
   } finally {
     release();
     session.close();

@@ -243,3 +243,18 @@ test('exec racing rm -f, and restart racing stop: defined outcomes (5 times each
     await assertGone(id);
   }
 });
+
+test('attach racing rm -f: attach ends (the container killed, or already gone), never hangs (5 times)', { timeout: 300_000 }, async () => {
+  for (let i = 0; i < 5; i++) {
+    const id = await ok(['run', '-d', 'busybox', 'sh', '-c', 'while true; do sleep 0.1; done']);
+    const [attach, rm] = await atOnce([
+      ['attach', '--no-stdin', id],
+      ['rm', '-f', id],
+    ]);
+    assert.equal(rm?.code, 0, rm?.stderr);
+    // attached first, then the kill ended it (128 + SIGKILL); or it came after the removal
+    if (attach?.code !== 137)
+      assert.match(attach?.stderr ?? '', /^Error: (No such container: |you cannot attach to a stopped container)/m, `exit ${attach?.code}: ${attach?.stderr}`);
+    await assertGone(id);
+  }
+});
