@@ -2,13 +2,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { httpGet, retry as retryFor } from '../../src/testkit/http-probe.js';
 
 // kube play / down with real containers; fixtures from kubectl (test/fixtures/kube/README.md).
 
@@ -50,29 +50,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-async function retry<T>(fn: () => Promise<T>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
-}
+const get = async (url: string): Promise<string> => (await httpGet(url)).body;
+// a pod's first answer can take a while: its containers start after the play returns
+const retry = <T>(fn: () => Promise<T>, ms = 15_000): Promise<T> => retryFor(fn, ms, 150);
 
 async function state(): Promise<{ pods: string; containers: string; volumes: string }> {
   return {

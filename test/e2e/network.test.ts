@@ -2,9 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { httpGet, retry } from '../../src/testkit/http-probe.js';
 
 // Real bridges, veths, iptables rules and aardvark-dns on this host. Only 127.0.0.1, the host's
 // own addresses and container addresses are ever contacted.
@@ -24,29 +24,7 @@ async function ok(args: string[]): Promise<string> {
   return r.stdout.trim();
 }
 
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-async function retry<T>(fn: () => Promise<T>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const get = async (url: string): Promise<string> => (await httpGet(url, 5000)).body;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { httpGet, retry } from '../../src/testkit/http-probe.js';
 
 // Pods with real containers: the infra (catatonit in an empty root) holds net, ipc and uts; the
 // members join them. Only 127.0.0.1 and the pod's own namespace are contacted.
@@ -36,29 +36,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-async function retry<T>(fn: () => Promise<T>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const get = (url: string): Promise<{ status: number; body: string }> => httpGet(url);
 
 function inspectOne(json: string): Record<string, unknown> {
   return (JSON.parse(json) as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
