@@ -4,7 +4,7 @@ import type { Paths } from './config/paths.js';
 import { lockFile, tryLockFile, type FileLock } from './host/lock.js';
 
 /**
- * Per-object locks of the engine service: one lock file per container, network or volume under
+ * Per-object locks of the engine service: one lock file per container, network, volume or pod under
  * the run root's locks dir, held with flock(2) for the whole of a transition. Operations on
  * different objects never wait on each other; a holder killed with -9 leaves no lock.
  *
@@ -12,7 +12,7 @@ import { lockFile, tryLockFile, type FileLock } from './host/lock.js';
  * under the lock it already holds: locks are re-entrant within one asynchronous call chain
  * (tracked with AsyncLocalStorage), and exclusive between chains, even in one process.
  */
-export type LockedObject = 'container' | 'network' | 'volume';
+export type LockedObject = 'container' | 'network' | 'volume' | 'pod';
 
 interface Holding {
   discard: boolean;

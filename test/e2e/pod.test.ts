@@ -359,3 +359,20 @@ test("pod logs -f follows every member, each line after its container's name, un
   assert.deepEqual(lines, ['fa  a-later', 'fa  a-start', 'fbb b-start']);
   await ok(['pod', 'rm', 'follow']);
 });
+
+test('pod rm -f racing run --pod: the pod ends gone with no member left, and run either joined first or finds no pod (5 times)', {
+  timeout: 300_000,
+}, async () => {
+  const containers = async () => (await ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean).sort();
+  for (let i = 0; i < 5; i++) {
+    const before = await containers();
+    await ok(['pod', 'create', '--name', `race${i}`]);
+    const [rm, run] = await Promise.all([t.berth(['pod', 'rm', '-f', `race${i}`]), t.berth(['run', '-d', '--pod', `race${i}`, 'busybox', 'sleep', '60'])]);
+    assert.equal(rm.code, 0, rm.stderr);
+    // joined before the removal (then removed with the pod, perhaps before its start), or after it
+    if (run.code !== 0) assert.match(run.stderr, /no such pod|No such container/, run.stderr);
+    assert.equal((await t.berth(['pod', 'exists', `race${i}`])).code, 1);
+    // neither the infra nor a member outlives the pod
+    assert.deepEqual(await containers(), before);
+  }
+});

@@ -11,6 +11,9 @@ import { removeContainer } from './remove.js';
 import { repairContainers } from './repair.js';
 import { startContainer } from './start.js';
 import { withContainer } from './locked.js';
+import { withObjectLock } from '../locks.js';
+import { podStore } from '../pods/pod-store.js';
+import { BerthError } from '../errors/berth-error.js';
 
 /**
  * `run` and `create` as the engine service does them, for every caller (the CLI, the API
@@ -30,6 +33,11 @@ export interface CreateForRunOptions {
   place?: (spec: ContainerSpec) => Promise<{ spec: ContainerSpec; undo: () => Promise<void> }>;
 }
 
+function createPodMember(ctx: EngineContext, spec: ContainerSpec): ContainerRecord {
+  if (spec.pod !== undefined && !podStore(ctx).get(spec.pod)) throw new BerthError('NotFound', `no such pod: ${spec.pod}`);
+  return createContainer(ctx, spec);
+}
+
 export async function createForRun(ctx: EngineContext, spec: ContainerSpec, opts: CreateForRunOptions): Promise<ContainerRecord> {
   await repairContainers(ctx);
   trace('repaired');
@@ -37,9 +45,11 @@ export async function createForRun(ctx: EngineContext, spec: ContainerSpec, opts
   // a short name the search list resolved to another registry is known here by its id
   const resolved = ctx.images.find(spec.image) ? spec : { ...spec, image: imageId };
   const placed = opts.place ? await opts.place(resolved) : undefined;
+  const final = placed?.spec ?? resolved;
   let rec: ContainerRecord;
   try {
-    rec = createContainer(ctx, placed?.spec ?? resolved);
+    // pods: a member is created under its pod's lock, so a pod removed meanwhile is not joined
+    rec = final.pod ? await withObjectLock(ctx.paths, 'pod', final.pod, () => createPodMember(ctx, final)) : createContainer(ctx, final);
   } catch (e) {
     await placed?.undo();
     throw e;

@@ -10,6 +10,7 @@ import { startContainer } from '../containers/start.js';
 import { killContainer, stopContainer } from '../containers/stop.js';
 import { waitContainer } from '../containers/wait.js';
 import { isProcessAlive } from '../runtime/process-util.js';
+import { withObjectLock, type HeldLock } from '../locks.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PodStore, podStore } from './pod-store.js';
@@ -163,6 +164,23 @@ export function lookupPod(ctx: EngineContext, ref: string): PodRecord {
   return podStore(ctx).lookup(ref);
 }
 
+/**
+ * Run a pod verb under the pod's lock (flock, as a container's): two pod commands, or a pod
+ * command and a member joining, never interleave. The pod is looked up again once the lock is
+ * held: removed meanwhile, the verb finds it gone, as it would have after the removal.
+ */
+async function withPod<T>(ctx: EngineContext, ref: string, fn: (pod: PodRecord, lock: HeldLock) => Promise<T>): Promise<T> {
+  const seen = lookupPod(ctx, ref);
+  return withObjectLock(ctx.paths, 'pod', seen.id, (lock) => {
+    const pod = podStore(ctx).get(seen.id);
+    if (!pod) {
+      lock.discard();
+      throw new BerthError('NotFound', `no such pod: ${ref}`);
+    }
+    return fn(pod, lock);
+  });
+}
+
 function failures(pod: PodRecord, verb: string, errors: Array<[ContainerRecord, unknown]>): void {
   if (errors.length === 0) return;
   const detail = errors.map(([c, e]) => `${c.name}: ${errorMessage(e)}`).join('; ');
@@ -171,96 +189,104 @@ function failures(pod: PodRecord, verb: string, errors: Array<[ContainerRecord, 
 
 /** Start the infra, then every member not running (in creation order). */
 export async function startPod(ctx: EngineContext, ref: string): Promise<PodRecord> {
-  const pod = lookupPod(ctx, ref);
-  setUpPodCgroup(pod);
-  const errors: Array<[ContainerRecord, unknown]> = [];
-  const all = podContainers(ctx, pod).filter((c) => c.state.status !== 'running' && c.state.status !== 'paused');
-  // the infra, then the init containers one by one, each to completion
-  for (const c of all.filter((x) => x.spec.podInfra || initOrder(x) >= 0)) {
-    try {
-      await startContainer(ctx, c.id);
-      if (!c.spec.podInfra) {
-        const code = await waitContainer(ctx, c.id);
-        if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
+  return withPod(ctx, ref, async (pod, _lock) => {
+    setUpPodCgroup(pod);
+    const errors: Array<[ContainerRecord, unknown]> = [];
+    const all = podContainers(ctx, pod).filter((c) => c.state.status !== 'running' && c.state.status !== 'paused');
+    // the infra, then the init containers one by one, each to completion
+    for (const c of all.filter((x) => x.spec.podInfra || initOrder(x) >= 0)) {
+      try {
+        await startContainer(ctx, c.id);
+        if (!c.spec.podInfra) {
+          const code = await waitContainer(ctx, c.id);
+          if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
+        }
+      } catch (e) {
+        errors.push([c, e]);
+        break;
       }
-    } catch (e) {
-      errors.push([c, e]);
-      break;
     }
-  }
-  // then the others side by side (each start waits on conmon and the runtime most of its time)
-  if (errors.length === 0) {
-    await Promise.all(
-      all.filter((x) => !x.spec.podInfra && initOrder(x) < 0).map((c) => startContainer(ctx, c.id).catch((e: unknown) => void errors.push([c, e]))),
-    );
-  }
-  failures(pod, 'starting', errors);
-  ctx.events.emit({ type: 'pod', action: 'start', id: pod.id, attributes: { name: pod.name } });
-  return pod;
+    // then the others side by side (each start waits on conmon and the runtime most of its time)
+    if (errors.length === 0) {
+      await Promise.all(
+        all.filter((x) => !x.spec.podInfra && initOrder(x) < 0).map((c) => startContainer(ctx, c.id).catch((e: unknown) => void errors.push([c, e]))),
+      );
+    }
+    failures(pod, 'starting', errors);
+    ctx.events.emit({ type: 'pod', action: 'start', id: pod.id, attributes: { name: pod.name } });
+    return pod;
+  });
 }
 
 /** Stop the members side by side, then the infra that holds their namespaces. */
 export async function stopPod(ctx: EngineContext, ref: string, opts: { timeout?: number } = {}): Promise<PodRecord> {
-  const pod = lookupPod(ctx, ref);
-  const all = podContainers(ctx, pod);
-  const errors: Array<[ContainerRecord, unknown]> = [];
-  const stopOne = async (c: ContainerRecord) => {
-    try {
-      await stopContainer(ctx, c.id, opts.timeout !== undefined ? { timeout: opts.timeout } : {});
-    } catch (e) {
-      errors.push([c, e]);
-    }
-  };
-  await Promise.all(all.filter((c) => !c.spec.podInfra).map(stopOne));
-  for (const c of all.filter((x) => x.spec.podInfra)) await stopOne(c);
-  failures(pod, 'stopping', errors);
-  ctx.events.emit({ type: 'pod', action: 'stop', id: pod.id, attributes: { name: pod.name } });
-  return pod;
+  return withPod(ctx, ref, async (pod, _lock) => {
+    const all = podContainers(ctx, pod);
+    const errors: Array<[ContainerRecord, unknown]> = [];
+    const stopOne = async (c: ContainerRecord) => {
+      try {
+        await stopContainer(ctx, c.id, opts.timeout !== undefined ? { timeout: opts.timeout } : {});
+      } catch (e) {
+        errors.push([c, e]);
+      }
+    };
+    await Promise.all(all.filter((c) => !c.spec.podInfra).map(stopOne));
+    for (const c of all.filter((x) => x.spec.podInfra)) await stopOne(c);
+    failures(pod, 'stopping', errors);
+    ctx.events.emit({ type: 'pod', action: 'stop', id: pod.id, attributes: { name: pod.name } });
+    return pod;
+  });
 }
 
 export async function restartPod(ctx: EngineContext, ref: string, opts: { timeout?: number } = {}): Promise<PodRecord> {
-  await stopPod(ctx, ref, opts);
-  return startPod(ctx, ref);
+  // one hold of the lock for both halves (re-entrant): nothing comes between the stop and the start
+  return withPod(ctx, ref, async (pod) => {
+    await stopPod(ctx, pod.id, opts);
+    return startPod(ctx, pod.id);
+  });
 }
 
 /** A signal to every running container of the pod, members first. */
 export async function killPod(ctx: EngineContext, ref: string, signal = 'SIGKILL'): Promise<PodRecord> {
-  const pod = lookupPod(ctx, ref);
-  const all = podContainers(ctx, pod);
-  const running = [...all.filter((c) => !c.spec.podInfra), ...all.filter((c) => c.spec.podInfra)].filter(
-    (c) => c.state.status === 'running' || c.state.status === 'paused',
-  );
-  if (running.length === 0) throw new BerthError('Conflict', `pod "${pod.name}" has no running container to kill`);
-  const errors: Array<[ContainerRecord, unknown]> = [];
-  for (const c of running) {
-    try {
-      await killContainer(ctx, c.id, signal);
-    } catch (e) {
-      errors.push([c, e]);
+  return withPod(ctx, ref, async (pod, _lock) => {
+    const all = podContainers(ctx, pod);
+    const running = [...all.filter((c) => !c.spec.podInfra), ...all.filter((c) => c.spec.podInfra)].filter(
+      (c) => c.state.status === 'running' || c.state.status === 'paused',
+    );
+    if (running.length === 0) throw new BerthError('Conflict', `pod "${pod.name}" has no running container to kill`);
+    const errors: Array<[ContainerRecord, unknown]> = [];
+    for (const c of running) {
+      try {
+        await killContainer(ctx, c.id, signal);
+      } catch (e) {
+        errors.push([c, e]);
+      }
     }
-  }
-  failures(pod, 'killing', errors);
-  return pod;
+    failures(pod, 'killing', errors);
+    return pod;
+  });
 }
 
 export async function pausePod(ctx: EngineContext, ref: string): Promise<PodRecord> {
-  const pod = lookupPod(ctx, ref);
-  const running = podContainers(ctx, pod).filter((c) => c.state.status === 'running');
-  if (running.length === 0) throw new BerthError('Conflict', `pod "${pod.name}" has no running container to pause`);
-  const errors: Array<[ContainerRecord, unknown]> = [];
-  for (const c of running) await pauseContainer(ctx, c.id).catch((e: unknown) => errors.push([c, e]));
-  failures(pod, 'pausing', errors);
-  return pod;
+  return withPod(ctx, ref, async (pod, _lock) => {
+    const running = podContainers(ctx, pod).filter((c) => c.state.status === 'running');
+    if (running.length === 0) throw new BerthError('Conflict', `pod "${pod.name}" has no running container to pause`);
+    const errors: Array<[ContainerRecord, unknown]> = [];
+    for (const c of running) await pauseContainer(ctx, c.id).catch((e: unknown) => errors.push([c, e]));
+    failures(pod, 'pausing', errors);
+    return pod;
+  });
 }
 
 export async function unpausePod(ctx: EngineContext, ref: string): Promise<PodRecord> {
-  const pod = lookupPod(ctx, ref);
-  const paused = podContainers(ctx, pod).filter((c) => c.state.status === 'paused');
-  if (paused.length === 0) throw new BerthError('Conflict', `pod "${pod.name}" has no paused container`);
-  const errors: Array<[ContainerRecord, unknown]> = [];
-  for (const c of paused) await unpauseContainer(ctx, c.id).catch((e: unknown) => errors.push([c, e]));
-  failures(pod, 'unpausing', errors);
-  return pod;
+  return withPod(ctx, ref, async (pod, _lock) => {
+    const paused = podContainers(ctx, pod).filter((c) => c.state.status === 'paused');
+    if (paused.length === 0) throw new BerthError('Conflict', `pod "${pod.name}" has no paused container`);
+    const errors: Array<[ContainerRecord, unknown]> = [];
+    for (const c of paused) await unpauseContainer(ctx, c.id).catch((e: unknown) => errors.push([c, e]));
+    failures(pod, 'unpausing', errors);
+    return pod;
+  });
 }
 
 /**
@@ -268,23 +294,25 @@ export async function unpausePod(ctx: EngineContext, ref: string): Promise<PodRe
  * (with the pod's network, ports and namespaces), then the pod's cgroup, then its record.
  */
 export async function removePod(ctx: EngineContext, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<string> {
-  const pod = lookupPod(ctx, ref);
-  const all = podContainers(ctx, pod);
-  const members = all.filter((c) => !c.spec.podInfra);
-  const live = members.filter((c) => ['running', 'paused', 'restarting'].includes(c.state.status));
-  if (live.length > 0 && !opts.force) {
-    throw new BerthError(
-      'Conflict',
-      `pod "${pod.name}" has running containers (${live.map((c) => c.name).join(', ')}): stop the pod before removing it, or remove it with -f`,
-    );
-  }
-  await Promise.all(members.map((c) => removeContainer(ctx, c.id, { force: true, podRemoval: true, ...(opts.volumes ? { volumes: true } : {}) })));
-  for (const c of all.filter((x) => x.spec.podInfra)) await removeContainer(ctx, c.id, { force: true, podRemoval: true });
-  removePodCgroup(pod.cgroupParent);
-  fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
-  podStore(ctx).delete(pod.id);
-  ctx.events.emit({ type: 'pod', action: 'remove', id: pod.id, attributes: { name: pod.name } });
-  return pod.id;
+  return withPod(ctx, ref, async (pod, lock) => {
+    const all = podContainers(ctx, pod);
+    const members = all.filter((c) => !c.spec.podInfra);
+    const live = members.filter((c) => ['running', 'paused', 'restarting'].includes(c.state.status));
+    if (live.length > 0 && !opts.force) {
+      throw new BerthError(
+        'Conflict',
+        `pod "${pod.name}" has running containers (${live.map((c) => c.name).join(', ')}): stop the pod before removing it, or remove it with -f`,
+      );
+    }
+    await Promise.all(members.map((c) => removeContainer(ctx, c.id, { force: true, podRemoval: true, ...(opts.volumes ? { volumes: true } : {}) })));
+    for (const c of all.filter((x) => x.spec.podInfra)) await removeContainer(ctx, c.id, { force: true, podRemoval: true });
+    removePodCgroup(pod.cgroupParent);
+    fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
+    podStore(ctx).delete(pod.id);
+    lock.discard();
+    ctx.events.emit({ type: 'pod', action: 'remove', id: pod.id, attributes: { name: pod.name } });
+    return pod.id;
+  });
 }
 
 /**
