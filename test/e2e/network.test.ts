@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
-import { httpGet, retry } from '../../src/testkit/http-probe.js';
+import { httpGet, retry as retryFor } from '../../src/testkit/http-probe.js';
 
 // Real bridges, veths, iptables rules and aardvark-dns on this host. Only 127.0.0.1, the host's
 // own addresses and container addresses are ever contacted.
@@ -24,7 +24,9 @@ async function ok(args: string[]): Promise<string> {
   return r.stdout.trim();
 }
 
-const get = async (url: string): Promise<string> => (await httpGet(url, 5000)).body;
+// each try short, the whole wait long: one dropped SYN must not use up the wait
+const get = async (url: string): Promise<string> => (await httpGet(url, 2000)).body;
+const retry = <T>(fn: () => Promise<T>, ms = 15_000): Promise<T> => retryFor(fn, ms);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
