@@ -13,7 +13,7 @@ PKGS="$PKGS uidmap catatonit slirp4netns"
 # TLS certificates, skopeo and podman for interop checks and side-by-side figures, crun, debootstrap
 # for a Debian root filesystem, docker-compose 1.29 against `berth serve`. BERTH_SETUP_MINIMAL=1 leaves these out (berth itself runs without).
 if [ "${BERTH_SETUP_MINIMAL:-0}" != 1 ]; then
-  PKGS="$PKGS docker-registry apache2-utils openssl skopeo podman crun debootstrap python3 docker-compose"
+  PKGS="$PKGS docker-registry apache2-utils openssl skopeo podman crun debootstrap python3 docker-compose wrk"
 fi
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
