@@ -436,7 +436,7 @@ spec:
       failureThreshold: 2
   - name: http
     image: busybox
-    command: [sh, -c, 'mkdir -p /www && echo ok > /www/healthz && (sleep 5; rm /www/healthz) & exec httpd -f -p 8080 -h /www']
+    command: [sh, -c, 'mkdir -p /www && echo ok > /www/healthz && (sleep 10; rm /www/healthz) & exec httpd -f -p 8080 -h /www']
     ports: [{name: web, containerPort: 8080}]
     livenessProbe:
       httpGet: {path: /healthz, port: web}
@@ -451,14 +451,15 @@ spec:
 `;
   await ok(['kube', 'play', '-'], manifest);
   const inspect = (name: string, f: string) => ok(['inspect', '-f', f, name]);
-  // the httpGet probe reaches the pod from the host (busybox has no curl): healthy while /healthz exists
+  // the httpGet probe reaches the pod from the host (busybox has no curl): healthy while /healthz
+  // exists (10 s: a slow start must still see the first probes pass)
   await retry(async () => assert.equal(await inspect('probed-http', '{{.State.Health.Status}}'), 'healthy'), 10_000);
   const log = await inspect('probed-http', '{{range .State.Health.Log}}{{.Output}}{{"\\n"}}{{end}}');
   assert.match(log, /HTTP 200 from http:\/\/[0-9.]+:8080\/healthz/);
   await retry(async () => assert.equal(await inspect('probed-ready', '{{.State.Health.Status}}'), 'healthy'), 10_000);
   // then each liveness probe fails twice in a row: killed, and restartPolicy Always brings it back
   await retry(async () => assert.ok(Number(await inspect('probed-exec', '{{.RestartCount}}')) >= 1), 20_000);
-  await retry(async () => assert.ok(Number(await inspect('probed-http', '{{.RestartCount}}')) >= 1), 20_000);
+  await retry(async () => assert.ok(Number(await inspect('probed-http', '{{.RestartCount}}')) >= 1), 30_000);
   assert.equal(await inspect('probed-ready', '{{.RestartCount}}'), '0');
   await ok(['kube', 'down', '-'], manifest);
 });
