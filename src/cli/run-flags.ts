@@ -96,7 +96,8 @@ export function addContainerFlags(cmd: Command): Command {
     .option('--ip6 <address>', 'IPv6 address (no berth network has IPv6)')
     .option('--runtime <runtime>', "runtime to use for this container (the engine's: --runtime before the command chooses it)")
     .option('--isolation <technology>', 'container isolation technology (only "default" on Linux)')
-    .option('--disable-content-trust', "skip image verification (berth does no content trust: accepted as docker's default)")
+    .option('--disable-content-trust', "skip image verification (docker's default; berth does no content trust: =false is refused)")
+    .addOption(new Option('--no-disable-content-trust', 'ask for image verification (refused: berth does no content trust)').hideHelp())
     .option('--log-driver <driver>', "logging driver for the container: json-file, local, k8s-file (one format, berth's), or none")
     .option('--log-opt <key=value>', 'log driver options (max-size, max-file, …)', collect, [])
     .option('--oom-score-adj <n>', "tune the host's OOM preferences (-1000 to 1000)")
@@ -195,6 +196,8 @@ export interface ContainerFlags extends ResourceFlags {
   volumeDriver?: string;
   linkLocalIp: string[];
   useApiSocket?: boolean;
+  /** false only for `--disable-content-trust=false`: verification asked for, which berth cannot do */
+  disableContentTrust?: boolean;
   kernelMemory?: string;
   storageOpt: string[];
   ip6?: string;

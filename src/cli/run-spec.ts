@@ -124,6 +124,8 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
     throw new BerthError('NotFound', `error looking up volume plugin ${f.volumeDriver}: plugin "${f.volumeDriver}" not found (berth has the "local" driver)`);
   }
   if (f.linkLocalIp.length > 0) throw new BerthError('InvalidArgument', "--link-local-ip: berth's networks do not assign link-local addresses");
+  if (f.disableContentTrust === false)
+    throw new BerthError('InvalidArgument', '--disable-content-trust=false: berth does no content trust (image signature verification)');
   if (f.useApiSocket) throw new BerthError('InvalidArgument', '--use-api-socket: berth has no engine API socket to mount (it runs without a daemon)');
   const throttles = [
     ...f.deviceReadBps.map((v) => throttleFlag('readBps', '--device-read-bps', v, true)),

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import type { ContainerExplanation, HostExplanation, NamespaceView, PidExplanation } from '../../src/core/explain/types.js';
 import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
 
@@ -108,7 +109,9 @@ test('--pid of a host process shows it shares every namespace with the host', as
   assert.equal(e.process.pid, process.pid);
   assert.equal(e.process.containerId, null);
   for (const n of e.process.namespaces) {
-    if (n.inode !== null) assert.equal(n.sharedWith, 'host', n.type);
+    // a type the kernel lacks has no inode (and no link in /proc/PID/ns); every other one is the host's
+    assert.equal(n.inode === null, !fs.existsSync(`/proc/${process.pid}/ns/${n.type}`), n.type);
+    assert.equal(n.sharedWith, n.inode === null ? n.sharedWith : 'host', n.type);
   }
   assert.ok(
     e.process.libraries.some((l) => /libc[.-]/.test(l)),

@@ -72,3 +72,16 @@ test("history -H=false prints sizes in bytes and dates in RFC 3339, as docker's;
   assert.match(human.stdout, /^(\d+ \w+|Less than a second|About an? \w+) ago\|\d+(\.\d+)?[kM]B\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)\n$/);
   assert.equal((await t.berth(['history', '-H', '--format', '{{.Size}}', 'busybox'])).stdout, `${human.stdout.split('|')[1]}\n`);
 });
+
+test("run --disable-content-trust is docker's default; =false asks for verification berth cannot do and is refused", async () => {
+  await t.importBusybox();
+  const okRun = await t.berth(['run', '--rm', '--disable-content-trust', 'busybox', 'true']);
+  assert.equal(okRun.code, 0, okRun.stderr);
+  const before = (await t.berth(['ps', '-aq'])).stdout;
+  for (const cmd of ['run', 'create']) {
+    const r = await t.berth([cmd, '--disable-content-trust=false', 'busybox', 'true']);
+    assert.equal(r.code, 125, cmd);
+    assert.match(r.stderr, /--disable-content-trust=false: berth does no content trust/);
+  }
+  assert.equal((await t.berth(['ps', '-aq'])).stdout, before);
+});
