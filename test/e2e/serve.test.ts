@@ -314,7 +314,7 @@ test('wait sends its headers before the start and never misses a fast exit; logs
 });
 
 /** An upgraded (hijacked) request: the status head, then everything the server sends until it closes. */
-function hijack(urlPath: string, input?: string): Promise<{ head: string; stream: Buffer }> {
+function hijack(urlPath: string, input?: string, jsonBody?: string): Promise<{ head: string; stream: Buffer }> {
   return new Promise((resolve, reject) => {
     const s = net.connect(sock);
     const chunks: Buffer[] = [];
@@ -326,7 +326,9 @@ function hijack(urlPath: string, input?: string): Promise<{ head: string; stream
       resolve({ head: all.subarray(0, i).toString(), stream: all.subarray(i + 4) });
       s.end();
     });
-    s.write(`POST ${urlPath} HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`);
+    const body = jsonBody ?? '';
+    const type = jsonBody === undefined ? '' : 'Content-Type: application/json\r\n';
+    s.write(`POST ${urlPath} HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n${type}Content-Length: ${body.length}\r\n\r\n${body}`);
     if (input !== undefined) {
       s.write(input);
       // the client half-closes: no more input, but all the output must still come
@@ -432,22 +434,8 @@ test('exec over the API: create, start hijacked with frames, inspect with the ex
   assert.equal(ex.status, 201);
   const execId = (json(ex) as { Id: string }).Id;
   const body = JSON.stringify({ Detach: false, Tty: false });
-  const got = await new Promise<{ head: string; stream: Buffer }>((resolve, reject) => {
-    const s = net.connect(sock);
-    const chunks: Buffer[] = [];
-    s.on('data', (c: Buffer) => chunks.push(c));
-    s.on('error', reject);
-    s.on('end', () => {
-      const all = Buffer.concat(chunks);
-      const i = all.indexOf('\r\n\r\n');
-      resolve({ head: all.subarray(0, i).toString(), stream: all.subarray(i + 4) });
-      s.end();
-    });
-    s.write(
-      `POST /v1.41/exec/${execId}/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-    );
-    s.end();
-  });
+  // no input: the client half-closes at once, and all the output must still come
+  const got = await hijack(`/v1.41/exec/${execId}/start`, '', body);
   assert.match(got.head, /^HTTP\/1\.1 101 UPGRADED/);
   assert.deepEqual(demux(got.stream).sort(), [
     [1, 'a\n'],
