@@ -60,7 +60,8 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   if (endpoint) checkHostPortsFree(spec.publish);
 
   const id = newContainerId();
-  const name = spec.name ?? generateName((n) => ctx.containers.findByName(n) !== undefined);
+  const named = spec.name !== undefined;
+  let name = spec.name ?? generateName((n) => ctx.containers.findByName(n) !== undefined);
   spec.name = name;
   // the host's UTS namespace (--network host, --uts host) keeps the host's name
   spec.hostname ??= spec.network === 'host' || spec.utsMode === 'host' ? undefined : id.slice(0, 12);
@@ -77,7 +78,19 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
     image: { chainIds: image.chainIds, config: imageConfig.config ?? {}, size: image.size },
     pendingPid: process.pid,
   };
-  ctx.containers.insert(rec);
+  // a generated name another berth process took since it was picked (20 `run`s at once): another
+  // one, as docker's daemon picks again; a name the user gave is theirs to change
+  for (let tries = 0; ; tries++) {
+    try {
+      ctx.containers.insert(rec);
+      break;
+    } catch (e) {
+      if (named || tries >= 10 || !(e instanceof BerthError && e.kind === 'Conflict')) throw e;
+      name = generateName((n) => ctx.containers.findByName(n) !== undefined);
+      spec.name = name;
+      rec.name = name;
+    }
+  }
   try {
     if (endpoint) networkStore(ctx).addEndpoint({ containerId: id, networkId: endpoint.network.id, aliases: endpoint.aliases, staticIp: endpoint.staticIp });
     addImageVolumes(spec, Object.keys(imageConfig.config?.Volumes ?? {}));
