@@ -81,6 +81,11 @@ export async function attachToRunning(
       stderr: cli.stderr,
       tty: rec.spec.tty,
       ...(stdinIsTty ? { detachKeys: parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS) } : {}),
+    }).catch((e: unknown) => {
+      // no monitor to connect to: an `rm -f` or `kill` (whose signal goes out without waiting for
+      // the lock) ended the container between the check and the connection
+      if (e instanceof BerthError && e.kind === 'Unavailable') throw new BerthError('Conflict', 'you cannot attach to a stopped container, start it first');
+      throw e;
     });
     return { rec, session, stdinIsTty };
   });
