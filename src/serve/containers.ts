@@ -24,12 +24,15 @@ import { pruneContainers } from '../core/containers/prune.js';
 import { commitContainer } from '../core/containers/commit.js';
 import { updateContainer } from '../core/containers/update.js';
 import { parseRestart } from '../core/spec/parse/index.js';
+import { stdinOnce } from '../core/spec/container-spec.js';
 import { containerEvent } from '../core/events/container-events.js';
 import { EventCursor } from '../core/events/event-log.js';
 import { statusText } from '../core/format/index.js';
 import { attach, attachSocketPath, resizeTerminal } from '../core/runtime/attach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../core/runtime/detach-keys.js';
-import { execDetached, execPiped } from '../core/runtime/exec.js';
+import { execBackground, execPiped } from '../core/runtime/exec.js';
+import { startTimeOf } from '../core/runtime/process-util.js';
+import { claimExecStart, type ExecRecord, execState, execStatusFile, loadExec, saveExec } from './exec-store.js';
 import { readLogs } from '../core/runtime/logs.js';
 import { readExitCode, waitForExit } from '../core/runtime/exit-file.js';
 import { parseSince } from '../core/format/time-arg.js';
@@ -39,13 +42,11 @@ import { dockerCreateToSpec } from './create-spec.js';
 import { ensureImage } from '../core/registry/ensure-image.js';
 import { decodeFilters, filterArgs } from './filters.js';
 import { boolParam, frame, HttpError, intParam, readJson, sendEmpty, sendJson, type Request } from './http.js';
-import { hijackRoute, route, type ExecInstance, type Hijacked, type PendingAttach, type Route, type ServeContext } from './router.js';
+import { hijackRoute, route, type Hijacked, type PendingAttach, type Route, type ServeContext } from './router.js';
 import { pruneFilters } from './prune.js';
 
 const RAW_STREAM = 'application/vnd.docker.raw-stream';
 const LIVE = new Set(['running', 'paused', 'restarting']);
-/** how long an ended exec instance can still be inspected */
-const EXEC_KEEP_MS = 5 * 60 * 1000;
 
 function lookup(s: ServeContext, ref: string): ContainerRecord {
   return refreshContainer(s.engine, s.engine.containers.lookup(ref));
@@ -254,7 +255,6 @@ async function remove(s: ServeContext, req: Request, res: ServerResponse): Promi
   }
   const rec = s.engine.containers.lookup(req.params['id'] as string);
   await removeContainer(s.engine, rec.id, { force: boolParam(req.query, 'force'), volumes: boolParam(req.query, 'v') });
-  for (const [id, e] of s.execs) if (e.containerId === rec.id) s.execs.delete(id);
   sendEmpty(res, 204);
 }
 
@@ -371,6 +371,13 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
   if (rec.state.status === 'paused') throw new BerthError('Conflict', 'You cannot attach to a paused container, unpause it first');
   if (rec.state.status === 'restarting') throw new BerthError('Conflict', 'You cannot attach to a restarting container, wait until it is running');
   if (rec.state.status === 'removing') throw new BerthError('Conflict', `You cannot attach to a container that is ${rec.state.status}`);
+  // a body the request carried (dockerode sends its options as JSON) is not the container's input:
+  // dockerd drops it when it hijacks the connection
+  const bodyLength = Number(req.raw.headers['content-length'] ?? '0');
+  if (conn.upgraded && bodyLength > 0) {
+    if (bodyLength > 1024 * 1024) throw new HttpError(413, 'request body too large');
+    await readExactly(conn.input, bodyLength);
+  }
   conn.begin(RAW_STREAM);
   const out = outputStreams(conn.output, rec.spec.tty, want);
   if (boolParam(q, 'logs')) {
@@ -390,6 +397,10 @@ async function attachHandler(s: ServeContext, req: Request, conn: Hijacked): Pro
     });
     void conn.gone.then(() => session.close());
     void session.done.then(() => conn.end());
+    // as dockerd: the end of the client's input closes the container's stdin only for StdinOnce
+    // without a terminal (conmon runs with --leave-stdin-open otherwise, see keepsStdinOpen);
+    // otherwise it ends this attach, and the container's stdin stays open for the next one
+    if (wantIn && conn.upgraded && !(stdinOnce(rec.spec) && !rec.spec.tty)) conn.input.once('end', () => session.close());
   };
   if (rec.state.status !== 'running') {
     const waiter: PendingAttach = { connect: (info) => connect(attachSocketPath(s.engine.paths.sockets, info.id)), abort: () => conn.end() };
@@ -415,7 +426,7 @@ async function resize(s: ServeContext, req: Request, res: ServerResponse): Promi
   sendEmpty(res, 200);
 }
 
-/** POST /containers/{id}/exec: an exec instance, kept in memory until started (and after, for inspect). */
+/** POST /containers/{id}/exec: an exec instance, a file in its container's run dir (exec-store). */
 async function execCreate(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const body = await readJson(req.raw);
   const rec = lookup(s, req.params['id'] as string);
@@ -431,7 +442,9 @@ async function execCreate(s: ServeContext, req: Request, res: ServerResponse): P
   const cmd = strings(body['Cmd'], 'Cmd');
   if (cmd.length === 0) throw new BerthError('InvalidArgument', 'No exec command specified');
   const str = (k: string): string | undefined => (typeof body[k] === 'string' && body[k] !== '' ? (body[k] as string) : undefined);
-  const e: ExecInstance = {
+  const detachKeys = str('DetachKeys') ?? '';
+  if (detachKeys) parseDetachKeys(detachKeys);
+  const e: ExecRecord = {
     id: randomBytes(32).toString('hex'),
     containerId: rec.id,
     cmd,
@@ -441,33 +454,24 @@ async function execCreate(s: ServeContext, req: Request, res: ServerResponse): P
     attachStdout: body['AttachStdout'] === true,
     attachStderr: body['AttachStderr'] === true,
     privileged: body['Privileged'] === true,
-    running: false,
-    exitCode: null,
+    detachKeys,
     pid: 0,
+    pidStartTime: 0,
+    exitCode: null,
   };
   const user = str('User');
   if (user) e.user = user;
   const workdir = str('WorkingDir');
   if (workdir) e.workdir = workdir;
-  // as dockerd, an exec instance that ended is forgotten a while later
-  const now = Date.now();
-  for (const [id, x] of s.execs) if (x.endedAt !== undefined && now - x.endedAt > EXEC_KEEP_MS) s.execs.delete(id);
-  s.execs.set(e.id, e);
+  saveExec(s.engine.paths, e);
   containerEvent(s.engine, rec, `exec_create: ${cmd.join(' ')}`, { execID: e.id });
   sendJson(res, 201, { Id: e.id });
 }
 
-function execLookup(s: ServeContext, id: string): ExecInstance {
-  const e = s.execs.get(id);
-  if (!e) throw new BerthError('NotFound', `No such exec instance: ${id}`);
-  return e;
-}
-
 /** POST /exec/{id}/start: hijacked unless Detach; runc's pipes relayed, framed without a TTY. */
 async function execStart(s: ServeContext, req: Request, conn: Hijacked): Promise<void> {
-  const e = execLookup(s, req.params['id'] as string);
+  const e = loadExec(s.engine.paths, req.params['id'] as string);
   const body = await readJsonFromHijack(conn, req);
-  if (e.running || e.exitCode !== null) throw new BerthError('Conflict', `exec ${e.id} has already been started`);
   const { rec, process: proc } = execProcess(s.engine, e.containerId, {
     cmd: e.cmd,
     env: e.env,
@@ -477,20 +481,37 @@ async function execStart(s: ServeContext, req: Request, conn: Hijacked): Promise
     interactive: e.attachStdin,
     privileged: e.privileged,
   });
+  if (!claimExecStart(s.engine.paths, e)) throw new BerthError('Conflict', `exec ${e.id} has already been started`);
   const described = proc.args.join(' ');
+  const statusFile = execStatusFile(s.engine.paths, e);
+  const ended = (code: number): void => {
+    containerEvent(s.engine, rec, 'exec_die', { execID: e.id, exitCode: String(code) });
+  };
+  const failed = (err: unknown): number => {
+    const code = err instanceof BerthError && err.kind === 'CommandNotFound' ? 127 : 126;
+    e.exitCode = code;
+    saveExec(s.engine.paths, e);
+    return code;
+  };
   if (body['Detach'] === true) {
     const opts = execOptions(s.engine, rec.id, proc, { tty: false, stdin: false });
-    e.running = true;
     containerEvent(s.engine, rec, `exec_start: ${described}`, { execID: e.id });
-    e.pid = await execDetached(opts);
+    try {
+      e.pid = await execBackground({ ...opts, statusFile });
+    } catch (err) {
+      ended(failed(err));
+      throw err;
+    }
+    e.pidStartTime = e.pid ? startTimeOf(e.pid) : 0;
+    saveExec(s.engine.paths, e);
     conn.begin('application/json');
     conn.end();
+    void watchExecEnd(s, e).then((code) => code !== null && ended(code));
     return;
   }
   const opts = execOptions(s.engine, rec.id, proc, { tty: e.tty, stdin: e.attachStdin });
-  const p = execPiped(opts);
-  if (e.tty) e.resize = (rows, cols) => p.resize(rows, cols);
-  e.running = true;
+  const p = execPiped({ ...opts, statusFile });
+  if (e.tty) s.execResize.set(e.id, (rows, cols) => p.resize(rows, cols));
   containerEvent(s.engine, rec, `exec_start: ${described}`, { execID: e.id });
   conn.begin(RAW_STREAM);
   const out = outputStreams(conn.output, e.tty, { stdout: e.attachStdout, stderr: e.attachStderr });
@@ -504,21 +525,47 @@ async function execStart(s: ServeContext, req: Request, conn: Hijacked): Promise
     // the client went away: the process gets a hang-up on its input, as docker's does
     p.stdin.end();
   });
+  // its pid, for inspect (runc writes the pid file once the process runs)
+  let settled = false;
+  void p.done.catch(() => undefined).finally(() => (settled = true));
+  const recordPid = async (): Promise<void> => {
+    for (let i = 0; i < 200 && e.pid === 0 && !settled; i++) {
+      e.pid = p.pid();
+      if (e.pid === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    if (e.pid === 0) e.pid = p.pid();
+    if (e.pid !== 0) {
+      e.pidStartTime = startTimeOf(e.pid);
+      saveExec(s.engine.paths, e);
+    }
+  };
+  const pidRecorded = recordPid();
   let code: number;
   try {
     code = await p.done;
   } catch (err) {
-    code = err instanceof BerthError && err.kind === 'CommandNotFound' ? 127 : err instanceof BerthError && err.kind === 'CannotInvoke' ? 126 : 126;
+    code = failed(err);
     out.stderr.write(Buffer.from(`${err instanceof Error ? err.message : String(err)}\n`));
   }
-  await copied;
-  e.pid = p.pid();
-  delete e.resize;
-  e.running = false;
-  e.exitCode = code;
-  e.endedAt = Date.now();
-  containerEvent(s.engine, rec, 'exec_die', { execID: e.id, exitCode: String(code) });
+  await Promise.all([copied, pidRecorded]);
+  s.execResize.delete(e.id);
+  ended(code);
   conn.end();
+}
+
+/** The exit status of a detached exec once its status file appears (null when the server stops first). */
+async function watchExecEnd(s: ServeContext, e: ExecRecord): Promise<number | null> {
+  while (!s.shutdown.aborted) {
+    let st: ReturnType<typeof execState>;
+    try {
+      st = execState(s.engine.paths, e);
+    } catch {
+      return null;
+    }
+    if (!st.running) return st.exitCode;
+    await new Promise((r) => setTimeout(r, 200).unref());
+  }
+  return null;
 }
 
 /** The exec start body: from the request (an upgraded request's body precedes the stream). */
@@ -571,29 +618,31 @@ function pipeTo(src: NodeJS.ReadableStream, dst: Writable): Promise<void> {
 }
 
 async function execInspect(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
-  const e = execLookup(s, req.params['id'] as string);
+  const e = loadExec(s.engine.paths, req.params['id'] as string);
+  const st = execState(s.engine.paths, e);
   sendJson(res, 200, {
     ID: e.id,
     ContainerID: e.containerId,
-    Running: e.running,
-    ExitCode: e.exitCode,
+    Running: st.running,
+    ExitCode: st.exitCode,
     OpenStdin: e.attachStdin,
     OpenStdout: e.attachStdout,
     OpenStderr: e.attachStderr,
     CanRemove: false,
-    DetachKeys: '',
+    DetachKeys: e.detachKeys,
     Pid: e.pid,
     ProcessConfig: { tty: e.tty, entrypoint: e.cmd[0], arguments: e.cmd.slice(1), privileged: e.privileged, user: e.user ?? '' },
   });
 }
 
 async function execResize(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
-  const e = execLookup(s, req.params['id'] as string);
+  const e = loadExec(s.engine.paths, req.params['id'] as string);
   const h = intParam(req.query, 'h') ?? 0;
   const w = intParam(req.query, 'w') ?? 0;
   if (!e.tty) throw new BerthError('Conflict', `exec ${e.id} has no terminal to resize`);
-  if (!e.resize) throw new BerthError('Conflict', `exec ${e.id} is not running`);
-  if (!(await e.resize(h, w))) throw new BerthError('InvalidArgument', `cannot resize exec ${e.id} to ${h}x${w}`);
+  const resize = s.execResize.get(e.id);
+  if (!resize) throw new BerthError('Conflict', `exec ${e.id} is not running`);
+  if (!(await resize(h, w))) throw new BerthError('InvalidArgument', `cannot resize exec ${e.id} to ${h}x${w}`);
   sendEmpty(res, 200);
 }
 
@@ -707,7 +756,8 @@ async function archiveGet(s: ServeContext, req: Request, res: ServerResponse): P
 /** PUT /containers/{id}/archive?path=DIR: a tar unpacked into DIR with the hostile-input-safe unpacker. */
 async function archivePut(s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const p = archivePath(req);
-  await copyToContainer(s.engine, req.params['id'] as string, req.raw, p);
+  // copyUIDGID (docker cp -a): the container user's owner instead of root's (see copyToContainer)
+  await copyToContainer(s.engine, req.params['id'] as string, req.raw, p, { archive: boolParam(req.query, 'copyUIDGID') });
   sendEmpty(res, 200);
 }
 

@@ -136,6 +136,9 @@ export function dockerCreateToSpec(body: Json, name?: string): ContainerSpec {
     stdout: bool(body['AttachStdout'], 'AttachStdout') ?? false,
     stderr: bool(body['AttachStderr'], 'AttachStderr') ?? false,
   };
+  // honoured: false keeps the container's stdin open when an attached client's input ends
+  const once = bool(body['StdinOnce'], 'StdinOnce');
+  if (once !== undefined) spec.stdinOnce = once;
   const exposed = obj(body['ExposedPorts'], 'ExposedPorts');
   if (exposed && Object.keys(exposed).length > 0) spec.expose = Object.keys(exposed).flatMap((p) => parse.parseExpose(p));
   const stopSignal = str(body['StopSignal'], 'StopSignal');

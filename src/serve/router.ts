@@ -4,13 +4,13 @@ import { BerthError } from '../core/errors/berth-error.js';
 import type { Engine } from '../core/engine.js';
 import type { Request } from './http.js';
 
-/** What handlers share: the engine and the server's in-memory registries. */
+/** What handlers share: the engine and the server's in-memory registries (of live streams only). */
 export interface ServeContext {
   engine: Engine;
   /** attach requests waiting for their container's start (conmon keeps no replay buffer) */
   pendingAttach: Map<string, PendingAttach[]>;
-  /** exec instances by id (docker keeps them in memory too, until the container goes) */
-  execs: Map<string, ExecInstance>;
+  /** how to resize the terminal of an exec this server runs, by exec id (the instances are files: exec-store) */
+  execResize: Map<string, (rows: number, cols: number) => Promise<boolean>>;
   /** aborted when the server shuts down: streaming handlers end */
   shutdown: AbortSignal;
 }
@@ -20,27 +20,6 @@ export interface PendingAttach {
   connect(info: { id: string; bundle: string }): Promise<void>;
   /** the start failed: end the stream */
   abort(): void;
-}
-
-export interface ExecInstance {
-  id: string;
-  containerId: string;
-  cmd: string[];
-  env: string[];
-  user?: string;
-  workdir?: string;
-  tty: boolean;
-  attachStdin: boolean;
-  attachStdout: boolean;
-  attachStderr: boolean;
-  privileged: boolean;
-  running: boolean;
-  exitCode: number | null;
-  pid: number;
-  /** when it ended (ms since the epoch) */
-  endedAt?: number;
-  /** set while running with a terminal: resize its pty */
-  resize?: (rows: number, cols: number) => Promise<boolean>;
 }
 
 /**

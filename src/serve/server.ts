@@ -67,7 +67,7 @@ export function socketGroup(groupFile = '/etc/group'): { name: string; gid: numb
 /**
  * Serve the Docker Engine API: every request is translated to the core's calls by the route
  * table; hijacked streams (attach, exec) arrive as HTTP upgrades. The server keeps no state a
- * restart loses except exec instances and attach requests waiting for a start.
+ * restart loses except the streams themselves (attach requests waiting for a start among them).
  */
 export async function startServer(engine: Engine, opts: ServeOptions): Promise<RunningServer> {
   const where = parseHost(opts.host);
@@ -75,7 +75,7 @@ export async function startServer(engine: Engine, opts: ServeOptions): Promise<R
     throw new BerthError('InvalidArgument', 'refusing to listen on tcp without --tlsverify, --tlscacert, --tlscert and --tlskey: the API is root-equivalent');
   }
   const shutdown = new AbortController();
-  const s: ServeContext = { engine, pendingAttach: new Map(), execs: new Map(), shutdown: shutdown.signal };
+  const s: ServeContext = { engine, pendingAttach: new Map(), execResize: new Map(), shutdown: shutdown.signal };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(s, ROUTES, req, res).catch((e) => {
       opts.log(`request ${req.method} ${req.url}: ${errorMessage(e)}`);

@@ -1,3 +1,4 @@
+import { resolveUser } from '../spec/resolve-user.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -152,19 +153,23 @@ export async function copyToContainer(
   ctrPath: string,
   opts: { archive?: boolean } = {},
 ): Promise<void> {
+  const spec = ctx.containers.lookup(ref).spec;
   await withRootfs(ctx, ref, async (rootfs) => {
+    // docker's ownership rule: what is copied in is the container's root's; with -a
+    // (copyUIDGID) the container user's when it has one, else the source's own
+    const owner = !opts.archive ? { uid: 0, gid: 0 } : spec.user ? resolveUser(spec.user, rootfs, []) : undefined;
+    const unpack = { ...(owner ? { owner: { uid: owner.uid, gid: owner.gid } } : {}) };
     const target = resolveInRoot(rootfs, ctrPath);
     const targetIsDir = fs.existsSync(target) && fs.statSync(target).isDirectory();
     if (typeof src !== 'string') {
       if (!targetIsDir) throw new BerthError('InvalidArgument', `destination "${ctrPath}" must be a directory`);
       const { unpackLayer } = await import('../snapshots/unpack.js');
-      await unpackLayer(src, target);
+      await unpackLayer(src, target, undefined, unpack);
       return;
     }
     if (!fs.existsSync(src)) throw new BerthError('NotFound', `stat ${src}: no such file or directory`);
     const abs = path.resolve(src);
     const { unpackLayer } = await import('../snapshots/unpack.js');
-    // docker makes the files root's in the container, or (-a) keeps their owners from the host
     const owners = opts.archive ? ['--numeric-owner'] : ['--owner=0', '--group=0', '--numeric-owner'];
     if (specifiesCurrentDir(src) && fs.statSync(abs).isDirectory()) {
       // SRC/. : the directory's content into DEST, which is made when missing (its parent must exist)
@@ -174,7 +179,7 @@ export async function copyToContainer(
         fs.mkdirSync(target, { mode: fs.statSync(abs).mode & 0o7777 });
       }
       const child = spawn('tar', ['-C', abs, ...owners, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await unpackLayer(child.stdout, resolveInRoot(rootfs, ctrPath));
+      await unpackLayer(child.stdout, resolveInRoot(rootfs, ctrPath), undefined, unpack);
       return;
     }
     if (fs.statSync(abs).isDirectory() && fs.existsSync(target) && !targetIsDir) {
@@ -209,7 +214,7 @@ export async function copyToContainer(
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
-    await unpackLayer(child.stdout, destDir);
+    await unpackLayer(child.stdout, destDir, undefined, unpack);
   });
 }
 

@@ -34,6 +34,19 @@ export interface ExecOptions {
   noNewPrivileges?: boolean;
   /** where the process.json and runc's log go for the call (default the OS temp dir) */
   tmpDir?: string;
+  /**
+   * execPiped and execBackground: a file that receives the exit status (decimal, written
+   * atomically) when the process ends, by a shell around runc, so it is recorded even when the
+   * caller is gone by then (an API server restarted)
+   */
+  statusFile?: string;
+}
+
+/** `sh -c` around runc: run it, then write its status to $1 through a temp file and a rename. */
+const STATUS_WRAPPER = 'f=$1; shift; "$@"; c=$?; printf %s "$c" > "$f.tmp" && mv -f "$f.tmp" "$f"; exit $c';
+
+function withStatusFile(argv: string[], statusFile: string | undefined): string[] {
+  return statusFile === undefined ? argv : ['/bin/sh', '-c', STATUS_WRAPPER, 'sh', statusFile, ...argv];
 }
 
 /**
@@ -110,6 +123,68 @@ export async function execDetached(opts: ExecOptions): Promise<number> {
   }
 }
 
+/**
+ * Start a process in a running container without waiting for it, in a session of its own and
+ * with its output discarded (`docker exec -d` through the API), and return its host pid once
+ * runc has started it. Unlike execDetached, runc stays its parent and waits for it, and a shell
+ * around runc writes the exit status to `statusFile`: the status is known after the caller is gone.
+ */
+export async function execBackground(opts: ExecOptions & { statusFile: string }): Promise<number> {
+  const work = makeWorkDir(opts.tmpDir);
+  const processFile = writeProcessFile(work, opts, false);
+  const logFile = path.join(work, 'runtime.log');
+  const pidFile = path.join(work, 'pid');
+  // the work dir goes once runc is done with it; after a failure it stays for the error message
+  const script = `${STATUS_WRAPPER.replace('exit $c', '')} [ -s "$w/pid" ] && rm -rf "$w"; exit $c`;
+  const child = spawn(
+    '/bin/sh',
+    [
+      '-c',
+      `w=$1; shift; ${script}`,
+      'sh',
+      work,
+      opts.statusFile,
+      opts.runtime.path,
+      ...globalArgs(opts, logFile),
+      'exec',
+      '--pid-file',
+      pidFile,
+      '--process',
+      processFile,
+      opts.id,
+    ],
+    { stdio: 'ignore', detached: true },
+  );
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => resolve());
+    child.once('error', (e) => reject(new BerthError('Unavailable', `running /bin/sh: ${e.message}`, { cause: e })));
+  });
+  await spawned;
+  child.unref();
+  for (let i = 0; ; i++) {
+    const pid = readPidFile(pidFile);
+    if (pid !== null) return pid;
+    let status: string | undefined;
+    try {
+      status = fs.readFileSync(opts.statusFile, 'utf8');
+    } catch {
+      /* still starting */
+    }
+    if (status !== undefined) {
+      try {
+        const code = Number(status);
+        throwIfRuntimeFailed(logFile, code, opts.id, false);
+        // it ran and ended before its pid was read (the wrapper removed the work dir)
+        return 0;
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    }
+    if (i > 3000) throw new OciRuntimeError(`exec in container ${JSON.stringify(opts.id)}`, 'the runtime started no process in 30 seconds');
+    await new Promise((r) => setTimeout(r, i < 50 ? 2 : 10));
+  }
+}
+
 /** A process started by execPiped: its stdio as pipes, its host pid once known, its exit. */
 export interface PipedExec {
   stdin: NodeJS.WritableStream;
@@ -133,7 +208,10 @@ export function execPiped(opts: ExecOptions): PipedExec {
   const processFile = writeProcessFile(work, opts, opts.tty);
   const logFile = path.join(work, 'runtime.log');
   const pidFile = path.join(work, 'pid');
-  const argv = [opts.runtime.path, ...globalArgs(opts, logFile), 'exec', '--pid-file', pidFile, '--process', processFile, opts.id];
+  const argv = withStatusFile(
+    [opts.runtime.path, ...globalArgs(opts, logFile), 'exec', '--pid-file', pidFile, '--process', processFile, opts.id],
+    opts.statusFile,
+  );
   // a terminal: runc needs one of its own stdio to be a terminal to copy the container's to and
   // from (else it opens /dev/tty); util-linux's script(1) gives it a pty whose size stty sets
   const child = opts.tty
@@ -145,7 +223,11 @@ export function execPiped(opts: ExecOptions): PipedExec {
       throwIfRuntimeFailed(logFile, code, opts.id, false);
       return code;
     })
-    .finally(() => fs.rmSync(work, { recursive: true, force: true }));
+    .finally(() => {
+      // kept for pid() after the end: a short process ends before anyone asked
+      if (pid === 0) pid = readPidFile(pidFile) ?? 0;
+      fs.rmSync(work, { recursive: true, force: true });
+    });
   child.stdin.on('error', () => undefined);
   return {
     stdin: child.stdin,

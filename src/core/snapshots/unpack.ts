@@ -30,8 +30,8 @@ export { listChanges, type Change } from './list-changes.js';
  * @example
  * const { size } = await unpackLayer(await openDecompressed(blob), '/var/lib/berth/layers/.tmp-1/diff');
  */
-export async function unpackLayer(tarStream: Readable, destDir: string, tap?: (chunk: Buffer) => void): Promise<{ size: number }> {
-  const unpacker = new LayerUnpacker(destDir);
+export async function unpackLayer(tarStream: Readable, destDir: string, tap?: (chunk: Buffer) => void, opts: UnpackOptions = {}): Promise<{ size: number }> {
+  const unpacker = new LayerUnpacker(destDir, opts);
   try {
     for await (const chunk of tarStream) {
       tap?.(chunk as Buffer);
@@ -43,6 +43,11 @@ export async function unpackLayer(tarStream: Readable, destDir: string, tap?: (c
     tarStream.destroy();
     throw e;
   }
+}
+
+export interface UnpackOptions {
+  /** every entry gets this owner instead of the tar's (docker cp into a container) */
+  owner?: { uid: number; gid: number };
 }
 
 /**
@@ -58,7 +63,10 @@ export class LayerUnpacker {
   /** the regular file being written, applied its owner, mode and times at its end */
   private file: { fd: number; path: string; header: TarHeader } | undefined;
 
-  constructor(destDir: string) {
+  private readonly owner: { uid: number; gid: number } | undefined;
+
+  constructor(destDir: string, opts: UnpackOptions = {}) {
+    this.owner = opts.owner;
     // stat, not lstat: the destination is berth's own choice, and a running container's root is
     // /proc/PID/root, a link to a directory (what lies below it is checked link by link)
     const st = fs.statSync(destDir);
@@ -87,7 +95,8 @@ export class LayerUnpacker {
     this.file = undefined;
   }
 
-  private entry(h: TarHeader): ((piece: Buffer) => void) | undefined {
+  private entry(header: TarHeader): ((piece: Buffer) => void) | undefined {
+    const h = this.owner ? { ...header, uid: this.owner.uid, gid: this.owner.gid } : header;
     const p = applyEntry(this.tree, h, this.dirTimes);
     if (p === undefined) return undefined;
     const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;

@@ -27,6 +27,8 @@ export interface ContainerSpec {
   openStdin: boolean;
   /** the streams the creator attached to (docker's Config.Attach*): -a, or all but stdin; none for -d */
   attach?: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** docker's StdinOnce as an API client sent it; absent: derived from attach.stdin (see stdinOnce()) */
+  stdinOnce?: boolean;
   readOnly: boolean;
   privileged: boolean;
   init: boolean;
@@ -184,8 +186,8 @@ export function emptyContainerSpec(image: string, imageId: string): ContainerSpe
  * docker's StdinOnce: a container whose creator attached its stdin (`run -i`, `create -i`) has its
  * stdin closed when that client's input ends; `run -d -i` keeps it for later attaches.
  */
-export function stdinOnce(spec: Pick<ContainerSpec, 'openStdin' | 'attach'>): boolean {
-  return spec.openStdin && (spec.attach?.stdin ?? true);
+export function stdinOnce(spec: Pick<ContainerSpec, 'openStdin' | 'attach' | 'stdinOnce'>): boolean {
+  return spec.openStdin && (spec.stdinOnce ?? spec.attach?.stdin ?? true);
 }
 
 /**
@@ -193,6 +195,6 @@ export function stdinOnce(spec: Pick<ContainerSpec, 'openStdin' | 'attach'>): bo
  * with a terminal (docker closes stdin at a client's end only for StdinOnce without a TTY), so
  * `attach`, ctrl-p ctrl-q and `attach` again reach the same shell; without one, unless StdinOnce.
  */
-export function keepsStdinOpen(spec: Pick<ContainerSpec, 'openStdin' | 'attach' | 'tty'>): boolean {
+export function keepsStdinOpen(spec: Pick<ContainerSpec, 'openStdin' | 'attach' | 'tty' | 'stdinOnce'>): boolean {
   return spec.openStdin && (spec.tty || !stdinOnce(spec));
 }

@@ -1,0 +1,244 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import Docker from 'dockerode';
+import { BERTH_BIN, makeTestEnv, runProgram, type TestEnv } from '../../src/testkit/berth-cli.js';
+
+// berth serve through real clients (dockerode 4, the docker CLI 28): what outlives a restart of
+// the server, what the client's stdin closes, ownership of files copied in, TCP with mutual TLS,
+// the registry-facing endpoints
+
+const DOCKER_CLI = '/usr/local/bin/docker';
+
+let t: TestEnv;
+let sock: string;
+let server: ChildProcess;
+let log = '';
+let dockerConfig: string;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startServer(): Promise<void> {
+  server = spawn(BERTH_BIN, ['serve', '-H', `unix://${sock}`], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const child = server;
+  for (let i = 0; i < 200; i++) {
+    if (fs.existsSync(sock)) return;
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  assert.fail(`berth serve did not start: ${log}`);
+}
+
+async function stopServer(): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await exited;
+}
+
+before(async () => {
+  t = makeTestEnv();
+  await t.importBusybox();
+  sock = path.join(t.runRoot, 'd.sock');
+  dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-dockercfg-'));
+  await startServer();
+});
+
+after(async () => {
+  await stopServer();
+  await t.cleanup();
+  fs.rmSync(dockerConfig, { recursive: true, force: true });
+});
+
+function cli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dockerConfig, DOCKER_CONFIG: dockerConfig, ...opts.env };
+  return runProgram(DOCKER_CLI, ['-H', `unix://${sock}`, ...args], { ...(opts.input !== undefined ? { input: opts.input } : {}), env });
+}
+
+async function ok(args: string[], opts: { input?: string } = {}): Promise<string> {
+  const r = await cli(args, opts);
+  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\nserver: ${log}`);
+  return r.stdout.trim();
+}
+
+/** Everything a hijacked stream sends until it ends, demultiplexed into stdout text. */
+function readAll(stream: Duplex): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('error', reject);
+    stream.on('end', () => {
+      const all = Buffer.concat(chunks);
+      let out = '';
+      for (let off = 0; off + 8 <= all.length; ) {
+        const len = all.readUInt32BE(off + 4);
+        if (all[off] === 1) out += all.subarray(off + 8, off + 8 + len).toString();
+        off += 8 + len;
+      }
+      resolve(out);
+    });
+  });
+}
+
+async function until<T>(what: string, f: () => Promise<T>, good: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (good(v)) return v;
+    if (Date.now() > end) assert.fail(`${what}: last ${JSON.stringify(v)}`);
+    await sleep(100);
+  }
+}
+
+test('exec instances outlive a restart of the server: started, inspected (ExitCode, Pid) after it, gone with their container', async () => {
+  const docker = new Docker({ socketPath: sock });
+  const c = await docker.createContainer({ Image: 'busybox', Cmd: ['sleep', '300'] });
+  await c.start();
+  const later = await c.exec({ Cmd: ['sh', '-c', 'echo hi; exit 3'], AttachStdout: true, AttachStderr: true });
+  const bg = await c.exec({ Cmd: ['sh', '-c', 'sleep 2; exit 4'] });
+  await bg.start({ Detach: true });
+  const bgBefore = await bg.inspect();
+  assert.equal(bgBefore.Running, true);
+  assert.ok(bgBefore.Pid > 0, `a pid while it runs: ${bgBefore.Pid}`);
+  assert.equal(bgBefore.ExitCode, null);
+
+  await stopServer();
+  await startServer();
+
+  const d2 = new Docker({ socketPath: sock });
+  // created before the restart, started after it
+  const ex = d2.getExec(later.id);
+  assert.equal((await ex.inspect()).Running, false);
+  const stream = (await ex.start({ hijack: true, stdin: false })) as Duplex;
+  assert.equal(await readAll(stream), 'hi\n');
+  const done = await until(
+    'the exec ends',
+    () => ex.inspect(),
+    (i) => !i.Running,
+  );
+  assert.equal(done.ExitCode, 3);
+  assert.ok(done.Pid > 0, 'docker keeps the pid in the inspect after the end');
+  await assert.rejects(ex.start({ hijack: true, stdin: false }), (e: { statusCode?: number }) => e.statusCode === 409);
+  // detached, running across the restart: its exit status was recorded without a server
+  const bgAfter = await until(
+    'the detached exec ends',
+    () => d2.getExec(bg.id).inspect(),
+    (i) => !i.Running,
+  );
+  assert.equal(bgAfter.ExitCode, 4);
+  assert.equal(bgAfter.Pid, bgBefore.Pid);
+  // the CLI's exec goes through the same instances
+  const r = await cli(['exec', c.id, 'sh', '-c', 'exit 6']);
+  assert.equal(r.code, 6, r.stderr);
+  await d2.getContainer(c.id).remove({ force: true });
+  await assert.rejects(ex.inspect(), (e: { statusCode?: number }) => e.statusCode === 404);
+  await assert.rejects(d2.getExec(bg.id).inspect(), (e: { statusCode?: number }) => e.statusCode === 404);
+});
+
+test("attach honours StdinOnce: false keeps the container's stdin open for the next client, true closes it at the client's end", async () => {
+  const docker = new Docker({ socketPath: sock });
+  const script = 'while read l; do echo got $l; done; echo eof';
+  const keep = await docker.createContainer({
+    Image: 'busybox',
+    Cmd: ['sh', '-c', script],
+    OpenStdin: true,
+    StdinOnce: false,
+    AttachStdin: true,
+    AttachStdout: true,
+  });
+  assert.equal((await keep.inspect()).Config.StdinOnce, false);
+  const first = (await keep.attach({ stream: true, stdin: true, stdout: true, hijack: true })) as Duplex;
+  const firstOut = readAll(first);
+  await keep.start();
+  first.write('a\n');
+  await until(
+    'the first line is read',
+    () => keep.logs({ stdout: true }),
+    (b) => b.toString().includes('got a'),
+  );
+  first.end();
+  // dockerd ends this attach at the client's end of input, and the container's stdin stays open
+  assert.equal(await firstOut, 'got a\n');
+  await sleep(500);
+  assert.equal((await keep.inspect()).State.Status, 'running', 'stdin still open: the loop goes on');
+  const second = (await keep.attach({ stream: true, stdin: true, stdout: true, hijack: true })) as Duplex;
+  const secondOut = readAll(second);
+  second.write('b\n');
+  await until(
+    'the second client reaches the same stdin',
+    () => keep.logs({ stdout: true }),
+    (b) => b.toString().includes('got b'),
+  );
+  second.end();
+  assert.equal(await secondOut, 'got b\n');
+  await sleep(300);
+  assert.equal((await keep.inspect()).State.Status, 'running');
+  await keep.remove({ force: true });
+
+  const once = await docker.createContainer({
+    Image: 'busybox',
+    Cmd: ['sh', '-c', script],
+    OpenStdin: true,
+    StdinOnce: true,
+    AttachStdin: true,
+    AttachStdout: true,
+  });
+  assert.equal((await once.inspect()).Config.StdinOnce, true);
+  const s = (await once.attach({ stream: true, stdin: true, stdout: true, hijack: true })) as Duplex;
+  const out = readAll(s);
+  await once.start();
+  s.write('a\n');
+  s.end();
+  // the container's stdin is closed: the loop ends, and the stream carries everything to the exit
+  assert.equal(await out, 'got a\neof\n');
+  assert.equal((await once.wait()).StatusCode, 0);
+  await once.remove({ force: true });
+  // what the docker CLI sends: run -i is StdinOnce, the end of its input ends the container
+  assert.equal(await ok(['run', '-i', '--rm', 'busybox', 'sh', '-c', script], { input: 'x\n' }), 'got x\neof');
+});
+
+test("docker cp into a container: files take the container's root owner, with -a (copyUIDGID) the container user's, or the source's without one", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cp-owner-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'f.txt'), 'x\n');
+    fs.mkdirSync(path.join(dir, 'd'));
+    fs.writeFileSync(path.join(dir, 'd', 'in.txt'), 'y\n');
+    for (const p of ['f.txt', 'd', 'd/in.txt']) fs.chownSync(path.join(dir, p), 1234, 5678);
+    const plain = await ok(['run', '-d', 'busybox', 'sleep', '300']);
+    const withUser = await ok(['run', '-d', '--user', 'nobody', 'busybox', 'sleep', '300']);
+    const owner = (c: string, p: string) => ok(['exec', c, 'stat', '-c', '%u:%g', p]);
+    await ok(['cp', path.join(dir, 'f.txt'), `${plain}:/tmp/a.txt`]);
+    assert.equal(await owner(plain, '/tmp/a.txt'), '0:0');
+    await ok(['cp', '-a', path.join(dir, 'f.txt'), `${plain}:/tmp/b.txt`]);
+    assert.equal(await owner(plain, '/tmp/b.txt'), '1234:5678', 'no container user: the source owner');
+    await ok(['cp', path.join(dir, 'd'), `${withUser}:/tmp/`]);
+    assert.equal(await owner(withUser, '/tmp/d/in.txt'), '0:0');
+    await ok(['cp', '-a', path.join(dir, 'd'), `${withUser}:/tmp/e`]);
+    const nobody = await ok(['exec', withUser, 'sh', '-c', 'echo $(id -u):$(id -g)']);
+    assert.equal(await owner(withUser, '/tmp/e'), nobody);
+    assert.equal(await owner(withUser, '/tmp/e/in.txt'), nobody);
+    // a tar from an SDK: its owners are replaced as well
+    const docker = new Docker({ socketPath: sock });
+    const tarFile = path.join(dir, 'x.tar');
+    fs.writeFileSync(path.join(dir, 'sdk.txt'), 'z\n');
+    fs.chownSync(path.join(dir, 'sdk.txt'), 42, 43);
+    const tar = spawnSyncTar(dir, tarFile, 'sdk.txt');
+    assert.equal(tar, 0);
+    await docker.getContainer(plain).putArchive(tarFile, { path: '/tmp' });
+    assert.equal(await owner(plain, '/tmp/sdk.txt'), '0:0');
+    await docker.getContainer(withUser).putArchive(tarFile, { path: '/tmp', copyUIDGID: true });
+    assert.equal(await owner(withUser, '/tmp/sdk.txt'), nobody);
+    await ok(['rm', '-f', plain, withUser]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function spawnSyncTar(dir: string, out: string, name: string): number | null {
+  return spawnSync('tar', ['-C', dir, '--numeric-owner', '-cf', out, name]).status;
+}
