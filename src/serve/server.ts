@@ -84,7 +84,12 @@ export async function startServer(engine: Engine, opts: ServeOptions): Promise<R
   };
   const server =
     'tcp' in where && opts.tls
-      ? https.createServer({ ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key, requestCert: true, rejectUnauthorized: true }, onRequest)
+      ? https.createServer(
+          // half-open as the plain server is: a hijacked client's close_notify ends its input only,
+          // the output still comes (the docker CLI closes its write side once stdin is done)
+          { ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key, requestCert: true, rejectUnauthorized: true, allowHalfOpen: true },
+          onRequest,
+        )
       : http.createServer(onRequest);
   // streams (logs -f, events, attach) last as long as the client wants
   server.requestTimeout = 0;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { BERTH_BIN, makeTestEnv, runProgram, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { freePort } from '../../src/testkit/registry.js';
 
 // berth serve through real clients (dockerode 4, the docker CLI 28): what outlives a restart of
 // the server, what the client's stdin closes, ownership of files copied in, TCP with mutual TLS,
@@ -242,3 +243,116 @@ test("docker cp into a container: files take the container's root owner, with -a
 function spawnSyncTar(dir: string, out: string, name: string): number | null {
   return spawnSync('tar', ['-C', dir, '--numeric-owner', '-cf', out, name]).status;
 }
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, made by openssl. */
+function makeMutualTls(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
+  const p = (n: string) => path.join(dir, n);
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, `openssl ${args.join(' ')}: ${r.stderr}`);
+  };
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=berth-test-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  for (const [name, cn, ext] of [
+    ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n'],
+    ['client', 'client', 'extendedKeyUsage=clientAuth\n'],
+  ] as const) {
+    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p(`${name}-key.pem`), '-out', p(`${name}.csr`), '-subj', `/CN=${cn}`]);
+    fs.writeFileSync(p(`${name}.cnf`), ext);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      p(`${name}.csr`),
+      '-CA',
+      p('ca.pem'),
+      '-CAkey',
+      p('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      p(`${name}.pem`),
+      '-days',
+      '2',
+      '-extfile',
+      p(`${name}.cnf`),
+    ]);
+  }
+  return { ca: p('ca.pem'), serverCert: p('server.pem'), serverKey: p('server-key.pem'), clientCert: p('client.pem'), clientKey: p('client-key.pem') };
+}
+
+test('tcp with mutual TLS: the docker CLI with --tlsverify and a client certificate works (run, exec); without one it is refused; no tcp without TLS', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-tls-'));
+  const tls = makeMutualTls(dir);
+  const port = await freePort();
+  const host = `tcp://127.0.0.1:${port}`;
+  let tlsLog = '';
+  const tlsServer = spawn(BERTH_BIN, ['serve', '-H', host, '--tlsverify', '--tlscacert', tls.ca, '--tlscert', tls.serverCert, '--tlskey', tls.serverKey], {
+    env: t.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  tlsServer.stderr?.on('data', (d: Buffer) => (tlsLog += d.toString()));
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dockerConfig, DOCKER_CONFIG: dockerConfig };
+  const tcpCli = (args: string[]) => runProgram(DOCKER_CLI, args, { env });
+  try {
+    for (let i = 0; i < 100 && !tlsLog.includes('API listening'); i++) await sleep(50);
+    assert.match(tlsLog, new RegExp(`API listening on ${host}`));
+    const verified = ['-H', host, '--tlsverify', '--tlscacert', tls.ca, '--tlscert', tls.clientCert, '--tlskey', tls.clientKey];
+    const v = await tcpCli([...verified, 'version', '--format', '{{.Server.APIVersion}}']);
+    assert.equal(v.code, 0, `${v.stderr}\n${tlsLog}`);
+    assert.equal(v.stdout.trim(), '1.41');
+    const r = await tcpCli([...verified, 'run', '--rm', 'busybox', 'sh', '-c', 'echo over-tls; exit 3']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, 'over-tls\n');
+    const bg = await tcpCli([...verified, 'run', '-d', 'busybox', 'sleep', '300']);
+    assert.equal(bg.code, 0, bg.stderr);
+    const ex = await runProgram(DOCKER_CLI, [...verified, 'exec', '-i', bg.stdout.trim(), 'cat'], { env, input: 'piped over tls\n' });
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.equal(ex.stdout, 'piped over tls\n');
+    assert.equal((await tcpCli([...verified, 'rm', '-f', bg.stdout.trim()])).code, 0);
+    // no client certificate: the handshake is refused
+    const anon = await tcpCli(['-H', host, '--tls', '--tlscacert', tls.ca, 'version', '--format', '{{.Server.APIVersion}}']);
+    assert.notEqual(anon.code, 0);
+    assert.equal(anon.stdout.trim(), '');
+    assert.match(anon.stderr, /certificate|tls|handshake|connection reset|EOF/i);
+    // a certificate the CA did not sign is refused too
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-tls-other-'));
+    try {
+      const rogue = makeMutualTls(other);
+      const bad = await tcpCli(['-H', host, '--tlsverify', '--tlscacert', tls.ca, '--tlscert', rogue.clientCert, '--tlskey', rogue.clientKey, 'version']);
+      assert.notEqual(bad.code, 0);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+    // plain HTTP on the TLS port gets no API
+    const plain = await tcpCli(['-H', host, 'version', '--format', '{{.Server.APIVersion}}']);
+    assert.notEqual(plain.code, 0);
+    // tcp without mutual TLS is refused at start
+    const noTls = await t.berth(['serve', '-H', `tcp://127.0.0.1:${await freePort()}`]);
+    assert.equal(noTls.code, 1);
+    assert.match(noTls.stderr, /refusing to listen on tcp without --tlsverify/);
+    const half = await t.berth(['serve', '-H', `tcp://127.0.0.1:${await freePort()}`, '--tlsverify', '--tlscacert', tls.ca]);
+    assert.notEqual(half.code, 0);
+    assert.match(half.stderr, /--tlsverify needs --tlscacert, --tlscert and --tlskey/);
+  } finally {
+    tlsServer.kill('SIGTERM');
+    await new Promise((r) => tlsServer.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
