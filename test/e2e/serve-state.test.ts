@@ -2,12 +2,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { BERTH_BIN, makeTestEnv, runProgram, type TestEnv } from '../../src/testkit/berth-cli.js';
-import { freePort } from '../../src/testkit/registry.js';
+import { freePort, startRegistry } from '../../src/testkit/registry.js';
 
 // berth serve through real clients (dockerode 4, the docker CLI 28): what outlives a restart of
 // the server, what the client's stdin closes, ownership of files copied in, TCP with mutual TLS,
@@ -354,5 +355,182 @@ test('tcp with mutual TLS: the docker CLI with --tlsverify and a client certific
     tlsServer.kill('SIGTERM');
     await new Promise((r) => tlsServer.once('exit', r));
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A raw request on the unix socket: for the endpoints no CLI command shows as they are. */
+function request(
+  method: string,
+  urlPath: string,
+  opts: { body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; type: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { socketPath: sock, method, path: urlPath, headers: { ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers } },
+      (res) => {
+        let b = '';
+        res.on('data', (c: Buffer) => (b += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b, type: String(res.headers['content-type']) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+const registryAuthHeader = (o: Record<string, string>) => ({ 'X-Registry-Auth': Buffer.from(JSON.stringify(o)).toString('base64url') });
+
+test("GET /distribution/{name}/json: the registry's descriptor and platforms (an image, an index), auth from X-Registry-Auth, docker's errors", async () => {
+  const reg = await startRegistry();
+  const locked = await startRegistry({ auth: 'htpasswd', users: { bob: 'dist-secret' } });
+  try {
+    await ok(['tag', 'busybox', `${reg.host}/dist:1`]);
+    const pushed = await ok(['push', `${reg.host}/dist:1`]);
+    const digest = /digest: (sha256:[0-9a-f]{64}) size: (\d+)/.exec(pushed);
+    assert.ok(digest, pushed);
+    const [arch, osName] = (await ok(['image', 'inspect', '-f', '{{.Architecture}} {{.Os}}', 'busybox'])).split(' ');
+    const r = await request('GET', `/v1.41/distribution/${reg.host}/dist:1/json`);
+    assert.equal(r.status, 200, r.body);
+    const info = JSON.parse(r.body) as {
+      Descriptor: { mediaType: string; digest: string; size: number };
+      Platforms: Array<{ architecture: string; os: string }>;
+    };
+    assert.equal(info.Descriptor.digest, digest[1]);
+    assert.equal(info.Descriptor.size, Number(digest[2]));
+    assert.match(info.Descriptor.mediaType, /^application\/vnd\.(oci\.image|docker\.distribution)\.manifest\.v[12]\+json$/);
+    assert.deepEqual(info.Platforms, [{ architecture: arch, os: osName }]);
+    // by digest too
+    const byDigest = JSON.parse((await request('GET', `/v1.41/distribution/${reg.host}/dist@${digest[1]}/json`)).body) as typeof info;
+    assert.equal(byDigest.Descriptor.digest, digest[1]);
+    // an index: the platforms of its entries
+    const list = await t.berth(['manifest', 'create', `${reg.host}/dist:list`, `${reg.host}/dist:1`]);
+    assert.equal(list.code, 0, list.stderr);
+    const lp = await t.berth(['manifest', 'push', `${reg.host}/dist:list`]);
+    assert.equal(lp.code, 0, lp.stderr);
+    const idx = JSON.parse((await request('GET', `/v1.41/distribution/${reg.host}/dist:list/json`)).body) as typeof info;
+    assert.match(idx.Descriptor.mediaType, /index|manifest\.list/);
+    assert.deepEqual(idx.Platforms, [{ architecture: arch, os: osName }]);
+    // docker's errors: no such tag 404, a bad name 400
+    const missing = await request('GET', `/v1.41/distribution/${reg.host}/dist:nope/json`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.type, 'application/json');
+    assert.equal((await request('GET', `/v1.41/distribution/${reg.host}/BAD/json`)).status, 400);
+    // a registry that wants credentials: refused without, served with X-Registry-Auth
+    const lr = await cli(['login', '-u', 'bob', '--password-stdin', locked.host], { input: 'dist-secret\n' });
+    assert.equal(lr.code, 0, lr.stderr);
+    await ok(['tag', 'busybox', `${locked.host}/dist:1`]);
+    await ok(['push', `${locked.host}/dist:1`]);
+    await ok(['logout', locked.host]);
+    const anon = await request('GET', `/v1.41/distribution/${locked.host}/dist:1/json`);
+    assert.ok(anon.status >= 400 && anon.status < 500, `${anon.status} ${anon.body}`);
+    const authed = await request('GET', `/v1.41/distribution/${locked.host}/dist:1/json`, {
+      headers: registryAuthHeader({ username: 'bob', password: 'dist-secret', serveraddress: locked.host }),
+    });
+    assert.equal(authed.status, 200, authed.body);
+    await ok(['rmi', `${reg.host}/dist:1`, `${locked.host}/dist:1`]);
+  } finally {
+    await reg.stop();
+    await locked.stop();
+  }
+});
+
+test("GET /images/search: the index's v1 search with limit and filters; an index that cannot be reached is dockerd's 500 with the failed GET", async () => {
+  const seen: string[] = [];
+  const index = http.createServer((req, res) => {
+    seen.push(req.url ?? '');
+    const results = [
+      { name: 'library/busybox', description: 'Busybox base image.', star_count: 3000, is_official: true, is_automated: false },
+      { name: 'someone/busybox-tools', description: 'tools', star_count: 12, is_official: false, is_automated: true },
+      { name: 'other/busybox-tiny', description: 'tiny', star_count: 1, is_official: false, is_automated: false },
+    ];
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ num_results: results.length, query: 'busybox', results }));
+  });
+  await new Promise<void>((r) => index.listen(0, '127.0.0.1', r));
+  const port = (index.address() as import('node:net').AddressInfo).port;
+  try {
+    const all = await ok(['search', '--format', '{{.Name}} {{.StarCount}} {{.IsOfficial}}', `127.0.0.1:${port}/busybox`]);
+    assert.deepEqual(
+      all.split('\n').map((l) => l.trim()),
+      ['library/busybox 3000 [OK]', 'someone/busybox-tools 12', 'other/busybox-tiny 1'],
+    );
+    assert.equal(seen[0], '/v1/search?q=busybox&n=25');
+    const filtered = await ok([
+      'search',
+      '--limit',
+      '5',
+      '--filter',
+      'stars=10',
+      '--filter',
+      'is-official=false',
+      '--format',
+      '{{.Name}}',
+      `127.0.0.1:${port}/busybox`,
+    ]);
+    assert.equal(filtered, 'someone/busybox-tools');
+    assert.equal(seen[1], '/v1/search?q=busybox&n=5');
+    const badLimit = await request('GET', `/v1.41/images/search?term=127.0.0.1:${port}/busybox&limit=101`);
+    assert.equal(badLimit.status, 400);
+  } finally {
+    await new Promise((r) => index.close(r));
+  }
+  // nothing listens there now: dockerd's answer when its index cannot be reached
+  const down = await request('GET', `/v1.41/images/search?term=127.0.0.1:${port}/busybox&limit=5`);
+  assert.equal(down.status, 500);
+  assert.equal(down.type, 'application/json');
+  assert.equal((JSON.parse(down.body) as { message: string }).message, `Get "http://127.0.0.1:${port}/v1/search?q=busybox&n=5": connect: connection refused`);
+  const viaCli = await cli(['search', `127.0.0.1:${port}/busybox`]);
+  assert.equal(viaCli.code, 1);
+  assert.match(viaCli.stderr, /^Error response from daemon: Get "http:\/\/127\.0\.0\.1:\d+\/v1\/search\?q=busybox&n=25": connect: connection refused/);
+});
+
+test("identity tokens: POST /auth gives a token server's refresh token as IdentityToken, the docker CLI keeps it instead of the password and pushes with it; Basic-auth registries give none, as dockerd", async () => {
+  const reg = await startRegistry({ auth: 'token', users: { carol: 'token-secret' } });
+  const basicReg = await startRegistry({ auth: 'htpasswd', users: { dave: 'basic-secret' } });
+  try {
+    const auth = await request('POST', '/v1.41/auth', { body: JSON.stringify({ username: 'carol', password: 'token-secret', serveraddress: reg.host }) });
+    assert.equal(auth.status, 200, auth.body);
+    const token = (JSON.parse(auth.body) as { IdentityToken: string; Status: string }).IdentityToken;
+    assert.notEqual(token, '');
+    const wrong = await request('POST', '/v1.41/auth', { body: JSON.stringify({ username: 'carol', password: 'nope', serveraddress: reg.host }) });
+    assert.equal(wrong.status, 401);
+    // the identity token alone logs in and pushes
+    const again = await request('POST', '/v1.41/auth', { body: JSON.stringify({ identitytoken: token, serveraddress: reg.host }) });
+    assert.equal(again.status, 200, again.body);
+    const bogus = await request('POST', '/v1.41/auth', { body: JSON.stringify({ identitytoken: 'not-a-token', serveraddress: reg.host }) });
+    assert.equal(bogus.status, 401);
+    // through the docker CLI: it stores the identity token, not the password, and push sends it
+    const login = await cli(['login', '-u', 'carol', '--password-stdin', reg.host], { input: 'token-secret\n' });
+    assert.equal(login.code, 0, login.stderr);
+    const saved = JSON.parse(fs.readFileSync(path.join(dockerConfig, 'config.json'), 'utf8')) as {
+      auths: Record<string, { identitytoken?: string; auth?: string }>;
+    };
+    const entry = saved.auths[reg.host];
+    assert.ok(entry?.identitytoken, JSON.stringify(saved));
+    assert.ok(
+      !Buffer.from(entry.auth ?? '', 'base64')
+        .toString()
+        .includes('token-secret'),
+      'the password is not kept',
+    );
+    await ok(['tag', 'busybox', `${reg.host}/idt:1`]);
+    const push = await cli(['push', `${reg.host}/idt:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    await ok(['rmi', `${reg.host}/idt:1`]);
+    assert.equal((await cli(['pull', `${reg.host}/idt:1`])).code, 0);
+    // a refused identity token fails the push with docker's unauthorized
+    const refused = await request('POST', `/v1.41/images/${reg.host}/idt/push?tag=1`, { headers: registryAuthHeader({ identitytoken: 'not-a-token' }) });
+    assert.match(refused.body, /"errorDetail".*unauthorized/);
+    await ok(['logout', reg.host]);
+    await ok(['rmi', `${reg.host}/idt:1`]);
+    // htpasswd: the credential is checked, and there is no identity token (dockerd gives '' too)
+    const basic = await request('POST', '/v1.41/auth', { body: JSON.stringify({ username: 'dave', password: 'basic-secret', serveraddress: basicReg.host }) });
+    assert.equal(basic.status, 200, basic.body);
+    assert.deepEqual(JSON.parse(basic.body), { IdentityToken: '', Status: 'Login Succeeded' });
+    const basicWrong = await request('POST', '/v1.41/auth', { body: JSON.stringify({ username: 'dave', password: 'x', serveraddress: basicReg.host }) });
+    assert.equal(basicWrong.status, 401);
+    assert.match((JSON.parse(basicWrong.body) as { message: string }).message, /unauthorized/);
+  } finally {
+    await reg.stop();
+    await basicReg.stop();
   }
 });
