@@ -163,7 +163,7 @@ function progressSink(out: JsonStream, pushing: boolean): (e: ProgressEvent) => 
   };
 }
 
-/** X-Registry-Auth: base64url JSON with username and password (an identity token is not supported). */
+/** X-Registry-Auth: base64url JSON with username and password, or an identity token (login's IdentityToken). */
 export function registryAuth(req: Request): Credential | undefined {
   const h = req.raw.headers['x-registry-auth'];
   if (typeof h !== 'string' || h === '') return undefined;
@@ -175,8 +175,9 @@ export function registryAuth(req: Request): Credential | undefined {
   }
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
-  if (typeof o['username'] === 'string' && typeof o['password'] === 'string' && o['username'] !== '')
-    return { username: o['username'], password: o['password'] };
+  const username = typeof o['username'] === 'string' ? o['username'] : '';
+  if (typeof o['identitytoken'] === 'string' && o['identitytoken'] !== '') return { username, password: '', identityToken: o['identitytoken'] };
+  if (typeof o['password'] === 'string' && username !== '') return { username, password: o['password'] };
   return undefined;
 }
 

@@ -165,9 +165,15 @@ async function df(s: ServeContext, _req: Request, res: ServerResponse): Promise<
 async function auth(_s: ServeContext, req: Request, res: ServerResponse): Promise<void> {
   const body = await readJson(req.raw);
   const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
-  const { checkLogin } = await import('../core/registry/login.js');
+  const { checkLoginForToken } = await import('../core/registry/login.js');
+  let identityToken: string;
   try {
-    await checkLogin(str('serveraddress') || undefined, { username: str('username'), password: str('password') });
+    const token = str('identitytoken');
+    ({ identityToken } = await checkLoginForToken(str('serveraddress') || undefined, {
+      username: str('username'),
+      password: str('password'),
+      ...(token ? { identityToken: token } : {}),
+    }));
   } catch (e) {
     // docker answers a refused login with 401 and the registry's words
     if (e instanceof BerthError && e.kind === 'PermissionDenied') {
@@ -176,7 +182,7 @@ async function auth(_s: ServeContext, req: Request, res: ServerResponse): Promis
     }
     throw e;
   }
-  sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
+  sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: identityToken });
 }
 
 export const SYSTEM_ROUTES: Route[] = [

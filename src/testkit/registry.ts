@@ -127,21 +127,11 @@ async function startTokenIssuer(
     .readFileSync(certFile, 'utf8')
     .replace(/-----[^-]+-----/g, '')
     .replace(/\s+/g, '');
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const auth = req.headers.authorization;
-    let user: string | undefined;
-    if (auth?.startsWith('Basic ')) {
-      const [u, ...rest] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');
-      if (u === undefined || users[u] !== rest.join(':')) {
-        res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"details":"incorrect username or password"}');
-        return;
-      }
-      user = u;
-    }
+  // refresh tokens handed out for offline_token=true (docker's identity tokens), by the user they stand for
+  const refreshTokens = new Map<string, string>();
+  const issue = (res: http.ServerResponse, user: string | undefined, scopes: string[], extra: Record<string, string>): void => {
     const access = user
-      ? url.searchParams
-          .getAll('scope')
+      ? scopes
           .flatMap((s) => s.split(' '))
           .filter(Boolean)
           .map((s) => {
@@ -154,7 +144,58 @@ async function startTokenIssuer(
     const claims = { iss: issuer, sub: user ?? '', aud: service, exp: now + 600, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
     const signing = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const token = `${signing}.${b64url(sign('sha256', Buffer.from(signing), key))}`;
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token, expires_in: 600, issued_at: new Date().toISOString() }));
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ token, access_token: token, expires_in: 600, issued_at: new Date().toISOString(), ...extra }));
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST') {
+      // the OAuth2 grants of distribution's token server: refresh_token, password
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        const form = new URLSearchParams(text);
+        const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+        if (form.get('grant_type') === 'refresh_token') {
+          const user = refreshTokens.get(form.get('refresh_token') ?? '');
+          if (user === undefined) {
+            res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"details":"invalid refresh token"}');
+            return;
+          }
+          issue(res, user, scopes, {});
+        } else if (form.get('grant_type') === 'password') {
+          const u = form.get('username') ?? '';
+          if (users[u] === undefined || users[u] !== form.get('password')) {
+            res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"details":"incorrect username or password"}');
+            return;
+          }
+          const refresh = randomBytes(16).toString('hex');
+          refreshTokens.set(refresh, u);
+          issue(res, u, scopes, { refresh_token: refresh });
+        } else {
+          res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"details":"unsupported grant_type"}');
+        }
+      });
+      return;
+    }
+    const auth = req.headers.authorization;
+    let user: string | undefined;
+    if (auth?.startsWith('Basic ')) {
+      const [u, ...rest] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');
+      if (u === undefined || users[u] !== rest.join(':')) {
+        res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"details":"incorrect username or password"}');
+        return;
+      }
+      user = u;
+    }
+    const extra: Record<string, string> = {};
+    if (user !== undefined && url.searchParams.get('offline_token') === 'true') {
+      const refresh = randomBytes(16).toString('hex');
+      refreshTokens.set(refresh, user);
+      extra['refresh_token'] = refresh;
+    }
+    issue(res, user, url.searchParams.getAll('scope'), extra);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;

@@ -17,6 +17,8 @@ export interface ClientOptions {
   config: RegistriesConfig;
   /** from the credentials file, or given to login */
   credential?: Credential | undefined;
+  /** ask a token server for a refresh token too (login's identity token: see identityToken()) */
+  offlineToken?: boolean | undefined;
   /** false: --tls-verify=false (no verification, plain HTTP allowed); undefined: the config decides */
   tlsVerify?: boolean | undefined;
   /** podman's --cert-dir: CA and client certificates for this registry */
@@ -70,6 +72,7 @@ export class RegistryClient {
   private challenge: Challenge | undefined;
   private pinged: Promise<void> | undefined;
   private readonly tokens = new Map<string, Promise<string>>();
+  private refreshToken: string | undefined;
 
   constructor(opts: ClientOptions) {
     this.opts = opts;
@@ -135,6 +138,11 @@ export class RegistryClient {
     } else if (res.status < 200 || res.status >= 300) {
       throw new BerthError(kindOfStatus(res.status), `pinging registry ${this.registry}: ${registryErrorText(res.status, Buffer.alloc(0))}`);
     }
+  }
+
+  /** The refresh token a token server sent for offlineToken (docker's identity token), if any. */
+  identityToken(): string | undefined {
+    return this.refreshToken;
   }
 
   /** Whether the registry asked for credentials on its ping (login needs to know). */
@@ -245,7 +253,7 @@ export class RegistryClient {
   private async authorization(scopes: string[], fresh: boolean): Promise<string | undefined> {
     const c = this.challenge;
     const cred = this.opts.credential;
-    if (c?.scheme === 'basic') return cred ? `Basic ${basic(cred)}` : undefined;
+    if (c?.scheme === 'basic') return cred && !(cred.identityToken && cred.password === '') ? `Basic ${basic(cred)}` : undefined;
     if (c?.scheme !== 'bearer') return undefined;
     const key = [...scopes].sort().join(' ');
     if (fresh) this.tokens.delete(key);
@@ -258,32 +266,51 @@ export class RegistryClient {
     return `Bearer ${await t}`;
   }
 
-  /** The Bearer token flow: GET realm?service=…&scope=…, with Basic credentials when known. */
+  /**
+   * The Bearer token flow: GET realm?service=…&scope=…, with Basic credentials when known; with an
+   * identity token, the OAuth2 refresh-token grant (a POST to the realm, as docker's daemon does).
+   */
   private async fetchToken(c: Challenge, scopes: string[]): Promise<string> {
     const realm = c.params['realm'];
     if (!realm) throw new BerthError('Unavailable', `registry ${this.registry} sent a bearer challenge without a realm`);
     const url = new URL(realm);
-    if (c.params['service']) url.searchParams.set('service', c.params['service']);
-    for (const s of scopes) url.searchParams.append('scope', s);
     const cred = this.opts.credential;
-    if (cred) url.searchParams.set('account', cred.username);
     const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
-    if (cred) headers['Authorization'] = `Basic ${basic(cred)}`;
+    let form: Buffer | undefined;
+    if (cred?.identityToken) {
+      const f = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: OAUTH_CLIENT_ID });
+      if (c.params['service']) f.set('service', c.params['service']);
+      if (scopes.length) f.set('scope', scopes.join(' '));
+      form = Buffer.from(f.toString());
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else {
+      if (c.params['service']) url.searchParams.set('service', c.params['service']);
+      for (const s of scopes) url.searchParams.append('scope', s);
+      if (cred) url.searchParams.set('account', cred.username);
+      if (this.opts.offlineToken && cred) {
+        url.searchParams.set('offline_token', 'true');
+        url.searchParams.set('client_id', OAUTH_CLIENT_ID);
+      }
+      if (cred) headers['Authorization'] = `Basic ${basic(cred)}`;
+    }
     const agent = url.host === this.base?.host ? (this.agent as http.Agent) : await defaultAgent(url, this.insecure);
     let res: HttpResponse;
     try {
-      res = await this.withRetry(() => send({ method: 'GET', url, headers, agent }));
+      res = await this.withRetry(() => send({ method: form ? 'POST' : 'GET', url, headers, agent, ...(form ? { body: form } : {}) }));
     } catch (e) {
       throw e instanceof BerthError ? e : networkError(e, url.host);
     }
     const body = await readBody(res.body, MAX_TOKEN_BODY);
+    if (form && (res.status === 400 || res.status === 401 || res.status === 403)) {
+      throw new BerthError('PermissionDenied', 'unauthorized: the token server refused the identity token');
+    }
     if (res.status === 401 || res.status === 403) {
       throw new BerthError('PermissionDenied', cred ? 'unauthorized: incorrect username or password' : 'unauthorized: authentication required');
     }
     if (res.status !== 200) {
       throw new BerthError(kindOfStatus(res.status), `getting a token from ${url.host}: ${registryErrorText(res.status, body)}`);
     }
-    let parsed: { token?: unknown; access_token?: unknown };
+    let parsed: { token?: unknown; access_token?: unknown; refresh_token?: unknown };
     try {
       parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
     } catch {
@@ -291,11 +318,14 @@ export class RegistryClient {
     }
     const token = typeof parsed.token === 'string' ? parsed.token : parsed.access_token;
     if (typeof token !== 'string' || token === '') throw new BerthError('Unavailable', `token server ${url.host} sent no token`);
+    if (typeof parsed.refresh_token === 'string' && parsed.refresh_token !== '') this.refreshToken = parsed.refresh_token;
     return token;
   }
 }
 
 export const USER_AGENT = 'berth/0.1';
+/** the client_id of the OAuth2 token requests (docker's daemon sends `docker`) */
+const OAUTH_CLIENT_ID = 'berth';
 
 /** What one scheme's `GET /v2/` brought: an answer on a kept agent, or the error. */
 interface PingAnswer {

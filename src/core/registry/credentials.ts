@@ -9,6 +9,11 @@ import { DEFAULT_DOMAIN } from '../reference/reference.js';
 export interface Credential {
   username: string;
   password: string;
+  /**
+   * docker's identity token: an OAuth2 refresh token a token server gave at login, used instead
+   * of the password to get bearer tokens (the API's X-Registry-Auth `identitytoken`)
+   */
+  identityToken?: string;
 }
 
 /** The key docker uses for Docker Hub in config.json. */

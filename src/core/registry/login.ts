@@ -29,17 +29,35 @@ export async function login(
 
 /** Only the check of login (the API's /auth: the client keeps the credential): the registry's name. */
 export async function checkLogin(server: string | undefined, credential: Credential, opts: RegistryOptions = {}): Promise<string> {
+  return (await checkLoginForToken(server, credential, opts)).registry;
+}
+
+/**
+ * The check of login as docker's daemon makes it for POST /auth: a token server is asked for a
+ * refresh token too, and the one it gives is the identity token the client keeps instead of the
+ * password ('' for registries with Basic auth or a token server that gives none, as dockerd).
+ * A credential that is an identity token is checked by getting a token with it.
+ */
+export async function checkLoginForToken(
+  server: string | undefined,
+  credential: Credential,
+  opts: RegistryOptions = {},
+): Promise<{ registry: string; identityToken: string }> {
   const registry = registryOfServer(server);
-  if (credential.username === '') throw new BerthError('InvalidArgument', 'username is required');
-  if (credential.password === '') throw new BerthError('InvalidArgument', 'password is required');
-  const client = openClient(registry, opts, credential);
+  if (!credential.identityToken) {
+    if (credential.username === '') throw new BerthError('InvalidArgument', 'username is required');
+    if (credential.password === '') throw new BerthError('InvalidArgument', 'password is required');
+  }
+  const client = openClient(registry, { ...opts, offlineToken: true }, credential);
+  let identityToken = '';
   try {
     const res = await client.request({ method: 'GET', path: '/v2/', scopes: [], what: `logging in to ${registry}` });
     discard(res.body);
+    identityToken = client.identityToken() ?? credential.identityToken ?? '';
   } finally {
     client.close();
   }
-  return registry;
+  return { registry, identityToken };
 }
 
 /** Forget a registry's credential; false when there was none (docker prints "Not logged in to …"). */

@@ -15,6 +15,8 @@ export interface RegistryOptions {
   onProgress?: ProgressSink | undefined;
   /** a credential given with the request (the API's X-Registry-Auth), used instead of the auth file's */
   credential?: Credential | undefined;
+  /** ask a token server for a refresh token (login: docker's identity token) */
+  offlineToken?: boolean | undefined;
 }
 
 /** A client for one registry with the stored credential for it (if any). */
@@ -26,6 +28,7 @@ export function openClient(registry: string, opts: RegistryOptions, credential?:
     credential: credential ?? opts.credential ?? readCredential(authFilePath(opts.authFile), registry),
     tlsVerify: opts.tlsVerify,
     certDir: opts.certDir,
+    offlineToken: opts.offlineToken,
     retry: retryPolicyFromEnv(),
     maxSockets: Math.max(config.maxConcurrentDownloads, config.maxConcurrentUploads) + 2,
   });
