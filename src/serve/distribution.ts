@@ -104,7 +104,8 @@ function isLoopback(host: string): boolean {
 function getJson(url: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const mod = url.startsWith('https:') ? https : http;
-    const req = mod.get(url, { headers: { 'User-Agent': 'berth/0.1', Accept: 'application/json' }, timeout: 15_000 }, (r) => {
+    // a connection of its own: a pooled keep-alive socket the index closed since would hang up
+    const req = mod.get(url, { headers: { 'User-Agent': 'berth/0.1', Accept: 'application/json' }, timeout: 15_000, agent: false }, (r) => {
       if (r.statusCode !== 200) {
         r.resume();
         reject(new HttpError(500, `Unexpected status code ${r.statusCode ?? 0}`));
