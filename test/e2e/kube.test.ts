@@ -84,6 +84,38 @@ test("kubectl's deployment with its configmap and secret: played, reachable on i
   assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
 });
 
+test("a Deployment with kubectl's Services (NodePort, ClusterIP) plays the pod, names each service port it does not publish, and kube down removes it", async () => {
+  const port = await freePort();
+  const deployment = YAML.parse(fixture('kubectl-deployment.yaml')) as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+  const ctr = deployment.spec.template.spec.containers[0] as Record<string, unknown>;
+  ctr['ports'] = [{ containerPort: 8080, hostPort: port }];
+  ctr['env'] = [
+    { name: 'GREETING', value: 'hi' },
+    { name: 'POD_NAME', value: 'svc' },
+  ];
+  const file = write(
+    'svc.yaml',
+    [YAML.stringify(deployment), fixture('kubectl-service-nodeport.yaml'), fixture('kubectl-service-clusterip.yaml')].join('---\n'),
+  );
+  const r = await t.berth(['kube', 'play', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^WARNING: Service "web": services are not played by berth: nodePort 30080 \(port 80\/TCP -> 8080 of the pods with app=web\) is not published; a hostPort on the container port publishes it$/m,
+  );
+  assert.match(
+    r.stderr,
+    /^WARNING: Service "web2": services are not played by berth: ClusterIP port 80\/TCP -> 8080 of the pods with app=web2 gets no service address/m,
+  );
+  assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}} {{.Status}}']), 'web-pod Running');
+  assert.equal((await retry(() => get(`http://127.0.0.1:${port}/`))).trim(), 'hi from svc');
+  // the same file comes down: the pod goes, the services were never made
+  const down = await t.berth(['kube', 'down', file]);
+  assert.equal(down.code, 0, down.stderr);
+  assert.match(down.stdout, /^Pods removed:\n[0-9a-f]{64}\n$/);
+  assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
+});
+
 test('a deployment of 3 replicas plays one, with a warning saying so', async () => {
   const r = await t.berth(['kube', 'play', '-'], { input: fixture('kubectl-deployment-replicas.yaml') });
   assert.equal(r.code, 0, r.stderr);

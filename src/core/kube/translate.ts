@@ -577,6 +577,33 @@ function podPlan(c: Context, o: KubeObject): PodPlan {
 }
 
 /**
+ * A Service is not played (podman skips the kind too: one host has no cluster proxy to give it an
+ * address or a node port): one warning per port, naming what is not done, never a silent drop.
+ * A container port's hostPort is what publishes on the host.
+ */
+export function serviceWarnings(o: KubeObject): string[] {
+  const label = `Service "${o.metadata.name}"`;
+  const spec = obj(o['spec']);
+  const type = str(spec['type']) ?? 'ClusterIP';
+  const selector = Object.entries(obj(spec['selector']))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
+  const to = selector ? ` of the pods with ${selector}` : '';
+  const ports = arr(spec['ports']);
+  if (type === 'ExternalName') return [`${label}: services are not played by berth: the name for ${str(spec['externalName']) ?? '(none)'} is not made`];
+  if (ports.length === 0) return [`${label}: services are not played by berth: type ${type} is not made`];
+  return ports.map((p) => {
+    const proto = str(p['protocol']) ?? 'TCP';
+    const target = str(p['targetPort']) ?? str(p['port']);
+    const what = `port ${str(p['port'])}/${proto} -> ${target}${to}`;
+    const node = p['nodePort'] !== undefined ? `nodePort ${str(p['nodePort'])}` : type === 'NodePort' || type === 'LoadBalancer' ? 'a node port' : undefined;
+    return node
+      ? `${label}: services are not played by berth: ${node} (${what}) is not published; a hostPort on the container port publishes it`
+      : `${label}: services are not played by berth: ${type} ${what} gets no service address; a hostPort on the container port publishes it`;
+  });
+}
+
+/**
  * Translate a validated manifest into what `kube play` creates: pods with their containers (in
  * the pod's namespaces), the pod's own volumes, and named volumes for the claims. Pure apart from
  * looking at the host paths a hostPath volume names; anything it cannot honour is an error naming
@@ -588,7 +615,7 @@ export function translateManifest(m: Manifest, opts: { volumeExists: (name: stri
     if (o.kind === 'ConfigMap') c.configMaps.set(o.metadata.name, o);
     if (o.kind === 'Secret') c.secrets.set(o.metadata.name, o);
     if (o.kind === 'PersistentVolumeClaim') c.claims.add(o.metadata.name);
-    if (o.kind === 'Service') c.warnings.push(`Service "${o.metadata.name}": services are not played by berth (a container port's hostPort publishes it)`);
+    if (o.kind === 'Service') c.warnings.push(...serviceWarnings(o));
   }
   const pods: PodPlan[] = [];
   for (const o of m.objects) {
