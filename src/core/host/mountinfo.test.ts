@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
+import { hasMountTarget, mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
 import { isMountPoint } from './mount.js';
 import { CONTAINER_MOUNTINFO } from '../explain/_fixtures.js';
 
@@ -43,4 +43,20 @@ test('mount points with a space, tab or backslash in their path are found by the
     fs.rmSync(dir, { recursive: true, force: true });
   }
   assert.equal(mountPoints().has(target), false);
+});
+
+test('hasMountTarget() finds a target by its escaped path in the 5th field only, as parseMountinfo does', () => {
+  for (const m of parseMountinfo(CONTAINER_MOUNTINFO)) assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, m.target), true, m.target);
+  // a bind mount's root (4th field) or a source is not a mount point; nor is a prefix of a target
+  const data = parseMountinfo(CONTAINER_MOUNTINFO).find((x) => x.target === '/data');
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, data?.root ?? ''), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/proc/sy'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/nowhere'), false);
+  const text = '36 25 0:32 /my\\040data /srv/a\\040b rw - ext4 /dev/vda rw\n37 25 0:33 / /srv/a rw - tmpfs tmpfs rw';
+  assert.equal(hasMountTarget(text, '/srv/a b'), true);
+  assert.equal(hasMountTarget(text, '/my data'), false);
+  assert.equal(hasMountTarget(text, '/srv/a'), true);
+  // the same answers as the full parse for every mount of this host
+  const host = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  for (const m of parseMountinfo(host)) assert.equal(hasMountTarget(host, m.target), true, m.target);
 });
