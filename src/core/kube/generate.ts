@@ -53,7 +53,7 @@ function filesUnder(dir: string, rel = ''): Array<{ path: string; content: Buffe
 function podVolume(vols: Volumes, dataDir: string, volName: string, vname: string): Obj {
   const meta = vols.metas[volName];
   if (!meta || meta.kind === 'emptyDir') return { name: vname, emptyDir: {} };
-  const files = filesUnder(path.join(dataDir, volName)).sort((a, b) => a.path.localeCompare(b.path));
+  const files = filesUnder(path.join(dataDir, volName)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const keyOf = (p: string) => p.replace(/[^-._a-zA-Z0-9]/g, '_');
   const items = files.some((f) => keyOf(f.path) !== f.path || f.mode !== meta.defaultMode)
     ? files.map((f) => ({ key: keyOf(f.path), path: f.path, ...(f.mode !== meta.defaultMode ? { mode: f.mode } : {}) }))
