@@ -107,6 +107,13 @@ export function isMountPoint(target: string): boolean {
   } catch {
     return false;
   }
+  // one statx(2) (Linux 5.8+) rather than the whole mount table
+  try {
+    const root = linux.mountRoot(p);
+    if (root !== null) return root;
+  } catch {
+    return false;
+  }
   let text: string;
   try {
     text = fs.readFileSync('/proc/self/mountinfo', 'utf8');

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { hasMountTarget, mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
+import linux from 'berth-linux';
 import { isMountPoint } from './mount.js';
 import { CONTAINER_MOUNTINFO } from '../explain/_fixtures.js';
 
@@ -38,6 +39,11 @@ test('mount points with a space, tab or backslash in their path are found by the
     assert.ok(mountPoints(process.pid).has(target));
     assert.equal(isMountPoint(target), true);
     assert.equal(isMountPoint(dir), false);
+    // statx's answer (what isMountPoint asks first) and the mount table's agree
+    assert.equal(linux.mountRoot(target), true);
+    assert.equal(linux.mountRoot(dir), false);
+    assert.ok(hasMountTarget(raw, target));
+    assert.ok(!hasMountTarget(raw, dir));
   } finally {
     spawnSync('umount', [target]);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -59,4 +65,12 @@ test('hasMountTarget() finds a target by its escaped path in the 5th field only,
   // the same answers as the full parse for every mount of this host
   const host = fs.readFileSync('/proc/self/mountinfo', 'utf8');
   for (const m of parseMountinfo(host)) assert.equal(hasMountTarget(host, m.target), true, m.target);
+});
+
+test('isMountPoint agrees with the mount table for /, /proc, /sys, a plain directory and a missing path', () => {
+  const host = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  for (const p of ['/', '/proc', '/sys', '/usr/bin', '/etc']) assert.equal(isMountPoint(p), hasMountTarget(host, p), p);
+  assert.equal(linux.mountRoot('/'), true);
+  assert.equal(linux.mountRoot('/usr/bin'), false);
+  assert.equal(isMountPoint('/nonexistent/berth'), false);
 });
