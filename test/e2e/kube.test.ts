@@ -504,7 +504,7 @@ spec:
   containers:
   - name: gated
     image: busybox
-    command: [sh, -c, 'sleep 3; touch /tmp/up; exec sleep 300']
+    command: [sh, -c, 'sleep 5; touch /tmp/up; exec sleep 300']
     startupProbe:
       exec: {command: [test, -f, /tmp/up]}
       periodSeconds: 1
@@ -541,7 +541,7 @@ spec:
     command: [sleep, '300']
     readinessProbe:
       exec: {command: ['true']}
-      initialDelaySeconds: 6
+      initialDelaySeconds: 8
       periodSeconds: 1
 `;
   const played = await t.berth(['kube', 'play', '-'], { input: manifest });
