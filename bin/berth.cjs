@@ -21,32 +21,59 @@ const file = path.join(__dirname, '..', 'dist', 'bundle', 'berth.cjs');
 // does not deserialize run's (a cache of every command cost each ~2 ms of CPU more).
 const word = commandWord(process.argv.slice(2));
 const cacheFile = word === '' ? `${file}.cache` : `${file}.${word}.cache`;
-const source = fs.readFileSync(file, 'utf8');
-const st = fs.statSync(file);
-let cachedData;
-try {
-  const buf = fs.readFileSync(cacheFile);
-  if (buf.length > 16 && buf.readDoubleLE(0) === st.size && buf.readDoubleLE(8) === st.mtimeMs) cachedData = buf.subarray(16);
-} catch {
-  // first run of this command after a build
+const script = cachedScript(file, cacheFile);
+
+/** A CommonJS file as a vm.Script, through its code cache (made at exit when missing or refused). */
+function cachedScript(file, cacheFile) {
+  const source = fs.readFileSync(file, 'utf8');
+  const st = fs.statSync(file);
+  let cachedData;
+  try {
+    const buf = fs.readFileSync(cacheFile);
+    if (buf.length > 16 && buf.readDoubleLE(0) === st.size && buf.readDoubleLE(8) === st.mtimeMs) cachedData = buf.subarray(16);
+  } catch {
+    // first run of this command after a build
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // at exit, so the cache also holds the functions this command compiled on its way; only after
+    // a success, so that a mistyped command word leaves no cache of its own behind
+    process.once('exit', (code) => {
+      if (code !== 0) return;
+      try {
+        const header = Buffer.alloc(16);
+        header.writeDoubleLE(st.size, 0);
+        header.writeDoubleLE(st.mtimeMs, 8);
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        // a read-only install runs without the cache
+      }
+    });
+  }
+  return script;
 }
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-if (cachedData === undefined || script.cachedDataRejected) {
-  // at exit, so the cache also holds the functions this command compiled on its way; only after
-  // a success, so that a mistyped command word leaves no cache of its own behind
-  process.once('exit', (code) => {
-    if (code !== 0) return;
-    try {
-      const header = Buffer.alloc(16);
-      header.writeDoubleLE(st.size, 0);
-      header.writeDoubleLE(st.mtimeMs, 8);
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
-      fs.renameSync(tmp, cacheFile);
-    } catch {
-      // a read-only install runs without the cache
+
+/**
+ * The bundle's require: kube's libraries (dist/bundle/kube-deps.cjs, ~900 KB of YAML parser and
+ * Kubernetes schemas that only kube commands load) come through a code cache of their own, as the
+ * bundle does: compiling them was ~20 ms of each `kube play`.
+ */
+function bundleRequire(base) {
+  const kubeDeps = path.join(path.dirname(file), 'kube-deps.cjs');
+  let loaded;
+  const req = (id) => {
+    if (id !== './kube-deps.cjs') return base(id);
+    if (loaded === undefined) {
+      const s = cachedScript(kubeDeps, `${kubeDeps}.cache`);
+      const m = { exports: {} };
+      s.runInThisContext()(m.exports, Module.createRequire(kubeDeps), m, kubeDeps, path.dirname(kubeDeps));
+      loaded = m.exports;
     }
-  });
+    return loaded;
+  };
+  return Object.assign(req, { resolve: base.resolve, cache: base.cache, main: base.main, extensions: base.extensions });
 }
 
 /** The first word that is not a global option (or its value): the command the cache is for. */
@@ -60,7 +87,7 @@ function commandWord(args) {
 }
 const mod = { exports: {} };
 try {
-  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  script.runInThisContext()(mod.exports, bundleRequire(Module.createRequire(file)), mod, file, path.dirname(file));
 } catch (e) {
   // thrown while the bundle loads, before its own handlers are in place: one line, as any error
   // (uncaught, Node would print the source line that threw, a line of a megabyte)

@@ -62,6 +62,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"shutdown", NULL, berth_shutdown, NULL, NULL, NULL, napi_default, NULL},
       {"mount", NULL, berth_mount, NULL, NULL, NULL, napi_default, NULL},
       {"umount", NULL, berth_umount, NULL, NULL, NULL, napi_default, NULL},
+      {"mountRoot", NULL, berth_mount_root, NULL, NULL, NULL, napi_default, NULL},
       {"netnsCreate", NULL, berth_netns_create, NULL, NULL, NULL, napi_default, NULL},
       {"netnsDelete", NULL, berth_netns_delete, NULL, NULL, NULL, napi_default, NULL},
       {"spawn", NULL, berth_spawn, NULL, NULL, NULL, napi_default, NULL},

@@ -21,6 +21,7 @@ napi_value berth_connect(napi_env env, napi_callback_info info);
 napi_value berth_shutdown(napi_env env, napi_callback_info info);
 napi_value berth_mount(napi_env env, napi_callback_info info);
 napi_value berth_umount(napi_env env, napi_callback_info info);
+napi_value berth_mount_root(napi_env env, napi_callback_info info);
 napi_value berth_netns_create(napi_env env, napi_callback_info info);
 napi_value berth_netns_delete(napi_env env, napi_callback_info info);
 napi_value berth_spawn(napi_env env, napi_callback_info info);

@@ -7,6 +7,8 @@ export function shutdown(fd: number, how: number): void;
 export function mount(source: string, target: string, fstype: string, flags: number, data: string, cwd: string): void;
 /** umount2(2) with its flags (2 = MNT_DETACH). */
 export function umount(target: string, flags: number): void;
+/** Whether path is the root of a mount (statx's STATX_ATTR_MOUNT_ROOT); null when the kernel does not say. Symlinks not followed; ENOENT throws. */
+export function mountRoot(path: string): boolean | null;
 /** A new network namespace bind-mounted on path, loopback up; false when path already is one. */
 export function netnsCreate(path: string): boolean;
 /** Unmount and remove a namespace made by netnsCreate; absent is fine. */

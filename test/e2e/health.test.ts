@@ -38,7 +38,15 @@ async function until(name: string, want: string, ms = 10_000): Promise<Health> {
 }
 
 function monitors(id: string): number[] {
-  return processesUsing(id).filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('health-monitor'));
+  // a process found a moment ago (a probe's exec) may be gone by now: not a monitor
+  const cmdline = (pid: number) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return processesUsing(id).filter((pid) => cmdline(pid).includes('health-monitor'));
 }
 
 test('--health-cmd: starting, then unhealthy after the retries, healthy once the check passes; ps shows it', async () => {

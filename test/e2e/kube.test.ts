@@ -84,6 +84,38 @@ test("kubectl's deployment with its configmap and secret: played, reachable on i
   assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
 });
 
+test("a Deployment with kubectl's Services (NodePort, ClusterIP) plays the pod, names each service port it does not publish, and kube down removes it", async () => {
+  const port = await freePort();
+  const deployment = YAML.parse(fixture('kubectl-deployment.yaml')) as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+  const ctr = deployment.spec.template.spec.containers[0] as Record<string, unknown>;
+  ctr['ports'] = [{ containerPort: 8080, hostPort: port }];
+  ctr['env'] = [
+    { name: 'GREETING', value: 'hi' },
+    { name: 'POD_NAME', value: 'svc' },
+  ];
+  const file = write(
+    'svc.yaml',
+    [YAML.stringify(deployment), fixture('kubectl-service-nodeport.yaml'), fixture('kubectl-service-clusterip.yaml')].join('---\n'),
+  );
+  const r = await t.berth(['kube', 'play', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^WARNING: Service "web": services are not played by berth: nodePort 30080 \(port 80\/TCP -> 8080 of the pods with app=web\) is not published; a hostPort on the container port publishes it$/m,
+  );
+  assert.match(
+    r.stderr,
+    /^WARNING: Service "web2": services are not played by berth: ClusterIP port 80\/TCP -> 8080 of the pods with app=web2 gets no service address/m,
+  );
+  assert.equal(await ok(['pod', 'ps', '--format', '{{.Name}} {{.Status}}']), 'web-pod Running');
+  assert.equal((await retry(() => get(`http://127.0.0.1:${port}/`))).trim(), 'hi from svc');
+  // the same file comes down: the pod goes, the services were never made
+  const down = await t.berth(['kube', 'down', file]);
+  assert.equal(down.code, 0, down.stderr);
+  assert.match(down.stdout, /^Pods removed:\n[0-9a-f]{64}\n$/);
+  assert.deepEqual(await state(), { pods: '', containers: '', volumes: '' });
+});
+
 test('a deployment of 3 replicas plays one, with a warning saying so', async () => {
   const r = await t.berth(['kube', 'play', '-'], { input: fixture('kubectl-deployment-replicas.yaml') });
   assert.equal(r.code, 0, r.stderr);
@@ -461,5 +493,97 @@ spec:
   await retry(async () => assert.ok(Number(await inspect('probed-exec', '{{.RestartCount}}')) >= 1), 20_000);
   await retry(async () => assert.ok(Number(await inspect('probed-http', '{{.RestartCount}}')) >= 1), 30_000);
   assert.equal(await inspect('probed-ready', '{{.RestartCount}}'), '0');
+  await ok(['kube', 'down', '-'], manifest);
+});
+
+test("probes with Kubernetes' rules: a startup probe holds liveness and readiness back and restarts on failure (timeoutSeconds), readiness and liveness on one container, initialDelaySeconds", async () => {
+  const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: kprobes}
+spec:
+  containers:
+  - name: gated
+    image: busybox
+    command: [sh, -c, 'sleep 5; touch /tmp/up; exec sleep 300']
+    startupProbe:
+      exec: {command: [test, -f, /tmp/up]}
+      periodSeconds: 1
+      failureThreshold: 30
+    livenessProbe:
+      exec: {command: [test, -f, /tmp/up]}
+      periodSeconds: 1
+      failureThreshold: 1
+    readinessProbe:
+      exec: {command: [test, -f, /tmp/up]}
+      periodSeconds: 1
+  - name: stuck
+    image: busybox
+    command: [sleep, '300']
+    startupProbe:
+      exec: {command: [sleep, '5']}
+      timeoutSeconds: 1
+      periodSeconds: 1
+      failureThreshold: 2
+  - name: both
+    image: busybox
+    command: [sh, -c, 'touch /tmp/alive /tmp/ready; exec sleep 300']
+    readinessProbe:
+      exec: {command: [test, -f, /tmp/ready]}
+      periodSeconds: 1
+      successThreshold: 2
+      failureThreshold: 1
+    livenessProbe:
+      exec: {command: [test, -f, /tmp/alive]}
+      periodSeconds: 1
+      failureThreshold: 2
+  - name: late
+    image: busybox
+    command: [sleep, '300']
+    readinessProbe:
+      exec: {command: ['true']}
+      initialDelaySeconds: 8
+      periodSeconds: 1
+`;
+  const played = await t.berth(['kube', 'play', '-'], { input: manifest });
+  assert.equal(played.code, 0, played.stderr);
+  assert.doesNotMatch(played.stderr, /WARNING/);
+  const inspect = (name: string, f: string) => ok(['inspect', '-f', f, `kprobes-${name}`]);
+  const health = (name: string) => inspect(name, '{{.State.Health.Status}} started={{.State.Health.Started}} ready={{.State.Health.Ready}}');
+  // initialDelaySeconds: no probe yet, so not ready; the startup probe has not succeeded (the
+  // liveness probe, which would fail at once, waits for it)
+  assert.equal(await health('late'), 'starting started=true ready=false');
+  assert.equal(await inspect('late', '{{len .State.Health.Log}}'), '0');
+  assert.equal(await health('gated'), 'starting started=false ready=false');
+  await retry(async () => assert.equal(await health('late'), 'healthy started=true ready=true'), 20_000);
+  await retry(async () => assert.equal(await health('gated'), 'healthy started=true ready=true'), 20_000);
+  assert.equal(await inspect('gated', '{{.RestartCount}}'), '0', 'the liveness probe ran only once the startup probe succeeded');
+  const gatedLog = await inspect('gated', '{{range .State.Health.Log}}{{.Probe}} {{.ExitCode}}{{"\\n"}}{{end}}');
+  assert.match(gatedLog, /^(liveness|readiness) 0$/m);
+
+  // readiness and liveness on one container: unready is not a restart; a liveness failure is
+  await retry(async () => assert.equal(await health('both'), 'healthy started=true ready=true'), 20_000);
+  await ok(['exec', 'kprobes-both', 'rm', '/tmp/ready']);
+  await retry(async () => assert.equal(await health('both'), 'unhealthy started=true ready=false'), 20_000);
+  assert.equal(await inspect('both', '{{.RestartCount}}'), '0');
+  await ok(['exec', 'kprobes-both', 'rm', '/tmp/alive']);
+  await retry(async () => assert.ok(Number(await inspect('both', '{{.RestartCount}}')) >= 1), 20_000);
+  // the new run starts over: its files are back, ready again after two successes
+  await retry(async () => assert.equal(await health('both'), 'healthy started=true ready=true'), 20_000);
+
+  // a startup probe that times out failureThreshold times in a row: killed, and restartPolicy
+  // Always brings it back (and it times out again)
+  await retry(async () => assert.ok(Number(await inspect('stuck', '{{.RestartCount}}')) >= 1), 30_000);
+  await retry(
+    async () => assert.match(await inspect('stuck', '{{range .State.Health.Log}}{{.Probe}}: {{.Output}}{{"\\n"}}{{end}}'), /^startup: .*timeout/m),
+    10_000,
+  );
+  assert.match(await health('stuck'), /^starting started=false/);
+
+  // kube generate gives the probes back as they were written
+  const generated = YAML.parse(await ok(['kube', 'generate', 'kprobes'])) as { spec: { containers: Array<Record<string, unknown>> } };
+  const stuck = generated.spec.containers.find((c) => String(c['name']).endsWith('stuck'));
+  assert.deepEqual(stuck?.['startupProbe'], { exec: { command: ['sleep', '5'] }, periodSeconds: 1, failureThreshold: 2 });
+  const both = generated.spec.containers.find((c) => String(c['name']).endsWith('both'));
+  assert.deepEqual(both?.['readinessProbe'], { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1, successThreshold: 2, failureThreshold: 1 });
   await ok(['kube', 'down', '-'], manifest);
 });

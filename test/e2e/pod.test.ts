@@ -80,6 +80,12 @@ test('members share net, ipc and uts with the infra and keep their own pid names
   // ps --pod and --filter pod=
   const rows = await ok(['ps', '--pod', '--filter', 'pod=nsp', '--format', '{{.Names}} {{.PodName}}']);
   assert.deepEqual(rows.split('\n').sort(), [`${podId.slice(0, 12)}-infra nsp`, 'nsa nsp', 'nsb nsp']);
+  // the infra has no image: ps names what it runs (never an empty column), inspect says the same
+  // as Config.Image and has no image id; the image filter finds it by that name
+  const images = await ok(['ps', '-a', '--filter', 'pod=nsp', '--format', '{{.Names}} {{.Image}}']);
+  assert.deepEqual(images.split('\n').sort(), [`${podId.slice(0, 12)}-infra catatonit`, 'nsa busybox', 'nsb busybox']);
+  assert.equal(await ok(['inspect', '-f', '{{.Config.Image}}|{{.Image}}', infraId]), 'catatonit|');
+  assert.equal(await ok(['ps', '-a', '--filter', 'ancestor=catatonit', '--format', '{{.ID}}', '--no-trunc']), infraId);
   await ok(['pod', 'rm', '-f', 'nsp']);
   const events = await ok(['events', '--since', '5m', '--until', '0s', '--filter', 'type=pod', '--filter', 'pod=nsp', '--format', '{{.Type}} {{.Action}}']);
   assert.deepEqual(events.split('\n'), ['pod create', 'pod remove']);

@@ -25,6 +25,40 @@ function install(): { dir: string; bin: string; cache: (word: string) => string;
 
 const version = (bin: string) => spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, BERTH_ROOT: '/nonexistent-startup-root' } });
 
+test("kube's libraries (kube-deps.cjs) load through a code cache of their own, written by the first kube command", () => {
+  const { dir, bin } = install();
+  const deps = path.join(dir, 'dist', 'bundle', 'kube-deps.cjs');
+  fs.copyFileSync(path.join(checkout, 'dist', 'bundle', 'kube-deps.cjs'), deps);
+  const manifest = path.join(dir, 'pod.yaml');
+  fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata: {name: nosuch}\nspec:\n  containers: [{name: a, image: busybox}]\n');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-root-'));
+  const env = { ...process.env, BERTH_ROOT: root, BERTH_RUNROOT: path.join(root, 'run') };
+  try {
+    // kube down of pods that are not there reads and validates the manifest, and succeeds
+    const down = () => spawnSync(bin, ['kube', 'down', manifest], { encoding: 'utf8', env });
+    const first = down();
+    assert.equal(first.status, 0, first.stderr);
+    const cache = `${deps}.cache`;
+    const written = fs.statSync(cache);
+    assert.ok(written.size > 100_000, `cache of ${written.size} bytes`);
+    assert.equal(fs.readFileSync(cache).subarray(0, 16).readDoubleLE(0), fs.statSync(deps).size);
+    const again = down();
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(fs.statSync(cache).mtimeMs, written.mtimeMs, 'a good cache is left alone');
+    // and a bad manifest is still refused with the field's path
+    fs.writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers: [{name: a, image: busybox, ports: [{containerPort: x}]}]\n',
+    );
+    const bad = down();
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /spec\.containers\[0\]\.ports\[0\]\.containerPort/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('each command word has a code cache, written by its first run, used by the next, and never trusted for another bundle', () => {
   const { dir, bin, cache: cacheOf, bundle } = install();
   const cache = cacheOf('version');

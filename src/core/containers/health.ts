@@ -13,13 +13,14 @@ import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { execOptions, execProcess } from './exec.js';
 import { isNetProbe, netProbe } from './health-net.js';
+import { initialKubeState, kubeHealth, monitorKubeProbes, type KubeProbeState } from './kube-probes.js';
 
 /** docker's defaults (daemon/health.go), in nanoseconds as image configs keep them. */
 const SECOND = 1_000_000_000;
 export const HEALTH_DEFAULTS = { Interval: 30 * SECOND, Timeout: 30 * SECOND, StartPeriod: 0, StartInterval: 5 * SECOND, Retries: 3 };
 /** docker keeps this much of a probe's output, and this many probes */
 const MAX_OUTPUT = 4096;
-const MAX_LOG = 5;
+export const MAX_LOG = 5;
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
 
@@ -28,6 +29,8 @@ export interface HealthLogEntry {
   End: string;
   ExitCode: number;
   Output: string;
+  /** kube probes: which probe this was (startup, liveness, readiness) */
+  Probe?: string;
 }
 
 /** What `inspect` shows as State.Health; kept in the container's run dir by its monitor. */
@@ -35,15 +38,21 @@ export interface HealthState {
   Status: HealthStatus;
   FailingStreak: number;
   Log: HealthLogEntry[];
+  /** kube probes: the startup probe succeeded (or there is none) */
+  Started?: boolean;
+  /** kube probes: Kubernetes' readiness (the readiness probe's result; without one, started) */
+  Ready?: boolean;
 }
 
-interface HealthFile extends HealthState {
+export interface HealthFile extends HealthState {
   /** the run this state belongs to: a restart starts over */
   runId: string;
   /** the monitor process, stopped when the container exits */
   monitorPid: number;
   /** its start time, for isLive (absent in files of older berths) */
   monitorStartTime?: number;
+  /** kube play's probes: where each stands (kube-probes.ts) */
+  kube?: KubeProbeState;
 }
 
 /** The healthcheck in force: the container's own (run --health-*), else its image's; none for NONE. */
@@ -131,7 +140,7 @@ function healthFile(ctx: EngineContext, id: string): string {
   return path.join(containerPaths(ctx.paths, id).runDir, 'health.json');
 }
 
-function readFile(ctx: EngineContext, id: string): HealthFile | undefined {
+export function readFile(ctx: EngineContext, id: string): HealthFile | undefined {
   try {
     return JSON.parse(fs.readFileSync(healthFile(ctx, id), 'utf8')) as HealthFile;
   } catch {
@@ -139,7 +148,7 @@ function readFile(ctx: EngineContext, id: string): HealthFile | undefined {
   }
 }
 
-function writeFile(ctx: EngineContext, id: string, data: HealthFile): void {
+export function writeFile(ctx: EngineContext, id: string, data: HealthFile): void {
   const file = healthFile(ctx, id);
   const tmp = `${file}.${process.pid}`;
   fs.writeFileSync(tmp, JSON.stringify(data));
@@ -148,11 +157,16 @@ function writeFile(ctx: EngineContext, id: string, data: HealthFile): void {
 
 /** State.Health of a container with a healthcheck: its monitor's record of this run, or starting. */
 export function healthOf(ctx: EngineContext, rec: ContainerRecord): HealthState | undefined {
-  if (!effectiveHealthcheck(rec)) return undefined;
+  if (!rec.spec.kubeProbes && !effectiveHealthcheck(rec)) return undefined;
   const f = readFile(ctx, rec.id);
   if (f && f.runId === rec.state.runId && rec.state.status === 'running') replaceDeadMonitor(ctx, rec, f);
-  if (f && f.runId === rec.state.runId) return { Status: f.Status, FailingStreak: f.FailingStreak, Log: f.Log };
-  return { Status: rec.state.status === 'running' || rec.state.status === 'paused' ? 'starting' : 'unhealthy', FailingStreak: 0, Log: [] };
+  if (f && f.runId === rec.state.runId) {
+    if (f.kube && rec.spec.kubeProbes) return kubeHealth(f.kube, rec.spec.kubeProbes, f.Log);
+    return { Status: f.Status, FailingStreak: f.FailingStreak, Log: f.Log };
+  }
+  const live = rec.state.status === 'running' || rec.state.status === 'paused';
+  if (rec.spec.kubeProbes) return { ...kubeHealth(initialKubeState(), rec.spec.kubeProbes, []), ...(live ? {} : { Status: 'unhealthy' as const }) };
+  return { Status: live ? 'starting' : 'unhealthy', FailingStreak: 0, Log: [] };
 }
 
 /**
@@ -161,7 +175,13 @@ export function healthOf(ctx: EngineContext, rec: ContainerRecord): HealthState 
  * have one; it ends with the container's run.
  */
 export function startHealthMonitor(ctx: EngineContext, rec: ContainerRecord): void {
-  if (!effectiveHealthcheck(rec) || rec.state.status !== 'running') return;
+  if (rec.state.status !== 'running') return;
+  if (rec.spec.kubeProbes) {
+    const kube = initialKubeState();
+    writeFile(ctx, rec.id, { ...kubeHealth(kube, rec.spec.kubeProbes, []), kube, runId: rec.state.runId, ...spawnMonitor(ctx, rec) });
+    return;
+  }
+  if (!effectiveHealthcheck(rec)) return;
   writeFile(ctx, rec.id, { Status: 'starting', FailingStreak: 0, Log: [], runId: rec.state.runId, ...spawnMonitor(ctx, rec) });
 }
 
@@ -234,6 +254,7 @@ function formatSeconds(ms: number): string {
  * while starting within the start period), record, and end when that run ends.
  */
 export async function monitorHealth(ctx: EngineContext, id: string, runId: string): Promise<void> {
+  if (ctx.containers.get(id)?.spec.kubeProbes) return monitorKubeProbes(ctx, id, runId);
   for (;;) {
     const rec = ctx.containers.get(id);
     const hc = rec && effectiveHealthcheck(rec);

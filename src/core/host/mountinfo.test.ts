@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
+import { hasMountTarget, mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
+import linux from 'berth-linux';
 import { isMountPoint } from './mount.js';
 import { CONTAINER_MOUNTINFO } from '../explain/_fixtures.js';
 
@@ -38,9 +39,38 @@ test('mount points with a space, tab or backslash in their path are found by the
     assert.ok(mountPoints(process.pid).has(target));
     assert.equal(isMountPoint(target), true);
     assert.equal(isMountPoint(dir), false);
+    // statx's answer (what isMountPoint asks first) and the mount table's agree
+    assert.equal(linux.mountRoot(target), true);
+    assert.equal(linux.mountRoot(dir), false);
+    assert.ok(hasMountTarget(raw, target));
+    assert.ok(!hasMountTarget(raw, dir));
   } finally {
     spawnSync('umount', [target]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   assert.equal(mountPoints().has(target), false);
+});
+
+test('hasMountTarget() finds a target by its escaped path in the 5th field only, as parseMountinfo does', () => {
+  for (const m of parseMountinfo(CONTAINER_MOUNTINFO)) assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, m.target), true, m.target);
+  // a bind mount's root (4th field) or a source is not a mount point; nor is a prefix of a target
+  const data = parseMountinfo(CONTAINER_MOUNTINFO).find((x) => x.target === '/data');
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, data?.root ?? ''), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/proc/sy'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/nowhere'), false);
+  const text = '36 25 0:32 /my\\040data /srv/a\\040b rw - ext4 /dev/vda rw\n37 25 0:33 / /srv/a rw - tmpfs tmpfs rw';
+  assert.equal(hasMountTarget(text, '/srv/a b'), true);
+  assert.equal(hasMountTarget(text, '/my data'), false);
+  assert.equal(hasMountTarget(text, '/srv/a'), true);
+  // the same answers as the full parse for every mount of this host
+  const host = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  for (const m of parseMountinfo(host)) assert.equal(hasMountTarget(host, m.target), true, m.target);
+});
+
+test('isMountPoint agrees with the mount table for /, /proc, /sys, a plain directory and a missing path', () => {
+  const host = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  for (const p of ['/', '/proc', '/sys', '/usr/bin', '/etc']) assert.equal(isMountPoint(p), hasMountTarget(host, p), p);
+  assert.equal(linux.mountRoot('/'), true);
+  assert.equal(linux.mountRoot('/usr/bin'), false);
+  assert.equal(isMountPoint('/nonexistent/berth'), false);
 });

@@ -60,6 +60,26 @@ export function optionValue(options: readonly string[], key: string): string | u
   return o?.slice(key.length + 1);
 }
 
+/** A path as mountinfo writes it: space, tab, newline and backslash as \\ooo octal. */
+function escapePath(p: string): string {
+  return p.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+/**
+ * Whether mountinfo text has a mount on target (its 5th field): found by searching for the path,
+ * parsing only the lines it is on, not every line (a host running many containers has hundreds).
+ */
+export function hasMountTarget(text: string, target: string): boolean {
+  const needle = ` ${escapePath(target)} `;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const end = text.indexOf('\n', at);
+    const fields = text.slice(start, end < 0 ? undefined : end).split(' ');
+    if (fields[4] === escapePath(target)) return true;
+  }
+  return false;
+}
+
 /** The mount points of a process's mount namespace (this one's by default), unescaped; none if unreadable. */
 export function mountPoints(pid: number | 'self' = 'self'): Set<string> {
   let text: string;

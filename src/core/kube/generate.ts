@@ -53,7 +53,7 @@ function filesUnder(dir: string, rel = ''): Array<{ path: string; content: Buffe
 function podVolume(vols: Volumes, dataDir: string, volName: string, vname: string): Obj {
   const meta = vols.metas[volName];
   if (!meta || meta.kind === 'emptyDir') return { name: vname, emptyDir: {} };
-  const files = filesUnder(path.join(dataDir, volName)).sort((a, b) => a.path.localeCompare(b.path));
+  const files = filesUnder(path.join(dataDir, volName)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const keyOf = (p: string) => p.replace(/[^-._a-zA-Z0-9]/g, '_');
   const items = files.some((f) => keyOf(f.path) !== f.path || f.mode !== meta.defaultMode)
     ? files.map((f) => ({ key: keyOf(f.path), path: f.path, ...(f.mode !== meta.defaultMode ? { mode: f.mode } : {}) }))
@@ -136,8 +136,24 @@ function containerObject(c: ContainerRecord, podName: string, ports: PortSpec[],
   if (s.readOnly) sc['readOnlyRootFilesystem'] = true;
   if (s.security.noNewPrivileges) sc['allowPrivilegeEscalation'] = false;
   if (Object.keys(sc).length) out['securityContext'] = sc;
-  const probe = probeObject(s.healthcheck);
-  if (probe) out[s.healthOnFailure === 'kill' ? 'livenessProbe' : 'readinessProbe'] = probe;
+  if (s.kubeProbes) {
+    // what kube play made: each probe as it was given (defaults left out)
+    for (const [kind, p] of Object.entries(s.kubeProbes)) {
+      const check = p ? probeCheck(p.test) : undefined;
+      if (!p || !check) continue;
+      out[`${kind}Probe`] = {
+        ...check,
+        ...(p.initialDelaySeconds ? { initialDelaySeconds: p.initialDelaySeconds } : {}),
+        ...(p.periodSeconds !== 10 ? { periodSeconds: p.periodSeconds } : {}),
+        ...(p.timeoutSeconds !== 1 ? { timeoutSeconds: p.timeoutSeconds } : {}),
+        ...(p.successThreshold !== 1 ? { successThreshold: p.successThreshold } : {}),
+        ...(p.failureThreshold !== 3 ? { failureThreshold: p.failureThreshold } : {}),
+      };
+    }
+  } else {
+    const probe = probeObject(s.healthcheck);
+    if (probe) out[s.healthOnFailure === 'kill' ? 'livenessProbe' : 'readinessProbe'] = probe;
+  }
   if (s.tty) out['tty'] = true;
   if (s.openStdin) out['stdin'] = true;
   const mounts: Obj[] = [];
@@ -164,17 +180,22 @@ function containerObject(c: ContainerRecord, podName: string, ports: PortSpec[],
   return out;
 }
 
+/** A healthcheck test as a probe's handler (exec, httpGet, tcpSocket). */
+function probeCheck(t: readonly string[]): Obj | undefined {
+  if (t[0] === 'CMD') return { exec: { command: t.slice(1) } };
+  if (t[0] === 'CMD-SHELL') return { exec: { command: ['/bin/sh', '-c', t.slice(1).join(' ')] } };
+  if (t[0] === 'BERTH-HTTP-GET')
+    return { httpGet: { ...(t[1] && t[1] !== 'HTTP' ? { scheme: t[1] } : {}), ...(t[2] ? { host: t[2] } : {}), port: Number(t[3]), path: t[4] ?? '/' } };
+  if (t[0] === 'BERTH-TCP') return { tcpSocket: { ...(t[1] ? { host: t[1] } : {}), port: Number(t[2]) } };
+  return undefined;
+}
+
 /** A health check as a Kubernetes probe (a liveness probe when it kills, else a readiness probe). */
 function probeObject(hc: ContainerRecord['spec']['healthcheck']): Obj | undefined {
   const t = hc?.Test;
   if (!hc || !t || t.length === 0 || t[0] === 'NONE') return undefined;
-  let check: Obj;
-  if (t[0] === 'CMD') check = { exec: { command: t.slice(1) } };
-  else if (t[0] === 'CMD-SHELL') check = { exec: { command: ['/bin/sh', '-c', t.slice(1).join(' ')] } };
-  else if (t[0] === 'BERTH-HTTP-GET')
-    check = { httpGet: { ...(t[1] && t[1] !== 'HTTP' ? { scheme: t[1] } : {}), ...(t[2] ? { host: t[2] } : {}), port: Number(t[3]), path: t[4] ?? '/' } };
-  else if (t[0] === 'BERTH-TCP') check = { tcpSocket: { ...(t[1] ? { host: t[1] } : {}), port: Number(t[2]) } };
-  else return undefined;
+  const check = probeCheck(t);
+  if (!check) return undefined;
   const sec = (ns: number | undefined, d: number) => Math.max(1, Math.round((ns || d * 1e9) / 1e9));
   return {
     ...check,

@@ -195,7 +195,7 @@ test('fields berth does not act on are warnings naming their path', async () => 
   ]);
 });
 
-test('probes: liveness kills (health check with healthOnFailure), readiness reports, startup becomes the start period', async () => {
+test('probes: each kept with its own settings, Kubernetes defaults for what is absent or 0; no healthcheck', async () => {
   const c = await plan(
     pod(`  containers:
   - name: c
@@ -207,6 +207,8 @@ test('probes: liveness kills (health check with healthOnFailure), readiness repo
       failureThreshold: 2
     readinessProbe:
       tcpSocket: {port: 8080}
+      successThreshold: 2
+      timeoutSeconds: 0
     startupProbe:
       exec: {command: ["true"]}
       failureThreshold: 5
@@ -218,27 +220,32 @@ test('probes: liveness kills (health check with healthOnFailure), readiness repo
       initialDelaySeconds: 4
       timeoutSeconds: 2`),
   );
-  const [live, ready] = c.pods[0]!.containers;
-  assert.deepEqual(live!.spec.healthcheck, {
-    Test: ['BERTH-HTTP-GET', 'HTTP', '', '8080', '/healthz'],
-    Interval: 2e9,
-    Timeout: 1e9,
-    Retries: 2,
-    StartPeriod: 15e9,
-    StartInterval: 2e9,
+  assert.deepEqual(c.warnings, []);
+  const [both, ready] = c.pods[0]!.containers;
+  const d = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 };
+  assert.deepEqual(both!.spec.kubeProbes, {
+    startup: { ...d, test: ['CMD', 'true'], failureThreshold: 5, periodSeconds: 3 },
+    liveness: { ...d, test: ['BERTH-HTTP-GET', 'HTTP', '', '8080', '/healthz'], periodSeconds: 2, failureThreshold: 2 },
+    readiness: { ...d, test: ['BERTH-TCP', '', '8080'], successThreshold: 2 },
   });
-  assert.equal(live!.spec.healthOnFailure, 'kill');
-  assert.deepEqual(ready!.spec.healthcheck, {
-    Test: ['CMD', 'cat', '/ready'],
-    Interval: 10e9,
-    Timeout: 2e9,
-    Retries: 3,
-    StartPeriod: 4e9,
-    StartInterval: 10e9,
-  });
-  assert.equal(ready!.spec.healthOnFailure, undefined);
-  assert.match(c.warnings.join('\n'), /readinessProbe: berth runs one health check per container/);
-  assert.match(c.warnings.join('\n'), /startupProbe: berth does not run it; it gives the liveness probe a start period of 15s instead/);
+  assert.deepEqual(ready!.spec.kubeProbes, { readiness: { ...d, test: ['CMD', 'cat', '/ready'], initialDelaySeconds: 4, timeoutSeconds: 2 } });
+  for (const x of [both, ready]) {
+    assert.equal(x!.spec.healthcheck, undefined);
+    assert.equal(x!.spec.healthOnFailure, undefined);
+  }
+  // what Kubernetes' validation refuses
+  const bad = async (probe: string, re: RegExp) => refused(pod(`  containers:\n  - name: c\n    image: busybox\n${probe}`), re);
+  await bad('    livenessProbe: {exec: {command: ["true"]}, successThreshold: 2}', /spec\.containers\[0\]\.livenessProbe\.successThreshold: 2: must be 1/);
+  await bad('    startupProbe: {exec: {command: ["true"]}, successThreshold: 3}', /spec\.containers\[0\]\.startupProbe\.successThreshold: 3: must be 1/);
+  await bad(
+    '    readinessProbe: {exec: {command: ["true"]}, periodSeconds: -1}',
+    /spec\.containers\[0\]\.readinessProbe\.periodSeconds: -1: must be greater than or equal to 0/,
+  );
+  await bad(
+    '    readinessProbe: {exec: {command: ["true"]}, tcpSocket: {port: 80}}',
+    /spec\.containers\[0\]\.readinessProbe: may not specify more than 1 handler type \(exec, tcpSocket\)/,
+  );
+  await bad('    livenessProbe: {periodSeconds: 1}', /spec\.containers\[0\]\.livenessProbe: must specify a handler type/);
   await refused(
     pod(`  containers:
   - name: c

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
-import { emptyContainerSpec, type ContainerSpec, type PortSpec } from '../spec/container-spec.js';
+import { emptyContainerSpec, type ContainerSpec, type KubeProbe, type KubeProbes, type PortSpec } from '../spec/container-spec.js';
 import type { CreatePodOptions } from '../pods/pod-ops.js';
 import type { PodNamespace } from '../pods/pod-record.js';
 import type { KubeObject, Manifest } from './manifest.js';
@@ -346,8 +346,6 @@ function podVolumes(c: Context, spec: Obj, where: string, plan: PodPlan): Map<st
   return out;
 }
 
-const SECOND = 1e9;
-
 /** A probe's check as a healthcheck test: exec in the container; httpGet and tcpSocket from the host. */
 function probeTest(p: Obj, ctr: Obj, where: string): string[] | undefined {
   const port = (v: unknown, at: string): string => {
@@ -372,46 +370,51 @@ function probeTest(p: Obj, ctr: Obj, where: string): string[] | undefined {
   return undefined;
 }
 
+const PROBE_FIELDS = [
+  ['startupProbe', 'startup'],
+  ['livenessProbe', 'liveness'],
+  ['readinessProbe', 'readiness'],
+] as const;
+
 /**
- * Kubernetes' probes as the container's health check, run by its health monitor: the liveness
- * probe (an unhealthy container is killed, and its restart policy brings it back), else the
- * readiness probe (reported, as docker's health status); a startup probe becomes the start period.
+ * Kubernetes' probes, each with its own rules, run by the container's health monitor: the startup
+ * probe holds the others back until it succeeds; a liveness or startup probe that fails
+ * failureThreshold times in a row kills the container (its restart policy decides the rest); the
+ * readiness probe makes it ready (healthy) and unready (unhealthy), never kills. Zero values take
+ * Kubernetes' defaults, as its API does; what its validation refuses is refused here.
  */
 function probes(c: Context, spec: ContainerSpec, ctr: Obj, where: string): void {
-  const live = ctr['livenessProbe'] ? obj(ctr['livenessProbe']) : undefined;
-  const ready = ctr['readinessProbe'] ? obj(ctr['readinessProbe']) : undefined;
-  const startup = ctr['startupProbe'] ? obj(ctr['startupProbe']) : undefined;
-  const chosen = live ?? ready;
-  const at = `${where}.${live ? 'livenessProbe' : 'readinessProbe'}`;
-  if (live && ready)
-    c.warnings.push(`${where}.readinessProbe: berth runs one health check per container: the liveness probe runs, the readiness probe does not`);
-  if (!chosen) {
-    if (startup) c.warnings.push(`${where}.startupProbe: without a liveness or readiness probe berth does not run it`);
-    return;
+  const out: KubeProbes = {};
+  for (const [field, kind] of PROBE_FIELDS) {
+    if (ctr[field] === undefined || ctr[field] === null) continue;
+    const p = obj(ctr[field]);
+    const at = `${where}.${field}`;
+    const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => p[h] !== undefined && p[h] !== null);
+    if (handlers.length > 1) throw invalid(at, `may not specify more than 1 handler type (${handlers.join(', ')})`);
+    if (handlers.length === 0) throw invalid(at, 'must specify a handler type (exec, httpGet or tcpSocket)');
+    const num = (k: string, d: number): number => {
+      const v = p[k];
+      if (v === undefined || v === null) return d;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid(`${at}.${k}`, `${String(v)}: must be greater than or equal to 0`);
+      return v === 0 ? d : v;
+    };
+    const probe: KubeProbe = {
+      test: [],
+      initialDelaySeconds: num('initialDelaySeconds', 0),
+      periodSeconds: num('periodSeconds', 10),
+      timeoutSeconds: num('timeoutSeconds', 1),
+      successThreshold: num('successThreshold', 1),
+      failureThreshold: num('failureThreshold', 3),
+    };
+    if (kind !== 'readiness' && probe.successThreshold !== 1) throw invalid(`${at}.successThreshold`, `${probe.successThreshold}: must be 1`);
+    const test = probeTest(p, ctr, at);
+    if (!test) {
+      c.warnings.push(`${at} has no exec, httpGet or tcpSocket check that berth runs: it is ignored`);
+      continue;
+    }
+    out[kind] = { ...probe, test };
   }
-  const test = probeTest(chosen, ctr, at);
-  if (!test) {
-    c.warnings.push(`${at} has no exec, httpGet or tcpSocket check that berth runs: it is ignored`);
-    return;
-  }
-  const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
-  let startPeriod = num(chosen['initialDelaySeconds'], 0);
-  if (startup) {
-    // the liveness probe's failures do not count while the startup probe would still be trying
-    startPeriod = Math.max(startPeriod, num(startup['initialDelaySeconds'], 0) + num(startup['failureThreshold'], 3) * num(startup['periodSeconds'], 10));
-    c.warnings.push(
-      `${where}.startupProbe: berth does not run it; it gives the ${live ? 'liveness' : 'readiness'} probe a start period of ${startPeriod}s instead`,
-    );
-  }
-  const period = num(chosen['periodSeconds'], 10);
-  spec.healthcheck = {
-    Test: test,
-    Interval: period * SECOND,
-    Timeout: num(chosen['timeoutSeconds'], 1) * SECOND,
-    Retries: num(chosen['failureThreshold'], 3),
-    ...(startPeriod > 0 ? { StartPeriod: startPeriod * SECOND, StartInterval: period * SECOND } : {}),
-  };
-  if (live) spec.healthOnFailure = 'kill';
+  if (Object.keys(out).length > 0) spec.kubeProbes = out;
 }
 
 function containerPlan(
@@ -577,6 +580,33 @@ function podPlan(c: Context, o: KubeObject): PodPlan {
 }
 
 /**
+ * A Service is not played (podman skips the kind too: one host has no cluster proxy to give it an
+ * address or a node port): one warning per port, naming what is not done, never a silent drop.
+ * A container port's hostPort is what publishes on the host.
+ */
+export function serviceWarnings(o: KubeObject): string[] {
+  const label = `Service "${o.metadata.name}"`;
+  const spec = obj(o['spec']);
+  const type = str(spec['type']) ?? 'ClusterIP';
+  const selector = Object.entries(obj(spec['selector']))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
+  const to = selector ? ` of the pods with ${selector}` : '';
+  const ports = arr(spec['ports']);
+  if (type === 'ExternalName') return [`${label}: services are not played by berth: the name for ${str(spec['externalName']) ?? '(none)'} is not made`];
+  if (ports.length === 0) return [`${label}: services are not played by berth: type ${type} is not made`];
+  return ports.map((p) => {
+    const proto = str(p['protocol']) ?? 'TCP';
+    const target = str(p['targetPort']) ?? str(p['port']);
+    const what = `port ${str(p['port'])}/${proto} -> ${target}${to}`;
+    const node = p['nodePort'] !== undefined ? `nodePort ${str(p['nodePort'])}` : type === 'NodePort' || type === 'LoadBalancer' ? 'a node port' : undefined;
+    return node
+      ? `${label}: services are not played by berth: ${node} (${what}) is not published; a hostPort on the container port publishes it`
+      : `${label}: services are not played by berth: ${type} ${what} gets no service address; a hostPort on the container port publishes it`;
+  });
+}
+
+/**
  * Translate a validated manifest into what `kube play` creates: pods with their containers (in
  * the pod's namespaces), the pod's own volumes, and named volumes for the claims. Pure apart from
  * looking at the host paths a hostPath volume names; anything it cannot honour is an error naming
@@ -588,7 +618,7 @@ export function translateManifest(m: Manifest, opts: { volumeExists: (name: stri
     if (o.kind === 'ConfigMap') c.configMaps.set(o.metadata.name, o);
     if (o.kind === 'Secret') c.secrets.set(o.metadata.name, o);
     if (o.kind === 'PersistentVolumeClaim') c.claims.add(o.metadata.name);
-    if (o.kind === 'Service') c.warnings.push(`Service "${o.metadata.name}": services are not played by berth (a container port's hostPort publishes it)`);
+    if (o.kind === 'Service') c.warnings.push(...serviceWarnings(o));
   }
   const pods: PodPlan[] = [];
   for (const o of m.objects) {

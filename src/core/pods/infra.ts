@@ -6,6 +6,14 @@ import type { PodRecord } from './pod-record.js';
 /** Where a pod's infra process comes from: Debian's catatonit package (static), as podman 5.5 uses it. */
 const CATATONIT_PATHS = ['/usr/bin/catatonit', '/usr/libexec/catatonit/catatonit', '/usr/libexec/podman/catatonit'];
 
+/**
+ * What an infra container shows as its image (ps IMAGE, inspect's Config.Image, events): it has
+ * none, its root is empty with the host's catatonit bound in. podman 4 shows the pause image it
+ * builds from catatonit, podman 5.5 (an image-less root like berth's) an empty column; berth
+ * names the program, the same on every host, and inspect's Image (an image id) stays empty.
+ */
+export const INFRA_IMAGE = 'catatonit';
+
 /** Inside the infra's empty root: the only file it has. */
 export const INFRA_BINARY = '/catatonit';
 
@@ -27,7 +35,7 @@ export function findCatatonit(): string {
  */
 export function infraContainerSpec(pod: PodRecord): ContainerSpec {
   const s = pod.spec;
-  const spec = emptyContainerSpec('', '');
+  const spec = emptyContainerSpec(INFRA_IMAGE, '');
   spec.name = `${pod.id.slice(0, 12)}-infra`;
   spec.entrypoint = [INFRA_BINARY, '-P'];
   spec.mounts = [{ type: 'bind', source: findCatatonit(), target: INFRA_BINARY, readOnly: true, options: [] }];

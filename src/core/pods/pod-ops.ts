@@ -130,7 +130,8 @@ export function podContainers(ctx: EngineContext, pod: PodRecord): ContainerReco
     .filter((c) => c.spec.pod === pod.id)
     .map((c) => refreshContainer(ctx, c));
   const infra = all.filter((c) => c.spec.podInfra);
-  const members = all.filter((c) => !c.spec.podInfra).sort((a, b) => a.created.localeCompare(b.created));
+  // ISO times compare as strings; localeCompare's first use loads ICU's collator (~6 ms of every pod command)
+  const members = all.filter((c) => !c.spec.podInfra).sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
   const init = members.filter((c) => initOrder(c) >= 0).sort((a, b) => initOrder(a) - initOrder(b));
   return [...infra, ...init, ...members.filter((c) => initOrder(c) < 0)];
 }

@@ -130,6 +130,25 @@ export interface ContainerSpec {
   podInfra?: boolean;
   /** what an unhealthy container gets (podman's --health-on-failure; kube's liveness probe kills it) */
   healthOnFailure?: 'none' | 'kill';
+  /** kube play: the container's Kubernetes probes, run by its health monitor with Kubernetes' rules (they replace any healthcheck) */
+  kubeProbes?: KubeProbes;
+}
+
+/** One Kubernetes probe, its defaults applied (seconds and counts as Kubernetes has them). */
+export interface KubeProbe {
+  /** the check, as a healthcheck test: ['CMD', …] (exec), ['BERTH-HTTP-GET', scheme, host, port, path], ['BERTH-TCP', host, port] */
+  test: string[];
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  successThreshold: number;
+  failureThreshold: number;
+}
+
+export interface KubeProbes {
+  startup?: KubeProbe;
+  liveness?: KubeProbe;
+  readiness?: KubeProbe;
 }
 
 export interface MountSpec {
