@@ -48,7 +48,7 @@ function readPid(dir: string): number {
  * Make the resolver match `nets` (the networks with at least one running container): rewrite the
  * config files, then start aardvark-dns, or tell it to reload, or stop it when nothing is left.
  */
-export function syncDns(dir: string, nets: DnsNetwork[]): void {
+export function syncDns(dir: string, nets: DnsNetwork[], enter: readonly string[] = []): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const want = new Map(nets.filter((n) => n.entries.length > 0).map((n) => [n.key, aardvarkConfig(n)]));
   let changed = false;
@@ -86,7 +86,9 @@ export function syncDns(dir: string, nets: DnsNetwork[]): void {
   const bin = aardvarkPath();
   if (!bin) return;
   // `run` forks the server and returns once it listens
-  spawnSync(bin, ['--config', dir, '-p', '53', 'run'], { stdio: 'ignore' });
+  // rootless: in the user's network namespace, where the bridges and their gateways are
+  const [cmd, ...args] = [...enter, bin, '--config', dir, '-p', '53', 'run'];
+  spawnSync(cmd as string, args, { stdio: 'ignore' });
 }
 
 function isAardvark(pid: number): boolean {

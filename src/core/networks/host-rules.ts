@@ -27,8 +27,12 @@ interface IptResult {
   error: string;
 }
 
+/** a command prefix that runs iptables where the bridges are (rootless: the user's network namespace) */
+let enterPrefix: readonly string[] = [];
+
 function run(args: string[]): IptResult {
-  const r = spawnSync('iptables', ['-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const [cmd, ...pre] = [...enterPrefix, 'iptables'];
+  const r = spawnSync(cmd as string, [...pre, '-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.error) return { ok: false, error: r.error.message };
   return { ok: r.status === 0, error: (r.stderr ?? '').trim().split('\n')[0] ?? '' };
 }
@@ -79,9 +83,20 @@ function rules(net: NetworkRecord): Array<{ table: string; chain: string; rule: 
  * Install the network's rules unless this boot already did; throws, writing no marker, when
  * iptables does not confirm them (`markers`: the marker directory, another one in tests).
  */
-export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS): void {
+export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS, enter: readonly string[] = []): void {
   const marker = path.join(markers, net.bridge);
   if (fs.existsSync(marker)) return;
+  enterPrefix = enter;
+  try {
+    installRules(net);
+  } finally {
+    enterPrefix = [];
+  }
+  fs.mkdirSync(markers, { recursive: true });
+  fs.writeFileSync(marker, `${net.subnet}\n`);
+}
+
+function installRules(net: NetworkRecord): void {
   ensureChain('filter', 'FORWARD', FILTER_CHAIN, 'insert');
   // isolation is decided before any accept: first rule of berth's own chain
   if (!ipt(['-n', '-L', ISOLATION_CHAIN])) ipt(['-N', ISOLATION_CHAIN]);
@@ -102,12 +117,15 @@ export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS): void 
       );
     }
   }
-  fs.mkdirSync(markers, { recursive: true });
-  fs.writeFileSync(marker, `${net.subnet}\n`);
 }
 
 /** `network rm`: the network's rules go with its bridge. */
-export function removeNetworkRules(net: NetworkRecord): void {
-  for (const r of rules(net)) while (ipt(['-t', r.table, '-D', r.chain, ...r.rule]));
-  fs.rmSync(path.join(MARKERS, net.bridge), { force: true });
+export function removeNetworkRules(net: NetworkRecord, markers = MARKERS, enter: readonly string[] = []): void {
+  enterPrefix = enter;
+  try {
+    for (const r of rules(net)) while (ipt(['-t', r.table, '-D', r.chain, ...r.rule]));
+  } finally {
+    enterPrefix = [];
+  }
+  fs.rmSync(path.join(markers, net.bridge), { force: true });
 }
