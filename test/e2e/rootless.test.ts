@@ -10,6 +10,7 @@ import path from 'node:path';
 import { BERTH_BIN, busyboxTarPath, makeTestEnv, type RunResult, type TestEnv } from '../../src/testkit/berth-cli.js';
 import { makeTar } from '../../src/core/snapshots/_tar-fixture.js';
 import { parseSubIds } from '../../src/core/rootless/id-map.js';
+import { startRegistry } from '../../src/testkit/registry.js';
 
 /**
  * Rootless berth end to end, as a real unprivileged user that this file makes (useradd gives it
@@ -467,4 +468,115 @@ test('diff, commit (not paused: no freezer) and export keep owners as the contai
   assert.match(listing, /^-rw-r--r-- 33\/33 +3 .* f$/m);
   await ok(['rm', '-f', 'src']);
   await ok(['rmi', 'committed']);
+});
+
+test('a user-defined network: two containers reach each other by name and by address in a namespace the user owns; -p publishes on the host', async () => {
+  const bridge = `berthrl${randomBytes(3).toString('hex')}`;
+  await ok(['network', 'create', '-o', `com.docker.network.bridge.name=${bridge}`, 'rnet']);
+  await ok(['run', '-d', '--network', 'rnet', '--name', 'na', 'busybox', 'sleep', '300']);
+  const port = await freePort();
+  await ok([
+    'run',
+    '-d',
+    '--network',
+    'rnet',
+    '--name',
+    'nb',
+    '-p',
+    `${port}:80`,
+    'busybox',
+    'sh',
+    '-c',
+    'echo hello-net > /tmp/index.html; exec httpd -f -p 80 -h /tmp',
+  ]);
+  const ipB = (await ok(['inspect', '-f', '{{.NetworkSettings.Networks.rnet.IPAddress}}', 'nb'])).trim();
+  assert.match(ipB, /^10\.\d+\.\d+\.\d+$/);
+  // by name (the network's DNS server) and by address; busybox's wget bounded by timeout
+  const byName = await ub(['exec', 'na', 'timeout', '5', 'wget', '-q', '-O-', 'http://nb/index.html']);
+  assert.equal(byName.stdout, 'hello-net\n', byName.stderr);
+  assert.equal(await ok(['exec', 'na', 'timeout', '5', 'wget', '-q', '-O-', `http://${ipB}/index.html`]), 'hello-net\n');
+  assert.match(await ok(['exec', 'na', 'nslookup', 'nb']), new RegExp(`Address: ${ipB.replace(/\./g, '\\.')}`));
+  // the published port answers on the host
+  let body = '';
+  for (let i = 0; i < 50 && body === ''; i++) {
+    body = await httpGet(port).catch(() => '');
+    if (body === '') await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(body, 'hello-net\n');
+  assert.match(await ok(['ps', '--format', '{{.Names}} {{.Ports}}']), new RegExp(`^nb 0\\.0\\.0\\.0:${port}->80/tcp$`, 'm'));
+  // the bridge is in the user's network namespace, not on the host: its helpers are the user's
+  assert.notEqual(spawnSync('ip', ['link', 'show', bridge], { stdio: 'ignore' }).status, 0);
+  const helpers = () =>
+    userProcesses()
+      .map((p) => {
+        try {
+          return /^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8')) ? '' : fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .filter((c) => c.includes('--netns-type=path') || c.includes('aardvark-dns'));
+  assert.equal(helpers().length, 2, helpers().join('\n'));
+  // the DNS server runs, as the user, where the bridge is
+  const dnsPid = userProcesses().find((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('aardvark-dns');
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(dnsPid);
+  assert.equal(spawnSync('nsenter', [`--target=${dnsPid}`, '--net', 'ip', 'link', 'show', bridge], { stdio: 'ignore' }).status, 0);
+  assert.notEqual(fs.readlinkSync(`/proc/${dnsPid}/ns/net`), fs.readlinkSync('/proc/self/ns/net'));
+  // the last container takes the namespace, slirp4netns and the DNS server with it
+  await ok(['rm', '-f', 'na', 'nb']);
+  for (let i = 0; i < 50 && helpers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(helpers(), []);
+  await assert.rejects(httpGet(port));
+  await ok(['network', 'rm', 'rnet']);
+});
+
+test('pull and push with a registry on 127.0.0.1, and build: owners shifted into the subordinate range on the host', async () => {
+  const reg = await startRegistry();
+  try {
+    const ctxDir = path.join(HOME, 'bctx');
+    fs.mkdirSync(ctxDir);
+    fs.writeFileSync(path.join(ctxDir, 'Dockerfile'), 'FROM busybox\nRUN echo made > /made && chown 1000:1000 /made\nCOPY --chown=1000:1000 a /a\n');
+    fs.writeFileSync(path.join(ctxDir, 'a'), 'a\n');
+    spawnSync('chown', ['-R', `${uid}:${gid}`, ctxDir]);
+    await ok(['build', '-q', '-t', 'owned', 'bctx']);
+    const owners = "stat -c '%u:%g %n' /made /a";
+    assert.equal(await ok(['run', '--rm', '--network', 'none', 'owned', 'sh', '-c', owners]), '1000:1000 /made\n1000:1000 /a\n');
+    const layerFiles = (name: string) => {
+      const store = path.join(HOME, '.local/share/berth/layers');
+      return fs
+        .readdirSync(store)
+        .map((l) => path.join(store, l, 'diff', name))
+        .filter((f) => fs.existsSync(f));
+    };
+    const subGid = Number(parseSubIds(fs.readFileSync('/etc/subgid', 'utf8'), USER, uid)[0]?.start);
+    const hostOwners = (name: string) => {
+      const files = layerFiles(name);
+      assert.equal(files.length, 1, name);
+      const st = fs.statSync(files[0] as string);
+      return [st.uid, st.gid];
+    };
+    assert.deepEqual(hostOwners('made'), [subStart + 999, subGid + 999]);
+    assert.deepEqual(hostOwners('a'), [subStart + 999, subGid + 999]);
+    const ref = `${reg.host}/owned:1`;
+    await ok(['tag', 'owned', ref]);
+    await ok(['push', ref]);
+    await ok(['rmi', 'owned', ref]);
+    assert.deepEqual(layerFiles('made'), []);
+    await ok(['pull', '-q', ref]);
+    assert.equal(await ok(['run', '--rm', '--network', 'none', ref, 'sh', '-c', owners]), '1000:1000 /made\n1000:1000 /a\n');
+    assert.deepEqual(hostOwners('made'), [subStart + 999, subGid + 999]);
+    // what was pushed has the owners the container saw: root's berth pulls it and sees 1000 too
+    const r = await root.berth(['pull', '-q', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await root.berth(['run', '--rm', '--network', 'none', ref, 'sh', '-c', owners])).stdout, '1000:1000 /made\n1000:1000 /a\n');
+    await ok(['rmi', ref]);
+  } finally {
+    await reg.stop();
+  }
 });
