@@ -13,6 +13,7 @@ import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mo
 import { generateRuntimeSpec, type GenerateInput } from '../spec/generate.js';
 import { rootlessMode, rootlessEnv } from '../rootless/mode.js';
 import { isSlirp, startSlirp, stopSlirp } from '../rootless/slirp.js';
+import { prepareCgroupParent, rootlessCgroup, rootlessCgroupsPath } from '../rootless/cgroup.js';
 import { keepIdMapping, mappedCount, type IdMapping } from '../rootless/id-map.js';
 import { keepsStdinOpen } from '../spec/container-spec.js';
 import { createWithConmon } from '../runtime/conmon.js';
@@ -101,7 +102,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     trace('rootfs mounted');
     const rt = rec.spec.resources.cpuRealtimeRuntime;
     if (rt && ctx.hostFacts().cgroupVersion === 1) ensureRealtimeBudget(path.dirname(cgroupsPathFor(rec)), rt);
-    const rootless = rootlessSpecInput(rec);
+    const rootless = rootlessSpecInput(rec, ctx.hostFacts().cgroupVersion);
     const spec = generateRuntimeSpec({
       spec: rootless?.spec ?? rec.spec,
       ...(rootless ? { rootless: rootless.input } : {}),
@@ -213,10 +214,19 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
  * for --userns=keep-id a user namespace of its own keeping the user's uid and gid inside (the
  * process runs as them unless --user says otherwise).
  */
-function rootlessSpecInput(rec: ContainerRecord): { spec: ContainerRecord['spec']; input: NonNullable<GenerateInput['rootless']> } | undefined {
+function rootlessSpecInput(
+  rec: ContainerRecord,
+  cgroupVersion: 1 | 2,
+): { spec: ContainerRecord['spec']; input: NonNullable<GenerateInput['rootless']> } | undefined {
   const mode = rootlessMode();
   if (!mode) return undefined;
   const input: NonNullable<GenerateInput['rootless']> = { hostNetwork: rec.spec.network === 'host', ...(mode.singleId ? { singleId: true } : {}) };
+  // a cgroup v2 subtree delegated to the user: the container's cgroup goes under it, with its limits
+  const cg = rootlessCgroup(cgroupVersion);
+  if (cg.available) {
+    prepareCgroupParent(cg);
+    input.cgroupsPath = rootlessCgroupsPath(cg, rec.id);
+  }
   if (rec.spec.usernsMode !== 'keep-id') return { spec: rec.spec, input };
   const oci = (m: IdMapping) => ({ containerID: m.containerId, hostID: m.hostId, size: m.size });
   input.uidMappings = keepIdMapping(mode.uid, mappedCount(mode.uidMap)).map(oci);
