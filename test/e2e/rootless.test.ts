@@ -254,7 +254,41 @@ test('--userns=keep-id: the user own uid inside, and files in a bind mount stay 
     'id -u; id -g; touch /data/made-inside',
   ]);
   assert.equal(out, `${uid}\n${gid}\n`);
-  assert.equal(fs.statSync(path.join(data, 'made-inside')).uid, uid);
+  const made = fs.statSync(path.join(data, 'made-inside'));
+  assert.deepEqual([made.uid, made.gid], [uid, gid]);
+  // the image's files keep their owners inside (root's stay root's, 1000's stay 1000's), as
+  // podman's keep-id shows them; the user has a passwd and group entry and $HOME
+  await ok(['run', '--name', 'kid', '--network', 'none', 'busybox', 'sh', '-c', 'echo x > /f1000; chown 1000:1000 /f1000']);
+  await ok(['commit', 'kid', 'kidimg']);
+  await ok(['rm', 'kid']);
+  const inside = await ok([
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--userns=keep-id',
+    'kidimg',
+    'sh',
+    '-c',
+    `stat -c "%u:%g %n" / /bin/busybox /etc/passwd /f1000; echo "HOME=$HOME"; id -un; grep "^${USER}:" /etc/passwd /etc/group`,
+  ]);
+  assert.equal(
+    inside,
+    [
+      '0:0 /',
+      '0:0 /bin/busybox',
+      '0:0 /etc/passwd',
+      '1000:1000 /f1000',
+      `HOME=${HOME}`,
+      USER,
+      `/etc/passwd:${USER}:*:${uid}:${gid}:${USER}:${HOME}:/bin/sh`,
+      `/etc/group:${USER}:x:${gid}:`,
+      '',
+    ].join('\n'),
+  );
+  // the image's own layers are untouched: a container without keep-id sees the same owners
+  assert.equal(await ok(['run', '--rm', '--network', 'none', 'kidimg', 'stat', '-c', '%u:%g', '/f1000', '/bin/busybox']), '1000:1000\n0:0\n');
+  await ok(['rmi', 'kidimg']);
   // root refuses it: it is a rootless mode
   const r = await root.berth(['run', '--rm', '--userns=keep-id', 'rootonly', 'true']);
   assert.equal(r.code, 125);
