@@ -203,6 +203,9 @@ test('run --rm: root inside, the user outside', async () => {
   assert.match(out, /^uid=0\(root\) gid=0\(root\)/);
   assert.match(out, new RegExp(`^\\s+0\\s+${uid}\\s+1$`, 'm'));
   assert.match(out, new RegExp(`^\\s+1\\s+${subStart}\\s+65536$`, 'm'));
+  // nothing of it is left: no runtime state (removed without a runtime process), no mount
+  assert.deepEqual(fs.readdirSync(`/tmp/berth-${uid}/runtime`), []);
+  assert.deepEqual(fs.readdirSync(path.join(HOME, '.local/share/berth/containers')), []);
 });
 
 test('run -d, logs, exec, stop and rm; the container process is the user on the host', async () => {

@@ -97,7 +97,11 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     trace('netns made');
     // pods: an infra's root is its empty directory (catatonit is bound in), no overlay
     if (!rec.spec.podInfra && !isMountPoint(p.rootfs)) {
-      mountOverlay(keepIdRootfs(ctx, rec, p) ?? ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
+      const overlay = keepIdRootfs(ctx, rec, p) ?? ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work);
+      // --rm: nothing of the upper dir outlives the run, so nothing needs syncing to disk; without
+      // volatile the unmount syncs the whole upper filesystem (podman mounts --rm ones so too)
+      if (rec.spec.autoRemove && !overlay.options.includes('volatile')) overlay.options.push('volatile');
+      mountOverlay(overlay, p.rootfs);
     }
     // --userns=keep-id: the user in the container's passwd and group, as podman adds them
     const keepId = rootlessMode();
