@@ -617,3 +617,33 @@ test('pull and push with a registry on 127.0.0.1, and build: owners shifted into
     await reg.stop();
   }
 });
+
+test('a user network under concurrent starts and removals: every container joins, and the namespace goes with the last', async () => {
+  await ok(['network', 'create', 'cnet']);
+  const helpers = () =>
+    userProcesses().filter((p) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8')) && (cmd.includes('--netns-type=path') || cmd.includes('aardvark-dns'));
+      } catch {
+        return false;
+      }
+    });
+  for (let round = 0; round < 3; round++) {
+    const names = ['c1', 'c2', 'c3'];
+    const started = await Promise.all(names.map((n) => ub(['run', '-d', '--network', 'cnet', '--name', n, 'busybox', 'sleep', '300'])));
+    for (const r of started) assert.equal(r.code, 0, r.stderr);
+    for (const n of names) {
+      const r = await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', n]);
+      assert.equal(r.code, 0, `round ${round}: c1 reaching ${n}: ${r.stdout}${r.stderr}`);
+    }
+    // one leaves while the others stay: they still reach each other
+    await ok(['rm', '-f', 'c3']);
+    assert.equal((await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', 'c2'])).code, 0);
+    const removed = await Promise.all(['c1', 'c2'].map((n) => ub(['rm', '-f', n])));
+    for (const r of removed) assert.equal(r.code, 0, r.stderr);
+    for (let i = 0; i < 50 && helpers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(helpers(), [], `round ${round}`);
+  }
+  await ok(['network', 'rm', 'cnet']);
+});

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isProcessAlive } from '../runtime/process-util.js';
+import { tryLockFile } from '../host/lock.js';
 
 /**
  * Name resolution between containers of a user-defined network is served by aardvark-dns
@@ -50,6 +51,24 @@ function readPid(dir: string): number {
  */
 export function syncDns(dir: string, nets: DnsNetwork[], enter: readonly string[] = []): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // one process at a time: two that both found no server running started one each, and the one
+  // whose pid file was overwritten served on, unknown to berth, after its network was gone
+  // (beside the config dir: aardvark-dns reads every file in it as a network's)
+  const lockPath = `${dir}.lock`;
+  let lock = tryLockFile(lockPath);
+  for (let i = 0; !lock && i < 1000; i++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    lock = tryLockFile(lockPath);
+  }
+  if (!lock) return; // best effort, as before: the next change of the network brings it in line
+  try {
+    syncLocked(dir, nets, enter);
+  } finally {
+    lock.release();
+  }
+}
+
+function syncLocked(dir: string, nets: DnsNetwork[], enter: readonly string[]): void {
   const want = new Map(nets.filter((n) => n.entries.length > 0).map((n) => [n.key, aardvarkConfig(n)]));
   let changed = false;
   for (const f of fs.readdirSync(dir)) {

@@ -33,10 +33,14 @@ async function withNetnsLock<T>(ctx: Pick<EngineContext, 'paths'>, fn: () => Pro
   }
 }
 
-/** The user's network namespace and its slirp4netns, made when missing. */
+/**
+ * The user's network namespace and its slirp4netns, made when missing. The caller has recorded
+ * its container's sandbox before: releaseRootlessNetns sees it and keeps the namespace.
+ */
 export async function ensureRootlessNetns(ctx: Pick<EngineContext, 'paths'>): Promise<void> {
   const f = rootlessNetFiles(ctx.paths.runRoot);
-  if (recordedAlive(f.slirpPid) && fs.existsSync(f.netns)) return;
+  // always under the lock (two syscalls): a removal that began before this container's sandbox
+  // was recorded finishes first, and the namespace is then made again here
   await withNetnsLock(ctx, async () => {
     const slirpUp = recordedAlive(f.slirpPid);
     let made: boolean;
