@@ -291,7 +291,38 @@ test('--userns=keep-id: the user own uid inside, and files in a bind mount stay 
   );
   // the image's own layers are untouched: a container without keep-id sees the same owners
   assert.equal(await ok(['run', '--rm', '--network', 'none', 'kidimg', 'stat', '-c', '%u:%g', '/f1000', '/bin/busybox']), '1000:1000\n0:0\n');
-  await ok(['rmi', 'kidimg']);
+  // commit and export carry the owners the keep-id container sees
+  await ok([
+    'run',
+    '--name',
+    'kid2',
+    '--network',
+    'none',
+    '--userns=keep-id',
+    '--user',
+    '0',
+    'kidimg',
+    'sh',
+    '-c',
+    `echo r > /by-root; echo u > /by-user; chown ${uid}:${gid} /by-user; echo t > /by-1000; chown 1000:1000 /by-1000`,
+  ]);
+  await ok(['commit', 'kid2', 'kidcommitted']);
+  assert.equal(
+    await ok(['run', '--rm', '--network', 'none', 'kidcommitted', 'stat', '-c', '%u:%g %n', '/by-root', '/by-user', '/by-1000', '/f1000']),
+    `0:0 /by-root\n${uid}:${gid} /by-user\n1000:1000 /by-1000\n1000:1000 /f1000\n`,
+  );
+  const exported = spawnSync('runuser', ['-u', USER, '--', 'env', '-i', `HOME=${HOME}`, 'PATH=/usr/bin:/bin', BERTH_BIN, 'export', 'kid2'], {
+    cwd: HOME,
+    maxBuffer: 64 << 20,
+  });
+  assert.equal(exported.status, 0, String(exported.stderr));
+  const listing = spawnSync('tar', ['-tvf', '-', '--numeric-owner'], { input: exported.stdout, encoding: 'utf8' }).stdout;
+  assert.match(listing, /^-\S+ 0\/0 .* by-root$/m);
+  assert.match(listing, new RegExp(`^-\\S+ ${uid}/${gid} .* by-user$`, 'm'));
+  assert.match(listing, /^-\S+ 1000\/1000 .* f1000$/m);
+  assert.match(listing, /^-\S+ 0\/0 .* bin\/busybox$/m);
+  await ok(['rm', 'kid2']);
+  await ok(['rmi', 'kidimg', 'kidcommitted']);
   // root refuses it: it is a rootless mode
   const r = await root.berth(['run', '--rm', '--userns=keep-id', 'rootonly', 'true']);
   assert.equal(r.code, 125);

@@ -13,8 +13,7 @@ import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mo
 import { generateRuntimeSpec, type GenerateInput } from '../spec/generate.js';
 import { rootlessMode, rootlessEnv } from '../rootless/mode.js';
 import { isSlirp, startSlirp, stopSlirp } from '../rootless/slirp.js';
-import { addKeepIdUser, hostHome, keepIdLowerDirs, keepIdOverlay, keepIdOwner } from '../rootless/keep-id.js';
-import type { OverlayMount } from '../snapshots/overlay-mount.js';
+import { addKeepIdUser, hostHome, keepIdRootfs } from '../rootless/keep-id.js';
 import { prepareCgroupParent, rootlessCgroup, rootlessCgroupsPath } from '../rootless/cgroup.js';
 import { keepIdMapping, mappedCount, type IdMapping } from '../rootless/id-map.js';
 import { keepsStdinOpen } from '../spec/container-spec.js';
@@ -243,22 +242,6 @@ function rootlessSpecInput(
   input.uidMappings = keepIdMapping(mode.uid, mappedCount(mode.uidMap)).map(oci);
   input.gidMappings = keepIdMapping(mode.gid, mappedCount(mode.gidMap)).map(oci);
   return { spec: { ...rec.spec, user: rec.spec.user || `${mode.uid}:${mode.gid}` }, input };
-}
-
-/** A keep-id container's overlay: copies of its layers with owners as the image has them inside (keep-id.ts). */
-function keepIdRootfs(ctx: EngineContext, rec: ContainerRecord, p: { upper: string; work: string }): OverlayMount | undefined {
-  const mode = rootlessMode();
-  if (!mode || rec.spec.usernsMode !== 'keep-id') return undefined;
-  const uidMap = keepIdMapping(mode.uid, mappedCount(mode.uidMap));
-  const gidMap = keepIdMapping(mode.gid, mappedCount(mode.gidMap));
-  const dirs = rec.image.chainIds.map((id) => path.dirname(ctx.layers.diffDir(id)));
-  const lowers = keepIdLowerDirs(dirs, uidMap, gidMap, `${mode.uid}-${mode.gid}`);
-  trace('keep-id layers');
-  // the root directory is the upper dir's: root's inside, as the image's is
-  const rootUid = keepIdOwner(uidMap, 0);
-  const rootGid = keepIdOwner(gidMap, 0);
-  if (rootUid !== undefined && rootGid !== undefined) fs.lchownSync(p.upper, rootUid, rootGid);
-  return keepIdOverlay(ctx.paths.layers, lowers, p.upper, p.work);
 }
 
 /** -p, and for -P every exposed port not published already, on a host port the kernel picks. */

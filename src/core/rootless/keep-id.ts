@@ -4,7 +4,11 @@ import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
 import { resolveInRootfs } from '../spec/rootfs-file.js';
 import type { OverlayMount } from '../snapshots/overlay-mount.js';
-import { toHostId, type IdMapping } from './id-map.js';
+import type { EngineContext } from '../engine-context.js';
+import type { ContainerRecord } from '../containers/container-record.js';
+import { trace } from '../trace.js';
+import { keepIdMapping, mappedCount, toContainerId, toHostId, type IdMapping } from './id-map.js';
+import { rootlessMode } from './mode.js';
 
 /**
  * --userns=keep-id, as podman does it: the container has a user namespace of its own in which
@@ -130,4 +134,46 @@ export function hostHome(uid: number, passwdText?: string): string {
     if (f[2] === String(uid) && f[5]) return f[5];
   }
   return '/';
+}
+
+/** The keep-id mappings of a container (in the user's namespace), or undefined when it is not one. */
+export function keepIdMaps(rec: Pick<ContainerRecord, 'spec'>): { uidMap: IdMapping[]; gidMap: IdMapping[]; key: string } | undefined {
+  const mode = rootlessMode();
+  if (!mode || mode.singleId || rec.spec.usernsMode !== 'keep-id') return undefined;
+  return {
+    uidMap: keepIdMapping(mode.uid, mappedCount(mode.uidMap)),
+    gidMap: keepIdMapping(mode.gid, mappedCount(mode.gidMap)),
+    key: `${mode.uid}-${mode.gid}`,
+  };
+}
+
+/**
+ * A keep-id container's overlay (start, and cp or export of a stopped one): its layers' keep-id
+ * copies under its upper dir, whose root is made root's inside as the image's is. undefined for
+ * any other container.
+ */
+export function keepIdRootfs(
+  ctx: Pick<EngineContext, 'layers' | 'paths'>,
+  rec: Pick<ContainerRecord, 'spec' | 'image'>,
+  p: { upper: string; work: string },
+): OverlayMount | undefined {
+  const maps = keepIdMaps(rec);
+  if (!maps) return undefined;
+  const dirs = rec.image.chainIds.map((id) => path.dirname(ctx.layers.diffDir(id)));
+  const lowers = keepIdLowerDirs(dirs, maps.uidMap, maps.gidMap, maps.key);
+  trace('keep-id layers');
+  const rootUid = keepIdOwner(maps.uidMap, 0);
+  const rootGid = keepIdOwner(maps.gidMap, 0);
+  if (rootUid !== undefined && rootGid !== undefined) fs.lchownSync(p.upper, rootUid, rootGid);
+  return keepIdOverlay(ctx.paths.layers, lowers, p.upper, p.work);
+}
+
+/**
+ * The owners a keep-id container's files have inside, from the owners in the user's namespace
+ * (for commit and export, whose tars carry what the container sees). undefined for any other.
+ */
+export function containerOwners(rec: Pick<ContainerRecord, 'spec'>): ((uid: number, gid: number) => [number, number]) | undefined {
+  const maps = keepIdMaps(rec);
+  if (!maps) return undefined;
+  return (uid, gid) => [toContainerId(uid, maps.uidMap) ?? uid, toContainerId(gid, maps.gidMap) ?? gid];
 }
