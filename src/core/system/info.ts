@@ -63,7 +63,7 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     NCPU: os.cpus().length,
     MemTotal: os.totalmem(),
     Name: os.hostname(),
-    CgroupDriver: rootless && rootless.Limits !== 'available' ? 'none' : 'cgroupfs',
+    CgroupDriver: rootless && !rootless.Limits.startsWith('available') ? 'none' : 'cgroupfs',
     CgroupVersion: String(facts.cgroupVersion),
     CgroupControllers: cgroupControllers,
     DefaultRuntime: rt.name,
@@ -100,7 +100,7 @@ export interface RootlessInfo {
   GIDMap: string[];
   /** slirp4netns and its version, or why there is no network helper */
   NetworkHelper: string;
-  /** 'available', or 'unavailable: <why>' */
+  /** 'available: <where the containers' cgroups go>', or 'unavailable: <why>' */
   Limits: string;
 }
 
