@@ -558,6 +558,8 @@ test('a user-defined network: two containers reach each other by name and by add
     'echo hello-net > /tmp/index.html; exec httpd -f -p 80 -h /tmp',
   ]);
   const ipB = (await ok(['inspect', '-f', '{{.NetworkSettings.Networks.rnet.IPAddress}}', 'nb'])).trim();
+  // its namespace is a file of the user's run dir (root's /run/netns is not the user's)
+  assert.match(await ok(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'nb']), new RegExp(`^/tmp/berth-${uid}/netns/berth-[0-9a-f]{32}\n$`));
   assert.match(ipB, /^10\.\d+\.\d+\.\d+$/);
   // by name (the network's DNS server) and by address; busybox's wget bounded by timeout
   const byName = await ub(['exec', 'na', 'timeout', '5', 'wget', '-q', '-O-', 'http://nb/index.html']);
