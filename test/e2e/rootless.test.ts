@@ -667,7 +667,12 @@ test('a user network under concurrent starts and removals: every container joins
     const started = await Promise.all(names.map((n) => ub(['run', '-d', '--network', 'cnet', '--name', n, 'busybox', 'sleep', '300'])));
     for (const r of started) assert.equal(r.code, 0, r.stderr);
     for (const n of names) {
-      const r = await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', n]);
+      // aardvark-dns reloads on SIGHUP, a moment after the start that sent it
+      let r = await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', n]);
+      for (let i = 0; i < 10 && r.code !== 0; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        r = await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', n]);
+      }
       assert.equal(r.code, 0, `round ${round}: c1 reaching ${n}: ${r.stdout}${r.stderr}`);
     }
     // one leaves while the others stay: they still reach each other

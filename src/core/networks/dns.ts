@@ -49,7 +49,7 @@ function readPid(dir: string): number {
  * Make the resolver match `nets` (the networks with at least one running container): rewrite the
  * config files, then start aardvark-dns, or tell it to reload, or stop it when nothing is left.
  */
-export function syncDns(dir: string, nets: DnsNetwork[], enter: readonly string[] = []): void {
+export function syncDns(dir: string, nets: DnsNetwork[] | (() => DnsNetwork[]), enter: readonly string[] = []): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   // one process at a time: two that both found no server running started one each, and the one
   // whose pid file was overwritten served on, unknown to berth, after its network was gone
@@ -62,7 +62,9 @@ export function syncDns(dir: string, nets: DnsNetwork[], enter: readonly string[
   }
   if (!lock) return; // best effort, as before: the next change of the network brings it in line
   try {
-    syncLocked(dir, nets, enter);
+    // the view is read under the lock: one read before it could be older than the files another
+    // process wrote meanwhile, and would take their newest entries out again
+    syncLocked(dir, typeof nets === 'function' ? nets() : nets, enter);
   } finally {
     lock.release();
   }

@@ -227,6 +227,14 @@ export async function tearDownNetwork(ctx: EngineContext, id: string): Promise<b
 
 /** The DNS view of the database: every attached endpoint of every user-defined network. */
 export function refreshDns(ctx: EngineContext): void {
+  try {
+    syncDns(dnsDir(ctx), () => dnsView(ctx), netHost(ctx).enter);
+  } catch {
+    /* name resolution is best effort: a missing resolver must not block starting or stopping */
+  }
+}
+
+function dnsView(ctx: EngineContext): DnsNetwork[] {
   const store = networkStore(ctx);
   const nets = new Map<string, DnsNetwork>();
   for (const n of store.list()) if (n.dns) nets.set(n.id, { key: n.bridge, gateway: n.gateway, entries: [] });
@@ -237,11 +245,7 @@ export function refreshDns(ctx: EngineContext): void {
     if (!c) continue;
     n.entries.push({ containerId: ep.containerId, ip: ep.ip, names: [c.name, ...ep.aliases, ep.containerId.slice(0, 12)] });
   }
-  try {
-    syncDns(dnsDir(ctx), [...nets.values()], netHost(ctx).enter);
-  } catch {
-    /* name resolution is best effort: a missing resolver must not block starting or stopping */
-  }
+  return [...nets.values()];
 }
 
 /**
