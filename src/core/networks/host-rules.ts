@@ -27,29 +27,28 @@ interface IptResult {
   error: string;
 }
 
-/** a command prefix that runs iptables where the bridges are (rootless: the user's network namespace) */
-let enterPrefix: readonly string[] = [];
-
-function run(args: string[]): IptResult {
-  const [cmd, ...pre] = [...enterPrefix, 'iptables'];
-  const r = spawnSync(cmd as string, [...pre, '-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.error) return { ok: false, error: r.error.message };
-  return { ok: r.status === 0, error: (r.stderr ?? '').trim().split('\n')[0] ?? '' };
-}
-
-function ipt(args: string[]): boolean {
-  return run(args).ok;
-}
-
-/** Create chain if missing, and jump to it from parent (first rule) once. */
-function ensureChain(table: string, parent: string, chain: string, position: 'insert' | 'append'): void {
-  if (!ipt(['-t', table, '-n', '-L', chain])) ipt(['-t', table, '-N', chain]);
-  if (!ipt(['-t', table, '-C', parent, '-j', chain]))
-    ipt(['-t', table, position === 'insert' ? '-I' : '-A', parent, ...(position === 'insert' ? ['1'] : []), '-j', chain]);
-}
-
-function ensureRule(table: string, chain: string, rule: string[]): void {
-  if (!ipt(['-t', table, '-C', chain, ...rule])) ipt(['-t', table, '-A', chain, ...rule]);
+/** iptables where the bridges are: `enter` is a command prefix (rootless: the user's network namespace). */
+function iptables(enter: readonly string[]) {
+  const run = (args: string[]): IptResult => {
+    const [cmd, ...pre] = [...enter, 'iptables'];
+    const r = spawnSync(cmd as string, [...pre, '-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.error) return { ok: false, error: r.error.message };
+    return { ok: r.status === 0, error: (r.stderr ?? '').trim().split('\n')[0] ?? '' };
+  };
+  const ipt = (args: string[]): boolean => run(args).ok;
+  return {
+    run,
+    ipt,
+    /** Create chain if missing, and jump to it from parent (first rule) once. */
+    ensureChain(table: string, parent: string, chain: string, position: 'insert' | 'append'): void {
+      if (!ipt(['-t', table, '-n', '-L', chain])) ipt(['-t', table, '-N', chain]);
+      if (!ipt(['-t', table, '-C', parent, '-j', chain]))
+        ipt(['-t', table, position === 'insert' ? '-I' : '-A', parent, ...(position === 'insert' ? ['1'] : []), '-j', chain]);
+    },
+    ensureRule(table: string, chain: string, rule: string[]): void {
+      if (!ipt(['-t', table, '-C', chain, ...rule])) ipt(['-t', table, '-A', chain, ...rule]);
+    },
+  };
 }
 
 /** Every jump and rule the network needs, as `iptables -C` arguments. */
@@ -86,17 +85,13 @@ function rules(net: NetworkRecord): Array<{ table: string; chain: string; rule: 
 export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS, enter: readonly string[] = []): void {
   const marker = path.join(markers, net.bridge);
   if (fs.existsSync(marker)) return;
-  enterPrefix = enter;
-  try {
-    installRules(net);
-  } finally {
-    enterPrefix = [];
-  }
+  installRules(net, iptables(enter));
   fs.mkdirSync(markers, { recursive: true });
   fs.writeFileSync(marker, `${net.subnet}\n`);
 }
 
-function installRules(net: NetworkRecord): void {
+function installRules(net: NetworkRecord, t: ReturnType<typeof iptables>): void {
+  const { ipt, run, ensureChain, ensureRule } = t;
   ensureChain('filter', 'FORWARD', FILTER_CHAIN, 'insert');
   // isolation is decided before any accept: first rule of berth's own chain
   if (!ipt(['-n', '-L', ISOLATION_CHAIN])) ipt(['-N', ISOLATION_CHAIN]);
@@ -121,11 +116,7 @@ function installRules(net: NetworkRecord): void {
 
 /** `network rm`: the network's rules go with its bridge. */
 export function removeNetworkRules(net: NetworkRecord, markers = MARKERS, enter: readonly string[] = []): void {
-  enterPrefix = enter;
-  try {
-    for (const r of rules(net)) while (ipt(['-t', r.table, '-D', r.chain, ...r.rule]));
-  } finally {
-    enterPrefix = [];
-  }
+  const { ipt } = iptables(enter);
+  for (const r of rules(net)) while (ipt(['-t', r.table, '-D', r.chain, ...r.rule]));
   fs.rmSync(path.join(markers, net.bridge), { force: true });
 }
