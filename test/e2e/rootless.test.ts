@@ -487,6 +487,16 @@ test('containers outlive a killed pause process: the next command holds their na
   const oldPause = Number(enter()[0]);
   const ns = fs.readlinkSync(`/proc/${oldPause}/ns/user`);
   process.kill(oldPause, 'SIGKILL');
+  // killed, not only signalled: gone, or a zombie (a signal is delivered a moment later)
+  const dead = () => {
+    try {
+      return /^State:\s+[ZX]/m.test(fs.readFileSync(`/proc/${oldPause}/status`, 'utf8'));
+    } catch {
+      return true;
+    }
+  };
+  for (let i = 0; i < 100 && !dead(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(dead());
   assert.match(await ok(['ps', '--format', '{{.Names}} {{.State}}']), /^survivor running$/m);
   const newPause = Number(enter()[0]);
   assert.notEqual(newPause, oldPause);
@@ -684,4 +694,27 @@ test('a user network under concurrent starts and removals: every container joins
     assert.deepEqual(helpers(), [], `round ${round}`);
   }
   await ok(['network', 'rm', 'cnet']);
+});
+
+test("every process of the user killed (as by a reboot): its user network's stale endpoints go, and the network and port are usable again", async () => {
+  await ok(['network', 'create', 'knet']);
+  const port = await freePort();
+  await ok(['run', '-d', '--network', 'knet', '--name', 'k1', '-p', `${port}:80`, 'busybox', 'sleep', '300']);
+  // the pause process, conmon, the container, slirp4netns, aardvark-dns: all of them
+  for (let i = 0; i < 50 && userProcesses().length > 0; i++) {
+    for (const pid of userProcesses()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const r = await ub(['run', '--rm', '--network', 'knet', '-p', `${port}:80`, 'busybox', 'sh', '-c', 'ip -4 addr show eth0 | grep -c inet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '1\n');
+  assert.match(await ok(['ps', '-a', '--format', '{{.Names}} {{.Status}} [{{.Ports}}]']), /^k1 Exited \(\d+\) .* \[\]$/m);
+  await ok(['rm', 'k1']);
+  await ok(['network', 'rm', 'knet']);
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../engine-context.js';
 import { rootlessMode } from '../rootless/mode.js';
@@ -29,10 +30,19 @@ export interface NetHost {
 export const ROOT_NET_HOST: NetHost = { rootless: false, netnsDir: NETNS_DIR, ipamDir: IPAM_DATA_DIR, markersDir: '/run/berth-net', enter: [] };
 
 /** The rootless network namespace's files, under the user's run root. */
-export function rootlessNetFiles(runRoot: string): { dir: string; netns: string; markers: string; lock: string; slirpPid: string; slirpSocket: string } {
+export function rootlessNetFiles(runRoot: string): {
+  dir: string;
+  netns: string;
+  ipam: string;
+  markers: string;
+  lock: string;
+  slirpPid: string;
+  slirpSocket: string;
+} {
   const dir = path.join(runRoot, 'rootless-netns');
   return {
     dir,
+    ipam: path.join(runRoot, 'ipam'),
     netns: path.join(runRoot, 'netns', 'rootless-netns'),
     markers: path.join(dir, 'rules'),
     lock: path.join(dir, 'lock'),
@@ -48,7 +58,7 @@ export function netHost(ctx: Pick<EngineContext, 'paths'>): NetHost {
   return {
     rootless: true,
     netnsDir: path.join(ctx.paths.runRoot, 'netns'),
-    ipamDir: path.join(ctx.paths.runRoot, 'ipam'),
+    ipamDir: f.ipam,
     markersDir: f.markers,
     netnsFile: f.netns,
     enter: [findProgram('nsenter') ?? 'nsenter', `--net=${f.netns}`, '--'],
@@ -60,4 +70,13 @@ export function onNetHost(host: NetHost, program: string, args: readonly string[
   if (host.enter.length === 0) return [program, [...args]];
   const [cmd, ...rest] = host.enter;
   return [cmd as string, [...rest, program, ...args]];
+}
+
+/** Whether file is a network namespace (bind-mounted on it), not the plain file it is once unmounted. */
+export function isNamespaceFile(file: string): boolean {
+  try {
+    return fs.statSync(file).dev === fs.statSync('/proc/self/ns/net').dev;
+  } catch {
+    return false;
+  }
 }

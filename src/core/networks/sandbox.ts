@@ -1,6 +1,6 @@
 import { rootlessMode } from '../rootless/mode.js';
 import { ensureRootlessNetns, publishPorts, releaseRootlessNetns, unpublishPorts } from '../rootless/rootless-netns.js';
-import { netHost } from './net-host.js';
+import { isNamespaceFile, netHost } from './net-host.js';
 import { slirpPorts, stopSlirp } from '../rootless/slirp.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -171,6 +171,12 @@ export async function detachEndpoint(ctx: EngineContext, id: string, netnsName: 
   if (!net || ep.cniResult === '') return;
   const stored = JSON.parse(ep.cniResult) as StoredResult;
   const host = netHost(ctx);
+  // rootless: the user's network namespace is gone (every process of the user ended, or a
+  // reboot), and the bridge, veth, rules and DNS entry with it: nothing is left to delete
+  if (host.netnsFile && !isNamespaceFile(host.netnsFile)) {
+    store.setLease(id, net.id, { ip: '', mac: '', ifName: '', cniResult: '' });
+    return;
+  }
   const nsFile = netnsPath(netnsName, host.netnsDir);
   const nsExists = fs.existsSync(nsFile);
   const prev = stored.result ?? (nsExists ? resultFromNetns(netnsName, ep.ifName, host.netnsDir) : undefined);

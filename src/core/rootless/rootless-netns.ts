@@ -50,8 +50,12 @@ export async function ensureRootlessNetns(ctx: Pick<EngineContext, 'paths'>): Pr
       throw new BerthError('Internal', `creating the rootless network namespace: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     if (slirpUp && !made) return;
-    // a new namespace has none of the rules a marker says were installed
-    if (made) fs.rmSync(f.markers, { recursive: true, force: true });
+    // a new namespace has none of the rules a marker says were installed, and none of the
+    // interfaces the leases were for (a namespace goes only with every process of the user's)
+    if (made) {
+      fs.rmSync(f.markers, { recursive: true, force: true });
+      fs.rmSync(f.ipam, { recursive: true, force: true });
+    }
     killRecorded(f.slirpPid);
     trace('rootless netns slirp4netns begin');
     const ok = await launchSlirp(slirpProgram(), ['--netns-type=path', f.netns], f.slirpSocket, f.slirpPid);
