@@ -10,6 +10,7 @@ import path from 'node:path';
 import { BERTH_BIN, busyboxTarPath, makeTestEnv, type RunResult, type TestEnv } from '../../src/testkit/berth-cli.js';
 import { makeTar } from '../../src/core/snapshots/_tar-fixture.js';
 import { parseSubIds } from '../../src/core/rootless/id-map.js';
+import { startRegistry } from '../../src/testkit/registry.js';
 
 /**
  * Rootless berth end to end, as a real unprivileged user that this file makes (useradd gives it
@@ -202,6 +203,9 @@ test('run --rm: root inside, the user outside', async () => {
   assert.match(out, /^uid=0\(root\) gid=0\(root\)/);
   assert.match(out, new RegExp(`^\\s+0\\s+${uid}\\s+1$`, 'm'));
   assert.match(out, new RegExp(`^\\s+1\\s+${subStart}\\s+65536$`, 'm'));
+  // nothing of it is left: no runtime state (removed without a runtime process), no mount
+  assert.deepEqual(fs.readdirSync(`/tmp/berth-${uid}/runtime`), []);
+  assert.deepEqual(fs.readdirSync(path.join(HOME, '.local/share/berth/containers')), []);
 });
 
 test('run -d, logs, exec, stop and rm; the container process is the user on the host', async () => {
@@ -253,7 +257,72 @@ test('--userns=keep-id: the user own uid inside, and files in a bind mount stay 
     'id -u; id -g; touch /data/made-inside',
   ]);
   assert.equal(out, `${uid}\n${gid}\n`);
-  assert.equal(fs.statSync(path.join(data, 'made-inside')).uid, uid);
+  const made = fs.statSync(path.join(data, 'made-inside'));
+  assert.deepEqual([made.uid, made.gid], [uid, gid]);
+  // the image's files keep their owners inside (root's stay root's, 1000's stay 1000's), as
+  // podman's keep-id shows them; the user has a passwd and group entry and $HOME
+  await ok(['run', '--name', 'kid', '--network', 'none', 'busybox', 'sh', '-c', 'echo x > /f1000; chown 1000:1000 /f1000']);
+  await ok(['commit', 'kid', 'kidimg']);
+  await ok(['rm', 'kid']);
+  const inside = await ok([
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--userns=keep-id',
+    'kidimg',
+    'sh',
+    '-c',
+    `stat -c "%u:%g %n" / /bin/busybox /etc/passwd /f1000; echo "HOME=$HOME"; id -un; grep "^${USER}:" /etc/passwd /etc/group`,
+  ]);
+  assert.equal(
+    inside,
+    [
+      '0:0 /',
+      '0:0 /bin/busybox',
+      '0:0 /etc/passwd',
+      '1000:1000 /f1000',
+      `HOME=${HOME}`,
+      USER,
+      `/etc/passwd:${USER}:*:${uid}:${gid}:${USER}:${HOME}:/bin/sh`,
+      `/etc/group:${USER}:x:${gid}:`,
+      '',
+    ].join('\n'),
+  );
+  // the image's own layers are untouched: a container without keep-id sees the same owners
+  assert.equal(await ok(['run', '--rm', '--network', 'none', 'kidimg', 'stat', '-c', '%u:%g', '/f1000', '/bin/busybox']), '1000:1000\n0:0\n');
+  // commit and export carry the owners the keep-id container sees
+  await ok([
+    'run',
+    '--name',
+    'kid2',
+    '--network',
+    'none',
+    '--userns=keep-id',
+    '--user',
+    '0',
+    'kidimg',
+    'sh',
+    '-c',
+    `echo r > /by-root; echo u > /by-user; chown ${uid}:${gid} /by-user; echo t > /by-1000; chown 1000:1000 /by-1000`,
+  ]);
+  await ok(['commit', 'kid2', 'kidcommitted']);
+  assert.equal(
+    await ok(['run', '--rm', '--network', 'none', 'kidcommitted', 'stat', '-c', '%u:%g %n', '/by-root', '/by-user', '/by-1000', '/f1000']),
+    `0:0 /by-root\n${uid}:${gid} /by-user\n1000:1000 /by-1000\n1000:1000 /f1000\n`,
+  );
+  const exported = spawnSync('runuser', ['-u', USER, '--', 'env', '-i', `HOME=${HOME}`, 'PATH=/usr/bin:/bin', BERTH_BIN, 'export', 'kid2'], {
+    cwd: HOME,
+    maxBuffer: 64 << 20,
+  });
+  assert.equal(exported.status, 0, String(exported.stderr));
+  const listing = spawnSync('tar', ['-tvf', '-', '--numeric-owner'], { input: exported.stdout, encoding: 'utf8' }).stdout;
+  assert.match(listing, /^-\S+ 0\/0 .* by-root$/m);
+  assert.match(listing, new RegExp(`^-\\S+ ${uid}/${gid} .* by-user$`, 'm'));
+  assert.match(listing, /^-\S+ 1000\/1000 .* f1000$/m);
+  assert.match(listing, /^-\S+ 0\/0 .* bin\/busybox$/m);
+  await ok(['rm', 'kid2']);
+  await ok(['rmi', 'kidimg', 'kidcommitted']);
   // root refuses it: it is a rootless mode
   const r = await root.berth(['run', '--rm', '--userns=keep-id', 'rootonly', 'true']);
   assert.equal(r.code, 125);
@@ -418,6 +487,16 @@ test('containers outlive a killed pause process: the next command holds their na
   const oldPause = Number(enter()[0]);
   const ns = fs.readlinkSync(`/proc/${oldPause}/ns/user`);
   process.kill(oldPause, 'SIGKILL');
+  // killed, not only signalled: gone, or a zombie (a signal is delivered a moment later)
+  const dead = () => {
+    try {
+      return /^State:\s+[ZX]/m.test(fs.readFileSync(`/proc/${oldPause}/status`, 'utf8'));
+    } catch {
+      return true;
+    }
+  };
+  for (let i = 0; i < 100 && !dead(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(dead());
   assert.match(await ok(['ps', '--format', '{{.Names}} {{.State}}']), /^survivor running$/m);
   const newPause = Number(enter()[0]);
   assert.notEqual(newPause, oldPause);
@@ -467,4 +546,175 @@ test('diff, commit (not paused: no freezer) and export keep owners as the contai
   assert.match(listing, /^-rw-r--r-- 33\/33 +3 .* f$/m);
   await ok(['rm', '-f', 'src']);
   await ok(['rmi', 'committed']);
+});
+
+test('a user-defined network: two containers reach each other by name and by address in a namespace the user owns; -p publishes on the host', async () => {
+  const bridge = `berthrl${randomBytes(3).toString('hex')}`;
+  await ok(['network', 'create', '-o', `com.docker.network.bridge.name=${bridge}`, 'rnet']);
+  await ok(['run', '-d', '--network', 'rnet', '--name', 'na', 'busybox', 'sleep', '300']);
+  const port = await freePort();
+  await ok([
+    'run',
+    '-d',
+    '--network',
+    'rnet',
+    '--name',
+    'nb',
+    '-p',
+    `${port}:80`,
+    'busybox',
+    'sh',
+    '-c',
+    'echo hello-net > /tmp/index.html; exec httpd -f -p 80 -h /tmp',
+  ]);
+  const ipB = (await ok(['inspect', '-f', '{{.NetworkSettings.Networks.rnet.IPAddress}}', 'nb'])).trim();
+  // its namespace is a file of the user's run dir (root's /run/netns is not the user's)
+  assert.match(await ok(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'nb']), new RegExp(`^/tmp/berth-${uid}/netns/berth-[0-9a-f]{32}\n$`));
+  assert.match(ipB, /^10\.\d+\.\d+\.\d+$/);
+  // by name (the network's DNS server) and by address; busybox's wget bounded by timeout
+  const byName = await ub(['exec', 'na', 'timeout', '5', 'wget', '-q', '-O-', 'http://nb/index.html']);
+  assert.equal(byName.stdout, 'hello-net\n', byName.stderr);
+  assert.equal(await ok(['exec', 'na', 'timeout', '5', 'wget', '-q', '-O-', `http://${ipB}/index.html`]), 'hello-net\n');
+  assert.match(await ok(['exec', 'na', 'nslookup', 'nb']), new RegExp(`Address: ${ipB.replace(/\./g, '\\.')}`));
+  // the published port answers on the host
+  let body = '';
+  for (let i = 0; i < 50 && body === ''; i++) {
+    body = await httpGet(port).catch(() => '');
+    if (body === '') await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(body, 'hello-net\n');
+  assert.match(await ok(['ps', '--format', '{{.Names}} {{.Ports}}']), new RegExp(`^nb 0\\.0\\.0\\.0:${port}->80/tcp$`, 'm'));
+  // the bridge is in the user's network namespace, not on the host: its helpers are the user's
+  assert.notEqual(spawnSync('ip', ['link', 'show', bridge], { stdio: 'ignore' }).status, 0);
+  const helpers = () =>
+    userProcesses()
+      .map((p) => {
+        try {
+          return /^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8')) ? '' : fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .filter((c) => c.includes('--netns-type=path') || c.includes('aardvark-dns'));
+  assert.equal(helpers().length, 2, helpers().join('\n'));
+  // the DNS server runs, as the user, where the bridge is
+  const dnsPid = userProcesses().find((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('aardvark-dns');
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(dnsPid);
+  assert.equal(spawnSync('nsenter', [`--target=${dnsPid}`, '--net', 'ip', 'link', 'show', bridge], { stdio: 'ignore' }).status, 0);
+  assert.notEqual(fs.readlinkSync(`/proc/${dnsPid}/ns/net`), fs.readlinkSync('/proc/self/ns/net'));
+  // the last container takes the namespace, slirp4netns and the DNS server with it
+  await ok(['rm', '-f', 'na', 'nb']);
+  for (let i = 0; i < 50 && helpers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(helpers(), []);
+  await assert.rejects(httpGet(port));
+  await ok(['network', 'rm', 'rnet']);
+});
+
+test('pull and push with a registry on 127.0.0.1, and build: owners shifted into the subordinate range on the host', async () => {
+  const reg = await startRegistry();
+  try {
+    const ctxDir = path.join(HOME, 'bctx');
+    fs.mkdirSync(ctxDir);
+    fs.writeFileSync(path.join(ctxDir, 'Dockerfile'), 'FROM busybox\nRUN echo made > /made && chown 1000:1000 /made\nCOPY --chown=1000:1000 a /a\n');
+    fs.writeFileSync(path.join(ctxDir, 'a'), 'a\n');
+    spawnSync('chown', ['-R', `${uid}:${gid}`, ctxDir]);
+    await ok(['build', '-q', '-t', 'owned', 'bctx']);
+    const owners = "stat -c '%u:%g %n' /made /a";
+    assert.equal(await ok(['run', '--rm', '--network', 'none', 'owned', 'sh', '-c', owners]), '1000:1000 /made\n1000:1000 /a\n');
+    const layerFiles = (name: string) => {
+      const store = path.join(HOME, '.local/share/berth/layers');
+      return fs
+        .readdirSync(store)
+        .map((l) => path.join(store, l, 'diff', name))
+        .filter((f) => fs.existsSync(f));
+    };
+    const subGid = Number(parseSubIds(fs.readFileSync('/etc/subgid', 'utf8'), USER, uid)[0]?.start);
+    const hostOwners = (name: string) => {
+      const files = layerFiles(name);
+      assert.equal(files.length, 1, name);
+      const st = fs.statSync(files[0] as string);
+      return [st.uid, st.gid];
+    };
+    assert.deepEqual(hostOwners('made'), [subStart + 999, subGid + 999]);
+    assert.deepEqual(hostOwners('a'), [subStart + 999, subGid + 999]);
+    const ref = `${reg.host}/owned:1`;
+    await ok(['tag', 'owned', ref]);
+    await ok(['push', ref]);
+    await ok(['rmi', 'owned', ref]);
+    assert.deepEqual(layerFiles('made'), []);
+    await ok(['pull', '-q', ref]);
+    assert.equal(await ok(['run', '--rm', '--network', 'none', ref, 'sh', '-c', owners]), '1000:1000 /made\n1000:1000 /a\n');
+    assert.deepEqual(hostOwners('made'), [subStart + 999, subGid + 999]);
+    // what was pushed has the owners the container saw: root's berth pulls it and sees 1000 too
+    const r = await root.berth(['pull', '-q', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await root.berth(['run', '--rm', '--network', 'none', ref, 'sh', '-c', owners])).stdout, '1000:1000 /made\n1000:1000 /a\n');
+    await ok(['rmi', ref]);
+  } finally {
+    await reg.stop();
+  }
+});
+
+test('a user network under concurrent starts and removals: every container joins, and the namespace goes with the last', async () => {
+  await ok(['network', 'create', 'cnet']);
+  const helpers = () =>
+    userProcesses().filter((p) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${p}/status`, 'utf8')) && (cmd.includes('--netns-type=path') || cmd.includes('aardvark-dns'));
+      } catch {
+        return false;
+      }
+    });
+  for (let round = 0; round < 3; round++) {
+    const names = ['c1', 'c2', 'c3'];
+    const started = await Promise.all(names.map((n) => ub(['run', '-d', '--network', 'cnet', '--name', n, 'busybox', 'sleep', '300'])));
+    for (const r of started) assert.equal(r.code, 0, r.stderr);
+    for (const n of names) {
+      // aardvark-dns reloads on SIGHUP, a moment after the start that sent it
+      let r = await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', n]);
+      for (let i = 0; i < 10 && r.code !== 0; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        r = await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', n]);
+      }
+      assert.equal(r.code, 0, `round ${round}: c1 reaching ${n}: ${r.stdout}${r.stderr}`);
+    }
+    // one leaves while the others stay: they still reach each other
+    await ok(['rm', '-f', 'c3']);
+    assert.equal((await ub(['exec', 'c1', 'ping', '-c', '1', '-W', '2', 'c2'])).code, 0);
+    const removed = await Promise.all(['c1', 'c2'].map((n) => ub(['rm', '-f', n])));
+    for (const r of removed) assert.equal(r.code, 0, r.stderr);
+    for (let i = 0; i < 50 && helpers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(helpers(), [], `round ${round}`);
+  }
+  await ok(['network', 'rm', 'cnet']);
+});
+
+test("every process of the user killed (as by a reboot): its user network's stale endpoints go, and the network and port are usable again", async () => {
+  await ok(['network', 'create', 'knet']);
+  const port = await freePort();
+  await ok(['run', '-d', '--network', 'knet', '--name', 'k1', '-p', `${port}:80`, 'busybox', 'sleep', '300']);
+  // the pause process, conmon, the container, slirp4netns, aardvark-dns: all of them
+  for (let i = 0; i < 50 && userProcesses().length > 0; i++) {
+    for (const pid of userProcesses()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const r = await ub(['run', '--rm', '--network', 'knet', '-p', `${port}:80`, 'busybox', 'sh', '-c', 'ip -4 addr show eth0 | grep -c inet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '1\n');
+  assert.match(await ok(['ps', '-a', '--format', '{{.Names}} {{.Status}} [{{.Ports}}]']), /^k1 Exited \(\d+\) .* \[\]$/m);
+  await ok(['rm', 'k1']);
+  await ok(['network', 'rm', 'knet']);
 });

@@ -9,6 +9,7 @@ import { MEDIA_TYPES } from '../oci/types.js';
 import { storeLayer } from '../build/store-layer.js';
 import { writeConfigAndManifest } from '../build/write-manifest.js';
 import { packDiff } from '../snapshots/pack-diff.js';
+import { containerOwners } from '../rootless/keep-id.js';
 import { containerPaths } from './container-paths.js';
 import { mountStubs } from './diff.js';
 import { refreshContainer } from './exit.js';
@@ -49,7 +50,7 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
   try {
     const upper = containerPaths(ctx.paths, rec.id).upper;
     const skip = new Set([...mountStubs(upper)].map((p) => p.slice(1)));
-    layer = await storeLayer(ctx, rec.image.chainIds[rec.image.chainIds.length - 1] ?? null, packDiff(upper, { skip }));
+    layer = await storeLayer(ctx, rec.image.chainIds[rec.image.chainIds.length - 1] ?? null, packDiff(upper, { skip, owners: containerOwners(rec) }));
   } finally {
     if (pause) await runtime.resume(rec.id).catch(() => undefined);
     release();

@@ -1,4 +1,5 @@
 import { resolveUser } from '../spec/resolve-user.js';
+import { keepIdRootfs } from '../rootless/keep-id.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -38,7 +39,7 @@ export async function withOverlay<T>(ctx: EngineContext, ref: string, fn: (rootf
   // an interrupted cp or export unmounts it too
   const release = holdTeardown(undo);
   try {
-    mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
+    mountOverlay(keepIdRootfs(ctx, rec, p) ?? ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
     return await fn(p.rootfs);
   } finally {
     release();

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EngineContext } from '../engine-context.js';
 import { packDiff } from '../snapshots/pack-diff.js';
+import { containerOwners } from '../rootless/keep-id.js';
 import { withOverlay } from './cp.js';
 
 /**
@@ -9,5 +10,6 @@ import { withOverlay } from './cp.js';
  * its volumes), running or not.
  */
 export async function exportContainer(ctx: EngineContext, ref: string, out: Writable): Promise<void> {
-  await withOverlay(ctx, ref, (rootfs) => pipeline(packDiff(rootfs), out, { end: false }));
+  const owners = containerOwners(ctx.containers.lookup(ref));
+  await withOverlay(ctx, ref, (rootfs) => pipeline(packDiff(rootfs, { owners }), out, { end: false }));
 }

@@ -13,6 +13,8 @@ import { mountOverlay, unmount, isMountPoint, mountFilesystem } from '../host/mo
 import { generateRuntimeSpec, type GenerateInput } from '../spec/generate.js';
 import { rootlessMode, rootlessEnv } from '../rootless/mode.js';
 import { isSlirp, startSlirp, stopSlirp } from '../rootless/slirp.js';
+import { addKeepIdUser, hostHome, keepIdRootfs } from '../rootless/keep-id.js';
+import { prepareCgroupParent, rootlessCgroup, rootlessCgroupsPath } from '../rootless/cgroup.js';
 import { keepIdMapping, mappedCount, type IdMapping } from '../rootless/id-map.js';
 import { keepsStdinOpen } from '../spec/container-spec.js';
 import { createWithConmon } from '../runtime/conmon.js';
@@ -94,14 +96,23 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     trace('netns made');
     // pods: an infra's root is its empty directory (catatonit is bound in), no overlay
     if (!rec.spec.podInfra && !isMountPoint(p.rootfs)) {
-      mountOverlay(ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work), p.rootfs);
+      const overlay = keepIdRootfs(ctx, rec, p) ?? ctx.layers.overlayMount(rec.image.chainIds, p.upper, p.work);
+      // --rm: nothing of the upper dir outlives the run, so nothing needs syncing to disk; without
+      // volatile the unmount syncs the whole upper filesystem (podman mounts --rm ones so too)
+      if (rec.spec.autoRemove && !overlay.options.includes('volatile')) overlay.options.push('volatile');
+      mountOverlay(overlay, p.rootfs);
+    }
+    // --userns=keep-id: the user in the container's passwd and group, as podman adds them
+    const keepId = rootlessMode();
+    if (keepId && rec.spec.usernsMode === 'keep-id' && !rec.spec.podInfra) {
+      addKeepIdUser(p.rootfs, { name: keepId.user, uid: keepId.uid, gid: keepId.gid, home: hostHome(keepId.uid) });
     }
     const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
     const shmPath = joinedShm(ctx, rec);
     trace('rootfs mounted');
     const rt = rec.spec.resources.cpuRealtimeRuntime;
     if (rt && ctx.hostFacts().cgroupVersion === 1) ensureRealtimeBudget(path.dirname(cgroupsPathFor(rec)), rt);
-    const rootless = rootlessSpecInput(rec);
+    const rootless = rootlessSpecInput(rec, ctx.hostFacts().cgroupVersion);
     const spec = generateRuntimeSpec({
       spec: rootless?.spec ?? rec.spec,
       ...(rootless ? { rootless: rootless.input } : {}),
@@ -213,10 +224,19 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
  * for --userns=keep-id a user namespace of its own keeping the user's uid and gid inside (the
  * process runs as them unless --user says otherwise).
  */
-function rootlessSpecInput(rec: ContainerRecord): { spec: ContainerRecord['spec']; input: NonNullable<GenerateInput['rootless']> } | undefined {
+function rootlessSpecInput(
+  rec: ContainerRecord,
+  cgroupVersion: 1 | 2,
+): { spec: ContainerRecord['spec']; input: NonNullable<GenerateInput['rootless']> } | undefined {
   const mode = rootlessMode();
   if (!mode) return undefined;
   const input: NonNullable<GenerateInput['rootless']> = { hostNetwork: rec.spec.network === 'host', ...(mode.singleId ? { singleId: true } : {}) };
+  // a cgroup v2 subtree delegated to the user: the container's cgroup goes under it, with its limits
+  const cg = rootlessCgroup(cgroupVersion);
+  if (cg.available) {
+    prepareCgroupParent(cg);
+    input.cgroupsPath = rootlessCgroupsPath(cg, rec.id);
+  }
   if (rec.spec.usernsMode !== 'keep-id') return { spec: rec.spec, input };
   const oci = (m: IdMapping) => ({ containerID: m.containerId, hostID: m.hostId, size: m.size });
   input.uidMappings = keepIdMapping(mode.uid, mappedCount(mode.uidMap)).map(oci);

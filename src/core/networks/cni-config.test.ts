@@ -50,3 +50,14 @@ test('portMappings() passes a host IP only when one was given', () => {
     ],
   );
 });
+
+test('rootless: leases in the user run dir, and published ports matched on any address of the user network namespace', () => {
+  const bridge = cniConfList(net, { ports: true, ipamDir: '/tmp/berth-1000/ipam' }).plugins[0] as Record<string, unknown>;
+  assert.equal((bridge['ipam'] as { dataDir: string }).dataDir, '/tmp/berth-1000/ipam');
+  const rootBridge = cniConfList(net, { ports: false }).plugins[0] as Record<string, unknown>;
+  assert.equal((rootBridge['ipam'] as { dataDir: string }).dataDir, '/run/berth-ipam');
+  // slirp4netns binds 127.0.0.1 on the host; the connection arrives on its tap address
+  assert.deepEqual(portMappings([{ hostIp: '127.0.0.1', hostPort: 5353, containerPort: 53, protocol: 'udp' }], { anyAddress: true }), [
+    { hostPort: 5353, containerPort: 53, protocol: 'udp' },
+  ]);
+});

@@ -27,7 +27,7 @@ export interface CniConfList {
  * Outbound NAT, forwarding and isolation between networks are per-network rules berth installs
  * once (host-rules.ts): the firewall plugin and per-container ipMasq cost ~100 ms a container.
  */
-export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniConfList {
+export function cniConfList(net: NetworkRecord, opts: { ports: boolean; ipamDir?: string }): CniConfList {
   const plugins: CniPluginConf[] = [
     {
       type: 'bridge',
@@ -41,7 +41,7 @@ export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniCo
       capabilities: { ips: true },
       ipam: {
         type: 'host-local',
-        dataDir: IPAM_DATA_DIR,
+        dataDir: opts.ipamDir ?? IPAM_DATA_DIR,
         ranges: [[{ subnet: net.subnet, gateway: net.gateway, ...ipRange(net) }]],
         // an internal network gets no default route: nothing outside its subnet is reachable
         routes: net.internal ? [] : [{ dst: '0.0.0.0/0' }],
@@ -55,12 +55,17 @@ export function cniConfList(net: NetworkRecord, opts: { ports: boolean }): CniCo
 }
 
 /** The portMappings capability argument (CNI conventions) for a container's published ports. */
-export function portMappings(ports: PortSpec[]): Array<{ hostPort: number; containerPort: number; protocol: string; hostIP?: string }> {
+export function portMappings(
+  ports: PortSpec[],
+  opts: { anyAddress?: boolean } = {},
+): Array<{ hostPort: number; containerPort: number; protocol: string; hostIP?: string }> {
   return ports.map((p) => ({
     hostPort: p.hostPort,
     containerPort: p.containerPort,
     protocol: p.protocol,
-    ...(p.hostIp && p.hostIp !== '0.0.0.0' ? { hostIP: p.hostIp } : {}),
+    // rootless: the host address is slirp4netns's to bind; in the user's network namespace the
+    // connection arrives on its tap device's address, whichever host address it came to
+    ...(p.hostIp && p.hostIp !== '0.0.0.0' && !opts.anyAddress ? { hostIP: p.hostIp } : {}),
   }));
 }
 

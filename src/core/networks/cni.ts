@@ -29,6 +29,8 @@ export interface CniRuntime {
   capabilityArgs: Record<string, unknown>;
   /** CNI_ARGS (`MAC=…` for the bridge plugin); plugins ignore the ones they do not know */
   args?: Record<string, string>;
+  /** a command prefix that runs the plugin where the bridges are (rootless: nsenter into the user's network namespace) */
+  enter?: readonly string[];
 }
 
 export interface CniResult {
@@ -55,7 +57,9 @@ async function execPlugin(command: 'ADD' | 'DEL', type: string, input: string, r
   trace(`cni ${type} ${command} begin`);
   let r: ChildOutput;
   try {
-    r = await runChild(path.join(dir, type), [], {
+    const plugin = path.join(dir, type);
+    const [cmd, ...args] = rt.enter?.length ? [...rt.enter, plugin] : [plugin];
+    r = await runChild(cmd as string, args, {
       input,
       env: {
         PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin',

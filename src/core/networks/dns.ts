@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isProcessAlive } from '../runtime/process-util.js';
+import { tryLockFile } from '../host/lock.js';
 
 /**
  * Name resolution between containers of a user-defined network is served by aardvark-dns
@@ -48,8 +49,28 @@ function readPid(dir: string): number {
  * Make the resolver match `nets` (the networks with at least one running container): rewrite the
  * config files, then start aardvark-dns, or tell it to reload, or stop it when nothing is left.
  */
-export function syncDns(dir: string, nets: DnsNetwork[]): void {
+export function syncDns(dir: string, nets: DnsNetwork[] | (() => DnsNetwork[]), enter: readonly string[] = []): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // one process at a time: two that both found no server running started one each, and the one
+  // whose pid file was overwritten served on, unknown to berth, after its network was gone
+  // (beside the config dir: aardvark-dns reads every file in it as a network's)
+  const lockPath = `${dir}.lock`;
+  let lock = tryLockFile(lockPath);
+  for (let i = 0; !lock && i < 1000; i++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    lock = tryLockFile(lockPath);
+  }
+  if (!lock) return; // best effort, as before: the next change of the network brings it in line
+  try {
+    // the view is read under the lock: one read before it could be older than the files another
+    // process wrote meanwhile, and would take their newest entries out again
+    syncLocked(dir, typeof nets === 'function' ? nets() : nets, enter);
+  } finally {
+    lock.release();
+  }
+}
+
+function syncLocked(dir: string, nets: DnsNetwork[], enter: readonly string[]): void {
   const want = new Map(nets.filter((n) => n.entries.length > 0).map((n) => [n.key, aardvarkConfig(n)]));
   let changed = false;
   for (const f of fs.readdirSync(dir)) {
@@ -86,7 +107,9 @@ export function syncDns(dir: string, nets: DnsNetwork[]): void {
   const bin = aardvarkPath();
   if (!bin) return;
   // `run` forks the server and returns once it listens
-  spawnSync(bin, ['--config', dir, '-p', '53', 'run'], { stdio: 'ignore' });
+  // rootless: in the user's network namespace, where the bridges and their gateways are
+  const [cmd, ...args] = [...enter, bin, '--config', dir, '-p', '53', 'run'];
+  spawnSync(cmd as string, args, { stdio: 'ignore' });
 }
 
 function isAardvark(pid: number): boolean {

@@ -27,25 +27,28 @@ interface IptResult {
   error: string;
 }
 
-function run(args: string[]): IptResult {
-  const r = spawnSync('iptables', ['-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.error) return { ok: false, error: r.error.message };
-  return { ok: r.status === 0, error: (r.stderr ?? '').trim().split('\n')[0] ?? '' };
-}
-
-function ipt(args: string[]): boolean {
-  return run(args).ok;
-}
-
-/** Create chain if missing, and jump to it from parent (first rule) once. */
-function ensureChain(table: string, parent: string, chain: string, position: 'insert' | 'append'): void {
-  if (!ipt(['-t', table, '-n', '-L', chain])) ipt(['-t', table, '-N', chain]);
-  if (!ipt(['-t', table, '-C', parent, '-j', chain]))
-    ipt(['-t', table, position === 'insert' ? '-I' : '-A', parent, ...(position === 'insert' ? ['1'] : []), '-j', chain]);
-}
-
-function ensureRule(table: string, chain: string, rule: string[]): void {
-  if (!ipt(['-t', table, '-C', chain, ...rule])) ipt(['-t', table, '-A', chain, ...rule]);
+/** iptables where the bridges are: `enter` is a command prefix (rootless: the user's network namespace). */
+function iptables(enter: readonly string[]) {
+  const run = (args: string[]): IptResult => {
+    const [cmd, ...pre] = [...enter, 'iptables'];
+    const r = spawnSync(cmd as string, [...pre, '-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.error) return { ok: false, error: r.error.message };
+    return { ok: r.status === 0, error: (r.stderr ?? '').trim().split('\n')[0] ?? '' };
+  };
+  const ipt = (args: string[]): boolean => run(args).ok;
+  return {
+    run,
+    ipt,
+    /** Create chain if missing, and jump to it from parent (first rule) once. */
+    ensureChain(table: string, parent: string, chain: string, position: 'insert' | 'append'): void {
+      if (!ipt(['-t', table, '-n', '-L', chain])) ipt(['-t', table, '-N', chain]);
+      if (!ipt(['-t', table, '-C', parent, '-j', chain]))
+        ipt(['-t', table, position === 'insert' ? '-I' : '-A', parent, ...(position === 'insert' ? ['1'] : []), '-j', chain]);
+    },
+    ensureRule(table: string, chain: string, rule: string[]): void {
+      if (!ipt(['-t', table, '-C', chain, ...rule])) ipt(['-t', table, '-A', chain, ...rule]);
+    },
+  };
 }
 
 /** Every jump and rule the network needs, as `iptables -C` arguments. */
@@ -79,9 +82,16 @@ function rules(net: NetworkRecord): Array<{ table: string; chain: string; rule: 
  * Install the network's rules unless this boot already did; throws, writing no marker, when
  * iptables does not confirm them (`markers`: the marker directory, another one in tests).
  */
-export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS): void {
+export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS, enter: readonly string[] = []): void {
   const marker = path.join(markers, net.bridge);
   if (fs.existsSync(marker)) return;
+  installRules(net, iptables(enter));
+  fs.mkdirSync(markers, { recursive: true });
+  fs.writeFileSync(marker, `${net.subnet}\n`);
+}
+
+function installRules(net: NetworkRecord, t: ReturnType<typeof iptables>): void {
+  const { ipt, run, ensureChain, ensureRule } = t;
   ensureChain('filter', 'FORWARD', FILTER_CHAIN, 'insert');
   // isolation is decided before any accept: first rule of berth's own chain
   if (!ipt(['-n', '-L', ISOLATION_CHAIN])) ipt(['-N', ISOLATION_CHAIN]);
@@ -102,12 +112,11 @@ export function ensureNetworkRules(net: NetworkRecord, markers = MARKERS): void 
       );
     }
   }
-  fs.mkdirSync(markers, { recursive: true });
-  fs.writeFileSync(marker, `${net.subnet}\n`);
 }
 
 /** `network rm`: the network's rules go with its bridge. */
-export function removeNetworkRules(net: NetworkRecord): void {
+export function removeNetworkRules(net: NetworkRecord, markers = MARKERS, enter: readonly string[] = []): void {
+  const { ipt } = iptables(enter);
   for (const r of rules(net)) while (ipt(['-t', r.table, '-D', r.chain, ...r.rule]));
-  fs.rmSync(path.join(MARKERS, net.bridge), { force: true });
+  fs.rmSync(path.join(markers, net.bridge), { force: true });
 }

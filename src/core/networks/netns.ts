@@ -7,11 +7,11 @@ import { BerthError } from '../errors/index.js';
 export const NETNS_DIR = '/run/netns';
 
 /** The file of a named namespace; a name is one path element, as iproute2 requires. */
-export function netnsPath(name: string): string {
+export function netnsPath(name: string, dir: string = NETNS_DIR): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) || name.length > 200) {
     throw new BerthError('InvalidArgument', `invalid network namespace name ${JSON.stringify(name)}`);
   }
-  return `${NETNS_DIR}/${name}`;
+  return `${dir}/${name}`;
 }
 
 /** berth's name for a container's namespace: recognisable in `ip netns`, unique per container. */
@@ -26,8 +26,8 @@ export function netnsNameFor(containerId: string): string {
  * the namespace (with its veth) outlives a crash of the container until tear-down has deleted
  * its rules and lease. An existing namespace of that name is kept.
  */
-export function createNetns(name: string): string {
-  const file = netnsPath(name);
+export function createNetns(name: string, dir: string = NETNS_DIR): string {
+  const file = netnsPath(name, dir);
   try {
     linux.netnsCreate(file);
   } catch (e) {
@@ -37,8 +37,8 @@ export function createNetns(name: string): string {
 }
 
 /** Delete a namespace; absent is fine (tear-down repeats). */
-export function deleteNetns(name: string): void {
-  const file = netnsPath(name);
+export function deleteNetns(name: string, dir: string = NETNS_DIR): void {
+  const file = netnsPath(name, dir);
   try {
     linux.netnsDelete(file);
   } catch (e) {
@@ -50,12 +50,16 @@ export function deleteNetns(name: string): void {
  * Delete interface ifName inside a namespace (a container's veth: its host end goes with it),
  * with iproute2. False when there was none (or the namespace is gone).
  */
-export async function deleteLinkIn(name: string, ifName: string): Promise<boolean> {
-  const file = netnsPath(name);
+export async function deleteLinkIn(name: string, ifName: string, dir: string = NETNS_DIR): Promise<boolean> {
+  const file = netnsPath(name, dir);
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(ifName)) throw new BerthError('InvalidArgument', `invalid interface name ${JSON.stringify(ifName)}`);
   let r: ChildOutput;
   try {
-    r = await runChild('ip', ['-n', name, 'link', 'delete', ifName]);
+    // `ip -n` knows only /run/netns: a namespace elsewhere (rootless) is entered with nsenter
+    r =
+      dir === NETNS_DIR
+        ? await runChild('ip', ['-n', name, 'link', 'delete', ifName])
+        : await runChild('nsenter', [`--net=${file}`, '--', 'ip', 'link', 'delete', ifName]);
   } catch (e) {
     throw new BerthError('FailedPrecondition', `running ip: ${e instanceof Error ? e.message : String(e)} (install iproute2)`);
   }

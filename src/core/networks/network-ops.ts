@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { IPAM_DATA_DIR } from './cni-config.js';
+import { netHost, onNetHost, ROOT_NET_HOST, type NetHost } from './net-host.js';
 import { BerthError } from '../errors/index.js';
 import type { EngineContext } from '../engine-context.js';
 import { checkStaticIp } from './endpoint-plan.js';
@@ -144,8 +144,9 @@ export function removeNetwork(ctx: EngineContext, ref: string): NetworkRecord {
   if (users.length) {
     throw new BerthError('Conflict', `error while removing network: network ${n.name} id ${n.id} has active endpoints (${users.join(', ')})`);
   }
-  removeBridge(n.bridge);
-  removeNetworkRules(n);
+  const host = netHost(ctx);
+  removeBridge(n.bridge, host);
+  removeNetworkRules(n, host.markersDir, host.enter);
   ctx.events.emit({ type: 'network', action: 'destroy', id: n.id, attributes: { name: n.name, type: 'bridge' } });
   return n;
 }
@@ -156,13 +157,22 @@ const ISOLATION_COMMENT = 'CNI firewall plugin rules (ingressPolicy: same-bridge
  * The bridge plugin made the device and the firewall plugin its two isolation rules, and neither
  * removes them on DEL (they are per network, not per container): berth does when the network goes.
  */
-export function removeBridge(bridge: string): void {
-  spawnSync('ip', ['link', 'delete', bridge, 'type', 'bridge'], { stdio: 'ignore' });
+export function removeBridge(bridge: string, host: NetHost = ROOT_NET_HOST): void {
+  // rootless: in the user's network namespace, if it is there at all
+  if (host.netnsFile && !fs.existsSync(host.netnsFile)) return removeLeaseDir(path.join(host.ipamDir, bridge));
+  const run = (program: string, args: string[]) => {
+    const [cmd, rest] = onNetHost(host, program, args);
+    spawnSync(cmd, rest, { stdio: 'ignore' });
+  };
+  run('ip', ['link', 'delete', bridge, 'type', 'bridge']);
   const c = ['-m', 'comment', '--comment', ISOLATION_COMMENT];
-  spawnSync('iptables', ['-w', '-D', 'CNI-ISOLATION-STAGE-1', '-i', bridge, '!', '-o', bridge, ...c, '-j', 'CNI-ISOLATION-STAGE-2'], { stdio: 'ignore' });
-  spawnSync('iptables', ['-w', '-D', 'CNI-ISOLATION-STAGE-2', '-o', bridge, ...c, '-j', 'DROP'], { stdio: 'ignore' });
-  // host-local's directory for the network: only its lock and cursor remain once no lease does
-  const dir = path.join(IPAM_DATA_DIR, bridge);
+  run('iptables', ['-w', '-D', 'CNI-ISOLATION-STAGE-1', '-i', bridge, '!', '-o', bridge, ...c, '-j', 'CNI-ISOLATION-STAGE-2']);
+  run('iptables', ['-w', '-D', 'CNI-ISOLATION-STAGE-2', '-o', bridge, ...c, '-j', 'DROP']);
+  removeLeaseDir(path.join(host.ipamDir, bridge));
+}
+
+/** host-local's directory for the network: only its lock and cursor remain once no lease does. */
+function removeLeaseDir(dir: string): void {
   try {
     if (fs.readdirSync(dir).every((f) => f === 'lock' || f.startsWith('last_reserved_ip'))) fs.rmSync(dir, { recursive: true, force: true });
   } catch {

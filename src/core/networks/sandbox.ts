@@ -1,4 +1,6 @@
 import { rootlessMode } from '../rootless/mode.js';
+import { ensureRootlessNetns, publishPorts, releaseRootlessNetns, unpublishPorts } from '../rootless/rootless-netns.js';
+import { isNamespaceFile, netHost } from './net-host.js';
 import { slirpPorts, stopSlirp } from '../rootless/slirp.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,11 +76,14 @@ export async function setUpNetwork(
   const exposed = exposedPorts(rec);
   const ports = await resolvePorts(rec.spec.publish, rec.spec.publishAll, exposed, taken);
   const name = netnsNameFor(rec.id);
+  const host = netHost(ctx);
   // write-ahead: the row exists before the namespace, so repair always finds what we make
   store.insertSandbox({ containerId: rec.id, netnsName: name, ports });
   store.claimSandbox(rec.id, () => false);
   try {
-    createNetns(name);
+    // rootless: the bridges live in the user's network namespace, made on first use
+    if (host.rootless) await ensureRootlessNetns(ctx);
+    createNetns(name, host.netnsDir);
   } catch (e) {
     await tearDownNetwork(ctx, rec.id).catch(() => undefined);
     throw e;
@@ -91,12 +96,13 @@ export async function setUpNetwork(
         const lease = await attachEndpoint(ctx, rec.id, net, ep, i === 0 ? ports : [], `eth${i}`);
         if (i === 0) onAttached({ ip: lease, gateway: net.gateway, dns: net.dns });
       }
+      if (host.rootless) await publishPorts(ctx, rec.id, ports);
       refreshDns(ctx);
     })();
     attached.catch(() => undefined);
     return attached;
   };
-  return { namespacePath: netnsPath(name), attach, launched: () => attached };
+  return { namespacePath: netnsPath(name, host.netnsDir), attach, launched: () => attached };
 }
 
 /** After the process started: the sandbox belongs to the container now, not to this process. */
@@ -113,14 +119,16 @@ export async function attachEndpoint(ctx: EngineContext, id: string, net: Networ
   const store = networkStore(ctx);
   const sb = store.sandbox(id);
   if (!sb) throw new BerthError('Internal', 'network sandbox vanished');
-  ensureNetworkRules(net);
-  const list = cniConfList(net, { ports: ports.length > 0 });
+  const host = netHost(ctx);
+  ensureNetworkRules(net, host.markersDir, host.enter);
+  const list = cniConfList(net, { ports: ports.length > 0, ipamDir: host.ipamDir });
   const macAddress = ctx.containers.get(id)?.spec.macAddress;
   const rt = {
     containerId: id,
-    netns: netnsPath(sb.netnsName),
+    netns: netnsPath(sb.netnsName, host.netnsDir),
     ifName,
-    capabilityArgs: { portMappings: portMappings(ports), ...(ep.staticIp ? { ips: [ep.staticIp] } : {}) },
+    enter: host.enter,
+    capabilityArgs: { portMappings: portMappings(ports, { anyAddress: host.rootless }), ...(ep.staticIp ? { ips: [ep.staticIp] } : {}) },
     // --mac-address: the container's first network only, as docker applies it
     ...(macAddress && ifName === 'eth0' ? { args: { MAC: macAddress } } : {}),
   };
@@ -140,14 +148,18 @@ export async function attachEndpoint(ctx: EngineContext, id: string, net: Networ
 }
 
 /** Read back the address CNI gave an interface, for a DEL whose ADD result was never recorded. */
-function resultFromNetns(netns: string, ifName: string): CniResult | undefined {
-  const r = spawnSync('ip', ['-n', netns, '-j', 'addr', 'show', 'dev', ifName], { encoding: 'utf8' });
+function resultFromNetns(netns: string, ifName: string, dir: string): CniResult | undefined {
+  const file = netnsPath(netns, dir);
+  const r =
+    file === netnsPath(netns)
+      ? spawnSync('ip', ['-n', netns, '-j', 'addr', 'show', 'dev', ifName], { encoding: 'utf8' })
+      : spawnSync('nsenter', [`--net=${file}`, '--', 'ip', '-j', 'addr', 'show', 'dev', ifName], { encoding: 'utf8' });
   if (r.status !== 0) return undefined;
   try {
     const info = JSON.parse(r.stdout) as Array<{ addr_info?: Array<{ family: string; local: string; prefixlen: number }> }>;
     const a = info[0]?.addr_info?.find((x) => x.family === 'inet');
     if (!a) return undefined;
-    return { cniVersion: '1.0.0', interfaces: [{ name: ifName, sandbox: netnsPath(netns) }], ips: [{ address: `${a.local}/${a.prefixlen}`, interface: 0 }] };
+    return { cniVersion: '1.0.0', interfaces: [{ name: ifName, sandbox: file }], ips: [{ address: `${a.local}/${a.prefixlen}`, interface: 0 }] };
   } catch {
     return undefined;
   }
@@ -158,21 +170,30 @@ export async function detachEndpoint(ctx: EngineContext, id: string, netnsName: 
   const net = store.byId(ep.networkId);
   if (!net || ep.cniResult === '') return;
   const stored = JSON.parse(ep.cniResult) as StoredResult;
-  const nsExists = fs.existsSync(netnsPath(netnsName));
-  const prev = stored.result ?? (nsExists ? resultFromNetns(netnsName, ep.ifName) : undefined);
-  const list = cniConfList(net, { ports: stored.withPorts });
+  const host = netHost(ctx);
+  // rootless: the user's network namespace is gone (every process of the user ended, or a
+  // reboot), and the bridge, veth, rules and DNS entry with it: nothing is left to delete
+  if (host.netnsFile && !isNamespaceFile(host.netnsFile)) {
+    store.setLease(id, net.id, { ip: '', mac: '', ifName: '', cniResult: '' });
+    return;
+  }
+  const nsFile = netnsPath(netnsName, host.netnsDir);
+  const nsExists = fs.existsSync(nsFile);
+  const prev = stored.result ?? (nsExists ? resultFromNetns(netnsName, ep.ifName, host.netnsDir) : undefined);
+  const list = cniConfList(net, { ports: stored.withPorts, ipamDir: host.ipamDir });
   const ifName = ep.ifName || 'eth0';
   await cniDel(
     list,
     {
       containerId: id,
       // a namespace already gone (reboot) is not an error: the plugins skip what lived inside it
-      netns: nsExists ? netnsPath(netnsName) : '',
+      netns: nsExists ? nsFile : '',
       ifName,
-      capabilityArgs: { portMappings: portMappings(stored.withPorts ? ports : []) },
+      enter: host.enter,
+      capabilityArgs: { portMappings: portMappings(stored.withPorts ? ports : [], { anyAddress: host.rootless }) },
     },
     prev,
-    { deleteInterface: async () => nsExists && (await deleteLinkIn(netnsName, ifName)) },
+    { deleteInterface: async () => nsExists && (await deleteLinkIn(netnsName, ifName, host.netnsDir)) },
   );
   store.setLease(id, net.id, { ip: '', mac: '', ifName: '', cniResult: '' });
 }
@@ -189,6 +210,8 @@ export async function tearDownNetwork(ctx: EngineContext, id: string): Promise<b
   if (!store.claimSandbox(id, isProcessAlive)) return !store.sandbox(id);
   const sb = store.sandbox(id);
   if (!sb) return true;
+  const host = netHost(ctx);
+  if (host.rootless) await unpublishPorts(ctx, id);
   let failed: unknown;
   for (const ep of store.endpoints(id).reverse()) {
     await detachEndpoint(ctx, id, sb.netnsName, ep, sb.ports).catch((e: unknown) => {
@@ -200,14 +223,24 @@ export async function tearDownNetwork(ctx: EngineContext, id: string): Promise<b
     store.releaseSandboxClaim(id);
     return false;
   }
-  deleteNetns(sb.netnsName);
+  deleteNetns(sb.netnsName, host.netnsDir);
   trace('netns deleted');
   store.deleteSandbox(id);
+  // rootless: the user's network namespace goes with the last container on its networks
+  if (host.rootless) await releaseRootlessNetns(ctx, () => store.sandboxes().length > 0);
   return true;
 }
 
 /** The DNS view of the database: every attached endpoint of every user-defined network. */
 export function refreshDns(ctx: EngineContext): void {
+  try {
+    syncDns(dnsDir(ctx), () => dnsView(ctx), netHost(ctx).enter);
+  } catch {
+    /* name resolution is best effort: a missing resolver must not block starting or stopping */
+  }
+}
+
+function dnsView(ctx: EngineContext): DnsNetwork[] {
   const store = networkStore(ctx);
   const nets = new Map<string, DnsNetwork>();
   for (const n of store.list()) if (n.dns) nets.set(n.id, { key: n.bridge, gateway: n.gateway, entries: [] });
@@ -218,11 +251,7 @@ export function refreshDns(ctx: EngineContext): void {
     if (!c) continue;
     n.entries.push({ containerId: ep.containerId, ip: ep.ip, names: [c.name, ...ep.aliases, ep.containerId.slice(0, 12)] });
   }
-  try {
-    syncDns(dnsDir(ctx), [...nets.values()]);
-  } catch {
-    /* name resolution is best effort: a missing resolver must not block starting or stopping */
-  }
+  return [...nets.values()];
 }
 
 /**

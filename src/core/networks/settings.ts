@@ -1,6 +1,8 @@
 import type { EngineContext } from '../engine-context.js';
 import { exposedPorts, type ContainerRecord } from '../containers/container-record.js';
 import { isBridgeMode } from './endpoint-plan.js';
+import { netHost } from './net-host.js';
+import { netnsPath } from './netns.js';
 import { networkStore } from './store-for.js';
 import { isSlirp, slirpPorts, SLIRP_ADDRESS } from '../rootless/slirp.js';
 
@@ -95,7 +97,7 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
     LinkLocalIPv6Address: '',
     LinkLocalIPv6PrefixLen: 0,
     Ports: ports,
-    SandboxKey: sb ? `/run/netns/${sb.netnsName}` : rec.state.pid > 0 && rec.spec.network !== 'host' ? `/proc/${rec.state.pid}/ns/net` : '',
+    SandboxKey: sb ? netnsPath(sb.netnsName, netHost(ctx).netnsDir) : rec.state.pid > 0 && rec.spec.network !== 'host' ? `/proc/${rec.state.pid}/ns/net` : '',
     SecondaryIPAddresses: null,
     SecondaryIPv6Addresses: null,
     ...top,

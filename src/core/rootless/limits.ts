@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { BerthError } from '../errors/berth-error.js';
 import type { ContainerSpec } from '../spec/container-spec.js';
 import type { RootlessMode } from './mode.js';
+import { rootlessCgroup, type RootlessCgroup } from './cgroup.js';
 
 /** The run flag behind each cgroup setting of a container spec. */
 const RESOURCE_FLAGS: Record<keyof ContainerSpec['resources'], string> = {
@@ -24,11 +25,31 @@ const RESOURCE_FLAGS: Record<keyof ContainerSpec['resources'], string> = {
   blkioThrottle: '--device-read-bps',
 };
 
+/** The cgroup v2 controller each limit needs (the others need none of a delegated subtree's). */
+const CONTROLLER: Partial<Record<keyof ContainerSpec['resources'], string>> = {
+  memory: 'memory',
+  memorySwap: 'memory',
+  memoryReservation: 'memory',
+  memorySwappiness: 'memory',
+  oomKillDisable: 'memory',
+  nanoCpus: 'cpu',
+  cpuShares: 'cpu',
+  cpuQuota: 'cpu',
+  cpuPeriod: 'cpu',
+  cpusetCpus: 'cpuset',
+  cpusetMems: 'cpuset',
+  cpuRealtimePeriod: 'cpu.rt (none on cgroup v2)',
+  cpuRealtimeRuntime: 'cpu.rt (none on cgroup v2)',
+  pidsLimit: 'pids',
+  blkioWeight: 'io',
+  blkioWeightDevice: 'io',
+  blkioThrottle: 'io',
+};
+
 /** Why a rootless container on this host has no cgroup limits, or undefined when it could. */
-export function rootlessLimitsUnavailable(cgroupVersion: 1 | 2): string | undefined {
-  return cgroupVersion === 1
-    ? 'an ordinary user gets no cgroup of its own on a cgroup v1 host (limits need root, or a cgroup v2 host with a delegated subtree)'
-    : 'berth does not yet use a delegated cgroup v2 subtree for rootless containers';
+export function rootlessLimitsUnavailable(cgroup: 1 | 2 | RootlessCgroup): string | undefined {
+  const cg = typeof cgroup === 'number' ? rootlessCgroup(cgroup) : cgroup;
+  return cg.available ? undefined : cg.reason;
 }
 
 /**
@@ -36,7 +57,7 @@ export function rootlessLimitsUnavailable(cgroupVersion: 1 | 2): string | undefi
  * cgroup limits (and a cgroup parent or device cgroup rules) without a cgroup of the user's own;
  * `--userns=keep-id` is only meaningful rootless.
  */
-export function checkRootlessSpec(spec: ContainerSpec, rootless: RootlessMode | undefined, cgroupVersion: 1 | 2): void {
+export function checkRootlessSpec(spec: ContainerSpec, rootless: RootlessMode | undefined, cgroup: 1 | 2 | RootlessCgroup): void {
   if (!rootless) {
     if (spec.usernsMode === 'keep-id')
       throw new BerthError(
@@ -63,17 +84,37 @@ export function checkRootlessSpec(spec: ContainerSpec, rootless: RootlessMode | 
     return v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
   });
   const flags = set.map((k) => RESOURCE_FLAGS[k] ?? k);
-  if (spec.cgroupParent) flags.push('--cgroup-parent');
-  if (spec.deviceCgroupRules?.length) flags.push('--device-cgroup-rule');
-  const why = rootlessLimitsUnavailable(cgroupVersion);
-  if (flags.length && why) {
-    throw new BerthError('InvalidArgument', `${[...new Set(flags)].join(', ')}: resource limits are not available to rootless containers here: ${why}`);
+  const cg = typeof cgroup === 'number' ? rootlessCgroup(cgroup) : cgroup;
+  if (!cg.available) {
+    if (spec.cgroupParent) flags.push('--cgroup-parent');
+    if (spec.deviceCgroupRules?.length) flags.push('--device-cgroup-rule');
+    if (flags.length)
+      throw new BerthError('InvalidArgument', `${[...new Set(flags)].join(', ')}: resource limits are not available to rootless containers here: ${cg.reason}`);
+    return;
   }
+  // a delegated cgroup v2 subtree: limits whose controller it has apply (runc writes them into
+  // the container's cgroup under it); the others are refused with the controller they lack
+  for (const k of set) {
+    const c = CONTROLLER[k];
+    if (c && !cg.controllers.includes(c)) {
+      throw new BerthError(
+        'InvalidArgument',
+        `${RESOURCE_FLAGS[k] ?? k}: the cgroup v2 subtree delegated to ${rootless.user} (${cg.root}) has no ${c} controller`,
+      );
+    }
+  }
+  if (spec.cgroupParent)
+    throw new BerthError('InvalidArgument', `--cgroup-parent: a rootless container's cgroup is under ${cg.parent}, the subtree delegated to ${rootless.user}`);
+  if (spec.deviceCgroupRules?.length)
+    throw new BerthError(
+      'InvalidArgument',
+      '--device-cgroup-rule: device rules need root (a cgroup v2 device filter is a BPF program an ordinary user cannot attach)',
+    );
 }
 
 /** pause and unpause need the cgroup freezer: refused with the reason when a rootless container has no cgroup. */
-export function checkRootlessPause(rootless: RootlessMode | undefined, cgroupVersion: 1 | 2): void {
-  const why = rootless ? rootlessLimitsUnavailable(cgroupVersion) : undefined;
+export function checkRootlessPause(rootless: RootlessMode | undefined, cgroup: 1 | 2 | RootlessCgroup): void {
+  const why = rootless ? rootlessLimitsUnavailable(cgroup) : undefined;
   if (why) throw new BerthError('FailedPrecondition', `pausing a rootless container needs its own cgroup (the freezer), which it does not have here: ${why}`);
 }
 

@@ -18,14 +18,14 @@ import { rootlessMode } from './mode.js';
  */
 export const SLIRP_NETWORK = 'slirp4netns';
 
-/** The network a rootless container gets for what was asked: the default one is slirp4netns. */
+/**
+ * The network a rootless container gets for what was asked: the default one is slirp4netns;
+ * a user-defined network (one the user made) is a bridge in the user's network namespace
+ * (rootless-netns.ts).
+ */
 export function rootlessNetwork(network: string): string {
   if (network === 'bridge' || network === 'default' || network === SLIRP_NETWORK) return SLIRP_NETWORK;
-  if (network === 'none' || network === 'host' || network.startsWith('container:')) return network;
-  throw new BerthError(
-    'InvalidArgument',
-    `network ${network}: user-defined networks are not available to rootless containers yet (use the default network, slirp4netns, or --network none|host)`,
-  );
+  return network;
 }
 
 /** Whether this process runs a rootless container's network through slirp4netns. */
@@ -73,25 +73,40 @@ export function checkTun(tun = '/dev/net/tun'): void {
  * slirp4netns, and forward its published ports. Returns once the tap device is configured.
  */
 export async function startSlirp(ctx: EngineContext, id: string, pid: number, ports: readonly PortSpec[]): Promise<void> {
-  checkTun();
-  const program = findProgram('slirp4netns');
-  if (!program)
-    throw new BerthError(
-      'FailedPrecondition',
-      'rootless networking needs slirp4netns, which is not installed: as root, apt-get install slirp4netns; or use --network none|host',
-    );
+  const program = slirpProgram();
   const f = files(ctx, id);
   stopSlirp(ctx, id);
-  fs.rmSync(f.socket, { force: true });
-  const child = spawnChild(
-    program,
-    ['--configure', '--mtu=65520', '--disable-host-loopback', `--api-socket=${f.socket}`, '--ready-fd=3', String(pid), 'tap0'],
-    {
-      fds: ['ignore', 'ignore', 'ignore', 'out'],
-      detached: true,
-      reap: 'later',
-    },
-  );
+  const ok = await launchSlirp(program, [String(pid)], f.socket, f.pid);
+  if (!ok) {
+    stopSlirp(ctx, id);
+    throw new BerthError('Unavailable', `slirp4netns could not connect the container's network namespace (pid ${pid}) to the host`);
+  }
+  const bound: PortSpec[] = [];
+  for (const p of ports) {
+    if (p.protocol === 'sctp')
+      throw new BerthError('InvalidArgument', 'publishing an sctp port is not available to rootless containers (slirp4netns forwards tcp and udp)');
+    const hostPort = p.hostPort || (await freeHostPort());
+    await slirpApi(f.socket, {
+      execute: 'add_hostfwd',
+      arguments: { proto: p.protocol, host_addr: p.hostIp || '0.0.0.0', host_port: hostPort, guest_port: p.containerPort },
+    });
+    bound.push({ ...p, hostPort });
+  }
+  // for ps, port and inspect
+  fs.writeFileSync(f.ports, JSON.stringify(bound));
+}
+
+/**
+ * Start slirp4netns on `target` (a pid, or `--netns-type=path FILE`), left running on its own,
+ * its pid and start time written to pidFile; true once it says the tap device is configured.
+ */
+export async function launchSlirp(program: string, target: readonly string[], socket: string, pidFile: string): Promise<boolean> {
+  fs.rmSync(socket, { force: true });
+  const child = spawnChild(program, ['--configure', '--mtu=65520', '--disable-host-loopback', `--api-socket=${socket}`, '--ready-fd=3', ...target, 'tap0'], {
+    fds: ['ignore', 'ignore', 'ignore', 'out'],
+    detached: true,
+    reap: 'later',
+  });
   const ready = child.stdio[3];
   const ok = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 10_000);
@@ -105,28 +120,24 @@ export async function startSlirp(ctx: EngineContext, id: string, pid: number, po
     });
   });
   ready?.destroy();
-  fs.writeFileSync(f.pid, `${child.pid} ${readProcStartTime(child.pid) ?? 0}`);
-  if (!ok) {
-    stopSlirp(ctx, id);
-    throw new BerthError('Unavailable', `slirp4netns could not connect the container's network namespace (pid ${pid}) to the host`);
-  }
-  const bound: PortSpec[] = [];
-  for (const p of ports) {
-    if (p.protocol === 'sctp')
-      throw new BerthError('InvalidArgument', 'publishing an sctp port is not available to rootless containers (slirp4netns forwards tcp and udp)');
-    const hostPort = p.hostPort || (await freePort());
-    await slirpApi(f.socket, {
-      execute: 'add_hostfwd',
-      arguments: { proto: p.protocol, host_addr: p.hostIp || '0.0.0.0', host_port: hostPort, guest_port: p.containerPort },
-    });
-    bound.push({ ...p, hostPort });
-  }
-  // for ps, port and inspect
-  fs.writeFileSync(f.ports, JSON.stringify(bound));
+  fs.writeFileSync(pidFile, `${child.pid} ${readProcStartTime(child.pid) ?? 0}`);
+  return ok;
+}
+
+/** The slirp4netns program, or a one-line error naming the fix (and /dev/net/tun checked). */
+export function slirpProgram(): string {
+  checkTun();
+  const program = findProgram('slirp4netns');
+  if (!program)
+    throw new BerthError(
+      'FailedPrecondition',
+      'rootless networking needs slirp4netns, which is not installed: as root, apt-get install slirp4netns; or use --network none|host',
+    );
+  return program;
 }
 
 /** A port the host's kernel says is free now (for -p with no host port). */
-async function freePort(): Promise<number> {
+export async function freeHostPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -138,7 +149,7 @@ async function freePort(): Promise<number> {
 }
 
 /** One request on slirp4netns's API socket; its error becomes a BerthError. */
-async function slirpApi(socket: string, request: unknown): Promise<unknown> {
+export async function slirpApi(socket: string, request: unknown): Promise<unknown> {
   const reply = await new Promise<string>((resolve, reject) => {
     const c = net.connect(socket);
     let text = '';
@@ -160,11 +171,19 @@ async function slirpApi(socket: string, request: unknown): Promise<unknown> {
 /** Stop the container's slirp4netns (by the pid recorded, if it is still that process). */
 export function stopSlirp(ctx: EngineContext, id: string): void {
   const f = files(ctx, id);
+  if (!killRecorded(f.pid)) return;
+  fs.rmSync(f.pid, { force: true });
+  fs.rmSync(f.socket, { force: true });
+  fs.rmSync(f.ports, { force: true });
+}
+
+/** SIGTERM to the process a pid file names (`PID STARTTIME`), if it is still that one; false without a pid file. */
+export function killRecorded(pidFile: string): boolean {
   let text = '';
   try {
-    text = fs.readFileSync(f.pid, 'utf8');
+    text = fs.readFileSync(pidFile, 'utf8');
   } catch {
-    return;
+    return false;
   }
   const [p, t] = text.trim().split(' ');
   const pid = Number(p);
@@ -175,7 +194,16 @@ export function stopSlirp(ctx: EngineContext, id: string): void {
       // gone meanwhile
     }
   }
-  fs.rmSync(f.pid, { force: true });
-  fs.rmSync(f.socket, { force: true });
-  fs.rmSync(f.ports, { force: true });
+  return true;
+}
+
+/** Whether the process a pid file names is alive and still that process. */
+export function recordedAlive(pidFile: string): boolean {
+  try {
+    const [p, t] = fs.readFileSync(pidFile, 'utf8').trim().split(' ');
+    const pid = Number(p);
+    return Number.isInteger(pid) && pid > 0 && String(readProcStartTime(pid)) === t && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import { BerthError } from '../errors/index.js';
 import { OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { runRuntime } from './runtime-command.js';
 import { signalNumber } from './signals.js';
-import { isProcessAlive } from './process-util.js';
+import { isProcessAlive, readProcStartTime } from './process-util.js';
 
 /** Status as the OCI runtime reports it (`runc state`). */
 export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
@@ -118,12 +118,43 @@ export class OciRuntime implements RuntimeDriver {
     // runc and crun keep each container's state in <root>/<id>: none means nothing to delete,
     // and skipping the call saves a runtime process (~15 ms) on every clean-up path
     if (!this.hasState(id)) return;
+    if (this.forgetEnded(id)) return;
     const context = `deleting container ${JSON.stringify(id)}`;
     const r = await this.run(['delete', ...(force ? ['--force'] : []), id], context, true);
     if (r.code === 0) return;
     const message = messageOf(r.stderr, r.code);
     if (NOT_EXIST.test(message)) return;
     throw new OciRuntimeError(context, message);
+  }
+
+  /**
+   * A rootless container without a cgroup of its own (no cgroup path, no hooks: berth sets none)
+   * whose init process has ended: the runtime's delete would only remove its state dir (the
+   * cgroups it records were never made, and with its pid namespace gone no process is left), so
+   * berth removes it without starting the runtime, one Go process (~10 ms CPU) less per exit.
+   * False (the runtime's delete to run) in every other case.
+   */
+  private forgetEnded(id: string): boolean {
+    if (!rootlessMode()) return false;
+    const dir = path.join(this.root, id);
+    let state: {
+      init_process_pid?: number;
+      init_process_start?: number;
+      config?: { cgroups?: { path?: string }; hooks?: unknown; namespaces?: Array<{ type?: string; path?: string }> };
+    };
+    try {
+      state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as typeof state;
+    } catch {
+      return false;
+    }
+    const c = state.config;
+    const pid = state.init_process_pid ?? 0;
+    if (!c || c.cgroups?.path || c.hooks) return false;
+    // its own pid namespace: every process of the container ended with its init
+    if (!c.namespaces?.some((n) => n.type === 'NEWPID' && !n.path)) return false;
+    if (pid <= 0 || (isProcessAlive(pid) && readProcStartTime(pid) === state.init_process_start)) return false;
+    fs.rmSync(dir, { recursive: true, force: true });
+    return true;
   }
 
   /** Whether the runtime holds state for the id (its state dir under --root exists). */

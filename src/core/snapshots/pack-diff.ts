@@ -16,16 +16,19 @@ import { OPAQUE_MARKER, opaqueXattr, WHITEOUT_PREFIX, isWhiteoutDevice } from '.
  * @example
  * const { digest } = await contentStore.ingest(packDiff(upper).pipe(zlib.createGzip()));
  */
-export function packDiff(upperDir: string, opts: { skip?: ReadonlySet<string> } = {}): Readable {
+export function packDiff(
+  upperDir: string,
+  opts: { skip?: ReadonlySet<string>; owners?: ((uid: number, gid: number) => [number, number]) | undefined } = {},
+): Readable {
   const p = pack();
-  void produce(p, upperDir, opts.skip ?? new Set()).then(
+  void produce(p, upperDir, opts.skip ?? new Set(), opts.owners).then(
     () => p.finalize(),
     (e: unknown) => p.destroy(e instanceof Error ? e : new Error(String(e))),
   );
   return Readable.from(p, { objectMode: false });
 }
 
-async function produce(p: Pack, upperDir: string, skip: ReadonlySet<string>): Promise<void> {
+async function produce(p: Pack, upperDir: string, skip: ReadonlySet<string>, owners?: (uid: number, gid: number) => [number, number]): Promise<void> {
   const opaque = new Set<string>();
   for (const [abs, value] of findXattrs(upperDir, opaqueXattr())) {
     if (value === 'y') opaque.add(path.relative(upperDir, abs));
@@ -33,17 +36,19 @@ async function produce(p: Pack, upperDir: string, skip: ReadonlySet<string>): Pr
   const firstLink = new Map<string, string>();
   for (const e of walkTree(upperDir)) {
     if (skip.has(e.rel)) continue;
-    await addEntry(p, e, firstLink);
+    await addEntry(p, e, firstLink, owners);
     if (e.st.isDirectory() && opaque.has(e.rel)) {
       await write(p, { name: `${e.rel}/${OPAQUE_MARKER}`, type: 'file', mode: 0o100000, mtime: e.st.mtime });
     }
   }
 }
 
-async function addEntry(p: Pack, e: TreeEntry, firstLink: Map<string, string>): Promise<void> {
+async function addEntry(p: Pack, e: TreeEntry, firstLink: Map<string, string>, owners?: (uid: number, gid: number) => [number, number]): Promise<void> {
   const st = e.st;
+  // the owners as the container sees them (a keep-id container's differ from its store's)
+  const [uid, gid] = owners ? owners(Number(st.uid), Number(st.gid)) : [Number(st.uid), Number(st.gid)];
   // tar-stream replaces a mode of 0 by 0644: passing the type bits too keeps 0000 files 0000
-  const base = { mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), mtime: st.mtime };
+  const base = { mode: Number(st.mode), uid, gid, mtime: st.mtime };
   if (isWhiteoutDevice(st)) {
     const name = path.posix.join(path.posix.dirname(e.rel), `${WHITEOUT_PREFIX}${path.posix.basename(e.rel)}`);
     await write(p, { name, type: 'file', mode: 0o100000, mtime: st.mtime });

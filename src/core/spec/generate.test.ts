@@ -318,3 +318,19 @@ test('rootless --pid host and --ipc host: the host proc is bound, not mounted (i
     false,
   );
 });
+
+test('rootless under a delegated cgroup v2 subtree: the cgroup path is under it and the limits stay for runc to write', () => {
+  const cgroupsPath = '/user.slice/user-1000.slice/user@1000.service/berth/c0ffee';
+  const out = generate({ ...typicalSpec(), resources: { memory: 64 * MB, nanoCpus: 500_000_000, pidsLimit: 10 } }, fakeHost({ cgroupVersion: 2 }), {
+    rootless: { cgroupsPath },
+  });
+  assert.equal(out.linux?.cgroupsPath, cgroupsPath);
+  assert.equal(out.linux?.resources?.memory?.limit, 64 * MB);
+  assert.deepEqual([out.linux?.resources?.cpu?.quota, out.linux?.resources?.cpu?.period], [50_000, 100_000]);
+  assert.equal(out.linux?.resources?.pids?.limit, 10);
+  assert.equal(out.linux?.resources?.devices, undefined);
+  // without one: no cgroup at all
+  const none = generate({ ...typicalSpec(), resources: {} }, fakeHost({ cgroupVersion: 1 }), { rootless: {} });
+  assert.equal(none.linux?.cgroupsPath, undefined);
+  assert.equal(none.linux?.resources, undefined);
+});

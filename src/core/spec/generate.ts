@@ -47,7 +47,14 @@ export interface GenerateInput {
    * none on cgroup v1; limits were refused at create), and for `--userns=keep-id` a user
    * namespace of the container's own with these mappings (relative to the user's namespace).
    */
-  rootless?: { uidMappings?: IdMappingSpec[]; gidMappings?: IdMappingSpec[]; hostNetwork?: boolean; singleId?: boolean };
+  rootless?: {
+    uidMappings?: IdMappingSpec[];
+    gidMappings?: IdMappingSpec[];
+    hostNetwork?: boolean;
+    singleId?: boolean;
+    /** the container's cgroup under a cgroup v2 subtree delegated to the user: cgroupsPath and resources stay */
+    cgroupsPath?: string;
+  };
 }
 
 /** One OCI uidMappings/gidMappings entry. */
@@ -131,7 +138,7 @@ export function generateRuntimeSpec(input: GenerateInput): RuntimeSpec {
 
 /**
  * What changes for a rootless container: no cgroup path or resources (runc would make cgroups the
- * user may not), no cgroup filesystem (none of the user's to show), sysfs bound from the host when
+ * user may not) unless a delegated cgroup v2 subtree gives it one (r.cgroupsPath), no cgroup filesystem (none of the user's to show), sysfs bound from the host when
  * the network namespace is the host's (sysfs can only be mounted by the owner of the netns), and
  * the keep-id user namespace.
  */
@@ -150,8 +157,14 @@ function applyRootless(out: RuntimeSpec, r: NonNullable<GenerateInput['rootless'
     if (m.type === 'mqueue' && spec.ipcMode === 'host') return fs.existsSync('/dev/mqueue') ? [bind(m, '/dev/mqueue')] : [];
     return [m];
   });
-  delete linux.cgroupsPath;
-  delete linux.resources;
+  if (r.cgroupsPath) {
+    linux.cgroupsPath = r.cgroupsPath;
+    // device rules are a BPF program on cgroup v2, which an ordinary user cannot attach
+    if (linux.resources) delete linux.resources.devices;
+  } else {
+    delete linux.cgroupsPath;
+    delete linux.resources;
+  }
   out.mounts = (out.mounts ?? []).filter((m) => m.type !== 'cgroup');
   if (r.hostNetwork) {
     out.mounts = out.mounts.map((m) =>

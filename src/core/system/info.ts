@@ -5,7 +5,7 @@ import type { EngineContext } from '../engine-context.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { findProgram } from '../rootless/pause.js';
 import { checkTun } from '../rootless/slirp.js';
-import { rootlessLimitsUnavailable } from '../rootless/limits.js';
+import { rootlessCgroup } from '../rootless/cgroup.js';
 import { backingFilesystem, cgroupFeatures, supportsDType } from './storage-facts.js';
 
 function firstLine(cmd: string, args: string[]): string {
@@ -63,7 +63,7 @@ export function systemInfo(ctx: EngineContext): Record<string, unknown> {
     NCPU: os.cpus().length,
     MemTotal: os.totalmem(),
     Name: os.hostname(),
-    CgroupDriver: rootless && rootless.Limits !== 'available' ? 'none' : 'cgroupfs',
+    CgroupDriver: rootless && !rootless.Limits.startsWith('available') ? 'none' : 'cgroupfs',
     CgroupVersion: String(facts.cgroupVersion),
     CgroupControllers: cgroupControllers,
     DefaultRuntime: rt.name,
@@ -100,7 +100,7 @@ export interface RootlessInfo {
   GIDMap: string[];
   /** slirp4netns and its version, or why there is no network helper */
   NetworkHelper: string;
-  /** 'available', or 'unavailable: <why>' */
+  /** 'available: <where the containers' cgroups go>', or 'unavailable: <why>' */
   Limits: string;
 }
 
@@ -119,7 +119,7 @@ function rootlessInfo(cgroupVersion: 1 | 2): RootlessInfo | undefined {
       helper = `none: ${(e as Error).message}`;
     }
   }
-  const why = rootlessLimitsUnavailable(cgroupVersion);
+  const cg = rootlessCgroup(cgroupVersion);
   return {
     User: mode.user,
     UID: mode.uid,
@@ -127,7 +127,7 @@ function rootlessInfo(cgroupVersion: 1 | 2): RootlessInfo | undefined {
     UIDMap: lines(mode.uidMap),
     GIDMap: lines(mode.gidMap),
     NetworkHelper: helper,
-    Limits: why ? `unavailable: ${why}` : 'available',
+    Limits: cg.available ? `available: containers' cgroups under ${cg.parent} (delegated: ${cg.controllers.join(' ')})` : `unavailable: ${cg.reason}`,
   };
 }
 
