@@ -1,6 +1,6 @@
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from './container-record.js';
-import { refreshContainer } from './exit.js';
+import { exitFileIds, refreshContainer } from './exit.js';
 import { matchContainer, type Filters } from './filter.js';
 import { healthOf } from './health.js';
 import { containerNetworks } from './ps-rows.js';
@@ -17,7 +17,8 @@ export function podOfContainer(ctx: EngineContext, rec: { spec: { pod?: string }
  * a status/exited filter), matching the filters, newest first.
  */
 export function listContainers(ctx: EngineContext, opts: { all: boolean; filters: Filters }): ContainerRecord[] {
-  let list = ctx.containers.list().map((c) => refreshContainer(ctx, c));
+  const exited = exitFileIds(ctx);
+  let list = ctx.containers.list().map((c) => refreshContainer(ctx, c, exited));
   const f = opts.filters;
   if (!opts.all && !f.has('status') && !f.has('exited'))
     list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');

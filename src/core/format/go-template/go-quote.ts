@@ -51,8 +51,18 @@ function codePoints(s: string): number[] {
   return out;
 }
 
+/** Printable ASCII without a double quote or a backslash: quoted as it is (ps quotes every command). */
+function plainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
 /** strconv.Quote: `"` + escaped text + `"`, printable Unicode kept as is. */
 export function goQuote(s: string): string {
+  if (plainAscii(s)) return `"${s}"`;
   return (
     '"' +
     codePoints(s)
