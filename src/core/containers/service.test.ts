@@ -205,7 +205,7 @@ describe('container verbs under locks, with a fake OCI runtime', () => {
     await engine.fake.procs.get(c.id)?.ended;
     // the monitor wrote the file and was killed after: gone by now
     await new Promise((r) => setTimeout(r, 100));
-    const after = refreshContainer(engine, c, listed);
+    const after = refreshContainer(engine, c, { exitFiles: listed });
     assert.equal(after.state.status, 'exited');
     assert.equal(after.state.exitCode, 7);
     assert.equal(status(c.id)?.exitCode, 7);
