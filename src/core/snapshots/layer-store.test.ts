@@ -63,7 +63,8 @@ describe('LayerStore', { skip: needsRoot }, () => {
     // the same filesystem's answer, asked of a directory of its own
     const probe = fs.mkdtempSync(path.join(root, 'probe-'));
     const supported = linux.topDir(probe);
-    const flagged = () => spawnSync('lsattr', ['-d', paths.layers], { encoding: 'utf8' }).stdout.split(' ')[0]?.includes('T') ?? false;
+    // lsattr (e2fsprogs) prints the flags first: `-------------Te------- DIR`
+    const flagged = () => (spawnSync('lsattr', ['-d', paths.layers], { encoding: 'utf8' }).stdout ?? '').split(' ')[0]?.includes('T') ?? false;
     assert.equal(flagged(), false);
     store.discardUnpacked(store.newUnpackDir());
     assert.equal(flagged(), supported);
