@@ -75,6 +75,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"layerSinkClose", NULL, berth_sink_close, NULL, NULL, NULL, napi_default, NULL},
       {"mknod", NULL, berth_mknod, NULL, NULL, NULL, napi_default, NULL},
       {"setXattr", NULL, berth_set_xattr, NULL, NULL, NULL, napi_default, NULL},
+      {"topDir", NULL, berth_top_dir, NULL, NULL, NULL, napi_default, NULL},
       {"lockTry", NULL, berth_lock_try, NULL, NULL, NULL, napi_default, NULL},
       {"direntTypes", NULL, berth_dirent_types, NULL, NULL, NULL, napi_default, NULL},
   };

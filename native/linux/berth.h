@@ -34,6 +34,7 @@ napi_value berth_sink_end(napi_env env, napi_callback_info info);
 napi_value berth_sink_close(napi_env env, napi_callback_info info);
 napi_value berth_mknod(napi_env env, napi_callback_info info);
 napi_value berth_set_xattr(napi_env env, napi_callback_info info);
+napi_value berth_top_dir(napi_env env, napi_callback_info info);
 napi_value berth_lock_try(napi_env env, napi_callback_info info);
 napi_value berth_dirent_types(napi_env env, napi_callback_info info);
 #endif

@@ -46,6 +46,12 @@ export function mknod(path: string, mode: number, major: number, minor: number):
 /** lsetxattr(2): on the path itself, never a symlink's target. */
 export function setXattr(path: string, name: string, value: string | Buffer): void;
 /**
+ * Mark a directory as the top of a directory hierarchy (FS_TOPDIR_FL, `chattr +T`): ext4 then
+ * spreads the directories made in it over its block groups. false where the filesystem has no
+ * such flag; throws (code ENOENT, ENOTDIR…) when the directory cannot be opened.
+ */
+export function topDir(path: string): boolean;
+/**
  * flock(2) without waiting: open (creating, mode 0600) path and lock it, shared or exclusive.
  * Returns the descriptor that holds the lock (close-on-exec; closing it releases the lock, as
  * the holder's death does), or -1 while another open file holds a conflicting lock.

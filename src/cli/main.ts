@@ -60,7 +60,11 @@ const ctx: CliContext = {
   },
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // read on use: making process.stdin (a stream over a pipe or file) costs ~3 ms that ps or
+  // inspect, which never read it, paid at every start
+  get stdin() {
+    return process.stdin;
+  },
   setExitCode: (code) => {
     exitCode = code;
   },

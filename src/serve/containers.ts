@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Writable, type Readable } from 'node:stream';
 import { BerthError } from '../core/errors/berth-error.js';
-import { containerJson } from '../core/containers/inspect.js';
+import { containerJson, mountsJson } from '../core/containers/inspect.js';
 import { containerPaths } from '../core/containers/container-paths.js';
 import type { ContainerRecord } from '../core/containers/container-record.js';
 import { createContainer } from '../core/containers/create.js';
@@ -36,12 +36,12 @@ import { claimExecStart, type ExecRecord, execState, execStatusFile, loadExec, s
 import { readLogs } from '../core/runtime/logs.js';
 import { readExitCode, waitForExit } from '../core/runtime/exit-file.js';
 import { parseSince } from '../core/format/time-arg.js';
-import { publishedPorts } from '../core/networks/index.js';
+import { containerNetworkEntries, publishedPorts } from '../core/networks/index.js';
 import { dirSize } from '../core/volumes/volume-store.js';
 import { dockerCreateToSpec } from './create-spec.js';
 import { ensureImage } from '../core/registry/ensure-image.js';
 import { decodeFilters, filterArgs } from './filters.js';
-import { boolParam, frame, HttpError, intParam, readJson, sendEmpty, sendJson, type Request } from './http.js';
+import { boolParam, frame, HttpError, intParam, readJson, sendEmpty, sendJson, sendJsonText, type Request } from './http.js';
 import { hijackRoute, route, type Hijacked, type PendingAttach, type Route, type ServeContext } from './router.js';
 import { pruneFilters } from './prune.js';
 
@@ -57,46 +57,70 @@ async function list(s: ServeContext, req: Request, res: ServerResponse): Promise
   const filters = parseFilters(filterArgs(decodeFilters(req.query.get('filters'))));
   const limit = intParam(req.query, 'limit');
   const withSize = boolParam(req.query, 'size');
-  let recs = listContainers(s.engine, { all: boolParam(req.query, 'all') || (limit !== undefined && limit > 0), filters });
-  if (limit !== undefined && limit > 0) recs = recs.slice(0, limit);
-  sendJson(
-    res,
-    200,
-    recs.map((c) => summary(s, c, withSize)),
+  // the records parsed once per state of the store, every one's liveness checked at each request
+  const records = s.cache.get('containers', () => s.engine.containers.list());
+  let recs = listContainers(
+    s.engine,
+    { all: boolParam(req.query, 'all') || (limit !== undefined && limit > 0), filters },
+    { records, isLive: s.processes.isLive },
   );
+  if (limit !== undefined && limit > 0) recs = recs.slice(0, limit);
+  const parts = s.cache.get('summaries', () => new WeakMap<ContainerRecord, SummaryParts>());
+  const now = new Date();
+  // JSON put together from each container's parts serialized once, and its state now
+  let body = '[';
+  for (const c of recs) {
+    let p = parts.get(c);
+    if (!p) {
+      p = summaryParts(s, c);
+      parts.set(c, p);
+    }
+    const st = c.state;
+    const status = statusText({ status: st.status, exitCode: st.exitCode, startedAt: new Date(st.startedAt), finishedAt: new Date(st.finishedAt), now });
+    let size = '';
+    if (withSize) {
+      const rw = dirSize(containerPaths(s.engine.paths, c.id).upper);
+      size = `,"SizeRw":${rw},"SizeRootFs":${rw + c.image.size}`;
+    }
+    body += `${body.length > 1 ? ',' : ''}{${p.head},"State":${JSON.stringify(st.status)},"Status":${JSON.stringify(status)},${p.tail}${size}}`;
+  }
+  sendJsonText(res, 200, `${body}]`);
 }
 
-function summary(s: ServeContext, c: ContainerRecord, withSize: boolean): Record<string, unknown> {
-  const full = containerJson141(s, c);
-  const st = c.state;
+/**
+ * A container's summary but its state, as the members of a JSON object (`"Id":…,"Labels":{…}`
+ * before State and Status, `"HostConfig":…` after): the same for as long as the store is unchanged.
+ */
+interface SummaryParts {
+  head: string;
+  tail: string;
+}
+
+function summaryParts(s: ServeContext, c: ContainerRecord): SummaryParts {
   const ports = publishedPorts(s.engine, c.id).map((p) => ({
     IP: p.hostIp || '0.0.0.0',
     PrivatePort: p.containerPort,
     PublicPort: p.hostPort,
     Type: p.protocol,
   }));
-  const ns = full['NetworkSettings'] as { Networks?: unknown } | undefined;
-  const out: Record<string, unknown> = {
-    Id: c.id,
-    Names: [`/${c.name}`],
-    Image: c.spec.image,
-    ImageID: c.imageId,
-    Command: [c.path, ...c.args].join(' '),
-    Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: ports,
-    Labels: c.spec.labels,
-    State: st.status,
-    Status: statusText({ status: st.status, exitCode: st.exitCode, startedAt: new Date(st.startedAt), finishedAt: new Date(st.finishedAt), now: new Date() }),
-    HostConfig: { NetworkMode: c.spec.network },
-    NetworkSettings: { Networks: ns?.Networks ?? {} },
-    Mounts: full['Mounts'] ?? [],
+  const members = (o: Record<string, unknown>) => JSON.stringify(o).slice(1, -1);
+  return {
+    head: members({
+      Id: c.id,
+      Names: [`/${c.name}`],
+      Image: c.spec.image,
+      ImageID: c.imageId,
+      Command: [c.path, ...c.args].join(' '),
+      Created: Math.floor(Date.parse(c.created) / 1000),
+      Ports: ports,
+      Labels: c.spec.labels,
+    }),
+    tail: members({
+      HostConfig: { NetworkMode: c.spec.network },
+      NetworkSettings: { Networks: containerNetworkEntries(s.engine, c).networks },
+      Mounts: mountsJson(s.engine, c),
+    }),
   };
-  if (withSize) {
-    const rw = dirSize(containerPaths(s.engine.paths, c.id).upper);
-    out['SizeRw'] = rw;
-    out['SizeRootFs'] = rw + c.image.size;
-  }
-  return out;
 }
 
 /** POST /containers/create?name=: 201 {Id, Warnings}; a missing image is 404 (the CLI pulls it, then retries). */

@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { BerthError } from '../core/errors/berth-error.js';
 import type { Engine } from '../core/engine.js';
+import type { StoreCache } from './store-cache.js';
+import type { LiveProcessMemo } from '../core/runtime/process-util.js';
 import type { Request } from './http.js';
 
 /** What handlers share: the engine and the server's in-memory registries (of live streams only). */
@@ -13,6 +15,10 @@ export interface ServeContext {
   execResize: Map<string, (rows: number, cols: number) => Promise<boolean>>;
   /** aborted when the server shuts down: streaming handlers end */
   shutdown: AbortSignal;
+  /** what was derived from the store, while it is unchanged (no state of its own) */
+  cache: StoreCache;
+  /** which monitors (conmon) are alive, for the container list's checks */
+  processes: LiveProcessMemo;
 }
 
 /** An attach request waiting for its container's start: connected just before the process runs, or ended. */

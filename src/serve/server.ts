@@ -8,6 +8,8 @@ import { httpStatusOf } from '../core/errors/exit-codes.js';
 import type { Engine } from '../core/engine.js';
 import { commonHeaders, HttpError, sendError, sendJson, splitVersion, type Request } from './http.js';
 import { match, type Route, type ServeContext } from './router.js';
+import { StoreCache } from './store-cache.js';
+import { LiveProcessMemo } from '../core/runtime/process-util.js';
 import { ROUTES } from './routes.js';
 
 export const DEFAULT_HOST = 'unix:///run/berth/docker.sock';
@@ -75,7 +77,14 @@ export async function startServer(engine: Engine, opts: ServeOptions): Promise<R
     throw new BerthError('InvalidArgument', 'refusing to listen on tcp without --tlsverify, --tlscacert, --tlscert and --tlskey: the API is root-equivalent');
   }
   const shutdown = new AbortController();
-  const s: ServeContext = { engine, pendingAttach: new Map(), execResize: new Map(), shutdown: shutdown.signal };
+  const s: ServeContext = {
+    engine,
+    pendingAttach: new Map(),
+    execResize: new Map(),
+    shutdown: shutdown.signal,
+    cache: new StoreCache(engine),
+    processes: new LiveProcessMemo(),
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(s, ROUTES, req, res).catch((e) => {
       opts.log(`request ${req.method} ${req.url}: ${errorMessage(e)}`);

@@ -564,6 +564,41 @@ test('container list filters in both encodings; events stream what the CLI and t
   assert.deepEqual(seen, ['create fa', 'create fb', 'destroy fb', 'destroy fa']);
 });
 
+test("the container list shows at once what berth's CLI did and a monitor that died, however often it was asked before", async () => {
+  type Summary = { Names: string[]; State: string; Status: string };
+  const list = async (all: boolean) => json(await request('GET', `/v1.41/containers/json${all ? '?all=1' : ''}`)) as Summary[];
+  const find = async (name: string, all = false) => (await list(all)).find((c) => c.Names[0] === `/${name}`);
+  // the server has answered (and kept) lists of this store before each change
+  for (let i = 0; i < 3; i++) await list(true);
+  const id = (await t.berth(['run', '-d', '--name', 'lc1', '--network', 'none', 'busybox', 'sleep', '60'])).stdout.trim();
+  assert.equal((await find('lc1'))?.State, 'running');
+  assert.match((await find('lc1'))?.Status ?? '', /^Up /);
+  await t.berth(['rename', 'lc1', 'lc2']);
+  assert.equal(await find('lc1', true), undefined);
+  assert.equal((await find('lc2'))?.State, 'running');
+  await t.berth(['stop', '-t', '0', 'lc2']);
+  assert.equal(await find('lc2'), undefined);
+  assert.match((await find('lc2', true))?.Status ?? '', /^Exited \(137\)/);
+  await t.berth(['rm', id]);
+  assert.equal(await find('lc2', true), undefined);
+  // conmon killed, then the container's process: nobody writes an exit file, /proc tells
+  await t.berth(['run', '-d', '--name', 'lc3', '--network', 'none', 'busybox', 'sleep', '60']);
+  assert.equal((await find('lc3'))?.State, 'running');
+  const pid = Number((await t.berth(['inspect', '--format', '{{.State.Pid}}', 'lc3'])).stdout.trim());
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const conmon = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  process.kill(conmon, 'SIGKILL');
+  process.kill(pid, 'SIGKILL');
+  let state: string | undefined = 'running';
+  for (let i = 0; i < 50 && state === 'running'; i++) {
+    await sleep(100);
+    state = (await find('lc3', true))?.State;
+  }
+  assert.equal(state, 'exited');
+  assert.match((await find('lc3', true))?.Status ?? '', /^Exited \(255\)/);
+  await t.berth(['rm', 'lc3']);
+});
+
 test('images through the CLI: images, tag, history, inspect, save, load, rmi, pull errors as docker shows them', async () => {
   assert.match(await ok(['images', '--format', '{{.Repository}}:{{.Tag}}']), /^busybox:latest$/m);
   await ok(['tag', 'busybox', 'srvtag:1']);

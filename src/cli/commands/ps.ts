@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { intArg, collectFilter } from '../options.js';
 import { warn } from '../diagnostics.js';
+import { trace } from '../../core/trace.js';
 
 const DEFAULT_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 const HEADERS: Record<string, string> = {
@@ -56,8 +57,10 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
         import('../../core/format/index.js'),
         import('../../core/containers/ps-rows.js'),
       ]);
+      trace('ps modules loaded');
       const filters = parseFilters(f.filter);
       const engine = await ctx.engine();
+      trace('engine open');
       let list = listContainers(engine, { all: !!(f.all || f.last !== undefined || f.latest), filters });
       if (f.latest) list = list.slice(0, 1);
       else if (f.last !== undefined && f.last >= 0) list = list.slice(0, f.last);
@@ -74,7 +77,9 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       // the default table needs only its own columns; any other format may show any field
       const fields =
         f.format === undefined || f.format === '' || f.format === 'table' ? new Set([...table.matchAll(/\{\{\.(\w+)\}\}/g)].map((m) => m[1] ?? '')) : undefined;
+      trace('containers listed');
       const rows = containerRows(engine, list, { noTrunc: !f.trunc, size, ...(fields ? { fields } : {}) });
+      trace('rows made');
       const withPods =
         f.pod || (f.format !== undefined && /\.Pod/.test(f.format))
           ? rows.map((r, i) => {
@@ -83,6 +88,7 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
             })
           : rows;
       const out = fmt.formatRows({ format: f.format, defaultTable: table, rows: withPods, headers: { ...HEADERS, Pod: 'POD ID', PodName: 'PODNAME' } });
+      trace('formatted');
       ctx.stdout.write(out);
     });
 }

@@ -18,17 +18,43 @@ import { trace } from '../trace.js';
  * exit file is the truth for "exited with code N"; a dead monitor with no exit file (kill -9 of
  * conmon, or a reboot wiping /run) means the container is gone too.
  */
-export function refreshContainer(ctx: EngineContext, rec: ContainerRecord): ContainerRecord {
+export function refreshContainer(ctx: EngineContext, rec: ContainerRecord, hints: RefreshHints = {}): ContainerRecord {
   if (!isActive(rec.state.status)) return rec;
-  const code = readExitCode(ctx.paths.exits, rec.id);
+  const { exitFiles } = hints;
+  const code = exitFiles && !exitFiles.has(rec.id) ? null : readExitCode(ctx.paths.exits, rec.id);
   if (code !== null) {
     const state = recordExit(ctx, rec.id);
     if (state) died(ctx, rec, state.exitCode, state.oomKilled);
     // null: another process recorded it first; what it recorded is the truth, not our stale copy
     return state ? { ...rec, state } : (ctx.containers.get(rec.id) ?? rec);
   }
-  if (monitorGone(rec) && !processLive(rec)) return recordLostExit(ctx, rec, 255);
+  const live = hints.isLive ?? isLive;
+  if (rec.state.conmonPid > 0 && !live(rec.state.conmonPid, rec.state.conmonStartTime) && !processLive(rec)) {
+    // conmon writes the file before it exits: a last read closes that race
+    if (readExitCode(ctx.paths.exits, rec.id) !== null) return refreshContainer(ctx, rec);
+    return recordLostExit(ctx, rec, 255);
+  }
   return rec;
+}
+
+/** What a caller refreshing many containers knows already. */
+export interface RefreshHints {
+  /**
+   * the exit directory as listed before (ps lists it once rather than looking for a hundred
+   * files); one written since is found by a last read before an exit is called lost
+   */
+  exitFiles?: ReadonlySet<string> | undefined;
+  /** isLive, or a LiveProcessMemo's for a long-lived caller (whether the monitor is alive) */
+  isLive?: ((pid: number, startTime?: number | null) => boolean) | undefined;
+}
+
+/** The ids that have an exit file now, for refreshContainer over many containers (undefined: unreadable, look for each). */
+export function exitFileIds(ctx: EngineContext): Set<string> | undefined {
+  try {
+    return new Set(fs.readdirSync(ctx.paths.exits));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The container's conmon is no longer the process that was started for it (kill -9, a reboot). */

@@ -139,18 +139,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       Name: 'overlay',
       Data: { LowerDir: lowerDirs(ctx, rec), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.rootfs },
     },
-    Mounts: spec.mounts
-      .filter((m) => m.type !== 'tmpfs')
-      .map((m) => ({
-        Type: m.type,
-        ...(m.type === 'volume' ? { Name: m.source } : {}),
-        Source: m.type === 'volume' ? (ctx.volumes.find(m.source)?.mountpoint ?? '') : m.source,
-        Destination: m.target,
-        Driver: m.type === 'volume' ? 'local' : undefined,
-        Mode: m.options.filter((o) => o === 'z' || o === 'Z').join(','),
-        RW: !m.readOnly,
-        Propagation: m.type === 'bind' ? 'rprivate' : '',
-      })),
+    Mounts: mountsJson(ctx, rec),
     Config: {
       Hostname: spec.hostname ?? '',
       Domainname: spec.domainname ?? '',
@@ -244,4 +233,20 @@ function lowerDirs(ctx: EngineContext, rec: ContainerRecord): string {
 
 function orNil(list: string[]): string[] {
   return list.length ? list : nilSlice();
+}
+
+/** docker's Mounts of a container (inspect and the container list): its volumes and binds, tmpfs left out. */
+export function mountsJson(ctx: EngineContext, rec: ContainerRecord): Array<Record<string, unknown>> {
+  return rec.spec.mounts
+    .filter((m) => m.type !== 'tmpfs')
+    .map((m) => ({
+      Type: m.type,
+      ...(m.type === 'volume' ? { Name: m.source } : {}),
+      Source: m.type === 'volume' ? (ctx.volumes.find(m.source)?.mountpoint ?? '') : m.source,
+      Destination: m.target,
+      Driver: m.type === 'volume' ? 'local' : undefined,
+      Mode: m.options.filter((o) => o === 'z' || o === 'Z').join(','),
+      RW: !m.readOnly,
+      Propagation: m.type === 'bind' ? 'rprivate' : '',
+    }));
 }

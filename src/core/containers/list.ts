@@ -1,6 +1,6 @@
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from './container-record.js';
-import { refreshContainer } from './exit.js';
+import { exitFileIds, refreshContainer, type RefreshHints } from './exit.js';
 import { matchContainer, type Filters } from './filter.js';
 import { healthOf } from './health.js';
 import { containerNetworks } from './ps-rows.js';
@@ -14,10 +14,16 @@ export function podOfContainer(ctx: EngineContext, rec: { spec: { pod?: string }
 
 /**
  * docker ps's selection: every container brought up to date, only the live ones unless `all` (or
- * a status/exited filter), matching the filters, newest first.
+ * a status/exited filter), matching the filters, newest first. `from`: the store's list as read
+ * already (a server's copy of an unchanged store, else read here) and how to check a process.
  */
-export function listContainers(ctx: EngineContext, opts: { all: boolean; filters: Filters }): ContainerRecord[] {
-  let list = ctx.containers.list().map((c) => refreshContainer(ctx, c));
+export function listContainers(
+  ctx: EngineContext,
+  opts: { all: boolean; filters: Filters },
+  from: { records?: readonly ContainerRecord[]; isLive?: RefreshHints['isLive'] } = {},
+): ContainerRecord[] {
+  const hints = { exitFiles: exitFileIds(ctx), isLive: from.isLive };
+  let list = (from.records ?? ctx.containers.list()).map((c) => refreshContainer(ctx, c, hints));
   const f = opts.filters;
   if (!opts.all && !f.has('status') && !f.has('exited'))
     list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting');

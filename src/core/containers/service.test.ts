@@ -17,6 +17,7 @@ import { pauseContainer, unpauseContainer } from './pause.js';
 import { restartContainer, renameContainer } from './restart.js';
 import { waitContainer } from './wait.js';
 import { repairContainers } from './repair.js';
+import { exitFileIds, refreshContainer } from './exit.js';
 import { lockFilePath } from '../locks.js';
 
 /**
@@ -195,6 +196,19 @@ describe('container verbs under locks, with a fake OCI runtime', () => {
     const code = await waitContainer(engine, c.id);
     assert.equal(code, 255);
     assert.equal(status(c.id)?.status, 'exited');
+  });
+
+  it('a refresh given a listing of exit files made before the container ended reads its code, not a lost exit', async () => {
+    const c = running('sleep 0.2; exit 7');
+    const listed = exitFileIds(engine);
+    assert.equal(listed?.has(c.id), false);
+    await engine.fake.procs.get(c.id)?.ended;
+    // the monitor wrote the file and was killed after: gone by now
+    await new Promise((r) => setTimeout(r, 100));
+    const after = refreshContainer(engine, c, { exitFiles: listed });
+    assert.equal(after.state.status, 'exited');
+    assert.equal(after.state.exitCode, 7);
+    assert.equal(status(c.id)?.exitCode, 7);
   });
 
   it('concurrent stops and kills of one container all succeed', async () => {

@@ -109,7 +109,8 @@ function isWide(cp: number): boolean {
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+/** made on first use (a Unicode property class compiles at creation): most tables are ASCII */
+let zeroWidth: RegExp | undefined;
 
 /** Width of one character as docker's Ellipsis counts it (x/text/width). */
 export function charWidth(ch: string): number {
@@ -123,7 +124,7 @@ export function stringWidth(s: string): number {
   let w = 0;
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;
-    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || ZERO_WIDTH.test(ch)) continue;
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (zeroWidth ??= /^[\p{Mn}\p{Me}\p{Cf}]$/u).test(ch)) continue;
     w += isWide(cp) ? 2 : 1;
   }
   return w;

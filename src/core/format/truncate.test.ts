@@ -37,6 +37,26 @@ describe('ellipsis', () => {
     assert.equal(ellipsis('', 1), '');
     assert.equal(ellipsis('abc', 2), 'a…');
   });
+
+  it('cuts text of one-column characters at the width, accents and the last narrow character included', () => {
+    assert.equal(ellipsis('abcdefghij', 10), 'abcdefghij');
+    assert.equal(ellipsis('abcdefghijk', 10), 'abcdefghi…');
+    assert.equal(ellipsis('héllo wörld', 6), 'héllo…');
+    assert.equal(ellipsis('a\tb', 3), 'a\tb');
+    assert.equal(ellipsis('\u10ffab', 3), '\u10ffab');
+    // U+1100 is the first wide character: two columns
+    assert.equal(ellipsis('\u1100ab', 3), '\u1100…');
+    assert.equal(ellipsis('😀ab', 3), '😀…');
+  });
+});
+
+describe('truncateCommand quoting', () => {
+  it('escapes quotes, backslashes and control characters, keeps printable non-ASCII', () => {
+    assert.equal(truncateCommand('a"b\\c', null), '"a\\"b\\\\c"');
+    assert.equal(truncateCommand('x\u007fy', null), '"x\\x7fy"');
+    assert.equal(truncateCommand('héllo', null), '"héllo"');
+    assert.equal(truncateCommand('sleep 7200', null), '"sleep 7200"');
+  });
 });
 
 describe('commandLine', () => {

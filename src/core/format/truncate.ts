@@ -33,6 +33,8 @@ export function ellipsis(s: string, maxWidth: number): string {
   if (maxWidth <= 0) return '';
   const chars = Array.from(s);
   if (maxWidth === 1) return chars[0] ?? '';
+  // below U+1100 (nearly every command) each UTF-16 unit is a character of one column
+  if (allNarrow(s)) return s.length <= maxWidth ? s : `${s.slice(0, maxWidth - 1)}…`;
   let total = 0;
   const ends = chars.map((ch) => (total += charWidth(ch)));
   if (total <= maxWidth) return s;
@@ -43,6 +45,12 @@ export function ellipsis(s: string, maxWidth: number): string {
     }
   }
   return s;
+}
+
+/** Whether every character is below U+1100, where x/text/width's wide ranges begin. */
+function allNarrow(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x1100) return false;
+  return true;
 }
 
 /**

@@ -64,7 +64,12 @@ function resolveProgram(name: string): string {
 /** Children whose exit nobody awaits: reaped (WNOHANG) at each later spawn. */
 const unreaped = new Set<number>();
 
-const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(os.constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+/** made on first use: node:os loads on first touch, which `ps` (importing this through health checks) never needs */
+let signalNames: Map<number, NodeJS.Signals> | undefined;
+function signalName(n: number): NodeJS.Signals | null {
+  signalNames ??= new Map(Object.entries(os.constants.signals).map(([name, v]) => [v, name as NodeJS.Signals]));
+  return signalNames.get(n) ?? null;
+}
 
 /**
  * Run a program without forking this process (posix_spawn through the addon): child_process
@@ -108,7 +113,7 @@ export function spawnChild(program: string, args: readonly string[], opts: Spawn
       unreaped.add(pid);
       exited = new Promise(() => undefined);
     } else {
-      exited = linux.waitpid(pid).then((r) => ({ code: r.code, signal: r.signal === null ? null : (SIGNAL_NAMES.get(r.signal) ?? null) }));
+      exited = linux.waitpid(pid).then((r) => ({ code: r.code, signal: r.signal === null ? null : signalName(r.signal) }));
     }
     return { pid, stdio, exited };
   } finally {
@@ -127,7 +132,7 @@ export async function exitWithin(pid: number, ms: number): Promise<ChildExit | n
     const r = linux.tryWait(pid);
     if (r !== null) {
       unreaped.delete(pid);
-      return { code: r.code, signal: r.signal === null ? null : (SIGNAL_NAMES.get(r.signal) ?? null) };
+      return { code: r.code, signal: r.signal === null ? null : signalName(r.signal) };
     }
     if (Date.now() >= deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -55,6 +55,17 @@ export function openDatabase(file: string, opts: { reserve?: SpaceReserve; migra
 const reserves = new WeakMap<Db, SpaceReserve>();
 
 /**
+ * A value that differs after any change to the store: SQLite's data_version moves with every
+ * commit of another connection (another berth process, whatever it wrote), total_changes() with
+ * this connection's own. For a long-lived reader (berth serve) to keep what it derived from the
+ * store only while the store is unchanged.
+ */
+export function storeGeneration(db: Db): string {
+  const r = db.prepare('SELECT data_version AS v, total_changes() AS c FROM pragma_data_version').get() as { v: number; c: number };
+  return `${r.v}:${r.c}`;
+}
+
+/**
  * Each SQL text is compiled once per connection: the stores call `db.prepare(sql)` where they run
  * it, and `ps` with 100 containers compiled the same two network queries 100 times (~1.5 ms of
  * its CPU). Only the one-argument form is kept (better-sqlite3's pragma() prepares with more

@@ -23,7 +23,7 @@ export {
   type CreateNetworkOptions,
 } from './network-ops.js';
 export { connectContainer, disconnectContainer } from './connect.js';
-export { containerNetworkSettings } from './settings.js';
+export { containerNetworkSettings, containerNetworkEntries } from './settings.js';
 export { checkHostPortsFree } from './listening.js';
 export { networkForStart, type StartNetwork } from './start-hooks.js';
 export { removeBridge } from './network-ops.js';

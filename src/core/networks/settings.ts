@@ -27,8 +27,46 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
       (ports[key] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
     }
   }
+  const { networks, top } = containerNetworkEntries(ctx, rec, slirp);
+  return {
+    Bridge: '',
+    SandboxID: sb ? sb.netnsName : '',
+    HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
+    Ports: ports,
+    SandboxKey: sb ? netnsPath(sb.netnsName, netHost(ctx).netnsDir) : rec.state.pid > 0 && rec.spec.network !== 'host' ? `/proc/${rec.state.pid}/ns/net` : '',
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    ...top,
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    IPv6Gateway: '',
+    Networks: networks,
+  };
+}
+
+interface NetworkTop {
+  EndpointID: string;
+  IPAddress: string;
+  Gateway: string;
+  IPPrefixLen: number;
+  MacAddress: string;
+}
+
+/**
+ * NetworkSettings.Networks of a container (docker's container list shows it too), and the
+ * fields of its first live endpoint that docker repeats at the top of NetworkSettings.
+ * `slirp`: a rootless container's ports on slirp4netns, when it has them.
+ */
+export function containerNetworkEntries(
+  ctx: EngineContext,
+  rec: ContainerRecord,
+  slirp = isSlirp(rec.spec.network) ? slirpPorts(ctx, rec.id) : undefined,
+): { networks: Record<string, unknown>; top: NetworkTop } {
+  const store = networkStore(ctx);
   const networks: Record<string, unknown> = {};
-  let top = { EndpointID: '', IPAddress: '', Gateway: '', IPPrefixLen: 0, MacAddress: '' };
+  let top: NetworkTop = { EndpointID: '', IPAddress: '', Gateway: '', IPPrefixLen: 0, MacAddress: '' };
   if (isBridgeMode(rec.spec.network)) {
     for (const ep of store.endpoints(rec.id)) {
       const n = store.byId(ep.networkId);
@@ -90,20 +128,5 @@ export function containerNetworkSettings(ctx: EngineContext, rec: ContainerRecor
       DriverOpts: null,
     };
   }
-  return {
-    Bridge: '',
-    SandboxID: sb ? sb.netnsName : '',
-    HairpinMode: false,
-    LinkLocalIPv6Address: '',
-    LinkLocalIPv6PrefixLen: 0,
-    Ports: ports,
-    SandboxKey: sb ? netnsPath(sb.netnsName, netHost(ctx).netnsDir) : rec.state.pid > 0 && rec.spec.network !== 'host' ? `/proc/${rec.state.pid}/ns/net` : '',
-    SecondaryIPAddresses: null,
-    SecondaryIPv6Addresses: null,
-    ...top,
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
-    IPv6Gateway: '',
-    Networks: networks,
-  };
+  return { networks, top };
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { isLive, isProcessAlive, isSameProcessAlive, readPidFile, readProcStartTime, startTimeOf } from './process-util.js';
+import { isLive, isProcessAlive, isSameProcessAlive, LiveProcessMemo, readPidFile, readProcStartTime, startTimeOf } from './process-util.js';
 
 describe('process utilities', () => {
   it('isProcessAlive() is true for this process and false for nonsense pids', () => {
@@ -33,6 +33,46 @@ describe('process utilities', () => {
     assert.equal(isProcessAlive(Number(zombies[0])), false);
     assert.equal(isProcessAlive(child.pid ?? 0), true);
     child.kill('SIGKILL');
+  });
+
+  it('LiveProcessMemo: an ended process is dead at the next ask, another start time is another process, a zombie is dead after maxAgeMs', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const memo = new LiveProcessMemo(300);
+    const child = spawn('sleep', ['10'], { stdio: 'ignore' });
+    const pid = child.pid ?? 0;
+    const ct = startTimeOf(pid);
+    assert.equal(memo.isLive(pid, ct), true);
+    assert.equal(memo.isLive(pid, ct), true);
+    assert.equal(memo.isLive(pid, ct + 1), false);
+    assert.equal(memo.isLive(0), false);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    assert.equal(memo.isLive(pid, ct), false);
+    // the inner sleep's parent (the outer one) never reaps it: killed, it stays a zombie
+    const parent = spawn('sh', ['-c', 'sleep 30 & exec sleep 30'], { stdio: 'ignore' });
+    await sleep(200);
+    const inner = Number(
+      fs
+        .readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .find((p) => {
+          try {
+            const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === String(parent.pid);
+          } catch {
+            return false;
+          }
+        }),
+    );
+    const it0 = startTimeOf(inner);
+    assert.equal(memo.isLive(inner, it0), true);
+    process.kill(inner, 'SIGKILL');
+    await sleep(50);
+    assert.equal(isLive(inner, it0), false, 'a zombie now');
+    await sleep(300);
+    assert.equal(memo.isLive(inner, it0), false);
+    parent.kill('SIGKILL');
   });
 
   it('readProcStartTime() is stable for a process and null when there is none', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import linux from 'berth-linux';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,18 @@ describe('LayerStore', { skip: needsRoot }, () => {
   }
 
   const layerDirs = () => fs.readdirSync(paths.layers).sort();
+
+  test('the first unpack marks the layers directory chattr +T (ext4 spreads layer directories over block groups) where the filesystem has the flag', () => {
+    fs.mkdirSync(paths.layers, { recursive: true });
+    // the same filesystem's answer, asked of a directory of its own
+    const probe = fs.mkdtempSync(path.join(root, 'probe-'));
+    const supported = linux.topDir(probe);
+    // lsattr (e2fsprogs) prints the flags first: `-------------Te------- DIR`
+    const flagged = () => (spawnSync('lsattr', ['-d', paths.layers], { encoding: 'utf8' }).stdout ?? '').split(' ')[0]?.includes('T') ?? false;
+    assert.equal(flagged(), false);
+    store.discardUnpacked(store.newUnpackDir());
+    assert.equal(flagged(), supported);
+  });
 
   test('chainId follows the OCI definition', () => {
     const a = sha256Digest('a');
