@@ -7,6 +7,7 @@ import { OciRuntimeError, runtimeErrorMessage } from './oci-runtime-error.js';
 import { runRuntime } from './runtime-command.js';
 import { signalNumber } from './signals.js';
 import { isProcessAlive } from './process-util.js';
+import { deleteStoppedRuncContainer } from './runc-delete.js';
 
 /** Status as the OCI runtime reports it (`runc state`). */
 export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
@@ -118,6 +119,8 @@ export class OciRuntime implements RuntimeDriver {
     // runc and crun keep each container's state in <root>/<id>: none means nothing to delete,
     // and skipping the call saves a runtime process (~15 ms) on every clean-up path
     if (!this.hasState(id)) return;
+    // a stopped runc container (every container's end): its cgroup and state dir removed here
+    if (path.basename(this.path) === 'runc' && !rootlessMode() && deleteStoppedRuncContainer(this.root, id)) return;
     const context = `deleting container ${JSON.stringify(id)}`;
     const r = await this.run(['delete', ...(force ? ['--force'] : []), id], context, true);
     if (r.code === 0) return;
