@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import linux from 'berth-linux';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
-import { mountPoints } from './mountinfo.js';
+import { hasMountTarget } from './mountinfo.js';
 import type { OverlayMount } from '../snapshots/overlay-mount.js';
 
 /** mount(2) copies options into one page; longer strings fail with a confusing EINVAL. */
@@ -107,5 +107,11 @@ export function isMountPoint(target: string): boolean {
   } catch {
     return false;
   }
-  return mountPoints().has(p);
+  let text: string;
+  try {
+    text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return false;
+  }
+  return hasMountTarget(text, p);
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
+import { hasMountTarget, mountPoints, optionValue, parseMountinfo } from './mountinfo.js';
 import { isMountPoint } from './mount.js';
 import { CONTAINER_MOUNTINFO } from '../explain/_fixtures.js';
 
@@ -43,4 +43,15 @@ test('mount points with a space, tab or backslash in their path are found by the
     fs.rmSync(dir, { recursive: true, force: true });
   }
   assert.equal(mountPoints().has(target), false);
+});
+
+test('hasMountTarget() finds a target by its fifth field only, escaped paths included', () => {
+  for (const m of parseMountinfo(CONTAINER_MOUNTINFO)) assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, m.target), true, m.target);
+  // a bind mount's root (field 4) and a source are not targets; nor is a prefix of one
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/srv/my data'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/berth/fc43'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/sys/fs'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/etc'), false);
+  assert.equal(hasMountTarget('7 1 0:1 /a\\040b /x\\011y rw - tmpfs t rw\n', '/x\ty'), true);
+  assert.equal(hasMountTarget('7 1 0:1 /a\\040b /x\\011y rw - tmpfs t rw\n', '/a b'), false);
 });
