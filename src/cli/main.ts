@@ -60,7 +60,11 @@ const ctx: CliContext = {
   },
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // on first use: process.stdin of a file or /dev/null is an fs.ReadStream, whose module pulls
+  // in fs/promises, readline and the watchers (~2 ms of every command that never reads stdin)
+  get stdin() {
+    return process.stdin;
+  },
   setExitCode: (code) => {
     exitCode = code;
   },
