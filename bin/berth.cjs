@@ -21,7 +21,8 @@ const file = path.join(__dirname, '..', 'dist', 'bundle', 'berth.cjs');
 // does not deserialize run's (a cache of every command cost each ~2 ms of CPU more).
 const word = commandWord(process.argv.slice(2));
 const cacheFile = word === '' ? `${file}.cache` : `${file}.${word}.cache`;
-const source = fs.readFileSync(file, 'utf8');
+// ASCII (scripts/bundle.mjs checks it): latin1 makes the string without decoding UTF-8
+const source = fs.readFileSync(file, 'latin1');
 const st = fs.statSync(file);
 let cachedData;
 try {
