@@ -89,10 +89,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
   let conmon: WaitingConmon | undefined;
   try {
     // conmon first: its start-up passes while the namespace, the root filesystem and config.json
-    // are made; it waits for its start byte before it runs the runtime (create() below). A
-    // conmon whose berth is killed meanwhile reads the end of its start pipe and goes on: the
-    // config.json of an earlier run goes first, so that its runtime finds none and fails
-    fs.rmSync(p.config, { force: true });
+    // are made; it waits for its start byte before it runs the runtime (create() below)
     conmon = spawnConmon({
       id: rec.id,
       bundle: p.bundle,

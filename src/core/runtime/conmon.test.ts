@@ -208,24 +208,6 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
     assert.deepEqual(conmonsOf(other), []);
     assert.equal(await env.runtime.state(other), null);
     assert.equal(readExitCode(env.exitDir, other), null);
-
-    // its caller killed before create(): conmon reads the end of its start pipe and goes on, and
-    // with no config.json (start.ts removes an earlier one before the spawn) nothing is created
-    const orphan = newId(env);
-    const orphanBundle = makeBundle(env, orphan, ['sleep', '60']);
-    fs.rmSync(path.join(orphanBundle, 'config.json'));
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `import(${JSON.stringify(new URL('./conmon.js', import.meta.url).href)}).then((m) => { m.spawnConmon(${JSON.stringify(conmonOptions(env, orphan, orphanBundle))}); setTimeout(() => process.kill(process.pid, 'SIGKILL'), 100); })`,
-      ],
-      { stdio: 'ignore' },
-    );
-    await new Promise((r) => child.on('exit', r));
-    for (let i = 0; i < 50 && conmonsOf(orphan).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(conmonsOf(orphan), []);
-    assert.equal(await env.runtime.state(orphan), null);
   });
 
   it('removes a stale exit file so a second run of the same id is waited for properly', async () => {
