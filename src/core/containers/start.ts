@@ -15,7 +15,7 @@ import { rootlessMode, rootlessEnv } from '../rootless/mode.js';
 import { isSlirp, startSlirp, stopSlirp } from '../rootless/slirp.js';
 import { keepIdMapping, mappedCount, type IdMapping } from '../rootless/id-map.js';
 import { keepsStdinOpen } from '../spec/container-spec.js';
-import { spawnConmon, type WaitingConmon } from '../runtime/conmon.js';
+import { createWithConmon } from '../runtime/conmon.js';
 import { readExitCode } from '../runtime/exit-file.js';
 import { findInit } from '../runtime/runtime-select.js';
 import { ZERO_TIME, exposedPorts, type ContainerRecord } from './container-record.js';
@@ -86,29 +86,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
   });
 
   let net: StartNetwork | undefined;
-  let conmon: WaitingConmon | undefined;
   try {
-    // conmon first: its start-up passes while the namespace, the root filesystem and config.json
-    // are made; it waits for its start byte before it runs the runtime (create() below)
-    conmon = spawnConmon({
-      id: rec.id,
-      bundle: p.bundle,
-      runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
-      conmonPath: ctx.conmonPath(),
-      // --log-driver none: conmon writes nowhere (attach still works, `logs` refuses)
-      logPath: rec.spec.logConfig?.type === 'none' ? '/dev/null' : p.log,
-      ...(logSizeMax(rec.spec) !== undefined ? { logSizeMax: logSizeMax(rec.spec) } : {}),
-      exitDir: ctx.paths.exits,
-      socketDir: ctx.paths.sockets,
-      pidFile: p.pidFile,
-      conmonPidFile: p.conmonPidFile,
-      terminal: rec.spec.tty,
-      stdin: rec.spec.openStdin,
-      leaveStdinOpen: keepsStdinOpen(rec.spec),
-      // the exit hook is berth in the user's namespace, rootless as the command that started it
-      env: rootlessEnv(),
-      ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
-    });
     // pods: the pod's cgroup (its limits) and, for a member, its infra running
     await beforePodContainerStart(ctx, rec);
     // networks: the namespace now, the CNI chain once conmon is under way
@@ -146,7 +124,25 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     });
     fs.writeFileSync(p.config, JSON.stringify(spec));
     trace('config.json written');
-    const creating = conmon.create();
+    const creating = createWithConmon({
+      id: rec.id,
+      bundle: p.bundle,
+      runtime: { path: ctx.runtimeInfo().path, root: ctx.paths.runtimeState },
+      conmonPath: ctx.conmonPath(),
+      // --log-driver none: conmon writes nowhere (attach still works, `logs` refuses)
+      logPath: rec.spec.logConfig?.type === 'none' ? '/dev/null' : p.log,
+      ...(logSizeMax(rec.spec) !== undefined ? { logSizeMax: logSizeMax(rec.spec) } : {}),
+      exitDir: ctx.paths.exits,
+      socketDir: ctx.paths.sockets,
+      pidFile: p.pidFile,
+      conmonPidFile: p.conmonPidFile,
+      terminal: rec.spec.tty,
+      stdin: rec.spec.openStdin,
+      leaveStdinOpen: keepsStdinOpen(rec.spec),
+      // the exit hook is berth in the user's namespace, rootless as the command that started it
+      env: rootlessEnv(),
+      ...(opts.noExitHook ? {} : { exitCommand: ctx.exitCommand(rec.id, runId) }),
+    });
     // the CNI chain runs while the runtime creates the container (conmon is already spawned)
     net.launch();
     trace('conmon and CNI launched');
@@ -198,7 +194,6 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
     return started;
   } catch (e) {
     const err = e instanceof BerthError ? e : wrap(e, `starting container "${rec.name}"`);
-    conmon?.abort();
     await runtime.delete(rec.id, true).catch(() => undefined);
     await net?.abort();
     if (isSlirp(rec.spec.network)) stopSlirp(ctx, rec.id);

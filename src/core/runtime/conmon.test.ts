@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { BerthError } from '../errors/index.js';
 import { cleanupTestEnv, conmonOptions, integrationSkipReason, makeBundle, makeTestEnv, newId, type TestEnv } from './bundle-fixture.js';
-import { createWithConmon, spawnConmon } from './conmon.js';
+import { createWithConmon } from './conmon.js';
 import { readExitCode, waitForExit } from './exit-file.js';
 import { readLogs } from './logs.js';
 import { OciRuntimeError } from './oci-runtime-error.js';
@@ -172,42 +172,6 @@ describe('createWithConmon (real conmon and runc)', { skip }, () => {
       assert.match(e.message, /^creating container "rt\w+": Runtime path \/nonexistent\/runc is not valid/);
       return true;
     });
-  });
-
-  it('spawnConmon: conmon runs nothing before create(), so config.json may come later; abort() leaves no container and no conmon', async () => {
-    const conmonsOf = (id: string) =>
-      fs.readdirSync('/proc').filter((d) => {
-        try {
-          return (
-            /^\d+$/.test(d) &&
-            fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(id) &&
-            !/^[ZX]/.test(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1] ?? '')
-          );
-        } catch {
-          return false;
-        }
-      });
-    const id = newId(env);
-    const bundle = makeBundle(env, id, ['sh', '-c', 'exit 6']);
-    fs.renameSync(path.join(bundle, 'config.json'), path.join(bundle, 'later.json'));
-    const waiting = spawnConmon(conmonOptions(env, id, bundle));
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(await env.runtime.state(id), null, 'no runtime call before create()');
-    fs.renameSync(path.join(bundle, 'later.json'), path.join(bundle, 'config.json'));
-    const created = await waiting.create();
-    assert.ok(created.pid > 0);
-    await env.runtime.start(id, { initPid: created.pid });
-    assert.equal(await waitForExit(env.exitDir, id, { timeoutMs: 10_000 }), 6);
-    await env.runtime.delete(id);
-
-    const other = newId(env);
-    const aborted = spawnConmon(conmonOptions(env, other, makeBundle(env, other, ['true'])));
-    assert.equal(conmonsOf(other).length, 1, 'conmon is there, waiting');
-    aborted.abort();
-    for (let i = 0; i < 50 && conmonsOf(other).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(conmonsOf(other), []);
-    assert.equal(await env.runtime.state(other), null);
-    assert.equal(readExitCode(env.exitDir, other), null);
   });
 
   it('removes a stale exit file so a second run of the same id is waited for properly', async () => {

@@ -73,26 +73,6 @@ const API_VERSION_ARGS = ['--api-version', '1'];
  *   conmonPath: '/usr/bin/conmon', logPath, exitDir, socketDir, pidFile, conmonPidFile, terminal: false, stdin: false });
  */
 export async function createWithConmon(opts: ConmonCreateOptions): Promise<ConmonCreated> {
-  return spawnConmon(opts).create();
-}
-
-/** A conmon spawned and waiting for its start byte (spawnConmon). */
-export interface WaitingConmon {
-  /** let it run `runc create` (config.json and the root filesystem must be ready) and wait for the answer */
-  create(): Promise<ConmonCreated>;
-  /** kill it before it did anything (the start failed earlier); nothing is left to undo */
-  abort(): void;
-}
-
-/**
- * The first half of createWithConmon: conmon spawned, its daemon not yet forked. conmon reads its
- * start pipe before it does anything else (memo §1), and its start-up until that read (loading
- * glib, its options) takes a few milliseconds, which then pass while the caller mounts the root
- * filesystem and writes config.json rather than after. Every path it is given must exist already
- * (its directories are made here); config.json and the rootfs need only exist by create().
- * Throws Unavailable when conmon cannot be run.
- */
-export function spawnConmon(opts: ConmonCreateOptions): WaitingConmon {
   const runtimeLog = opts.runtimeLogPath ?? path.join(path.dirname(opts.pidFile), 'runtime.log');
   for (const d of [
     opts.exitDir,
@@ -140,51 +120,36 @@ export function spawnConmon(opts: ConmonCreateOptions): WaitingConmon {
     if (streams[2]) streams[2].on('close', () => resolve());
     else resolve();
   });
-  // the sync line is read from now on: a conmon that refused its options says so before create()
-  const line = readLine(streams[3] as Readable);
-  let used = false;
 
-  const create = async (): Promise<ConmonCreated> => {
-    if (used) throw new BerthError('Internal', `${context}: conmon already used`);
-    used = true;
-    try {
-      const startPipe = streams[4] as NodeJS.WritableStream | null;
-      startPipe?.end(Buffer.of(0));
-      const timeoutMs = opts.timeoutMs ?? 60_000;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      const outcome = await Promise.race([line, timeout]).finally(() => clearTimeout(timer));
-      if (outcome === 'timeout') {
-        const conmonPid = readPidFile(opts.conmonPidFile);
-        if (conmonPid !== null) tryKill(conmonPid);
-        throw new BerthError('Internal', `${context}: conmon gave no answer in ${timeoutMs} ms`);
-      }
-      if (outcome === null) {
-        // No sync line: conmon refused its arguments (reason on stderr) or died before runc ran.
-        const [exit] = await Promise.all([exitWithin(child.pid, 1000), Promise.race([stderrClosed, unrefDelay(1000)])]);
-        const code = exit?.code ?? null;
-        const reason =
-          stderr.trim() || runtimeErrorMessage(readText(runtimeLog)) || (code ? `conmon exited with status ${code}` : 'conmon exited without a word');
-        throw new BerthError('Internal', `${context}: ${reason.replace(/^\[conmon:\w\]: /, '')}`);
-      }
-      const pid = parseSyncLine(outcome, context, runtimeLog);
-      const conmonPid = await waitForPidFile(opts.conmonPidFile, 1000);
-      if (conmonPid === null) throw new BerthError('Internal', `${context}: conmon wrote no pid file ${JSON.stringify(opts.conmonPidFile)}`);
-      return { pid, conmonPid };
-    } finally {
-      for (const s of streams) s?.destroy();
+  try {
+    const startPipe = streams[4] as NodeJS.WritableStream | null;
+    startPipe?.end(Buffer.of(0));
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([readLine(streams[3] as Readable), timeout]).finally(() => clearTimeout(timer));
+    if (outcome === 'timeout') {
+      const conmonPid = readPidFile(opts.conmonPidFile);
+      if (conmonPid !== null) tryKill(conmonPid);
+      throw new BerthError('Internal', `${context}: conmon gave no answer in ${timeoutMs} ms`);
     }
-  };
-  const abort = (): void => {
-    if (used) return;
-    used = true;
-    // still blocked reading its start pipe, before any fork: killing it leaves nothing behind
-    tryKill(child.pid);
+    if (outcome === null) {
+      // No sync line: conmon refused its arguments (reason on stderr) or died before runc ran.
+      const [exit] = await Promise.all([exitWithin(child.pid, 1000), Promise.race([stderrClosed, unrefDelay(1000)])]);
+      const code = exit?.code ?? null;
+      const reason =
+        stderr.trim() || runtimeErrorMessage(readText(runtimeLog)) || (code ? `conmon exited with status ${code}` : 'conmon exited without a word');
+      throw new BerthError('Internal', `${context}: ${reason.replace(/^\[conmon:\w\]: /, '')}`);
+    }
+    const pid = parseSyncLine(outcome, context, runtimeLog);
+    const conmonPid = await waitForPidFile(opts.conmonPidFile, 1000);
+    if (conmonPid === null) throw new BerthError('Internal', `${context}: conmon wrote no pid file ${JSON.stringify(opts.conmonPidFile)}`);
+    return { pid, conmonPid };
+  } finally {
     for (const s of streams) s?.destroy();
-  };
-  return { create, abort };
+  }
 }
 
 function conmonArgs(opts: ConmonCreateOptions, runtimeLog: string): string[] {
