@@ -21,11 +21,12 @@ const file = path.join(__dirname, '..', 'dist', 'bundle', 'berth.cjs');
 // does not deserialize run's (a cache of every command cost each ~2 ms of CPU more).
 const word = commandWord(process.argv.slice(2));
 const cacheFile = word === '' ? `${file}.cache` : `${file}.${word}.cache`;
-const script = cachedScript(file, cacheFile);
+// ASCII (scripts/bundle.mjs checks it): latin1 makes the string without decoding UTF-8
+const script = cachedScript(file, cacheFile, 'latin1');
 
 /** A CommonJS file as a vm.Script, through its code cache (made at exit when missing or refused). */
-function cachedScript(file, cacheFile) {
-  const source = fs.readFileSync(file, 'utf8');
+function cachedScript(file, cacheFile, encoding) {
+  const source = fs.readFileSync(file, encoding);
   const st = fs.statSync(file);
   let cachedData;
   try {
@@ -66,7 +67,7 @@ function bundleRequire(base) {
   const req = (id) => {
     if (id !== './kube-deps.cjs') return base(id);
     if (loaded === undefined) {
-      const s = cachedScript(kubeDeps, `${kubeDeps}.cache`);
+      const s = cachedScript(kubeDeps, `${kubeDeps}.cache`, 'utf8');
       const m = { exports: {} };
       s.runInThisContext()(m.exports, Module.createRequire(kubeDeps), m, kubeDeps, path.dirname(kubeDeps));
       loaded = m.exports;

@@ -44,7 +44,7 @@ export async function runForeground(cli: CliContext, engine: Engine, id: string,
         const onResize = () => {
           if (cli.stdout.rows && cli.stdout.columns) control.resize(cli.stdout.rows, cli.stdout.columns);
         };
-        return bindTerminal(cli, engine, id, { rawTty: stdinIsTty, proxySignals: false, onResize });
+        return bindTerminal(cli, engine, id, { rawTty: stdinIsTty, stdin: opts.stdin, proxySignals: false, onResize });
       },
     },
   );
@@ -94,7 +94,7 @@ export async function attachToRunning(
   const onResize = () => {
     if (cli.stdout.rows && cli.stdout.columns) resizeTerminal(bundle, cli.stdout.rows, cli.stdout.columns);
   };
-  const release = bindTerminal(cli, engine, rec.id, { rawTty: stdinIsTty, proxySignals: opts.sigProxy && !tty, onResize });
+  const release = bindTerminal(cli, engine, rec.id, { rawTty: stdinIsTty, stdin: true, proxySignals: opts.sigProxy && !tty, onResize });
   if (stdinIsTty) onResize();
   let detached = false;
   try {
@@ -118,7 +118,12 @@ export async function attachToRunning(
  * While attached: a terminal in raw mode that follows resizes, or signals relayed to the
  * container (docker's --sig-proxy). Returns the undo.
  */
-function bindTerminal(cli: CliContext, engine: Engine, id: string, opts: { rawTty: boolean; proxySignals: boolean; onResize: () => void }): () => void {
+function bindTerminal(
+  cli: CliContext,
+  engine: Engine,
+  id: string,
+  opts: { rawTty: boolean; stdin: boolean; proxySignals: boolean; onResize: () => void },
+): () => void {
   if (opts.rawTty) {
     cli.stdin.setRawMode(true);
     rawOutput(cli.stdin);
@@ -138,7 +143,8 @@ function bindTerminal(cli: CliContext, engine: Engine, id: string, opts: { rawTt
       cli.stdin.setRawMode(false);
       process.off('SIGWINCH', opts.onResize);
     }
-    cli.stdin.pause();
+    // a stdin never attached is never made (making process.stdin costs ~2 ms: see main.ts)
+    if (opts.stdin || opts.rawTty) cli.stdin.pause();
   };
 }
 

@@ -409,3 +409,48 @@ test('port lists nothing before networking exists; version and info answer', asy
   assert.match(info.stdout, /Cgroup Version: [12]/);
   assert.match(info.stdout, /runc/);
 });
+
+test('a container that ended leaves no cgroup and no runtime state: --rm, the exit hook, rm -f, and child cgroups it made', async () => {
+  const cgroupDirs = (id: string): string[] =>
+    fs
+      .readdirSync('/sys/fs/cgroup')
+      .flatMap((h) => [`/sys/fs/cgroup/${h}/berth/${id}`, `/sys/fs/cgroup/berth/${id}`])
+      .filter((d) => fs.existsSync(d));
+  const runtimeState = (id: string) => fs.existsSync(path.join(t.runRoot, 'runtime', id));
+  // --rm in the foreground: removed before run returns
+  const rm = await t.berth(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'cat /proc/self/cgroup | grep -o "berth/[0-9a-f]*" | head -1']);
+  assert.equal(rm.code, 0, rm.stderr);
+  const rmId = rm.stdout.trim().slice('berth/'.length);
+  assert.match(rmId, /^[0-9a-f]{64}$/);
+  assert.deepEqual(cgroupDirs(rmId), []);
+  assert.equal(runtimeState(rmId), false);
+  // a privileged container makes child cgroups of its own and moves itself into one; its exit
+  // hook finalizes it with nobody watching
+  const made = await t.berth([
+    'run',
+    '-d',
+    '--privileged',
+    '--network',
+    'none',
+    'busybox',
+    'sh',
+    '-c',
+    'mkdir /sys/fs/cgroup/memory/sub /sys/fs/cgroup/pids/sub && echo $$ > /sys/fs/cgroup/pids/sub/cgroup.procs && sleep 1',
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  const id = made.stdout.trim();
+  await sleep(300);
+  const v1 = fs.existsSync('/sys/fs/cgroup/pids/berth');
+  if (v1) assert.ok(fs.existsSync(`/sys/fs/cgroup/pids/berth/${id}/sub`), 'the child cgroup exists while it runs');
+  assert.equal((await t.berth(['wait', id])).stdout, '0\n');
+  for (let i = 0; i < 50 && (cgroupDirs(id).length > 0 || runtimeState(id)); i++) await sleep(100);
+  assert.deepEqual(cgroupDirs(id), []);
+  assert.equal(runtimeState(id), false);
+  assert.equal((await t.berth(['rm', id])).code, 0);
+  // rm -f of a running one
+  const running = (await t.berth(['run', '-d', '--network', 'none', 'busybox', 'sleep', '60'])).stdout.trim();
+  assert.ok(cgroupDirs(running).length > 0, 'a running container has its cgroup');
+  assert.equal((await t.berth(['rm', '-f', running])).code, 0);
+  assert.deepEqual(cgroupDirs(running), []);
+  assert.equal(runtimeState(running), false);
+});

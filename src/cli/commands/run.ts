@@ -37,7 +37,8 @@ export function registerRun(parent: Command, ctx: CliContext, name = 'run'): voi
     const spec = flagsToSpec(image, command, f);
     const streams = attachStreams(f.attach, !!f.detach);
     spec.attach = f.detach ? { stdin: false, stdout: false, stderr: false } : attachedStreams(f.attach, spec.openStdin);
-    if (!f.detach) checkTty(ctx.stdin, spec.openStdin, spec.tty);
+    // process.stdin is made only when it is needed (see main.ts)
+    if (!f.detach && spec.openStdin && spec.tty) checkTty(ctx.stdin, spec.openStdin, spec.tty);
     if (f.detachKeys !== undefined) {
       const { parseDetachKeys } = await import('../../core/runtime/detach-keys.js');
       parseDetachKeys(f.detachKeys); // a bad sequence fails before anything is created

@@ -11,7 +11,8 @@ const UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e
  */
 export function parseGoDuration(s: string, flag: string): number {
   if (s === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  // \u00b5 (µ) escaped: the bundle stays ASCII, which bin/berth.cjs reads as latin1 (scripts/bundle.mjs)
+  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/gy;
   let total = 0;
   let pos = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomHex, randomInt } from '../host/random.js';
 
 // Docker-style generated names: adjective_scientist. Short lists: uniqueness comes from the retry.
 const ADJECTIVES = [
@@ -105,10 +105,10 @@ export function generateName(taken: (name: string) => boolean): string {
     const name = `${ADJECTIVES[randomInt(ADJECTIVES.length)]}_${NAMES[randomInt(NAMES.length)]}${i > 3 ? String(randomInt(10)) : ''}`;
     if (!taken(name)) return name;
   }
-  return `berth_${randomBytes(6).toString('hex')}`;
+  return `berth_${randomHex(6)}`;
 }
 
 /** 64 hex characters, as docker's ids. */
 export function newContainerId(): string {
-  return randomBytes(32).toString('hex');
+  return randomHex(32);
 }

@@ -4,7 +4,7 @@ import { containerEvent } from '../events/container-events.js';
 import { startHealthMonitor } from './health.js';
 import { ensureRealtimeBudget } from '../host/rt-budget.js';
 import { trace } from '../trace.js';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../host/random.js';
 import fs from 'node:fs';
 
 import { BerthError, wrap } from '../errors/berth-error.js';
@@ -81,7 +81,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
   fs.rmSync(p.oomFile, { force: true });
   fs.mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
   // a late exit hook of the previous run (restart) must not `runc delete` this one
-  const runId = randomBytes(8).toString('hex');
+  const runId = randomHex(8);
   ctx.containers.updateState(rec.id, (s) => {
     const { hookDeferred: _old, ...rest } = s;
     return { ...rest, runId };

@@ -74,3 +74,14 @@ test('isMountPoint agrees with the mount table for /, /proc, /sys, a plain direc
   assert.equal(linux.mountRoot('/usr/bin'), false);
   assert.equal(isMountPoint('/nonexistent/berth'), false);
 });
+
+test('hasMountTarget() finds a target by its fifth field only, escaped paths included', () => {
+  for (const m of parseMountinfo(CONTAINER_MOUNTINFO)) assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, m.target), true, m.target);
+  // a bind mount's root (field 4) and a source are not targets; nor is a prefix of one
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/srv/my data'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/berth/fc43'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/sys/fs'), false);
+  assert.equal(hasMountTarget(CONTAINER_MOUNTINFO, '/etc'), false);
+  assert.equal(hasMountTarget('7 1 0:1 /a\\040b /x\\011y rw - tmpfs t rw\n', '/x\ty'), true);
+  assert.equal(hasMountTarget('7 1 0:1 /a\\040b /x\\011y rw - tmpfs t rw\n', '/a b'), false);
+});
