@@ -6,7 +6,7 @@ import { refreshContainer } from '../containers/exit.js';
 import { generateName, newContainerId } from '../containers/names.js';
 import { pauseContainer, unpauseContainer } from '../containers/pause.js';
 import { removeContainer } from '../containers/remove.js';
-import { startContainer } from '../containers/start.js';
+import { startContainer, type StartOptions } from '../containers/start.js';
 import { killContainer, stopContainer } from '../containers/stop.js';
 import { waitContainer } from '../containers/wait.js';
 import { isProcessAlive } from '../runtime/process-util.js';
@@ -16,6 +16,8 @@ import path from 'node:path';
 import { PodStore, podStore } from './pod-store.js';
 import { removePodCgroup, setUpPodCgroup } from './pod-cgroup.js';
 import { infraContainerSpec } from './infra.js';
+import { canCreateWithInfra, startWithInfra } from './member.js';
+import { podHasLiveContainer, removePodNamespaces, removeStrayPodNamespaces } from './pod-ns.js';
 import { DEFAULT_SHARE, type PodNamespace, type PodRecord, type PodSpec, type PodStatus } from './pod-record.js';
 
 export interface CreatePodOptions {
@@ -188,30 +190,44 @@ function failures(pod: PodRecord, verb: string, errors: Array<[ContainerRecord, 
   throw new BerthError('Internal', `${verb} pod "${pod.name}": ${detail}`);
 }
 
-/** Start the infra, then every member not running (in creation order). */
+/**
+ * Start the infra, then the init containers one by one, each to completion, then the others side
+ * by side. Without init containers, and when what the members join exists as files before the
+ * infra's process does, the members are created at once with the infra (each member's process
+ * still starts after the infra's): the runtime's create, most of a start, no longer runs twice in a row.
+ */
 export async function startPod(ctx: EngineContext, ref: string): Promise<PodRecord> {
   return withPod(ctx, ref, async (pod, _lock) => {
     setUpPodCgroup(pod);
     const errors: Array<[ContainerRecord, unknown]> = [];
     const all = podContainers(ctx, pod).filter((c) => c.state.status !== 'running' && c.state.status !== 'paused');
-    // the infra, then the init containers one by one, each to completion
-    for (const c of all.filter((x) => x.spec.podInfra || initOrder(x) >= 0)) {
-      try {
-        await startContainer(ctx, c.id);
-        if (!c.spec.podInfra) {
-          const code = await waitContainer(ctx, c.id);
-          if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
-        }
-      } catch (e) {
-        errors.push([c, e]);
-        break;
-      }
-    }
-    // then the others side by side (each start waits on conmon and the runtime most of its time)
-    if (errors.length === 0) {
-      await Promise.all(
-        all.filter((x) => !x.spec.podInfra && initOrder(x) < 0).map((c) => startContainer(ctx, c.id).catch((e: unknown) => void errors.push([c, e]))),
+    const infra = all.find((x) => x.spec.podInfra);
+    const init = all.filter((x) => !x.spec.podInfra && initOrder(x) >= 0);
+    const others = all.filter((x) => !x.spec.podInfra && initOrder(x) < 0);
+    // each start waits on conmon and the runtime most of its time
+    const startOthers = (opts: StartOptions) => Promise.all(others.map((c) => startContainer(ctx, c.id, opts).catch((e: unknown) => void errors.push([c, e]))));
+    if (infra && init.length === 0 && others.length > 0 && canCreateWithInfra(pod)) {
+      const [outcome] = await startWithInfra(
+        pod,
+        (prepared) => startContainer(ctx, infra.id, { prepared }),
+        (beforeStart) => startOthers({ beforeStart }),
       );
+      if (outcome.status === 'rejected') errors.unshift([infra, outcome.reason]);
+    } else {
+      // the infra, then the init containers one by one, each to completion
+      for (const c of [...(infra ? [infra] : []), ...init]) {
+        try {
+          await startContainer(ctx, c.id);
+          if (!c.spec.podInfra) {
+            const code = await waitContainer(ctx, c.id);
+            if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
+          }
+        } catch (e) {
+          errors.push([c, e]);
+          break;
+        }
+      }
+      if (errors.length === 0) await startOthers({});
     }
     failures(pod, 'starting', errors);
     ctx.events.emit({ type: 'pod', action: 'start', id: pod.id, attributes: { name: pod.name } });
@@ -233,6 +249,8 @@ export async function stopPod(ctx: EngineContext, ref: string, opts: { timeout?:
     };
     await Promise.all(all.filter((c) => !c.spec.podInfra).map(stopOne));
     for (const c of all.filter((x) => x.spec.podInfra)) await stopOne(c);
+    // nothing runs in the pod's ipc and uts namespaces now: its next start makes new ones
+    if (!podHasLiveContainer(ctx, pod)) removePodNamespaces(ctx, pod.id);
     failures(pod, 'stopping', errors);
     ctx.events.emit({ type: 'pod', action: 'stop', id: pod.id, attributes: { name: pod.name } });
     return pod;
@@ -307,6 +325,7 @@ export async function removePod(ctx: EngineContext, ref: string, opts: { force?:
     }
     await Promise.all(members.map((c) => removeContainer(ctx, c.id, { force: true, podRemoval: true, ...(opts.volumes ? { volumes: true } : {}) })));
     for (const c of all.filter((x) => x.spec.podInfra)) await removeContainer(ctx, c.id, { force: true, podRemoval: true });
+    removePodNamespaces(ctx, pod.id);
     removePodCgroup(pod.cgroupParent);
     fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
     podStore(ctx).delete(pod.id);
@@ -326,10 +345,14 @@ export async function repairPods(ctx: EngineContext): Promise<void> {
     for (const c of ctx.containers.list(true).filter((x) => x.spec.pod === pod.id)) {
       await removeContainer(ctx, c.id, { force: true, podRemoval: true }).catch(() => undefined);
     }
+    removePodNamespaces(ctx, pod.id);
     removePodCgroup(pod.cgroupParent);
     fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
     podStore(ctx).delete(pod.id);
   }
+  // namespace files of a pod whose removal was killed after its row went
+  const store = podStore(ctx);
+  removeStrayPodNamespaces(ctx, (id) => store.get(id) !== undefined);
 }
 
 /** Remove every pod with no container running. */
