@@ -252,6 +252,13 @@ test("pod start creates the members beside the infra in the pod's ipc and uts na
   assert.deepEqual(mountLines(podId), []);
   await ok(['pod', 'start', 'nsf']);
   check();
+  // stopped one by one, not by pod stop: the next pod command finds nothing running in them
+  await ok(['stop', '-t', '1', 'nsf1', 'nsf2', infraId]);
+  assert.ok(fs.existsSync(dir));
+  await ok(['pod', 'ps']);
+  assert.ok(!fs.existsSync(dir), 'the namespace files of a pod with nothing running are removed by the next pod command');
+  await ok(['pod', 'start', 'nsf']);
+  check();
   await ok(['pod', 'rm', '-f', 'nsf']);
   assert.ok(!fs.existsSync(dir), 'no namespace file after pod rm -f');
   assert.deepEqual(mountLines(podId), []);

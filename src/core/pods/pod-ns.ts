@@ -5,6 +5,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import { refreshContainer } from '../containers/exit.js';
 import { rootlessMode } from '../rootless/mode.js';
+import { withObjectLockIfFree } from '../locks.js';
 import type { PodRecord } from './pod-record.js';
 
 /**
@@ -75,13 +76,29 @@ export function removePodNamespaces(ctx: EngineContext, podId: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Repair: namespace files of pods that no longer exist (a removal killed half-way). */
-export function removeStrayPodNamespaces(ctx: EngineContext, exists: (podId: string) => boolean): void {
+/**
+ * Repair: namespace files of pods that no longer exist (a removal killed half-way), and of pods
+ * with nothing running in them (their containers stopped one by one, or killed): a pod or infra
+ * some command holds (a start under way) is left to it.
+ */
+export async function repairPodNamespaces(ctx: EngineContext, pods: (podId: string) => PodRecord | undefined): Promise<void> {
   let names: string[];
   try {
     names = fs.readdirSync(podNsRoot(ctx));
   } catch {
     return;
   }
-  for (const n of names) if (/^[0-9a-f]{64}$/.test(n) && !exists(n)) removePodNamespaces(ctx, n);
+  for (const n of names) {
+    if (!/^[0-9a-f]{64}$/.test(n)) continue;
+    const pod = pods(n);
+    if (!pod?.infraId) {
+      removePodNamespaces(ctx, n);
+      continue;
+    }
+    await withObjectLockIfFree(ctx.paths, 'pod', pod.id, () =>
+      withObjectLockIfFree(ctx.paths, 'container', pod.infraId, () => {
+        if (!podHasLiveContainer(ctx, pod)) removePodNamespaces(ctx, pod.id);
+      }),
+    );
+  }
 }

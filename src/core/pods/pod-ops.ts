@@ -17,7 +17,7 @@ import { PodStore, podStore } from './pod-store.js';
 import { removePodCgroup, setUpPodCgroup } from './pod-cgroup.js';
 import { infraContainerSpec } from './infra.js';
 import { canCreateWithInfra, startWithInfra } from './member.js';
-import { podHasLiveContainer, removePodNamespaces, removeStrayPodNamespaces } from './pod-ns.js';
+import { podHasLiveContainer, removePodNamespaces, repairPodNamespaces } from './pod-ns.js';
 import { DEFAULT_SHARE, type PodNamespace, type PodRecord, type PodSpec, type PodStatus } from './pod-record.js';
 
 export interface CreatePodOptions {
@@ -350,9 +350,9 @@ export async function repairPods(ctx: EngineContext): Promise<void> {
     fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
     podStore(ctx).delete(pod.id);
   }
-  // namespace files of a pod whose removal was killed after its row went
+  // namespace files of pods that are gone or have nothing running
   const store = podStore(ctx);
-  removeStrayPodNamespaces(ctx, (id) => store.get(id) !== undefined);
+  await repairPodNamespaces(ctx, (id) => store.get(id));
 }
 
 /** Remove every pod with no container running. */
