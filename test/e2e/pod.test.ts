@@ -226,7 +226,7 @@ test("pod start creates the members beside the infra in the pod's ipc and uts na
   const infraId = String(inspectOne(await ok(['pod', 'inspect', 'nsf']))['InfraContainerID']);
   const dir = `${t.runRoot}/pod-ns/${podId}`;
   // every container of the pod in one net, ipc and uts namespace, the files' ones; pid namespaces apart
-  const check = (): string => {
+  const check = (): number => {
     const [infra, a, b] = [pidOf(infraId), pidOf('nsf1'), pidOf('nsf2')];
     assert.ok(infra > 0 && a > 0 && b > 0);
     for (const kind of ['net', 'ipc', 'uts']) {
@@ -237,15 +237,20 @@ test("pod start creates the members beside the infra in the pod's ipc and uts na
     for (const kind of ['ipc', 'uts']) assert.equal(fs.statSync(`${dir}/${kind}`).ino, fs.statSync(`/proc/${a}/ns/${kind}`).ino, `the pod's ${kind} file`);
     assert.notEqual(ns(a, 'pid'), ns(b, 'pid'));
     assert.notEqual(ns(a, 'pid'), ns(infra, 'pid'));
-    return ns(a, 'ipc');
+    return a;
   };
+  // SysV shared memory segments in the pod's ipc namespace (seen from a member's)
+  const segments = (pid: number) => execFileSync('nsenter', [`--ipc=/proc/${pid}/ns/ipc`, 'ipcs', '-m'], { encoding: 'utf8' }).match(/^0x[0-9a-f]+\s/gm) ?? [];
   await ok(['pod', 'start', 'nsf']);
   const first = check();
+  // a segment made in the infra's ipc namespace is seen by the members
+  execFileSync('nsenter', [`--ipc=/proc/${pidOf(infraId)}/ns/ipc`, 'ipcmk', '-M', '4096']);
+  assert.equal(segments(first).length, 1);
   assert.equal(await ok(['exec', 'nsf1', 'hostname']), 'filehost');
   assert.equal(await retry(async () => ok(['exec', 'nsf1', 'cat', '/dev/shm/mark'])), 'shared');
   await ok(['pod', 'restart', 'nsf']);
   const second = check();
-  assert.notEqual(second, first, 'a restarted pod has a new ipc namespace, as a new infra process would');
+  assert.deepEqual(segments(second), [], 'a restarted pod has a new ipc namespace, as a new infra process would');
   assert.equal(await ok(['exec', 'nsf2', 'hostname']), 'filehost');
   await ok(['pod', 'stop', '-t', '1', 'nsf']);
   assert.ok(!fs.existsSync(dir), 'a stopped pod holds no namespace file');
@@ -273,9 +278,11 @@ test('pod start killed at any point: the next pod start brings every member into
   const infraId = String(inspectOne(await ok(['pod', 'inspect', 'kst']))['InfraContainerID']);
   for (const delay of [30, 90, 150, 250]) {
     const child = spawn(BERTH_BIN, ['pod', 'start', 'kst'], { env: t.env, stdio: 'ignore' });
+    // listened for at once: a start quicker than the delay has ended before the kill
+    const exited = new Promise((r) => child.once('exit', r));
     await new Promise((r) => setTimeout(r, delay));
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
     await ok(['pod', 'start', 'kst']);
     const [infra, a, b] = [pidOf(infraId), pidOf('kst1'), pidOf('kst2')];
     for (const kind of ['net', 'ipc', 'uts']) {

@@ -192,9 +192,10 @@ function failures(pod: PodRecord, verb: string, errors: Array<[ContainerRecord, 
 
 /**
  * Start the infra, then the init containers one by one, each to completion, then the others side
- * by side. Without init containers, and when what the members join exists as files before the
- * infra's process does, the members are created at once with the infra (each member's process
- * still starts after the infra's): the runtime's create, most of a start, no longer runs twice in a row.
+ * by side. When what the members join exists as files before the infra's process does, the
+ * first of them to start (the first init container, or all the others) is created at once with
+ * the infra, its process still starting after the infra's: the runtime's create, most of a
+ * start, no longer runs twice in a row.
  */
 export async function startPod(ctx: EngineContext, ref: string): Promise<PodRecord> {
   return withPod(ctx, ref, async (pod, _lock) => {
@@ -205,30 +206,41 @@ export async function startPod(ctx: EngineContext, ref: string): Promise<PodReco
     const init = all.filter((x) => !x.spec.podInfra && initOrder(x) >= 0);
     const others = all.filter((x) => !x.spec.podInfra && initOrder(x) < 0);
     // each start waits on conmon and the runtime most of its time
-    const startOthers = (opts: StartOptions) => Promise.all(others.map((c) => startContainer(ctx, c.id, opts).catch((e: unknown) => void errors.push([c, e]))));
-    if (infra && init.length === 0 && others.length > 0 && canCreateWithInfra(pod)) {
+    const startAll = (list: ContainerRecord[], opts: StartOptions) =>
+      Promise.all(list.map((c) => startContainer(ctx, c.id, opts).catch((e: unknown) => void errors.push([c, e]))));
+    const ranToCompletion = async (c: ContainerRecord) => {
+      const code = await waitContainer(ctx, c.id);
+      if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
+    };
+    // what still has to start, in order, once the infra runs: init containers, then the others
+    let pendingInit = init;
+    let pendingOthers = others;
+    const beside = init.length > 0 ? init.slice(0, 1) : others;
+    if (infra && beside.length > 0 && canCreateWithInfra(pod)) {
       const [outcome] = await startWithInfra(
         pod,
         (prepared) => startContainer(ctx, infra.id, { prepared }),
-        (beforeStart) => startOthers({ beforeStart }),
+        (beforeStart) => startAll(beside, { beforeStart }),
       );
       if (outcome.status === 'rejected') errors.unshift([infra, outcome.reason]);
-    } else {
-      // the infra, then the init containers one by one, each to completion
-      for (const c of [...(infra ? [infra] : []), ...init]) {
-        try {
-          await startContainer(ctx, c.id);
-          if (!c.spec.podInfra) {
-            const code = await waitContainer(ctx, c.id);
-            if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
-          }
-        } catch (e) {
-          errors.push([c, e]);
-          break;
-        }
-      }
-      if (errors.length === 0) await startOthers({});
+      if (init.length > 0) {
+        pendingInit = init.slice(1);
+        const first = init[0] as ContainerRecord;
+        if (errors.length === 0) await ranToCompletion(first).catch((e: unknown) => void errors.push([first, e]));
+      } else pendingOthers = [];
+    } else if (infra) {
+      await startContainer(ctx, infra.id).catch((e: unknown) => void errors.push([infra, e]));
     }
+    for (const c of pendingInit) {
+      if (errors.length > 0) break;
+      try {
+        await startContainer(ctx, c.id);
+        await ranToCompletion(c);
+      } catch (e) {
+        errors.push([c, e]);
+      }
+    }
+    if (errors.length === 0) await startAll(pendingOthers, {});
     failures(pod, 'starting', errors);
     ctx.events.emit({ type: 'pod', action: 'start', id: pod.id, attributes: { name: pod.name } });
     return pod;
