@@ -65,6 +65,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"mountRoot", NULL, berth_mount_root, NULL, NULL, NULL, napi_default, NULL},
       {"netnsCreate", NULL, berth_netns_create, NULL, NULL, NULL, napi_default, NULL},
       {"netnsDelete", NULL, berth_netns_delete, NULL, NULL, NULL, napi_default, NULL},
+      {"podNsCreate", NULL, berth_pod_ns_create, NULL, NULL, NULL, napi_default, NULL},
       {"spawn", NULL, berth_spawn, NULL, NULL, NULL, napi_default, NULL},
       {"pipe", NULL, berth_pipe, NULL, NULL, NULL, napi_default, NULL},
       {"waitpid", NULL, berth_waitpid, NULL, NULL, NULL, napi_default, NULL},

@@ -24,6 +24,7 @@ napi_value berth_umount(napi_env env, napi_callback_info info);
 napi_value berth_mount_root(napi_env env, napi_callback_info info);
 napi_value berth_netns_create(napi_env env, napi_callback_info info);
 napi_value berth_netns_delete(napi_env env, napi_callback_info info);
+napi_value berth_pod_ns_create(napi_env env, napi_callback_info info);
 napi_value berth_spawn(napi_env env, napi_callback_info info);
 napi_value berth_pipe(napi_env env, napi_callback_info info);
 napi_value berth_waitpid(napi_env env, napi_callback_info info);

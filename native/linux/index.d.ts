@@ -11,8 +11,10 @@ export function umount(target: string, flags: number): void;
 export function mountRoot(path: string): boolean | null;
 /** A new network namespace bind-mounted on path, loopback up; false when path already is one. */
 export function netnsCreate(path: string): boolean;
-/** Unmount and remove a namespace made by netnsCreate; absent is fine. */
+/** Unmount and remove a namespace made by netnsCreate or podNsCreate; absent is fine. */
 export function netnsDelete(path: string): void;
+/** A new ipc or uts namespace (the uts one named hostname) bind-mounted on path; false when path already is one. */
+export function podNsCreate(path: string, kind: 'ipc' | 'uts', hostname: string): boolean;
 /**
  * posix_spawn (no fork): file is a path; env null inherits this process's; the child's fd i is
  * fds[i] (-1: /dev/null); all signals default and unblocked; setsid puts it in a new session;

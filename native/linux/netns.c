@@ -118,3 +118,65 @@ napi_value berth_netns_delete(napi_env env, napi_callback_info info) {
   if (unlink(path) < 0 && errno != ENOENT) return berth_throw_errno(env, "unlink", path, errno);
   return NULL;
 }
+
+// A pod's ipc or uts namespace (made before any of its containers, so they can all be created at
+// once): a fresh one, the uts one named `hostname`, bind-mounted on path (no shared directory
+// needed: these hold no interfaces, and path lives under berth's own run directory)
+struct pod_ns_job {
+  char path[BERTH_PATH_MAX];
+  char hostname[256];
+  int uts;
+  int err;
+  const char *what;
+};
+
+static void *pod_ns_thread(void *arg) {
+  struct pod_ns_job *j = arg;
+  char self[64];
+  if (unshare(j->uts ? CLONE_NEWUTS : CLONE_NEWIPC) < 0) {
+    j->err = errno;
+    j->what = "unshare";
+    return NULL;
+  }
+  if (j->uts && sethostname(j->hostname, strlen(j->hostname)) < 0) {
+    j->err = errno;
+    j->what = "sethostname";
+    return NULL;
+  }
+  snprintf(self, sizeof self, "/proc/self/task/%ld/ns/%s", (long)syscall(SYS_gettid), j->uts ? "uts" : "ipc");
+  if (mount(self, j->path, "none", MS_BIND, NULL) < 0) {
+    j->err = errno;
+    j->what = "bind mount";
+  }
+  return NULL;
+}
+
+// podNsCreate(path, kind, hostname): boolean — true when made, false when path already is a namespace
+napi_value berth_pod_ns_create(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], result;
+  char kind[8];
+  struct pod_ns_job job;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  memset(&job, 0, sizeof job);
+  if (!berth_string_arg(env, argv, argc, 0, job.path, sizeof job.path)) return NULL;
+  if (!berth_string_arg(env, argv, argc, 1, kind, sizeof kind)) return NULL;
+  if (!berth_string_arg(env, argv, argc, 2, job.hostname, sizeof job.hostname)) return NULL;
+  if (strcmp(kind, "uts") == 0) job.uts = 1;
+  else if (strcmp(kind, "ipc") != 0) return berth_throw_errno(env, "namespace kind", kind, EINVAL);
+  if (is_namespace(job.path)) {
+    napi_get_boolean(env, false, &result);
+    return result;
+  }
+  int fd = open(job.path, O_RDONLY | O_CREAT | O_CLOEXEC, 0);
+  if (fd < 0) return berth_throw_errno(env, "creating", job.path, errno);
+  close(fd);
+  int err = berth_on_own_thread(pod_ns_thread, &job);
+  if (err == 0 && job.err != 0) err = job.err;
+  if (err != 0) {
+    unlink(job.path);
+    return berth_throw_errno(env, job.what != NULL ? job.what : "pthread_create", job.path, err);
+  }
+  napi_get_boolean(env, true, &result);
+  return result;
+}

@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import net from 'node:net';
-import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import { makeTestEnv, BERTH_BIN, type TestEnv } from '../../src/testkit/berth-cli.js';
 import { httpGet, retry } from '../../src/testkit/http-probe.js';
 
 // Pods with real containers: the infra (catatonit in an empty root) holds net, ipc and uts; the
@@ -197,6 +197,112 @@ test('pod rm -f leaves nothing: no container, mount, network namespace, veth, cg
   const leftCgroups = fs.readdirSync('/sys/fs/cgroup').filter((h) => fs.existsSync(`/sys/fs/cgroup/${h}/berth/pod-${id}`));
   assert.deepEqual(leftCgroups, []);
   assert.ok(!fs.readdirSync(`${t.root}/containers`).some((d) => d === infraId), "the infra's files are gone");
+  assert.ok(!fs.existsSync(`${t.runRoot}/pod-ns/${id}`), "the pod's namespace files are gone");
+  assert.deepEqual(mountLines(id), []);
+});
+
+function mountLines(part: string): string[] {
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(part));
+}
+
+test("pod start creates the members beside the infra in the pod's ipc and uts namespace files; a restart gives all of them new ones; stop and rm -f leave no file or mount", async () => {
+  const podId = await ok(['pod', 'create', '--name', 'nsf', '--hostname', 'filehost']);
+  // both leave at once on SIGTERM, so the restart does not wait out the stop timeout
+  await ok(['create', '--pod', 'nsf', '--name', 'nsf1', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']);
+  await ok([
+    'create',
+    '--pod',
+    'nsf',
+    '--name',
+    'nsf2',
+    'busybox',
+    'sh',
+    '-c',
+    'echo shared > /dev/shm/mark; trap "exit 0" TERM; while true; do sleep 1; done',
+  ]);
+  const infraId = String(inspectOne(await ok(['pod', 'inspect', 'nsf']))['InfraContainerID']);
+  const dir = `${t.runRoot}/pod-ns/${podId}`;
+  // every container of the pod in one net, ipc and uts namespace, the files' ones; pid namespaces apart
+  const check = (): number => {
+    const [infra, a, b] = [pidOf(infraId), pidOf('nsf1'), pidOf('nsf2')];
+    assert.ok(infra > 0 && a > 0 && b > 0);
+    for (const kind of ['net', 'ipc', 'uts']) {
+      assert.equal(ns(a, kind), ns(infra, kind), `${kind} of a member and the infra`);
+      assert.equal(ns(b, kind), ns(infra, kind), `${kind} of two members`);
+      assert.notEqual(ns(a, kind), ns(process.pid, kind), `${kind} is not the host's`);
+    }
+    for (const kind of ['ipc', 'uts']) assert.equal(fs.statSync(`${dir}/${kind}`).ino, fs.statSync(`/proc/${a}/ns/${kind}`).ino, `the pod's ${kind} file`);
+    assert.notEqual(ns(a, 'pid'), ns(b, 'pid'));
+    assert.notEqual(ns(a, 'pid'), ns(infra, 'pid'));
+    return a;
+  };
+  // SysV shared memory segments in the pod's ipc namespace (seen from a member's)
+  const segments = (pid: number) => execFileSync('nsenter', [`--ipc=/proc/${pid}/ns/ipc`, 'ipcs', '-m'], { encoding: 'utf8' }).match(/^0x[0-9a-f]+\s/gm) ?? [];
+  await ok(['pod', 'start', 'nsf']);
+  const first = check();
+  // a segment made in the infra's ipc namespace is seen by the members
+  execFileSync('nsenter', [`--ipc=/proc/${pidOf(infraId)}/ns/ipc`, 'ipcmk', '-M', '4096']);
+  assert.equal(segments(first).length, 1);
+  assert.equal(await ok(['exec', 'nsf1', 'hostname']), 'filehost');
+  assert.equal(await retry(async () => ok(['exec', 'nsf1', 'cat', '/dev/shm/mark'])), 'shared');
+  await ok(['pod', 'restart', 'nsf']);
+  const second = check();
+  assert.deepEqual(segments(second), [], 'a restarted pod has a new ipc namespace, as a new infra process would');
+  assert.equal(await ok(['exec', 'nsf2', 'hostname']), 'filehost');
+  await ok(['pod', 'stop', '-t', '1', 'nsf']);
+  assert.ok(!fs.existsSync(dir), 'a stopped pod holds no namespace file');
+  assert.deepEqual(mountLines(podId), []);
+  await ok(['pod', 'start', 'nsf']);
+  check();
+  // stopped one by one, not by pod stop: the next pod command finds nothing running in them
+  await ok(['stop', '-t', '1', 'nsf1', 'nsf2', infraId]);
+  assert.ok(fs.existsSync(dir));
+  await ok(['pod', 'ps']);
+  assert.ok(!fs.existsSync(dir), 'the namespace files of a pod with nothing running are removed by the next pod command');
+  await ok(['pod', 'start', 'nsf']);
+  check();
+  await ok(['pod', 'rm', '-f', 'nsf']);
+  assert.ok(!fs.existsSync(dir), 'no namespace file after pod rm -f');
+  assert.deepEqual(mountLines(podId), []);
+});
+
+test('pod start killed at any point: the next pod start brings every member into the same namespaces, and pod rm -f leaves no namespace file; one whose pod is gone is removed by the next pod command', {
+  timeout: 300_000,
+}, async () => {
+  const podId = await ok(['pod', 'create', '--name', 'kst']);
+  await ok(['create', '--pod', 'kst', '--name', 'kst1', 'busybox', 'sleep', '300']);
+  await ok(['create', '--pod', 'kst', '--name', 'kst2', 'busybox', 'sleep', '300']);
+  const infraId = String(inspectOne(await ok(['pod', 'inspect', 'kst']))['InfraContainerID']);
+  for (const delay of [30, 90, 150, 250]) {
+    const child = spawn(BERTH_BIN, ['pod', 'start', 'kst'], { env: t.env, stdio: 'ignore' });
+    // listened for at once: a start quicker than the delay has ended before the kill
+    const exited = new Promise((r) => child.once('exit', r));
+    await new Promise((r) => setTimeout(r, delay));
+    child.kill('SIGKILL');
+    await exited;
+    await ok(['pod', 'start', 'kst']);
+    const [infra, a, b] = [pidOf(infraId), pidOf('kst1'), pidOf('kst2')];
+    for (const kind of ['net', 'ipc', 'uts']) {
+      assert.equal(ns(a, kind), ns(infra, kind), `${kind} after a start killed at ${delay} ms`);
+      assert.equal(ns(b, kind), ns(infra, kind), `${kind} after a start killed at ${delay} ms`);
+    }
+    await ok(['pod', 'stop', '-t', '0', 'kst']);
+  }
+  await ok(['pod', 'rm', '-f', 'kst']);
+  assert.ok(!fs.existsSync(`${t.runRoot}/pod-ns/${podId}`));
+  assert.deepEqual(mountLines(podId), []);
+  // a removal killed between the row and the files (made here as berth makes them)
+  const stray = `${t.runRoot}/pod-ns/${'e'.repeat(64)}`;
+  fs.mkdirSync(stray, { recursive: true });
+  fs.writeFileSync(`${stray}/ipc`, '');
+  execFileSync('unshare', [`--ipc=${stray}/ipc`, 'true']);
+  assert.equal(mountLines(stray).length, 1);
+  await ok(['pod', 'ps']);
+  assert.ok(!fs.existsSync(stray), 'the stray namespace file is gone');
+  assert.deepEqual(mountLines(stray), []);
 });
 
 test('pod lifecycle: ps with status and filters, stop, start, restart, pause, unpause, kill, top, logs, prune', async () => {

@@ -45,6 +45,8 @@ export interface StartOptions {
    * process competing for the CPU at every container exit.
    */
   noExitHook?: boolean;
+  /** pods: runs once the container's namespaces and /dev/shm exist, before the runtime creates it */
+  prepared?: () => void;
 }
 
 /** Where berth puts the container's cgroup, under each v1 hierarchy or the v2 tree. */
@@ -90,9 +92,9 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
   let net: StartNetwork | undefined;
   try {
     // pods: the pod's cgroup (its limits) and, for a member, its infra running
-    await beforePodContainerStart(ctx, rec);
+    const podJoin = await beforePodContainerStart(ctx, rec);
     // networks: the namespace now, the CNI chain once conmon is under way
-    net = await networkForStart(ctx, rec);
+    net = podJoin?.network ?? (await networkForStart(ctx, rec));
     trace('netns made');
     // pods: an infra's root is its empty directory (catatonit is bound in), no overlay
     if (!rec.spec.podInfra && !isMountPoint(p.rootfs)) {
@@ -108,7 +110,8 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
       addKeepIdUser(p.rootfs, { name: keepId.user, uid: keepId.uid, gid: keepId.gid, home: hostHome(keepId.uid) });
     }
     const volumeSources = prepareVolumes(ctx, rec, p.rootfs);
-    const shmPath = joinedShm(ctx, rec);
+    const shmPath = podJoin?.shmPath ?? joinedShm(ctx, rec);
+    opts.prepared?.();
     trace('rootfs mounted');
     const rt = rec.spec.resources.cpuRealtimeRuntime;
     if (rt && ctx.hostFacts().cgroupVersion === 1) ensureRealtimeBudget(path.dirname(cgroupsPathFor(rec)), rt);
@@ -128,7 +131,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
           ? // containers created before host-network ones had a hosts file keep the image's
             { resolvConf: p.resolvConf, hostname: p.hostname, ...(fs.existsSync(p.hosts) ? { hosts: p.hosts } : {}) }
           : { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }),
-      namespacePaths: { ...(net.networkNamespace ? { network: net.networkNamespace } : {}), ...joinedNamespaces(ctx, rec) },
+      namespacePaths: { ...(net.networkNamespace ? { network: net.networkNamespace } : {}), ...(podJoin?.namespaces ?? joinedNamespaces(ctx, rec)) },
       ...(shmPath ? { shmPath } : {}),
       volumeSources,
       ...(rec.spec.init ? { initPath: findInit() } : {}),

@@ -21,6 +21,7 @@ export {
   podJson,
   type CreatePodOptions,
 } from './pod-ops.js';
-export { podMemberSpec, beforePodContainerStart, checkRemovable } from './member.js';
+export { podMemberSpec, beforePodContainerStart, checkRemovable, type PodJoin } from './member.js';
+export { podNsPath, podNsRoot, removePodNamespaces } from './pod-ns.js';
 export { setUpPodCgroup, removePodCgroup, podCgroupDirs } from './pod-cgroup.js';
 export { findCatatonit, infraContainerSpec } from './infra.js';

@@ -6,7 +6,7 @@ import { refreshContainer } from '../containers/exit.js';
 import { generateName, newContainerId } from '../containers/names.js';
 import { pauseContainer, unpauseContainer } from '../containers/pause.js';
 import { removeContainer } from '../containers/remove.js';
-import { startContainer } from '../containers/start.js';
+import { startContainer, type StartOptions } from '../containers/start.js';
 import { killContainer, stopContainer } from '../containers/stop.js';
 import { waitContainer } from '../containers/wait.js';
 import { isProcessAlive } from '../runtime/process-util.js';
@@ -16,6 +16,8 @@ import path from 'node:path';
 import { PodStore, podStore } from './pod-store.js';
 import { removePodCgroup, setUpPodCgroup } from './pod-cgroup.js';
 import { infraContainerSpec } from './infra.js';
+import { canCreateWithInfra, startWithInfra } from './member.js';
+import { podHasLiveContainer, removePodNamespaces, repairPodNamespaces } from './pod-ns.js';
 import { DEFAULT_SHARE, type PodNamespace, type PodRecord, type PodSpec, type PodStatus } from './pod-record.js';
 
 export interface CreatePodOptions {
@@ -188,31 +190,57 @@ function failures(pod: PodRecord, verb: string, errors: Array<[ContainerRecord, 
   throw new BerthError('Internal', `${verb} pod "${pod.name}": ${detail}`);
 }
 
-/** Start the infra, then every member not running (in creation order). */
+/**
+ * Start the infra, then the init containers one by one, each to completion, then the others side
+ * by side. When what the members join exists as files before the infra's process does, the
+ * first of them to start (the first init container, or all the others) is created at once with
+ * the infra, its process still starting after the infra's: the runtime's create, most of a
+ * start, no longer runs twice in a row.
+ */
 export async function startPod(ctx: EngineContext, ref: string): Promise<PodRecord> {
   return withPod(ctx, ref, async (pod, _lock) => {
     setUpPodCgroup(pod);
     const errors: Array<[ContainerRecord, unknown]> = [];
     const all = podContainers(ctx, pod).filter((c) => c.state.status !== 'running' && c.state.status !== 'paused');
-    // the infra, then the init containers one by one, each to completion
-    for (const c of all.filter((x) => x.spec.podInfra || initOrder(x) >= 0)) {
+    const infra = all.find((x) => x.spec.podInfra);
+    const init = all.filter((x) => !x.spec.podInfra && initOrder(x) >= 0);
+    const others = all.filter((x) => !x.spec.podInfra && initOrder(x) < 0);
+    // each start waits on conmon and the runtime most of its time
+    const startAll = (list: ContainerRecord[], opts: StartOptions) =>
+      Promise.all(list.map((c) => startContainer(ctx, c.id, opts).catch((e: unknown) => void errors.push([c, e]))));
+    const ranToCompletion = async (c: ContainerRecord) => {
+      const code = await waitContainer(ctx, c.id);
+      if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
+    };
+    // what still has to start, in order, once the infra runs: init containers, then the others
+    let pendingInit = init;
+    let pendingOthers = others;
+    const beside = init.length > 0 ? init.slice(0, 1) : others;
+    if (infra && beside.length > 0 && canCreateWithInfra(pod)) {
+      const [outcome] = await startWithInfra(
+        pod,
+        (prepared) => startContainer(ctx, infra.id, { prepared }),
+        (beforeStart) => startAll(beside, { beforeStart }),
+      );
+      if (outcome.status === 'rejected') errors.unshift([infra, outcome.reason]);
+      if (init.length > 0) {
+        pendingInit = init.slice(1);
+        const first = init[0] as ContainerRecord;
+        if (errors.length === 0) await ranToCompletion(first).catch((e: unknown) => void errors.push([first, e]));
+      } else pendingOthers = [];
+    } else if (infra) {
+      await startContainer(ctx, infra.id).catch((e: unknown) => void errors.push([infra, e]));
+    }
+    for (const c of pendingInit) {
+      if (errors.length > 0) break;
       try {
         await startContainer(ctx, c.id);
-        if (!c.spec.podInfra) {
-          const code = await waitContainer(ctx, c.id);
-          if (code !== 0) throw new BerthError('FailedPrecondition', `init container exited with code ${code}`);
-        }
+        await ranToCompletion(c);
       } catch (e) {
         errors.push([c, e]);
-        break;
       }
     }
-    // then the others side by side (each start waits on conmon and the runtime most of its time)
-    if (errors.length === 0) {
-      await Promise.all(
-        all.filter((x) => !x.spec.podInfra && initOrder(x) < 0).map((c) => startContainer(ctx, c.id).catch((e: unknown) => void errors.push([c, e]))),
-      );
-    }
+    if (errors.length === 0) await startAll(pendingOthers, {});
     failures(pod, 'starting', errors);
     ctx.events.emit({ type: 'pod', action: 'start', id: pod.id, attributes: { name: pod.name } });
     return pod;
@@ -233,6 +261,8 @@ export async function stopPod(ctx: EngineContext, ref: string, opts: { timeout?:
     };
     await Promise.all(all.filter((c) => !c.spec.podInfra).map(stopOne));
     for (const c of all.filter((x) => x.spec.podInfra)) await stopOne(c);
+    // nothing runs in the pod's ipc and uts namespaces now: its next start makes new ones
+    if (!podHasLiveContainer(ctx, pod)) removePodNamespaces(ctx, pod.id);
     failures(pod, 'stopping', errors);
     ctx.events.emit({ type: 'pod', action: 'stop', id: pod.id, attributes: { name: pod.name } });
     return pod;
@@ -307,6 +337,7 @@ export async function removePod(ctx: EngineContext, ref: string, opts: { force?:
     }
     await Promise.all(members.map((c) => removeContainer(ctx, c.id, { force: true, podRemoval: true, ...(opts.volumes ? { volumes: true } : {}) })));
     for (const c of all.filter((x) => x.spec.podInfra)) await removeContainer(ctx, c.id, { force: true, podRemoval: true });
+    removePodNamespaces(ctx, pod.id);
     removePodCgroup(pod.cgroupParent);
     fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
     podStore(ctx).delete(pod.id);
@@ -326,10 +357,14 @@ export async function repairPods(ctx: EngineContext): Promise<void> {
     for (const c of ctx.containers.list(true).filter((x) => x.spec.pod === pod.id)) {
       await removeContainer(ctx, c.id, { force: true, podRemoval: true }).catch(() => undefined);
     }
+    removePodNamespaces(ctx, pod.id);
     removePodCgroup(pod.cgroupParent);
     fs.rmSync(podDataDir(ctx, pod.id), { recursive: true, force: true });
     podStore(ctx).delete(pod.id);
   }
+  // namespace files of pods that are gone or have nothing running
+  const store = podStore(ctx);
+  await repairPodNamespaces(ctx, (id) => store.get(id));
 }
 
 /** Remove every pod with no container running. */
