@@ -44,9 +44,10 @@ function registerImagesList(parent: Command, ctx: CliContext, name: string, alia
       const { formatRows } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
       const rows = imageRows(engine, { repository: repo, filters: f.filter, noTrunc: !f.trunc });
-      if (f.quiet) {
-        const seen = new Set<string>();
-        for (const r of rows) if (!seen.has(r.ID)) seen.add(r.ID), ctx.stdout.write(`${r.ID}\n`);
+      // docker's quiet format is {{.ID}} per row: an image with two tags is listed twice; a
+      // custom --format wins over -q
+      if (f.quiet && (!f.format || f.format === 'table')) {
+        for (const r of rows) ctx.stdout.write(`${r.ID}\n`);
         return;
       }
       const table = f.digests ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}' : IMAGES_TABLE;

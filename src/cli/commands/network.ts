@@ -151,7 +151,9 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
           objects.push(builtinNetworkJson(engine, n) ?? networkJson(engine, networkStore(engine).lookup(n)));
         } catch (e) {
           failed = true;
-          ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
+          // docker's client: "No such network: NAME" (as given)
+          const notFound = e instanceof BerthError && e.kind === 'NotFound';
+          ctx.stderr.write(`Error: ${notFound ? `No such network: ${n}` : errorMessage(e)}\n`);
         }
       }
       await printObjects(ctx, objects, f.format);

@@ -33,7 +33,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { format?: string; verbose?: boolean }) => {
       const { diskUsage, verboseDiskUsage } = await import('../../core/system/df.js');
-      const { formatRows, humanSize, createdAgo, statusText, truncateCommand } = await import('../../core/format/index.js');
+      const { formatRows, humanSize, humanSizeWithPrecision, createdAgo, statusText, truncateCommand } = await import('../../core/format/index.js');
       if (f.verbose && !f.format) {
         // docker's -v: a table per kind
         const v = verboseDiskUsage(await ctx.engine());
@@ -50,7 +50,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
               Tag: i.tag,
               ID: i.id.replace(/^sha256:/, '').slice(0, 12),
               CreatedSince: ago(i.created),
-              Size: humanSize(i.size),
+              Size: humanSizeWithPrecision(i.size, 3),
               SharedSize: humanSize(i.sharedSize),
               UniqueSize: humanSize(i.uniqueSize),
               Containers: String(i.containers),
@@ -74,7 +74,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
                 Image: c.image,
                 Command: truncateCommand(c.command, 20),
                 LocalVolumes: String(c.localVolumes),
-                Size: humanSize(c.size),
+                Size: humanSizeWithPrecision(c.size, 3),
                 RunningFor: ago(c.created),
                 Status: statusText({ status: c.state, exitCode: c.exitCode, startedAt: new Date(c.startedAt), finishedAt: new Date(c.finishedAt), now }),
                 Names: c.name,
@@ -120,7 +120,9 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
         TotalCount: String(r.total),
         Active: String(r.active),
         Size: humanSize(r.size),
-        Reclaimable: r.size > 0 ? `${humanSize(r.reclaimable)} (${Math.round((r.reclaimable / r.size) * 100)}%)` : `${humanSize(r.reclaimable)} (0%)`,
+        // docker: an integer percentage of a non-empty total (none for an empty one, nor for the build cache)
+        Reclaimable:
+          r.size > 0 && r.type !== 'Build Cache' ? `${humanSize(r.reclaimable)} (${Math.floor((r.reclaimable * 100) / r.size)}%)` : humanSize(r.reclaimable),
       }));
       ctx.stdout.write(
         formatRows({

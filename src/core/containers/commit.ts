@@ -55,10 +55,13 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
     release();
   }
   const now = new Date().toISOString();
-  const config: ImageConfig = {
-    ...baseConfig,
+  // docker's commit writes its own author and comment (-a, -m): the base image's never carry over
+  const { author: _author, comment: _comment, ...inherited } = baseConfig as ImageConfig & { comment?: string };
+  const config: ImageConfig & { comment?: string } = {
+    ...inherited,
     created: now,
     ...(opts.author ? { author: opts.author } : {}),
+    ...(opts.message ? { comment: opts.message } : {}),
     config: applyChanges(runtimeConfig(ctx, rec.id), opts.changes ?? []),
     rootfs: { type: 'layers', diff_ids: [...(baseConfig.rootfs?.diff_ids ?? []), layer.diffId] },
     history: [

@@ -151,7 +151,7 @@ export async function copyToContainer(
   ref: string,
   src: string | Readable,
   ctrPath: string,
-  opts: { archive?: boolean } = {},
+  opts: { archive?: boolean; followLink?: boolean } = {},
 ): Promise<void> {
   const spec = ctx.containers.lookup(ref).spec;
   await withRootfs(ctx, ref, async (rootfs) => {
@@ -168,7 +168,9 @@ export async function copyToContainer(
       return;
     }
     if (!fs.existsSync(src)) throw new BerthError('NotFound', `stat ${src}: no such file or directory`);
-    const abs = path.resolve(src);
+    // -L: a symlink source is copied as what it points to, under the link's own name (docker's
+    // CopyInfoSourcePath with followLink)
+    const abs = opts.followLink ? fs.realpathSync(src) : path.resolve(src);
     const { unpackLayer } = await import('../snapshots/unpack.js');
     const owners = opts.archive ? ['--numeric-owner'] : ['--owner=0', '--group=0', '--numeric-owner'];
     if (specifiesCurrentDir(src) && fs.statSync(abs).isDirectory()) {

@@ -1,0 +1,161 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+
+// Behaviour the docs.docker.com CLI reference documents, each checked as docker shows it.
+
+let t: TestEnv;
+let work: string;
+before(async () => {
+  t = makeTestEnv();
+  await t.importBusybox();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compat-docs-'));
+});
+after(async () => {
+  fs.rmSync(work, { recursive: true, force: true });
+  await t.cleanup();
+});
+
+async function ok(args: string[], input?: string): Promise<string> {
+  const r = await t.berth(args, input === undefined ? {} : { input });
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** docker's units.HumanSizeWithPrecision(n, 3): at most three significant digits */
+const SIZE3 = /^(\d{1,3}|\d\.\d{1,2}|\d\d\.\d)(B|kB|MB|GB)$/;
+
+test('images: a REPOSITORY argument with a glob filters as a reference pattern; -q is one ID per row; SIZE has 3 significant digits', async () => {
+  await ok(['tag', 'busybox', 'globbed:v1']);
+  await ok(['tag', 'busybox', 'globbed:v2']);
+  await ok(['tag', 'busybox', 'team/globbed:v1']);
+  const rows = (await ok(['images', 'glob*', '--format', '{{.Repository}}:{{.Tag}}'])).trim().split('\n').sort();
+  assert.deepEqual(rows, ['globbed:v1', 'globbed:v2']);
+  assert.deepEqual((await ok(['images', 'globbed:v?', '--format', '{{.Tag}}'])).trim().split('\n').sort(), ['v1', 'v2']);
+  assert.deepEqual((await ok(['images', '*/globbed', '--format', '{{.Repository}}'])).trim().split('\n'), ['team/globbed']);
+  // one ID per listed row (an image with several tags shows several times), as docker's {{.ID}}
+  const q = (await ok(['images', '-q', 'globbed'])).trim().split('\n');
+  assert.equal(q.length, 2);
+  assert.equal(q[0], q[1]);
+  assert.match(q[0] ?? '', /^[0-9a-f]{12}$/);
+  for (const s of (await ok(['images', '--format', '{{.Size}}'])).trim().split('\n')) assert.match(s, SIZE3);
+  await ok(['rmi', 'globbed:v1', 'globbed:v2', 'team/globbed:v1']);
+});
+
+test('commit: -m is the image Comment and -a its Author; the base image keeps its own', async () => {
+  await ok(['create', '--name', 'cm', 'busybox', 'true']);
+  await ok(['commit', '-a', 'Jane <j@x>', '-m', 'my message', 'cm', 'cm:1']);
+  assert.equal(await ok(['image', 'inspect', '-f', '{{.Comment}}|{{.Author}}', 'cm:1']), 'my message|Jane <j@x>\n');
+  // without -m and -a: empty, not the base image's "Imported from …"
+  await ok(['commit', 'cm', 'cm:2']);
+  assert.equal(await ok(['image', 'inspect', '-f', '{{.Comment}}|{{.Author}}', 'cm:2']), '|\n');
+  assert.match(await ok(['image', 'inspect', '-f', '{{.Comment}}', 'busybox']), /^Imported from /);
+  await ok(['rm', 'cm']);
+  await ok(['rmi', 'cm:1', 'cm:2']);
+});
+
+test('cp -L follows a symlink in a local SRC_PATH: the target is copied under the link name', async () => {
+  fs.writeFileSync(path.join(work, 'real.txt'), 'real content\n');
+  fs.symlinkSync('real.txt', path.join(work, 'link'));
+  await ok(['create', '--name', 'cpl', 'busybox', 'true']);
+  await ok(['cp', '-L', path.join(work, 'link'), 'cpl:/tmp/followed']);
+  await ok(['cp', '-L', path.join(work, 'link'), 'cpl:/tmp/']);
+  await ok(['cp', path.join(work, 'link'), 'cpl:/tmp/kept']);
+  const out = path.join(work, 'out');
+  fs.mkdirSync(out);
+  await ok(['cp', 'cpl:/tmp/.', out]);
+  assert.equal(fs.readFileSync(path.join(out, 'followed'), 'utf8'), 'real content\n');
+  assert.ok(!fs.lstatSync(path.join(out, 'followed')).isSymbolicLink());
+  assert.ok(!fs.lstatSync(path.join(out, 'link')).isSymbolicLink());
+  assert.equal(fs.readFileSync(path.join(out, 'link'), 'utf8'), 'real content\n');
+  // without -L the link itself is copied
+  assert.equal(fs.readlinkSync(path.join(out, 'kept')), 'real.txt');
+  await ok(['rm', 'cpl']);
+});
+
+test('system df: shared layers count once; RECLAIMABLE an integer percentage, none for an empty total or the build cache', async () => {
+  await ok(['tag', 'busybox', 'dfshare:1']);
+  await ok(['tag', 'busybox', 'dfshare:2']);
+  const bbSize = Number((await ok(['image', 'inspect', '-f', '{{.Size}}', 'busybox'])).trim());
+  const rows = Object.fromEntries(
+    (await ok(['system', 'df', '--format', '{{.Type}}|{{.Size}}|{{.Reclaimable}}']))
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [type, ...rest] = l.split('|');
+        return [type, rest];
+      }),
+  );
+  // one image under three tags, one layer: its size once (docker's LayersSize)
+  const images = rows['Images'] as [string, string];
+  const m = /^([\d.]+)(B|kB|MB)$/.exec(images[0]);
+  assert.ok(m, images[0]);
+  const bytes = Number(m[1]) * { B: 1, kB: 1e3, MB: 1e6 }[m[2] as 'B' | 'kB' | 'MB'];
+  assert.ok(Math.abs(bytes - bbSize) < bbSize * 0.01, `${images[0]} vs ${bbSize}`);
+  assert.match(images[1], /^\S+ \(\d+%\)$/);
+  assert.deepEqual(rows['Build Cache'], ['0B', '0B']);
+  assert.deepEqual(rows['Local Volumes'], ['0B', '0B']);
+  await ok(['rmi', 'dfshare:1', 'dfshare:2']);
+});
+
+test('network ls: sorted by name; values of one filter key are ORed (-f type=custom -f type=builtin), name= is a pattern', async () => {
+  await ok(['network', 'create', 'cdn10']);
+  await ok(['network', 'create', 'cdn9']);
+  await ok(['network', 'create', '--label', 'tier=a', '--label', 'zone=z', 'cdlab']);
+  const names = async (...f: string[]) => (await ok(['network', 'ls', ...f, '--format', '{{.Name}}'])).trim().split('\n');
+  const all = await names();
+  assert.deepEqual(
+    all.filter((n) => ['bridge', 'host', 'none', 'cdn9', 'cdn10', 'cdlab'].includes(n)),
+    ['bridge', 'cdlab', 'cdn9', 'cdn10', 'host', 'none'],
+  );
+  assert.deepEqual(await names('-f', 'type=custom', '-f', 'type=builtin'), all);
+  assert.deepEqual(await names('-f', 'name=cdn9', '-f', 'name=cdlab'), ['cdlab', 'cdn9']);
+  assert.deepEqual(await names('-f', 'name=^cdn'), ['cdn9', 'cdn10']);
+  // every label filter must match
+  assert.deepEqual(await names('-f', 'label=tier=a', '-f', 'label=zone'), ['cdlab']);
+  assert.deepEqual(await names('-f', 'label=tier=a', '-f', 'label=zone=other'), ['']);
+  await ok(['network', 'rm', 'cdn10', 'cdn9', 'cdlab']);
+});
+
+test('volume ls: sorted by name; values of one filter key are ORed, label filters all must match', async () => {
+  for (const v of ['cdv10', 'cdv9', 'cdv1']) await ok(['volume', 'create', v]);
+  await ok(['volume', 'create', '--label', 'a=1', '--label', 'b=2', 'cdvl']);
+  const names = async (...f: string[]) => (await ok(['volume', 'ls', '-q', ...f])).trim().split('\n');
+  assert.deepEqual(
+    (await names()).filter((n) => n.startsWith('cdv')),
+    ['cdv1', 'cdv9', 'cdv10', 'cdvl'],
+  );
+  assert.deepEqual(await names('-f', 'name=cdv9', '-f', 'name=cdvl'), ['cdv9', 'cdvl']);
+  assert.deepEqual(await names('-f', 'label=a', '-f', 'label=b=2'), ['cdvl']);
+  assert.deepEqual(await names('-f', 'label=a', '-f', 'label=b=3'), ['']);
+  const bad = await t.berth(['volume', 'ls', '-f', 'dangling=maybe']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /invalid filter 'dangling=maybe'/);
+  await ok(['volume', 'rm', 'cdv10', 'cdv9', 'cdv1', 'cdvl']);
+});
+
+test('inspect --format json prints the array compact on one line; a missing object of a kind is "No such <kind>: NAME"', async () => {
+  await ok(['volume', 'create', 'cdjson']);
+  const j = await ok(['volume', 'inspect', '--format', 'json', 'cdjson']);
+  assert.equal(j.split('\n').length, 2);
+  assert.equal((JSON.parse(j) as Array<{ Name: string }>)[0]?.Name, 'cdjson');
+  const i = await ok(['image', 'inspect', '-f', 'json', 'busybox']);
+  assert.match(i, /^\[\{"Id":"sha256:[0-9a-f]{64}",/);
+  assert.equal(i.split('\n').length, 2);
+  for (const [args, msg] of [
+    [['image', 'inspect', 'nope'], 'No such image: nope'],
+    [['network', 'inspect', 'nope'], 'No such network: nope'],
+    [['volume', 'inspect', 'nope'], 'No such volume: nope'],
+    [['container', 'inspect', 'nope'], 'No such container: nope'],
+    [['inspect', 'nope'], 'No such object: nope'],
+  ] as Array<[string[], string]>) {
+    const r = await t.berth(args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.equal(r.stderr, `Error: ${msg}\n`, args.join(' '));
+    assert.equal(r.stdout, '[]\n');
+  }
+  await ok(['volume', 'rm', 'cdjson']);
+});
