@@ -159,3 +159,64 @@ test('inspect --format json prints the array compact on one line; a missing obje
   }
   await ok(['volume', 'rm', 'cdjson']);
 });
+
+test('prune commands prompt as docker: only "y" goes ahead, a no or an empty stdin removes nothing; -f does not ask', async () => {
+  await ok(['create', '--name', 'prq', 'busybox', 'true']);
+  const names = async () => (await ok(['ps', '-a', '--format', '{{.Names}}'])).split('\n');
+  for (const input of ['n\n', '', 'yes\n']) {
+    const r = await t.berth(['container', 'prune'], { input });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ');
+    assert.ok((await names()).includes('prq'), `answer ${JSON.stringify(input)}`);
+  }
+  const y = await t.berth(['container', 'prune'], { input: ' Y \n' });
+  assert.match(y.stdout, /\[y\/N\] Deleted Containers:\n[0-9a-f]{64}\n\nTotal reclaimed space: /);
+  assert.ok(!(await names()).includes('prq'));
+  const sys = await t.berth(['system', 'prune', '--volumes', '--filter', 'label=x'], { input: 'n\n' });
+  assert.equal(
+    sys.stdout,
+    'WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - all anonymous volumes not used by at least one container\n  - all dangling images\n  - unused build cache\n\n  Items to be pruned will be filtered with:\n  - label=x\n\nAre you sure you want to continue? [y/N] ',
+  );
+  assert.match(
+    (await t.berth(['image', 'prune', '-a'], { input: '' })).stdout,
+    /^WARNING! This will remove all images without at least one container associated to them\.\n/,
+  );
+  assert.match(
+    (await t.berth(['volume', 'prune'], { input: '' })).stdout,
+    /^WARNING! This will remove anonymous local volumes not used by at least one container\.\n/,
+  );
+  await ok(['network', 'create', 'cdprune']);
+  assert.match(
+    (await t.berth(['network', 'prune'], { input: '' })).stdout,
+    /^WARNING! This will remove all custom networks not used by at least one container\.\n/,
+  );
+  assert.match(await ok(['network', 'ls', '--format', '{{.Name}}']), /^cdprune$/m);
+  // docker prints the list of removed networks and a blank line
+  assert.match(await ok(['network', 'prune'], 'y\n'), /\[y\/N\] Deleted Networks:\n(.*\n)*cdprune\n\n$/);
+  // -f: no question, straight to the result
+  assert.match(await ok(['container', 'prune', '-f']), /^Total reclaimed space: /);
+});
+
+test('logs --since/--until take any Go duration (1.5h, 300ms) and the date layouts the reference lists', async () => {
+  await ok(['run', '--name', 'lgs', 'busybox', 'echo', 'hello']);
+  for (const v of ['1.5h', '90m', '2m30s', '2000-01-02', '2000-01-02T13:23', '2000-01-02T13:23:37', '2000-01-02T13:23:37.5Z', '946684800.5']) {
+    assert.equal(await ok(['logs', '--since', v, 'lgs']), 'hello\n', v);
+  }
+  assert.equal(await ok(['logs', '--until', '-1h', 'lgs']), 'hello\n');
+  assert.equal(await ok(['logs', '--until', '2000-01-02', 'lgs']), '');
+  const bad = await t.berth(['logs', '--until', '5x', 'lgs']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /invalid value for "until": failed to parse value as time or duration: "5x"/);
+  await ok(['rm', 'lgs']);
+});
+
+test('update --kernel-memory (documented, deprecated) is read and warned about, as docker; a bad size is a usage error', async () => {
+  await ok(['create', '--name', 'kmem', 'busybox', 'true']);
+  const r = await t.berth(['update', '--kernel-memory', '50m', 'kmem']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'kmem\n');
+  assert.match(r.stderr, /kernel memory limit is deprecated/);
+  const bad = await t.berth(['update', '--kernel-memory', 'lots', 'kmem']);
+  assert.equal(bad.code, 125);
+  await ok(['rm', 'kmem']);
+});

@@ -282,10 +282,12 @@ function registerImagePrune(parent: Command, ctx: CliContext): void {
     .option('-a, --all', 'remove all unused images, not just dangling ones')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collectFilter, [])
-    .action(async (f: { all?: boolean; filter: string[] }) => {
+    .action(async (f: { all?: boolean; filter: string[]; force?: boolean }) => {
       const { humanSize } = await import('../../core/format/index.js');
       const { pruneFilters } = await import('../prune-filters.js');
+      const { confirm, PRUNE_WARNINGS } = await import('../confirm.js');
       const filters = await pruneFilters(f.filter);
+      if (!f.force && !(await confirm(ctx, f.all ? PRUNE_WARNINGS.allImages : PRUNE_WARNINGS.danglingImages))) return;
       const engine = await ctx.engine();
       const isUsedBy = await usedBy(ctx);
       const r = engine.images.prune({

@@ -37,7 +37,7 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
         {
           ...(tail !== undefined ? { tail } : {}),
           ...(f.since ? { since: parseSince(f.since) } : {}),
-          ...(f.until ? { until: parseSince(f.until) } : {}),
+          ...(f.until ? { until: parseSince(f.until, Date.now(), 'until') } : {}),
           timestamps: !!f.timestamps,
           details: !!f.details,
           follow: !!f.follow,

@@ -224,12 +224,15 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .description('Remove all unused networks')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collectFilter, [])
-    .action(async (f: { filter: string[] }) => {
+    .action(async (f: { filter: string[]; force?: boolean }) => {
       const { pruneNetworks } = await import('../../core/networks/index.js');
       const { pruneFilters } = await import('../prune-filters.js');
+      const { confirm, PRUNE_WARNINGS } = await import('../confirm.js');
       const filters = await pruneFilters(f.filter);
+      if (!f.force && !(await confirm(ctx, PRUNE_WARNINGS.network))) return;
       const engine = await ctx.engine();
       const removed = pruneNetworks(engine, filters);
-      if (removed.length) ctx.stdout.write(`Deleted Networks:\n${removed.join('\n')}\n`);
+      // docker prints the list and a blank line
+      if (removed.length) ctx.stdout.write(`Deleted Networks:\n${removed.join('\n')}\n\n`);
     });
 }

@@ -13,14 +13,7 @@ import type { CliContext } from '../context.js';
 // docker's meaning and why berth does nothing for it.
 
 const ALLOWED: Record<string, string> = {
-  'container prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'image prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'network prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'volume prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'system prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'builder prune --force': 'docker: do not prompt for confirmation; berth never prompts',
   'pod prune --force': 'podman: do not prompt for confirmation; berth never prompts',
-  'builder prune --all': "docker: also remove cache BuildKit keeps as not dangling; every entry of berth's build cache is prunable, so it is the same",
   'rmi --no-prune': 'docker: keep the untagged parent images; berth stores no parent images (as with BuildKit), so there are none to delete',
   'image rm --no-prune': 'docker: keep the untagged parent images; berth stores no parent images (as with BuildKit), so there are none to delete',
   'build --force-rm': 'docker: always remove intermediate containers; berth always removes them',

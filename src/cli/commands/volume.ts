@@ -87,12 +87,15 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .option('-a, --all', 'remove all unused volumes, not just anonymous ones')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (label=<key>[=<value>], label!=<key>[=<value>], all=<bool>)', collectFilter, [])
-    .action(async (f: { all?: boolean; filter: string[] }) => {
+    .action(async (f: { all?: boolean; filter: string[]; force?: boolean }) => {
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
+      const { confirm, PRUNE_WARNINGS } = await import('../confirm.js');
       const { humanSize } = await import('../../core/format/index.js');
       const { volumePruneFilters } = await import('../prune-filters.js');
       // a bad filter is refused before anything is removed
       const filters = volumePruneFilters(f.filter);
+      const all = !!f.all || filters.all === true;
+      if (!f.force && !(await confirm(ctx, all ? PRUNE_WARNINGS.allVolumes : PRUNE_WARNINGS.anonymousVolumes))) return;
       const engine = await ctx.engine();
       const r = pruneVolumes(engine, { all: !!f.all || filters.all === true, filters: { labels: filters.labels } });
       if (r.removed.length) ctx.stdout.write(`Deleted Volumes:\n${r.removed.join('\n')}\n\n`);
