@@ -63,7 +63,7 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
   parent
     .command('import')
     .description('Import the contents from a tarball to create a filesystem image')
-    .argument('<file>', 'a tar archive (.tar, .tar.gz, .tar.zst) of a root filesystem, or - for stdin')
+    .argument('<file>', 'a tar archive (.tar, .tar.gz, .tar.zst) of a root filesystem, an http(s) URL of one, or - for stdin')
     .argument('[reference]', 'REPOSITORY[:TAG]')
     .option('-c, --change <instruction>', 'apply Dockerfile instruction to the created image', collect, [])
     .option('-m, --message <message>', 'set commit message for imported image')
@@ -71,9 +71,11 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
     .action(async (file: string, ref: string | undefined, f: { change: string[]; message?: string; platform?: string }) => {
       const { importRootfs } = await import('../../core/images/import.js');
       const { parsePlatform } = await import('../../core/images/platform.js');
-      if (file !== '-' && !fs.existsSync(file)) throw new BerthError('NotFound', `open ${file}: no such file or directory`);
+      const url = /^https?:\/\//i.test(file);
+      if (file !== '-' && !url && !fs.existsSync(file)) throw new BerthError('NotFound', `open ${file}: no such file or directory`);
       const engine = await ctx.engine();
-      const src = file === '-' ? ctx.stdin : fs.createReadStream(file);
+      // docker's `import URL`: the archive is downloaded (http or https) and imported as a file is
+      const src = file === '-' ? ctx.stdin : url ? await download(file) : fs.createReadStream(file);
       const id = await importRootfs(engine.images, src, {
         ...(ref ? { tag: ref } : {}),
         changes: f.change,
@@ -84,6 +86,18 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
       engine.images.onEvent?.('import', id, {});
       ctx.stdout.write(`${id}\n`);
     });
+}
+
+async function download(url: string): Promise<import('node:stream').Readable> {
+  const { Readable } = await import('node:stream');
+  let res: Response;
+  try {
+    res = await fetch(url, { redirect: 'follow' });
+  } catch (e) {
+    throw new BerthError('Unavailable', `Get "${url}": ${e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e)}`);
+  }
+  if (!res.ok || !res.body) throw new BerthError('NotFound', `Get "${url}": ${res.status} ${res.statusText}`.trim());
+  return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {

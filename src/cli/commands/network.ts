@@ -97,7 +97,15 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=)', collectFilter, [])
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
-      const [{ listNetworks }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
+      const [{ listNetworks }, { formatRows, formatCreatedAt }] = await Promise.all([
+        import('../../core/networks/index.js'),
+        import('../../core/format/index.js'),
+      ]);
+      // docker: the network's Created as Go's time.String() (fractional seconds without trailing zeros)
+      const goTimeString = (d: Date) => {
+        const ms = d.getUTCMilliseconds();
+        return formatCreatedAt(d).replace(' +0000', `${ms ? `.${String(ms).padStart(3, '0').replace(/0+$/, '')}` : ''} +0000`);
+      };
       const rows = listNetworks(await ctx.engine(), f.filter);
       const id = (x: string) => (f.trunc && /^[0-9a-f]{64}$/.test(x) ? x.slice(0, 12) : x);
       if (f.quiet) {
@@ -109,10 +117,11 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         ID: id(r.ID),
         Labels: Object.entries(r.Labels)
           .map(([k, v]) => `${k}=${v}`)
+          .sort()
           .join(','),
         Internal: String(r.Internal),
         IPv6: 'false',
-        CreatedAt: r.Created,
+        CreatedAt: r.Created ? goTimeString(new Date(r.Created)) : '',
       }));
       ctx.stdout.write(
         formatRows({

@@ -49,15 +49,34 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
         Scope: 'local',
         Labels: Object.entries(v.labels)
           .map(([k, x]) => `${k}=${x}`)
+          .sort()
           .join(','),
         CreatedAt: v.created,
+        // docker's ls has no usage data (system df -v has) and no cluster volumes: N/A
+        Links: 'N/A',
+        Size: 'N/A',
+        Availability: 'N/A',
+        Group: 'N/A',
+        Status: 'N/A',
       }));
       ctx.stdout.write(
         formatRows({
           format: f.format,
           defaultTable: 'table {{.Driver}}\t{{.Name}}',
           rows,
-          headers: { Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', Scope: 'SCOPE', Labels: 'LABELS', CreatedAt: 'CREATED' },
+          headers: {
+            Driver: 'DRIVER',
+            Name: 'VOLUME NAME',
+            Mountpoint: 'MOUNTPOINT',
+            Scope: 'SCOPE',
+            Labels: 'LABELS',
+            CreatedAt: 'CREATED',
+            Links: 'LINKS',
+            Size: 'SIZE',
+            Availability: 'AVAILABILITY',
+            Group: 'GROUP',
+            Status: 'STATUS',
+          },
         }),
       );
     });
