@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { busyboxTarPath, makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
 
 // Behaviour the docs.docker.com CLI reference documents, each checked as docker shows it.
 
@@ -198,7 +200,7 @@ test('prune commands prompt as docker: only "y" goes ahead, a no or an empty std
 });
 
 test('logs --since/--until take any Go duration (1.5h, 300ms) and the date layouts the reference lists', async () => {
-  await ok(['run', '--name', 'lgs', 'busybox', 'echo', 'hello']);
+  await ok(['run', '--name', 'lgs', '--network', 'none', 'busybox', 'echo', 'hello']);
   for (const v of ['1.5h', '90m', '2m30s', '2000-01-02', '2000-01-02T13:23', '2000-01-02T13:23:37', '2000-01-02T13:23:37.5Z', '946684800.5']) {
     assert.equal(await ok(['logs', '--since', v, 'lgs']), 'hello\n', v);
   }
@@ -219,4 +221,51 @@ test('update --kernel-memory (documented, deprecated) is read and warned about, 
   const bad = await t.berth(['update', '--kernel-memory', 'lots', 'kmem']);
   assert.equal(bad.code, 125);
   await ok(['rm', 'kmem']);
+});
+
+test('import takes an http URL (docker import URL), its message and changes; a missing one fails naming it', async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url !== '/rootfs.tar') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-tar' });
+    fs.createReadStream(busyboxTarPath()).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const id = (await ok(['import', '-m', 'from the web', '-c', 'CMD ["/bin/sh"]', `${base}/rootfs.tar`, 'fromurl:1'])).trim();
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(await ok(['image', 'inspect', '-f', '{{.Comment}} {{json .Config.Cmd}}', 'fromurl:1']), 'from the web ["/bin/sh"]\n');
+    assert.equal(await ok(['run', '--rm', '--network', 'none', 'fromurl:1', 'echo', 'ok']), 'ok\n');
+    const missing = await t.berth(['import', `${base}/nope.tar`, 'fromurl:2']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /nope\.tar.*404/);
+    await ok(['rmi', 'fromurl:1']);
+  } finally {
+    server.close();
+  }
+});
+
+test('commit -c ENTRYPOINT drops the CMD the container had (as a Dockerfile ENTRYPOINT does); a CMD change before it stays', async () => {
+  await ok(['create', '--name', 'cep', 'busybox', 'sleep', '1']);
+  await ok(['commit', '-c', 'ENTRYPOINT ["/bin/echo"]', 'cep', 'cep:1']);
+  assert.equal(await ok(['image', 'inspect', '-f', '{{json .Config.Entrypoint}} {{json .Config.Cmd}}', 'cep:1']), '["/bin/echo"] null\n');
+  await ok(['commit', '-c', 'CMD ["hi"]', '-c', 'ENTRYPOINT ["/bin/echo"]', 'cep', 'cep:2']);
+  assert.equal(await ok(['run', '--rm', '--network', 'none', 'cep:2']), 'hi\n');
+  await ok(['rm', 'cep']);
+  await ok(['rmi', 'cep:1', 'cep:2']);
+});
+
+test("volume ls offers docker's placeholders (Links and Size N/A outside system df); network ls CreatedAt is Go's time", async () => {
+  await ok(['volume', 'create', '--label', 'b=2', '--label', 'a=1', 'cdfmt']);
+  assert.equal(
+    await ok(['volume', 'ls', '-f', 'name=cdfmt', '--format', 'table {{.Name}}\t{{.Label "a"}}\t{{.Links}}\t{{.Size}}\t{{.Labels}}']),
+    'VOLUME NAME   a         LINKS     SIZE      LABELS\ncdfmt         1         N/A       N/A       a=1,b=2\n',
+  );
+  await ok(['volume', 'rm', 'cdfmt']);
+  await ok(['network', 'create', 'cdtime']);
+  assert.match(await ok(['network', 'ls', '-f', 'name=cdtime', '--format', '{{.CreatedAt}}']), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC\n$/);
+  await ok(['network', 'rm', 'cdtime']);
 });
