@@ -269,3 +269,25 @@ test("volume ls offers docker's placeholders (Links and Size N/A outside system 
   assert.match(await ok(['network', 'ls', '-f', 'name=cdtime', '--format', '{{.CreatedAt}}']), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC\n$/);
   await ok(['network', 'rm', 'cdtime']);
 });
+
+test("network create: docker's bridge options berth cannot honour are refused by name, never kept and ignored; one subnet", async () => {
+  for (const o of [
+    'com.docker.network.bridge.enable_icc=false',
+    'com.docker.network.bridge.enable_ip_masquerade=false',
+    'com.docker.network.bridge.host_binding_ipv4=127.0.0.1',
+    'com.docker.network.container_iface_prefix=ctr',
+    'com.docker.network.bridge.inhibit_ipv4=true',
+  ]) {
+    const r = await t.berth(['network', 'create', '-o', o, 'cdopt']);
+    assert.equal(r.code, 1, o);
+    assert.match(r.stderr, new RegExp(`^Error: network option ${o.split('=')[0]?.replace(/\./g, '\\.')}.* is not supported by berth`), o);
+  }
+  assert.doesNotMatch(await ok(['network', 'ls', '--format', '{{.Name}}']), /cdopt/);
+  // their defaults, the honoured ones and keys outside docker's namespace are taken and shown
+  await ok(['network', 'create', '-o', 'com.docker.network.bridge.enable_icc=true', '-o', 'com.docker.network.driver.mtu=1400', '-o', 'my.key=1', 'cdopt']);
+  assert.equal(await ok(['network', 'inspect', '-f', '{{index .Options "com.docker.network.driver.mtu"}} {{index .Options "my.key"}}', 'cdopt']), '1400 1\n');
+  await ok(['network', 'rm', 'cdopt']);
+  const two = await t.berth(['network', 'create', '--subnet', '10.201.0.0/24', '--subnet', '10.202.0.0/24', 'cdtwo']);
+  assert.equal(two.code, 1);
+  assert.match(two.stderr, /--subnet given 2 times: a berth network has one IPv4 subnet/);
+});

@@ -11,11 +11,11 @@ function labels(list: string[]): Record<string, string> {
 
 interface NetworkCreateFlags {
   driver: string;
-  subnet?: string;
-  gateway?: string;
+  subnet: string[];
+  gateway: string[];
   internal?: boolean;
   label: string[];
-  ipRange?: string;
+  ipRange: string[];
   opt: string[];
   ipv6?: boolean;
   ipv4?: string | boolean;
@@ -50,11 +50,11 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .description('Create a network')
     .argument('<name>')
     .option('-d, --driver <driver>', 'driver to manage the network', 'bridge')
-    .option('--subnet <cidr>', 'subnet in CIDR format (IPv4)')
-    .option('--gateway <ip>', 'IPv4 gateway for the subnet')
+    .option('--subnet <cidr>', 'subnet in CIDR format (IPv4; one: berth networks have one subnet)', collect, [])
+    .option('--gateway <ip>', 'IPv4 gateway for the subnet', collect, [])
     .option('--internal', 'restrict external access to the network')
     .option('--label <KEY=VALUE>', 'set metadata on a network', collect, [])
-    .option('--ip-range <cidr>', 'allocate container addresses from a sub-range of the subnet')
+    .option('--ip-range <cidr>', 'allocate container addresses from a sub-range of the subnet', collect, [])
     .option('-o, --opt <key=value>', 'driver options (com.docker.network.bridge.name, com.docker.network.driver.mtu)', collect, [])
     .option('--attachable', 'enable manual container attachment (always the case here)')
     .option('--ipv6', 'enable IPv6 networking (not supported)')
@@ -68,6 +68,17 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('--ingress', 'create swarm routing-mesh network (not supported)')
     .action(async (name: string, f: NetworkCreateFlags) => {
       checkUnsupportedCreateFlags(f);
+      // docker takes several subnets (each with its gateway and range); a berth network has one
+      for (const [flag, values] of [
+        ['--subnet', f.subnet],
+        ['--gateway', f.gateway],
+        ['--ip-range', f.ipRange],
+      ] as const) {
+        if (values.length > 1) throw new BerthError('InvalidArgument', `${flag} given ${values.length} times: a berth network has one IPv4 subnet`);
+      }
+      const [subnet] = f.subnet;
+      const [gateway] = f.gateway;
+      const [ipRange] = f.ipRange;
       const options: Record<string, string> = {};
       for (const o of f.opt) {
         const i = o.indexOf('=');
@@ -81,9 +92,9 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         driver: f.driver,
         internal: !!f.internal,
         labels: labels(f.label),
-        ...(f.subnet ? { subnet: f.subnet } : {}),
-        ...(f.gateway ? { gateway: f.gateway } : {}),
-        ...(f.ipRange ? { ipRange: f.ipRange } : {}),
+        ...(subnet ? { subnet } : {}),
+        ...(gateway ? { gateway } : {}),
+        ...(ipRange ? { ipRange } : {}),
         options,
       });
       ctx.stdout.write(`${n.id}\n`);
