@@ -139,6 +139,11 @@ export async function copyFromContainer(
     if (!destExists && !fs.existsSync(path.dirname(path.resolve(dest)))) {
       throw new BerthError('NotFound', `destination directory "${path.dirname(dest)}" does not exist`);
     }
+    // docker's copy rules, worded as for a copy into a container (not cp(1)'s messages)
+    if (!destExists && dest.endsWith('/')) throw new BerthError('NotFound', `destination directory "${dest}" does not exist`);
+    if (fs.statSync(src).isDirectory() && fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
+      throw new BerthError('InvalidArgument', `cannot copy a directory to a file: "${dest}"`);
+    }
     // the host side is trusted; copy the container side without following its symlinks. Docker
     // gives the files to whoever runs the copy, or (-a) keeps the container's owners
     await run('cp', ['-a', ...(opts.archive ? [] : ['--no-preserve=ownership']), '--no-dereference', '-T', src, target]);
