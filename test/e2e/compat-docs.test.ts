@@ -76,7 +76,7 @@ test('cp -L follows a symlink in a local SRC_PATH: the target is copied under th
   // without -L the link itself is copied
   assert.equal(fs.readlinkSync(path.join(out, 'kept')), 'real.txt');
   // docker's rules out of a container, in its words (not cp(1)'s)
-  const noDir = await t.berth(['cp', 'cpl:/etc/passwd', path.join(work, 'nodir') + '/']);
+  const noDir = await t.berth(['cp', 'cpl:/etc/passwd', `${path.join(work, 'nodir')}/`]);
   assert.equal(noDir.code, 1);
   assert.equal(noDir.stderr, `Error: destination directory "${path.join(work, 'nodir')}/" does not exist\n`);
   const dirToFile = await t.berth(['cp', 'cpl:/etc', path.join(work, 'real.txt')]);
