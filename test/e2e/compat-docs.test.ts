@@ -298,3 +298,32 @@ test("network create: docker's bridge options berth cannot honour are refused by
   assert.equal(two.code, 1);
   assert.match(two.stderr, /--subnet given 2 times: a berth network has one IPv4 subnet/);
 });
+
+test('logs --details prints the attributes --log-opt labels=/env= (and their -regex forms) attach, as the json-file driver', async () => {
+  await ok([
+    'run',
+    '--name',
+    'det',
+    '--network',
+    'none',
+    '--log-driver',
+    'json-file',
+    '--label',
+    'app=web',
+    '--label',
+    'com.example.tier=back end',
+    '--log-opt',
+    'labels=app,missing',
+    '--log-opt',
+    'env-regex=^E',
+    '-e',
+    'E1=v',
+    'busybox',
+    'echo',
+    'hi',
+  ]);
+  assert.equal(await ok(['logs', '--details', 'det']), 'E1=v,app=web hi\n');
+  assert.match(await ok(['logs', '--details', '-t', 'det']), /^\d{4}-\d\d-\d\dT[\d:.]+Z E1=v,app=web hi\n$/);
+  assert.equal(await ok(['logs', 'det']), 'hi\n');
+  await ok(['rm', 'det']);
+});

@@ -18,7 +18,7 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
     .option('--until <time>', 'show logs before a timestamp or relative')
     .option('--details', 'show extra details provided to logs')
     .action(async (target: string, f: { follow?: boolean; tail: string; timestamps?: boolean; since?: string; until?: string; details?: boolean }) => {
-      const { readLogs } = await import('../../core/runtime/logs.js');
+      const { readLogs, logAttributes } = await import('../../core/runtime/logs.js');
       const { refreshContainer } = await import('../../core/containers/exit.js');
       const { containerPaths } = await import('../../core/containers/container-paths.js');
       let tail: number | undefined;
@@ -40,6 +40,7 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
           ...(f.until ? { until: parseSince(f.until, Date.now(), 'until') } : {}),
           timestamps: !!f.timestamps,
           details: !!f.details,
+          ...(f.details ? { detailsAttrs: logAttributes(rec.spec.logConfig?.config ?? {}, rec.spec.labels, rec.spec.env) } : {}),
           follow: !!f.follow,
           isRunning: () => {
             const cur = engine.containers.get(rec.id);
