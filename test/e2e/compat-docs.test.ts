@@ -44,6 +44,9 @@ test('images: a REPOSITORY argument with a glob filters as a reference pattern; 
   assert.equal(q[0], q[1]);
   assert.match(q[0] ?? '', /^[0-9a-f]{12}$/);
   for (const s of (await ok(['images', '--format', '{{.Size}}'])).trim().split('\n')) assert.match(s, SIZE3);
+  const bad = await t.berth(['images', '--filter', 'dangling=maybe']);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, "Error: invalid filter 'dangling=maybe'\n");
   await ok(['rmi', 'globbed:v1', 'globbed:v2', 'team/globbed:v1']);
 });
 

@@ -38,7 +38,8 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
     const v = f.slice(i + 1);
     switch (k) {
       case 'dangling':
-        images = images.filter((img) => (img.tags.length === 0) === (v === 'true' || v === '1'));
+        if (!['true', 'false', '1', '0'].includes(v.toLowerCase())) throw new BerthError('InvalidArgument', `invalid filter 'dangling=${v}'`);
+        images = images.filter((img) => (img.tags.length === 0) === (v.toLowerCase() === 'true' || v === '1'));
         break;
       case 'label': {
         const j = v.indexOf('=');
