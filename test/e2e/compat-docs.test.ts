@@ -147,6 +147,12 @@ test('volume ls: sorted by name; values of one filter key are ORed, label filter
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /invalid filter 'dangling=maybe'/);
   await ok(['volume', 'rm', 'cdv10', 'cdv9', 'cdv1', 'cdvl']);
+  // docker's hidden older spelling, volume create --name NAME
+  assert.equal(await ok(['volume', 'create', '--name', 'cdnamed']), 'cdnamed\n');
+  const both = await t.berth(['volume', 'create', '--name', 'x', 'y']);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /conflicting options: either specify --name or provide positional arg, not both/);
+  await ok(['volume', 'rm', 'cdnamed']);
 });
 
 test('inspect --format json prints the array compact on one line; a missing object of a kind is "No such <kind>: NAME"', async () => {

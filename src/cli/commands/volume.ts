@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect, collectFilter } from '../options.js';
@@ -15,7 +15,12 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .option('-d, --driver <driver>', 'volume driver name', 'local')
     .option('--label <KEY=VALUE>', 'set metadata for a volume', collect, [])
     .option('-o, --opt <k=v>', 'set driver specific options', collect, [])
-    .action(async (name: string | undefined, f: { driver: string; label: string[]; opt: string[] }) => {
+    .addOption(new Option('--name <name>', "specify volume name (docker's older spelling of the argument)").hideHelp())
+    .action(async (arg: string | undefined, f: { driver: string; label: string[]; opt: string[]; name?: string }) => {
+      if (arg !== undefined && f.name !== undefined && arg !== f.name) {
+        throw new BerthError('InvalidArgument', 'conflicting options: either specify --name or provide positional arg, not both');
+      }
+      const name = arg ?? f.name;
       const engine = await ctx.engine();
       const labels = Object.fromEntries(f.label.map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : '']));
       const options: Record<string, string> = {};
