@@ -336,3 +336,16 @@ test('logs --details prints the attributes --log-opt labels=/env= (and their -re
   assert.equal(await ok(['logs', 'det']), 'hi\n');
   await ok(['rm', 'det']);
 });
+
+test("rename refuses the container's own name and an empty one, in docker's words", async () => {
+  await ok(['create', '--name', 'rnm', 'busybox', 'true']);
+  const same = await t.berth(['rename', 'rnm', 'rnm']);
+  assert.equal(same.code, 1);
+  assert.equal(same.stderr, 'Error: Renaming a container with the same name as its current name\n');
+  const empty = await t.berth(['rename', 'rnm', '']);
+  assert.equal(empty.code, 1);
+  assert.equal(empty.stderr, 'Error: Neither old nor new names may be empty\n');
+  await ok(['rename', 'rnm', 'rnm2']);
+  assert.match(await ok(['ps', '-a', '--format', '{{.Names}}']), /^rnm2$/m);
+  await ok(['rm', 'rnm2']);
+});
