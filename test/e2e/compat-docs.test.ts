@@ -349,3 +349,16 @@ test("rename refuses the container's own name and an empty one, in docker's word
   assert.match(await ok(['ps', '-a', '--format', '{{.Names}}']), /^rnm2$/m);
   await ok(['rm', 'rnm2']);
 });
+
+test('load -q prints "Loaded image: NAME" as docker does (quiet hides only the progress); several images in one archive', async () => {
+  await ok(['tag', 'busybox', 'ldq:1']);
+  await ok(['tag', 'busybox', 'ldq:2']);
+  const tar = path.join(work, 'two.tar');
+  await ok(['save', '-o', tar, 'ldq:1', 'ldq:2']);
+  await ok(['rmi', 'ldq:1', 'ldq:2']);
+  assert.deepEqual((await ok(['load', '-q', '-i', tar])).trim().split('\n').sort(), ['Loaded image: ldq:1', 'Loaded image: ldq:2']);
+  const r = await t.berth(['load'], { input: fs.readFileSync(tar) });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Loaded image: ldq:1$/m);
+  await ok(['rmi', 'ldq:1', 'ldq:2']);
+});

@@ -109,9 +109,9 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
     .command('load')
     .description('Load an image from a tar archive (docker-archive or OCI archive) or STDIN')
     .option('-i, --input <file>', 'read from tar archive file, instead of STDIN')
-    .option('-q, --quiet', 'suppress the load output')
+    .option('-q, --quiet', 'suppress the progress output (berth shows none; "Loaded image:" is printed, as docker does)')
     .option('--platform <os/arch[/variant]>', "the platform to load from a multi-platform archive (default: this host's)")
-    .action(async (f: { input?: string; quiet?: boolean; platform?: string }) => {
+    .action(async (f: { input?: string; platform?: string }) => {
       const { loadArchive, loadOciLayoutDir } = await import('../../core/images/archive-load.js');
       const { parsePlatform } = await import('../../core/images/platform.js');
       const opts = f.platform ? { platform: parsePlatform(f.platform) } : {};
@@ -123,7 +123,8 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
         f.input && fs.statSync(f.input).isDirectory()
           ? await loadOciLayoutDir(engine.images, f.input, opts)
           : await loadArchive(engine.images, f.input ?? ctx.stdin, opts);
-      if (!f.quiet) for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
+      // docker's -q hides the layers' progress, never the result: "Loaded image: NAME" is printed
+      for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
     });
 }
 

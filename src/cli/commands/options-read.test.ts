@@ -23,6 +23,10 @@ const ALLOWED: Record<string, string> = {
   'image build --compress': 'docker: gzip the context sent to the daemon; berth has no daemon and reads the context in place',
   'builder build --compress': 'docker: gzip the context sent to the daemon; berth has no daemon and reads the context in place',
   'network create --attachable': 'docker: let standalone containers join a swarm overlay network; every bridge network is attachable',
+  'load --quiet':
+    'docker: suppress the progress of the layers loading ("Loaded image:" is still printed); berth shows no progress, so there is none to suppress',
+  'image load --quiet':
+    'docker: suppress the progress of the layers loading ("Loaded image:" is still printed); berth shows no progress, so there is none to suppress',
   'cp --quiet': 'docker: suppress the progress shown on a terminal; berth shows no progress, so there is none to suppress',
   'container cp --quiet': 'docker: suppress the progress shown on a terminal; berth shows no progress, so there is none to suppress',
   'images --all': "docker: also list intermediate images (the classic builder's); berth stores none, so every image is listed already",
