@@ -213,6 +213,9 @@ test('prune commands prompt as docker: only "y" goes ahead, a no or an empty std
   assert.match(await ok(['network', 'prune'], 'y\n'), /\[y\/N\] Deleted Networks:\n(.*\n)*cdprune\n\n$/);
   // -f: no question, straight to the result
   assert.match(await ok(['container', 'prune', '-f']), /^Total reclaimed space: /);
+  const both = await t.berth(['volume', 'prune', '-a', '--filter', 'all=1', '-f']);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /conflicting options: cannot specify both --all and --filter all=1/);
 });
 
 test('logs --since/--until take any Go duration (1.5h, 300ms) and the date layouts the reference lists', async () => {

@@ -118,6 +118,9 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
       const { volumePruneFilters } = await import('../prune-filters.js');
       // a bad filter is refused before anything is removed
       const filters = volumePruneFilters(f.filter);
+      if (f.all && f.filter.some((x) => x.startsWith('all='))) {
+        throw new BerthError('InvalidArgument', 'conflicting options: cannot specify both --all and --filter all=1');
+      }
       const all = !!f.all || filters.all === true;
       if (!f.force && !(await confirm(ctx, all ? PRUNE_WARNINGS.allVolumes : PRUNE_WARNINGS.anonymousVolumes))) return;
       const engine = await ctx.engine();
