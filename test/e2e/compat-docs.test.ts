@@ -224,6 +224,9 @@ test('logs --since/--until take any Go duration (1.5h, 300ms) and the date layou
     assert.equal(await ok(['logs', '--since', v, 'lgs']), 'hello\n', v);
   }
   assert.equal(await ok(['logs', '--until', '-1h', 'lgs']), 'hello\n');
+  // --tail: a negative number is every line, as docker's daemon reads it
+  assert.equal(await ok(['logs', '--tail', '-5', 'lgs']), 'hello\n');
+  assert.equal(await ok(['logs', '--tail', '0', 'lgs']), '');
   assert.equal(await ok(['logs', '--until', '2000-01-02', 'lgs']), '');
   const bad = await t.berth(['logs', '--until', '5x', 'lgs']);
   assert.equal(bad.code, 1);

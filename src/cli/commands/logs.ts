@@ -22,9 +22,10 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
       const { refreshContainer } = await import('../../core/containers/exit.js');
       const { containerPaths } = await import('../../core/containers/container-paths.js');
       let tail: number | undefined;
-      if (f.tail !== 'all' && f.tail !== '-1') {
-        if (!/^\d+$/.test(f.tail)) throw new BerthError('InvalidArgument', `invalid value for "tail": "${f.tail}"`);
-        tail = Number(f.tail);
+      // docker: a number of lines; "all", or any negative number, is every line
+      if (f.tail !== 'all') {
+        if (!/^[-+]?\d+$/.test(f.tail)) throw new BerthError('InvalidArgument', `invalid value for "tail": "${f.tail}"`);
+        if (Number(f.tail) >= 0) tail = Number(f.tail);
       }
       const engine = await ctx.engine();
       const rec = engine.containers.lookup(target);
