@@ -15,6 +15,10 @@ export interface ImageRow {
   CreatedAt: string;
   Size: string;
   Containers: string;
+  /** docker's placeholders of the same name: the size again, and N/A (ls computes no sharing) */
+  VirtualSize: string;
+  SharedSize: string;
+  UniqueSize: string;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -85,6 +89,9 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
       CreatedSince: img.created ? createdAgo(new Date(img.created), now) : 'N/A',
       CreatedAt: img.created ? formatCreatedAt(new Date(img.created)) : '',
       Size: humanSizeWithPrecision(img.size, 3),
+      VirtualSize: humanSizeWithPrecision(img.size, 3),
+      SharedSize: 'N/A',
+      UniqueSize: 'N/A',
       Containers: String(ctx.containers.usersOf(img.id).length),
     };
     const digest = img.digests[0]?.split('@')[1] ?? '<none>';
