@@ -368,3 +368,37 @@ test('load -q prints "Loaded image: NAME" as docker does (quiet hides only the p
   assert.match(r.stdout, /^Loaded image: ldq:1$/m);
   await ok(['rmi', 'ldq:1', 'ldq:2']);
 });
+
+test("events: a container's start connects it to its network and its stop disconnects it (docker's network connect/disconnect)", async () => {
+  await ok(['network', 'create', 'cdev']);
+  const since = String(Math.floor(Date.now() / 1000) - 1);
+  await ok(['run', '--name', 'evn', '--network', 'cdev', 'busybox', 'true']);
+  const until = String(Math.floor(Date.now() / 1000) + 1);
+  const lines = (await ok(['events', '--since', since, '--until', until, '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}'])).trim().split('\n');
+  const at = (l: string) => lines.indexOf(l);
+  for (const l of ['container create evn', 'network connect cdev', 'container start evn', 'container die evn', 'network disconnect cdev'])
+    assert.ok(at(l) >= 0, `${l} in ${lines.join(' | ')}`);
+  assert.ok(at('network connect cdev') < at('container start evn'));
+  assert.ok(at('container die evn') < at('network disconnect cdev'));
+  const id = (await ok(['inspect', '-f', '{{.Id}}', 'evn'])).trim();
+  assert.match(
+    await ok([
+      'events',
+      '--since',
+      since,
+      '--until',
+      until,
+      '--filter',
+      'type=network',
+      '--filter',
+      'event=connect',
+      '--format',
+      '{{.Actor.Attributes.container}}',
+    ]),
+    new RegExp(`^${id}$`, 'm'),
+  );
+  // a container filter keeps the network's events out, as docker's
+  assert.doesNotMatch(await ok(['events', '--since', since, '--until', until, '--filter', 'container=evn', '--format', '{{.Type}}']), /network/);
+  await ok(['rm', 'evn']);
+  await ok(['network', 'rm', 'cdev']);
+});
