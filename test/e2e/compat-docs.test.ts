@@ -242,6 +242,10 @@ test('update --kernel-memory (documented, deprecated) is read and warned about, 
   assert.match(r.stderr, /kernel memory limit is deprecated/);
   const bad = await t.berth(['update', '--kernel-memory', 'lots', 'kmem']);
   assert.equal(bad.code, 125);
+  // no flag at all: docker's usage error
+  const none = await t.berth(['update', 'kmem']);
+  assert.equal(none.code, 1);
+  assert.equal(none.stderr, 'Error: you must provide one or more flags when using this command\n');
   await ok(['rm', 'kmem']);
 });
 

@@ -17,7 +17,11 @@ export function registerUpdate(parent: Command, ctx: CliContext, name = 'update'
     .argument('<containers...>')
     .option('--restart <policy>', 'restart policy to apply when a container exits')
     .option('--kernel-memory <bytes>', 'kernel memory limit (deprecated by docker: ignored with a warning)');
-  addResourceFlags(cmd).action(async (containers: string[], f: UpdateFlags) => {
+  addResourceFlags(cmd).action(async (containers: string[], f: UpdateFlags, self: Command) => {
+    // docker's CLI: an update that changes nothing is a usage mistake
+    if (!self.options.some((o) => self.getOptionValueSource(o.attributeName()) === 'cli')) {
+      throw new BerthError('InvalidArgument', 'you must provide one or more flags when using this command');
+    }
     const { resourceFlags } = await import('../run-spec.js');
     const { parseRestart } = await import('../../core/spec/parse/index.js');
     const { updateContainer } = await import('../../core/containers/update.js');
