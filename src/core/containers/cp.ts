@@ -141,7 +141,8 @@ export async function copyFromContainer(
     }
     // docker's copy rules, worded as for a copy into a container (not cp(1)'s messages)
     if (!destExists && dest.endsWith('/')) throw new BerthError('NotFound', `destination directory "${dest}" does not exist`);
-    if (fs.statSync(src).isDirectory() && fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
+    // lstat: a symlink in the container is copied as a link (its target may be absolute, inside the container)
+    if (fs.lstatSync(src).isDirectory() && fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
       throw new BerthError('InvalidArgument', `cannot copy a directory to a file: "${dest}"`);
     }
     // the host side is trusted; copy the container side without following its symlinks. Docker
