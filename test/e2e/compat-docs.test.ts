@@ -406,3 +406,14 @@ test("events: a container's start connects it to its network and its stop discon
   await ok(['rm', 'evn']);
   await ok(['network', 'rm', 'cdev']);
 });
+
+test('logs -f --until ends at that time while the container goes on, as docker', async () => {
+  await ok(['run', '-d', '--name', 'lfu', '--network', 'none', 'busybox', 'sh', '-c', 'i=0; while true; do echo $i; i=$((i+1)); sleep 0.2; done']);
+  const until = new Date(Date.now() + 1500).toISOString();
+  const started = Date.now();
+  const r = await t.berth(['logs', '-f', '--until', until, 'lfu'], { timeoutMs: 15_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(Date.now() - started < 8000, 'followed past --until');
+  assert.match(r.stdout, /^0\n1\n/);
+  await ok(['rm', '-f', 'lfu']);
+});

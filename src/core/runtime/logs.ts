@@ -84,6 +84,11 @@ async function follow(reader: LogFileReader, renderer: LogRenderer, opts: ReadLo
         await write(out, renderer.render(recs));
         continue;
       }
+      // docker's follow ends at --until: nothing later can be shown
+      if (opts.until !== undefined && Date.now() > opts.until.getTime()) {
+        await write(out, renderer.render(reader.read()));
+        return;
+      }
       if (Date.now() - lastRunningCheck >= pollMs) {
         lastRunningCheck = Date.now();
         if (!(await opts.isRunning())) {
