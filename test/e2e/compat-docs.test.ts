@@ -417,3 +417,13 @@ test('logs -f --until ends at that time while the container goes on, as docker',
   assert.match(r.stdout, /^0\n1\n/);
   await ok(['rm', '-f', 'lfu']);
 });
+
+test("events of a stop past its timeout: kill 15, kill 9, die, stop (docker's own SIGKILL is a kill event)", async () => {
+  await ok(['run', '-d', '--name', 'stk', '--network', 'none', 'busybox', 'sleep', '100']);
+  const since = String(Math.floor(Date.now() / 1000) - 1);
+  await ok(['stop', '-t', '1', 'stk']);
+  const until = String(Math.floor(Date.now() / 1000) + 1);
+  const ev = await ok(['events', '--since', since, '--until', until, '--filter', 'container=stk', '--format', '{{.Action}} {{.Actor.Attributes.signal}}']);
+  assert.match(ev.replace(/ <no value>/g, ''), /(^|\n)kill 15\nkill 9\ndie\nstop\n$/);
+  await ok(['rm', 'stk']);
+});
