@@ -110,6 +110,10 @@ test('system df: shared layers count once; RECLAIMABLE an integer percentage, no
   assert.match(images[1], /^\S+ \(\d+%\)$/);
   assert.deepEqual(rows['Build Cache'], ['0B', '0B']);
   assert.deepEqual(rows['Local Volumes'], ['0B', '0B']);
+  // -v: one row per image (under its first tag), not one per tag
+  const id = (await ok(['image', 'inspect', '-f', '{{.Id}}', 'busybox'])).trim().replace('sha256:', '').slice(0, 12);
+  const v = await ok(['system', 'df', '-v']);
+  assert.equal(v.split('\n').filter((l) => l.includes(id)).length, 1, v);
   await ok(['rmi', 'dfshare:1', 'dfshare:2']);
 });
 

@@ -105,7 +105,8 @@ export function verboseDiskUsage(ctx: EngineContext): VerboseUsage {
   for (const img of images) {
     const shared = [...new Set(img.chainIds)].filter((c) => (users.get(c) ?? 0) > 1).reduce((n, c) => n + (layerSize.get(c) ?? 0), 0);
     const count = containers.filter((c) => c.imageId === img.id).length;
-    const names = img.tags.length ? img.tags : [''];
+    // docker's -v: one row per image, under its first tag
+    const names = img.tags.length ? [img.tags[0] as string] : [''];
     for (const name of names) {
       const ref = name === '' ? undefined : parseReference(name);
       out.images.push({
