@@ -431,3 +431,26 @@ test("events of a stop past its timeout: kill 15, kill 9, die, stop (docker's ow
   assert.match(ev.replace(/ <no value>/g, ''), /(^|\n)kill 15\nkill 9\ndie\nstop\n$/);
   await ok(['rm', 'stk']);
 });
+
+test("events of a commit: the container's commit (comment, imageID, imageRef) and the new name's tag", async () => {
+  await ok(['create', '--name', 'evcm', 'busybox', 'true']);
+  const since = String(Math.floor(Date.now() / 1000) - 1);
+  const id = (await ok(['commit', '-m', 'msg', 'evcm', 'evcm:1'])).trim();
+  const until = String(Math.floor(Date.now() / 1000) + 1);
+  const ev = await ok([
+    'events',
+    '--since',
+    since,
+    '--until',
+    until,
+    '--filter',
+    'event=commit',
+    '--filter',
+    'event=tag',
+    '--format',
+    '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.imageID}} {{.Actor.Attributes.imageRef}} {{.Actor.Attributes.comment}}',
+  ]);
+  assert.equal(ev, `container commit evcm ${id} evcm:1 msg\nimage tag evcm:1 <no value> <no value> <no value>\n`);
+  await ok(['rm', 'evcm']);
+  await ok(['rmi', 'evcm:1']);
+});
