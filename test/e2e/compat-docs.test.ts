@@ -296,6 +296,7 @@ test("volume ls offers docker's placeholders (Links and Size N/A outside system 
   );
   await ok(['volume', 'rm', 'cdfmt']);
   await ok(['network', 'create', 'cdtime']);
+  assert.equal(await ok(['network', 'ls', '-f', 'name=cdtime', '--format', '{{.IPv4}} {{.IPv6}} {{.Internal}}']), 'true false false\n');
   assert.match(await ok(['network', 'ls', '-f', 'name=cdtime', '--format', '{{.CreatedAt}}']), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC\n$/);
   await ok(['network', 'rm', 'cdtime']);
 });

@@ -131,6 +131,7 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
           .sort()
           .join(','),
         Internal: String(r.Internal),
+        IPv4: 'true',
         IPv6: 'false',
         CreatedAt: r.Created ? goTimeString(new Date(r.Created)) : '',
       }));
@@ -146,6 +147,7 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
             Scope: 'SCOPE',
             Labels: 'LABELS',
             Internal: 'INTERNAL',
+            IPv4: 'IPV4',
             IPv6: 'IPV6',
             CreatedAt: 'CREATED',
           },
