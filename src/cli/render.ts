@@ -5,8 +5,13 @@ import type { CliContext } from './context.js';
  * Failures for individual targets are reported on stderr and the exit code set, as docker does.
  */
 export async function printObjects(ctx: CliContext, objects: unknown[], format: string | undefined): Promise<void> {
-  if (!format || format === 'json') {
+  if (!format) {
     ctx.stdout.write(`${JSON.stringify(objects, null, 4)}\n`);
+    return;
+  }
+  // docker's `--format json` (CLI 23+): the same array, compact on one line
+  if (format === 'json') {
+    ctx.stdout.write(`${JSON.stringify(objects)}\n`);
     return;
   }
   const { compileTemplate } = await import('../core/format/index.js');

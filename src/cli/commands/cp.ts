@@ -32,7 +32,10 @@ export function registerCp(parent: Command, ctx: CliContext, name = 'cp'): void 
           archive: f.archive === true,
         });
       } else if (dest.container) {
-        await copyToContainer(engine, dest.container, src.path === '-' ? ctx.stdin : src.path, dest.path, { archive: f.archive === true });
+        await copyToContainer(engine, dest.container, src.path === '-' ? ctx.stdin : src.path, dest.path, {
+          archive: f.archive === true,
+          followLink: f.followLink === true,
+        });
       }
     });
 }

@@ -33,7 +33,7 @@ export function registerEvents(parent: Command, ctx: CliContext, name = 'events'
       const filters = parseEventFilters(f.filter);
       const now = Date.now();
       const since = f.since !== undefined ? BigInt(parseSince(f.since, now).getTime()) * 1_000_000n : undefined;
-      const until = f.until !== undefined ? BigInt(parseSince(f.until, now).getTime()) * 1_000_000n : undefined;
+      const until = f.until !== undefined ? BigInt(parseSince(f.until, now, 'until').getTime()) * 1_000_000n : undefined;
       const render =
         f.format === undefined || f.format === ''
           ? eventLine

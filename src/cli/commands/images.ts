@@ -19,6 +19,10 @@ const IMAGES_HEADERS = {
   CreatedSince: 'CREATED',
   CreatedAt: 'CREATED AT',
   Size: 'SIZE',
+  Containers: 'CONTAINERS',
+  VirtualSize: 'VIRTUAL SIZE',
+  SharedSize: 'SHARED SIZE',
+  UniqueSize: 'UNIQUE SIZE',
 };
 
 /** A function that tells image removal which containers use an image. */
@@ -44,9 +48,10 @@ function registerImagesList(parent: Command, ctx: CliContext, name: string, alia
       const { formatRows } = await import('../../core/format/index.js');
       const engine = await ctx.engine();
       const rows = imageRows(engine, { repository: repo, filters: f.filter, noTrunc: !f.trunc });
-      if (f.quiet) {
-        const seen = new Set<string>();
-        for (const r of rows) if (!seen.has(r.ID)) seen.add(r.ID), ctx.stdout.write(`${r.ID}\n`);
+      // docker's quiet format is {{.ID}} per row: an image with two tags is listed twice; a
+      // custom --format wins over -q
+      if (f.quiet && (!f.format || f.format === 'table')) {
+        for (const r of rows) ctx.stdout.write(`${r.ID}\n`);
         return;
       }
       const table = f.digests ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}' : IMAGES_TABLE;
@@ -62,7 +67,7 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
   parent
     .command('import')
     .description('Import the contents from a tarball to create a filesystem image')
-    .argument('<file>', 'a tar archive (.tar, .tar.gz, .tar.zst) of a root filesystem, or - for stdin')
+    .argument('<file>', 'a tar archive (.tar, .tar.gz, .tar.zst) of a root filesystem, an http(s) URL of one, or - for stdin')
     .argument('[reference]', 'REPOSITORY[:TAG]')
     .option('-c, --change <instruction>', 'apply Dockerfile instruction to the created image', collect, [])
     .option('-m, --message <message>', 'set commit message for imported image')
@@ -70,9 +75,11 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
     .action(async (file: string, ref: string | undefined, f: { change: string[]; message?: string; platform?: string }) => {
       const { importRootfs } = await import('../../core/images/import.js');
       const { parsePlatform } = await import('../../core/images/platform.js');
-      if (file !== '-' && !fs.existsSync(file)) throw new BerthError('NotFound', `open ${file}: no such file or directory`);
+      const url = /^https?:\/\//i.test(file);
+      if (file !== '-' && !url && !fs.existsSync(file)) throw new BerthError('NotFound', `open ${file}: no such file or directory`);
       const engine = await ctx.engine();
-      const src = file === '-' ? ctx.stdin : fs.createReadStream(file);
+      // docker's `import URL`: the archive is downloaded (http or https) and imported as a file is
+      const src = file === '-' ? ctx.stdin : url ? await download(file) : fs.createReadStream(file);
       const id = await importRootfs(engine.images, src, {
         ...(ref ? { tag: ref } : {}),
         changes: f.change,
@@ -85,6 +92,18 @@ function registerImportCmd(parent: Command, ctx: CliContext): void {
     });
 }
 
+async function download(url: string): Promise<import('node:stream').Readable> {
+  const { Readable } = await import('node:stream');
+  let res: Response;
+  try {
+    res = await fetch(url, { redirect: 'follow' });
+  } catch (e) {
+    throw new BerthError('Unavailable', `Get "${url}": ${e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e)}`);
+  }
+  if (!res.ok || !res.body) throw new BerthError('NotFound', `Get "${url}": ${res.status} ${res.statusText}`.trim());
+  return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+}
+
 export function registerImport(program: Command, ctx: CliContext): void {
   registerImportCmd(program, ctx);
 }
@@ -94,9 +113,9 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
     .command('load')
     .description('Load an image from a tar archive (docker-archive or OCI archive) or STDIN')
     .option('-i, --input <file>', 'read from tar archive file, instead of STDIN')
-    .option('-q, --quiet', 'suppress the load output')
+    .option('-q, --quiet', 'suppress the progress output (berth shows none; "Loaded image:" is printed, as docker does)')
     .option('--platform <os/arch[/variant]>', "the platform to load from a multi-platform archive (default: this host's)")
-    .action(async (f: { input?: string; quiet?: boolean; platform?: string }) => {
+    .action(async (f: { input?: string; platform?: string }) => {
       const { loadArchive, loadOciLayoutDir } = await import('../../core/images/archive-load.js');
       const { parsePlatform } = await import('../../core/images/platform.js');
       const opts = f.platform ? { platform: parsePlatform(f.platform) } : {};
@@ -108,7 +127,8 @@ function registerLoadCmd(parent: Command, ctx: CliContext): void {
         f.input && fs.statSync(f.input).isDirectory()
           ? await loadOciLayoutDir(engine.images, f.input, opts)
           : await loadArchive(engine.images, f.input ?? ctx.stdin, opts);
-      if (!f.quiet) for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
+      // docker's -q hides the layers' progress, never the result: "Loaded image: NAME" is printed
+      for (const l of r.loaded) ctx.stdout.write(`${l}\n`);
     });
 }
 
@@ -281,10 +301,12 @@ function registerImagePrune(parent: Command, ctx: CliContext): void {
     .option('-a, --all', 'remove all unused images, not just dangling ones')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collectFilter, [])
-    .action(async (f: { all?: boolean; filter: string[] }) => {
+    .action(async (f: { all?: boolean; filter: string[]; force?: boolean }) => {
       const { humanSize } = await import('../../core/format/index.js');
       const { pruneFilters } = await import('../prune-filters.js');
+      const { confirm, PRUNE_WARNINGS } = await import('../confirm.js');
       const filters = await pruneFilters(f.filter);
+      if (!f.force && !(await confirm(ctx, f.all ? PRUNE_WARNINGS.allImages : PRUNE_WARNINGS.danglingImages))) return;
       const engine = await ctx.engine();
       const isUsedBy = await usedBy(ctx);
       const r = engine.images.prune({

@@ -53,7 +53,9 @@ export function registerInspect(parent: Command, ctx: CliContext, name = 'inspec
       }
       if (!done) {
         failed = true;
-        ctx.stderr.write(`Error: ${kind ? errorMessage(lastErr) : `No such object: ${t}`}\n`);
+        // docker's client words a missing object of a given kind as "No such image: x" (the name as given)
+        const notFound = lastErr instanceof BerthError && lastErr.kind === 'NotFound';
+        ctx.stderr.write(`Error: ${!kind ? `No such object: ${t}` : notFound ? `No such ${kind}: ${t}` : errorMessage(lastErr)}\n`);
       }
     }
     await printObjects(ctx, objects, f.format);

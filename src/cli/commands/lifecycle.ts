@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { forEachTarget } from '../multi.js';
 import { addStopTimeout, stopTimeout } from '../options.js';
@@ -99,6 +100,8 @@ export function registerRename(parent: Command, ctx: CliContext, name = 'rename'
     .argument('<container>')
     .argument('<new-name>')
     .action(async (target: string, newName: string) => {
+      // docker's CLI checks this before asking the daemon
+      if (target.trim() === '' || newName.trim() === '') throw new BerthError('InvalidArgument', 'Neither old nor new names may be empty');
       const { renameContainer } = await import('../../core/containers/restart.js');
       await renameContainer(await ctx.engine(), target, newName);
     });

@@ -18,13 +18,14 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
     .option('--until <time>', 'show logs before a timestamp or relative')
     .option('--details', 'show extra details provided to logs')
     .action(async (target: string, f: { follow?: boolean; tail: string; timestamps?: boolean; since?: string; until?: string; details?: boolean }) => {
-      const { readLogs } = await import('../../core/runtime/logs.js');
+      const { readLogs, logAttributes } = await import('../../core/runtime/logs.js');
       const { refreshContainer } = await import('../../core/containers/exit.js');
       const { containerPaths } = await import('../../core/containers/container-paths.js');
       let tail: number | undefined;
-      if (f.tail !== 'all' && f.tail !== '-1') {
-        if (!/^\d+$/.test(f.tail)) throw new BerthError('InvalidArgument', `invalid value for "tail": "${f.tail}"`);
-        tail = Number(f.tail);
+      // docker: a number of lines; "all", or any negative number, is every line
+      if (f.tail !== 'all') {
+        if (!/^[-+]?\d+$/.test(f.tail)) throw new BerthError('InvalidArgument', `invalid value for "tail": "${f.tail}"`);
+        if (Number(f.tail) >= 0) tail = Number(f.tail);
       }
       const engine = await ctx.engine();
       const rec = engine.containers.lookup(target);
@@ -37,9 +38,10 @@ export function registerLogs(parent: Command, ctx: CliContext, name = 'logs'): v
         {
           ...(tail !== undefined ? { tail } : {}),
           ...(f.since ? { since: parseSince(f.since) } : {}),
-          ...(f.until ? { until: parseSince(f.until) } : {}),
+          ...(f.until ? { until: parseSince(f.until, Date.now(), 'until') } : {}),
           timestamps: !!f.timestamps,
           details: !!f.details,
+          ...(f.details ? { detailsAttrs: logAttributes(rec.spec.logConfig?.config ?? {}, rec.spec.labels, rec.spec.env) } : {}),
           follow: !!f.follow,
           isRunning: () => {
             const cur = engine.containers.get(rec.id);

@@ -11,11 +11,11 @@ function labels(list: string[]): Record<string, string> {
 
 interface NetworkCreateFlags {
   driver: string;
-  subnet?: string;
-  gateway?: string;
+  subnet: string[];
+  gateway: string[];
   internal?: boolean;
   label: string[];
-  ipRange?: string;
+  ipRange: string[];
   opt: string[];
   ipv6?: boolean;
   ipv4?: string | boolean;
@@ -50,11 +50,11 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .description('Create a network')
     .argument('<name>')
     .option('-d, --driver <driver>', 'driver to manage the network', 'bridge')
-    .option('--subnet <cidr>', 'subnet in CIDR format (IPv4)')
-    .option('--gateway <ip>', 'IPv4 gateway for the subnet')
+    .option('--subnet <cidr>', 'subnet in CIDR format (IPv4; one: berth networks have one subnet)', collect, [])
+    .option('--gateway <ip>', 'IPv4 gateway for the subnet', collect, [])
     .option('--internal', 'restrict external access to the network')
     .option('--label <KEY=VALUE>', 'set metadata on a network', collect, [])
-    .option('--ip-range <cidr>', 'allocate container addresses from a sub-range of the subnet')
+    .option('--ip-range <cidr>', 'allocate container addresses from a sub-range of the subnet', collect, [])
     .option('-o, --opt <key=value>', 'driver options (com.docker.network.bridge.name, com.docker.network.driver.mtu)', collect, [])
     .option('--attachable', 'enable manual container attachment (always the case here)')
     .option('--ipv6', 'enable IPv6 networking (not supported)')
@@ -68,6 +68,17 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('--ingress', 'create swarm routing-mesh network (not supported)')
     .action(async (name: string, f: NetworkCreateFlags) => {
       checkUnsupportedCreateFlags(f);
+      // docker takes several subnets (each with its gateway and range); a berth network has one
+      for (const [flag, values] of [
+        ['--subnet', f.subnet],
+        ['--gateway', f.gateway],
+        ['--ip-range', f.ipRange],
+      ] as const) {
+        if (values.length > 1) throw new BerthError('InvalidArgument', `${flag} given ${values.length} times: a berth network has one IPv4 subnet`);
+      }
+      const [subnet] = f.subnet;
+      const [gateway] = f.gateway;
+      const [ipRange] = f.ipRange;
       const options: Record<string, string> = {};
       for (const o of f.opt) {
         const i = o.indexOf('=');
@@ -81,9 +92,9 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         driver: f.driver,
         internal: !!f.internal,
         labels: labels(f.label),
-        ...(f.subnet ? { subnet: f.subnet } : {}),
-        ...(f.gateway ? { gateway: f.gateway } : {}),
-        ...(f.ipRange ? { ipRange: f.ipRange } : {}),
+        ...(subnet ? { subnet } : {}),
+        ...(gateway ? { gateway } : {}),
+        ...(ipRange ? { ipRange } : {}),
         options,
       });
       ctx.stdout.write(`${n.id}\n`);
@@ -97,7 +108,15 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .option('-f, --filter <filter>', 'provide filter values (name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=)', collectFilter, [])
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { quiet?: boolean; trunc: boolean; filter: string[]; format?: string }) => {
-      const [{ listNetworks }, { formatRows }] = await Promise.all([import('../../core/networks/index.js'), import('../../core/format/index.js')]);
+      const [{ listNetworks }, { formatRows, formatCreatedAt }] = await Promise.all([
+        import('../../core/networks/index.js'),
+        import('../../core/format/index.js'),
+      ]);
+      // docker: the network's Created as Go's time.String() (fractional seconds without trailing zeros)
+      const goTimeString = (d: Date) => {
+        const ms = d.getUTCMilliseconds();
+        return formatCreatedAt(d).replace(' +0000', `${ms ? `.${String(ms).padStart(3, '0').replace(/0+$/, '')}` : ''} +0000`);
+      };
       const rows = listNetworks(await ctx.engine(), f.filter);
       const id = (x: string) => (f.trunc && /^[0-9a-f]{64}$/.test(x) ? x.slice(0, 12) : x);
       if (f.quiet) {
@@ -109,10 +128,12 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
         ID: id(r.ID),
         Labels: Object.entries(r.Labels)
           .map(([k, v]) => `${k}=${v}`)
+          .sort()
           .join(','),
         Internal: String(r.Internal),
+        IPv4: 'true',
         IPv6: 'false',
-        CreatedAt: r.Created,
+        CreatedAt: r.Created ? goTimeString(new Date(r.Created)) : '',
       }));
       ctx.stdout.write(
         formatRows({
@@ -126,6 +147,7 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
             Scope: 'SCOPE',
             Labels: 'LABELS',
             Internal: 'INTERNAL',
+            IPv4: 'IPV4',
             IPv6: 'IPV6',
             CreatedAt: 'CREATED',
           },
@@ -151,7 +173,9 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
           objects.push(builtinNetworkJson(engine, n) ?? networkJson(engine, networkStore(engine).lookup(n)));
         } catch (e) {
           failed = true;
-          ctx.stderr.write(`Error: ${errorMessage(e)}\n`);
+          // docker's client: "No such network: NAME" (as given)
+          const notFound = e instanceof BerthError && e.kind === 'NotFound';
+          ctx.stderr.write(`Error: ${notFound ? `No such network: ${n}` : errorMessage(e)}\n`);
         }
       }
       await printObjects(ctx, objects, f.format);
@@ -222,12 +246,15 @@ export function registerNetwork(parent: Command, ctx: CliContext): void {
     .description('Remove all unused networks')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (until=<timestamp>, label=<key>[=<value>], label!=…)', collectFilter, [])
-    .action(async (f: { filter: string[] }) => {
+    .action(async (f: { filter: string[]; force?: boolean }) => {
       const { pruneNetworks } = await import('../../core/networks/index.js');
       const { pruneFilters } = await import('../prune-filters.js');
+      const { confirm, PRUNE_WARNINGS } = await import('../confirm.js');
       const filters = await pruneFilters(f.filter);
+      if (!f.force && !(await confirm(ctx, PRUNE_WARNINGS.network))) return;
       const engine = await ctx.engine();
       const removed = pruneNetworks(engine, filters);
-      if (removed.length) ctx.stdout.write(`Deleted Networks:\n${removed.join('\n')}\n`);
+      // docker prints the list and a blank line
+      if (removed.length) ctx.stdout.write(`Deleted Networks:\n${removed.join('\n')}\n\n`);
     });
 }

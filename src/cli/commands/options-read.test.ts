@@ -13,14 +13,7 @@ import type { CliContext } from '../context.js';
 // docker's meaning and why berth does nothing for it.
 
 const ALLOWED: Record<string, string> = {
-  'container prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'image prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'network prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'volume prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'system prune --force': 'docker: do not prompt for confirmation; berth never prompts',
-  'builder prune --force': 'docker: do not prompt for confirmation; berth never prompts',
   'pod prune --force': 'podman: do not prompt for confirmation; berth never prompts',
-  'builder prune --all': "docker: also remove cache BuildKit keeps as not dangling; every entry of berth's build cache is prunable, so it is the same",
   'rmi --no-prune': 'docker: keep the untagged parent images; berth stores no parent images (as with BuildKit), so there are none to delete',
   'image rm --no-prune': 'docker: keep the untagged parent images; berth stores no parent images (as with BuildKit), so there are none to delete',
   'build --force-rm': 'docker: always remove intermediate containers; berth always removes them',
@@ -30,6 +23,10 @@ const ALLOWED: Record<string, string> = {
   'image build --compress': 'docker: gzip the context sent to the daemon; berth has no daemon and reads the context in place',
   'builder build --compress': 'docker: gzip the context sent to the daemon; berth has no daemon and reads the context in place',
   'network create --attachable': 'docker: let standalone containers join a swarm overlay network; every bridge network is attachable',
+  'load --quiet':
+    'docker: suppress the progress of the layers loading ("Loaded image:" is still printed); berth shows no progress, so there is none to suppress',
+  'image load --quiet':
+    'docker: suppress the progress of the layers loading ("Loaded image:" is still printed); berth shows no progress, so there is none to suppress',
   'cp --quiet': 'docker: suppress the progress shown on a terminal; berth shows no progress, so there is none to suppress',
   'container cp --quiet': 'docker: suppress the progress shown on a terminal; berth shows no progress, so there is none to suppress',
   'images --all': "docker: also list intermediate images (the classic builder's); berth stores none, so every image is listed already",

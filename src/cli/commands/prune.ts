@@ -5,6 +5,7 @@ import { BerthError } from '../../core/errors/berth-error.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { collectFilter } from '../options.js';
+import { confirm, PRUNE_WARNINGS, systemPruneWarning } from '../confirm.js';
 import { registerInfo } from './system.js';
 
 export function registerContainerPrune(parent: Command, ctx: CliContext): void {
@@ -13,10 +14,12 @@ export function registerContainerPrune(parent: Command, ctx: CliContext): void {
     .description('Remove all stopped containers')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (e.g. "until=<timestamp>")', collectFilter, [])
-    .action(async (f: { filter: string[] }) => {
+    .action(async (f: { filter: string[]; force?: boolean }) => {
       const { pruneContainers } = await import('../../core/containers/prune.js');
       const { humanSize } = await import('../../core/format/index.js');
-      const r = await pruneContainers(await ctx.engine(), { filters: await pruneFilters(f.filter) });
+      const filters = await pruneFilters(f.filter);
+      if (!f.force && !(await confirm(ctx, PRUNE_WARNINGS.container))) return;
+      const r = await pruneContainers(await ctx.engine(), { filters });
       if (r.removed.length) ctx.stdout.write(`Deleted Containers:\n${r.removed.join('\n')}\n\n`);
       ctx.stdout.write(`Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
     });
@@ -33,7 +36,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'format output using a Go template')
     .action(async (f: { format?: string; verbose?: boolean }) => {
       const { diskUsage, verboseDiskUsage } = await import('../../core/system/df.js');
-      const { formatRows, humanSize, createdAgo, statusText, truncateCommand } = await import('../../core/format/index.js');
+      const { formatRows, humanSize, humanSizeWithPrecision, createdAgo, statusText, truncateCommand } = await import('../../core/format/index.js');
       if (f.verbose && !f.format) {
         // docker's -v: a table per kind
         const v = verboseDiskUsage(await ctx.engine());
@@ -50,7 +53,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
               Tag: i.tag,
               ID: i.id.replace(/^sha256:/, '').slice(0, 12),
               CreatedSince: ago(i.created),
-              Size: humanSize(i.size),
+              Size: humanSizeWithPrecision(i.size, 3),
               SharedSize: humanSize(i.sharedSize),
               UniqueSize: humanSize(i.uniqueSize),
               Containers: String(i.containers),
@@ -74,7 +77,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
                 Image: c.image,
                 Command: truncateCommand(c.command, 20),
                 LocalVolumes: String(c.localVolumes),
-                Size: humanSize(c.size),
+                Size: humanSizeWithPrecision(c.size, 3),
                 RunningFor: ago(c.created),
                 Status: statusText({ status: c.state, exitCode: c.exitCode, startedAt: new Date(c.startedAt), finishedAt: new Date(c.finishedAt), now }),
                 Names: c.name,
@@ -120,7 +123,9 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
         TotalCount: String(r.total),
         Active: String(r.active),
         Size: humanSize(r.size),
-        Reclaimable: r.size > 0 ? `${humanSize(r.reclaimable)} (${Math.round((r.reclaimable / r.size) * 100)}%)` : `${humanSize(r.reclaimable)} (0%)`,
+        // docker: an integer percentage of a non-empty total (none for an empty one, nor for the build cache)
+        Reclaimable:
+          r.size > 0 && r.type !== 'Build Cache' ? `${humanSize(r.reclaimable)} (${Math.floor((r.reclaimable * 100) / r.size)}%)` : humanSize(r.reclaimable),
       }));
       ctx.stdout.write(
         formatRows({
@@ -139,7 +144,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--volumes', 'prune anonymous volumes')
     .option('--filter <filter>', 'provide filter values', collectFilter, [])
-    .action(async (f: { all?: boolean; volumes?: boolean; filter: string[] }) => {
+    .action(async (f: { all?: boolean; volumes?: boolean; filter: string[]; force?: boolean }) => {
       const { pruneContainers } = await import('../../core/containers/prune.js');
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
       const { humanSize } = await import('../../core/format/index.js');
@@ -147,6 +152,7 @@ export function registerSystemGroup(program: Command, ctx: CliContext): void {
       // docker refuses until= with --volumes) and the build cache (until=; it has no labels)
       const filters = await pruneFilters(f.filter);
       if (f.volumes && filters.until !== undefined) throw new BerthError('InvalidArgument', 'the "until" filter is not supported with "--volumes"');
+      if (!f.force && !(await confirm(ctx, systemPruneWarning({ all: !!f.all, volumes: !!f.volumes, filters: f.filter })))) return;
       const engine = await ctx.engine();
       const c = await pruneContainers(engine, { filters });
       let reclaimed = c.reclaimed;
@@ -193,7 +199,7 @@ export function registerBuilder(program: Command, ctx: CliContext): void {
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values: until=<duration or timestamp> (not used since)', collectFilter, [])
     .option('--keep-storage <bytes>', 'amount of disk space to keep for cache (least recently used goes first)')
-    .action(async (f: { filter: string[]; keepStorage?: string }) => {
+    .action(async (f: { filter: string[]; keepStorage?: string; all?: boolean; force?: boolean }) => {
       const { pruneBuildCache } = await import('../../core/build/cache-prune.js');
       const { humanSize } = await import('../../core/format/index.js');
       const { parseSince } = await import('./logs.js');
@@ -204,6 +210,7 @@ export function registerBuilder(program: Command, ctx: CliContext): void {
         if (!m) throw new BerthError('InvalidArgument', `invalid filter '${v}': builder prune takes until=<duration or timestamp>`);
         until = parseSince(m[1] as string);
       }
+      if (!f.force && !(await confirm(ctx, f.all ? PRUNE_WARNINGS.allBuildCache : PRUNE_WARNINGS.danglingBuildCache))) return;
       const r = pruneBuildCache(await ctx.engine(), {
         ...(until ? { until } : {}),
         ...(f.keepStorage !== undefined ? { keepStorage: parseBytes(f.keepStorage, '--keep-storage') } : {}),

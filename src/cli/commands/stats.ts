@@ -27,7 +27,8 @@ export function registerStats(parent: Command, ctx: CliContext, name = 'stats'):
     .action(async (targets: string[], f: { all?: boolean; stream: boolean; trunc: boolean; format?: string }) => {
       const { sampleStats, cpuPercent } = await import('../../core/containers/stats.js');
       const { refreshContainer } = await import('../../core/containers/exit.js');
-      const { formatRows, humanSize, bytesSize } = await import('../../core/format/index.js');
+      const { formatRows, humanSizeWithPrecision, bytesSize } = await import('../../core/format/index.js');
+      const humanSize = (n: number) => humanSizeWithPrecision(n, 3);
       const engine = await ctx.engine();
       const pick = () =>
         (targets.length ? targets.map((t) => engine.containers.lookup(t)) : engine.containers.list())

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BerthError } from '../../core/errors/berth-error.js';
 import type { CliContext } from '../context.js';
 import { collect, collectFilter } from '../options.js';
@@ -15,7 +15,12 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .option('-d, --driver <driver>', 'volume driver name', 'local')
     .option('--label <KEY=VALUE>', 'set metadata for a volume', collect, [])
     .option('-o, --opt <k=v>', 'set driver specific options', collect, [])
-    .action(async (name: string | undefined, f: { driver: string; label: string[]; opt: string[] }) => {
+    .addOption(new Option('--name <name>', "specify volume name (docker's older spelling of the argument)").hideHelp())
+    .action(async (arg: string | undefined, f: { driver: string; label: string[]; opt: string[]; name?: string }) => {
+      if (arg !== undefined && f.name !== undefined && arg !== f.name) {
+        throw new BerthError('InvalidArgument', 'conflicting options: either specify --name or provide positional arg, not both');
+      }
+      const name = arg ?? f.name;
       const engine = await ctx.engine();
       const labels = Object.fromEntries(f.label.map((l) => [l.split('=')[0] ?? l, l.includes('=') ? l.slice(l.indexOf('=') + 1) : '']));
       const options: Record<string, string> = {};
@@ -49,15 +54,34 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
         Scope: 'local',
         Labels: Object.entries(v.labels)
           .map(([k, x]) => `${k}=${x}`)
+          .sort()
           .join(','),
         CreatedAt: v.created,
+        // docker's ls has no usage data (system df -v has) and no cluster volumes: N/A
+        Links: 'N/A',
+        Size: 'N/A',
+        Availability: 'N/A',
+        Group: 'N/A',
+        Status: 'N/A',
       }));
       ctx.stdout.write(
         formatRows({
           format: f.format,
           defaultTable: 'table {{.Driver}}\t{{.Name}}',
           rows,
-          headers: { Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', Scope: 'SCOPE', Labels: 'LABELS', CreatedAt: 'CREATED' },
+          headers: {
+            Driver: 'DRIVER',
+            Name: 'VOLUME NAME',
+            Mountpoint: 'MOUNTPOINT',
+            Scope: 'SCOPE',
+            Labels: 'LABELS',
+            CreatedAt: 'CREATED',
+            Links: 'LINKS',
+            Size: 'SIZE',
+            Availability: 'AVAILABILITY',
+            Group: 'GROUP',
+            Status: 'STATUS',
+          },
         }),
       );
     });
@@ -87,12 +111,18 @@ export function registerVolume(parent: Command, ctx: CliContext): void {
     .option('-a, --all', 'remove all unused volumes, not just anonymous ones')
     .option('-f, --force', 'do not prompt for confirmation')
     .option('--filter <filter>', 'provide filter values (label=<key>[=<value>], label!=<key>[=<value>], all=<bool>)', collectFilter, [])
-    .action(async (f: { all?: boolean; filter: string[] }) => {
+    .action(async (f: { all?: boolean; filter: string[]; force?: boolean }) => {
       const { pruneVolumes } = await import('../../core/volumes/prune.js');
+      const { confirm, PRUNE_WARNINGS } = await import('../confirm.js');
       const { humanSize } = await import('../../core/format/index.js');
       const { volumePruneFilters } = await import('../prune-filters.js');
       // a bad filter is refused before anything is removed
       const filters = volumePruneFilters(f.filter);
+      if (f.all && f.filter.some((x) => x.startsWith('all='))) {
+        throw new BerthError('InvalidArgument', 'conflicting options: cannot specify both --all and --filter all=1');
+      }
+      const all = !!f.all || filters.all === true;
+      if (!f.force && !(await confirm(ctx, all ? PRUNE_WARNINGS.allVolumes : PRUNE_WARNINGS.anonymousVolumes))) return;
       const engine = await ctx.engine();
       const r = pruneVolumes(engine, { all: !!f.all || filters.all === true, filters: { labels: filters.labels } });
       if (r.removed.length) ctx.stdout.write(`Deleted Volumes:\n${r.removed.join('\n')}\n\n`);

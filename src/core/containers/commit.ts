@@ -14,6 +14,8 @@ import { containerPaths } from './container-paths.js';
 import { mountStubs } from './diff.js';
 import { refreshContainer } from './exit.js';
 import { inspectContainer } from './inspect.js';
+import { containerEvent } from '../events/container-events.js';
+import { familiarString } from '../reference/reference.js';
 
 export interface CommitOptions {
   /** REPOSITORY[:TAG] to point at the new image */
@@ -56,10 +58,13 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
     release();
   }
   const now = new Date().toISOString();
-  const config: ImageConfig = {
-    ...baseConfig,
+  // docker's commit writes its own author and comment (-a, -m): the base image's never carry over
+  const { author: _author, comment: _comment, ...inherited } = baseConfig as ImageConfig & { comment?: string };
+  const config: ImageConfig & { comment?: string } = {
+    ...inherited,
     created: now,
     ...(opts.author ? { author: opts.author } : {}),
+    ...(opts.message ? { comment: opts.message } : {}),
     config: applyChanges(runtimeConfig(ctx, rec.id), opts.changes ?? []),
     rootfs: { type: 'layers', diff_ids: [...(baseConfig.rootfs?.diff_ids ?? []), layer.diffId] },
     history: [
@@ -75,6 +80,10 @@ export async function commitContainer(ctx: EngineContext, ref: string, opts: Com
   const layers = [...(baseManifest.layers ?? []), { mediaType: MEDIA_TYPES.ociLayer, digest: layer.digest, size: layer.size }];
   const { configBytes, digest, manifest } = await writeConfigAndManifest(ctx, config, layers);
   await ctx.images.commitImage({ manifest, config: configBytes, tags: opts.reference ? [opts.reference] : [] });
+  // docker's events of a commit: the container's commit, then the new name's tag
+  const imageRef = opts.reference ? familiarString(opts.reference) : '';
+  containerEvent(ctx, rec, 'commit', { comment: opts.message ?? '', imageID: digest, imageRef });
+  if (imageRef) ctx.images.onEvent?.('tag', digest, { name: imageRef });
   return digest;
 }
 

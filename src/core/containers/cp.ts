@@ -140,6 +140,12 @@ export async function copyFromContainer(
     if (!destExists && !fs.existsSync(path.dirname(path.resolve(dest)))) {
       throw new BerthError('NotFound', `destination directory "${path.dirname(dest)}" does not exist`);
     }
+    // docker's copy rules, worded as for a copy into a container (not cp(1)'s messages)
+    if (!destExists && dest.endsWith('/')) throw new BerthError('NotFound', `destination directory "${dest}" does not exist`);
+    // lstat: a symlink in the container is copied as a link (its target may be absolute, inside the container)
+    if (fs.lstatSync(src).isDirectory() && fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
+      throw new BerthError('InvalidArgument', `cannot copy a directory to a file: "${dest}"`);
+    }
     // the host side is trusted; copy the container side without following its symlinks. Docker
     // gives the files to whoever runs the copy, or (-a) keeps the container's owners
     await run('cp', ['-a', ...(opts.archive ? [] : ['--no-preserve=ownership']), '--no-dereference', '-T', src, target]);
@@ -152,7 +158,7 @@ export async function copyToContainer(
   ref: string,
   src: string | Readable,
   ctrPath: string,
-  opts: { archive?: boolean } = {},
+  opts: { archive?: boolean; followLink?: boolean } = {},
 ): Promise<void> {
   const spec = ctx.containers.lookup(ref).spec;
   await withRootfs(ctx, ref, async (rootfs) => {
@@ -169,7 +175,9 @@ export async function copyToContainer(
       return;
     }
     if (!fs.existsSync(src)) throw new BerthError('NotFound', `stat ${src}: no such file or directory`);
-    const abs = path.resolve(src);
+    // -L: a symlink source is copied as what it points to, under the link's own name (docker's
+    // CopyInfoSourcePath with followLink)
+    const abs = opts.followLink ? fs.realpathSync(src) : path.resolve(src);
     const { unpackLayer } = await import('../snapshots/unpack.js');
     const owners = opts.archive ? ['--numeric-owner'] : ['--owner=0', '--group=0', '--numeric-owner'];
     if (specifiesCurrentDir(src) && fs.statSync(abs).isDirectory()) {

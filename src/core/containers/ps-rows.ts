@@ -1,6 +1,6 @@
 import { healthOf } from './health.js';
 import type { EngineContext } from '../engine-context.js';
-import { humanSize, statusText, createdAgo, truncateCommand, commandLine, formatPorts, formatCreatedAt } from '../format/index.js';
+import { humanSizeWithPrecision, statusText, createdAgo, truncateCommand, commandLine, formatPorts, formatCreatedAt } from '../format/index.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { dirSize } from '../volumes/volume-store.js';
@@ -55,7 +55,9 @@ export function containerRows(
         now,
         ...(s.status === 'running' && want('Status') ? { health: healthOf(ctx, c)?.Status } : {}),
       }),
-      Size: opts.size ? `${humanSize(dirSize(containerPaths(ctx.paths, c.id).upper))} (virtual ${humanSize(c.image.size)})` : '',
+      Size: opts.size
+        ? `${humanSizeWithPrecision(dirSize(containerPaths(ctx.paths, c.id).upper), 3)} (virtual ${humanSizeWithPrecision(c.image.size, 3)})`
+        : '',
       Names: c.name,
       Labels: !want('Labels')
         ? ''

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../engine-context.js';
+import { BerthError } from '../errors/berth-error.js';
 import { containerEvent } from '../events/container-events.js';
 import type { ContainerRecord } from './container-record.js';
 import { withContainer } from './locked.js';
@@ -19,6 +20,8 @@ export async function restartContainer(ctx: EngineContext, ref: string, opts: { 
 export async function renameContainer(ctx: EngineContext, ref: string, newName: string): Promise<ContainerRecord> {
   return withContainer(ctx, ref, (rec) => {
     const name = newName.replace(/^\//, '');
+    // docker's daemon refuses a rename to the name the container has
+    if (name === rec.name) throw new BerthError('InvalidArgument', 'Renaming a container with the same name as its current name');
     ctx.containers.rename(rec.id, name);
     containerEvent(ctx, { ...rec, name }, 'rename', { oldName: `/${rec.name}` });
     return { ...rec, name };

@@ -52,6 +52,8 @@ export async function killAndWait(ctx: EngineContext, rec: ContainerRecord, sign
     code = await waitForStop(ctx, rec, { timeoutMs }).catch(() => undefined);
     if (code === undefined) {
       lastSignal = 9;
+      // docker's stop past its timeout is a kill of its own, with its event
+      containerEvent(ctx, rec, 'kill', { signal: '9' });
       await runtime.kill(rec.id, 'KILL', true).catch(() => undefined);
     }
   }

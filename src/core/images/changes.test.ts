@@ -11,9 +11,17 @@ describe('applyChanges', () => {
     assert.deepEqual(applyChanges({}, ['entrypoint [not json']).Entrypoint, ['/bin/sh', '-c', '[not json']);
   });
 
+  test("ENTRYPOINT drops the inherited CMD unless a CMD change came first, as docker's builder", () => {
+    assert.equal(applyChanges({ Cmd: ['sh'] }, ['ENTRYPOINT ["/bin/echo"]']).Cmd, undefined);
+    assert.deepEqual(applyChanges({ Cmd: ['sh'] }, ['CMD ["hi"]', 'ENTRYPOINT ["/bin/echo"]']).Cmd, ['hi']);
+    assert.deepEqual(applyChanges({ Cmd: ['sh'] }, ['ENTRYPOINT ["/bin/echo"]', 'CMD ["hi"]']).Cmd, ['hi']);
+    assert.deepEqual(applyChanges({ Cmd: ['sh'] }, ['ENV A=1']).Cmd, ['sh']);
+  });
+
   test('ENV accepts key=value pairs with quotes and the legacy single form, replacing earlier values', () => {
     const cfg = applyChanges({ Env: ['A=old', 'PATH=/bin'] }, ['ENV A=1 B="two words" C=a\\ b', 'ENV D some value']);
-    assert.deepEqual(cfg.Env, ['PATH=/bin', 'A=1', 'B=two words', 'C=a b', 'D=some value']);
+    // a replaced variable keeps its place, as docker's builder
+    assert.deepEqual(cfg.Env, ['A=1', 'PATH=/bin', 'B=two words', 'C=a b', 'D=some value']);
   });
 
   test('LABEL, EXPOSE, VOLUME, USER, STOPSIGNAL and ONBUILD set their fields', () => {

@@ -47,9 +47,12 @@ function keyValues(change: string, rest: string): Array<[string, string]> {
   });
 }
 
-function setEnv(env: string[], name: string, value: string): string[] {
-  const out = env.filter((e) => e.split('=', 1)[0] !== name);
-  out.push(`${name}=${value}`);
+/** Set or replace NAME in an Env list, keeping its position (docker's builder, which runs the changes). */
+function setEnv(env: readonly string[], name: string, value: string): string[] {
+  const out = [...env];
+  const i = out.findIndex((e) => e.split('=', 1)[0] === name);
+  if (i >= 0) out[i] = `${name}=${value}`;
+  else out.push(`${name}=${value}`);
   return out;
 }
 
@@ -62,6 +65,9 @@ function setEnv(env: string[], name: string, value: string): string[] {
  */
 export function applyChanges(base: ImageRuntimeConfig, changes: readonly string[]): ImageRuntimeConfig {
   const cfg: ImageRuntimeConfig = structuredClone(base);
+  // as in a Dockerfile (docker runs the changes through its builder): an ENTRYPOINT drops the
+  // inherited CMD unless a CMD change came before it
+  let cmdSet = false;
   for (const change of changes) {
     const trimmed = change.trim();
     const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
@@ -77,9 +83,11 @@ export function applyChanges(base: ImageRuntimeConfig, changes: readonly string[
     switch (instruction) {
       case 'CMD':
         cfg.Cmd = commandForm(rest);
+        cmdSet = true;
         break;
       case 'ENTRYPOINT':
         cfg.Entrypoint = commandForm(rest);
+        if (!cmdSet) delete cfg.Cmd;
         break;
       case 'ENV':
         for (const [k, v] of keyValues(change, rest)) cfg.Env = setEnv(cfg.Env ?? [], k, v);

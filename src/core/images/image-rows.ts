@@ -1,7 +1,7 @@
 import { parseSince } from '../format/time-arg.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
-import { humanSize, createdAgo, formatCreatedAt } from '../format/index.js';
+import { humanSizeWithPrecision, createdAgo, formatCreatedAt } from '../format/index.js';
 import { familiarName, parseReference } from '../reference/reference.js';
 import type { ImageSummary } from './image-record.js';
 
@@ -15,6 +15,10 @@ export interface ImageRow {
   CreatedAt: string;
   Size: string;
   Containers: string;
+  /** docker's placeholders of the same name: the size again, and N/A (ls computes no sharing) */
+  VirtualSize: string;
+  SharedSize: string;
+  UniqueSize: string;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -38,7 +42,8 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
     const v = f.slice(i + 1);
     switch (k) {
       case 'dangling':
-        images = images.filter((img) => (img.tags.length === 0) === (v === 'true' || v === '1'));
+        if (!['true', 'false', '1', '0'].includes(v.toLowerCase())) throw new BerthError('InvalidArgument', `invalid filter 'dangling=${v}'`);
+        images = images.filter((img) => (img.tags.length === 0) === (v.toLowerCase() === 'true' || v === '1'));
         break;
       case 'label': {
         const j = v.indexOf('=');
@@ -71,6 +76,10 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
         throw new BerthError('InvalidArgument', `invalid filter '${k}'`);
     }
   }
+  // docker passes `images PATTERN` on as a reference filter: a glob (busy*, */bb:v?) matches as one
+  const positional = opts.repository;
+  const glob = positional !== undefined && /[*?[]/.test(positional);
+  if (glob) refPatterns.push(globToRegExp(positional));
   const now = new Date();
   const rows: ImageRow[] = [];
   for (const img of images) {
@@ -79,7 +88,10 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
       ID: id,
       CreatedSince: img.created ? createdAgo(new Date(img.created), now) : 'N/A',
       CreatedAt: img.created ? formatCreatedAt(new Date(img.created)) : '',
-      Size: humanSize(img.size),
+      Size: humanSizeWithPrecision(img.size, 3),
+      VirtualSize: humanSizeWithPrecision(img.size, 3),
+      SharedSize: 'N/A',
+      UniqueSize: 'N/A',
       Containers: String(ctx.containers.usersOf(img.id).length),
     };
     const digest = img.digests[0]?.split('@')[1] ?? '<none>';
@@ -89,8 +101,8 @@ export function imageRows(ctx: EngineContext, opts: { repository?: string | unde
     });
     if (tagged.length === 0) tagged.push({ repo: '<none>', tag: '<none>' });
     for (const t of tagged) {
-      if (opts.repository !== undefined) {
-        const [repo, tag] = splitRepoTag(opts.repository);
+      if (positional !== undefined && !glob) {
+        const [repo, tag] = splitRepoTag(positional);
         if (t.repo !== repo && t.repo !== familiarName(repo)) continue;
         if (tag !== undefined && t.tag !== tag) continue;
       }

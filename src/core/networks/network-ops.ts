@@ -97,6 +97,7 @@ export function createNetwork(ctx: EngineContext, o: CreateNetworkOptions): Netw
     }
     ipRange = formatSubnet(r);
   }
+  checkDriverOptions(o.options ?? {});
   const bridgeName = o.options?.['com.docker.network.bridge.name'];
   if (bridgeName !== undefined) {
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/.test(bridgeName))
@@ -268,3 +269,33 @@ export function builtinNetworkJson(ctx: EngineContext, ref: string): Record<stri
 }
 
 export { checkStaticIp };
+
+/** docker's bridge driver options that berth has only at their defaults: any other value is refused. */
+const DEFAULT_ONLY: Record<string, { value: string; why: string }> = {
+  'com.docker.network.bridge.enable_icc': { value: 'true', why: 'containers on a berth network always reach each other' },
+  'com.docker.network.bridge.enable_ip_masquerade': { value: 'true', why: "a berth network's outbound traffic is always masqueraded" },
+  'com.docker.network.bridge.host_binding_ipv4': { value: '0.0.0.0', why: 'publish on an address with -p IP:HOST:CONTAINER' },
+  'com.docker.network.container_iface_prefix': { value: 'eth', why: 'container interfaces are named eth0, eth1, …' },
+  'com.docker.network.bridge.default_bridge': { value: 'false', why: "the default bridge is berth's own" },
+};
+
+/**
+ * -o options: the bridge name and MTU are honoured, the documented ones above only at their
+ * defaults, other com.docker.network.* ones refused (never accepted and ignored); keys outside
+ * docker's namespace are kept and shown, as docker's bridge driver does.
+ */
+function checkDriverOptions(options: Readonly<Record<string, string>>): void {
+  for (const [k, v] of Object.entries(options)) {
+    if (k === 'com.docker.network.bridge.name' || k === 'com.docker.network.driver.mtu') continue;
+    const d = DEFAULT_ONLY[k];
+    if (d) {
+      const norm = v.toLowerCase() === '1' ? 'true' : v.toLowerCase() === '0' ? 'false' : v.toLowerCase();
+      if (norm !== d.value) throw new BerthError('InvalidArgument', `network option ${k}=${v} is not supported by berth: ${d.why}`);
+    } else if (k.startsWith('com.docker.network.')) {
+      throw new BerthError(
+        'InvalidArgument',
+        `network option ${k} is not supported by berth (it honours com.docker.network.bridge.name and com.docker.network.driver.mtu)`,
+      );
+    }
+  }
+}

@@ -94,6 +94,8 @@ export async function setUpNetwork(
       for (const [i, ep] of eps.entries()) {
         const net = nets[i] as NetworkRecord;
         const lease = await attachEndpoint(ctx, rec.id, net, ep, i === 0 ? ports : [], `eth${i}`);
+        // docker's events of a start: network connect, for each network, before container start
+        ctx.events.emit({ type: 'network', action: 'connect', id: net.id, attributes: { container: rec.id, name: net.name, type: 'bridge' } });
         if (i === 0) onAttached({ ip: lease, gateway: net.gateway, dns: net.dns });
       }
       if (host.rootless) await publishPorts(ctx, rec.id, ports);
@@ -214,9 +216,17 @@ export async function tearDownNetwork(ctx: EngineContext, id: string): Promise<b
   if (host.rootless) await unpublishPorts(ctx, id);
   let failed: unknown;
   for (const ep of store.endpoints(id).reverse()) {
-    await detachEndpoint(ctx, id, sb.netnsName, ep, sb.ports).catch((e: unknown) => {
-      failed ??= e;
-    });
+    const wasAttached = ep.cniResult !== '';
+    const ok = await detachEndpoint(ctx, id, sb.netnsName, ep, sb.ports).then(
+      () => true,
+      (e: unknown) => {
+        failed ??= e;
+        return false;
+      },
+    );
+    // and of a stop: network disconnect, for each network the container was attached to
+    const net = wasAttached && ok ? store.byId(ep.networkId) : undefined;
+    if (net) ctx.events.emit({ type: 'network', action: 'disconnect', id: net.id, attributes: { container: id, name: net.name, type: 'bridge' } });
   }
   refreshDns(ctx);
   if (failed) {

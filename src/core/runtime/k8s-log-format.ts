@@ -98,10 +98,12 @@ export function parseLogChunk(buf: Buffer): { records: LogRecord[]; used: number
 export interface RenderOptions {
   timestamps: boolean;
   /**
-   * `docker logs --details`: the line's extra attributes (--log-opt labels/env; berth keeps none)
-   * and a space before it, after the timestamp
+   * `docker logs --details`: the line's extra attributes (--log-opt labels/env) and a space
+   * before it, after the timestamp
    */
   details?: boolean;
+  /** the attributes --details prints (`k=v,k2=v2`, see logAttributes); none by default */
+  detailsAttrs?: string;
   /** keep lines that started at or after this time */
   since?: Date;
   /** keep lines that started at or before this time */
@@ -178,7 +180,7 @@ export class LogRenderer {
       if (show) {
         const parts: Buffer[] = [];
         if (this.opts.timestamps && atStart) parts.push(Buffer.from(`${formatLogTime(rec.time)} `));
-        if (this.opts.details && atStart) parts.push(DETAILS_SEPARATOR);
+        if (this.opts.details && atStart) parts.push(this.opts.detailsAttrs ? Buffer.from(`${this.opts.detailsAttrs} `) : DETAILS_SEPARATOR);
         parts.push(rec.data);
         if (!rec.partial) parts.push(NEWLINE);
         pieces.push({ stream: rec.stream, data: parts.length === 1 ? rec.data : Buffer.concat(parts) });

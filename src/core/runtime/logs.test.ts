@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
-import { readLogs } from './logs.js';
+import { after, before, describe, it, test } from 'node:test';
+import { logAttributes, readLogs } from './logs.js';
 
 function collect(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -90,4 +90,12 @@ describe('readLogs()', () => {
     await done;
     assert.equal(out.text(), 'x\n');
   });
+});
+
+test("logAttributes: the --log-opt labels/env values as docker's --details prints them (sorted, query-escaped)", () => {
+  const labels = { app: 'web', 'com.example.tier': 'a b', other: 'x' };
+  const env = ['E1=v', 'ZED=z~', 'PATH=/bin'];
+  assert.equal(logAttributes({}, labels, env), '');
+  assert.equal(logAttributes({ labels: 'app,missing', env: 'E1' }, labels, env), 'E1=v,app=web');
+  assert.equal(logAttributes({ 'labels-regex': '^com\\.', 'env-regex': '^Z' }, labels, env), 'ZED=z%7E,com.example.tier=a+b');
 });

@@ -11,8 +11,9 @@ export interface ReadLogsOptions {
   until?: Date;
   /** prefix each line with its RFC 3339 UTC time and a space, as `docker logs -t` */
   timestamps: boolean;
-  /** docker's --details: a space (the empty attribute list) before each line */
+  /** docker's --details: the attributes (logAttributes) and a space before each line */
   details?: boolean;
+  detailsAttrs?: string;
   /** keep printing new output until the container stops */
   follow: boolean;
   /**
@@ -41,7 +42,7 @@ export interface ReadLogsOptions {
 export async function readLogs(logPath: string, opts: ReadLogsOptions, out: { stdout: Writable; stderr: Writable }): Promise<void> {
   const renderer = new LogRenderer({
     timestamps: opts.timestamps,
-    ...(opts.details ? { details: true } : {}),
+    ...(opts.details ? { details: true, ...(opts.detailsAttrs ? { detailsAttrs: opts.detailsAttrs } : {}) } : {}),
     ...(opts.since ? { since: opts.since } : {}),
     ...(opts.until ? { until: opts.until } : {}),
   });
@@ -82,6 +83,11 @@ async function follow(reader: LogFileReader, renderer: LogRenderer, opts: ReadLo
       if (recs.length > 0) {
         await write(out, renderer.render(recs));
         continue;
+      }
+      // docker's follow ends at --until: nothing later can be shown
+      if (opts.until !== undefined && Date.now() > opts.until.getTime()) {
+        await write(out, renderer.render(reader.read()));
+        return;
       }
       if (Date.now() - lastRunningCheck >= pollMs) {
         lastRunningCheck = Date.now();
@@ -205,4 +211,40 @@ function drained(stream: Writable): Promise<void> {
     stream.on('close', done);
     stream.on('error', done);
   });
+}
+
+/**
+ * What docker's json-file logger attaches to each line from --log-opt labels=, labels-regex=, env=
+ * and env-regex= (the container's values of those labels and variables), as `logs --details`
+ * prints it: sorted by key, query-escaped, `k=v` joined by commas.
+ *
+ * @example
+ * logAttributes({ labels: 'app' }, { app: 'web' }, ['E=1']) // "app=web"
+ */
+export function logAttributes(config: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>, env: readonly string[]): string {
+  const extra = new Map<string, string>();
+  for (const l of (config['labels'] ?? '').split(',')) if (l && Object.hasOwn(labels, l)) extra.set(l, labels[l] as string);
+  if (config['labels-regex']) {
+    const re = new RegExp(config['labels-regex']);
+    for (const [k, v] of Object.entries(labels)) if (re.test(k)) extra.set(k, v);
+  }
+  const vars = new Map<string, string>();
+  for (const e of env) {
+    const i = e.indexOf('=');
+    if (i > 0) vars.set(e.slice(0, i), e.slice(i + 1));
+  }
+  for (const l of (config['env'] ?? '').split(',')) if (l && vars.has(l)) extra.set(l, vars.get(l) as string);
+  if (config['env-regex']) {
+    const re = new RegExp(config['env-regex']);
+    for (const [k, v] of vars) if (re.test(k)) extra.set(k, v);
+  }
+  // Go's url.QueryEscape: spaces as +, and ~ escaped too
+  const q = (s: string) =>
+    encodeURIComponent(s)
+      .replace(/%20/g, '+')
+      .replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return [...extra.keys()]
+    .sort()
+    .map((k) => `${q(k)}=${q(extra.get(k) as string)}`)
+    .join(',');
 }

@@ -22,12 +22,20 @@ export function diskUsage(ctx: EngineContext): UsageRow[] {
   const images = ctx.images.list();
   const imageSize = new Map<string, number>();
   for (const img of images) imageSize.set(img.id, img.size);
+  // docker's Images size is its LayersSize: each layer once however many images stand on it; what
+  // is reclaimable is that less the own (unshared) bytes of the images containers use
+  const layerSize = new Map(ctx.layers.list().map((l) => [l.chainId, l.size]));
+  const users = new Map<string, number>();
+  for (const img of images) for (const c of new Set(img.chainIds)) users.set(c, (users.get(c) ?? 0) + 1);
   let imgTotal = 0;
-  let imgReclaim = 0;
-  for (const [id, size] of imageSize) {
-    imgTotal += size;
-    if (!used.has(id)) imgReclaim += size;
+  for (const c of users.keys()) imgTotal += layerSize.get(c) ?? 0;
+  let usedBytes = 0;
+  for (const img of images) {
+    if (!used.has(img.id)) continue;
+    const shared = [...new Set(img.chainIds)].filter((c) => (users.get(c) ?? 0) > 1).reduce((n, c) => n + (layerSize.get(c) ?? 0), 0);
+    usedBytes += img.size - shared;
   }
+  const imgReclaim = Math.max(0, imgTotal - usedBytes);
   let cSize = 0;
   let cReclaim = 0;
   let cActive = 0;
@@ -97,7 +105,8 @@ export function verboseDiskUsage(ctx: EngineContext): VerboseUsage {
   for (const img of images) {
     const shared = [...new Set(img.chainIds)].filter((c) => (users.get(c) ?? 0) > 1).reduce((n, c) => n + (layerSize.get(c) ?? 0), 0);
     const count = containers.filter((c) => c.imageId === img.id).length;
-    const names = img.tags.length ? img.tags : [''];
+    // docker's -v: one row per image, under its first tag
+    const names = img.tags.length ? [img.tags[0] as string] : [''];
     for (const name of names) {
       const ref = name === '' ? undefined : parseReference(name);
       out.images.push({
