@@ -14,7 +14,7 @@ export function goDurationMs(s: string): number | undefined {
   const rest = s.startsWith('-') || s.startsWith('+') ? s.slice(1) : s;
   if (rest === '0') return 0;
   if (rest === '') return undefined;
-  const part = /(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/y;
+  const part = /(\d*\.?\d*)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
   let total = 0;
   let pos = 0;
   while (pos < rest.length) {
