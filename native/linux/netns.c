@@ -76,6 +76,23 @@ static int share_dir(struct ns_job *j, const char *dir) {
   }
 }
 
+// the file at path made, then `thread` run on a thread of its own to unshare and bind its new
+// namespace there; on failure the file is removed again. Returns JS true.
+static napi_value bind_new_namespace(napi_env env, const char *path, void *(*thread)(void *), void *job, const int *job_err, const char *const *job_what) {
+  napi_value result;
+  int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0);
+  if (fd < 0) return berth_throw_errno(env, "creating", path, errno);
+  close(fd);
+  int err = berth_on_own_thread(thread, job);
+  if (err == 0 && *job_err != 0) err = *job_err;
+  if (err != 0) {
+    unlink(path);
+    return berth_throw_errno(env, *job_what != NULL ? *job_what : "pthread_create", path, err);
+  }
+  napi_get_boolean(env, true, &result);
+  return result;
+}
+
 // netnsCreate(path): boolean — true when made, false when path already is a namespace
 napi_value berth_netns_create(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -94,17 +111,7 @@ napi_value berth_netns_create(napi_env env, napi_callback_info info) {
   if (slash == NULL || slash == dir) return berth_throw_errno(env, "netns", job.path, EINVAL);
   *slash = '\0';
   if (share_dir(&job, dir) < 0) return berth_throw_errno(env, job.what, dir, job.err);
-  int fd = open(job.path, O_RDONLY | O_CREAT | O_CLOEXEC, 0);
-  if (fd < 0) return berth_throw_errno(env, "creating", job.path, errno);
-  close(fd);
-  int err = berth_on_own_thread(create_thread, &job);
-  if (err == 0 && job.err != 0) err = job.err;
-  if (err != 0) {
-    unlink(job.path);
-    return berth_throw_errno(env, job.what != NULL ? job.what : "pthread_create", job.path, err);
-  }
-  napi_get_boolean(env, true, &result);
-  return result;
+  return bind_new_namespace(env, job.path, create_thread, &job, &job.err, &job.what);
 }
 
 // netnsDelete(path): void — absent is fine
@@ -168,15 +175,5 @@ napi_value berth_pod_ns_create(napi_env env, napi_callback_info info) {
     napi_get_boolean(env, false, &result);
     return result;
   }
-  int fd = open(job.path, O_RDONLY | O_CREAT | O_CLOEXEC, 0);
-  if (fd < 0) return berth_throw_errno(env, "creating", job.path, errno);
-  close(fd);
-  int err = berth_on_own_thread(pod_ns_thread, &job);
-  if (err == 0 && job.err != 0) err = job.err;
-  if (err != 0) {
-    unlink(job.path);
-    return berth_throw_errno(env, job.what != NULL ? job.what : "pthread_create", job.path, err);
-  }
-  napi_get_boolean(env, true, &result);
-  return result;
+  return bind_new_namespace(env, job.path, pod_ns_thread, &job, &job.err, &job.what);
 }

@@ -59,8 +59,14 @@ function run(cmd: string, args: string[], cwd?: string): string {
   return r.stdout;
 }
 
-/** A CA and a server certificate for 127.0.0.1/localhost signed by it. */
-export function makeTlsFiles(dir: string): { caCert: string; cert: string; key: string } {
+/**
+ * A CA and a server certificate for 127.0.0.1/localhost signed by it; with `client`, a client
+ * certificate too (mutual TLS).
+ */
+export function makeTlsFiles(
+  dir: string,
+  opts: { client?: boolean } = {},
+): { caCert: string; cert: string; key: string; clientCert: string; clientKey: string } {
   fs.mkdirSync(dir, { recursive: true });
   const p = (n: string) => path.join(dir, n);
   run('openssl', [
@@ -82,26 +88,32 @@ export function makeTlsFiles(dir: string): { caCert: string; cert: string; key: 
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=127.0.0.1']);
-  fs.writeFileSync(p('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    p('server.csr'),
-    '-CA',
-    p('ca.crt'),
-    '-CAkey',
-    p('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    p('server.crt'),
-    '-days',
-    '2',
-    '-extfile',
-    p('ext.cnf'),
-  ]);
-  return { caCert: p('ca.crt'), cert: p('server.crt'), key: p('server.key') };
+  const signed: Array<[string, string, string]> = [
+    ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n'],
+  ];
+  if (opts.client) signed.push(['client', 'client', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n']);
+  for (const [name, cn, ext] of signed) {
+    run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p(`${name}.key`), '-out', p(`${name}.csr`), '-subj', `/CN=${cn}`]);
+    fs.writeFileSync(p(`${name}.cnf`), ext);
+    run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      p(`${name}.csr`),
+      '-CA',
+      p('ca.crt'),
+      '-CAkey',
+      p('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      p(`${name}.crt`),
+      '-days',
+      '2',
+      '-extfile',
+      p(`${name}.cnf`),
+    ]);
+  }
+  return { caCert: p('ca.crt'), cert: p('server.crt'), key: p('server.key'), clientCert: p('client.crt'), clientKey: p('client.key') };
 }
 
 function b64url(b: Buffer | string): string {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { BERTH_BIN, makeTestEnv, runProgram, type TestEnv } from '../../src/testkit/berth-cli.js';
-import { freePort, startRegistry } from '../../src/testkit/registry.js';
+import { freePort, makeTlsFiles, startRegistry } from '../../src/testkit/registry.js';
 
 // berth serve through real clients (dockerode 4, the docker CLI 28): what outlives a restart of
 // the server, what the client's stdin closes, ownership of files copied in, TCP with mutual TLS,
@@ -247,55 +247,8 @@ function spawnSyncTar(dir: string, out: string, name: string): number | null {
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, made by openssl. */
 function makeMutualTls(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
-  const p = (n: string) => path.join(dir, n);
-  const run = (args: string[]) => {
-    const r = spawnSync('openssl', args, { encoding: 'utf8' });
-    assert.equal(r.status, 0, `openssl ${args.join(' ')}: ${r.stderr}`);
-  };
-  run([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    p('ca.key'),
-    '-out',
-    p('ca.pem'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=berth-test-ca',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  for (const [name, cn, ext] of [
-    ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n'],
-    ['client', 'client', 'extendedKeyUsage=clientAuth\n'],
-  ] as const) {
-    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p(`${name}-key.pem`), '-out', p(`${name}.csr`), '-subj', `/CN=${cn}`]);
-    fs.writeFileSync(p(`${name}.cnf`), ext);
-    run([
-      'x509',
-      '-req',
-      '-in',
-      p(`${name}.csr`),
-      '-CA',
-      p('ca.pem'),
-      '-CAkey',
-      p('ca.key'),
-      '-CAcreateserial',
-      '-out',
-      p(`${name}.pem`),
-      '-days',
-      '2',
-      '-extfile',
-      p(`${name}.cnf`),
-    ]);
-  }
-  return { ca: p('ca.pem'), serverCert: p('server.pem'), serverKey: p('server-key.pem'), clientCert: p('client.pem'), clientKey: p('client-key.pem') };
+  const f = makeTlsFiles(dir, { client: true });
+  return { ca: f.caCert, serverCert: f.cert, serverKey: f.key, clientCert: f.clientCert, clientKey: f.clientKey };
 }
 
 test('tcp with mutual TLS: the docker CLI with --tlsverify and a client certificate works (run, exec); without one it is refused; no tcp without TLS', async () => {
