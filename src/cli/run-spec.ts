@@ -175,8 +175,7 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   });
   spec.dnsSearch = f.dnsSearch;
   spec.dnsOptions = f.dnsOption;
-  checkAddHosts(f.addHost);
-  spec.extraHosts = f.addHost;
+  spec.extraHosts = f.addHost.map((h) => parse.parseAddHost(h));
   spec.publish = f.publish.flatMap((p) => parse.parsePublish(p));
   spec.publishAll = !!f.publishAll;
   spec.restartPolicy = parse.parseRestart(f.restart);
@@ -235,12 +234,6 @@ function parseCgroupParent(value: string): string {
   return parent;
 }
 
-function checkAddHosts(list: readonly string[]): void {
-  for (const h of list) {
-    if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
-  }
-}
-
 /** The flags `build` shares with `run` for its RUN containers. */
 export interface BuildRunFlags extends ResourceFlags {
   ulimit: string[];
@@ -258,8 +251,7 @@ export function buildRunSettings(f: BuildRunFlags): RunContainerSettings {
   if (f.ulimit.length > 0) out.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
   if (f.shmSize !== undefined) out.shmSize = parse.parseBytes(f.shmSize, '--shm-size');
   if (f.securityOpt.length > 0) out.security = parse.parseSecurityOpt(f.securityOpt, (p: string) => fs.readFileSync(p, 'utf8'));
-  checkAddHosts(f.addHost);
-  if (f.addHost.length > 0) out.extraHosts = f.addHost;
+  if (f.addHost.length > 0) out.extraHosts = f.addHost.map((h) => parse.parseAddHost(h));
   if (f.cgroupParent !== undefined && f.cgroupParent !== '') out.cgroupParent = parseCgroupParent(f.cgroupParent);
   return out;
 }

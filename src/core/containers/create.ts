@@ -52,6 +52,8 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   if (healthcheck) spec.healthcheck = healthcheck;
   else delete spec.healthcheck;
   const args = resolveCommand(spec, imageConfig.config ?? {});
+  // docker takes a name with its leading slash (/web, as inspect shows it)
+  if (spec.name?.startsWith('/')) spec.name = spec.name.slice(1);
   if (spec.name !== undefined) ContainerStore.validateName(spec.name);
   // rootless: the default network is slirp4netns, and berth's own networks are root's
   if (rootless) spec.network = rootlessNetwork(spec.network);

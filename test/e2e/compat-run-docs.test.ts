@@ -1,0 +1,56 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeTestEnv, type TestEnv } from '../../src/testkit/berth-cli.js';
+
+// Divergences from docker's CLI reference (run, exec, ps, stop, kill, rm, …) found by a sweep of
+// its documented options and examples, each checked through bin/berth.
+
+let t: TestEnv;
+before(async () => {
+  t = makeTestEnv();
+  await t.importBusybox();
+  const up = await t.berth(['run', '-d', '--name', 'cd-up', 'busybox', 'sleep', '600']);
+  assert.equal(up.code, 0, up.stderr);
+});
+after(async () => {
+  await t.cleanup();
+});
+
+test('run --add-host takes host=ip and a bracketed IPv6 address, and refuses an address that is not one', async () => {
+  const r = await t.berth(['run', '--rm', '--add-host', 'my-hostname=8.8.8.8', '--add-host', 'v6=[2001:db8::33]', 'busybox', 'cat', '/etc/hosts']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^8\.8\.8\.8\tmy-hostname$/m);
+  assert.match(r.stdout, /^2001:db8::33\tv6$/m);
+  const bad = await t.berth(['run', '--rm', '--add-host', 'foo:notanip', 'busybox', 'true']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /invalid IP address in add-host: "notanip"/);
+});
+
+test('exec --privileged gives the command every capability, as a --privileged container has', async () => {
+  const plain = await t.berth(['exec', 'cd-up', 'grep', 'CapEff', '/proc/self/status']);
+  const priv = await t.berth(['exec', '--privileged', 'cd-up', 'grep', 'CapEff', '/proc/self/status']);
+  const full = await t.berth(['run', '--rm', '--privileged', 'busybox', 'grep', 'CapEff', '/proc/self/status']);
+  assert.equal(priv.code, 0, priv.stderr);
+  assert.notEqual(priv.stdout, plain.stdout);
+  assert.equal(priv.stdout, full.stdout);
+});
+
+test('ps --filter ancestor= matches name:tag and the full name; is-task=false keeps every container', async () => {
+  for (const v of ['busybox', 'busybox:latest', 'docker.io/library/busybox:latest']) {
+    const r = await t.berth(['ps', '--format', '{{.Names}}', '--filter', `ancestor=${v}`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^cd-up$/m, v);
+  }
+  assert.match((await t.berth(['ps', '--format', '{{.Names}}', '--filter', 'is-task=false'])).stdout, /^cd-up$/m);
+  assert.equal((await t.berth(['ps', '--format', '{{.Names}}', '--filter', 'is-task=true'])).stdout, '');
+});
+
+test("--name follows docker's pattern: two characters at least, a leading slash taken off", async () => {
+  const one = await t.berth(['create', '--name', 'a', 'busybox', 'true']);
+  assert.equal(one.code, 125);
+  assert.match(one.stderr, /invalid container name \("a"\), only \[a-zA-Z0-9\]\[a-zA-Z0-9_.-\] are allowed/);
+  const slashed = await t.berth(['create', '--name', '/cd-slashed', 'busybox', 'true']);
+  assert.equal(slashed.code, 0, slashed.stderr);
+  assert.equal((await t.berth(['inspect', '-f', '{{.Name}}', 'cd-slashed'])).stdout, '/cd-slashed\n');
+  await t.berth(['rm', 'cd-slashed']);
+});
