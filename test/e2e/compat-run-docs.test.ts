@@ -54,3 +54,16 @@ test("--name follows docker's pattern: two characters at least, a leading slash 
   assert.equal((await t.berth(['inspect', '-f', '{{.Name}}', 'cd-slashed'])).stdout, '/cd-slashed\n');
   await t.berth(['rm', 'cd-slashed']);
 });
+
+test('ps -n above 0 lists the last N in every state; -n 0 and -n -1 are no limit (running ones only)', async () => {
+  const ex = await t.berth(['run', '--name', 'cd-ended', 'busybox', 'true']);
+  assert.equal(ex.code, 0, ex.stderr);
+  const names = async (...args: string[]) => (await t.berth(['ps', '--format', '{{.Names}}', ...args])).stdout.split('\n').filter(Boolean);
+  assert.deepEqual(await names('-n', '1'), ['cd-ended']);
+  for (const n of ['0', '-1']) {
+    const got = await names('-n', n);
+    assert.ok(got.includes('cd-up') && !got.includes('cd-ended'), `-n ${n}: ${got.join(',')}`);
+  }
+  assert.deepEqual(await names('-l'), ['cd-ended']);
+  await t.berth(['rm', 'cd-ended']);
+});
