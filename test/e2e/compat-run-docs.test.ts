@@ -67,3 +67,22 @@ test('ps -n above 0 lists the last N in every state; -n 0 and -n -1 are no limit
   assert.deepEqual(await names('-l'), ['cd-ended']);
   await t.berth(['rm', 'cd-ended']);
 });
+
+test("--network container:NAME takes that container's hostname, and refuses -h, --dns, --add-host, -p and --mac-address", async () => {
+  const own = (await t.berth(['inspect', '-f', '{{.Config.Hostname}}', 'cd-up'])).stdout;
+  const r = await t.berth(['run', '--rm', '--network', 'container:cd-up', 'busybox', 'hostname']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, own);
+  const refused: Array<[string[], RegExp]> = [
+    [['-h', 'foo'], /conflicting options: hostname and the network mode/],
+    [['--dns', '1.1.1.1'], /conflicting options: dns and the network mode/],
+    [['--add-host', 'a:1.1.1.1'], /conflicting options: custom host-to-IP mapping and the network mode/],
+    [['-p', '80'], /conflicting options: port publishing and the container type network mode/],
+    [['--mac-address', '92:d0:c6:0a:29:33'], /conflicting options: mac-address and the network mode/],
+  ];
+  for (const [flags, msg] of refused) {
+    const bad = await t.berth(['run', '--rm', '--network', 'container:cd-up', ...flags, 'busybox', 'true']);
+    assert.equal(bad.code, 125, flags.join(' '));
+    assert.match(bad.stderr, msg);
+  }
+});

@@ -65,6 +65,11 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   const named = spec.name !== undefined;
   let name = spec.name ?? generateName((n) => ctx.containers.findByName(n) !== undefined);
   spec.name = name;
+  // docker: on another container's network stack, its hostname (and no -h of one's own)
+  if (spec.network.startsWith('container:') && spec.pod === undefined) {
+    if (input.hostname) throw new BerthError('InvalidArgument', 'conflicting options: hostname and the network mode');
+    spec.hostname = ctx.containers.lookup(spec.network.slice('container:'.length)).spec.hostname;
+  }
   // the host's UTS namespace (--network host, --uts host) keeps the host's name
   spec.hostname ??= spec.network === 'host' || spec.utsMode === 'host' ? undefined : id.slice(0, 12);
 
