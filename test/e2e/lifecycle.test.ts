@@ -59,11 +59,11 @@ test('create, start -a, restart, rename, pause and unpause', async () => {
   assert.equal(await status('pz'), 'paused');
   assert.equal((await t.berth(['unpause', 'pz'])).code, 0);
   assert.equal(await status('pz'), 'running');
-  const pid1 = (await t.berth(['inspect', '--format', '{{.State.Pid}}', 'p'])).stdout.trim();
-  assert.equal((await t.berth(['restart', '-t', '1', 'p'])).code, 0);
-  assert.equal(await status('p'), 'running');
-  assert.notEqual((await t.berth(['inspect', '--format', '{{.State.Pid}}', 'p'])).stdout.trim(), pid1);
-  await t.berth(['rm', '-f', 'p']);
+  const pid1 = (await t.berth(['inspect', '--format', '{{.State.Pid}}', 'pz'])).stdout.trim();
+  assert.equal((await t.berth(['restart', '-t', '1', 'pz'])).code, 0);
+  assert.equal(await status('pz'), 'running');
+  assert.notEqual((await t.berth(['inspect', '--format', '{{.State.Pid}}', 'pz'])).stdout.trim(), pid1);
+  await t.berth(['rm', '-f', 'pz']);
 });
 
 test('stop sends SIGTERM, then SIGKILL after the timeout', async () => {
