@@ -86,3 +86,12 @@ test("--network container:NAME takes that container's hostname, and refuses -h, 
     assert.match(bad.stderr, msg);
   }
 });
+
+test('ps PORTS lists the ports a running container only exposes (80/tcp, ranges grouped) beside its published ones', async () => {
+  const e = await t.berth(['run', '-d', '--name', 'cd-exposed', '--expose', '7000-7002', '--expose', '7010/udp', 'busybox', 'sleep', '60']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal((await t.berth(['ps', '--filter', 'name=cd-exposed', '--format', '{{.Ports}}'])).stdout, '7000-7002/tcp, 7010/udp\n');
+  await t.berth(['stop', '-t', '0', 'cd-exposed']);
+  assert.equal((await t.berth(['ps', '-a', '--filter', 'name=cd-exposed', '--format', '[{{.Ports}}]'])).stdout, '[]\n');
+  await t.berth(['rm', 'cd-exposed']);
+});
