@@ -95,3 +95,14 @@ test('ps PORTS lists the ports a running container only exposes (80/tcp, ranges 
   assert.equal((await t.berth(['ps', '-a', '--filter', 'name=cd-exposed', '--format', '[{{.Ports}}]'])).stdout, '[]\n');
   await t.berth(['rm', 'cd-exposed']);
 });
+
+test('stop -t -1 waits for the container to end after the stop signal, however long (no SIGKILL)', async () => {
+  const r = await t.berth(['run', '-d', '--name', 'cd-slow', 'busybox', 'sh', '-c', 'trap "echo term; sleep 1; exit 0" TERM; while true; do sleep 0.1; done']);
+  assert.equal(r.code, 0, r.stderr);
+  await new Promise((res) => setTimeout(res, 500));
+  const s = await t.berth(['stop', '-t', '-1', 'cd-slow']);
+  assert.equal(s.code, 0, s.stderr);
+  assert.equal((await t.berth(['inspect', '-f', '{{.State.ExitCode}}', 'cd-slow'])).stdout, '0\n');
+  assert.equal((await t.berth(['logs', 'cd-slow'])).stdout, 'term\n');
+  await t.berth(['rm', 'cd-slow']);
+});
