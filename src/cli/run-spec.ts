@@ -19,7 +19,9 @@ function int(flag: string, v: string): number {
 function duration(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   try {
-    return parseGoDuration(v.trim(), flag.slice(2));
+    // Go's durations may be negative (-1s): a health flag then says it cannot be
+    const t = v.trim();
+    return t.startsWith('-') ? -parseGoDuration(t.slice(1), flag.slice(2)) : parseGoDuration(t, flag.slice(2));
   } catch {
     throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: time: invalid duration "${v}"`);
   }

@@ -106,3 +106,12 @@ test('stop -t -1 waits for the container to end after the stop signal, however l
   assert.equal((await t.berth(['logs', 'cd-slow'])).stdout, 'term\n');
   await t.berth(['rm', 'cd-slow']);
 });
+
+test('a negative --health-* duration is a Go duration that docker refuses as negative, not a parse error', async () => {
+  const r = await t.berth(['run', '--rm', '--health-cmd', 'true', '--health-interval', '-1s', 'busybox', 'true']);
+  assert.equal(r.code, 125);
+  assert.match(r.stderr, /--health-interval cannot be negative/);
+  const bad = await t.berth(['run', '--rm', '--health-cmd', 'true', '--health-timeout', '10', 'busybox', 'true']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /time: invalid duration "10"/);
+});
