@@ -103,3 +103,10 @@ test('matchContainer() is-task: false keeps every container (none is a swarm tas
   assert.equal(matchContainer(c, parseFilters(['is-task=true']), opts), false);
   assert.throws(() => parseFilters(['is-task=maybe']), /invalid filter 'is-task=maybe'/);
 });
+
+test('matchContainer() name: a pattern matches the name with its leading slash or without, as docker', () => {
+  const c = rec({});
+  const opts = { imageNames: () => [], created: () => undefined };
+  for (const v of ['^/web$', '^web$', '/we', 'eb']) assert.equal(matchContainer(c, parseFilters([`name=${v}`]), opts), true, v);
+  assert.equal(matchContainer(c, parseFilters(['name=^/eb']), opts), false);
+});

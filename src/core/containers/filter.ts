@@ -70,8 +70,11 @@ export function matchContainer(
       switch (k) {
         case 'id':
           return c.id.startsWith(v);
-        case 'name':
-          return new RegExp(v).test(c.name);
+        case 'name': {
+          // docker matches the name with its leading slash and without (name=^/web$, name=^web$)
+          const re = new RegExp(v);
+          return re.test(c.name) || re.test(`/${c.name}`);
+        }
         case 'label': {
           const i = v.indexOf('=');
           const labels = c.spec.labels;
