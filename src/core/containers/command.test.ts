@@ -110,3 +110,8 @@ test('matchContainer() name: a pattern matches the name with its leading slash o
   for (const v of ['^/web$', '^web$', '/we', 'eb']) assert.equal(matchContainer(c, parseFilters([`name=${v}`]), opts), true, v);
   assert.equal(matchContainer(c, parseFilters(['name=^/eb']), opts), false);
 });
+
+test('parseFilters() refuses an exited= value that is not a number (docker: strconv.Atoi)', () => {
+  assert.throws(() => parseFilters(['exited=abc']), /strconv\.Atoi: parsing "abc": invalid syntax/);
+  assert.equal(parseFilters(['exited=137']).get('exited')?.[0], '137');
+});

@@ -35,6 +35,10 @@ export function parseFilters(values: string[]): Filters {
     if (k === 'status' && !STATUSES.has(val)) {
       throw new BerthError('InvalidArgument', `invalid filter 'status=${val}'`);
     }
+    if (k === 'exited' && !/^-?\d+$/.test(val)) {
+      // docker's daemon: the exit code is read with strconv.Atoi
+      throw new BerthError('InvalidArgument', `strconv.Atoi: parsing "${val}": invalid syntax`);
+    }
     if (k === 'is-task' && !['true', 'false', '1', '0'].includes(val.toLowerCase())) {
       throw new BerthError('InvalidArgument', `invalid filter 'is-task=${val}'`);
     }
