@@ -115,3 +115,17 @@ test('a negative --health-* duration is a Go duration that docker refuses as neg
   assert.equal(bad.code, 125);
   assert.match(bad.stderr, /time: invalid duration "10"/);
 });
+
+test('a paused container: start is refused (try unpause instead), attach names the pause', async () => {
+  assert.equal((await t.berth(['pause', 'cd-up'])).code, 0);
+  try {
+    const s = await t.berth(['start', 'cd-up']);
+    assert.equal(s.code, 1);
+    assert.match(s.stderr, /cannot start a paused container, try unpause instead/);
+    const a = await t.berth(['attach', 'cd-up']);
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /you cannot attach to a paused container, unpause it first/);
+  } finally {
+    await t.berth(['unpause', 'cd-up']);
+  }
+});
