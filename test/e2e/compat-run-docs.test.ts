@@ -129,3 +129,12 @@ test('a paused container: start is refused (try unpause instead), attach names t
     await t.berth(['unpause', 'cd-up']);
   }
 });
+
+test('ps {{.Mounts}} cuts each volume name or bind source to 15 columns (…), whole with --no-trunc', async () => {
+  const r = await t.berth(['create', '--name', 'cd-mounts', '-v', '/tmp:/x', '-v', 'cd-long-volume-name:/n', 'busybox', 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await t.berth(['ps', '-a', '--filter', 'name=cd-mounts', '--format', '{{.Mounts}}'])).stdout, '/tmp,cd-long-volume…\n');
+  assert.equal((await t.berth(['ps', '-a', '--no-trunc', '--filter', 'name=cd-mounts', '--format', '{{.Mounts}}'])).stdout, '/tmp,cd-long-volume-name\n');
+  await t.berth(['rm', '-v', 'cd-mounts']);
+  await t.berth(['volume', 'rm', 'cd-long-volume-name']);
+});

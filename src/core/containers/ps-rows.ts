@@ -1,6 +1,6 @@
 import { healthOf } from './health.js';
 import type { EngineContext } from '../engine-context.js';
-import { humanSize, statusText, createdAgo, truncateCommand, commandLine, formatPorts, formatCreatedAt } from '../format/index.js';
+import { humanSize, statusText, createdAgo, truncateCommand, commandLine, formatPorts, formatCreatedAt, ellipsis } from '../format/index.js';
 import type { PortEntry } from '../format/ports.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
@@ -67,7 +67,8 @@ export function containerRows(
         ? ''
         : c.spec.mounts
             .filter((m) => m.type !== 'tmpfs')
-            .map((m) => (m.type === 'volume' ? m.source : m.source))
+            // docker: each cut to 15 columns with an ellipsis, unless --no-trunc
+            .map((m) => (opts.noTrunc ? m.source : ellipsis(m.source, 15)))
             .join(','),
       Networks: want('Networks') ? networkNames(ctx, c) : '',
       LocalVolumes: !want('LocalVolumes') ? '' : String(c.spec.mounts.filter((m) => m.type === 'volume').length),
