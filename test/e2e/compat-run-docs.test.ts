@@ -138,3 +138,12 @@ test('ps {{.Mounts}} cuts each volume name or bind source to 15 columns (…), w
   await t.berth(['rm', '-v', 'cd-mounts']);
   await t.berth(['volume', 'rm', 'cd-long-volume-name']);
 });
+
+test('--security-opt systempaths=unconfined: no read-only /proc/sys mount and nothing masked (docker's documented option)', async () => {
+  const paths = ['sh', '-c', 'grep -E " /proc/(sys|bus|keys|timer_list) " /proc/mounts || true'];
+  const confined = await t.berth(['run', '--rm', 'busybox', ...paths]);
+  assert.match(confined.stdout, / \/proc\/sys proc ro,/);
+  const open = await t.berth(['run', '--rm', '--security-opt', 'systempaths=unconfined', 'busybox', ...paths]);
+  assert.equal(open.code, 0, open.stderr);
+  assert.equal(open.stdout, '');
+});
