@@ -139,7 +139,7 @@ test('ps {{.Mounts}} cuts each volume name or bind source to 15 columns (…), w
   await t.berth(['volume', 'rm', 'cd-long-volume-name']);
 });
 
-test('--security-opt systempaths=unconfined: no read-only /proc/sys mount and nothing masked (docker's documented option)', async () => {
+test('--security-opt systempaths=unconfined: no read-only /proc/sys mount and nothing masked (a documented docker option)', async () => {
   const paths = ['sh', '-c', 'grep -E " /proc/(sys|bus|keys|timer_list) " /proc/mounts || true'];
   const confined = await t.berth(['run', '--rm', 'busybox', ...paths]);
   assert.match(confined.stdout, / \/proc\/sys proc ro,/);
