@@ -68,6 +68,7 @@ export async function attachToRunning(
   // the check and the connection under the container's lock: a stop or rm cannot come between
   // them; the session itself holds nothing (a stop while attached ends it, as docker's)
   const { rec, session, stdinIsTty } = await withContainer(engine, ref, async (rec) => {
+    if (rec.state.status === 'paused') throw new BerthError('Conflict', 'you cannot attach to a paused container, unpause it first');
     if (rec.state.status !== 'running') {
       throw new BerthError('Conflict', `you cannot attach to a stopped container, start it first`);
     }

@@ -11,6 +11,9 @@ import { reportUncaught } from './crash.js';
 import { runHeldTeardowns } from '../core/host/teardown.js';
 import { debugging, parseLogLevel } from './diagnostics.js';
 import { relaunchRootless } from './rootless-launch.js';
+import { useDockerMissingArgument } from './missing-argument.js';
+
+useDockerMissingArgument();
 
 let exitCode = 0;
 let engine: Engine | undefined;

@@ -19,7 +19,9 @@ function int(flag: string, v: string): number {
 function duration(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   try {
-    return parseGoDuration(v.trim(), flag.slice(2));
+    // Go's durations may be negative (-1s): a health flag then says it cannot be
+    const t = v.trim();
+    return t.startsWith('-') ? -parseGoDuration(t.slice(1), flag.slice(2)) : parseGoDuration(t, flag.slice(2));
   } catch {
     throw new BerthError('InvalidArgument', `invalid argument "${v}" for "${flag}" flag: time: invalid duration "${v}"`);
   }
@@ -175,8 +177,7 @@ export function flagsToSpec(image: string, command: string[], f: ContainerFlags)
   });
   spec.dnsSearch = f.dnsSearch;
   spec.dnsOptions = f.dnsOption;
-  checkAddHosts(f.addHost);
-  spec.extraHosts = f.addHost;
+  spec.extraHosts = f.addHost.map((h) => parse.parseAddHost(h));
   spec.publish = f.publish.flatMap((p) => parse.parsePublish(p));
   spec.publishAll = !!f.publishAll;
   spec.restartPolicy = parse.parseRestart(f.restart);
@@ -235,12 +236,6 @@ function parseCgroupParent(value: string): string {
   return parent;
 }
 
-function checkAddHosts(list: readonly string[]): void {
-  for (const h of list) {
-    if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
-  }
-}
-
 /** The flags `build` shares with `run` for its RUN containers. */
 export interface BuildRunFlags extends ResourceFlags {
   ulimit: string[];
@@ -258,8 +253,7 @@ export function buildRunSettings(f: BuildRunFlags): RunContainerSettings {
   if (f.ulimit.length > 0) out.ulimits = f.ulimit.map((u) => parse.parseUlimit(u));
   if (f.shmSize !== undefined) out.shmSize = parse.parseBytes(f.shmSize, '--shm-size');
   if (f.securityOpt.length > 0) out.security = parse.parseSecurityOpt(f.securityOpt, (p: string) => fs.readFileSync(p, 'utf8'));
-  checkAddHosts(f.addHost);
-  if (f.addHost.length > 0) out.extraHosts = f.addHost;
+  if (f.addHost.length > 0) out.extraHosts = f.addHost.map((h) => parse.parseAddHost(h));
   if (f.cgroupParent !== undefined && f.cgroupParent !== '') out.cgroupParent = parseCgroupParent(f.cgroupParent);
   return out;
 }

@@ -110,3 +110,20 @@ test('several targets: the ones that exist are handled, and the command exits 1'
   assert.equal(r.stdout, 'ec-gone\n');
   assert.match(r.stderr, /ec-missing/);
 });
+
+test('too few arguments: docker\'s words ("berth pause" requires at least 1 argument.), the usage, exit 1', async () => {
+  const cases: Array<[string[], string]> = [
+    [['pause'], '"berth pause" requires at least 1 argument.'],
+    [['container', 'rm'], '"berth container rm" requires at least 1 argument.'],
+    [['exec', 'ec-up'], '"berth exec" requires at least 2 arguments.'],
+    [['attach'], '"berth attach" requires exactly 1 argument.'],
+  ];
+  for (const [args, first] of cases) {
+    const r = await t.berth(args);
+    assert.equal(r.code, 1, args.join(' '));
+    const lines = r.stderr.split('\n');
+    assert.equal(lines[0], first);
+    assert.equal(lines[1], `See 'berth ${args.filter((a) => a !== 'ec-up').join(' ')} --help'.`);
+    assert.match(r.stderr, /\n\nUsage: {2}berth /);
+  }
+});

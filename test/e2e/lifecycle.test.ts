@@ -54,16 +54,16 @@ test('create, start -a, restart, rename, pause and unpause', async () => {
   assert.equal(await status('c2'), 'exited');
   await t.berth(['rm', 'c2']);
 
-  await t.berth(['run', '-d', '--name', 'p', 'busybox', 'sleep', '60']);
-  assert.equal((await t.berth(['pause', 'p'])).code, 0);
-  assert.equal(await status('p'), 'paused');
-  assert.equal((await t.berth(['unpause', 'p'])).code, 0);
-  assert.equal(await status('p'), 'running');
-  const pid1 = (await t.berth(['inspect', '--format', '{{.State.Pid}}', 'p'])).stdout.trim();
-  assert.equal((await t.berth(['restart', '-t', '1', 'p'])).code, 0);
-  assert.equal(await status('p'), 'running');
-  assert.notEqual((await t.berth(['inspect', '--format', '{{.State.Pid}}', 'p'])).stdout.trim(), pid1);
-  await t.berth(['rm', '-f', 'p']);
+  await t.berth(['run', '-d', '--name', 'pz', 'busybox', 'sleep', '60']);
+  assert.equal((await t.berth(['pause', 'pz'])).code, 0);
+  assert.equal(await status('pz'), 'paused');
+  assert.equal((await t.berth(['unpause', 'pz'])).code, 0);
+  assert.equal(await status('pz'), 'running');
+  const pid1 = (await t.berth(['inspect', '--format', '{{.State.Pid}}', 'pz'])).stdout.trim();
+  assert.equal((await t.berth(['restart', '-t', '1', 'pz'])).code, 0);
+  assert.equal(await status('pz'), 'running');
+  assert.notEqual((await t.berth(['inspect', '--format', '{{.State.Pid}}', 'pz'])).stdout.trim(), pid1);
+  await t.berth(['rm', '-f', 'pz']);
 });
 
 test('stop sends SIGTERM, then SIGKILL after the timeout', async () => {
@@ -91,14 +91,14 @@ test('stop sends SIGTERM, then SIGKILL after the timeout', async () => {
 });
 
 test('kill -s delivers a signal', async () => {
-  await t.berth(['run', '-d', '--name', 'k', 'busybox', 'sh', '-c', 'trap "exit 42" USR1; while true; do sleep 0.1; done']);
+  await t.berth(['run', '-d', '--name', 'kz', 'busybox', 'sh', '-c', 'trap "exit 42" USR1; while true; do sleep 0.1; done']);
   await sleep(300);
-  assert.equal((await t.berth(['kill', '-s', 'USR1', 'k'])).code, 0);
-  assert.equal((await t.berth(['wait', 'k'])).stdout, '42\n');
-  const again = await t.berth(['kill', 'k']);
+  assert.equal((await t.berth(['kill', '-s', 'USR1', 'kz'])).code, 0);
+  assert.equal((await t.berth(['wait', 'kz'])).stdout, '42\n');
+  const again = await t.berth(['kill', 'kz']);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /not running/);
-  await t.berth(['rm', 'k']);
+  await t.berth(['rm', 'kz']);
 });
 
 test('name conflicts, rm of a running container and unknown containers are refused', async () => {

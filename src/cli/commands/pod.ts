@@ -75,8 +75,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
           resources.memory = parse.parseBytes(f.memory, '-m, --memory');
           if (resources.memory < 6 * 1024 * 1024) throw new BerthError('InvalidArgument', 'minimum memory limit allowed is 6MB');
         }
-        for (const h of f.addHost)
-          if (!/^[^:]+:.+$/.test(h)) throw new BerthError('InvalidArgument', `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
+        const extraHosts = f.addHost.map((h) => parse.parseAddHost(h));
         let network = f.network;
         if (network === 'default' || network === '') network = 'bridge';
         const engine = await podEngine(ctx);
@@ -87,7 +86,7 @@ export function registerPod(parent: Command, ctx: CliContext): void {
           ...(f.share.length > 0 ? { share: p.parseShare(f.share) } : {}),
           ...(network !== undefined ? { network } : {}),
           publish: f.publish.flatMap((x) => parse.parsePublish(x)),
-          extraHosts: f.addHost,
+          extraHosts,
           dns: f.dns,
           resources,
           infra: f.infra,

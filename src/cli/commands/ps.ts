@@ -61,9 +61,11 @@ export function registerPs(parent: Command, ctx: CliContext, name = 'ps', aliase
       const filters = parseFilters(f.filter);
       const engine = await ctx.engine();
       trace('engine open');
-      let list = listContainers(engine, { all: !!(f.all || f.last !== undefined || f.latest), filters });
-      if (f.latest) list = list.slice(0, 1);
-      else if (f.last !== undefined && f.last >= 0) list = list.slice(0, f.last);
+      // docker: a limit above 0 (-n N, -l) lists every state; -n 0 or -1 is no limit at all
+      const last = f.last !== undefined && f.last > 0 ? f.last : undefined;
+      let list = listContainers(engine, { all: !!(f.all || last !== undefined || f.latest), filters });
+      if (f.latest && last === undefined) list = list.slice(0, 1);
+      else if (last !== undefined) list = list.slice(0, last);
       if (f.quiet) {
         if (f.format) warn(ctx.stderr, 'WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
         for (const c of list) ctx.stdout.write(`${!f.trunc ? c.id : c.id.slice(0, 12)}\n`);

@@ -86,3 +86,32 @@ test('matchContainer() ORs values of one key and ANDs keys', () => {
   assert.equal(matchContainer(c, parseFilters(['ancestor=busybox']), opts), true);
   assert.equal(matchContainer(c, parseFilters(['ancestor=alpine']), opts), false);
 });
+
+test('matchContainer() ancestor: a familiar name with or without tag matches the stored tag (docker ps --filter ancestor=busybox:latest)', () => {
+  const c = rec({ spec: spec({ image: 'busybox' }) });
+  const opts = { imageNames: () => ['docker.io/library/busybox:latest'], created: () => undefined };
+  for (const v of ['busybox', 'busybox:latest', 'library/busybox:latest', 'docker.io/library/busybox']) {
+    assert.equal(matchContainer(c, parseFilters([`ancestor=${v}`]), opts), true, v);
+  }
+  for (const v of ['busybox:1.36', 'alpine', 'busy']) assert.equal(matchContainer(c, parseFilters([`ancestor=${v}`]), opts), false, v);
+});
+
+test('matchContainer() is-task: false keeps every container (none is a swarm task), true none; other values refused', () => {
+  const c = rec({});
+  const opts = { imageNames: () => [], created: () => undefined };
+  assert.equal(matchContainer(c, parseFilters(['is-task=false']), opts), true);
+  assert.equal(matchContainer(c, parseFilters(['is-task=true']), opts), false);
+  assert.throws(() => parseFilters(['is-task=maybe']), /invalid filter 'is-task=maybe'/);
+});
+
+test('matchContainer() name: a pattern matches the name with its leading slash or without, as docker', () => {
+  const c = rec({});
+  const opts = { imageNames: () => [], created: () => undefined };
+  for (const v of ['^/web$', '^web$', '/we', 'eb']) assert.equal(matchContainer(c, parseFilters([`name=${v}`]), opts), true, v);
+  assert.equal(matchContainer(c, parseFilters(['name=^/eb']), opts), false);
+});
+
+test('parseFilters() refuses an exited= value that is not a number (docker: strconv.Atoi)', () => {
+  assert.throws(() => parseFilters(['exited=abc']), /strconv\.Atoi: parsing "abc": invalid syntax/);
+  assert.equal(parseFilters(['exited=137']).get('exited')?.[0], '137');
+});

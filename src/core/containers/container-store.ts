@@ -17,7 +17,8 @@ interface Row {
   image: string;
 }
 
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** docker's validContainerNamePattern: two characters at least */
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /**
  * Container records in SQLite. Names are unique (a UNIQUE index, so two racing `run --name x`

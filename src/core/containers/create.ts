@@ -52,6 +52,8 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   if (healthcheck) spec.healthcheck = healthcheck;
   else delete spec.healthcheck;
   const args = resolveCommand(spec, imageConfig.config ?? {});
+  // docker takes a name with its leading slash (/web, as inspect shows it)
+  if (spec.name?.startsWith('/')) spec.name = spec.name.slice(1);
   if (spec.name !== undefined) ContainerStore.validateName(spec.name);
   // rootless: the default network is slirp4netns, and berth's own networks are root's
   if (rootless) spec.network = rootlessNetwork(spec.network);
@@ -63,6 +65,11 @@ export function createContainer(ctx: EngineContext, input: ContainerSpec): Conta
   const named = spec.name !== undefined;
   let name = spec.name ?? generateName((n) => ctx.containers.findByName(n) !== undefined);
   spec.name = name;
+  // docker: on another container's network stack, its hostname (and no -h of one's own)
+  if (spec.network.startsWith('container:') && spec.pod === undefined) {
+    if (input.hostname) throw new BerthError('InvalidArgument', 'conflicting options: hostname and the network mode');
+    spec.hostname = ctx.containers.lookup(spec.network.slice('container:'.length)).spec.hostname;
+  }
   // the host's UTS namespace (--network host, --uts host) keeps the host's name
   spec.hostname ??= spec.network === 'host' || spec.utsMode === 'host' ? undefined : id.slice(0, 12);
 

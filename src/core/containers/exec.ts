@@ -3,6 +3,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { EngineContext } from '../engine-context.js';
 import type { RuntimeSpec, SpecProcess } from '../oci/types.js';
 import { resolveUser } from '../spec/resolve-user.js';
+import { ALL_CAPABILITIES } from '../spec/capabilities.js';
 import type { ExecOptions } from '../runtime/exec.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
@@ -51,7 +52,8 @@ export function execProcess(ctx: EngineContext, ref: string, req: ExecRequest): 
     proc.user = { uid: u.uid, gid: u.gid, ...(u.additionalGids.length ? { additionalGids: u.additionalGids } : {}) };
   }
   if (req.privileged && proc.capabilities) {
-    const all = spec.process?.capabilities?.bounding ?? [];
+    // docker: every capability, as a --privileged container has (what the engine itself holds)
+    const all = [...(ctx.hostFacts().capBounding ?? ALL_CAPABILITIES)];
     proc.capabilities = { bounding: all, effective: all, permitted: all };
   }
   delete proc.consoleSize;

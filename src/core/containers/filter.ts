@@ -1,5 +1,6 @@
 import { BerthError } from '../errors/berth-error.js';
 import type { ContainerRecord } from './container-record.js';
+import { parseReference, repositoryName, type Reference } from '../reference/reference.js';
 
 const KEYS = new Set([
   'id',
@@ -34,6 +35,13 @@ export function parseFilters(values: string[]): Filters {
     if (k === 'status' && !STATUSES.has(val)) {
       throw new BerthError('InvalidArgument', `invalid filter 'status=${val}'`);
     }
+    if (k === 'exited' && !/^-?\d+$/.test(val)) {
+      // docker's daemon: the exit code is read with strconv.Atoi
+      throw new BerthError('InvalidArgument', `strconv.Atoi: parsing "${val}": invalid syntax`);
+    }
+    if (k === 'is-task' && !['true', 'false', '1', '0'].includes(val.toLowerCase())) {
+      throw new BerthError('InvalidArgument', `invalid filter 'is-task=${val}'`);
+    }
     if (k === 'health' && !['starting', 'healthy', 'unhealthy', 'none'].includes(val)) {
       throw new BerthError('InvalidArgument', `Unrecognised filter value for health: ${val}`);
     }
@@ -66,8 +74,11 @@ export function matchContainer(
       switch (k) {
         case 'id':
           return c.id.startsWith(v);
-        case 'name':
-          return new RegExp(v).test(c.name);
+        case 'name': {
+          // docker matches the name with its leading slash and without (name=^/web$, name=^web$)
+          const re = new RegExp(v);
+          return re.test(c.name) || re.test(`/${c.name}`);
+        }
         case 'label': {
           const i = v.indexOf('=');
           const labels = c.spec.labels;
@@ -82,7 +93,7 @@ export function matchContainer(
             c.imageId === v ||
             c.imageId.replace('sha256:', '').startsWith(v.replace('sha256:', '')) ||
             c.spec.image === v ||
-            opts.imageNames(c.imageId).some((n) => n === v || n === `${v}:latest` || (n.startsWith(`${v}:`) && !v.includes(':')))
+            opts.imageNames(c.imageId).some((n) => ancestorMatches(v, n))
           );
         case 'before': {
           const t = opts.created(v);
@@ -109,6 +120,9 @@ export function matchContainer(
         }
         case 'expose':
           return exposedPorts(c).some(([port, proto]) => portMatches(v, port, proto));
+        case 'is-task':
+          // docker: a swarm service's task carries this label; berth has no swarm, so no container is one
+          return ((c.spec.labels['com.docker.swarm.task.id'] ?? '') !== '') === ['true', '1'].includes(v.toLowerCase());
         default:
           return false;
       }
@@ -116,6 +130,24 @@ export function matchContainer(
     if (!ok) return false;
   }
   return true;
+}
+
+/**
+ * `ancestor=busybox`, `busybox:latest`, `docker.io/library/busybox:1.36` against a stored tag
+ * (`docker.io/library/busybox:latest`): a name without a tag matches any of its tags.
+ */
+function ancestorMatches(filter: string, tag: string): boolean {
+  if (tag === filter) return true;
+  let ref: Reference;
+  try {
+    ref = parseReference(filter);
+  } catch {
+    return false;
+  }
+  const t = parseReference(tag);
+  if (repositoryName(ref) !== repositoryName(t)) return false;
+  if (ref.digest !== undefined) return ref.digest === t.digest;
+  return ref.tag === undefined || ref.tag === t.tag;
 }
 
 /** `80`, `80/udp`, `8000-8080/tcp` (tcp unless said) against a port and its protocol. */

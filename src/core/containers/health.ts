@@ -94,8 +94,8 @@ export function healthcheckFromFlags(f: {
     ['--health-start-period', f.startPeriod],
     ['--health-start-interval', f.startInterval],
   ] as const) {
-    if (v !== undefined && v !== 0 && v < 1_000_000) throw new BerthError('InvalidArgument', `${flag} cannot be less than 1ms`);
     if (v !== undefined && v < 0) throw new BerthError('InvalidArgument', `${flag} cannot be negative`);
+    if (v !== undefined && v !== 0 && v < 1_000_000) throw new BerthError('InvalidArgument', `${flag} cannot be less than 1ms`);
   }
   if (f.retries !== undefined && f.retries < 0) throw new BerthError('InvalidArgument', '--health-retries cannot be negative');
   return {

@@ -1,6 +1,7 @@
 import { healthOf } from './health.js';
 import type { EngineContext } from '../engine-context.js';
-import { humanSizeWithPrecision, statusText, createdAgo, truncateCommand, commandLine, formatPorts, formatCreatedAt } from '../format/index.js';
+import { humanSizeWithPrecision, statusText, createdAgo, truncateCommand, commandLine, formatPorts, formatCreatedAt, ellipsis } from '../format/index.js';
+import type { PortEntry } from '../format/ports.js';
 import type { ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
 import { dirSize } from '../volumes/volume-store.js';
@@ -45,7 +46,7 @@ export function containerRows(
       CreatedAt: want('CreatedAt') ? formatCreatedAt(new Date(c.created)) : '',
       RunningFor: createdAgo(new Date(c.created), now),
       // networks: the ports as bound while running (docker shows none for a stopped container)
-      Ports: !want('Ports') ? '' : formatPorts(publishedPorts(ctx, c.id).map((p) => ({ ...p, hostIp: p.hostIp || '0.0.0.0' }))),
+      Ports: !want('Ports') ? '' : formatPorts(portEntries(ctx, c)),
       State: s.status,
       Status: statusText({
         status: s.status,
@@ -68,7 +69,8 @@ export function containerRows(
         ? ''
         : c.spec.mounts
             .filter((m) => m.type !== 'tmpfs')
-            .map((m) => (m.type === 'volume' ? m.source : m.source))
+            // docker: each cut to 15 columns with an ellipsis, unless --no-trunc
+            .map((m) => (opts.noTrunc ? m.source : ellipsis(m.source, 15)))
             .join(','),
       Networks: want('Networks') ? networkNames(ctx, c) : '',
       LocalVolumes: !want('LocalVolumes') ? '' : String(c.spec.mounts.filter((m) => m.type === 'volume').length),
@@ -88,4 +90,27 @@ export function containerNetworks(ctx: EngineContext, c: ContainerRecord, withId
     return n ? (withIds ? [n.name, n.id] : [n.name]) : [];
   });
   return nets.length ? nets : [c.spec.network];
+}
+
+/**
+ * A container's ports as docker's ps lists them: the published ones as bound while it runs, and
+ * (docker's NetworkSettings.Ports) the ports it only exposes (its image's EXPOSE, --expose), bare:
+ * `80/tcp`, on a network of its own while it runs.
+ */
+function portEntries(ctx: EngineContext, c: ContainerRecord): PortEntry[] {
+  const published: PortEntry[] = publishedPorts(ctx, c.id).map((p) => ({ ...p, hostIp: p.hostIp || '0.0.0.0' }));
+  const net = c.spec.network;
+  const live = c.state.status === 'running' || c.state.status === 'paused';
+  if (!live || net === 'host' || net === 'none' || net.startsWith('container:')) return published;
+  const seen = new Set(published.map((p) => `${p.containerPort}/${p.protocol}`));
+  for (const p of c.spec.publish) seen.add(`${p.containerPort}/${p.protocol}`);
+  const out = [...published];
+  for (const e of [...Object.keys(c.image.config.ExposedPorts ?? {}), ...(c.spec.expose ?? [])]) {
+    const [port = '', protocol = 'tcp'] = e.split('/');
+    const key = `${Number(port)}/${protocol}`;
+    if (seen.has(key) || !(Number(port) > 0)) continue;
+    seen.add(key);
+    out.push({ containerPort: Number(port), protocol });
+  }
+  return out;
 }

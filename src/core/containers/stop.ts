@@ -21,14 +21,15 @@ export async function stopContainer(ctx: EngineContext, ref: string, opts: { tim
     const image = rec.image.config;
     const signal = opts.signal ?? rec.spec.stopSignal ?? image.StopSignal ?? 'SIGTERM';
     const timeoutSec = opts.timeout ?? rec.spec.stopTimeout ?? 10;
-    const done = await killAndWait(ctx, rec, signal, Math.max(0, timeoutSec) * 1000);
+    // docker: a negative timeout (-t -1) waits for the exit however long it takes
+    const done = await killAndWait(ctx, rec, signal, timeoutSec < 0 ? -1 : timeoutSec * 1000);
     containerEvent(ctx, rec, 'stop');
     return done;
   });
 }
 
 /**
- * Send a signal, wait up to timeoutMs for the exit, then SIGKILL and wait again; record the exit
+ * Send a signal, wait up to timeoutMs (below 0: without end) for the exit, then SIGKILL and wait again; record the exit
  * and tear the run down. A container whose conmon was killed has nobody to write its exit code:
  * its process is watched instead, and its exit recorded as the signal that ended it. The caller
  * holds the container's lock.
@@ -49,7 +50,7 @@ export async function killAndWait(ctx: EngineContext, rec: ContainerRecord, sign
   let lastSignal = sig;
   let code: number | null | undefined;
   if (sig !== 9) {
-    code = await waitForStop(ctx, rec, { timeoutMs }).catch(() => undefined);
+    code = await waitForStop(ctx, rec, timeoutMs < 0 ? {} : { timeoutMs }).catch(() => undefined);
     if (code === undefined) {
       lastSignal = 9;
       // docker's stop past its timeout is a kill of its own, with its event

@@ -49,7 +49,14 @@ describe('container state machine', () => {
   it("each verb acts, does nothing, or refuses with docker's words, in each status", () => {
     // act | noop | the refusal's message
     const table: Record<Verb, Record<ContainerStatus, string>> = {
-      start: { created: 'act', running: 'noop', paused: 'noop', restarting: 'act', exited: 'act', removing: 'container "web" is being removed' },
+      start: {
+        created: 'act',
+        running: 'noop',
+        paused: 'cannot start a paused container, try unpause instead',
+        restarting: 'act',
+        exited: 'act',
+        removing: 'container "web" is being removed',
+      },
       stop: { created: 'noop', running: 'act', paused: 'act', restarting: 'act', exited: 'noop', removing: 'noop' },
       kill: {
         created: `cannot kill container: web: container ${c.id} is not running`,
@@ -95,7 +102,7 @@ describe('container state machine', () => {
       attach: {
         created: 'you cannot attach to a stopped container, start it first',
         running: 'act',
-        paused: 'you cannot attach to a stopped container, start it first',
+        paused: 'you cannot attach to a paused container, unpause it first',
         restarting: 'you cannot attach to a stopped container, start it first',
         exited: 'you cannot attach to a stopped container, start it first',
         removing: 'container "web" is being removed',

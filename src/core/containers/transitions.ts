@@ -64,7 +64,9 @@ export function verbGuard(verb: Verb, status: ContainerStatus, c: { id: string; 
   }
   switch (verb) {
     case 'start':
-      return status === 'running' || status === 'paused' ? NOOP : ACT;
+      // docker's daemon: a paused container is refused, a running one is left as it is
+      if (status === 'paused') return refuse('Conflict', 'cannot start a paused container, try unpause instead');
+      return status === 'running' ? NOOP : ACT;
     case 'stop':
       return isActive(status) ? ACT : NOOP;
     case 'kill':
@@ -84,6 +86,7 @@ export function verbGuard(verb: Verb, status: ContainerStatus, c: { id: string; 
       if (status === 'paused') return refuse('Conflict', `container ${c.id} is paused, unpause the container before exec`);
       return status === 'running' ? ACT : refuse('Conflict', `container ${c.id} is not running`);
     case 'attach':
+      if (status === 'paused') return refuse('Conflict', 'you cannot attach to a paused container, unpause it first');
       return status === 'running' ? ACT : refuse('Conflict', 'you cannot attach to a stopped container, start it first');
     case 'rename':
       return ACT;

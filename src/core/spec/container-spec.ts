@@ -41,6 +41,8 @@ export interface ContainerSpec {
     seccomp?: 'unconfined' | { profileJson: string; path: string };
     apparmor?: string;
     selinuxLabel?: string[];
+    /** systempaths=unconfined: no masked or read-only paths in /proc and /sys */
+    systemPathsUnconfined?: boolean;
   };
   resources: {
     memory?: number;

@@ -57,6 +57,27 @@ function checkMounts(spec: ContainerSpec): void {
 }
 
 /**
+ * docker's validateNetContainerMode: a container on another's network stack (--network
+ * container:NAME) has that container's DNS, /etc/hosts, ports and MAC address, so flags that
+ * set them are refused (a pod's members are placed on the pod's stack by berth, not the user).
+ */
+function checkContainerNetworkMode(spec: ContainerSpec): void {
+  if (spec.pod !== undefined) return;
+  const net = spec.network;
+  if (net.startsWith('container:')) {
+    if (spec.dns.length > 0) throw invalid('conflicting options: dns and the network mode');
+    if (spec.extraHosts.length > 0) throw invalid('conflicting options: custom host-to-IP mapping and the network mode');
+    if ((spec.links ?? []).length > 0)
+      throw invalid("conflicting options: container type network can't be used with links. This would result in undefined behavior");
+    if (spec.publish.length > 0 || spec.publishAll) throw invalid('conflicting options: port publishing and the container type network mode');
+    if ((spec.expose ?? []).length > 0) throw invalid('conflicting options: port exposing and the container type network mode');
+  }
+  if ((net.startsWith('container:') || net === 'host') && spec.macAddress !== undefined) {
+    throw invalid('conflicting options: mac-address and the network mode');
+  }
+}
+
+/**
  * The checks that need neither the image nor the host: conflicting flags, values out of range,
  * sysctls that would leak to the host. `generateRuntimeSpec` calls it first; the CLI may call it
  * before pulling anything.
@@ -72,6 +93,7 @@ export function validateContainerSpec(spec: ContainerSpec): void {
   checkMode('--ipc', spec.ipcMode, ['private', 'shareable', 'host', 'none']);
   checkMode('--uts', spec.utsMode, ['private', 'host'], spec.pod !== undefined);
   checkMode('--cgroupns', spec.cgroupnsMode, ['private', 'host']);
+  checkContainerNetworkMode(spec);
   if (spec.utsMode === 'host' && (spec.hostname || spec.domainname)) {
     throw invalid('conflicting options: hostname and the UTS mode');
   }

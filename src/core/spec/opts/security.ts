@@ -94,7 +94,7 @@ export function selinuxLabel(spec: ContainerSpec, host: HostFacts): string | und
 
 /** Masked and read-only paths (none for --privileged), skipping those this kernel lacks. */
 export function protectedPaths(spec: ContainerSpec, host: HostFacts): { maskedPaths: string[]; readonlyPaths: string[] } {
-  if (spec.privileged) return { maskedPaths: [], readonlyPaths: [] };
+  if (spec.privileged || spec.security.systemPathsUnconfined) return { maskedPaths: [], readonlyPaths: [] };
   const exists = host.existingPaths ?? (() => true);
   return { maskedPaths: MASKED_PATHS.filter(exists), readonlyPaths: READONLY_PATHS.filter(exists) };
 }

@@ -1,3 +1,4 @@
+export { parseAddHost } from './add-host.js';
 export { parseBytes, parseSwap } from './bytes.js';
 export { parseCpus } from './cpus.js';
 export { parseDevice, parseDeviceCgroupRule, type DeviceSpec } from './device.js';

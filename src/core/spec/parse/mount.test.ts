@@ -79,3 +79,18 @@ test('--mount volume-opt and volume-label are kept for the volume the container 
   assert.throws(() => parseMount('type=volume,dst=/x,volume-opt=bad'), /expected KEY=VALUE/);
   assert.throws(() => parseMount('type=bind,src=/a,dst=/x,volume-opt=type=tmpfs'), /cannot mix "volume-\*" options with mount type "bind"/);
 });
+
+test("parseMount() resolves a source of . or ./dir against the caller's directory, as docker's CLI does", () => {
+  assert.equal(parseMount('type=bind,src=./rel,dst=/r', '/home/me').source, '/home/me/rel');
+  assert.equal(parseMount('type=bind,source=.,target=/r', '/home/me').source, '/home/me');
+  assert.throws(() => parseMount('type=bind,src=rel,dst=/r', '/home/me'), /mount path must be absolute/);
+});
+
+test('parseMount() takes bind-recursive=enabled|disabled|writable and refuses readonly (no recursive read-only)', () => {
+  assert.deepEqual(parseMount('type=bind,src=/s,dst=/d,bind-recursive=disabled').options, ['nonrecursive']);
+  assert.deepEqual(parseMount('type=bind,src=/s,dst=/d,bind-recursive=enabled').options, []);
+  assert.deepEqual(parseMount('type=bind,src=/s,dst=/d,readonly,bind-recursive=writable').options, []);
+  assert.throws(() => parseMount('type=bind,src=/s,dst=/d,bind-recursive=readonly'), /bind-recursive=readonly is not supported/);
+  assert.throws(() => parseMount('type=bind,src=/s,dst=/d,bind-recursive=sometimes'), /invalid value for bind-recursive/);
+  assert.throws(() => parseMount('type=volume,dst=/d,bind-recursive=disabled'), /cannot mix "bind-\*" options/);
+});

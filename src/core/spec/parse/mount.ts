@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { MountSpec } from '../container-spec.js';
 import { parseBytes } from './bytes.js';
 import { csvFields } from './csv-fields.js';
@@ -22,7 +23,7 @@ function parseBool(key: string, v: string | undefined): boolean {
  *
  * @example parseMount('type=bind,source=/srv,target=/data,readonly')
  */
-export function parseMount(value: string): MountSpec {
+export function parseMount(value: string, cwd: string = process.cwd()): MountSpec {
   let type = 'volume';
   let source = '';
   let target = '';
@@ -41,6 +42,8 @@ export function parseMount(value: string): MountSpec {
       case 'source':
       case 'src':
         source = val ?? '';
+        // docker's CLI: `.` and `./dir` are the caller's directory (a bind mount's source)
+        if (source === '.' || source.startsWith('./')) source = path.posix.resolve(cwd, source);
         break;
       case 'target':
       case 'destination':
@@ -58,6 +61,27 @@ export function parseMount(value: string): MountSpec {
         break;
       case 'bind-nonrecursive':
         if (parseBool(key, val)) options.push('nonrecursive');
+        used.add('bind');
+        break;
+      case 'bind-recursive':
+        // docker 25: enabled (default), disabled (= bind-nonrecursive), writable (sub-mounts of a
+        // read-only bind stay writable, berth's read-only bind); readonly needs recursive read-only
+        switch ((val ?? '').toLowerCase()) {
+          case 'enabled':
+          case 'true':
+          case '1':
+          case 'writable':
+            break;
+          case 'disabled':
+          case 'false':
+          case '0':
+            options.push('nonrecursive');
+            break;
+          case 'readonly':
+            throw invalidArgument('bind-recursive=readonly is not supported by berth: its read-only bind mounts are read-only at the top level only');
+          default:
+            throw invalidArgument(`invalid value for bind-recursive: "${val}"`);
+        }
         used.add('bind');
         break;
       case 'volume-nocopy':

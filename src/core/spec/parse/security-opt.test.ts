@@ -62,3 +62,8 @@ test('parseSecurityOpt() reports an unreadable or invalid seccomp profile', () =
     message: 'decoding seccomp profile "/arr.json" failed: not a JSON object',
   });
 });
+
+test('parseSecurityOpt() takes systempaths=unconfined and refuses any other systempaths value', () => {
+  assert.equal(parseSecurityOpt(['systempaths=unconfined'], () => '').systemPathsUnconfined, true);
+  assert.throws(() => parseSecurityOpt(['systempaths=confined'], () => ''), /invalid --security-opt: "systempaths=confined"/);
+});

@@ -67,6 +67,11 @@ export function parseSecurityOpt(values: readonly string[], readFile: (path: str
         if (!value) throw invalidArgument(`invalid --security-opt: "${opt}"`);
         out.apparmor = value;
         break;
+      case 'systempaths':
+        // docker: only "unconfined" (no masked or read-only /proc and /sys paths)
+        if (value !== 'unconfined') throw invalidArgument(`invalid --security-opt: "${opt}"`);
+        out.systemPathsUnconfined = true;
+        break;
       case 'label': {
         const v = value ?? '';
         const sub = v.slice(0, v.indexOf(':'));
