@@ -94,7 +94,9 @@ function fail(e: unknown): never {
   const ran = commandOf(program, process.argv.slice(2));
   if (e instanceof CommanderError) process.exit(exitStatus(e, ran));
   const msg = errorMessage(e);
-  process.stderr.write(`Error: ${msg}\n`);
+  // runc exec writes its own failure to the user's stderr ("exec failed: ... not found in $PATH"):
+  // one line, as docker's, so berth does not repeat it
+  if (!(e instanceof BerthError && (e as { printedByRuntime?: boolean }).printedByRuntime === true)) process.stderr.write(`Error: ${msg}\n`);
   if (e instanceof BerthError && e.hint) process.stderr.write(`hint: ${e.hint}\n`);
   if (!(e instanceof BerthError) && debugging() && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exit(exitStatus(e, ran));

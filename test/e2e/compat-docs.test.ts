@@ -455,3 +455,18 @@ test("events of a commit: the container's commit (comment, imageID, imageRef) an
   await ok(['rm', 'evcm']);
   await ok(['rmi', 'evcm:1']);
 });
+
+test("port writes an IPv6 host address in brackets, as Go's JoinHostPort; --ulimit with -1 is unlimited inside", async () => {
+  const probe = http.createServer();
+  const port = await new Promise<number>((resolve) => probe.listen(0, '::1', () => resolve((probe.address() as AddressInfo).port)));
+  await new Promise((resolve) => probe.close(resolve));
+  await ok(['run', '-d', '--name', 'cd-v6port', '-p', `[::1]:${port}:80`, 'busybox', 'sleep', '300']);
+  try {
+    assert.equal((await ok(['port', 'cd-v6port'])).trim(), `80/tcp -> [::1]:${port}`);
+    assert.equal((await ok(['port', 'cd-v6port', '80'])).trim(), `[::1]:${port}`);
+  } finally {
+    await ok(['rm', '-f', 'cd-v6port']);
+  }
+  // core's hard limit is unlimited on this host (and on Debian's defaults): -1 reaches the process as RLIM_INFINITY
+  assert.equal((await ok(['run', '--rm', '--ulimit', 'core=-1', 'busybox', 'sh', '-c', 'ulimit -c; ulimit -Hc'])).trim(), 'unlimited\nunlimited');
+});

@@ -146,4 +146,29 @@ test('--security-opt systempaths=unconfined: no read-only /proc/sys mount and no
   const open = await t.berth(['run', '--rm', '--security-opt', 'systempaths=unconfined', 'busybox', ...paths]);
   assert.equal(open.code, 0, open.stderr);
   assert.equal(open.stdout, '');
+  // inspect names it among the security options, as docker's HostConfig.SecurityOpt does
+  const c = await t.berth(['create', '--security-opt', 'systempaths=unconfined', '--security-opt', 'no-new-privileges', 'busybox', 'true']);
+  assert.equal(c.code, 0, c.stderr);
+  const id = c.stdout.trim();
+  const so = await t.berth(['inspect', '-f', '{{json .HostConfig.SecurityOpt}}', id]);
+  assert.equal(so.stdout.trim(), '["no-new-privileges","systempaths=unconfined"]');
+  assert.equal((await t.berth(['rm', id])).code, 0);
+});
+
+test('exec of a missing or non-executable command: 127 / 126 with one line of error, as docker prints it', async () => {
+  const c = await t.berth(['run', '-d', 'busybox', 'sleep', '300']);
+  assert.equal(c.code, 0, c.stderr);
+  const id = c.stdout.trim();
+  try {
+    const missing = await t.berth(['exec', id, 'nosuch']);
+    assert.equal(missing.code, 127);
+    assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
+    assert.match(missing.stderr, /"nosuch": executable file not found in \$PATH/);
+    const dir = await t.berth(['exec', id, '/etc']);
+    assert.equal(dir.code, 126);
+    assert.equal(dir.stderr.trim().split('\n').length, 1, dir.stderr);
+    assert.match(dir.stderr, /permission denied/);
+  } finally {
+    await t.berth(['rm', '-f', id]);
+  }
 });

@@ -15,7 +15,7 @@ export function registerPort(parent: Command, ctx: CliContext, name = 'port'): v
       const mapped = publishedPorts(engine, rec.id)
         .slice()
         .sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol))
-        .map((p) => ({ key: `${p.containerPort}/${p.protocol}`, host: `${p.hostIp || '0.0.0.0'}:${p.hostPort}` }));
+        .map((p) => ({ key: `${p.containerPort}/${p.protocol}`, host: joinHostPort(p.hostIp || '0.0.0.0', p.hostPort) }));
       if (port !== undefined) {
         const key = port.includes('/') ? port : `${port}/tcp`;
         const m = mapped.filter((x) => x.key === key);
@@ -25,4 +25,9 @@ export function registerPort(parent: Command, ctx: CliContext, name = 'port'): v
       }
       for (const x of mapped) ctx.stdout.write(`${x.key} -> ${x.host}\n`);
     });
+}
+
+/** host:port as Go's net.JoinHostPort writes it, which docker's port command uses: [ipv6]:port. */
+function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -194,6 +194,7 @@ function securityOpts(rec: ContainerRecord): string[] {
   else if (sec.seccomp) out.push(`seccomp=${sec.seccomp.path}`);
   if (sec.apparmor) out.push(`apparmor=${sec.apparmor}`);
   for (const l of sec.selinuxLabel ?? []) out.push(`label=${l}`);
+  if (sec.systemPathsUnconfined) out.push('systempaths=unconfined');
   return orNil(out);
 }
 

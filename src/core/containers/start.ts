@@ -28,6 +28,7 @@ import { died, refreshContainer } from './exit.js';
 import { withContainer } from './locked.js';
 import { checkVerb } from './transitions.js';
 import { startTimeOf } from '../runtime/process-util.js';
+import { ociJson } from '../oci/json.js';
 import { networkForStart, type StartNetwork } from '../networks/index.js';
 import { beforePodContainerStart } from '../pods/member.js';
 
@@ -136,7 +137,7 @@ async function startLocked(ctx: EngineContext, rec: ContainerRecord, opts: Start
       volumeSources,
       ...(rec.spec.init ? { initPath: findInit() } : {}),
     });
-    fs.writeFileSync(p.config, JSON.stringify(spec));
+    fs.writeFileSync(p.config, ociJson(spec));
     trace('config.json written');
     const creating = createWithConmon({
       id: rec.id,

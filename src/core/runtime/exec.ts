@@ -9,6 +9,7 @@ import { classifyStartError, OciRuntimeError, runtimeErrorMessage } from './oci-
 import { readPidFile } from './process-util.js';
 import { PROXIED_SIGNALS, relaySignals, signalNumber } from './signals.js';
 import { makeOwnedTempDir } from '../host/owned-temp.js';
+import { ociJson } from '../oci/json.js';
 
 /** A process to run in a running container (`docker exec`). */
 export interface ExecOptions {
@@ -334,7 +335,7 @@ function writeProcessFile(dir: string, opts: ExecOptions, terminal: boolean): st
     ...(opts.noNewPrivileges !== undefined ? { noNewPrivileges: opts.noNewPrivileges } : {}),
   };
   const file = path.join(dir, 'process.json');
-  fs.writeFileSync(file, JSON.stringify(proc));
+  fs.writeFileSync(file, ociJson(proc));
   return file;
 }
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { emptyContainerSpec } from '../container-spec.js';
 import { fakeHost } from '../fake-host.js';
 import { RLIMIT_UNLIMITED, rlimits } from './rlimits.js';
+import { ociJson } from '../../oci/json.js';
 
 const spec = (ulimits: Array<{ name: string; soft: number; hard: number }> = []) => ({ ...emptyContainerSpec('i', 'x'), ulimits });
 
@@ -51,4 +52,12 @@ test('rlimits() writes unlimited as a number JSON can carry exactly', () => {
   const [, , core] = rlimits(spec([{ name: 'core', soft: -1, hard: -1 }]), fakeHost());
   assert.deepEqual(core, { type: 'RLIMIT_CORE', hard: RLIMIT_UNLIMITED, soft: RLIMIT_UNLIMITED });
   assert.equal(JSON.parse(JSON.stringify(core)).hard, Number.MAX_SAFE_INTEGER);
+});
+
+test('ociJson writes an unlimited rlimit as RLIM_INFINITY (2^64-1) and leaves other numbers alone', () => {
+  const text = ociJson({ process: { rlimits: [{ type: 'RLIMIT_CORE', hard: RLIMIT_UNLIMITED, soft: RLIMIT_UNLIMITED }], user: { uid: 9007199254740991 } } });
+  assert.equal(
+    text,
+    '{"process":{"rlimits":[{"type":"RLIMIT_CORE","hard":18446744073709551615,"soft":18446744073709551615}],"user":{"uid":9007199254740991}}}',
+  );
 });

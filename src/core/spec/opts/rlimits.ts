@@ -3,14 +3,11 @@ import type { SpecProcess } from '../../oci/types.js';
 import type { ContainerSpec } from '../container-spec.js';
 import type { HostFacts } from '../host-facts.js';
 import { ULIMIT_RLIMITS } from '../parse/ulimit.js';
+import { RLIMIT_UNLIMITED } from '../../oci/json.js';
+
+export { RLIMIT_UNLIMITED };
 
 type Rlimit = NonNullable<SpecProcess['rlimits']>[number];
-
-/**
- * What berth writes for "unlimited". RLIM_INFINITY is 2^64-1, which a JavaScript number cannot
- * carry through JSON exactly; 2^53-1 is as unreachable for every rlimit.
- */
-export const RLIMIT_UNLIMITED = Number.MAX_SAFE_INTEGER;
 
 // podman's defaults: enough open files and processes for servers that expect a tuned host
 const DEFAULTS: Array<[string, number]> = [
