@@ -1,6 +1,6 @@
 import { MASKED_PATHS, READONLY_PATHS } from '../spec/opts/security.js';
 import { healthOf } from './health.js';
-import { nilMap, nilSlice } from '../format/go-template/go-values.js';
+import { goStringMap, nilMap, nilSlice } from '../format/go-template/go-values.js';
 import type { EngineContext } from '../engine-context.js';
 import { exposedPorts, type ContainerRecord } from './container-record.js';
 import { containerPaths } from './container-paths.js';
@@ -158,7 +158,7 @@ export function containerJson(ctx: EngineContext, rec: ContainerRecord): Record<
       WorkingDir: spec.workingDir ?? ic.WorkingDir ?? '',
       Entrypoint: spec.entrypoint ?? ic.Entrypoint ?? nilSlice(),
       OnBuild: nilSlice(),
-      Labels: { ...(ic.Labels ?? {}), ...spec.labels },
+      Labels: goStringMap({ ...(ic.Labels ?? {}), ...spec.labels }),
       StopSignal: spec.stopSignal ?? ic.StopSignal ?? 'SIGTERM',
       ...(spec.stopTimeout !== undefined ? { StopTimeout: spec.stopTimeout } : {}),
       ...(healthConfig ? { Healthcheck: healthConfig } : {}),

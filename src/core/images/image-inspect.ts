@@ -1,4 +1,4 @@
-import { nilMap, nilSlice } from '../format/go-template/go-values.js';
+import { goStringMap, nilMap, nilSlice } from '../format/go-template/go-values.js';
 import type { ImageConfig } from '../oci/types.js';
 import { familiarString } from '../reference/reference.js';
 import type { ImageInspect, ImageRecord, InspectConfig } from './image-record.js';
@@ -28,7 +28,7 @@ function inspectConfig(config: ImageConfig): InspectConfig {
     WorkingDir: c.WorkingDir ?? '',
     Entrypoint: c.Entrypoint ?? nilSlice(),
     OnBuild: c.OnBuild ?? nilSlice(),
-    Labels: c.Labels ?? nilMap(),
+    Labels: goStringMap(c.Labels ?? nilMap()),
   };
   if (c.ExposedPorts && Object.keys(c.ExposedPorts).length > 0) out.ExposedPorts = c.ExposedPorts;
   if (c.Healthcheck) out.Healthcheck = c.Healthcheck;

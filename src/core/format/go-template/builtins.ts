@@ -6,7 +6,7 @@
 import { templateFunction, type FunctionMap } from './functions.js';
 import { formatValue, sprint, sprintf, sprintln } from './go-print.js';
 import { isGoPrint } from './go-quote.js';
-import { compareCodePoints, goLength, goTypeName, isTrue, kindOf, mapGet, mapHas } from './go-values.js';
+import { compareCodePoints, goLength, goTypeName, isGoStringMap, isTrue, kindOf, mapGet, mapHas } from './go-values.js';
 
 /** indirectInterface: a nil interface is no value at all. */
 function concrete(v: unknown): unknown {
@@ -49,8 +49,8 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
         if (!(m instanceof Map) && key !== undefined && typeof key !== 'string') {
           throw new Error(`value has type ${goTypeName(key)}; should be string`);
         }
-        // a missing key yields the zero value of interface{}: nil
-        cur = mapHas(m, key) ? mapGet(m, key) : null;
+        // a missing key yields the zero value of the map's element type: nil for interface{}
+        cur = mapHas(m, key) ? mapGet(m, key) : isGoStringMap(m) ? '' : null;
         break;
       }
       default:

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { goJson } from './go-json.js';
-import { nilMap, nilSlice } from './go-values.js';
+import { goStringMap, nilMap, nilSlice } from './go-values.js';
 import { renderTemplate } from './template.js';
 
 test('typed nils print as Go prints nil slices and maps of a struct, and are null in JSON', () => {
@@ -12,4 +12,11 @@ test('typed nils print as Go prints nil slices and maps of a struct, and are nul
   assert.equal(goJson(data), '{"Cmd":null,"Labels":null,"Env":["A=1"]}');
   // a plain null stays Go's untyped nil
   assert.equal(renderTemplate('{{.X}}', { X: null }), '<no value>');
+});
+
+test("index of a missing key: the zero string in a map[string]string (docker's Labels), no value in a map[string]interface {}", () => {
+  assert.equal(renderTemplate('{{index .L "x"}}|{{index .L "a"}}', { L: goStringMap({ a: 'b' }) }), '|b');
+  assert.equal(renderTemplate('{{index .L "x"}}', { L: { a: 'b' } }), '<no value>');
+  // a field of a missing key is no value in both, as text/template's field lookup
+  assert.equal(renderTemplate('{{.L.x}}', { L: goStringMap({ a: 'b' }) }), '<no value>');
 });

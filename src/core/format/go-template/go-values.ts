@@ -46,6 +46,25 @@ export function nilMap<T = string>(): Record<string, T> {
   return v;
 }
 
+const stringMaps = new WeakSet<object>();
+
+/**
+ * Marks `value` as a Go `map[string]string` (docker's Labels): `index` of a missing key gives
+ * the zero string, so `{{index .Config.Labels "x"}}` prints nothing, as docker's typed inspect
+ * does, where a `map[string]interface {}` gives no value. Returns the same object.
+ *
+ * @example
+ * renderTemplate('{{index .L "x"}}', { L: goStringMap({}) }) // ''
+ */
+export function goStringMap<T extends object>(value: T): T {
+  stringMaps.add(value);
+  return value;
+}
+
+export function isGoStringMap(value: object): boolean {
+  return stringMaps.has(value);
+}
+
 export function structTypeName(value: object): string | undefined {
   return structTypes.get(value);
 }

@@ -3,7 +3,7 @@ export type { ExecuteOverrides, TemplateOptions, TemplateResult } from './templa
 export type { MissingKey } from './exec.js';
 export { templateFunction } from './functions.js';
 export type { FunctionMap, ParamType, TemplateFunction } from './functions.js';
-export { goStruct, nilMap, nilSlice } from './go-values.js';
+export { goStringMap, goStruct, nilMap, nilSlice } from './go-values.js';
 export { goJson } from './go-json.js';
 export type { GoJsonOptions } from './go-json.js';
 export { formatValue, sprint, sprintf, sprintln } from './go-print.js';
