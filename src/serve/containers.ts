@@ -36,7 +36,8 @@ import { claimExecStart, type ExecRecord, execState, execStatusFile, loadExec, s
 import { readLogs } from '../core/runtime/logs.js';
 import { readExitCode, waitForExit } from '../core/runtime/exit-file.js';
 import { parseSince } from '../core/format/time-arg.js';
-import { containerNetworkEntries, publishedPorts } from '../core/networks/index.js';
+import { containerNetworkEntries } from '../core/networks/index.js';
+import { portEntries, shownImage } from '../core/containers/ps-rows.js';
 import { dirSize } from '../core/volumes/volume-store.js';
 import { dockerCreateToSpec } from './create-spec.js';
 import { ensureImage } from '../core/registry/ensure-image.js';
@@ -97,18 +98,19 @@ interface SummaryParts {
 }
 
 function summaryParts(s: ServeContext, c: ContainerRecord): SummaryParts {
-  const ports = publishedPorts(s.engine, c.id).map((p) => ({
-    IP: p.hostIp || '0.0.0.0',
-    PrivatePort: p.containerPort,
-    PublicPort: p.hostPort,
-    Type: p.protocol,
-  }));
+  // docker's list: published ports with their binding, a running container's exposed ones bare
+  const ports = portEntries(s.engine, c).map((p) =>
+    p.hostPort === undefined
+      ? { PrivatePort: p.containerPort, Type: p.protocol }
+      : { IP: p.hostIp || '0.0.0.0', PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol },
+  );
   const members = (o: Record<string, unknown>) => JSON.stringify(o).slice(1, -1);
   return {
     head: members({
       Id: c.id,
       Names: [`/${c.name}`],
-      Image: c.spec.image,
+      // docker's daemon: the image id once the name no longer leads to the container's image
+      Image: shownImage(s.engine, true)(c),
       ImageID: c.imageId,
       Command: [c.path, ...c.args].join(' '),
       Created: Math.floor(Date.parse(c.created) / 1000),

@@ -487,3 +487,21 @@ test("identity tokens: POST /auth gives a token server's refresh token as Identi
     await basicReg.stop();
   }
 });
+
+test("the container list as dockerd's: a running container's exposed ports without a binding, the image's id once its name is gone", async () => {
+  await ok(['tag', 'busybox', 'listed:1']);
+  const id = await ok(['run', '-d', '--expose', '7000', '-p', '127.0.0.1::80', 'listed:1', 'sleep', '300']);
+  try {
+    const ports = JSON.parse(await ok(['ps', '--filter', `id=${id}`, '--format', '{{json .Ports}}'])) as string;
+    assert.match(ports, /127\.0\.0\.1:\d+->80\/tcp/);
+    assert.match(ports, /7000\/tcp/);
+    assert.equal(await ok(['ps', '--filter', `id=${id}`, '--format', '{{.Image}}']), 'listed:1');
+    await ok(['rmi', 'listed:1']);
+    const imageId = await ok(['inspect', '-f', '{{.Image}}', id]);
+    assert.equal(await ok(['ps', '--filter', `id=${id}`, '--format', '{{.Image}}']), imageId.replace(/^sha256:/, '').slice(0, 12));
+    // berth's own ps says the same
+    assert.equal((await t.berth(['ps', '--filter', `id=${id}`, '--format', '{{.Image}}'])).stdout.trim(), imageId.replace(/^sha256:/, '').slice(0, 12));
+  } finally {
+    await ok(['rm', '-f', id]);
+  }
+});

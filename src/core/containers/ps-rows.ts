@@ -36,12 +36,13 @@ export function containerRows(
 ): ContainerRow[] {
   const now = new Date();
   const want = (field: keyof ContainerRow): boolean => !opts.fields || opts.fields.has(field);
+  const imageOf = shownImage(ctx, opts.noTrunc);
   return list.map((c) => {
     const cmd = commandLine(c.path, c.args);
     const s = c.state;
     return {
       ID: opts.noTrunc ? c.id : c.id.slice(0, 12),
-      Image: c.spec.image,
+      Image: imageOf(c),
       Command: truncateCommand(cmd, opts.noTrunc ? null : 20),
       CreatedAt: want('CreatedAt') ? formatCreatedAt(new Date(c.created)) : '',
       RunningFor: createdAgo(new Date(c.created), now),
@@ -97,7 +98,7 @@ export function containerNetworks(ctx: EngineContext, c: ContainerRecord, withId
  * (docker's NetworkSettings.Ports) the ports it only exposes (its image's EXPOSE, --expose), bare:
  * `80/tcp`, on a network of its own while it runs.
  */
-function portEntries(ctx: EngineContext, c: ContainerRecord): PortEntry[] {
+export function portEntries(ctx: EngineContext, c: ContainerRecord): PortEntry[] {
   const published: PortEntry[] = publishedPorts(ctx, c.id).map((p) => ({ ...p, hostIp: p.hostIp || '0.0.0.0' }));
   const net = c.spec.network;
   const live = c.state.status === 'running' || c.state.status === 'paused';
@@ -113,4 +114,23 @@ function portEntries(ctx: EngineContext, c: ContainerRecord): PortEntry[] {
     out.push({ containerPort: Number(port), protocol });
   }
   return out;
+}
+
+/**
+ * docker ps's IMAGE: the name the container was made from while it still names that image,
+ * else the image's id (untagged, or the tag moved to another image: a stale name would
+ * mislead), short unless --no-trunc. Looked up once per name.
+ */
+export function shownImage(ctx: EngineContext, noTrunc: boolean): (c: ContainerRecord) => string {
+  const current = new Map<string, string | undefined>();
+  return (c) => {
+    if (!c.imageId) return c.spec.image; // a pod's infra: no image
+    let id = current.get(c.spec.image);
+    if (!current.has(c.spec.image)) {
+      id = ctx.images.find(c.spec.image)?.id;
+      current.set(c.spec.image, id);
+    }
+    if (id === c.imageId) return c.spec.image;
+    return noTrunc ? c.imageId : c.imageId.replace(/^sha256:/, '').slice(0, 12);
+  };
 }
