@@ -77,6 +77,70 @@ function timePair(a, b, runs = N) {
   return [median(ta), median(tb)];
 }
 
+/**
+ * Debian's dockerd 20.10 (package docker.io) with a containerd of its own, everything under a
+ * temporary directory, no bridge and no iptables rules: the reference daemon for `berth serve`.
+ * Undefined when it is not installed. stop() removes what it made (its processes by pid).
+ */
+function startReferenceDockerd() {
+  if (!fs.existsSync('/usr/sbin/dockerd') || !fs.existsSync('/usr/bin/containerd')) return undefined;
+  const dir = fs.mkdtempSync('/tmp/berth-bench-dockerd-');
+  fs.writeFileSync(
+    path.join(dir, 'containerd.toml'),
+    `version = 2\nroot = "${dir}/containerd"\nstate = "${dir}/containerd-state"\n[grpc]\n  address = "${dir}/containerd.sock"\n`,
+  );
+  const containerd = spawn('/usr/bin/containerd', ['--config', path.join(dir, 'containerd.toml')], { stdio: 'ignore' });
+  const sock = path.join(dir, 'docker.sock');
+  let dockerd;
+  const exited = (p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', r)));
+  const ready = (async () => {
+    for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'containerd.sock')); i++) await new Promise((r) => setTimeout(r, 50));
+    // prettier-ignore
+    dockerd = spawn(
+      '/usr/sbin/dockerd',
+      [
+        '--data-root',
+        `${dir}/data`,
+        '--exec-root',
+        `${dir}/exec`,
+        '--pidfile',
+        `${dir}/dockerd.pid`,
+        '-H',
+        `unix://${sock}`,
+        '--containerd',
+        `${dir}/containerd.sock`,
+        '--bridge=none',
+        '--iptables=false',
+        '--ip-masq=false',
+        '--default-ulimit',
+        'nofile=1024:1024',
+      ],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; i < 200 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!fs.existsSync(sock)) throw new Error('the reference dockerd did not start');
+  })();
+  return {
+    sock,
+    ready,
+    async stop() {
+      await ready.catch(() => undefined);
+      if (dockerd) {
+        dockerd.kill('SIGTERM');
+        await exited(dockerd);
+      }
+      containerd.kill('SIGTERM');
+      await exited(containerd);
+      spawnSync('umount', ['-R', dir]);
+      for (const m of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+        const target = m.split(' ')[4];
+        if (target?.startsWith(`${dir}/`)) spawnSync('umount', ['-l', target]);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Wall time and peak RSS (KiB) of one run, through GNU time. */
 function timed(cmd, args, opts = {}) {
   const t0 = process.hrtime.bigint();
@@ -478,27 +542,53 @@ try {
 } finally {
   spawnSync(BERTH, ['system', 'prune', '-a', '-f'], { env });
   await section('serve', async () => {
-    // the docker CLI through berth serve: the server is warm, each call is one HTTP exchange
+    // the docker CLI through berth serve (warm: each call is one HTTP exchange), beside Debian's
+    // dockerd 20.10 when it is installed: its own containerd, data and exec roots, no bridge,
+    // no iptables, so it stays off the host's networks; both get --network none where both run
     const DOCKER = '/usr/local/bin/docker';
     if (!fs.existsSync(DOCKER)) throw new Error('no docker CLI at /usr/local/bin/docker');
     // the build section's system prune took the image away
     sh(BERTH, ['import', path.join(work, 'busybox.tar'), 'busybox:latest'], { env });
     const sock = path.join(env.BERTH_RUNROOT, 'bench.sock');
     const server = spawn(BERTH, ['serve', '-H', `unix://${sock}`], { env, stdio: 'ignore' });
+    const ref = startReferenceDockerd();
     const ids = [];
+    const refIds = [];
+    const config = path.join(work, 'docker-config');
+    const denv = { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: config };
+    const renv = ref ? { ...process.env, DOCKER_HOST: `unix://${ref.sock}`, DOCKER_CONFIG: config } : undefined;
     try {
       for (let i = 0; i < 100 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
-      const denv = { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: path.join(work, 'docker-config') };
       results.serveRun = timeIt(DOCKER, ['run', '--rm', 'busybox', 'true'], { env: denv });
-      results.serveRunD = timeIt(DOCKER, ['run', '-d', '--network', 'none', 'busybox', 'true'], { env: denv });
-      for (let i = 0; i < 100; i++) ids.push(sh(DOCKER, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], { env: denv }).trim());
-      results.servePs100 = timeIt(DOCKER, ['ps'], { env: denv });
+      const none = (rm) => ['run', rm ? '--rm' : '-d', '--network', 'none', 'busybox', 'true'];
+      if (renv) {
+        await ref.ready;
+        sh(DOCKER, ['import', path.join(work, 'busybox.tar'), 'busybox:latest'], { env: renv });
+        [results.serveRunNone, results.dockerdRunNone] = timePair([DOCKER, none(true), { env: denv }], [DOCKER, none(true), { env: renv }]);
+        [results.serveRunD, results.dockerdRunD] = timePair([DOCKER, none(false), { env: denv }], [DOCKER, none(false), { env: renv }]);
+        sh(DOCKER, ['container', 'prune', '-f'], { env: renv });
+      } else {
+        results.serveRunD = timeIt(DOCKER, none(false), { env: denv });
+      }
+      spawnSync(BERTH, ['container', 'prune', '-f'], { env });
+      const sleeper = ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'];
+      for (let i = 0; i < 100; i++) ids.push(sh(DOCKER, sleeper, { env: denv }).trim());
+      if (renv) {
+        for (let i = 0; i < 100; i++) refIds.push(sh(DOCKER, sleeper, { env: renv }).trim());
+        [results.servePs100, results.dockerdPs100] = timePair([DOCKER, ['ps'], { env: denv }], [DOCKER, ['ps'], { env: renv }]);
+      } else {
+        results.servePs100 = timeIt(DOCKER, ['ps'], { env: denv });
+      }
       results.serveRssKiB = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0);
     } finally {
       if (ids.length) spawnSync(BERTH, ['rm', '-f', ...ids], { env });
       spawnSync(BERTH, ['container', 'prune', '-f'], { env });
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
+      if (ref) {
+        if (refIds.length) spawnSync(DOCKER, ['rm', '-f', ...refIds], { env: renv });
+        await ref.stop();
+      }
     }
   });
 
@@ -535,9 +625,10 @@ const lines = [
   `  berth peak RSS during pull             ${results.pullRssMiB?.toFixed(1) ?? 'n/a'} MiB   (target < 150)`,
   `  push ~100 MB                           berth ${f(results.push)}  skopeo ${f(results.pushSkopeo)}   ratio ${ratio(results.push, results.pushSkopeo)} (target <= 1.0)`,
   `  build, 5 RUN + 20 MB COPY, first       berth ${f(results.buildFirst)}  podman ${f(results.podmanBuildFirst)}   ratio ${ratio(results.buildFirst, results.podmanBuildFirst)} (target <= 1.2)`,
-  `  docker run --rm busybox true (serve)  ${f(results.serveRun)}   (dockerd 20.10 here: ~320 ms; target <= 0.5x)`,
-  `  docker run -d (serve)                  ${f(results.serveRunD)}   (target <= 0.5x dockerd)`,
-  `  docker ps, 100 running (serve)         ${f(results.servePs100)}   (dockerd: ~15 ms; target <= 1.0x)`,
+  `  docker run --rm busybox true (serve)  ${f(results.serveRun)}   (its default bridge network)`,
+  `  docker run --rm --network none         serve ${f(results.serveRunNone)}  dockerd ${f(results.dockerdRunNone)}   ratio ${ratio(results.serveRunNone, results.dockerdRunNone)} (target <= 0.5)`,
+  `  docker run -d --network none           serve ${f(results.serveRunD)}  dockerd ${f(results.dockerdRunD)}   ratio ${ratio(results.serveRunD, results.dockerdRunD)} (target <= 0.5)`,
+  `  docker ps, 100 running                 serve ${f(results.servePs100)}  dockerd ${f(results.dockerdPs100)}   ratio ${ratio(results.servePs100, results.dockerdPs100)} (target <= 1.0)`,
   `  berth serve RSS, 100 running           ${results.serveRssKiB ? (results.serveRssKiB / 1024).toFixed(1) : 'n/a'} MiB   (target < 100)`,
   `  kube play, 2-container pod            berth ${f(results.kubePlay)}  podman ${f(results.podmanKubePlay)}   ratio ${ratio(results.kubePlay, results.podmanKubePlay)} (target <= 0.5)`,
   `  kube down, same pod                    berth ${f(results.kubeDown)}  podman ${f(results.podmanKubeDown)}   ratio ${ratio(results.kubeDown, results.podmanKubeDown)} (target <= 0.5)`,
